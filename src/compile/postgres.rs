@@ -1,0 +1,146 @@
+//! PostgreSQL.
+
+use super::dialect::*;
+use super::{keywords, SqlWriter};
+use crate::error::Result;
+use crate::schema::{ColumnDef, SqlType};
+use crate::value::Value;
+
+/// The PostgreSQL dialect (PostgreSQL 12 and later).
+///
+/// ```
+/// use quarry::{Postgres, SqlType};
+/// assert_eq!(SqlType::Json.render(&Postgres).unwrap(), "JSONB");
+/// assert_eq!(SqlType::Blob.render(&Postgres).unwrap(), "BYTEA");
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Postgres;
+
+static FEATURES: Features = Features {
+    placeholder: Placeholder::Dollar,
+    identifier_quote: '"',
+    max_identifier_len: Some(63),
+    identifier_len_in_bytes: true,
+    case_insensitive_columns: false,
+    case_insensitive_tables: false,
+    trailing_space_in_identifiers: true,
+    max_bind_params: 65535,
+    returning: Returning::All,
+    upsert: UpsertStyle::OnConflict,
+    multi_row_insert: true,
+    full_join: true,
+    intersect_except: true,
+    lateral: true,
+    distinct_on: true,
+    nulls_ordering: true,
+    ilike: true,
+    create_table_if_not_exists: true,
+    index_if_exists: true,
+    drop_cascade: true,
+    partial_indexes: true,
+    index_using: true,
+    drop_index_on_table: false,
+    index_schema_on_name: false,
+    enum_style: EnumStyle::NamedType,
+    comments: CommentStyle::Separate,
+    autoincrement: AutoIncrementStyle::Identity,
+    transactional_ddl: true,
+    alter_add_foreign_key: true,
+    drop_foreign_key_keyword: "CONSTRAINT",
+    fk_set_default: true,
+    text_keys_need_length: false,
+    text_default_as_expression: false,
+    max_varchar: 10_485_760,
+    max_numeric: (1000, 1000),
+    non_finite_floats: true,
+    bool_literals: ("TRUE", "FALSE"),
+};
+
+impl Dialect for Postgres {
+    fn name(&self) -> &'static str {
+        "postgresql"
+    }
+
+    fn features(&self) -> &Features {
+        &FEATURES
+    }
+
+    fn is_reserved(&self, word: &str) -> bool {
+        keywords::POSTGRES.binary_search(&word).is_ok()
+    }
+
+    fn write_type(
+        &self,
+        w: &mut SqlWriter<'_>,
+        ty: &SqlType,
+        _column: Option<&ColumnDef>,
+    ) -> Result<()> {
+        match ty {
+            SqlType::Blob => w.push("BYTEA"),
+            SqlType::TimestampTz => w.push("TIMESTAMPTZ"),
+            SqlType::Json => w.push("JSONB"),
+            SqlType::Enum(e) => {
+                check_enum(self, e)?;
+                w.push_qualified(e.schema.as_deref(), &e.name);
+            }
+            other => write_type_default(w, other)?,
+        }
+        Ok(())
+    }
+
+    fn write_literal(&self, w: &mut SqlWriter<'_>, value: &Value) -> Result<()> {
+        let special = |v: f64| {
+            if v.is_nan() {
+                "'NaN'"
+            } else if v > 0.0 {
+                "'Infinity'"
+            } else {
+                "'-Infinity'"
+            }
+        };
+        match value {
+            Value::F32(v) if !v.is_finite() => w.push(special(f64::from(*v))),
+            Value::F64(v) if !v.is_finite() => w.push(special(*v)),
+            Value::Bytes(b) => {
+                let mut hex = String::with_capacity(b.len() * 2 + 12);
+                hex.push_str("'\\x");
+                for byte in b {
+                    use std::fmt::Write as _;
+                    let _ = write!(hex, "{byte:02x}");
+                }
+                hex.push_str("'::bytea");
+                w.push(&hex);
+            }
+            other => write_literal_default(w, other)?,
+        }
+        Ok(())
+    }
+
+    fn write_table_exists(&self, w: &mut SqlWriter<'_>, schema: Option<&str>, name: &str) {
+        w.push("SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') AND c.relname = ");
+        w.push_param(Value::Text(name.to_owned()));
+        schema_filter(w, schema);
+    }
+
+    fn write_type_exists(
+        &self,
+        w: &mut SqlWriter<'_>,
+        schema: Option<&str>,
+        name: &str,
+    ) -> Result<()> {
+        w.push("SELECT 1 FROM pg_catalog.pg_type c JOIN pg_catalog.pg_namespace n ON n.oid = c.typnamespace WHERE c.typname = ");
+        w.push_param(Value::Text(name.to_owned()));
+        schema_filter(w, schema);
+        Ok(())
+    }
+}
+
+fn schema_filter(w: &mut SqlWriter<'_>, schema: Option<&str>) {
+    match schema {
+        Some(s) => {
+            w.push(" AND n.nspname = ");
+            w.push_param(Value::Text(s.to_owned()));
+        }
+        None => w.push(" AND n.nspname = current_schema()"),
+    }
+}

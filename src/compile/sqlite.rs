@@ -1,0 +1,112 @@
+//! SQLite.
+
+use super::dialect::*;
+use super::{keywords, SqlWriter};
+use crate::error::Result;
+use crate::schema::{ColumnDef, SqlType};
+use crate::value::Value;
+
+/// The SQLite dialect (SQLite 3.35 and later).
+///
+/// Enums become `VARCHAR(n)` with a `CHECK (col IN (…))`; JSON is stored as `TEXT`; comments are
+/// not stored (SQLite has no catalog comments).
+///
+/// ```
+/// use quarry::{Sqlite, SqlType};
+/// assert_eq!(SqlType::Json.render(&Sqlite).unwrap(), "TEXT");
+/// assert_eq!(SqlType::enumeration("mood", ["sad", "happy"]).render(&Sqlite).unwrap(), "VARCHAR(5)");
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sqlite;
+
+static FEATURES: Features = Features {
+    placeholder: Placeholder::Question,
+    identifier_quote: '"',
+    max_identifier_len: None,
+    identifier_len_in_bytes: false,
+    case_insensitive_columns: true,
+    case_insensitive_tables: true,
+    trailing_space_in_identifiers: true,
+    max_bind_params: 32766,
+    returning: Returning::All,
+    upsert: UpsertStyle::OnConflict,
+    multi_row_insert: true,
+    full_join: true,
+    intersect_except: true,
+    lateral: false,
+    distinct_on: false,
+    nulls_ordering: true,
+    ilike: false,
+    create_table_if_not_exists: true,
+    index_if_exists: true,
+    drop_cascade: false,
+    partial_indexes: true,
+    index_using: false,
+    drop_index_on_table: false,
+    index_schema_on_name: true,
+    enum_style: EnumStyle::Check,
+    comments: CommentStyle::Ignored,
+    autoincrement: AutoIncrementStyle::RowidPrimaryKey,
+    transactional_ddl: true,
+    alter_add_foreign_key: false,
+    drop_foreign_key_keyword: "CONSTRAINT",
+    fk_set_default: true,
+    text_keys_need_length: false,
+    text_default_as_expression: false,
+    max_varchar: 1_000_000_000,
+    max_numeric: (1000, 1000),
+    non_finite_floats: false,
+    bool_literals: ("1", "0"),
+};
+
+impl Dialect for Sqlite {
+    fn name(&self) -> &'static str {
+        "sqlite"
+    }
+
+    fn features(&self) -> &Features {
+        &FEATURES
+    }
+
+    fn is_reserved(&self, word: &str) -> bool {
+        keywords::SQLITE.binary_search(&word).is_ok()
+    }
+
+    fn write_type(
+        &self,
+        w: &mut SqlWriter<'_>,
+        ty: &SqlType,
+        column: Option<&ColumnDef>,
+    ) -> Result<()> {
+        match ty {
+            // Only `INTEGER PRIMARY KEY` aliases the rowid.
+            t if t.is_integer() && column.is_some_and(|c| c.autoincrement) => w.push("INTEGER"),
+            SqlType::Double => w.push("DOUBLE"),
+            SqlType::TimestampTz => w.push("TIMESTAMPTZ"),
+            SqlType::Uuid => w.push("CHAR(36)"),
+            SqlType::Json => w.push("TEXT"),
+            SqlType::Enum(e) => {
+                check_enum(self, e)?;
+                let longest = e
+                    .values
+                    .iter()
+                    .map(|v| v.chars().count())
+                    .max()
+                    .unwrap_or(1);
+                w.push("VARCHAR(");
+                w.push_u64(longest.max(1) as u64);
+                w.push_char(')');
+            }
+            other => write_type_default(w, other)?,
+        }
+        Ok(())
+    }
+
+    fn write_table_exists(&self, w: &mut SqlWriter<'_>, schema: Option<&str>, name: &str) {
+        w.push("SELECT 1 FROM ");
+        w.push_qualified(schema, "sqlite_master");
+        w.push(" WHERE type = 'table' AND name = ");
+        w.push_param(Value::Text(name.to_owned()));
+        w.push(" COLLATE NOCASE");
+    }
+}

@@ -1,0 +1,217 @@
+//! [`SqlWriter`]: owns the SQL buffer and the bound values.
+
+use super::{Compiled, Dialect, Placeholder};
+use crate::error::Result;
+use crate::value::Value;
+use std::fmt::Write as _;
+
+/// Owns the SQL text and the parameter list while a statement compiles.
+///
+/// Its `push_*` methods cannot fail; only asking the dialect for something it cannot express can.
+///
+/// ```
+/// use quarry::{SqlWriter, Postgres, MySql, Value};
+/// let mut w = SqlWriter::new(&Postgres);
+/// w.push("SELECT * FROM ");
+/// w.push_ident("order");
+/// w.push(" WHERE id = ");
+/// w.push_param(Value::I64(7));
+/// let c = w.finish();
+/// assert_eq!(c.sql, "SELECT * FROM \"order\" WHERE id = $1");
+/// assert_eq!(c.params, [Value::I64(7)]);
+///
+/// let mut w = SqlWriter::new(&MySql);
+/// w.push_ident("order");
+/// w.push_param(Value::I64(7));
+/// assert_eq!(w.finish().sql, "`order`?");
+/// ```
+pub struct SqlWriter<'d> {
+    sql: String,
+    params: Vec<Value>,
+    dialect: &'d dyn Dialect,
+}
+
+impl<'d> SqlWriter<'d> {
+    /// An empty writer for `dialect`.
+    ///
+    /// ```
+    /// assert_eq!(quarry::SqlWriter::new(&quarry::Sqlite).sql(), "");
+    /// ```
+    pub fn new(dialect: &'d dyn Dialect) -> Self {
+        SqlWriter {
+            sql: String::with_capacity(128),
+            params: Vec::new(),
+            dialect,
+        }
+    }
+
+    /// The dialect being written.
+    ///
+    /// ```
+    /// assert_eq!(quarry::SqlWriter::new(&quarry::Sqlite).dialect().name(), "sqlite");
+    /// ```
+    pub fn dialect(&self) -> &'d dyn Dialect {
+        self.dialect
+    }
+
+    /// The SQL written so far.
+    ///
+    /// ```
+    /// let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
+    /// w.push("SELECT");
+    /// assert_eq!(w.sql(), "SELECT");
+    /// ```
+    pub fn sql(&self) -> &str {
+        &self.sql
+    }
+
+    /// Appends raw SQL text.
+    ///
+    /// ```
+    /// let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
+    /// w.push("SELECT 1");
+    /// assert_eq!(w.finish().sql, "SELECT 1");
+    /// ```
+    pub fn push(&mut self, sql: &str) {
+        self.sql.push_str(sql);
+    }
+
+    /// Appends one character.
+    ///
+    /// ```
+    /// let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
+    /// w.push_char('(');
+    /// assert_eq!(w.sql(), "(");
+    /// ```
+    pub fn push_char(&mut self, c: char) {
+        self.sql.push(c);
+    }
+
+    /// Appends an unsigned number.
+    ///
+    /// ```
+    /// let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
+    /// w.push_u64(42);
+    /// assert_eq!(w.sql(), "42");
+    /// ```
+    pub fn push_u64(&mut self, n: u64) {
+        let _ = write!(self.sql, "{n}");
+    }
+
+    /// Appends an identifier, quoted if the dialect needs it.
+    ///
+    /// ```
+    /// let mut w = quarry::SqlWriter::new(&quarry::Postgres);
+    /// w.push_ident("userName");
+    /// assert_eq!(w.sql(), "\"userName\"");
+    /// ```
+    pub fn push_ident(&mut self, ident: &str) {
+        let d = self.dialect;
+        d.write_identifier(self, ident);
+    }
+
+    /// Appends an identifier always quoted, doubling the quote character inside it.
+    ///
+    /// ```
+    /// let mut w = quarry::SqlWriter::new(&quarry::MySql);
+    /// w.push_quoted_ident("a`b");
+    /// assert_eq!(w.sql(), "`a``b`");
+    /// ```
+    pub fn push_quoted_ident(&mut self, ident: &str) {
+        let q = self.dialect.features().identifier_quote;
+        self.sql.push(q);
+        for ch in ident.chars() {
+            if ch == q {
+                self.sql.push(q);
+            }
+            self.sql.push(ch);
+        }
+        self.sql.push(q);
+    }
+
+    /// Appends `schema.name` (or `name`), each part quoted as needed.
+    ///
+    /// ```
+    /// let mut w = quarry::SqlWriter::new(&quarry::Postgres);
+    /// w.push_qualified(Some("app"), "users");
+    /// assert_eq!(w.sql(), "app.users");
+    /// ```
+    pub fn push_qualified(&mut self, schema: Option<&str>, name: &str) {
+        if let Some(s) = schema {
+            self.push_ident(s);
+            self.sql.push('.');
+        }
+        self.push_ident(name);
+    }
+
+    /// Appends identifiers separated by `, `.
+    ///
+    /// ```
+    /// let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
+    /// w.push_ident_list(["a", "b"]);
+    /// assert_eq!(w.sql(), "a, b");
+    /// ```
+    pub fn push_ident_list<'a>(&mut self, idents: impl IntoIterator<Item = &'a str>) {
+        for (i, id) in idents.into_iter().enumerate() {
+            if i > 0 {
+                self.sql.push_str(", ");
+            }
+            self.push_ident(id);
+        }
+    }
+
+    /// Binds `value`, appending the dialect's next placeholder.
+    ///
+    /// ```
+    /// let mut w = quarry::SqlWriter::new(&quarry::Postgres);
+    /// w.push_param(1_i64.into());
+    /// w.push(", ");
+    /// w.push_param(2_i64.into());
+    /// assert_eq!(w.sql(), "$1, $2");
+    /// ```
+    pub fn push_param(&mut self, value: Value) {
+        self.params.push(value);
+        match self.dialect.features().placeholder {
+            Placeholder::Dollar => {
+                let _ = write!(self.sql, "${}", self.params.len());
+            }
+            Placeholder::Question => self.sql.push('?'),
+        }
+    }
+
+    /// Appends a string literal, escaped for the dialect (for DDL, where nothing can be bound).
+    ///
+    /// ```
+    /// let mut w = quarry::SqlWriter::new(&quarry::MySql);
+    /// w.push_string_literal("it's a \\ test");
+    /// assert_eq!(w.sql(), "'it''s a \\\\ test'");
+    /// ```
+    pub fn push_string_literal(&mut self, s: &str) {
+        let d = self.dialect;
+        d.write_string_literal(self, s);
+    }
+
+    /// Appends `value` as a literal (for DDL defaults); an error if the dialect cannot write it.
+    ///
+    /// ```
+    /// let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
+    /// w.push_literal(&quarry::Value::Bytes(vec![0xde, 0xad])).unwrap();
+    /// assert_eq!(w.sql(), "X'dead'");
+    /// ```
+    pub fn push_literal(&mut self, value: &Value) -> Result<()> {
+        let d = self.dialect;
+        d.write_literal(self, value)
+    }
+
+    /// Ends writing and returns the SQL and its parameters.
+    ///
+    /// ```
+    /// assert_eq!(quarry::SqlWriter::new(&quarry::Sqlite).finish(), quarry::Compiled::default());
+    /// ```
+    pub fn finish(self) -> Compiled {
+        Compiled {
+            sql: self.sql,
+            params: self.params,
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! Errors that applications can act on.
+//!
+//! Every fallible quarry call returns [`Error`]. Match on [`Error::kind`] or use the predicates
+//! ([`Error::is_unique_violation`], [`Error::is_retryable`], …); the backend's native code
+//! (SQLSTATE, MySQL errno, SQLite extended code), its message and the SQL text are kept.
+//!
+//! ```
+//! use quarry::{Error, ErrorKind};
+//! let err = Error::unsupported("mysql", "partial index (WHERE)");
+//! assert_eq!(err.kind(), ErrorKind::Unsupported);
+//! assert!(err.to_string().contains("partial index"));
+//! ```
+
+use std::fmt;
+
+/// Shorthand for `Result<T, quarry::Error>`.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What kind of failure an [`Error`] is; stable across backends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The dialect cannot express a construct (found when compiling, before the database).
+    Unsupported,
+    /// The schema metadata is invalid (bad names, dangling or mismatched foreign keys, …).
+    InvalidSchema,
+    /// A statement is malformed (found when compiling).
+    InvalidStatement,
+    /// A URL or an option is malformed or names no installed driver.
+    Configuration,
+    /// A UNIQUE or PRIMARY KEY constraint was violated.
+    UniqueViolation,
+    /// A FOREIGN KEY constraint was violated.
+    ForeignKeyViolation,
+    /// A NOT NULL constraint was violated.
+    NotNullViolation,
+    /// A CHECK constraint was violated.
+    CheckViolation,
+    /// A serialization failure: the transaction may succeed if retried.
+    SerializationFailure,
+    /// A deadlock was detected: the transaction may succeed if retried.
+    Deadlock,
+    /// The connection to the database could not be made or was lost.
+    Connection,
+    /// No pooled connection became available within the timeout.
+    PoolTimeout,
+    /// A value could not be decoded into the requested Rust type.
+    Decode,
+    /// Any other error reported by the database.
+    Database,
+}
+
+/// A database error as reported by the backend, with its native code kept.
+#[derive(Debug)]
+pub struct DatabaseError {
+    /// The classified kind.
+    pub kind: ErrorKind,
+    /// The native code: SQLSTATE on PostgreSQL, errno on MySQL/MariaDB, the extended result code
+    /// on SQLite.
+    pub code: String,
+    /// The backend's message.
+    pub message: String,
+    /// The SQL text that failed, if known.
+    pub sql: Option<String>,
+}
+
+/// The error type of every quarry operation.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A dialect cannot express a construct.
+    #[error("{dialect} does not support {feature}")]
+    Unsupported {
+        /// The dialect's name.
+        dialect: &'static str,
+        /// What was asked for.
+        feature: String,
+    },
+    /// The schema metadata is invalid.
+    #[error("invalid schema: {0}")]
+    InvalidSchema(String),
+    /// A statement is malformed.
+    #[error("invalid statement: {0}")]
+    InvalidStatement(String),
+    /// A URL or an option is malformed.
+    #[error("configuration: {0}")]
+    Configuration(String),
+    /// The database rejected a statement.
+    #[error("{}", DisplayDb(.0))]
+    Database(Box<DatabaseError>),
+    /// The connection could not be made or was lost.
+    #[error("connection error: {message}")]
+    Connection {
+        /// What happened.
+        message: String,
+        /// The driver's error.
+        #[source]
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    },
+    /// No pooled connection became available in time.
+    #[error("timed out waiting for a pooled connection")]
+    PoolTimeout,
+    /// A value could not be decoded.
+    #[error("cannot decode column {column}: {message}")]
+    Decode {
+        /// The column's name (or index when unnamed).
+        column: String,
+        /// Why.
+        message: String,
+    },
+}
+
+struct DisplayDb<'a>(&'a DatabaseError);
+
+impl fmt::Display for DisplayDb<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let e = self.0;
+        write!(f, "database error {}: {}", e.code, e.message)?;
+        if let Some(sql) = &e.sql {
+            write!(f, " (SQL: {sql})")?;
+        }
+        Ok(())
+    }
+}
+
+impl Error {
+    /// An [`Error::Unsupported`] for `dialect` and `feature`.
+    ///
+    /// ```
+    /// let e = quarry::Error::unsupported("sqlite", "DROP TABLE … CASCADE");
+    /// assert!(e.is_unsupported());
+    /// ```
+    pub fn unsupported(dialect: &'static str, feature: impl Into<String>) -> Self {
+        Error::Unsupported {
+            dialect,
+            feature: feature.into(),
+        }
+    }
+
+    /// An [`Error::InvalidSchema`] with `message`.
+    ///
+    /// ```
+    /// let e = quarry::Error::invalid_schema("duplicate column \"id\"");
+    /// assert_eq!(e.kind(), quarry::ErrorKind::InvalidSchema);
+    /// ```
+    pub fn invalid_schema(message: impl Into<String>) -> Self {
+        Error::InvalidSchema(message.into())
+    }
+
+    /// A database error with a classified `kind`, the native `code` and `message`.
+    ///
+    /// Backend crates call this after mapping their native codes.
+    ///
+    /// ```
+    /// use quarry::{Error, ErrorKind};
+    /// let e = Error::database(ErrorKind::UniqueViolation, "23505", "duplicate key", Some("INSERT …"));
+    /// assert!(e.is_unique_violation());
+    /// assert_eq!(e.code(), Some("23505"));
+    /// ```
+    pub fn database(
+        kind: ErrorKind,
+        code: impl Into<String>,
+        message: impl Into<String>,
+        sql: Option<&str>,
+    ) -> Self {
+        Error::Database(Box::new(DatabaseError {
+            kind,
+            code: code.into(),
+            message: message.into(),
+            sql: sql.map(str::to_owned),
+        }))
+    }
+
+    /// A connection error with a driver `source`.
+    ///
+    /// ```
+    /// let e = quarry::Error::connection("server closed the connection", None);
+    /// assert!(e.is_connection_error());
+    /// ```
+    pub fn connection(
+        message: impl Into<String>,
+        source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        Error::Connection {
+            message: message.into(),
+            source,
+        }
+    }
+
+    /// The kind of this error.
+    ///
+    /// ```
+    /// assert_eq!(quarry::Error::PoolTimeout.kind(), quarry::ErrorKind::PoolTimeout);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Unsupported { .. } => ErrorKind::Unsupported,
+            Error::InvalidSchema(_) => ErrorKind::InvalidSchema,
+            Error::InvalidStatement(_) => ErrorKind::InvalidStatement,
+            Error::Configuration(_) => ErrorKind::Configuration,
+            Error::Database(d) => d.kind,
+            Error::Connection { .. } => ErrorKind::Connection,
+            Error::PoolTimeout => ErrorKind::PoolTimeout,
+            Error::Decode { .. } => ErrorKind::Decode,
+        }
+    }
+
+    /// The backend's native code (SQLSTATE, errno or SQLite extended code), for database errors.
+    ///
+    /// ```
+    /// assert_eq!(quarry::Error::PoolTimeout.code(), None);
+    /// ```
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Database(d) => Some(&d.code),
+            _ => None,
+        }
+    }
+
+    /// The SQL text that failed, when known.
+    ///
+    /// ```
+    /// let e = quarry::Error::database(quarry::ErrorKind::Database, "1", "oops", Some("SELECT 1"));
+    /// assert_eq!(e.sql(), Some("SELECT 1"));
+    /// ```
+    pub fn sql(&self) -> Option<&str> {
+        match self {
+            Error::Database(d) => d.sql.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Attaches `sql` to a database error that has none yet; other errors are returned unchanged.
+    ///
+    /// ```
+    /// let e = quarry::Error::database(quarry::ErrorKind::Database, "1", "oops", None).with_sql("SELECT 1");
+    /// assert_eq!(e.sql(), Some("SELECT 1"));
+    /// ```
+    pub fn with_sql(mut self, sql: &str) -> Self {
+        if let Error::Database(d) = &mut self {
+            if d.sql.is_none() {
+                d.sql = Some(sql.to_owned());
+            }
+        }
+        self
+    }
+
+    /// Whether a UNIQUE or PRIMARY KEY constraint was violated.
+    ///
+    /// ```
+    /// assert!(!quarry::Error::PoolTimeout.is_unique_violation());
+    /// ```
+    pub fn is_unique_violation(&self) -> bool {
+        self.kind() == ErrorKind::UniqueViolation
+    }
+
+    /// Whether a FOREIGN KEY constraint was violated.
+    ///
+    /// ```
+    /// assert!(!quarry::Error::PoolTimeout.is_foreign_key_violation());
+    /// ```
+    pub fn is_foreign_key_violation(&self) -> bool {
+        self.kind() == ErrorKind::ForeignKeyViolation
+    }
+
+    /// Whether a NOT NULL constraint was violated.
+    ///
+    /// ```
+    /// assert!(!quarry::Error::PoolTimeout.is_not_null_violation());
+    /// ```
+    pub fn is_not_null_violation(&self) -> bool {
+        self.kind() == ErrorKind::NotNullViolation
+    }
+
+    /// Whether a CHECK constraint was violated.
+    ///
+    /// ```
+    /// assert!(!quarry::Error::PoolTimeout.is_check_violation());
+    /// ```
+    pub fn is_check_violation(&self) -> bool {
+        self.kind() == ErrorKind::CheckViolation
+    }
+
+    /// Whether retrying the transaction may succeed (serialization failure or deadlock).
+    ///
+    /// ```
+    /// let e = quarry::Error::database(quarry::ErrorKind::Deadlock, "40P01", "deadlock", None);
+    /// assert!(e.is_retryable());
+    /// ```
+    pub fn is_retryable(&self) -> bool {
+        matches!(
+            self.kind(),
+            ErrorKind::SerializationFailure | ErrorKind::Deadlock
+        )
+    }
+
+    /// Whether the connection could not be made or was lost.
+    ///
+    /// ```
+    /// assert!(!quarry::Error::PoolTimeout.is_connection_error());
+    /// ```
+    pub fn is_connection_error(&self) -> bool {
+        self.kind() == ErrorKind::Connection
+    }
+
+    /// Whether the dialect cannot express something asked of it.
+    ///
+    /// ```
+    /// assert!(quarry::Error::unsupported("mysql", "FULL JOIN").is_unsupported());
+    /// ```
+    pub fn is_unsupported(&self) -> bool {
+        self.kind() == ErrorKind::Unsupported
+    }
+}

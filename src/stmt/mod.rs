@@ -1,0 +1,3 @@
+//! Statements as plain data. DDL lives in [`ddl`]; SELECT and DML build on the same compiler.
+
+pub mod ddl;

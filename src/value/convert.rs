@@ -1,0 +1,191 @@
+//! Conversions between Rust types and [`Value`].
+
+use super::{Value, ValueType};
+use crate::error::{Error, Result};
+
+/// A Rust type that can be bound as a parameter.
+///
+/// Implemented for the integer, float, boolean, string and byte types and for `Option` of them;
+/// the trait is sealed so that the set of bindable types stays in step with the backends.
+///
+/// ```
+/// use quarry::IntoValue;
+/// assert_eq!(5_i32.into_value(), quarry::Value::I32(5));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be bound as a SQL value",
+    label = "not a SQL value type",
+    note = "bindable types are bool, i16, i32, i64, f32, f64, String, &str, Vec<u8>, &[u8] and Option of those"
+)]
+pub trait IntoValue: sealed::Sealed {
+    /// The type a NULL of this Rust type binds as.
+    const VALUE_TYPE: ValueType;
+    /// Converts into a [`Value`].
+    fn into_value(self) -> Value;
+}
+
+/// A Rust type that a [`Value`] can be decoded into.
+///
+/// ```
+/// use quarry::{FromValue, Value};
+/// assert_eq!(i64::from_value(Value::I32(3), "n").unwrap(), 3);
+/// assert!(i64::from_value(Value::Null(quarry::ValueType::I64), "n").is_err());
+/// assert_eq!(Option::<i64>::from_value(Value::Null(quarry::ValueType::I64), "n").unwrap(), None);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be decoded from a SQL value",
+    label = "not a decodable type"
+)]
+pub trait FromValue: Sized {
+    /// Decodes `value` of the column named `column` (the name is used in errors).
+    fn from_value(value: Value, column: &str) -> Result<Self>;
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+fn decode_err(column: &str, want: &str, got: &Value) -> Error {
+    Error::Decode {
+        column: column.to_owned(),
+        message: if got.is_null() {
+            format!("NULL cannot be decoded into non-Option {want}")
+        } else {
+            format!("expected {want}, found {:?}", got.value_type())
+        },
+    }
+}
+
+macro_rules! simple {
+    ($t:ty, $variant:ident, $vt:ident) => {
+        impl sealed::Sealed for $t {}
+        impl IntoValue for $t {
+            const VALUE_TYPE: ValueType = ValueType::$vt;
+            fn into_value(self) -> Value {
+                Value::$variant(self.into())
+            }
+        }
+        impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                v.into_value()
+            }
+        }
+    };
+}
+
+simple!(bool, Bool, Bool);
+simple!(i16, I16, I16);
+simple!(i32, I32, I32);
+simple!(i64, I64, I64);
+simple!(f32, F32, F32);
+simple!(f64, F64, F64);
+simple!(String, Text, Text);
+simple!(&str, Text, Text);
+simple!(Vec<u8>, Bytes, Bytes);
+simple!(&[u8], Bytes, Bytes);
+
+impl<T: IntoValue> sealed::Sealed for Option<T> {}
+impl<T: IntoValue> IntoValue for Option<T> {
+    const VALUE_TYPE: ValueType = T::VALUE_TYPE;
+    fn into_value(self) -> Value {
+        match self {
+            Some(v) => v.into_value(),
+            None => Value::Null(T::VALUE_TYPE),
+        }
+    }
+}
+impl<T: IntoValue> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.into_value()
+    }
+}
+
+impl FromValue for Value {
+    fn from_value(value: Value, _column: &str) -> Result<Self> {
+        Ok(value)
+    }
+}
+
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(value: Value, column: &str) -> Result<Self> {
+        if value.is_null() {
+            Ok(None)
+        } else {
+            T::from_value(value, column).map(Some)
+        }
+    }
+}
+
+macro_rules! int_from {
+    ($t:ty) => {
+        impl FromValue for $t {
+            fn from_value(value: Value, column: &str) -> Result<Self> {
+                let wide = match &value {
+                    Value::I16(v) => i64::from(*v),
+                    Value::I32(v) => i64::from(*v),
+                    Value::I64(v) => *v,
+                    Value::Bool(b) => i64::from(*b),
+                    _ => return Err(decode_err(column, stringify!($t), &value)),
+                };
+                <$t>::try_from(wide).map_err(|_| Error::Decode {
+                    column: column.to_owned(),
+                    message: format!("{wide} is out of range for {}", stringify!($t)),
+                })
+            }
+        }
+    };
+}
+int_from!(i16);
+int_from!(i32);
+int_from!(i64);
+
+impl FromValue for bool {
+    fn from_value(value: Value, column: &str) -> Result<Self> {
+        match value {
+            Value::Bool(b) => Ok(b),
+            // MySQL BOOLEAN is TINYINT(1); SQLite stores booleans as integers.
+            Value::I16(v) if v == 0 || v == 1 => Ok(v == 1),
+            Value::I32(v) if v == 0 || v == 1 => Ok(v == 1),
+            Value::I64(v) if v == 0 || v == 1 => Ok(v == 1),
+            other => Err(decode_err(column, "bool", &other)),
+        }
+    }
+}
+
+impl FromValue for f64 {
+    fn from_value(value: Value, column: &str) -> Result<Self> {
+        match value {
+            Value::F64(v) => Ok(v),
+            Value::F32(v) => Ok(f64::from(v)),
+            other => Err(decode_err(column, "f64", &other)),
+        }
+    }
+}
+
+impl FromValue for f32 {
+    fn from_value(value: Value, column: &str) -> Result<Self> {
+        match value {
+            Value::F32(v) => Ok(v),
+            other => Err(decode_err(column, "f32", &other)),
+        }
+    }
+}
+
+impl FromValue for String {
+    fn from_value(value: Value, column: &str) -> Result<Self> {
+        match value {
+            Value::Text(s) => Ok(s),
+            other => Err(decode_err(column, "String", &other)),
+        }
+    }
+}
+
+impl FromValue for Vec<u8> {
+    fn from_value(value: Value, column: &str) -> Result<Self> {
+        match value {
+            Value::Bytes(b) => Ok(b),
+            Value::Text(s) => Ok(s.into_bytes()),
+            other => Err(decode_err(column, "Vec<u8>", &other)),
+        }
+    }
+}
