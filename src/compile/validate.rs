@@ -165,6 +165,12 @@ pub(crate) fn table(d: &dyn Dialect, t: &Table) -> Result<()> {
             t.full_name()
         )));
     }
+    if t.columns.iter().filter(|c| c.autoincrement).count() > 1 {
+        return Err(Error::invalid_schema(format!(
+            "table {} has more than one autoincrement column",
+            t.full_name()
+        )));
+    }
     for (i, c) in t.columns.iter().enumerate() {
         if t.columns[..i].iter().any(|p| same(d, &p.name, &c.name)) {
             return Err(Error::invalid_schema(format!(
@@ -179,12 +185,6 @@ pub(crate) fn table(d: &dyn Dialect, t: &Table) -> Result<()> {
             )));
         }
         column(d, t, c)?;
-    }
-    if t.columns.iter().filter(|c| c.autoincrement).count() > 1 {
-        return Err(Error::invalid_schema(format!(
-            "table {} has more than one autoincrement column",
-            t.full_name()
-        )));
     }
     if let Some(pk) = &t.primary_key {
         let flagged: Vec<&str> = t

@@ -1,0 +1,157 @@
+//! Mapping `mysql_async` errors to [`quarry::Error`].
+//!
+//! Server errors keep their errno as the code string and are classified by it; I/O and
+//! protocol failures are connection errors. The table is flavour-aware where MySQL and MariaDB
+//! reuse a number for different things (4025 is MariaDB's `ER_CONSTRAINT_FAILED`, 4031 MySQL's
+//! inactivity disconnect).
+
+use mysql_async::{DriverError, Error as MyError, ServerError};
+use quarry::{Error, ErrorKind};
+
+/// What a server errno means to quarry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Class {
+    /// A database error of this kind.
+    Kind(ErrorKind),
+    /// The connection is gone (server shutdown, killed, lost).
+    Connection,
+}
+
+/// Classifies a server errno; `mariadb` selects the MariaDB meaning of shared numbers.
+pub(crate) fn classify(code: u16, mariadb: bool) -> Class {
+    use ErrorKind::*;
+    match code {
+        // ER_DUP_ENTRY, ER_DUP_ENTRY_WITH_KEY_NAME, ER_DUP_KEY, ER_DUP_UNIQUE
+        1062 | 1586 | 1022 | 1169 => Class::Kind(UniqueViolation),
+        // ER_ROW_IS_REFERENCED(_2), ER_NO_REFERENCED_ROW(_2)
+        1451 | 1452 | 1216 | 1217 => Class::Kind(ForeignKeyViolation),
+        // ER_BAD_NULL_ERROR, ER_NO_DEFAULT_FOR_FIELD, ER_WARN_NULL_TO_NOTNULL (strict mode)
+        1048 | 1364 | 1263 => Class::Kind(NotNullViolation),
+        // MySQL ER_CHECK_CONSTRAINT_VIOLATED
+        3819 => Class::Kind(CheckViolation),
+        // MariaDB ER_CONSTRAINT_FAILED
+        4025 if mariadb => Class::Kind(CheckViolation),
+        // ER_LOCK_DEADLOCK
+        1213 => Class::Kind(Deadlock),
+        // ER_CHECKREAD: "Record has changed since last read" (snapshot isolation): retry.
+        1020 => Class::Kind(SerializationFailure),
+        // ER_SERVER_SHUTDOWN, ER_CONNECTION_KILLED (MariaDB), CR_SERVER_GONE_ERROR,
+        // CR_SERVER_LOST
+        1053 | 2006 | 2013 => Class::Connection,
+        1927 if mariadb => Class::Connection,
+        // MySQL ER_CLIENT_INTERACTION_TIMEOUT
+        4031 if !mariadb => Class::Connection,
+        // 1205 (lock wait timeout) and everything else.
+        _ => Class::Kind(Database),
+    }
+}
+
+/// Maps a server error, keeping the errno, message and `sql`.
+fn map_server(err: ServerError, sql: Option<&str>, mariadb: bool) -> Error {
+    match classify(err.code, mariadb) {
+        Class::Kind(kind) => Error::database(kind, err.code.to_string(), err.message, sql),
+        Class::Connection => Error::connection(
+            format!("{} ({})", err.message, err.code),
+            Some(Box::new(MyError::Server(err))),
+        ),
+    }
+}
+
+/// Maps any `mysql_async` error met while running `sql`.
+pub(crate) fn map_error(err: MyError, sql: Option<&str>, mariadb: bool) -> Error {
+    match err {
+        MyError::Server(e) => map_server(e, sql, mariadb),
+        MyError::Url(e) => Error::Configuration(format!("invalid MySQL URL: {e}")),
+        // Problems with the statement's parameters are the caller's, not the connection's.
+        MyError::Driver(
+            e @ (DriverError::StmtParamsMismatch { .. }
+            | DriverError::StmtParamsNumberExceedsLimit { .. }
+            | DriverError::MixedParams
+            | DriverError::Params(_)),
+        ) => Error::InvalidStatement(match sql {
+            Some(sql) => format!("{e} (SQL: {sql})"),
+            None => e.to_string(),
+        }),
+        other => Error::connection(other.to_string(), Some(Box::new(other))),
+    }
+}
+
+/// Maps an error met while opening a connection: whatever it is (refused, access denied,
+/// unknown database), the connection could not be made.
+pub(crate) fn map_connect_error(err: MyError) -> Error {
+    match err {
+        MyError::Url(e) => Error::Configuration(format!("invalid MySQL URL: {e}")),
+        other => Error::connection(
+            format!("cannot connect to MySQL: {other}"),
+            Some(Box::new(other)),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server(code: u16) -> MyError {
+        MyError::Server(ServerError {
+            code,
+            message: format!("error {code}"),
+            state: "HY000".into(),
+        })
+    }
+
+    fn kind(code: u16, mariadb: bool) -> ErrorKind {
+        map_error(server(code), Some("SQL"), mariadb).kind()
+    }
+
+    #[test]
+    fn constraint_codes() {
+        for mariadb in [false, true] {
+            assert_eq!(kind(1062, mariadb), ErrorKind::UniqueViolation);
+            for c in [1451, 1452, 1216, 1217] {
+                assert_eq!(kind(c, mariadb), ErrorKind::ForeignKeyViolation, "{c}");
+            }
+            assert_eq!(kind(1048, mariadb), ErrorKind::NotNullViolation);
+            assert_eq!(kind(1364, mariadb), ErrorKind::NotNullViolation);
+            assert_eq!(kind(3819, mariadb), ErrorKind::CheckViolation);
+            assert_eq!(kind(1213, mariadb), ErrorKind::Deadlock);
+            assert_eq!(kind(1205, mariadb), ErrorKind::Database);
+            assert_eq!(kind(1064, mariadb), ErrorKind::Database);
+            assert_eq!(kind(2006, mariadb), ErrorKind::Connection);
+            assert_eq!(kind(2013, mariadb), ErrorKind::Connection);
+        }
+        assert_eq!(kind(4025, true), ErrorKind::CheckViolation);
+        assert_eq!(kind(4025, false), ErrorKind::Database);
+    }
+
+    #[test]
+    fn keeps_code_message_and_sql() {
+        let e = map_error(server(1062), Some("INSERT INTO t VALUES (1)"), true);
+        assert!(e.is_unique_violation());
+        assert_eq!(e.code(), Some("1062"));
+        assert_eq!(e.sql(), Some("INSERT INTO t VALUES (1)"));
+        assert!(e.to_string().contains("error 1062"));
+        assert!(kind(1213, true) == ErrorKind::Deadlock && map_error(server(1213), None, true).is_retryable());
+    }
+
+    #[test]
+    fn io_and_driver_errors_are_connection_errors() {
+        let io = MyError::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset).into());
+        assert_eq!(map_error(io, Some("SELECT 1"), true).kind(), ErrorKind::Connection);
+        let closed = MyError::Driver(DriverError::ConnectionClosed);
+        let e = map_error(closed, None, false);
+        assert!(e.is_connection_error());
+        assert!(std::error::Error::source(&e).is_some());
+        let mismatch = MyError::Driver(DriverError::StmtParamsMismatch {
+            required: 1,
+            supplied: 2,
+        });
+        assert_eq!(
+            map_error(mismatch, Some("SELECT ?"), false).kind(),
+            ErrorKind::InvalidStatement
+        );
+        let refused = MyError::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused).into());
+        assert!(map_connect_error(refused).is_connection_error());
+        assert!(map_connect_error(server(1045)).is_connection_error());
+    }
+}

@@ -1,0 +1,140 @@
+//! Mapping `tokio_postgres::Error` to [`quarry::Error`].
+//!
+//! | SQLSTATE | [`quarry::ErrorKind`] |
+//! |---|---|
+//! | `23505` unique_violation | `UniqueViolation` |
+//! | `23503` foreign_key_violation | `ForeignKeyViolation` |
+//! | `23502` not_null_violation | `NotNullViolation` |
+//! | `23514` check_violation | `CheckViolation` |
+//! | `40001` serialization_failure | `SerializationFailure` |
+//! | `40P01` deadlock_detected | `Deadlock` |
+//! | class `08`, `57P01`, `57P02`, `57P03` | `Connection` ([`quarry::Error::Connection`]) |
+//! | anything else | `Database` |
+//!
+//! One exception to class `08`: `08P01` (protocol_violation) reported with severity `ERROR` is
+//! what the server answers to a statement given the wrong number of parameters; the session
+//! survives it, so it is a `Database` error that keeps its code and SQL, not a lost connection.
+//!
+//! Errors without a server error: a closed connection or an I/O failure is a
+//! [`quarry::Error::Connection`] with the driver's error as its source; anything else the driver
+//! reports (a protocol surprise, an encoding failure) is a `Database` error with an empty code.
+
+use quarry::{Error, ErrorKind};
+
+/// The [`ErrorKind`] of a PostgreSQL SQLSTATE `code` reported with `severity` (`ERROR`,
+/// `FATAL`, …).
+pub(crate) fn classify(code: &str, severity: &str) -> ErrorKind {
+    match code {
+        "23505" => ErrorKind::UniqueViolation,
+        "23503" => ErrorKind::ForeignKeyViolation,
+        "23502" => ErrorKind::NotNullViolation,
+        "23514" => ErrorKind::CheckViolation,
+        "40001" => ErrorKind::SerializationFailure,
+        "40P01" => ErrorKind::Deadlock,
+        "08P01" if severity.eq_ignore_ascii_case("ERROR") => ErrorKind::Database,
+        "57P01" | "57P02" | "57P03" => ErrorKind::Connection,
+        c if c.starts_with("08") => ErrorKind::Connection,
+        _ => ErrorKind::Database,
+    }
+}
+
+/// Whether the driver error comes from the socket (refused, reset, timed out, …).
+fn is_io(err: &tokio_postgres::Error) -> bool {
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        if s.is::<std::io::Error>() {
+            return true;
+        }
+        source = s.source();
+    }
+    false
+}
+
+/// Maps a driver error raised while running `sql` (if any) to a [`quarry::Error`].
+pub(crate) fn map_error(err: tokio_postgres::Error, sql: Option<&str>) -> Error {
+    if let Some(db) = err.as_db_error() {
+        let code = db.code().code();
+        let kind = classify(code, db.severity());
+        if kind == ErrorKind::Connection {
+            return Error::connection(
+                format!("{code}: {}", db.message()),
+                Some(Box::new(err)),
+            );
+        }
+        let mut message = db.message().to_owned();
+        if let Some(detail) = db.detail() {
+            message.push_str(" (");
+            message.push_str(detail);
+            message.push(')');
+        }
+        return Error::database(kind, code, message, sql);
+    }
+    if err.is_closed() || is_io(&err) {
+        return Error::connection(err.to_string(), Some(Box::new(err)));
+    }
+    Error::database(ErrorKind::Database, "", err.to_string(), sql)
+}
+
+/// Maps an error raised while opening a connection: every failure there (refused, bad
+/// credentials, unknown database, TLS required) means the engine cannot reach its database.
+pub(crate) fn connect_error(err: tokio_postgres::Error) -> Error {
+    let message = match err.as_db_error() {
+        Some(db) => format!(
+            "cannot connect to PostgreSQL: {} ({})",
+            db.message(),
+            db.code().code()
+        ),
+        None => format!("cannot connect to PostgreSQL: {err}"),
+    };
+    Error::connection(message, Some(Box::new(err)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn integrity_codes() {
+        assert_eq!(classify("23505", "ERROR"), ErrorKind::UniqueViolation);
+        assert_eq!(classify("23503", "ERROR"), ErrorKind::ForeignKeyViolation);
+        assert_eq!(classify("23502", "ERROR"), ErrorKind::NotNullViolation);
+        assert_eq!(classify("23514", "ERROR"), ErrorKind::CheckViolation);
+        // Other integrity errors (exclusion, restrict) stay generic.
+        assert_eq!(classify("23P01", "ERROR"), ErrorKind::Database);
+        assert_eq!(classify("23001", "ERROR"), ErrorKind::Database);
+    }
+
+    #[test]
+    fn retryable_codes() {
+        assert_eq!(classify("40001", "ERROR"), ErrorKind::SerializationFailure);
+        assert_eq!(classify("40P01", "ERROR"), ErrorKind::Deadlock);
+        assert_eq!(classify("40002", "ERROR"), ErrorKind::Database);
+    }
+
+    #[test]
+    fn connection_codes() {
+        for code in ["08000", "08003", "08006", "08001", "08004", "57P01", "57P02", "57P03"] {
+            assert_eq!(classify(code, "FATAL"), ErrorKind::Connection, "{code}");
+        }
+        assert_eq!(classify("08P01", "FATAL"), ErrorKind::Connection);
+        // A parameter-count mismatch is answered with 08P01 at severity ERROR.
+        assert_eq!(classify("08P01", "ERROR"), ErrorKind::Database);
+        assert_eq!(classify("57014", "ERROR"), ErrorKind::Database); // query_canceled
+    }
+
+    #[test]
+    fn other_codes() {
+        assert_eq!(classify("42601", "ERROR"), ErrorKind::Database); // syntax_error
+        assert_eq!(classify("42P01", "ERROR"), ErrorKind::Database); // undefined_table
+        assert_eq!(classify("", "ERROR"), ErrorKind::Database);
+    }
+
+    #[test]
+    fn built_errors_keep_code_and_sql() {
+        let kind = classify("23505", "ERROR");
+        let e = Error::database(kind, "23505", "duplicate key", Some("INSERT INTO t VALUES (1)"));
+        assert!(e.is_unique_violation());
+        assert_eq!(e.code(), Some("23505"));
+        assert_eq!(e.sql(), Some("INSERT INTO t VALUES (1)"));
+    }
+}
