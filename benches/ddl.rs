@@ -16,7 +16,9 @@ fn schema() -> MetaData {
                 .column(ColumnDef::new("user_id", SqlType::BigInt).not_null())
                 .column(ColumnDef::new("total", SqlType::numeric(10, 2)))
                 .column(ColumnDef::new("created_at", SqlType::Timestamp).not_null())
-                .foreign_key(ForeignKey::new(["user_id"], "users", ["id"]).on_delete(FkAction::Cascade))
+                .foreign_key(
+                    ForeignKey::new(["user_id"], "users", ["id"]).on_delete(FkAction::Cascade),
+                )
                 .check(Check::new("total >= 0"))
                 .index(Index::on("ix_orders_user", ["user_id"])),
         )

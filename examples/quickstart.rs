@@ -8,8 +8,8 @@
 //! ```
 
 use quarry::{
-    Check, Dialect, Engine, FkAction, ForeignKey, Index, MetaData, MySql, Postgres, SqlType, Sqlite,
-    TableDef,
+    Check, Dialect, Engine, FkAction, ForeignKey, Index, MetaData, MySql, Postgres, SqlType,
+    Sqlite, TableDef,
 };
 
 quarry::table! {
@@ -60,12 +60,23 @@ async fn main() -> quarry::Result<()> {
         .nth(1)
         .unwrap_or_else(|| "sqlite::memory:".to_owned());
     let engine = Engine::connect(&url).await?;
-    println!("-- connected to {} ({})", engine.backend_name(), engine.dialect().name());
+    println!(
+        "-- connected to {} ({})",
+        engine.backend_name(),
+        engine.dialect().name()
+    );
     engine.create_all(&md).await?;
     for t in md.sorted_tables() {
-        println!("created {}: {}", t.name, engine.has_table(None, &t.name).await?);
+        println!(
+            "created {}: {}",
+            t.name,
+            engine.has_table(None, &t.name).await?
+        );
     }
     engine.drop_all(&md).await?;
-    println!("dropped again: users exists = {}", engine.has_table(None, "users").await?);
+    println!(
+        "dropped again: users exists = {}",
+        engine.has_table(None, "users").await?
+    );
     Ok(())
 }

@@ -7,9 +7,9 @@ mod common {
 }
 
 use quarry::{
-    Check, ColumnDef, CreateIndex, CreateTable, CreateType, Dialect, DropIndex, DropTable, DropType,
-    ErrorKind, FkAction, ForeignKey, Index, MariaDb, MetaData, MySql, Postgres, PrimaryKey,
-    SqlType, Sqlite, Table, Unique,
+    Check, ColumnDef, CreateIndex, CreateTable, CreateType, Dialect, DropIndex, DropTable,
+    DropType, ErrorKind, FkAction, ForeignKey, Index, MariaDb, MetaData, MySql, Postgres,
+    PrimaryKey, SqlType, Sqlite, Table, Unique,
 };
 
 fn one_column(ty: SqlType) -> Table {
@@ -21,21 +21,57 @@ fn one_column(ty: SqlType) -> Table {
 fn every_type_per_dialect() {
     let cases: Vec<(SqlType, &str, &str, &str, &str)> = vec![
         // type, postgres, mysql, mariadb, sqlite
-        (SqlType::SmallInt, "SMALLINT", "SMALLINT", "SMALLINT", "SMALLINT"),
+        (
+            SqlType::SmallInt,
+            "SMALLINT",
+            "SMALLINT",
+            "SMALLINT",
+            "SMALLINT",
+        ),
         (SqlType::Integer, "INTEGER", "INT", "INT", "INTEGER"),
         (SqlType::BigInt, "BIGINT", "BIGINT", "BIGINT", "BIGINT"),
         (SqlType::Boolean, "BOOLEAN", "BOOLEAN", "BOOLEAN", "BOOLEAN"),
         (SqlType::Real, "REAL", "FLOAT", "FLOAT", "REAL"),
-        (SqlType::Double, "DOUBLE PRECISION", "DOUBLE", "DOUBLE", "DOUBLE"),
-        (SqlType::numeric(30, 10), "NUMERIC(30, 10)", "DECIMAL(30, 10)", "DECIMAL(30, 10)", "NUMERIC(30, 10)"),
-        (SqlType::Varchar(255), "VARCHAR(255)", "VARCHAR(255)", "VARCHAR(255)", "VARCHAR(255)"),
+        (
+            SqlType::Double,
+            "DOUBLE PRECISION",
+            "DOUBLE",
+            "DOUBLE",
+            "DOUBLE",
+        ),
+        (
+            SqlType::numeric(30, 10),
+            "NUMERIC(30, 10)",
+            "DECIMAL(30, 10)",
+            "DECIMAL(30, 10)",
+            "NUMERIC(30, 10)",
+        ),
+        (
+            SqlType::Varchar(255),
+            "VARCHAR(255)",
+            "VARCHAR(255)",
+            "VARCHAR(255)",
+            "VARCHAR(255)",
+        ),
         (SqlType::Char(2), "CHAR(2)", "CHAR(2)", "CHAR(2)", "CHAR(2)"),
         (SqlType::Text, "TEXT", "TEXT", "TEXT", "TEXT"),
         (SqlType::Blob, "BYTEA", "LONGBLOB", "LONGBLOB", "BLOB"),
         (SqlType::Date, "DATE", "DATE", "DATE", "DATE"),
         (SqlType::Time, "TIME", "TIME(6)", "TIME(6)", "TIME"),
-        (SqlType::Timestamp, "TIMESTAMP", "DATETIME(6)", "DATETIME(6)", "TIMESTAMP"),
-        (SqlType::TimestampTz, "TIMESTAMPTZ", "DATETIME(6)", "DATETIME(6)", "TIMESTAMPTZ"),
+        (
+            SqlType::Timestamp,
+            "TIMESTAMP",
+            "DATETIME(6)",
+            "DATETIME(6)",
+            "TIMESTAMP",
+        ),
+        (
+            SqlType::TimestampTz,
+            "TIMESTAMPTZ",
+            "DATETIME(6)",
+            "DATETIME(6)",
+            "TIMESTAMPTZ",
+        ),
         (SqlType::Uuid, "UUID", "CHAR(36)", "UUID", "CHAR(36)"),
         (SqlType::Json, "JSONB", "JSON", "JSON", "TEXT"),
         (SqlType::custom("INET"), "INET", "INET", "INET", "INET"),
@@ -68,7 +104,9 @@ fn enum_type_per_dialect() {
         mysql_family: "CREATE TABLE t (\n  m ENUM('happy', 'it''s ok') NOT NULL\n)",
         sqlite: "CREATE TABLE t (\n  m VARCHAR(7) NOT NULL CHECK (m IN ('happy', 'it''s ok'))\n)",
     );
-    let SqlType::Enum(e) = mood else { unreachable!() };
+    let SqlType::Enum(e) = mood else {
+        unreachable!()
+    };
     assert_sql!(|d: &dyn Dialect| CreateType::new(&e).compile(d),
         postgres: "CREATE TYPE mood AS ENUM ('happy', 'it''s ok')",
         mysql_family: ErrorKind::Unsupported,
@@ -92,8 +130,22 @@ fn enum_type_per_dialect() {
 fn types_a_dialect_cannot_express() {
     let cases = [
         (SqlType::Varchar(0), [ErrorKind::Unsupported; 3]),
-        (SqlType::Varchar(20_000), [ErrorKind::InvalidSchema, ErrorKind::Unsupported, ErrorKind::InvalidSchema]),
-        (SqlType::numeric(70, 2), [ErrorKind::InvalidSchema, ErrorKind::Unsupported, ErrorKind::InvalidSchema]),
+        (
+            SqlType::Varchar(20_000),
+            [
+                ErrorKind::InvalidSchema,
+                ErrorKind::Unsupported,
+                ErrorKind::InvalidSchema,
+            ],
+        ),
+        (
+            SqlType::numeric(70, 2),
+            [
+                ErrorKind::InvalidSchema,
+                ErrorKind::Unsupported,
+                ErrorKind::InvalidSchema,
+            ],
+        ),
         (SqlType::numeric(10, 12), [ErrorKind::Unsupported; 3]),
         (SqlType::numeric(0, 0), [ErrorKind::Unsupported; 3]),
         (SqlType::Char(256), [ErrorKind::Unsupported; 3]),
@@ -101,7 +153,11 @@ fn types_a_dialect_cannot_express() {
     ];
     for (ty, [pg, my, lite]) in cases {
         let t = one_column(ty.clone());
-        for (d, want) in [(&Postgres as &dyn Dialect, pg), (&MySql, my), (&Sqlite, lite)] {
+        for (d, want) in [
+            (&Postgres as &dyn Dialect, pg),
+            (&MySql, my),
+            (&Sqlite, lite),
+        ] {
             let got = CreateTable::new(&t).compile(d);
             match (got, want) {
                 (Ok(_), ErrorKind::InvalidSchema) => {} // expressible here: fine
@@ -115,9 +171,21 @@ fn types_a_dialect_cannot_express() {
 #[test]
 fn column_options() {
     let t = Table::new("items")
-        .column(ColumnDef::new("id", SqlType::BigInt).primary_key().autoincrement())
-        .column(ColumnDef::new("sku", SqlType::Varchar(20)).not_null().unique())
-        .column(ColumnDef::new("qty", SqlType::Integer).not_null().server_default(0_i32))
+        .column(
+            ColumnDef::new("id", SqlType::BigInt)
+                .primary_key()
+                .autoincrement(),
+        )
+        .column(
+            ColumnDef::new("sku", SqlType::Varchar(20))
+                .not_null()
+                .unique(),
+        )
+        .column(
+            ColumnDef::new("qty", SqlType::Integer)
+                .not_null()
+                .server_default(0_i32),
+        )
         .column(ColumnDef::new("label", SqlType::Text).server_default("it's \\n"))
         .column(ColumnDef::new("price", SqlType::Double).server_default(-1.5_f64))
         .column(ColumnDef::new("live", SqlType::Boolean).server_default(true))
@@ -193,7 +261,11 @@ fn table_constraints() {
                 .on_delete(FkAction::Cascade)
                 .on_update(FkAction::Restrict),
         )
-        .foreign_key(ForeignKey::new(["sku"], "products", ["sku"]).ref_schema("catalog").on_delete(FkAction::SetNull))
+        .foreign_key(
+            ForeignKey::new(["sku"], "products", ["sku"])
+                .ref_schema("catalog")
+                .on_delete(FkAction::SetNull),
+        )
         .check(Check::new("qty > 0").named("ck_lines_qty"))
         .check(Check::new("line >= 1"));
     assert_sql!(|d: &dyn Dialect| CreateTable::new(&t).compile(d),
@@ -238,8 +310,11 @@ fn table_constraints() {
 )",
     );
     // SET DEFAULT is not supported by InnoDB.
-    let t = Table::new("c")
-        .column(ColumnDef::new("p", SqlType::BigInt).references("p", "id").on_delete(FkAction::SetDefault));
+    let t = Table::new("c").column(
+        ColumnDef::new("p", SqlType::BigInt)
+            .references("p", "id")
+            .on_delete(FkAction::SetDefault),
+    );
     assert_sql!(|d: &dyn Dialect| CreateTable::new(&t).compile(d),
         postgres: "CREATE TABLE c (\n  p BIGINT,\n  FOREIGN KEY (p) REFERENCES p (id) ON DELETE SET DEFAULT\n)",
         mysql_family: ErrorKind::Unsupported,
@@ -269,7 +344,9 @@ fn indexes() {
         .column(ColumnDef::new("email", SqlType::Varchar(200)))
         .column(ColumnDef::new("created_at", SqlType::Timestamp))
         .column(ColumnDef::new("tags", SqlType::custom("TEXT[]")));
-    let multi = Index::new("ix_users_email_created").column("email").column_desc("created_at");
+    let multi = Index::new("ix_users_email_created")
+        .column("email")
+        .column_desc("created_at");
     assert_sql!(|d: &dyn Dialect| CreateIndex::new(&t, &multi).compile(d),
         postgres: "CREATE INDEX ix_users_email_created ON app.users (email, created_at DESC)",
         mysql_family: "CREATE INDEX ix_users_email_created ON app.users (email, created_at DESC)",
@@ -330,16 +407,29 @@ fn create_and_drop_table_options() {
 
 fn shop() -> MetaData {
     MetaData::new()
-        .with(Table::new("lines")
-            .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
-            .column(ColumnDef::new("order_id", SqlType::BigInt).not_null().references("orders", "id"))
-            .index(Index::on("ix_lines_order", ["order_id"])))
-        .with(Table::new("orders")
-            .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
-            .column(ColumnDef::new("user_id", SqlType::BigInt).references("users", "id")))
-        .with(Table::new("users")
-            .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
-            .column(ColumnDef::new("mood", SqlType::enumeration("mood", ["ok", "meh"]))))
+        .with(
+            Table::new("lines")
+                .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+                .column(
+                    ColumnDef::new("order_id", SqlType::BigInt)
+                        .not_null()
+                        .references("orders", "id"),
+                )
+                .index(Index::on("ix_lines_order", ["order_id"])),
+        )
+        .with(
+            Table::new("orders")
+                .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+                .column(ColumnDef::new("user_id", SqlType::BigInt).references("users", "id")),
+        )
+        .with(
+            Table::new("users")
+                .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+                .column(ColumnDef::new(
+                    "mood",
+                    SqlType::enumeration("mood", ["ok", "meh"]),
+                )),
+        )
 }
 
 #[test]
@@ -347,7 +437,12 @@ fn create_all_orders_tables_by_foreign_keys() {
     let md = shop();
     let order: Vec<&str> = md.sorted_tables().iter().map(|t| t.name.as_str()).collect();
     assert_eq!(order, ["users", "orders", "lines"]);
-    let pg: Vec<String> = md.create_all_ddl(&Postgres).unwrap().into_iter().map(|c| c.sql).collect();
+    let pg: Vec<String> = md
+        .create_all_ddl(&Postgres)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.sql)
+        .collect();
     assert_eq!(pg, [
         "CREATE TYPE mood AS ENUM ('ok', 'meh')",
         "CREATE TABLE users (\n  id BIGINT NOT NULL,\n  mood mood,\n  PRIMARY KEY (id)\n)",
@@ -355,32 +450,65 @@ fn create_all_orders_tables_by_foreign_keys() {
         "CREATE TABLE lines (\n  id BIGINT NOT NULL,\n  order_id BIGINT NOT NULL,\n  PRIMARY KEY (id),\n  FOREIGN KEY (order_id) REFERENCES orders (id)\n)",
         "CREATE INDEX ix_lines_order ON lines (order_id)",
     ]);
-    let pg_drop: Vec<String> = md.drop_all_ddl(&Postgres).unwrap().into_iter().map(|c| c.sql).collect();
-    assert_eq!(pg_drop, ["DROP TABLE lines", "DROP TABLE orders", "DROP TABLE users", "DROP TYPE mood"]);
-    let my: Vec<String> = md.create_all_ddl(&MariaDb).unwrap().into_iter().map(|c| c.sql).collect();
+    let pg_drop: Vec<String> = md
+        .drop_all_ddl(&Postgres)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.sql)
+        .collect();
+    assert_eq!(
+        pg_drop,
+        [
+            "DROP TABLE lines",
+            "DROP TABLE orders",
+            "DROP TABLE users",
+            "DROP TYPE mood"
+        ]
+    );
+    let my: Vec<String> = md
+        .create_all_ddl(&MariaDb)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.sql)
+        .collect();
     assert_eq!(my.len(), 4, "no CREATE TYPE on MariaDB: {my:?}");
     assert!(my[0].contains("mood ENUM('ok', 'meh')"));
 }
 
 fn cyclic() -> MetaData {
     MetaData::new()
-        .with(Table::new("a")
-            .column(ColumnDef::new("id", SqlType::Integer).primary_key())
-            .column(ColumnDef::new("b_id", SqlType::Integer).references("b", "id"))
-            .column(ColumnDef::new("parent_id", SqlType::Integer).references("a", "id")))
-        .with(Table::new("b")
-            .column(ColumnDef::new("id", SqlType::Integer).primary_key())
-            .column(ColumnDef::new("a_id", SqlType::Integer))
-            .foreign_key(ForeignKey::new(["a_id"], "a", ["id"]).named("fk_b_a").on_delete(FkAction::Cascade)))
-        .with(Table::new("c")
-            .column(ColumnDef::new("id", SqlType::Integer).primary_key())
-            .column(ColumnDef::new("a_id", SqlType::Integer).references("a", "id")))
+        .with(
+            Table::new("a")
+                .column(ColumnDef::new("id", SqlType::Integer).primary_key())
+                .column(ColumnDef::new("b_id", SqlType::Integer).references("b", "id"))
+                .column(ColumnDef::new("parent_id", SqlType::Integer).references("a", "id")),
+        )
+        .with(
+            Table::new("b")
+                .column(ColumnDef::new("id", SqlType::Integer).primary_key())
+                .column(ColumnDef::new("a_id", SqlType::Integer))
+                .foreign_key(
+                    ForeignKey::new(["a_id"], "a", ["id"])
+                        .named("fk_b_a")
+                        .on_delete(FkAction::Cascade),
+                ),
+        )
+        .with(
+            Table::new("c")
+                .column(ColumnDef::new("id", SqlType::Integer).primary_key())
+                .column(ColumnDef::new("a_id", SqlType::Integer).references("a", "id")),
+        )
 }
 
 #[test]
 fn foreign_key_cycles_use_alter_table_except_on_sqlite() {
     let md = cyclic();
-    let pg: Vec<String> = md.create_all_ddl(&Postgres).unwrap().into_iter().map(|c| c.sql).collect();
+    let pg: Vec<String> = md
+        .create_all_ddl(&Postgres)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.sql)
+        .collect();
     assert_eq!(pg, [
         "CREATE TABLE a (\n  id INTEGER NOT NULL,\n  b_id INTEGER,\n  parent_id INTEGER,\n  PRIMARY KEY (id),\n  FOREIGN KEY (parent_id) REFERENCES a (id)\n)",
         "CREATE TABLE b (\n  id INTEGER NOT NULL,\n  a_id INTEGER,\n  PRIMARY KEY (id)\n)",
@@ -388,38 +516,76 @@ fn foreign_key_cycles_use_alter_table_except_on_sqlite() {
         "ALTER TABLE a ADD CONSTRAINT fk_a_b_id FOREIGN KEY (b_id) REFERENCES b (id)",
         "ALTER TABLE b ADD CONSTRAINT fk_b_a FOREIGN KEY (a_id) REFERENCES a (id) ON DELETE CASCADE",
     ]);
-    let pg_drop: Vec<String> = md.drop_all_ddl(&Postgres).unwrap().into_iter().map(|c| c.sql).collect();
-    assert_eq!(pg_drop, [
-        "ALTER TABLE a DROP CONSTRAINT fk_a_b_id",
-        "ALTER TABLE b DROP CONSTRAINT fk_b_a",
-        "DROP TABLE c",
-        "DROP TABLE b",
-        "DROP TABLE a",
-    ]);
-    let my_drop: Vec<String> = md.drop_all_ddl(&MySql).unwrap().into_iter().map(|c| c.sql).collect();
+    let pg_drop: Vec<String> = md
+        .drop_all_ddl(&Postgres)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.sql)
+        .collect();
+    assert_eq!(
+        pg_drop,
+        [
+            "ALTER TABLE a DROP CONSTRAINT fk_a_b_id",
+            "ALTER TABLE b DROP CONSTRAINT fk_b_a",
+            "DROP TABLE c",
+            "DROP TABLE b",
+            "DROP TABLE a",
+        ]
+    );
+    let my_drop: Vec<String> = md
+        .drop_all_ddl(&MySql)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.sql)
+        .collect();
     assert_eq!(my_drop[0], "ALTER TABLE a DROP FOREIGN KEY fk_a_b_id");
-    let lite: Vec<String> = md.create_all_ddl(&Sqlite).unwrap().into_iter().map(|c| c.sql).collect();
-    assert_eq!(lite.len(), 3, "SQLite keeps cyclic foreign keys inline: {lite:?}");
+    let lite: Vec<String> = md
+        .create_all_ddl(&Sqlite)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.sql)
+        .collect();
+    assert_eq!(
+        lite.len(),
+        3,
+        "SQLite keeps cyclic foreign keys inline: {lite:?}"
+    );
     assert!(lite[0].contains("FOREIGN KEY (b_id) REFERENCES b (id)"));
-    assert!(lite[1].contains("CONSTRAINT fk_b_a FOREIGN KEY (a_id) REFERENCES a (id) ON DELETE CASCADE"));
+    assert!(lite[1]
+        .contains("CONSTRAINT fk_b_a FOREIGN KEY (a_id) REFERENCES a (id) ON DELETE CASCADE"));
 }
 
 #[test]
 fn generated_constraint_names_fit_the_dialect() {
     let long = "t".repeat(60);
     let md = MetaData::new()
-        .with(Table::new(long.clone())
-            .column(ColumnDef::new("id", SqlType::Integer).primary_key())
-            .column(ColumnDef::new("other_id", SqlType::Integer).references("other", "id")))
-        .with(Table::new("other")
-            .column(ColumnDef::new("id", SqlType::Integer).primary_key())
-            .column(ColumnDef::new("back_id", SqlType::Integer).references(long, "id")));
+        .with(
+            Table::new(long.clone())
+                .column(ColumnDef::new("id", SqlType::Integer).primary_key())
+                .column(ColumnDef::new("other_id", SqlType::Integer).references("other", "id")),
+        )
+        .with(
+            Table::new("other")
+                .column(ColumnDef::new("id", SqlType::Integer).primary_key())
+                .column(ColumnDef::new("back_id", SqlType::Integer).references(long, "id")),
+        );
     for d in [&Postgres as &dyn Dialect, &MySql] {
         let ddl = md.create_all_ddl(d).unwrap();
         let alter = ddl.iter().find(|c| c.sql.starts_with("ALTER")).unwrap();
-        let name = alter.sql.split("CONSTRAINT ").nth(1).unwrap().split(' ').next().unwrap();
+        let name = alter
+            .sql
+            .split("CONSTRAINT ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap();
         let max = d.features().max_identifier_len.unwrap();
-        assert!(name.len() <= max && name.len() >= max - 1, "{} {name}", d.name());
+        assert!(
+            name.len() <= max && name.len() >= max - 1,
+            "{} {name}",
+            d.name()
+        );
         // Deterministic: the same name again.
         assert_eq!(md.create_all_ddl(d).unwrap(), ddl);
     }
@@ -433,80 +599,219 @@ fn bad_input_is_rejected_when_compiling() {
     let all: [&dyn Dialect; 4] = [&Postgres, &MySql, &MariaDb, &Sqlite];
     for d in all {
         let cases: Vec<(&str, MetaData)> = vec![
-            ("empty table name", MetaData::new().with(Table::new("").column(ColumnDef::new("a", SqlType::Integer)))),
-            ("empty column name", MetaData::new().with(Table::new("t").column(ColumnDef::new("", SqlType::Integer)))),
-            ("NUL in a name", MetaData::new().with(Table::new("a\0b").column(ColumnDef::new("a", SqlType::Integer)))),
+            (
+                "empty table name",
+                MetaData::new().with(Table::new("").column(ColumnDef::new("a", SqlType::Integer))),
+            ),
+            (
+                "empty column name",
+                MetaData::new().with(Table::new("t").column(ColumnDef::new("", SqlType::Integer))),
+            ),
+            (
+                "NUL in a name",
+                MetaData::new()
+                    .with(Table::new("a\0b").column(ColumnDef::new("a", SqlType::Integer))),
+            ),
             ("no columns", MetaData::new().with(Table::new("t"))),
-            ("duplicate column", MetaData::new().with(Table::new("t")
-                .column(ColumnDef::new("a", SqlType::Integer)).column(ColumnDef::new("a", SqlType::Text)))),
-            ("duplicate table", MetaData::new().with(ok_parent()).with(ok_parent())),
-            ("FK to a missing table", MetaData::new().with(Table::new("c")
-                .column(ColumnDef::new("p", SqlType::BigInt).references("nope", "id")))),
-            ("FK to a missing column", MetaData::new().with(ok_parent()).with(Table::new("c")
-                .column(ColumnDef::new("p", SqlType::BigInt).references("p", "nope")))),
-            ("FK column count mismatch", MetaData::new().with(ok_parent()).with(Table::new("c")
-                .column(ColumnDef::new("p", SqlType::BigInt))
-                .foreign_key(ForeignKey::new(["p"], "p", ["id", "id"])))),
-            ("FK type mismatch", MetaData::new().with(ok_parent()).with(Table::new("c")
-                .column(ColumnDef::new("p", SqlType::Integer).references("p", "id")))),
-            ("FK to a non-unique column", MetaData::new()
-                .with(ok_parent().column(ColumnDef::new("x", SqlType::BigInt)))
-                .with(Table::new("c").column(ColumnDef::new("p", SqlType::BigInt).references("p", "x")))),
-            ("FK on a missing local column", MetaData::new().with(ok_parent()).with(Table::new("c")
-                .column(ColumnDef::new("q", SqlType::BigInt))
-                .foreign_key(ForeignKey::new(["p"], "p", ["id"])))),
-            ("PK on a missing column", MetaData::new().with(Table::new("t")
-                .column(ColumnDef::new("a", SqlType::Integer)).primary_key(PrimaryKey::new(["b"])))),
-            ("autoincrement on text", MetaData::new().with(Table::new("t")
-                .column(ColumnDef::new("a", SqlType::Varchar(5)).primary_key().autoincrement()))),
-            ("two autoincrement columns", MetaData::new().with(Table::new("t")
-                .column(ColumnDef::new("a", SqlType::Integer).primary_key().autoincrement())
-                .column(ColumnDef::new("b", SqlType::Integer).primary_key().autoincrement()))),
-            ("autoincrement outside the PK", MetaData::new().with(Table::new("t")
-                .column(ColumnDef::new("a", SqlType::Integer).autoincrement()))),
-            ("unique on a missing column", MetaData::new().with(Table::new("t")
-                .column(ColumnDef::new("a", SqlType::Integer)).unique(Unique::new(["b"])))),
-            ("empty check", MetaData::new().with(Table::new("t")
-                .column(ColumnDef::new("a", SqlType::Integer)).check(Check::new(" ")))),
-            ("duplicate index names", MetaData::new().with(Table::new("t")
-                .column(ColumnDef::new("a", SqlType::Integer))
-                .index(Index::on("ix", ["a"])).index(Index::on("ix", ["a"])))),
-            ("duplicate constraint names", MetaData::new().with(Table::new("t")
-                .column(ColumnDef::new("a", SqlType::Integer))
-                .check(Check::new("a > 0").named("c1")).unique(Unique::new(["a"]).named("c1")))),
+            (
+                "duplicate column",
+                MetaData::new().with(
+                    Table::new("t")
+                        .column(ColumnDef::new("a", SqlType::Integer))
+                        .column(ColumnDef::new("a", SqlType::Text)),
+                ),
+            ),
+            (
+                "duplicate table",
+                MetaData::new().with(ok_parent()).with(ok_parent()),
+            ),
+            (
+                "FK to a missing table",
+                MetaData::new().with(
+                    Table::new("c")
+                        .column(ColumnDef::new("p", SqlType::BigInt).references("nope", "id")),
+                ),
+            ),
+            (
+                "FK to a missing column",
+                MetaData::new().with(ok_parent()).with(
+                    Table::new("c")
+                        .column(ColumnDef::new("p", SqlType::BigInt).references("p", "nope")),
+                ),
+            ),
+            (
+                "FK column count mismatch",
+                MetaData::new().with(ok_parent()).with(
+                    Table::new("c")
+                        .column(ColumnDef::new("p", SqlType::BigInt))
+                        .foreign_key(ForeignKey::new(["p"], "p", ["id", "id"])),
+                ),
+            ),
+            (
+                "FK type mismatch",
+                MetaData::new().with(ok_parent()).with(
+                    Table::new("c")
+                        .column(ColumnDef::new("p", SqlType::Integer).references("p", "id")),
+                ),
+            ),
+            (
+                "FK to a non-unique column",
+                MetaData::new()
+                    .with(ok_parent().column(ColumnDef::new("x", SqlType::BigInt)))
+                    .with(
+                        Table::new("c")
+                            .column(ColumnDef::new("p", SqlType::BigInt).references("p", "x")),
+                    ),
+            ),
+            (
+                "FK on a missing local column",
+                MetaData::new().with(ok_parent()).with(
+                    Table::new("c")
+                        .column(ColumnDef::new("q", SqlType::BigInt))
+                        .foreign_key(ForeignKey::new(["p"], "p", ["id"])),
+                ),
+            ),
+            (
+                "PK on a missing column",
+                MetaData::new().with(
+                    Table::new("t")
+                        .column(ColumnDef::new("a", SqlType::Integer))
+                        .primary_key(PrimaryKey::new(["b"])),
+                ),
+            ),
+            (
+                "autoincrement on text",
+                MetaData::new().with(
+                    Table::new("t").column(
+                        ColumnDef::new("a", SqlType::Varchar(5))
+                            .primary_key()
+                            .autoincrement(),
+                    ),
+                ),
+            ),
+            (
+                "two autoincrement columns",
+                MetaData::new().with(
+                    Table::new("t")
+                        .column(
+                            ColumnDef::new("a", SqlType::Integer)
+                                .primary_key()
+                                .autoincrement(),
+                        )
+                        .column(
+                            ColumnDef::new("b", SqlType::Integer)
+                                .primary_key()
+                                .autoincrement(),
+                        ),
+                ),
+            ),
+            (
+                "autoincrement outside the PK",
+                MetaData::new().with(
+                    Table::new("t").column(ColumnDef::new("a", SqlType::Integer).autoincrement()),
+                ),
+            ),
+            (
+                "unique on a missing column",
+                MetaData::new().with(
+                    Table::new("t")
+                        .column(ColumnDef::new("a", SqlType::Integer))
+                        .unique(Unique::new(["b"])),
+                ),
+            ),
+            (
+                "empty check",
+                MetaData::new().with(
+                    Table::new("t")
+                        .column(ColumnDef::new("a", SqlType::Integer))
+                        .check(Check::new(" ")),
+                ),
+            ),
+            (
+                "duplicate index names",
+                MetaData::new().with(
+                    Table::new("t")
+                        .column(ColumnDef::new("a", SqlType::Integer))
+                        .index(Index::on("ix", ["a"]))
+                        .index(Index::on("ix", ["a"])),
+                ),
+            ),
+            (
+                "duplicate constraint names",
+                MetaData::new().with(
+                    Table::new("t")
+                        .column(ColumnDef::new("a", SqlType::Integer))
+                        .check(Check::new("a > 0").named("c1"))
+                        .unique(Unique::new(["a"]).named("c1")),
+                ),
+            ),
         ];
         for (what, md) in cases {
-            assert_eq!(kind(md, d), ErrorKind::InvalidSchema, "{what} on {}", d.name());
+            assert_eq!(
+                kind(md, d),
+                ErrorKind::InvalidSchema,
+                "{what} on {}",
+                d.name()
+            );
         }
         // Over-long names, where the dialect limits them.
-        let long = MetaData::new().with(Table::new("x".repeat(65)).column(ColumnDef::new("a", SqlType::Integer)));
+        let long = MetaData::new()
+            .with(Table::new("x".repeat(65)).column(ColumnDef::new("a", SqlType::Integer)));
         match d.features().max_identifier_len {
-            Some(_) => assert_eq!(kind(long, d), ErrorKind::InvalidSchema, "long name on {}", d.name()),
+            Some(_) => assert_eq!(
+                kind(long, d),
+                ErrorKind::InvalidSchema,
+                "long name on {}",
+                d.name()
+            ),
             None => assert!(long.create_all_ddl(d).is_ok()),
         }
     }
     // Case-insensitive column names collide on MySQL and SQLite, not on PostgreSQL.
-    let mixed = || MetaData::new().with(Table::new("t")
-        .column(ColumnDef::new("Name", SqlType::Integer)).column(ColumnDef::new("name", SqlType::Integer)));
+    let mixed = || {
+        MetaData::new().with(
+            Table::new("t")
+                .column(ColumnDef::new("Name", SqlType::Integer))
+                .column(ColumnDef::new("name", SqlType::Integer)),
+        )
+    };
     assert!(mixed().create_all_ddl(&Postgres).is_ok());
     assert_eq!(kind(mixed(), &MariaDb), ErrorKind::InvalidSchema);
     assert_eq!(kind(mixed(), &Sqlite), ErrorKind::InvalidSchema);
     // MySQL forbids names ending with a space and keys on TEXT columns.
-    let trailing = || MetaData::new().with(Table::new("t ").column(ColumnDef::new("a", SqlType::Integer)));
+    let trailing =
+        || MetaData::new().with(Table::new("t ").column(ColumnDef::new("a", SqlType::Integer)));
     assert!(trailing().create_all_ddl(&Postgres).is_ok());
     assert_eq!(kind(trailing(), &MySql), ErrorKind::InvalidSchema);
-    let text_pk = || MetaData::new().with(Table::new("t").column(ColumnDef::new("a", SqlType::Text).primary_key()));
+    let text_pk = || {
+        MetaData::new()
+            .with(Table::new("t").column(ColumnDef::new("a", SqlType::Text).primary_key()))
+    };
     assert!(text_pk().create_all_ddl(&Postgres).is_ok());
     assert_eq!(kind(text_pk(), &MariaDb), ErrorKind::Unsupported);
     // SQLite's rowid alias cannot be part of a composite key.
-    let composite_auto = || MetaData::new().with(Table::new("t")
-        .column(ColumnDef::new("a", SqlType::Integer).primary_key().autoincrement())
-        .column(ColumnDef::new("b", SqlType::Integer).primary_key()));
+    let composite_auto = || {
+        MetaData::new().with(
+            Table::new("t")
+                .column(
+                    ColumnDef::new("a", SqlType::Integer)
+                        .primary_key()
+                        .autoincrement(),
+                )
+                .column(ColumnDef::new("b", SqlType::Integer).primary_key()),
+        )
+    };
     assert!(composite_auto().create_all_ddl(&Postgres).is_ok());
     assert_eq!(kind(composite_auto(), &Sqlite), ErrorKind::Unsupported);
     // NaN defaults only where floats store it.
-    let nan = || MetaData::new().with(Table::new("t").column(ColumnDef::new("f", SqlType::Double).server_default(f64::NAN)));
-    assert!(nan().create_all_ddl(&Postgres).unwrap()[0].sql.contains("DEFAULT 'NaN'"));
+    let nan = || {
+        MetaData::new().with(
+            Table::new("t").column(ColumnDef::new("f", SqlType::Double).server_default(f64::NAN)),
+        )
+    };
+    assert!(nan().create_all_ddl(&Postgres).unwrap()[0]
+        .sql
+        .contains("DEFAULT 'NaN'"));
     assert_eq!(kind(nan(), &Sqlite), ErrorKind::Unsupported);
 }
 

@@ -9,8 +9,24 @@ use proptest::test_runner::{Config, TestRunner};
 use quarry::{ColumnDef, Engine, ForeignKey, MetaData, SqlType, Table};
 
 const RESERVED: &[&str] = &[
-    "select", "order", "group", "key", "table", "user", "from", "where", "index", "check",
-    "default", "limit", "offset", "returning", "values", "column", "Primary", "desc",
+    "select",
+    "order",
+    "group",
+    "key",
+    "table",
+    "user",
+    "from",
+    "where",
+    "index",
+    "check",
+    "default",
+    "limit",
+    "offset",
+    "returning",
+    "values",
+    "column",
+    "Primary",
+    "desc",
 ];
 
 fn ident() -> impl Strategy<Value = String> {
@@ -86,7 +102,14 @@ fn schema() -> impl Strategy<Value = Vec<(String, Spec)>> {
             tables
                 .into_iter()
                 .map(|(name, key_type, columns, fks)| {
-                    (name, Spec { key_type, columns, fks })
+                    (
+                        name,
+                        Spec {
+                            key_type,
+                            columns,
+                            fks,
+                        },
+                    )
                 })
                 .collect()
         })
@@ -97,10 +120,7 @@ fn build(specs: &[(String, Spec)], prefix: &str) -> MetaData {
     let names = unique_names(specs.iter().map(|s| s.0.clone()).collect(), prefix);
     let mut md = MetaData::new();
     for (i, (_, spec)) in specs.iter().enumerate() {
-        let cols = unique_names(
-            spec.columns.iter().map(|c| c.0.clone()).collect(),
-            "c ",
-        );
+        let cols = unique_names(spec.columns.iter().map(|c| c.0.clone()).collect(), "c ");
         let mut t = Table::new(names[i].clone())
             .column(ColumnDef::new("id", spec.key_type.clone()).primary_key());
         for ((_, ty, nullable), name) in spec.columns.iter().zip(cols) {
@@ -109,7 +129,10 @@ fn build(specs: &[(String, Spec)], prefix: &str) -> MetaData {
         for (k, &target) in spec.fks.iter().enumerate() {
             let col = format!("fk {k}");
             t = t
-                .column(ColumnDef::new(col.clone(), specs[target].1.key_type.clone()))
+                .column(ColumnDef::new(
+                    col.clone(),
+                    specs[target].1.key_type.clone(),
+                ))
                 .foreign_key(ForeignKey::new([col], names[target].clone(), ["id"]));
         }
         md = md.with(t);
@@ -135,11 +158,26 @@ fn run(var: Option<&str>, prefix: &'static str, cases: u32) {
         ..Config::default()
     });
     let created = std::cell::Cell::new(0u32);
+    let odd = std::cell::Cell::new(0u32);
     runner
         .run(&schema(), |specs| {
             let md = build(&specs, prefix);
+            let weird = |n: &str| {
+                n.chars()
+                    .any(|c| matches!(c, '"' | '`' | '\'' | 'é') || c.is_ascii_uppercase())
+            };
+            if md
+                .tables()
+                .iter()
+                .any(|t| weird(&t.name) || t.columns.iter().any(|c| weird(&c.name)))
+            {
+                odd.set(odd.get() + 1);
+            }
             rt.block_on(async {
-                engine.drop_all(&md).await.map_err(|e| TestCaseError::fail(format!("pre-clean: {e}")))?;
+                engine
+                    .drop_all(&md)
+                    .await
+                    .map_err(|e| TestCaseError::fail(format!("pre-clean: {e}")))?;
                 engine
                     .create_all(&md)
                     .await
@@ -168,7 +206,12 @@ fn run(var: Option<&str>, prefix: &'static str, cases: u32) {
             Ok(())
         })
         .unwrap();
-    println!("{prefix}: {} random schemas created and dropped on {}", created.get(), engine.backend_name());
+    assert!(
+        odd.get() > cases / 4,
+        "too few schemas with quoted names: {}",
+        odd.get()
+    );
+    println!("{prefix}: {} random schemas created and dropped on {} ({} with quote characters, upper case or é in names)", created.get(), engine.backend_name(), odd.get());
 }
 
 #[test]

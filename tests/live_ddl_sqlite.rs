@@ -3,15 +3,20 @@
 mod common;
 
 use common::{CatColumn, CatForeignKey, CatIndex, CatTable};
-use quarry::{ColumnDef, Compiled, Dialect, Engine, ServerDefault, Sqlite, SqlType, Table, Value};
+use quarry::{ColumnDef, Compiled, Dialect, Engine, ServerDefault, SqlType, Sqlite, Table, Value};
 
 async fn sqlite() -> Engine {
     common::install();
-    Engine::connect("sqlite::memory:").await.expect("in-memory SQLite")
+    Engine::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite")
 }
 
 fn q(sql: &str, params: Vec<Value>) -> Compiled {
-    Compiled { sql: sql.into(), params }
+    Compiled {
+        sql: sql.into(),
+        params,
+    }
 }
 
 fn text(v: &Value) -> Option<String> {
@@ -55,7 +60,10 @@ fn checks_of(sql: &str) -> Vec<String> {
 async fn catalog(engine: &Engine, table: &str) -> CatTable {
     let p = || vec![Value::Text(table.to_owned())];
     let cols = engine
-        .fetch_all(q("SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid", p()))
+        .fetch_all(q(
+            "SELECT name, type, \"notnull\", dflt_value, pk FROM pragma_table_info(?) ORDER BY cid",
+            p(),
+        ))
         .await
         .unwrap();
     let mut cat = CatTable::default();
@@ -95,25 +103,38 @@ async fn catalog(engine: &Engine, table: &str) -> CatTable {
         fk.ref_columns.push(r.get("to").unwrap());
     }
     let indexes = engine
-        .fetch_all(q("SELECT name, \"unique\", origin FROM pragma_index_list(?)", p()))
+        .fetch_all(q(
+            "SELECT name, \"unique\", origin FROM pragma_index_list(?)",
+            p(),
+        ))
         .await
         .unwrap();
     for r in &indexes {
         let name: String = r.get("name").unwrap();
         let origin: String = r.get("origin").unwrap();
         let info = engine
-            .fetch_all(q("SELECT name FROM pragma_index_info(?) ORDER BY seqno", vec![Value::Text(name.clone())]))
+            .fetch_all(q(
+                "SELECT name FROM pragma_index_info(?) ORDER BY seqno",
+                vec![Value::Text(name.clone())],
+            ))
             .await
             .unwrap();
         let columns: Vec<String> = info.iter().map(|r| r.get("name").unwrap()).collect();
         match origin.as_str() {
-            "c" => cat.indexes.push(CatIndex { name, columns, unique: r.get("unique").unwrap() }),
+            "c" => cat.indexes.push(CatIndex {
+                name,
+                columns,
+                unique: r.get("unique").unwrap(),
+            }),
             "u" => cat.uniques.push(columns),
             _ => {}
         }
     }
     let sql = engine
-        .fetch_all(q("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", p()))
+        .fetch_all(q(
+            "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+            p(),
+        ))
         .await
         .unwrap();
     cat.checks = checks_of(&sql[0].get::<String>("sql").unwrap());
@@ -153,7 +174,10 @@ async fn fixture_round_trips_through_the_catalog() {
         .unwrap()[0]
         .get("sql")
         .unwrap();
-    assert!(users_sql.contains("CHECK (mood IN ('happy', 'sad', 'it''s ok'))"), "{users_sql}");
+    assert!(
+        users_sql.contains("CHECK (mood IN ('happy', 'sad', 'it''s ok'))"),
+        "{users_sql}"
+    );
     let ix_sql: String = engine
         .fetch_all("SELECT sql FROM sqlite_master WHERE name = 'qs_ix_users_active_email'")
         .await
@@ -177,31 +201,55 @@ async fn enforces_what_the_ddl_declares() {
     let engine = sqlite().await;
     let md = common::fixture(&Sqlite, "qe_");
     engine.create_all(&md).await.unwrap();
-    engine.execute("INSERT INTO qe_orgs (id, name, code) VALUES (1, 'a', 'x')").await.unwrap();
-    let dup = engine.execute("INSERT INTO qe_orgs (id, name, code) VALUES (2, 'a', 'x')").await.unwrap_err();
+    engine
+        .execute("INSERT INTO qe_orgs (id, name, code) VALUES (1, 'a', 'x')")
+        .await
+        .unwrap();
+    let dup = engine
+        .execute("INSERT INTO qe_orgs (id, name, code) VALUES (2, 'a', 'x')")
+        .await
+        .unwrap_err();
     assert!(dup.is_unique_violation(), "{dup}");
     assert_eq!(dup.code(), Some("2067"));
     assert!(dup.sql().unwrap().contains("qe_orgs"));
-    let fk = engine.execute("INSERT INTO qe_memberships (org_id, user_id) VALUES (9, 9)").await.unwrap_err();
+    let fk = engine
+        .execute("INSERT INTO qe_memberships (org_id, user_id) VALUES (9, 9)")
+        .await
+        .unwrap_err();
     assert!(fk.is_foreign_key_violation(), "{fk}");
-    let nn = engine.execute("INSERT INTO qe_orgs (id, name) VALUES (3, 'b')").await.unwrap_err();
+    let nn = engine
+        .execute("INSERT INTO qe_orgs (id, name) VALUES (3, 'b')")
+        .await
+        .unwrap_err();
     assert!(nn.is_not_null_violation(), "{nn}");
     let ck = engine
-        .execute(q("INSERT INTO qe_users (name, email, score) VALUES (?, ?, ?)", vec!["n".into(), "e".into(), Value::F64(-1.0)]))
+        .execute(q(
+            "INSERT INTO qe_users (name, email, score) VALUES (?, ?, ?)",
+            vec!["n".into(), "e".into(), Value::F64(-1.0)],
+        ))
         .await
         .unwrap_err();
     assert!(ck.is_check_violation(), "{ck}");
     let en = engine
-        .execute(q("INSERT INTO qe_users (name, email, mood) VALUES (?, ?, ?)", vec!["n".into(), "e".into(), "angry".into()]))
+        .execute(q(
+            "INSERT INTO qe_users (name, email, mood) VALUES (?, ?, ?)",
+            vec!["n".into(), "e".into(), "angry".into()],
+        ))
         .await
         .unwrap_err();
     assert!(en.is_check_violation(), "enum check: {en}");
     // Defaults and the rowid alias work.
     engine
-        .execute(q("INSERT INTO qe_users (name, email) VALUES (?, ?)", vec!["ann".into(), "a@x".into()]))
+        .execute(q(
+            "INSERT INTO qe_users (name, email) VALUES (?, ?)",
+            vec!["ann".into(), "a@x".into()],
+        ))
         .await
         .unwrap();
-    let rows = engine.fetch_all("SELECT id, active, balance, motto, role FROM qe_users, (SELECT 'x' AS role)").await.unwrap();
+    let rows = engine
+        .fetch_all("SELECT id, active, balance, motto, role FROM qe_users, (SELECT 'x' AS role)")
+        .await
+        .unwrap();
     assert_eq!(rows[0].get::<i64>("id").unwrap(), 1);
     assert!(rows[0].get::<bool>("active").unwrap());
     assert_eq!(rows[0].get::<String>("motto").unwrap(), "it's \\ fine");
@@ -213,7 +261,10 @@ async fn bad_metadata_never_reaches_the_database() {
     let engine = sqlite().await;
     let md = quarry::MetaData::new()
         .with(Table::new("qb_ok").column(ColumnDef::new("id", SqlType::BigInt).primary_key()))
-        .with(Table::new("qb_child").column(ColumnDef::new("p", SqlType::BigInt).references("qb_missing", "id")));
+        .with(
+            Table::new("qb_child")
+                .column(ColumnDef::new("p", SqlType::BigInt).references("qb_missing", "id")),
+        );
     let err = engine.create_all(&md).await.unwrap_err();
     assert_eq!(err.kind(), quarry::ErrorKind::InvalidSchema, "{err}");
     assert!(!engine.has_table(None, "qb_ok").await.unwrap());
@@ -222,17 +273,27 @@ async fn bad_metadata_never_reaches_the_database() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_database_is_shared_across_the_pool_and_files_work() {
     let engine = sqlite().await;
-    engine.execute("CREATE TABLE shared_t (a INTEGER)").await.unwrap();
+    engine
+        .execute("CREATE TABLE shared_t (a INTEGER)")
+        .await
+        .unwrap();
     // Hold several connections at once: all see the same database.
     let mut conns = Vec::new();
     for _ in 0..4 {
         conns.push(engine.acquire().await.unwrap());
     }
     for c in &mut conns {
-        c.execute("INSERT INTO shared_t (a) VALUES (1)").await.unwrap();
+        c.execute("INSERT INTO shared_t (a) VALUES (1)")
+            .await
+            .unwrap();
     }
     drop(conns);
-    let n: i64 = engine.fetch_all("SELECT count(*) AS n FROM shared_t").await.unwrap()[0].get("n").unwrap();
+    let n: i64 = engine
+        .fetch_all("SELECT count(*) AS n FROM shared_t")
+        .await
+        .unwrap()[0]
+        .get("n")
+        .unwrap();
     assert_eq!(n, 4);
     // Two engines are two databases.
     let other = sqlite().await;
@@ -243,13 +304,21 @@ async fn memory_database_is_shared_across_the_pool_and_files_work() {
     let path = dir.join("f.db");
     let url = format!("sqlite://{}", path.display());
     let file = Engine::connect(&url).await.unwrap();
-    file.execute_script("CREATE TABLE f (a INTEGER); INSERT INTO f VALUES (1);").await.unwrap();
-    let mode: String = file.fetch_all("PRAGMA journal_mode").await.unwrap()[0].get(0).unwrap();
+    file.execute_script("CREATE TABLE f (a INTEGER); INSERT INTO f VALUES (1);")
+        .await
+        .unwrap();
+    let mode: String = file.fetch_all("PRAGMA journal_mode").await.unwrap()[0]
+        .get(0)
+        .unwrap();
     assert_eq!(mode, "wal");
-    let fks: i64 = file.fetch_all("PRAGMA foreign_keys").await.unwrap()[0].get(0).unwrap();
+    let fks: i64 = file.fetch_all("PRAGMA foreign_keys").await.unwrap()[0]
+        .get(0)
+        .unwrap();
     assert_eq!(fks, 1);
     drop(file);
     std::fs::remove_dir_all(&dir).unwrap();
-    let bad = Engine::connect("sqlite:///nonexistent-dir/x/y.db").await.unwrap_err();
+    let bad = Engine::connect("sqlite:///nonexistent-dir/x/y.db")
+        .await
+        .unwrap_err();
     assert_eq!(bad.kind(), quarry::ErrorKind::Connection, "{bad}");
 }

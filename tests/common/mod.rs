@@ -52,13 +52,33 @@ pub fn fixture(dialect: &dyn Dialect, prefix: &str) -> MetaData {
     let f = dialect.features();
     let mut users = Table::new(n("users"))
         .comment("people who sign in")
-        .column(ColumnDef::new("id", SqlType::BigInt).primary_key().autoincrement())
-        .column(ColumnDef::new("name", SqlType::Varchar(100)).not_null().comment("display name"))
-        .column(ColumnDef::new("email", SqlType::Varchar(255)).not_null().unique())
-        .column(ColumnDef::new("active", SqlType::Boolean).not_null().server_default(true))
+        .column(
+            ColumnDef::new("id", SqlType::BigInt)
+                .primary_key()
+                .autoincrement(),
+        )
+        .column(
+            ColumnDef::new("name", SqlType::Varchar(100))
+                .not_null()
+                .comment("display name"),
+        )
+        .column(
+            ColumnDef::new("email", SqlType::Varchar(255))
+                .not_null()
+                .unique(),
+        )
+        .column(
+            ColumnDef::new("active", SqlType::Boolean)
+                .not_null()
+                .server_default(true),
+        )
         .column(ColumnDef::new("score", SqlType::Double))
         .column(ColumnDef::new("rating", SqlType::Real))
-        .column(ColumnDef::new("balance", SqlType::numeric(12, 2)).not_null().server_default(0_i64))
+        .column(
+            ColumnDef::new("balance", SqlType::numeric(12, 2))
+                .not_null()
+                .server_default(0_i64),
+        )
         .column(ColumnDef::new("small", SqlType::SmallInt).server_default(-3_i16))
         .column(ColumnDef::new("medium", SqlType::Integer).server_default(7_i32))
         .column(ColumnDef::new("nickname", SqlType::Char(8)))
@@ -83,10 +103,15 @@ pub fn fixture(dialect: &dyn Dialect, prefix: &str) -> MetaData {
         .column(ColumnDef::new("select", SqlType::Integer))
         .check(Check::new("score >= 0").named(n("ck_users_score")))
         .index(Index::on(n("ix_users_name"), ["name"]))
-        .index(Index::new(n("ix_users_created")).column_desc("created_at").column("id"))
+        .index(
+            Index::new(n("ix_users_created"))
+                .column_desc("created_at")
+                .column("id"),
+        )
         .index(Index::on(n("uq_users_nick"), ["nickname"]).unique());
     if f.partial_indexes {
-        users = users.index(Index::on(n("ix_users_active_email"), ["email"]).filter("active = TRUE"));
+        users =
+            users.index(Index::on(n("ix_users_active_email"), ["email"]).filter("active = TRUE"));
     }
     if f.index_using {
         users = users.index(Index::on(n("ix_users_prefs"), ["prefs"]).using("gin"));
@@ -99,7 +124,11 @@ pub fn fixture(dialect: &dyn Dialect, prefix: &str) -> MetaData {
     let memberships = Table::new(n("memberships"))
         .column(ColumnDef::new("org_id", SqlType::Integer))
         .column(ColumnDef::new("user_id", SqlType::BigInt))
-        .column(ColumnDef::new("role", SqlType::Varchar(20)).not_null().server_default("member"))
+        .column(
+            ColumnDef::new("role", SqlType::Varchar(20))
+                .not_null()
+                .server_default("member"),
+        )
         .primary_key(PrimaryKey::new(["org_id", "user_id"]).named(n("pk_memberships")))
         .foreign_key(
             ForeignKey::new(["org_id"], n("orgs"), ["id"])
@@ -117,9 +146,13 @@ pub fn fixture(dialect: &dyn Dialect, prefix: &str) -> MetaData {
         .column(ColumnDef::new("org_id", SqlType::Integer))
         .column(ColumnDef::new("user_id", SqlType::BigInt))
         .foreign_key(
-            ForeignKey::new(["org_id", "user_id"], n("memberships"), ["org_id", "user_id"])
-                .named(n("fk_grants_membership"))
-                .on_delete(FkAction::SetNull),
+            ForeignKey::new(
+                ["org_id", "user_id"],
+                n("memberships"),
+                ["org_id", "user_id"],
+            )
+            .named(n("fk_grants_membership"))
+            .on_delete(FkAction::SetNull),
         );
     // A cycle (departments <-> employees) and a self reference (employees.mentor_id).
     let departments = Table::new(n("departments"))
@@ -215,8 +248,16 @@ pub fn assert_table_matches(
             columns: fk.columns.clone(),
             ref_table: fk.ref_table.clone(),
             ref_columns: fk.ref_columns.clone(),
-            on_delete: fk.on_delete.unwrap_or(FkAction::NoAction).as_sql().to_owned(),
-            on_update: fk.on_update.unwrap_or(FkAction::NoAction).as_sql().to_owned(),
+            on_delete: fk
+                .on_delete
+                .unwrap_or(FkAction::NoAction)
+                .as_sql()
+                .to_owned(),
+            on_update: fk
+                .on_update
+                .unwrap_or(FkAction::NoAction)
+                .as_sql()
+                .to_owned(),
         })
         .collect();
     let mut got_fks = cat.foreign_keys.clone();
@@ -235,7 +276,12 @@ pub fn assert_table_matches(
     got_uniques.sort();
     assert_eq!(got_uniques, want_uniques, "{t}: unique constraints");
     let want_checks: Vec<&str> = table.checks.iter().map(|c| c.expr.as_str()).collect();
-    assert_eq!(cat.checks.len(), want_checks.len(), "{t}: checks {:?}", cat.checks);
+    assert_eq!(
+        cat.checks.len(),
+        want_checks.len(),
+        "{t}: checks {:?}",
+        cat.checks
+    );
     for w in want_checks {
         assert!(
             cat.checks.iter().any(|g| check_matches(w, g)),

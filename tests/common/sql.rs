@@ -31,7 +31,11 @@ pub fn check(dialect: &dyn Dialect, got: Result<Compiled>, want: Expect) {
     match (got, want) {
         (Ok(c), Expect::Sql(sql)) => {
             assert_eq!(c.sql, sql, "{name}: SQL");
-            assert!(c.params.is_empty(), "{name}: unexpected params {:?}", c.params);
+            assert!(
+                c.params.is_empty(),
+                "{name}: unexpected params {:?}",
+                c.params
+            );
         }
         (Ok(c), Expect::WithParams(sql, params)) => {
             assert_eq!(c.sql, sql, "{name}: SQL");

@@ -131,13 +131,19 @@ mod tests {
         assert_eq!(e.code(), Some("1062"));
         assert_eq!(e.sql(), Some("INSERT INTO t VALUES (1)"));
         assert!(e.to_string().contains("error 1062"));
-        assert!(kind(1213, true) == ErrorKind::Deadlock && map_error(server(1213), None, true).is_retryable());
+        assert!(
+            kind(1213, true) == ErrorKind::Deadlock
+                && map_error(server(1213), None, true).is_retryable()
+        );
     }
 
     #[test]
     fn io_and_driver_errors_are_connection_errors() {
         let io = MyError::Io(std::io::Error::from(std::io::ErrorKind::ConnectionReset).into());
-        assert_eq!(map_error(io, Some("SELECT 1"), true).kind(), ErrorKind::Connection);
+        assert_eq!(
+            map_error(io, Some("SELECT 1"), true).kind(),
+            ErrorKind::Connection
+        );
         let closed = MyError::Driver(DriverError::ConnectionClosed);
         let e = map_error(closed, None, false);
         assert!(e.is_connection_error());
@@ -150,7 +156,8 @@ mod tests {
             map_error(mismatch, Some("SELECT ?"), false).kind(),
             ErrorKind::InvalidStatement
         );
-        let refused = MyError::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused).into());
+        let refused =
+            MyError::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused).into());
         assert!(map_connect_error(refused).is_connection_error());
         assert!(map_connect_error(server(1045)).is_connection_error());
     }

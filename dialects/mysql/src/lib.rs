@@ -96,7 +96,9 @@ async fn server_version(conn: &mut PooledConn) -> Result<String> {
         .map_err(error::map_connect_error)?;
     let row = raw.into_iter().next().map(mysql_async::Row::unwrap_raw);
     match row.as_deref() {
-        Some([Some(mysql_async::Value::Bytes(b)), ..]) => Ok(String::from_utf8_lossy(b).into_owned()),
+        Some([Some(mysql_async::Value::Bytes(b)), ..]) => {
+            Ok(String::from_utf8_lossy(b).into_owned())
+        }
         _ => Err(quarry::Error::connection(
             "SELECT VERSION() returned no version string",
             None,
@@ -173,9 +175,15 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert_eq!(dialect_for_version("10.11.19-MariaDB-0+deb12u1").name(), "mariadb");
+        assert_eq!(
+            dialect_for_version("10.11.19-MariaDB-0+deb12u1").name(),
+            "mariadb"
+        );
         assert_eq!(dialect_for_version("11.4.2-MariaDB").name(), "mariadb");
-        assert_eq!(dialect_for_version("5.5.5-10.6.12-MariaDB-log").name(), "mariadb");
+        assert_eq!(
+            dialect_for_version("5.5.5-10.6.12-MariaDB-log").name(),
+            "mariadb"
+        );
         assert_eq!(dialect_for_version("8.0.36").name(), "mysql");
         assert_eq!(dialect_for_version("8.4.0-commercial").name(), "mysql");
         assert_eq!(dialect_for_version("").name(), "mysql");

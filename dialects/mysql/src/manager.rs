@@ -134,10 +134,10 @@ impl PooledConn {
         self.broken
             || self.busy
             || self.conn.is_disconnected()
-            || self
-                .conn
-                .last_ok_packet()
-                .is_some_and(|ok| ok.status_flags().contains(StatusFlags::SERVER_STATUS_IN_TRANS))
+            || self.conn.last_ok_packet().is_some_and(|ok| {
+                ok.status_flags()
+                    .contains(StatusFlags::SERVER_STATUS_IN_TRANS)
+            })
     }
 }
 

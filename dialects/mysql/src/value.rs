@@ -49,7 +49,9 @@ impl Kind {
             MYSQL_TYPE_DOUBLE => Kind::F64,
             MYSQL_TYPE_DECIMAL | MYSQL_TYPE_NEWDECIMAL => Kind::Text,
             MYSQL_TYPE_DATE | MYSQL_TYPE_NEWDATE => Kind::Date,
-            MYSQL_TYPE_DATETIME | MYSQL_TYPE_DATETIME2 | MYSQL_TYPE_TIMESTAMP
+            MYSQL_TYPE_DATETIME
+            | MYSQL_TYPE_DATETIME2
+            | MYSQL_TYPE_TIMESTAMP
             | MYSQL_TYPE_TIMESTAMP2 => Kind::DateTime,
             MYSQL_TYPE_TIME | MYSQL_TYPE_TIME2 => Kind::Time,
             // MySQL 8 reports JSON with the binary charset, yet it is text.
@@ -168,9 +170,7 @@ impl ColumnDecoder {
             (Kind::Text, My::UInt(u)) => Ok(Value::Text(u.to_string())),
             (Kind::Text, My::Float(f)) => Ok(Value::Text(f.to_string())),
             (Kind::Text, My::Double(d)) => Ok(Value::Text(d.to_string())),
-            (kind, other) => Err(err(format!(
-                "unexpected {other:?} in a {kind:?} column"
-            ))),
+            (kind, other) => Err(err(format!("unexpected {other:?} in a {kind:?} column"))),
         }
     }
 }
@@ -246,7 +246,10 @@ mod tests {
         assert_eq!(Kind::of(MYSQL_TYPE_VAR_STRING, 63, none), Kind::Bytes);
         assert_eq!(Kind::of(MYSQL_TYPE_VAR_STRING, 224, none), Kind::Text);
         assert_eq!(Kind::of(MYSQL_TYPE_JSON, 63, none), Kind::Text);
-        assert_eq!(Kind::of(MYSQL_TYPE_STRING, 63, ColumnFlags::ENUM_FLAG), Kind::Text);
+        assert_eq!(
+            Kind::of(MYSQL_TYPE_STRING, 63, ColumnFlags::ENUM_FLAG),
+            Kind::Text
+        );
         assert_eq!(Kind::of(MYSQL_TYPE_NEWDECIMAL, 63, none), Kind::Text);
         assert_eq!(Kind::of(MYSQL_TYPE_FLOAT, 63, none), Kind::F32);
         assert_eq!(Kind::of(MYSQL_TYPE_DATETIME2, 63, none), Kind::DateTime);
@@ -257,69 +260,109 @@ mod tests {
         let d = dec(Kind::Int);
         assert_eq!(d.decode(Some(My::Int(-5)), "c").unwrap(), Value::I64(-5));
         assert_eq!(d.decode(Some(My::UInt(5)), "c").unwrap(), Value::I64(5));
-        assert_eq!(d.decode(Some(My::Bytes(b"42".to_vec())), "c").unwrap(), Value::I64(42));
+        assert_eq!(
+            d.decode(Some(My::Bytes(b"42".to_vec())), "c").unwrap(),
+            Value::I64(42)
+        );
         let e = d.decode(Some(My::UInt(u64::MAX)), "big").unwrap_err();
         assert_eq!(e.kind(), quarry::ErrorKind::Decode);
         assert!(e.to_string().contains("big"));
         let e = d.decode(Some(My::Bytes(u64::MAX.to_string().into_bytes())), "c");
         assert!(e.is_err());
         assert_eq!(d.decode(None, "c").unwrap(), Value::Null(ValueType::I64));
-        assert_eq!(d.decode(Some(My::NULL), "c").unwrap(), Value::Null(ValueType::I64));
         assert_eq!(
-            dec(Kind::Bit).decode(Some(My::Bytes(vec![1, 2])), "c").unwrap(),
+            d.decode(Some(My::NULL), "c").unwrap(),
+            Value::Null(ValueType::I64)
+        );
+        assert_eq!(
+            dec(Kind::Bit)
+                .decode(Some(My::Bytes(vec![1, 2])), "c")
+                .unwrap(),
             Value::I64(258)
         );
     }
 
     #[test]
     fn floats_text_bytes() {
-        assert_eq!(dec(Kind::F32).decode(Some(My::Float(1.5)), "c").unwrap(), Value::F32(1.5));
         assert_eq!(
-            dec(Kind::F64).decode(Some(My::Bytes(b"2.25".to_vec())), "c").unwrap(),
+            dec(Kind::F32).decode(Some(My::Float(1.5)), "c").unwrap(),
+            Value::F32(1.5)
+        );
+        assert_eq!(
+            dec(Kind::F64)
+                .decode(Some(My::Bytes(b"2.25".to_vec())), "c")
+                .unwrap(),
             Value::F64(2.25)
         );
         assert_eq!(
-            dec(Kind::Text).decode(Some(My::Bytes("é😀".as_bytes().to_vec())), "c").unwrap(),
+            dec(Kind::Text)
+                .decode(Some(My::Bytes("é😀".as_bytes().to_vec())), "c")
+                .unwrap(),
             Value::Text("é😀".into())
         );
-        assert!(dec(Kind::Text).decode(Some(My::Bytes(vec![0xff])), "c").is_err());
+        assert!(dec(Kind::Text)
+            .decode(Some(My::Bytes(vec![0xff])), "c")
+            .is_err());
         assert_eq!(
-            dec(Kind::Bytes).decode(Some(My::Bytes(vec![0, 255])), "c").unwrap(),
+            dec(Kind::Bytes)
+                .decode(Some(My::Bytes(vec![0, 255])), "c")
+                .unwrap(),
             Value::Bytes(vec![0, 255])
         );
-        assert_eq!(dec(Kind::Bytes).decode(None, "c").unwrap(), Value::Null(ValueType::Bytes));
-        assert_eq!(dec(Kind::Text).decode(None, "c").unwrap(), Value::Null(ValueType::Text));
+        assert_eq!(
+            dec(Kind::Bytes).decode(None, "c").unwrap(),
+            Value::Null(ValueType::Bytes)
+        );
+        assert_eq!(
+            dec(Kind::Text).decode(None, "c").unwrap(),
+            Value::Null(ValueType::Text)
+        );
     }
 
     #[test]
     fn temporals() {
         let date = dec(Kind::Date);
         assert_eq!(
-            date.decode(Some(My::Date(2024, 2, 9, 0, 0, 0, 0)), "c").unwrap(),
+            date.decode(Some(My::Date(2024, 2, 9, 0, 0, 0, 0)), "c")
+                .unwrap(),
             Value::Text("2024-02-09".into())
         );
-        let dt = ColumnDecoder { kind: Kind::DateTime, decimals: 6 };
+        let dt = ColumnDecoder {
+            kind: Kind::DateTime,
+            decimals: 6,
+        };
         assert_eq!(
-            dt.decode(Some(My::Date(2024, 2, 9, 13, 4, 5, 120)), "c").unwrap(),
+            dt.decode(Some(My::Date(2024, 2, 9, 13, 4, 5, 120)), "c")
+                .unwrap(),
             Value::Text("2024-02-09 13:04:05.000120".into())
         );
         let dt0 = dec(Kind::DateTime);
         assert_eq!(
-            dt0.decode(Some(My::Date(2024, 2, 9, 13, 4, 5, 0)), "c").unwrap(),
+            dt0.decode(Some(My::Date(2024, 2, 9, 13, 4, 5, 0)), "c")
+                .unwrap(),
             Value::Text("2024-02-09 13:04:05".into())
         );
-        let t = ColumnDecoder { kind: Kind::Time, decimals: 3 };
+        let t = ColumnDecoder {
+            kind: Kind::Time,
+            decimals: 3,
+        };
         assert_eq!(
-            t.decode(Some(My::Time(true, 1, 2, 3, 4, 500_000)), "c").unwrap(),
+            t.decode(Some(My::Time(true, 1, 2, 3, 4, 500_000)), "c")
+                .unwrap(),
             Value::Text("-26:03:04.500".into())
         );
-        let expr = ColumnDecoder { kind: Kind::DateTime, decimals: 39 };
+        let expr = ColumnDecoder {
+            kind: Kind::DateTime,
+            decimals: 39,
+        };
         assert_eq!(
-            expr.decode(Some(My::Date(2024, 1, 1, 0, 0, 0, 1)), "c").unwrap(),
+            expr.decode(Some(My::Date(2024, 1, 1, 0, 0, 0, 1)), "c")
+                .unwrap(),
             Value::Text("2024-01-01 00:00:00.000001".into())
         );
         assert_eq!(
-            t.decode(Some(My::Bytes(b"10:00:00.000".to_vec())), "c").unwrap(),
+            t.decode(Some(My::Bytes(b"10:00:00.000".to_vec())), "c")
+                .unwrap(),
             Value::Text("10:00:00.000".into())
         );
     }
@@ -330,7 +373,10 @@ mod tests {
         assert_eq!(bind(&Value::Bool(true)).unwrap(), My::Int(1));
         assert_eq!(bind(&Value::I16(-2)).unwrap(), My::Int(-2));
         assert_eq!(bind(&Value::F64(0.5)).unwrap(), My::Double(0.5));
-        assert_eq!(bind(&Value::Text("a".into())).unwrap(), My::Bytes(b"a".to_vec()));
+        assert_eq!(
+            bind(&Value::Text("a".into())).unwrap(),
+            My::Bytes(b"a".to_vec())
+        );
         assert_eq!(bind(&Value::Bytes(vec![1])).unwrap(), My::Bytes(vec![1]));
         assert!(matches!(bind_all(&[]).unwrap(), mysql_async::Params::Empty));
         assert!(matches!(

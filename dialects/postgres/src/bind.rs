@@ -41,7 +41,12 @@ pub(crate) fn pg_type(t: ValueType) -> Result<Type> {
         ValueType::F64 => Type::FLOAT8,
         ValueType::Text => Type::TEXT,
         ValueType::Bytes => Type::BYTEA,
-        other => return Err(Error::unsupported("postgresql", format!("binding a {other:?} value"))),
+        other => {
+            return Err(Error::unsupported(
+                "postgresql",
+                format!("binding a {other:?} value"),
+            ))
+        }
     })
 }
 
@@ -56,7 +61,12 @@ fn null_of(t: ValueType) -> Result<&'static (dyn ToSql + Sync)> {
         ValueType::F64 => &NULL_F64,
         ValueType::Text => &NULL_TEXT,
         ValueType::Bytes => &NULL_BYTES,
-        other => return Err(Error::unsupported("postgresql", format!("binding a NULL {other:?}"))),
+        other => {
+            return Err(Error::unsupported(
+                "postgresql",
+                format!("binding a NULL {other:?}"),
+            ))
+        }
     })
 }
 
@@ -151,13 +161,20 @@ mod tests {
         assert_eq!(encode(&Value::F64(0.5)).1.unwrap(), 0.5_f64.to_be_bytes());
         assert_eq!(encode(&Value::F32(0.5)).1.unwrap(), 0.5_f32.to_be_bytes());
         assert_eq!(encode(&Value::Bool(true)).1.unwrap(), [1]);
-        assert_eq!(encode(&Value::Text("hé".into())).1.unwrap(), "hé".as_bytes());
+        assert_eq!(
+            encode(&Value::Text("hé".into())).1.unwrap(),
+            "hé".as_bytes()
+        );
         assert_eq!(encode(&Value::Bytes(vec![0, 255])).1.unwrap(), [0, 255]);
     }
 
     #[test]
     fn params_keep_order() {
-        let values = [Value::I64(1), Value::Text("x".into()), Value::Null(ValueType::Bool)];
+        let values = [
+            Value::I64(1),
+            Value::Text("x".into()),
+            Value::Null(ValueType::Bool),
+        ];
         let types: Vec<Type> = params(&values).unwrap().into_iter().map(|p| p.1).collect();
         assert_eq!(types, [Type::INT8, Type::TEXT, Type::BOOL]);
     }

@@ -156,7 +156,14 @@ mod tests {
         assert_eq!(value_type_of(&Type::OID), Some(ValueType::I64));
         assert_eq!(value_type_of(&Type::FLOAT4), Some(ValueType::F32));
         assert_eq!(value_type_of(&Type::FLOAT8), Some(ValueType::F64));
-        for t in [Type::TEXT, Type::VARCHAR, Type::BPCHAR, Type::NAME, Type::UNKNOWN, Type::CHAR] {
+        for t in [
+            Type::TEXT,
+            Type::VARCHAR,
+            Type::BPCHAR,
+            Type::NAME,
+            Type::UNKNOWN,
+            Type::CHAR,
+        ] {
             assert_eq!(value_type_of(&t), Some(ValueType::Text), "{t}");
         }
         assert_eq!(value_type_of(&Type::BYTEA), Some(ValueType::Bytes));
@@ -171,7 +178,13 @@ mod tests {
 
     #[test]
     fn unsupported_types() {
-        for t in [Type::NUMERIC, Type::TIMESTAMP, Type::UUID, Type::JSONB, Type::INT8_ARRAY] {
+        for t in [
+            Type::NUMERIC,
+            Type::TIMESTAMP,
+            Type::UUID,
+            Type::JSONB,
+            Type::INT8_ARRAY,
+        ] {
             assert_eq!(value_type_of(&t), None, "{t}");
         }
     }

@@ -56,10 +56,7 @@ pub(crate) fn map_error(err: tokio_postgres::Error, sql: Option<&str>) -> Error 
         let code = db.code().code();
         let kind = classify(code, db.severity());
         if kind == ErrorKind::Connection {
-            return Error::connection(
-                format!("{code}: {}", db.message()),
-                Some(Box::new(err)),
-            );
+            return Error::connection(format!("{code}: {}", db.message()), Some(Box::new(err)));
         }
         let mut message = db.message().to_owned();
         if let Some(detail) = db.detail() {
@@ -113,7 +110,9 @@ mod tests {
 
     #[test]
     fn connection_codes() {
-        for code in ["08000", "08003", "08006", "08001", "08004", "57P01", "57P02", "57P03"] {
+        for code in [
+            "08000", "08003", "08006", "08001", "08004", "57P01", "57P02", "57P03",
+        ] {
             assert_eq!(classify(code, "FATAL"), ErrorKind::Connection, "{code}");
         }
         assert_eq!(classify("08P01", "FATAL"), ErrorKind::Connection);
@@ -132,7 +131,12 @@ mod tests {
     #[test]
     fn built_errors_keep_code_and_sql() {
         let kind = classify("23505", "ERROR");
-        let e = Error::database(kind, "23505", "duplicate key", Some("INSERT INTO t VALUES (1)"));
+        let e = Error::database(
+            kind,
+            "23505",
+            "duplicate key",
+            Some("INSERT INTO t VALUES (1)"),
+        );
         assert!(e.is_unique_violation());
         assert_eq!(e.code(), Some("23505"));
         assert_eq!(e.sql(), Some("INSERT INTO t VALUES (1)"));

@@ -120,13 +120,19 @@ mod tests {
     async fn malformed_url_is_configuration() {
         for url in ["postgres://u@host:notaport/db", "postgres://[::1/db", ""] {
             let err = connect(url).await.unwrap_err();
-            assert_eq!(err.kind(), quarry::ErrorKind::Configuration, "{url:?}: {err}");
+            assert_eq!(
+                err.kind(),
+                quarry::ErrorKind::Configuration,
+                "{url:?}: {err}"
+            );
         }
     }
 
     #[tokio::test]
     async fn refused_port_is_connection() {
-        let err = connect("postgres://postgres@127.0.0.1:1/test").await.unwrap_err();
+        let err = connect("postgres://postgres@127.0.0.1:1/test")
+            .await
+            .unwrap_err();
         assert_eq!(err.kind(), quarry::ErrorKind::Connection, "{err}");
     }
 

@@ -32,7 +32,10 @@ impl rusqlite::ToSql for Param<'_> {
 fn bind(stmt: &mut rusqlite::Statement<'_>, params: &[Value]) -> rusqlite::Result<()> {
     let expected = stmt.parameter_count();
     if expected != params.len() {
-        return Err(rusqlite::Error::InvalidParameterCount(params.len(), expected));
+        return Err(rusqlite::Error::InvalidParameterCount(
+            params.len(),
+            expected,
+        ));
     }
     for (i, p) in params.iter().enumerate() {
         stmt.raw_bind_parameter(i + 1, Param(p))?;
@@ -75,12 +78,20 @@ fn null_type(decl: Option<&str>) -> ValueType {
 }
 
 /// Runs a query and decodes every row.
-pub(crate) fn fetch_all(conn: &rusqlite::Connection, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+pub(crate) fn fetch_all(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: &[Value],
+) -> Result<Vec<Row>> {
     let run = || -> Result<Vec<Row>> {
         let mut stmt = conn.prepare_cached(sql).map_err(|e| error(e, Some(sql)))?;
         bind(&mut stmt, params).map_err(|e| error(e, Some(sql)))?;
         let columns: Arc<[String]> = stmt.column_names().into_iter().map(str::to_owned).collect();
-        let nulls: Vec<ValueType> = stmt.columns().into_iter().map(|c| null_type(c.decl_type())).collect();
+        let nulls: Vec<ValueType> = stmt
+            .columns()
+            .into_iter()
+            .map(|c| null_type(c.decl_type()))
+            .collect();
         let mut rows = stmt.raw_query();
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(|e| error(e, Some(sql)))? {
@@ -136,8 +147,8 @@ pub(crate) fn kind_for(extended: i32) -> ErrorKind {
         1299 => ErrorKind::NotNullViolation,       // CONSTRAINT_NOTNULL
         275 => ErrorKind::CheckViolation,          // CONSTRAINT_CHECK
         code if code & 0xff == 5 => ErrorKind::SerializationFailure, // BUSY: retry
-        code if code & 0xff == 6 => ErrorKind::Deadlock,            // LOCKED
-        code if code & 0xff == 14 => ErrorKind::Connection,         // CANTOPEN
+        code if code & 0xff == 6 => ErrorKind::Deadlock, // LOCKED
+        code if code & 0xff == 14 => ErrorKind::Connection, // CANTOPEN
         _ => ErrorKind::Database,
     }
 }

@@ -253,17 +253,17 @@ pub async fn connect(url: &str) -> Result<Engine> {
         }
         Location::File(_) => None,
     };
+    let manager = Manager::new(location);
+    // Open one connection now so that a bad path fails here with its own error.
+    let first = bb8::ManageConnection::connect(&manager).await?;
     let pool = bb8::Pool::builder()
         .max_size(8)
         .test_on_check_out(false)
+        .retry_connection(false)
         .connection_timeout(Duration::from_secs(30))
-        .build(Manager::new(location))
-        .await?;
-    // Fail now, not at first use, when the file cannot be opened.
-    drop(pool.get().await.map_err(|e| match e {
-        bb8::RunError::User(e) => e,
-        bb8::RunError::TimedOut => Error::PoolTimeout,
-    })?);
+        .build_unchecked(manager);
+    // The pool has room for it: it was just created empty.
+    let _ = pool.add(first);
     Ok(Engine::from_backend(SqliteBackend {
         pool,
         _keeper: keeper,

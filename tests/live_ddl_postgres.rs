@@ -1,0 +1,721 @@
+//! Live DDL and executor tests against PostgreSQL (`QUARRY_TEST_POSTGRES_URL`).
+//!
+//! The fixture schema is created with `create_all`, read back from the catalog and compared with
+//! the metadata; errors are provoked for real and their kinds checked. Each test uses its own
+//! table-name prefix (tests in one binary run concurrently) and first drops leftovers of a
+//! previous run.
+
+mod common;
+
+use common::{CatColumn, CatForeignKey, CatIndex, CatTable};
+use quarry::{
+    ColumnDef, Compiled, Engine, ErrorKind, MetaData, Postgres, Row, ServerDefault, SqlType, Table,
+    Value, ValueType,
+};
+
+const URL_VAR: &str = "QUARRY_TEST_POSTGRES_URL";
+
+/// A parameterised query.
+fn q(sql: &str, params: Vec<Value>) -> Compiled {
+    Compiled {
+        sql: sql.to_owned(),
+        params,
+    }
+}
+
+fn text(v: &str) -> Value {
+    Value::Text(v.to_owned())
+}
+
+async fn rows(engine: &Engine, sql: &str, params: Vec<Value>) -> Vec<Row> {
+    match engine.fetch_all(q(sql, params)).await {
+        Ok(r) => r,
+        Err(e) => panic!("catalog query failed: {e}\n{sql}"),
+    }
+}
+
+/// The PostgreSQL spelling (`format_type`) of a column's type.
+fn expect_type(c: &ColumnDef) -> String {
+    match &c.sql_type {
+        SqlType::SmallInt => "smallint".into(),
+        SqlType::Integer => "integer".into(),
+        SqlType::BigInt => "bigint".into(),
+        SqlType::Boolean => "boolean".into(),
+        SqlType::Real => "real".into(),
+        SqlType::Double => "double precision".into(),
+        SqlType::Numeric { precision, scale } => format!("numeric({precision},{scale})"),
+        SqlType::Varchar(n) => format!("character varying({n})"),
+        SqlType::Char(n) => format!("character({n})"),
+        SqlType::Text => "text".into(),
+        SqlType::Blob => "bytea".into(),
+        SqlType::Date => "date".into(),
+        SqlType::Time => "time without time zone".into(),
+        SqlType::Timestamp => "timestamp without time zone".into(),
+        SqlType::TimestampTz => "timestamp with time zone".into(),
+        SqlType::Uuid => "uuid".into(),
+        SqlType::Json => "jsonb".into(),
+        SqlType::Enum(e) => e.name.clone(),
+        SqlType::Custom(s) => s.to_lowercase(),
+        other => panic!("no expected PostgreSQL spelling for {other:?}"),
+    }
+}
+
+/// The cast PostgreSQL prints after a quoted literal of the column's type.
+fn cast_name(c: &ColumnDef) -> String {
+    match &c.sql_type {
+        SqlType::Varchar(_) => "character varying".into(),
+        SqlType::Char(_) => "bpchar".into(),
+        other => expect_type(&ColumnDef::new("", other.clone())),
+    }
+}
+
+/// What `pg_get_expr` prints for the column's server default.
+fn expect_default(c: &ColumnDef) -> Option<String> {
+    if c.autoincrement {
+        return None; // an identity column has no pg_attrdef row
+    }
+    Some(match c.server_default.as_ref()? {
+        ServerDefault::Literal(Value::Bool(b)) => b.to_string(),
+        ServerDefault::Literal(Value::Text(s)) => {
+            format!("'{}'::{}", s.replace('\'', "''"), cast_name(c))
+        }
+        ServerDefault::Literal(v) => {
+            let n = v
+                .as_i64()
+                .unwrap_or_else(|| panic!("unexpected default {v:?}"));
+            // A negative constant is printed quoted, with the cast of the type PostgreSQL gives
+            // the literal (integer, or bigint when it does not fit), whatever the column's type.
+            if n < 0 {
+                let literal_type = if i32::try_from(n).is_ok() {
+                    "integer"
+                } else {
+                    "bigint"
+                };
+                format!("'{n}'::{literal_type}")
+            } else {
+                n.to_string()
+            }
+        }
+        ServerDefault::Expression(e) => e.clone(),
+    })
+}
+
+/// Strips `::type` casts (`(0)::double precision` → `(0)`), then squashes.
+fn strip_casts(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("::") {
+        out.push_str(&rest[..i]);
+        rest = &rest[i + 2..];
+        // A type name: words, spaces between words, and a parenthesised modifier.
+        let end = rest
+            .char_indices()
+            .find(|&(j, ch)| {
+                !(ch.is_ascii_alphanumeric()
+                    || ch == '_'
+                    || ch == '"'
+                    || (ch == ' '
+                        && rest[j + 1..]
+                            .chars()
+                            .next()
+                            .is_some_and(|n| n.is_ascii_alphabetic())
+                        && is_type_word_continuation(&rest[..j], &rest[j + 1..])))
+            })
+            .map_or(rest.len(), |(j, _)| j);
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    common::squash(&out)
+}
+
+/// Whether a space inside `type_so_far` + ` ` + `next` continues a multi-word type name.
+fn is_type_word_continuation(type_so_far: &str, next: &str) -> bool {
+    let last = type_so_far.rsplit(' ').next().unwrap_or_default();
+    matches!(
+        (last, next.split(|c: char| !c.is_ascii_alphabetic()).next()),
+        ("double", Some("precision"))
+            | ("character", Some("varying"))
+            | ("timestamp" | "time", Some("with" | "without"))
+            | ("with" | "without", Some("time"))
+            | ("time", Some("zone"))
+    )
+}
+
+/// PostgreSQL prints `CHECK ((score >= (0)::double precision))` for `score >= 0`.
+fn check_matches(want: &str, got: &str) -> bool {
+    let got = got.trim();
+    let got = got.strip_prefix("CHECK").unwrap_or(got);
+    strip_casts(got) == strip_casts(want)
+}
+
+/// Reads the catalog's facts about `table` (in the current schema).
+async fn read_table(engine: &Engine, table: &str) -> CatTable {
+    let mut cat = CatTable::default();
+    let cols = rows(
+        engine,
+        "SELECT a.attname::text AS name,
+                format_type(a.atttypid, a.atttypmod) AS sql_type,
+                a.attnotnull AS not_null,
+                pg_get_expr(d.adbin, d.adrelid) AS def,
+                a.attidentity AS identity
+           FROM pg_catalog.pg_attribute a
+           JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+           LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+          WHERE c.relname = $1 AND n.nspname = current_schema()
+            AND a.attnum > 0 AND NOT a.attisdropped
+          ORDER BY a.attnum",
+        vec![text(table)],
+    )
+    .await;
+    for r in &cols {
+        cat.columns.push(CatColumn {
+            name: r.get("name").unwrap(),
+            sql_type: r.get("sql_type").unwrap(),
+            nullable: !r.get::<bool>("not_null").unwrap(),
+            default: r.get("def").unwrap(),
+        });
+    }
+    // Constraints, one row per key column in key order ("char" columns decoded natively).
+    let cons = rows(
+        engine,
+        "SELECT con.conname::text AS name,
+                con.contype AS kind,
+                a.attname::text AS col,
+                rc.relname::text AS ref_table,
+                fa.attname::text AS ref_col,
+                CASE con.confdeltype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT'
+                     WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT'
+                END AS on_delete,
+                CASE con.confupdtype WHEN 'a' THEN 'NO ACTION' WHEN 'r' THEN 'RESTRICT'
+                     WHEN 'c' THEN 'CASCADE' WHEN 'n' THEN 'SET NULL' WHEN 'd' THEN 'SET DEFAULT'
+                END AS on_update,
+                pg_get_constraintdef(con.oid) AS def
+           FROM pg_catalog.pg_constraint con
+           JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+           LEFT JOIN LATERAL unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord) ON TRUE
+           LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+           LEFT JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
+           LEFT JOIN pg_catalog.pg_attribute fa
+                  ON fa.attrelid = con.confrelid AND fa.attnum = con.confkey[k.ord]
+          WHERE c.relname = $1 AND n.nspname = current_schema()
+            AND con.contype IN ('p', 'f', 'u', 'c')
+          ORDER BY con.conname, k.ord",
+        vec![text(table)],
+    )
+    .await;
+    let mut last_name = String::new();
+    for r in &cons {
+        let name: String = r.get("name").unwrap();
+        let kind: String = r.get("kind").unwrap();
+        let first = name != last_name;
+        last_name.clone_from(&name);
+        let col: Option<String> = r.get("col").unwrap();
+        match kind.as_str() {
+            "p" => cat.primary_key.extend(col),
+            "u" if first => cat.uniques.push(col.into_iter().collect()),
+            "u" => cat.uniques.last_mut().unwrap().extend(col),
+            "c" if first => cat.checks.push(r.get("def").unwrap()),
+            "c" => {}
+            "f" => {
+                if first {
+                    cat.foreign_keys.push(CatForeignKey {
+                        columns: Vec::new(),
+                        ref_table: r.get("ref_table").unwrap(),
+                        ref_columns: Vec::new(),
+                        on_delete: r.get("on_delete").unwrap(),
+                        on_update: r.get("on_update").unwrap(),
+                    });
+                }
+                let fk = cat.foreign_keys.last_mut().unwrap();
+                fk.columns.extend(col);
+                fk.ref_columns.push(r.get("ref_col").unwrap());
+            }
+            other => panic!("unexpected constraint type {other:?}"),
+        }
+    }
+    // Indexes not backing a PRIMARY KEY / UNIQUE / EXCLUDE constraint, columns in key order.
+    let ixs = rows(
+        engine,
+        "SELECT i.relname::text AS name, ix.indisunique AS is_unique, a.attname::text AS col
+           FROM pg_catalog.pg_index ix
+           JOIN pg_catalog.pg_class i ON i.oid = ix.indexrelid
+           JOIN pg_catalog.pg_class c ON c.oid = ix.indrelid
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+           CROSS JOIN LATERAL unnest(ix.indkey::int2[]) WITH ORDINALITY AS k(attnum, ord)
+           LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum
+          WHERE c.relname = $1 AND n.nspname = current_schema()
+            AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
+                             WHERE con.conindid = ix.indexrelid AND con.contype IN ('p', 'u', 'x'))
+          ORDER BY i.relname, k.ord",
+        vec![text(table)],
+    )
+    .await;
+    for r in &ixs {
+        let name: String = r.get("name").unwrap();
+        if cat.indexes.last().is_none_or(|ix| ix.name != name) {
+            cat.indexes.push(CatIndex {
+                name,
+                columns: Vec::new(),
+                unique: r.get("is_unique").unwrap(),
+            });
+        }
+        let col: String = r.get("col").unwrap();
+        cat.indexes.last_mut().unwrap().columns.push(col);
+    }
+    cat
+}
+
+/// The tables in the current schema whose names start with `prefix`.
+async fn tables_with_prefix(engine: &Engine, prefix: &str) -> Vec<String> {
+    rows(
+        engine,
+        "SELECT c.relname::text AS name FROM pg_catalog.pg_class c
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
+            AND starts_with(c.relname::text, $1)
+          ORDER BY 1",
+        vec![text(prefix)],
+    )
+    .await
+    .iter()
+    .map(|r| r.get("name").unwrap())
+    .collect()
+}
+
+async fn type_exists(engine: &Engine, name: &str) -> bool {
+    !rows(
+        engine,
+        "SELECT 1 AS one FROM pg_catalog.pg_type t
+           JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+          WHERE t.typname = $1 AND n.nspname = current_schema()",
+        vec![text(name)],
+    )
+    .await
+    .is_empty()
+}
+
+/// Reads the fixture back from the catalog and compares every table with its metadata.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_all_matches_catalog() {
+    let Some(engine) = common::engine(URL_VAR).await else {
+        return;
+    };
+    let prefix = "qpgcat_";
+    let md = common::fixture(&Postgres, prefix);
+    engine.drop_all(&md).await.unwrap();
+    if let Err(e) = engine.create_all(&md).await {
+        let ddl = md.create_all_ddl(&Postgres).unwrap();
+        let ddl: Vec<&str> = ddl.iter().map(|c| c.sql.as_str()).collect();
+        panic!("create_all failed: {e}\nDDL:\n{}", ddl.join(";\n"));
+    }
+
+    for table in md.tables() {
+        let cat = read_table(&engine, &table.name).await;
+        common::assert_table_matches(table, &cat, &expect_type, &expect_default, &check_matches);
+    }
+
+    // The identity column is GENERATED BY DEFAULT (attidentity 'd', a "char").
+    let ident = rows(
+        &engine,
+        "SELECT a.attidentity AS identity FROM pg_catalog.pg_attribute a
+          WHERE a.attrelid = to_regclass($1) AND a.attname = 'id'",
+        vec![text(&format!("{prefix}users"))],
+    )
+    .await;
+    assert_eq!(ident[0].get::<String>("identity").unwrap(), "d");
+
+    // The enum type and its labels, in order.
+    let mood = format!("{prefix}mood");
+    let labels: Vec<String> = rows(
+        &engine,
+        "SELECT e.enumlabel::text AS label FROM pg_catalog.pg_enum e
+           JOIN pg_catalog.pg_type t ON t.oid = e.enumtypid
+           JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+          WHERE t.typname = $1 AND n.nspname = current_schema()
+          ORDER BY e.enumsortorder",
+        vec![text(&mood)],
+    )
+    .await
+    .iter()
+    .map(|r| r.get("label").unwrap())
+    .collect();
+    assert_eq!(labels, ["happy", "sad", "it's ok"]);
+
+    // Table and column comments.
+    let users = format!("{prefix}users");
+    let comments = rows(
+        &engine,
+        "SELECT obj_description(c.oid, 'pg_class') AS tc,
+                col_description(c.oid, a.attnum) AS cc
+           FROM pg_catalog.pg_class c
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+           JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = 'name'
+          WHERE c.relname = $1 AND n.nspname = current_schema()",
+        vec![text(&users)],
+    )
+    .await;
+    assert_eq!(comments.len(), 1);
+    assert_eq!(
+        comments[0].get::<Option<String>>("tc").unwrap().as_deref(),
+        Some("people who sign in")
+    );
+    assert_eq!(
+        comments[0].get::<Option<String>>("cc").unwrap().as_deref(),
+        Some("display name")
+    );
+    // No comment on a column that declares none; the table's oid decodes as i64.
+    let none = rows(
+        &engine,
+        "SELECT col_description(c.oid, a.attnum) AS cc, c.oid AS reloid
+           FROM pg_catalog.pg_class c
+           JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attname = 'email'
+          WHERE c.oid = to_regclass($1)",
+        vec![text(&users)],
+    )
+    .await;
+    assert_eq!(none[0].get::<Option<String>>("cc").unwrap(), None);
+    assert!(none[0].get::<i64>("reloid").unwrap() > 0);
+
+    // Partial index predicate, GIN access method, descending key.
+    let indexdef = |name: String| {
+        let engine = engine.clone();
+        async move {
+            let r = rows(
+                &engine,
+                "SELECT indexdef::text AS def FROM pg_catalog.pg_indexes
+                  WHERE schemaname = current_schema() AND indexname = $1",
+                vec![text(&name)],
+            )
+            .await;
+            assert_eq!(r.len(), 1, "index {name}");
+            r[0].get::<String>("def").unwrap()
+        }
+    };
+    let partial = indexdef(format!("{prefix}ix_users_active_email")).await;
+    assert!(partial.contains("WHERE (active = true)"), "{partial}");
+    let gin = indexdef(format!("{prefix}ix_users_prefs")).await;
+    assert!(gin.contains("USING gin (prefs)"), "{gin}");
+    let desc = indexdef(format!("{prefix}ix_users_created")).await;
+    assert!(desc.contains("(created_at DESC, id)"), "{desc}");
+    let uq = indexdef(format!("{prefix}uq_users_nick")).await;
+    assert!(uq.starts_with("CREATE UNIQUE INDEX"), "{uq}");
+
+    // The foreign-key cycle departments <-> employees (and the self reference) exists.
+    let fks = rows(
+        &engine,
+        "SELECT c.relname::text AS child, rc.relname::text AS parent
+           FROM pg_catalog.pg_constraint con
+           JOIN pg_catalog.pg_class c ON c.oid = con.conrelid
+           JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
+           JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+          WHERE con.contype = 'f' AND n.nspname = current_schema()
+            AND c.relname = ANY (ARRAY[$1, $2])
+          ORDER BY 1, 2",
+        vec![
+            text(&format!("{prefix}departments")),
+            text(&format!("{prefix}employees")),
+        ],
+    )
+    .await;
+    let pairs: Vec<(String, String)> = fks
+        .iter()
+        .map(|r| (r.get("child").unwrap(), r.get("parent").unwrap()))
+        .collect();
+    let p = |a: &str, b: &str| (format!("{prefix}{a}"), format!("{prefix}{b}"));
+    assert_eq!(
+        pairs,
+        [
+            p("departments", "employees"),
+            p("employees", "departments"),
+            p("employees", "employees"),
+        ]
+    );
+
+    engine.drop_all(&md).await.unwrap();
+}
+
+/// `create_all` twice is a no-op; `drop_all` leaves no table and no enum type behind.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn create_all_is_idempotent_and_drop_all_cleans_up() {
+    let Some(engine) = common::engine(URL_VAR).await else {
+        return;
+    };
+    let prefix = "qpgidem_";
+    let md = common::fixture(&Postgres, prefix);
+    engine.drop_all(&md).await.unwrap();
+    assert!(tables_with_prefix(&engine, prefix).await.is_empty());
+
+    engine.create_all(&md).await.unwrap();
+    let created = tables_with_prefix(&engine, prefix).await;
+    assert_eq!(created.len(), md.tables().len(), "{created:?}");
+    engine.create_all(&md).await.unwrap();
+    assert_eq!(tables_with_prefix(&engine, prefix).await, created);
+    assert!(engine
+        .has_table(None, &format!("{prefix}users"))
+        .await
+        .unwrap());
+
+    engine.drop_all(&md).await.unwrap();
+    assert_eq!(
+        tables_with_prefix(&engine, prefix).await,
+        Vec::<String>::new()
+    );
+    assert!(!type_exists(&engine, &format!("{prefix}mood")).await);
+    // Dropping again skips what is missing.
+    engine.drop_all(&md).await.unwrap();
+}
+
+/// Invalid metadata is rejected before anything reaches the database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn invalid_schema_creates_nothing() {
+    let Some(engine) = common::engine(URL_VAR).await else {
+        return;
+    };
+    let prefix = "qpgbad_";
+    let n = |s: &str| format!("{prefix}{s}");
+    let parent =
+        Table::new(n("parent")).column(ColumnDef::new("id", SqlType::BigInt).primary_key());
+
+    let dangling = MetaData::new().with(parent.clone()).with(
+        Table::new(n("child"))
+            .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+            .column(ColumnDef::new("p", SqlType::BigInt).references(n("missing"), "id")),
+    );
+    let mismatched = MetaData::new().with(parent).with(
+        Table::new(n("child"))
+            .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+            .column(ColumnDef::new("p", SqlType::Integer).references(n("parent"), "id")),
+    );
+    // Leftovers of a previous run (drop_all validates too, so drop through a valid metadata).
+    let valid = MetaData::new()
+        .with(Table::new(n("child")).column(ColumnDef::new("id", SqlType::BigInt)))
+        .with(Table::new(n("parent")).column(ColumnDef::new("id", SqlType::BigInt)));
+    engine.drop_all(&valid).await.unwrap();
+    for md in [dangling, mismatched] {
+        let err = engine.drop_all(&md).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidSchema, "{err}");
+        let err = engine.create_all(&md).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidSchema, "{err}");
+        assert_eq!(
+            tables_with_prefix(&engine, prefix).await,
+            Vec::<String>::new()
+        );
+    }
+}
+
+/// Constraint violations and syntax errors come back with the right kind, code and SQL.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn errors_are_classified() {
+    let Some(engine) = common::engine(URL_VAR).await else {
+        return;
+    };
+    let parent = "qpgerr_parent";
+    let child = "qpgerr_child";
+    let md = MetaData::new()
+        .with(Table::new(parent).column(ColumnDef::new("id", SqlType::BigInt).primary_key()))
+        .with(
+            Table::new(child)
+                .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+                .column(ColumnDef::new("parent_id", SqlType::BigInt).references(parent, "id"))
+                .column(ColumnDef::new("name", SqlType::Text).not_null())
+                .column(ColumnDef::new("qty", SqlType::Integer))
+                .check(quarry::Check::new("qty >= 0")),
+        );
+    engine.drop_all(&md).await.unwrap();
+    engine.create_all(&md).await.unwrap();
+
+    let insert_parent = format!("INSERT INTO {parent} (id) VALUES ($1)");
+    assert_eq!(
+        engine
+            .execute(q(&insert_parent, vec![Value::I64(1)]))
+            .await
+            .unwrap(),
+        1
+    );
+
+    let dup = engine
+        .execute(q(&insert_parent, vec![Value::I64(1)]))
+        .await
+        .unwrap_err();
+    assert!(dup.is_unique_violation(), "{dup}");
+    assert_eq!(dup.code(), Some("23505"));
+    assert_eq!(dup.sql(), Some(insert_parent.as_str()));
+
+    let insert_child =
+        format!("INSERT INTO {child} (id, parent_id, name, qty) VALUES ($1, $2, $3, $4)");
+    let child_row = |id: i64, parent_id: Value, name: Value, qty: Value| {
+        q(&insert_child, vec![Value::I64(id), parent_id, name, qty])
+    };
+    let ok = child_row(1, Value::I64(1), text("a"), Value::I32(2));
+    assert_eq!(engine.execute(ok).await.unwrap(), 1);
+
+    let fk = engine
+        .execute(child_row(2, Value::I64(99), text("b"), Value::I32(1)))
+        .await
+        .unwrap_err();
+    assert!(fk.is_foreign_key_violation(), "{fk}");
+    assert_eq!(fk.code(), Some("23503"));
+    assert_eq!(fk.sql(), Some(insert_child.as_str()));
+
+    let nn = engine
+        .execute(child_row(
+            3,
+            Value::I64(1),
+            Value::Null(ValueType::Text),
+            Value::I32(1),
+        ))
+        .await
+        .unwrap_err();
+    assert!(nn.is_not_null_violation(), "{nn}");
+    assert_eq!(nn.code(), Some("23502"));
+    assert_eq!(nn.sql(), Some(insert_child.as_str()));
+
+    let ck = engine
+        .execute(child_row(4, Value::I64(1), text("d"), Value::I32(-1)))
+        .await
+        .unwrap_err();
+    assert!(ck.is_check_violation(), "{ck}");
+    assert_eq!(ck.code(), Some("23514"));
+    assert_eq!(ck.sql(), Some(insert_child.as_str()));
+
+    let syntax = engine.execute("SELEC 1").await.unwrap_err();
+    assert_eq!(syntax.kind(), ErrorKind::Database, "{syntax}");
+    assert_eq!(syntax.code(), Some("42601"));
+    assert_eq!(syntax.sql(), Some("SELEC 1"));
+
+    // A parameter-count mismatch is a statement error, not a lost connection.
+    let count = engine
+        .fetch_all(q("SELECT $1::int8 + $2::int8 AS v", vec![Value::I64(1)]))
+        .await
+        .unwrap_err();
+    assert_eq!(count.kind(), ErrorKind::Database, "{count}");
+
+    // execute reports rows affected; a script runs several statements.
+    let update = format!("UPDATE {child} SET qty = qty + 1 WHERE parent_id = $1");
+    assert_eq!(
+        engine
+            .execute(q(&update, vec![Value::I64(1)]))
+            .await
+            .unwrap(),
+        1
+    );
+    engine
+        .execute_script(&format!(
+            "UPDATE {child} SET qty = 10; UPDATE {child} SET qty = qty * 2"
+        ))
+        .await
+        .unwrap();
+    let back = rows(&engine, &format!("SELECT qty FROM {child}"), vec![]).await;
+    assert_eq!(back[0].get::<i32>("qty").unwrap(), 20);
+
+    // Unsupported result types name the column and the type.
+    let dec = engine
+        .fetch_all("SELECT 1.5::numeric AS price")
+        .await
+        .unwrap_err();
+    assert_eq!(dec.kind(), ErrorKind::Decode);
+    assert!(
+        dec.to_string().contains("price") && dec.to_string().contains("numeric"),
+        "{dec}"
+    );
+
+    engine.drop_all(&md).await.unwrap();
+}
+
+/// Every value type is bound with its exact PostgreSQL type and decodes back equal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_binding_round_trips() {
+    let Some(engine) = common::engine(URL_VAR).await else {
+        return;
+    };
+    let cases = [
+        ("bigint", Value::I64(-9_007_199_254_740_993)),
+        ("integer", Value::I32(-2_000_000_000)),
+        ("smallint", Value::I16(-32_000)),
+        ("double precision", Value::F64(0.1)),
+        ("real", Value::F32(1.5)),
+        ("boolean", Value::Bool(true)),
+        ("text", Value::Text("it's \\ \u{e9}\u{1f600}".into())),
+        ("bytea", Value::Bytes(vec![0, 1, 0xfe, 0xff])),
+        ("bigint", Value::Null(ValueType::I64)),
+        ("integer", Value::Null(ValueType::I32)),
+        ("smallint", Value::Null(ValueType::I16)),
+        ("double precision", Value::Null(ValueType::F64)),
+        ("real", Value::Null(ValueType::F32)),
+        ("boolean", Value::Null(ValueType::Bool)),
+        ("text", Value::Null(ValueType::Text)),
+        ("bytea", Value::Null(ValueType::Bytes)),
+    ];
+    for (ty, v) in cases {
+        // The server sees the parameter's own type, without a cast in the SQL.
+        let r = rows(
+            &engine,
+            "SELECT $1 AS v, pg_typeof($1)::text AS t",
+            vec![v.clone()],
+        )
+        .await;
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].value("v").unwrap(), &v, "{ty}");
+        assert_eq!(r[0].get::<String>("t").unwrap(), ty, "{v:?}");
+    }
+    // A typed NULL works where PostgreSQL could not infer the type of a bare `$1`.
+    let r = rows(
+        &engine,
+        "SELECT $1::bigint AS v",
+        vec![Value::Null(ValueType::I64)],
+    )
+    .await;
+    assert_eq!(r[0].get::<Option<i64>>("v").unwrap(), None);
+    let r = rows(&engine, "SELECT $1::bigint AS v", vec![Value::I64(7)]).await;
+    assert_eq!(r[0].get::<i64>("v").unwrap(), 7);
+
+    // Other decoded types: varchar, bpchar, name, "char", oid, unknown-typed literals.
+    let r = rows(
+        &engine,
+        "SELECT 'ab'::varchar(5) AS vc, 'ab'::char(4) AS bp, 'nm'::name AS nm,
+                'x'::\"char\" AS ch, 26::oid AS o, 'lit' AS lit",
+        vec![],
+    )
+    .await;
+    let row = &r[0];
+    assert_eq!(row.get::<String>("vc").unwrap(), "ab");
+    assert_eq!(row.get::<String>("bp").unwrap(), "ab  ");
+    assert_eq!(row.get::<String>("nm").unwrap(), "nm");
+    assert_eq!(row.get::<String>("ch").unwrap(), "x");
+    assert_eq!(row.get::<i64>("o").unwrap(), 26);
+    assert_eq!(row.get::<String>("lit").unwrap(), "lit");
+    assert_eq!(row.columns(), ["vc", "bp", "nm", "ch", "o", "lit"]);
+
+    // Rows of one result share their column names; NULL cells keep the column's type.
+    let r = rows(
+        &engine,
+        "SELECT g AS n, NULLIF(g, 2)::int4 AS maybe FROM generate_series(1, 3) AS g",
+        vec![],
+    )
+    .await;
+    assert_eq!(r.len(), 3);
+    assert_eq!(r[1].value("maybe").unwrap(), &Value::Null(ValueType::I32));
+    assert_eq!(r[2].get::<i32>("n").unwrap(), 3);
+}
+
+/// A server that is not listening fails fast with a connection error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_port_is_a_connection_error() {
+    // Only meaningful where the live tests run, but needs no database.
+    if common::url(URL_VAR).is_none() {
+        return;
+    }
+    common::install();
+    let started = std::time::Instant::now();
+    let err = Engine::connect("postgres://postgres@127.0.0.1:1/test")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let err = Engine::connect("postgresql://postgres@127.0.0.1:notaport/test")
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Configuration, "{err}");
+}
