@@ -714,8 +714,91 @@ async fn closed_port_is_a_connection_error() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
     assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    // A reachable server that refuses the database fails at connect too.
+    let url = common::url(URL_VAR).unwrap();
+    let base = url.rsplit_once('/').map_or(url.as_str(), |(b, _)| b);
+    let err = Engine::connect(&format!("{base}/quarry_no_such_database"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
     let err = Engine::connect("postgresql://postgres@127.0.0.1:notaport/test")
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Configuration, "{err}");
+}
+
+/// Waits (up to 10 s) until the server session `pid` is gone; whether it went.
+async fn session_ends(engine: &Engine, pid: i32) -> bool {
+    for _ in 0..100 {
+        let alive = rows(
+            engine,
+            "SELECT 1 AS one FROM pg_catalog.pg_stat_activity WHERE pid = $1",
+            vec![Value::I32(pid)],
+        )
+        .await;
+        if alive.is_empty() {
+            return true;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    false
+}
+
+async fn backend_pid(conn: &mut quarry::Connection) -> i32 {
+    conn.fetch_all("SELECT pg_backend_pid() AS pid")
+        .await
+        .unwrap()[0]
+        .get("pid")
+        .unwrap()
+}
+
+/// A session killed by the server is a connection error, and the pool replaces it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn terminated_session_is_a_connection_error() {
+    let Some(engine) = common::engine(URL_VAR).await else {
+        return;
+    };
+    let mut conn = engine.acquire().await.unwrap();
+    let pid = backend_pid(&mut conn).await;
+    let killed = rows(
+        &engine,
+        "SELECT pg_terminate_backend($1) AS ok",
+        vec![Value::I32(pid)],
+    )
+    .await;
+    assert!(killed[0].get::<bool>("ok").unwrap());
+    assert!(session_ends(&engine, pid).await);
+    let err = conn.fetch_all("SELECT 1 AS one").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
+    drop(conn);
+    // The dead connection is discarded, not handed out again.
+    for _ in 0..12 {
+        let r = rows(&engine, "SELECT 1 AS one", vec![]).await;
+        assert_eq!(r[0].get::<i32>("one").unwrap(), 1);
+    }
+}
+
+/// A statement whose future is dropped midway (here inside a transaction) never returns its
+/// session to the pool: the session is closed instead.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropped_statement_discards_the_connection() {
+    let Some(engine) = common::engine(URL_VAR).await else {
+        return;
+    };
+    let mut conn = engine.acquire().await.unwrap();
+    let pid = backend_pid(&mut conn).await;
+    conn.execute_script("BEGIN").await.unwrap();
+    let slow = tokio::time::timeout(
+        std::time::Duration::from_millis(200),
+        conn.execute("SELECT pg_sleep(1)"),
+    )
+    .await;
+    assert!(slow.is_err(), "pg_sleep(1) finished within 200 ms?");
+    drop(conn);
+    assert!(session_ends(&engine, pid).await, "session {pid} was kept");
+    // Sessions handed out afterwards are other sessions.
+    for _ in 0..12 {
+        let mut c = engine.acquire().await.unwrap();
+        assert_ne!(backend_pid(&mut c).await, pid);
+    }
 }

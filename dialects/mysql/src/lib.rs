@@ -27,9 +27,22 @@
 //!   with parameters it prepares the statement (binary protocol). It returns the rows
 //!   *matched* (connections set `CLIENT_FOUND_ROWS`, as PostgreSQL and SQLite count).
 //! - `fetch_all` always prepares (mysql_async caches statements per connection), falling back
-//!   to the text protocol for the few statements the server cannot prepare; cells are decoded
-//!   by column type (see the table in the `value` module docs: integers to `I64`, DECIMAL and
-//!   temporal types to text, binary strings to bytes).
+//!   to the text protocol for the few statements the server cannot prepare. Cells are decoded
+//!   by the column's type, flags and character set (so both protocols decode alike):
+//!
+//! | MySQL column                                         | `quarry::Value` |
+//! |------------------------------------------------------|-----------------|
+//! | TINYINT … BIGINT, YEAR, BIT                           | `I64` (unsigned BIGINT above `i64::MAX` is a decode error) |
+//! | FLOAT / DOUBLE                                       | `F32` / `F64`   |
+//! | DECIMAL                                              | `Text` (exact)  |
+//! | CHAR, VARCHAR, TEXT, ENUM, SET, JSON                 | `Text`          |
+//! | DATE, DATETIME, TIMESTAMP, TIME                      | `Text`: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS[.ffffff]`, `[-]HH:MM:SS[.ffffff]` (digits as the column's precision) |
+//! | BINARY, VARBINARY, BLOB (binary charset), GEOMETRY   | `Bytes`         |
+//! | NULL                                                 | `Null` of the column's type |
+//!
+//!   BOOLEAN is TINYINT(1) and decodes as `I64`; `Row::get::<bool>` accepts 0 and 1.
+//!   Parameters bind as: NULL → NULL, `Bool` → 0/1, integers, floats, `Text` → UTF-8 bytes,
+//!   `Bytes` → bytes.
 //! - `execute_script` sends the whole text at once (`mysql_async` enables
 //!   `CLIENT_MULTI_STATEMENTS`).
 //!
@@ -90,7 +103,7 @@ async fn server_version(conn: &mut PooledConn) -> Result<String> {
         .conn_mut()
         .query_iter(SQL)
         .await
-        .map_err(|e| error::map_connect_error(e))?
+        .map_err(error::map_connect_error)?
         .collect_and_drop::<mysql_async::Row>()
         .await
         .map_err(error::map_connect_error)?;

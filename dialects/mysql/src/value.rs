@@ -2,18 +2,7 @@
 //!
 //! Cells are decoded by the column's type, flags and character set, not by the wire
 //! representation, so the text protocol (every value as bytes) and the binary protocol decode
-//! alike:
-//!
-//! | MySQL column                                     | `quarry::Value` |
-//! |--------------------------------------------------|-----------------|
-//! | TINYINT … BIGINT, YEAR, BIT                       | `I64` (unsigned BIGINT above `i64::MAX` is a decode error) |
-//! | FLOAT / DOUBLE                                   | `F32` / `F64`   |
-//! | DECIMAL                                          | `Text` (exact)  |
-//! | CHAR, VARCHAR, TEXT, ENUM, SET, JSON             | `Text`          |
-//! | DATE, DATETIME, TIMESTAMP, TIME                  | `Text` (`YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS[.ffffff]`, `[-]HH:MM:SS[.ffffff]`) |
-//! | BINARY, VARBINARY, BLOB (binary charset), GEOMETRY | `Bytes`       |
-//!
-//! BOOLEAN is TINYINT(1) and decodes as `I64`; `Row::get::<bool>` accepts 0 and 1.
+//! alike; the mapping is documented at the crate root.
 
 use mysql_async::consts::{ColumnFlags, ColumnType};
 use mysql_async::Value as My;

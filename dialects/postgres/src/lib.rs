@@ -35,16 +35,36 @@
 //!
 //! ## Parameters and results
 //!
-//! Every [`quarry::Value`] is bound with its exact PostgreSQL type (`I64` as `int8`, `Text` as
-//! `text`, a NULL with the type it carries, …), in one round trip per statement; see the module
-//! tables in the source (`bind.rs`, `decode.rs`). Result cells of type `bool`, `int2`, `int4`,
-//! `int8`, `oid`, `float4`, `float8`, `text`, `varchar`, `bpchar`, `name`, `"char"`, enum types
-//! and `bytea` decode to values; other types are a [`quarry::Error::Decode`] naming the column
-//! and the type — cast them in the query (`created_at::text`).
+//! Every [`quarry::Value`] is bound with its exact PostgreSQL type, in one round trip per
+//! statement (tokio-postgres' `query_typed`, no prepared statement):
+//!
+//! | [`quarry::Value`] | bound as |
+//! |---|---|
+//! | `Bool` | `bool` |
+//! | `I16` / `I32` / `I64` | `int2` / `int4` / `int8` |
+//! | `F32` / `F64` | `float4` / `float8` |
+//! | `Text` | `text` |
+//! | `Bytes` | `bytea` |
+//! | `Null(t)` | NULL of the type above for `t` |
 //!
 //! Because parameters are typed, a `text` parameter is not implicitly converted to a column of
-//! another type (`timestamp`, `jsonb`, `uuid`, an enum): write the cast in the SQL
+//! another type (`timestamp`, `uuid`, `jsonb`, an enum): write the cast in the SQL
 //! (`$1::timestamptz`).
+//!
+//! Result cells decode by their column's type:
+//!
+//! | PostgreSQL type | [`quarry::Value`] |
+//! |---|---|
+//! | `bool` | `Bool` |
+//! | `int2` / `int4` / `int8`, `oid` | `I16` / `I32` / `I64`, `I64` |
+//! | `float4` / `float8` | `F32` / `F64` |
+//! | `text`, `varchar`, `bpchar`, `name`, `unknown`, enum types | `Text` |
+//! | `"char"` | `Text` of one character |
+//! | `bytea` | `Bytes` |
+//!
+//! A NULL cell is [`quarry::Value::Null`] of the matching [`quarry::ValueType`]. Any other type
+//! (`numeric`, `timestamp`, `uuid`, `jsonb`, arrays, …) is a [`quarry::Error::Decode`] naming the
+//! column and the type: cast it in the query (`SELECT created_at::text …`).
 //!
 //! ## Errors
 //!

@@ -86,10 +86,9 @@ pub(crate) fn fetch_all(
     let run = || -> Result<Vec<Row>> {
         let mut stmt = conn.prepare_cached(sql).map_err(|e| error(e, Some(sql)))?;
         bind(&mut stmt, params).map_err(|e| error(e, Some(sql)))?;
-        let columns: Arc<[String]> = stmt.column_names().into_iter().map(str::to_owned).collect();
+        let columns: Arc<[String]> = stmt.column_names().map(str::to_owned).collect();
         let nulls: Vec<ValueType> = stmt
             .columns()
-            .into_iter()
             .map(|c| null_type(c.decl_type()))
             .collect();
         let mut rows = stmt.raw_query();
