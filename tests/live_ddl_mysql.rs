@@ -897,7 +897,7 @@ async fn damaged_connections_do_not_return_to_the_pool() {
     let Some(engine) = common::engine(VAR).await else {
         return;
     };
-    // This engine's pool is its own: a clean connection comes back.
+    // This engine's pool is its own (one connection so far): a clean connection comes back.
     let mut conn = engine.acquire().await.unwrap();
     let first = connection_id(&mut conn).await;
     drop(conn);
@@ -916,6 +916,42 @@ async fn damaged_connections_do_not_return_to_the_pool() {
         .unwrap();
     assert_eq!(r[0].get::<i64>("t").unwrap(), 0);
 
+    // A committed transaction leaves the connection reusable.
+    conn.execute("BEGIN").await.unwrap();
+    conn.execute("COMMIT").await.unwrap();
+    drop(conn);
+    let mut conn = engine.acquire().await.unwrap();
+    assert_eq!(connection_id(&mut conn).await, second);
+
+    // Inside a transaction whose last statement failed (an error packet has no status flags).
+    conn.execute("BEGIN").await.unwrap();
+    conn.execute("SELEC 1").await.unwrap_err();
+    drop(conn);
+    let mut conn = engine.acquire().await.unwrap();
+    let third = connection_id(&mut conn).await;
+    assert_ne!(third, second);
+
+    // Affected rows are the statement's own, never a stale count.
+    conn.execute("CREATE TEMPORARY TABLE lmy_tmp_rows (a INT)")
+        .await
+        .unwrap();
+    assert_eq!(
+        conn.execute("INSERT INTO lmy_tmp_rows VALUES (1), (2)")
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(conn.execute("SELECT 1").await.unwrap(), 0);
+    assert_eq!(
+        conn.execute(q("SELECT ? AS x", vec![Value::I64(1)]))
+            .await
+            .unwrap(),
+        0
+    );
+    conn.execute("DROP TEMPORARY TABLE lmy_tmp_rows")
+        .await
+        .unwrap();
+
     // A query whose future is dropped mid-way: the connection is discarded.
     tokio::select! {
         r = conn.fetch_all("SELECT SLEEP(5) AS s") => panic!("not cancelled: {r:?}"),
@@ -923,8 +959,8 @@ async fn damaged_connections_do_not_return_to_the_pool() {
     }
     drop(conn);
     let mut conn = engine.acquire().await.unwrap();
-    let third = connection_id(&mut conn).await;
-    assert_ne!(third, second);
+    let fourth = connection_id(&mut conn).await;
+    assert_ne!(fourth, third);
     let r = conn.fetch_all("SELECT 1 AS one").await.unwrap();
     assert_eq!(r[0].get::<i64>("one").unwrap(), 1);
 }

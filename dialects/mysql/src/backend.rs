@@ -62,8 +62,9 @@ pub(crate) struct MySqlConnection {
     mariadb: bool,
 }
 
-/// Runs `f` on the driver connection, marking it busy meanwhile (a future dropped mid-way
-/// leaves it busy, so the pool discards it) and broken after a fatal error.
+/// Runs `$body` on the driver connection, marking it busy meanwhile (a future dropped mid-way
+/// leaves it busy, so the pool discards it), then records the transaction state the server
+/// reports, or a fatal error.
 macro_rules! guarded {
     ($self:ident, $sql:expr, |$conn:ident| $body:expr) => {{
         let pooled: &mut PooledConn = &mut $self.conn;
@@ -73,12 +74,17 @@ macro_rules! guarded {
             $body.await
         };
         pooled.busy = false;
-        result.map_err(|e: mysql_async::Error| {
-            if e.is_fatal() {
-                pooled.broken = true;
+        match result {
+            Ok(v) => {
+                pooled.after_success();
+                Ok(v)
             }
-            map_error(e, $sql, $self.mariadb)
-        })
+            Err(e) => {
+                let e: mysql_async::Error = e;
+                pooled.after_error(&e);
+                Err(map_error(e, $sql, $self.mariadb))
+            }
+        }
     }};
 }
 

@@ -1,6 +1,6 @@
 //! # quarry-mysql
 //!
-//! The MySQL 8 and MariaDB backend of [quarry](quarry), over `mysql_async` with a bb8 pool.
+//! The MySQL 8 and MariaDB backend of [quarry], over `mysql_async` with a bb8 pool.
 //!
 //! ```no_run
 //! # async fn demo() -> quarry::Result<()> {

@@ -82,11 +82,15 @@ impl MySqlConnectionManager {
         let conn = Conn::new(self.opts.clone())
             .await
             .map_err(map_connect_error)?;
-        Ok(PooledConn {
+        let mut pooled = PooledConn {
             conn,
             busy: false,
             broken: false,
-        })
+            in_transaction: false,
+            autocommit: true,
+        };
+        pooled.after_success();
+        Ok(pooled)
     }
 }
 
@@ -106,6 +110,10 @@ pub struct PooledConn {
     pub(crate) busy: bool,
     /// A fatal driver error was seen.
     pub(crate) broken: bool,
+    /// The server said a transaction is open (status flags of the last OK packet).
+    in_transaction: bool,
+    /// The server said autocommit is on.
+    autocommit: bool,
 }
 
 impl fmt::Debug for PooledConn {
@@ -114,6 +122,7 @@ impl fmt::Debug for PooledConn {
             .field("id", &self.conn.id())
             .field("busy", &self.busy)
             .field("broken", &self.broken)
+            .field("in_transaction", &self.in_transaction)
             .finish()
     }
 }
@@ -128,11 +137,34 @@ impl PooledConn {
         &mut self.conn
     }
 
+    /// Records the transaction state the server reported with the last statement's OK packet.
+    pub(crate) fn after_success(&mut self) {
+        if let Some(ok) = self.conn.last_ok_packet() {
+            let flags = ok.status_flags();
+            self.in_transaction = flags.contains(StatusFlags::SERVER_STATUS_IN_TRANS);
+            self.autocommit = flags.contains(StatusFlags::SERVER_STATUS_AUTOCOMMIT);
+        }
+    }
+
+    /// Records a failed statement. An error packet carries no status flags, so the state is
+    /// kept (a transaction stays open) and, with autocommit off, assumed to be a transaction.
+    pub(crate) fn after_error(&mut self, err: &mysql_async::Error) {
+        if err.is_fatal() {
+            self.broken = true;
+        }
+        if !self.autocommit {
+            self.in_transaction = true;
+        }
+    }
+
     /// Whether the connection must not go back to the pool: a fatal error, an interrupted
-    /// statement, a closed socket, or an open transaction.
+    /// statement, a closed socket, or an open transaction (closing the connection rolls it
+    /// back). The driver's last OK packet is consulted too, for statements run directly
+    /// through [`PooledConn::conn_mut`].
     fn unusable(&self) -> bool {
         self.broken
             || self.busy
+            || self.in_transaction
             || self.conn.is_disconnected()
             || self.conn.last_ok_packet().is_some_and(|ok| {
                 ok.status_flags()

@@ -87,10 +87,7 @@ pub(crate) fn fetch_all(
         let mut stmt = conn.prepare_cached(sql).map_err(|e| error(e, Some(sql)))?;
         bind(&mut stmt, params).map_err(|e| error(e, Some(sql)))?;
         let columns: Arc<[String]> = stmt.column_names().map(str::to_owned).collect();
-        let nulls: Vec<ValueType> = stmt
-            .columns()
-            .map(|c| null_type(c.decl_type()))
-            .collect();
+        let nulls: Vec<ValueType> = stmt.columns().map(|c| null_type(c.decl_type())).collect();
         let mut rows = stmt.raw_query();
         let mut out = Vec::new();
         while let Some(row) = rows.next().map_err(|e| error(e, Some(sql)))? {
