@@ -8,8 +8,7 @@
 //! ```
 
 use quarry::{
-    Check, Dialect, Engine, FkAction, ForeignKey, Index, MetaData, MySql, Postgres, SqlType,
-    Sqlite, TableDef,
+    Check, Dialect, Engine, FkAction, ForeignKey, Index, MetaData, MySql, Postgres, SqlType, Sqlite,
 };
 
 quarry::table! {
