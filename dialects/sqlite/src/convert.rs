@@ -131,11 +131,7 @@ pub(crate) fn error(e: rusqlite::Error, sql: Option<&str>) -> Error {
     }
 }
 
-/// The quarry error kind of a SQLite extended result code.
-///
-/// ```ignore
-/// assert_eq!(kind_for(2067), ErrorKind::UniqueViolation);
-/// ```
+/// The quarry error kind of a SQLite extended result code (tested below).
 pub(crate) fn kind_for(extended: i32) -> ErrorKind {
     match extended {
         2067 | 1555 => ErrorKind::UniqueViolation, // CONSTRAINT_UNIQUE, CONSTRAINT_PRIMARYKEY
