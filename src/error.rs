@@ -46,6 +46,8 @@ pub enum ErrorKind {
     PoolTimeout,
     /// A value could not be decoded into the requested Rust type.
     Decode,
+    /// A query that must return a row returned none.
+    NotFound,
     /// Any other error reported by the database.
     Database,
 }
@@ -100,6 +102,12 @@ pub enum Error {
     /// No pooled connection became available in time.
     #[error("timed out waiting for a pooled connection")]
     PoolTimeout,
+    /// A query that must return a row (`fetch_one`, `fetch_scalar`) returned none.
+    #[error("the query returned no row: {sql}")]
+    NotFound {
+        /// The SQL text.
+        sql: String,
+    },
     /// A value could not be decoded.
     #[error("cannot decode column {column}: {message}")]
     Decode {
@@ -202,6 +210,7 @@ impl Error {
             Error::Connection { .. } => ErrorKind::Connection,
             Error::PoolTimeout => ErrorKind::PoolTimeout,
             Error::Decode { .. } => ErrorKind::Decode,
+            Error::NotFound { .. } => ErrorKind::NotFound,
         }
     }
 
@@ -226,6 +235,7 @@ impl Error {
     pub fn sql(&self) -> Option<&str> {
         match self {
             Error::Database(d) => d.sql.as_deref(),
+            Error::NotFound { sql } => Some(sql),
             _ => None,
         }
     }

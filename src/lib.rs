@@ -90,14 +90,15 @@ pub mod stmt;
 pub mod value;
 
 pub use compile::{
-    write_identifier_default, write_literal_default, write_string_literal_default,
+    write_begin_default, write_identifier_default, write_literal_default, write_string_literal_default,
     write_type_default, AutoIncrementStyle, CommentStyle, Compiled, Dialect, EnumStyle, Features,
     IntoCompiled, MariaDb, MySql, Placeholder, Postgres, Returning, SqlWriter, Sqlite, UpsertStyle,
 };
 pub use error::{DatabaseError, Error, ErrorKind, Result};
 pub use exec::{
-    install_drivers, Backend, BackendConnection, BoxFuture, Connection, Driver, Engine, Row,
-    RowIndex,
+    install_drivers, Backend, BackendConnection, BoxFuture, BoxStream, Connection, Driver, Engine,
+    EngineBuilder, ExecResult, FromRow, IsolationLevel, PoolOptions, Row, RowIndex, RowStream,
+    Transaction, TxOptions,
 };
 pub use expr::{Column, DynColumn};
 pub use schema::{
@@ -105,4 +106,5 @@ pub use schema::{
     ServerDefault, SqlType, SqlTyped, Table, TableDef, Unique,
 };
 pub use stmt::ddl::{CreateIndex, CreateTable, CreateType, DropIndex, DropTable, DropType};
+pub use stmt::text::{sql, Sql};
 pub use value::{FromValue, IntoValue, Value, ValueType};

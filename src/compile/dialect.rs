@@ -207,6 +207,13 @@ pub trait Dialect: Send + Sync + fmt::Debug {
     /// binding the names.
     fn write_table_exists(&self, w: &mut SqlWriter<'_>, schema: Option<&str>, name: &str);
 
+    /// Writes the statement(s) that start a transaction; default: [`write_begin_default`]
+    /// (`BEGIN [ISOLATION LEVEL …] [READ ONLY]`).
+    fn write_begin(&self, w: &mut SqlWriter<'_>, options: &crate::TxOptions) -> Result<()> {
+        write_begin_default(w, options);
+        Ok(())
+    }
+
     /// Writes a query returning one row if the named type exists (PostgreSQL enums); other
     /// dialects have no named types.
     fn write_type_exists(
@@ -216,6 +223,25 @@ pub trait Dialect: Send + Sync + fmt::Debug {
         _name: &str,
     ) -> Result<()> {
         Err(Error::unsupported(self.name(), "named types"))
+    }
+}
+
+/// Writes `BEGIN [ISOLATION LEVEL …] [READ ONLY]` (PostgreSQL's form).
+///
+/// ```
+/// use quarry::{SqlWriter, Postgres, TxOptions, IsolationLevel, write_begin_default};
+/// let mut w = SqlWriter::new(&Postgres);
+/// write_begin_default(&mut w, &TxOptions::default().isolation(IsolationLevel::Serializable).read_only());
+/// assert_eq!(w.sql(), "BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY");
+/// ```
+pub fn write_begin_default(w: &mut SqlWriter<'_>, options: &crate::TxOptions) {
+    w.push("BEGIN");
+    if let Some(level) = options.isolation {
+        w.push(" ISOLATION LEVEL ");
+        w.push(level.as_sql());
+    }
+    if options.read_only {
+        w.push(" READ ONLY");
     }
 }
 
@@ -302,6 +328,16 @@ pub fn write_literal_default(w: &mut SqlWriter<'_>, value: &Value) -> Result<()>
                 ));
             }
             w.push_string_literal(s);
+        }
+        Value::Decimal(d) => w.push(d.as_str()),
+        Value::Date(_)
+        | Value::Time(_)
+        | Value::Timestamp(_)
+        | Value::TimestampTz(_)
+        | Value::Uuid(_)
+        | Value::Json(_) => {
+            let text = value.to_text().unwrap_or_default();
+            w.push_string_literal(&text);
         }
         Value::Bytes(b) => {
             let mut hex = String::with_capacity(b.len() * 2 + 3);

@@ -32,7 +32,7 @@ pub(crate) mod validate;
 mod writer;
 
 pub use dialect::{
-    write_identifier_default, write_literal_default, write_string_literal_default,
+    write_begin_default, write_identifier_default, write_literal_default, write_string_literal_default,
     write_type_default, AutoIncrementStyle, CommentStyle, Dialect, EnumStyle, Features,
     Placeholder, Returning, UpsertStyle,
 };

@@ -166,6 +166,21 @@ macro_rules! mysql_family {
                 write_string_literal(w, s);
             }
 
+            fn write_begin(&self, w: &mut SqlWriter<'_>, options: &crate::TxOptions) -> Result<()> {
+                // The level applies to the next transaction only.
+                if let Some(level) = options.isolation {
+                    w.push("SET TRANSACTION ISOLATION LEVEL ");
+                    w.push(level.as_sql());
+                    w.push("; ");
+                }
+                w.push(if options.read_only {
+                    "START TRANSACTION READ ONLY"
+                } else {
+                    "START TRANSACTION"
+                });
+                Ok(())
+            }
+
             fn write_table_exists(&self, w: &mut SqlWriter<'_>, schema: Option<&str>, name: &str) {
                 write_table_exists(w, schema, name);
             }

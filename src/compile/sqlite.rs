@@ -102,6 +102,23 @@ impl Dialect for Sqlite {
         Ok(())
     }
 
+    /// `BEGIN IMMEDIATE`: the write lock is taken at once, so concurrent writers wait on the
+    /// busy timeout instead of failing when a read lock cannot be upgraded. SQLite transactions
+    /// are always serializable; other levels and read-only transactions are unsupported.
+    fn write_begin(&self, w: &mut SqlWriter<'_>, options: &crate::TxOptions) -> Result<()> {
+        if options.isolation.is_some_and(|l| l != crate::IsolationLevel::Serializable) {
+            return Err(crate::Error::unsupported(
+                "sqlite",
+                "isolation levels other than SERIALIZABLE",
+            ));
+        }
+        if options.read_only {
+            return Err(crate::Error::unsupported("sqlite", "read-only transactions"));
+        }
+        w.push("BEGIN IMMEDIATE");
+        Ok(())
+    }
+
     fn write_table_exists(&self, w: &mut SqlWriter<'_>, schema: Option<&str>, name: &str) {
         w.push("SELECT 1 FROM ");
         w.push_qualified(schema, "sqlite_master");

@@ -203,6 +203,17 @@ impl<'d> SqlWriter<'d> {
         d.write_literal(self, value)
     }
 
+    /// How many parameters are bound so far.
+    ///
+    /// ```
+    /// let mut w = quarry::SqlWriter::new(&quarry::Postgres);
+    /// w.push_param(1_i64.into());
+    /// assert_eq!(w.param_count(), 1);
+    /// ```
+    pub fn param_count(&self) -> usize {
+        self.params.len()
+    }
+
     /// Ends writing and returns the SQL and its parameters.
     ///
     /// ```

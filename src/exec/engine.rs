@@ -1,13 +1,20 @@
-//! [`Engine`] and [`Connection`].
+//! [`Engine`], [`Connection`], [`Transaction`] and [`RowStream`].
 
-use super::{Backend, BackendConnection, Driver, Row};
-use crate::compile::{Dialect, IntoCompiled, SqlWriter};
+use super::{Backend, BackendConnection, BoxFuture, BoxStream, Driver, ExecResult, FromRow, Row};
+use super::{PoolOptions, TxOptions};
+use crate::compile::{Compiled, Dialect, IntoCompiled, SqlWriter};
 use crate::error::{Error, Result};
 use crate::schema::metadata::{DdlStep, StepOwner};
 use crate::schema::MetaData;
+use crate::value::FromValue;
 use std::collections::HashSet;
 use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::pin::Pin;
 use std::sync::{Arc, RwLock};
+use std::task::{Context, Poll};
+use std::time::Instant;
+use tracing::Instrument;
 
 static DRIVERS: RwLock<Vec<&'static dyn Driver>> = RwLock::new(Vec::new());
 
@@ -34,7 +41,15 @@ pub fn install_drivers(drivers: &[&'static dyn Driver]) {
     }
 }
 
+struct Shared {
+    backend: Box<dyn Backend>,
+    log_parameters: bool,
+}
+
 /// A pooled database, whatever the backend: cheap to clone, `Send + Sync`.
+///
+/// Statements run on a connection checked out for the call; [`Engine::acquire`] keeps one,
+/// [`Engine::begin`] starts a transaction on one.
 ///
 /// ```no_run
 /// # async fn demo() -> quarry::Result<()> {
@@ -43,47 +58,134 @@ pub fn install_drivers(drivers: &[&'static dyn Driver]) {
 /// let md = MetaData::new().with(Table::new("t").column(ColumnDef::new("id", SqlType::BigInt).primary_key()));
 /// engine.create_all(&md).await?;
 /// assert_eq!(engine.execute("INSERT INTO t (id) VALUES (1)").await?, 1);
+/// let n: i64 = engine.fetch_scalar("SELECT count(*) FROM t").await?;
 /// engine.drop_all(&md).await?;
 /// # Ok(()) }
 /// ```
 #[derive(Clone)]
 pub struct Engine {
-    backend: Arc<dyn Backend>,
+    shared: Arc<Shared>,
 }
 
 impl fmt::Debug for Engine {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Engine")
-            .field("backend", &self.backend)
+            .field("backend", &self.shared.backend)
             .finish()
     }
 }
 
-impl Engine {
-    /// An engine over `backend` (what backend crates call).
+/// Builds an [`Engine`] with pool options; URL parameters override what is set here.
+///
+/// ```no_run
+/// # async fn demo() -> quarry::Result<()> {
+/// use std::time::Duration;
+/// let engine = quarry::Engine::builder()
+///     .max_size(8)
+///     .connection_timeout(Duration::from_secs(5))
+///     .connect("postgres://postgres@127.0.0.1/test")
+///     .await?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct EngineBuilder {
+    options: PoolOptions,
+}
+
+impl EngineBuilder {
+    /// Most connections open at once.
     ///
-    /// ```no_run
-    /// # fn demo(b: impl quarry::Backend) { let e = quarry::Engine::from_backend(b); }
     /// ```
-    pub fn from_backend(backend: impl Backend) -> Self {
-        Engine {
-            backend: Arc::new(backend),
-        }
+    /// let b = quarry::Engine::builder().max_size(4);
+    /// assert_eq!(b.options().max_size, 4);
+    /// ```
+    pub fn max_size(mut self, n: u32) -> Self {
+        self.options.max_size = n;
+        self
     }
 
-    /// Connects with the installed driver for `url`'s scheme (`sqlite:`, `postgres://`,
-    /// `mysql://`, …); see [`install_drivers`].
+    /// Idle connections kept open.
     ///
     /// ```
-    /// # tokio_test_block(async {
-    /// let err = quarry::Engine::connect("nosuch://x").await.unwrap_err();
+    /// assert_eq!(quarry::Engine::builder().min_idle(2).options().min_idle, Some(2));
+    /// ```
+    pub fn min_idle(mut self, n: u32) -> Self {
+        self.options.min_idle = Some(n);
+        self
+    }
+
+    /// How long to wait for a pooled connection.
+    ///
+    /// ```
+    /// let b = quarry::Engine::builder().connection_timeout(std::time::Duration::from_secs(1));
+    /// assert_eq!(b.options().connection_timeout.as_secs(), 1);
+    /// ```
+    pub fn connection_timeout(mut self, t: std::time::Duration) -> Self {
+        self.options.connection_timeout = t;
+        self
+    }
+
+    /// Close connections idle longer than this.
+    ///
+    /// ```
+    /// let b = quarry::Engine::builder().idle_timeout(None);
+    /// assert_eq!(b.options().idle_timeout, None);
+    /// ```
+    pub fn idle_timeout(mut self, t: Option<std::time::Duration>) -> Self {
+        self.options.idle_timeout = t;
+        self
+    }
+
+    /// Close connections older than this.
+    ///
+    /// ```
+    /// let b = quarry::Engine::builder().max_lifetime(None);
+    /// assert_eq!(b.options().max_lifetime, None);
+    /// ```
+    pub fn max_lifetime(mut self, t: Option<std::time::Duration>) -> Self {
+        self.options.max_lifetime = t;
+        self
+    }
+
+    /// Ping connections when they are checked out.
+    ///
+    /// ```
+    /// assert!(quarry::Engine::builder().test_on_checkout(true).options().test_on_checkout);
+    /// ```
+    pub fn test_on_checkout(mut self, yes: bool) -> Self {
+        self.options.test_on_checkout = yes;
+        self
+    }
+
+    /// Record bound parameters in tracing spans (off by default: they may be secrets).
+    ///
+    /// ```
+    /// assert!(quarry::Engine::builder().log_parameters(true).options().log_parameters);
+    /// ```
+    pub fn log_parameters(mut self, yes: bool) -> Self {
+        self.options.log_parameters = yes;
+        self
+    }
+
+    /// The options so far.
+    ///
+    /// ```
+    /// assert_eq!(quarry::Engine::builder().options().max_size, 10);
+    /// ```
+    pub fn options(&self) -> &PoolOptions {
+        &self.options
+    }
+
+    /// Connects with the installed driver for `url`'s scheme (see [`install_drivers`]).
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let err = quarry::Engine::builder().connect("nosuch://x").await.unwrap_err();
     /// assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
     /// # });
-    /// # fn tokio_test_block(f: impl std::future::Future<Output = ()>) {
-    /// #     tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(f)
-    /// # }
     /// ```
-    pub async fn connect(url: &str) -> Result<Engine> {
+    pub async fn connect(self, url: &str) -> Result<Engine> {
+        let (url, options) = self.options.apply_url(url)?;
         let scheme = url
             .split(':')
             .next()
@@ -97,11 +199,102 @@ impl Engine {
                 .copied()
         };
         match driver {
-            Some(d) => d.connect(url).await,
+            Some(d) => {
+                let engine = d.connect(&url, &options).await?;
+                Ok(engine.with_log_parameters(options.log_parameters))
+            }
             None => Err(Error::Configuration(format!(
                 "no installed driver handles URL scheme {scheme:?}; call quarry::install_drivers with the backend crates' DRIVERs"
             ))),
         }
+    }
+}
+
+/// Runs `fut` inside a tracing span describing one statement.
+async fn traced<T>(
+    backend: &'static str,
+    sql: &str,
+    params: &[crate::Value],
+    log_parameters: bool,
+    rows: impl Fn(&T) -> u64,
+    fut: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    let span = tracing::debug_span!(
+        "quarry.statement",
+        backend,
+        sql,
+        params = tracing::field::Empty,
+        rows = tracing::field::Empty,
+        elapsed_us = tracing::field::Empty,
+    );
+    if log_parameters {
+        span.record("params", tracing::field::debug(params));
+    }
+    let start = Instant::now();
+    let out = fut.instrument(span.clone()).await;
+    let elapsed = start.elapsed().as_micros() as u64;
+    span.record("elapsed_us", elapsed);
+    match &out {
+        Ok(v) => {
+            span.record("rows", rows(v));
+        }
+        Err(e) => {
+            tracing::debug!(parent: &span, error = %e, "statement failed");
+        }
+    }
+    out
+}
+
+impl Engine {
+    /// An engine over `backend` (what backend crates call).
+    ///
+    /// ```no_run
+    /// # fn demo(b: impl quarry::Backend) { let e = quarry::Engine::from_backend(b); }
+    /// ```
+    pub fn from_backend(backend: impl Backend) -> Self {
+        Engine {
+            shared: Arc::new(Shared {
+                backend: Box::new(backend),
+                log_parameters: false,
+            }),
+        }
+    }
+
+    fn with_log_parameters(self, yes: bool) -> Self {
+        if yes == self.shared.log_parameters {
+            return self;
+        }
+        match Arc::try_unwrap(self.shared) {
+            Ok(mut shared) => {
+                shared.log_parameters = yes;
+                Engine {
+                    shared: Arc::new(shared),
+                }
+            }
+            Err(shared) => Engine { shared },
+        }
+    }
+
+    /// A builder for pool options.
+    ///
+    /// ```
+    /// assert_eq!(quarry::Engine::builder().max_size(3).options().max_size, 3);
+    /// ```
+    pub fn builder() -> EngineBuilder {
+        EngineBuilder::default()
+    }
+
+    /// Connects with the installed driver for `url`'s scheme (`sqlite:`, `postgres://`,
+    /// `mysql://`, …) and default pool options; see [`install_drivers`] and [`PoolOptions`].
+    ///
+    /// ```
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let err = quarry::Engine::connect("nosuch://x").await.unwrap_err();
+    /// assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
+    /// # });
+    /// ```
+    pub async fn connect(url: &str) -> Result<Engine> {
+        EngineBuilder::default().connect(url).await
     }
 
     /// The dialect statements are compiled for.
@@ -110,7 +303,7 @@ impl Engine {
     /// # fn demo(e: quarry::Engine) { println!("{}", e.dialect().name()); }
     /// ```
     pub fn dialect(&self) -> &'static dyn Dialect {
-        self.backend.dialect()
+        self.shared.backend.dialect()
     }
 
     /// The backend's name (`sqlite`, `postgres`, `mysql`).
@@ -119,7 +312,16 @@ impl Engine {
     /// # fn demo(e: quarry::Engine) { assert!(!e.backend_name().is_empty()); }
     /// ```
     pub fn backend_name(&self) -> &'static str {
-        self.backend.name()
+        self.shared.backend.name()
+    }
+
+    /// The pool's state: (connections open, connections idle).
+    ///
+    /// ```no_run
+    /// # fn demo(e: quarry::Engine) { let (open, idle) = e.pool_state(); assert!(idle <= open); }
+    /// ```
+    pub fn pool_state(&self) -> (u32, u32) {
+        self.shared.backend.pool_state()
     }
 
     /// Checks a connection out of the pool.
@@ -132,13 +334,84 @@ impl Engine {
     /// ```
     pub async fn acquire(&self) -> Result<Connection> {
         Ok(Connection {
-            inner: self.backend.acquire().await?,
-            dialect: self.backend.dialect(),
+            inner: Some(self.shared.backend.acquire().await?),
+            dialect: self.shared.backend.dialect(),
+            backend: self.shared.backend.name(),
+            log_parameters: self.shared.log_parameters,
+            depth: 0,
+            pending_rollback: None,
         })
     }
 
-    /// Runs a statement (compiled for this engine's dialect) on a pooled connection; returns
-    /// the rows affected.
+    /// Starts a transaction on a pooled connection; it rolls back if dropped uncommitted.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let mut tx = e.begin().await?;
+    /// tx.execute("INSERT INTO t (id) VALUES (1)").await?;
+    /// tx.commit().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn begin(&self) -> Result<Transaction<'static>> {
+        self.begin_with(TxOptions::default()).await
+    }
+
+    /// Starts a transaction with an isolation level or read-only mode.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// use quarry::{TxOptions, IsolationLevel};
+    /// let tx = e.begin_with(TxOptions::default().isolation(IsolationLevel::Serializable)).await?;
+    /// tx.commit().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn begin_with(&self, options: TxOptions) -> Result<Transaction<'static>> {
+        let mut conn = self.acquire().await?;
+        conn.start(options).await?;
+        Ok(Transaction {
+            conn: ConnRef::Owned(conn),
+            level: 1,
+            done: false,
+        })
+    }
+
+    /// Runs `f` in a transaction and commits it, retrying the whole transaction up to
+    /// `retries` more times when it fails with a serialization failure or a deadlock
+    /// ([`Error::is_retryable`]). Any other error rolls back and is returned.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let n: u64 = e.transaction(Default::default(), 3, |tx| Box::pin(async move {
+    ///     tx.execute("UPDATE counters SET n = n + 1").await
+    /// })).await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn transaction<T, F>(&self, options: TxOptions, retries: u32, mut f: F) -> Result<T>
+    where
+        F: for<'t> FnMut(&'t mut Transaction<'static>) -> BoxFuture<'t, Result<T>>,
+    {
+        let mut attempt = 0;
+        loop {
+            let mut tx = self.begin_with(options).await?;
+            let outcome = match f(&mut tx).await {
+                Ok(v) => tx.commit().await.map(|()| v),
+                Err(e) => {
+                    // The error that ended the work matters more than a failed rollback.
+                    let _ = tx.rollback().await;
+                    Err(e)
+                }
+            };
+            match outcome {
+                Err(e) if e.is_retryable() && attempt < retries => {
+                    attempt += 1;
+                    tracing::debug!(attempt, error = %e, "retrying transaction");
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// Runs a statement (compiled for this engine's dialect); returns the rows affected.
     ///
     /// ```no_run
     /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
@@ -149,7 +422,20 @@ impl Engine {
         self.acquire().await?.execute(stmt).await
     }
 
-    /// Runs a query on a pooled connection and returns all rows.
+    /// Runs a statement; returns rows affected and the generated id where the backend reports
+    /// one.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let r = e.execute_result("INSERT INTO t (a) VALUES (1)").await?;
+    /// println!("{:?}", r.last_insert_id);
+    /// # Ok(()) }
+    /// ```
+    pub async fn execute_result(&self, stmt: impl IntoCompiled) -> Result<ExecResult> {
+        self.acquire().await?.execute_result(stmt).await
+    }
+
+    /// Runs a query and returns all rows.
     ///
     /// ```no_run
     /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
@@ -159,6 +445,99 @@ impl Engine {
     /// ```
     pub async fn fetch_all(&self, stmt: impl IntoCompiled) -> Result<Vec<Row>> {
         self.acquire().await?.fetch_all(stmt).await
+    }
+
+    /// Runs a query and decodes every row into `T` (a tuple, a `Deserialize` struct, …).
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let pairs: Vec<(i64, String)> = e.fetch_all_as("SELECT id, name FROM users").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch_all_as<T: FromRow>(&self, stmt: impl IntoCompiled) -> Result<Vec<T>> {
+        self.acquire().await?.fetch_all_as(stmt).await
+    }
+
+    /// Runs a query that must return a row; the first one. No row is
+    /// [`crate::ErrorKind::NotFound`].
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let row = e.fetch_one("SELECT 1 AS one").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch_one(&self, stmt: impl IntoCompiled) -> Result<Row> {
+        self.acquire().await?.fetch_one(stmt).await
+    }
+
+    /// [`Engine::fetch_one`] decoded into `T`.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let (id, name): (i64, String) = e.fetch_one_as("SELECT id, name FROM users LIMIT 1").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch_one_as<T: FromRow>(&self, stmt: impl IntoCompiled) -> Result<T> {
+        self.acquire().await?.fetch_one_as(stmt).await
+    }
+
+    /// Runs a query; its first row, if any.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let row = e.fetch_optional("SELECT 1 WHERE 1 = 0").await?;
+    /// assert!(row.is_none());
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch_optional(&self, stmt: impl IntoCompiled) -> Result<Option<Row>> {
+        self.acquire().await?.fetch_optional(stmt).await
+    }
+
+    /// [`Engine::fetch_optional`] decoded into `T`.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let name: Option<(String,)> = e.fetch_optional_as("SELECT name FROM users WHERE id = 1").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch_optional_as<T: FromRow>(&self, stmt: impl IntoCompiled) -> Result<Option<T>> {
+        self.acquire().await?.fetch_optional_as(stmt).await
+    }
+
+    /// Runs a query that must return a row; its first column decoded into `T`.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let n: i64 = e.fetch_scalar("SELECT count(*) FROM users").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch_scalar<T: FromValue>(&self, stmt: impl IntoCompiled) -> Result<T> {
+        self.acquire().await?.fetch_scalar(stmt).await
+    }
+
+    /// Streams a query's rows with constant memory; the stream holds a pooled connection until
+    /// it ends or is dropped.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let mut rows = e.stream("SELECT id FROM big").await?;
+    /// while let Some(row) = rows.next().await {
+    ///     let id: i64 = row?.get(0)?;
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub async fn stream(&self, stmt: impl IntoCompiled) -> Result<RowStream<'static>> {
+        let mut conn = self.acquire().await?;
+        let c = stmt.into_compiled(conn.dialect)?;
+        let inner = conn
+            .inner
+            .take()
+            .ok_or_else(|| Error::connection("connection already released", None))?;
+        let span = tracing::debug_span!("quarry.stream", backend = conn.backend, sql = %c.sql);
+        Ok(RowStream {
+            inner: inner.into_stream(c.sql, c.params),
+            span,
+        })
     }
 
     /// Runs SQL text holding one or more statements, without parameters.
@@ -214,18 +593,40 @@ impl Engine {
     }
 }
 
-/// A connection checked out of an [`Engine`]'s pool; returned when dropped.
+/// A connection checked out of an [`Engine`]'s pool; returned when dropped (or closed, if it is
+/// dropped inside a transaction).
 pub struct Connection {
-    inner: Box<dyn BackendConnection>,
+    inner: Option<Box<dyn BackendConnection>>,
     dialect: &'static dyn Dialect,
+    backend: &'static str,
+    log_parameters: bool,
+    /// Open transaction levels (0: none; 1: a transaction; 2+: savepoints).
+    depth: usize,
+    /// The level a dropped transaction left to roll back before the next statement.
+    pending_rollback: Option<usize>,
 }
 
 impl fmt::Debug for Connection {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Connection")
             .field("dialect", &self.dialect.name())
+            .field("depth", &self.depth)
             .finish_non_exhaustive()
     }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        if self.depth > 0 || self.pending_rollback.is_some() {
+            if let Some(inner) = self.inner.as_mut() {
+                inner.discard();
+            }
+        }
+    }
+}
+
+fn savepoint(level: usize) -> String {
+    format!("quarry_sp_{level}")
 }
 
 impl Connection {
@@ -241,6 +642,101 @@ impl Connection {
         self.dialect
     }
 
+    /// How many transaction levels are open (0 outside a transaction).
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let mut c = e.acquire().await?;
+    /// assert_eq!(c.transaction_depth(), 0);
+    /// # Ok(()) }
+    /// ```
+    pub fn transaction_depth(&self) -> usize {
+        self.depth
+    }
+
+    fn inner(&mut self) -> Result<&mut Box<dyn BackendConnection>> {
+        self.inner
+            .as_mut()
+            .ok_or_else(|| Error::connection("connection already released", None))
+    }
+
+    /// Rolls back what a dropped transaction left open, before the next statement.
+    async fn settle(&mut self) -> Result<()> {
+        if let Some(level) = self.pending_rollback {
+            let sql = if level <= 1 {
+                "ROLLBACK".to_owned()
+            } else {
+                let sp = savepoint(level);
+                format!("ROLLBACK TO SAVEPOINT {sp}; RELEASE SAVEPOINT {sp}")
+            };
+            self.inner()?.execute_script(&sql).await?;
+            self.pending_rollback = None;
+        }
+        Ok(())
+    }
+
+    async fn script(&mut self, sql: &str) -> Result<()> {
+        let (backend, log) = (self.backend, self.log_parameters);
+        let inner = self.inner()?;
+        traced(backend, sql, &[], log, |_| 0, inner.execute_script(sql)).await
+    }
+
+    /// Opens the next transaction level: BEGIN, or a savepoint inside a transaction.
+    async fn start(&mut self, options: TxOptions) -> Result<()> {
+        self.settle().await?;
+        if self.depth == 0 {
+            let mut w = SqlWriter::new(self.dialect);
+            self.dialect.write_begin(&mut w, &options)?;
+            let sql = w.finish().sql;
+            self.script(&sql).await?;
+        } else {
+            if options != TxOptions::default() {
+                return Err(Error::InvalidStatement(
+                    "isolation level and read-only apply to the outermost transaction only".into(),
+                ));
+            }
+            let sql = format!("SAVEPOINT {}", savepoint(self.depth + 1));
+            self.script(&sql).await?;
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// Starts a transaction on this connection (a savepoint if one is already open); it rolls
+    /// back if dropped uncommitted.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let mut conn = e.acquire().await?;
+    /// let mut tx = conn.begin().await?;
+    /// let inner = tx.begin().await?; // SAVEPOINT
+    /// inner.rollback().await?;       // ROLLBACK TO SAVEPOINT
+    /// tx.commit().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn begin(&mut self) -> Result<Transaction<'_>> {
+        self.begin_with(TxOptions::default()).await
+    }
+
+    /// Starts a transaction with options (outermost level only).
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let mut conn = e.acquire().await?;
+    /// let tx = conn.begin_with(quarry::TxOptions::default().read_only()).await?;
+    /// tx.commit().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn begin_with(&mut self, options: TxOptions) -> Result<Transaction<'_>> {
+        self.start(options).await?;
+        let level = self.depth;
+        Ok(Transaction {
+            conn: ConnRef::Borrowed(self),
+            level,
+            done: false,
+        })
+    }
+
     /// Runs a statement; returns the rows affected.
     ///
     /// ```no_run
@@ -250,8 +746,31 @@ impl Connection {
     /// # Ok(()) }
     /// ```
     pub async fn execute(&mut self, stmt: impl IntoCompiled) -> Result<u64> {
+        Ok(self.execute_result(stmt).await?.rows_affected)
+    }
+
+    /// Runs a statement; returns rows affected and the generated id where reported.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let mut c = e.acquire().await?;
+    /// let r = c.execute_result("INSERT INTO t (a) VALUES (1)").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn execute_result(&mut self, stmt: impl IntoCompiled) -> Result<ExecResult> {
         let c = stmt.into_compiled(self.dialect)?;
-        self.inner.execute(&c.sql, &c.params).await
+        self.settle().await?;
+        let (backend, log) = (self.backend, self.log_parameters);
+        let inner = self.inner()?;
+        traced(
+            backend,
+            &c.sql,
+            &c.params,
+            log,
+            |r: &ExecResult| r.rows_affected,
+            inner.execute(&c.sql, &c.params),
+        )
+        .await
     }
 
     /// Runs a query and returns all rows.
@@ -264,7 +783,127 @@ impl Connection {
     /// ```
     pub async fn fetch_all(&mut self, stmt: impl IntoCompiled) -> Result<Vec<Row>> {
         let c = stmt.into_compiled(self.dialect)?;
-        self.inner.fetch_all(&c.sql, &c.params).await
+        self.fetch_compiled(&c).await
+    }
+
+    async fn fetch_compiled(&mut self, c: &Compiled) -> Result<Vec<Row>> {
+        self.settle().await?;
+        let (backend, log) = (self.backend, self.log_parameters);
+        let inner = self.inner()?;
+        traced(
+            backend,
+            &c.sql,
+            &c.params,
+            log,
+            |rows: &Vec<Row>| rows.len() as u64,
+            inner.fetch_all(&c.sql, &c.params),
+        )
+        .await
+    }
+
+    /// Runs a query and decodes every row into `T`.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let mut c = e.acquire().await?;
+    /// let ids: Vec<(i64,)> = c.fetch_all_as("SELECT id FROM t").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch_all_as<T: FromRow>(&mut self, stmt: impl IntoCompiled) -> Result<Vec<T>> {
+        self.fetch_all(stmt)
+            .await?
+            .iter()
+            .map(T::from_row)
+            .collect()
+    }
+
+    /// Runs a query that must return a row; the first one.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let mut c = e.acquire().await?;
+    /// let row = c.fetch_one("SELECT 1").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch_one(&mut self, stmt: impl IntoCompiled) -> Result<Row> {
+        let c = stmt.into_compiled(self.dialect)?;
+        let rows = self.fetch_compiled(&c).await?;
+        rows.into_iter().next().ok_or(Error::NotFound { sql: c.sql })
+    }
+
+    /// [`Connection::fetch_one`] decoded into `T`.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let mut c = e.acquire().await?;
+    /// let (one,): (i64,) = c.fetch_one_as("SELECT 1").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch_one_as<T: FromRow>(&mut self, stmt: impl IntoCompiled) -> Result<T> {
+        T::from_row(&self.fetch_one(stmt).await?)
+    }
+
+    /// Runs a query; its first row, if any.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let mut c = e.acquire().await?;
+    /// assert!(c.fetch_optional("SELECT 1 WHERE 1 = 0").await?.is_none());
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch_optional(&mut self, stmt: impl IntoCompiled) -> Result<Option<Row>> {
+        Ok(self.fetch_all(stmt).await?.into_iter().next())
+    }
+
+    /// [`Connection::fetch_optional`] decoded into `T`.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let mut c = e.acquire().await?;
+    /// let v: Option<(i64,)> = c.fetch_optional_as("SELECT 1").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch_optional_as<T: FromRow>(
+        &mut self,
+        stmt: impl IntoCompiled,
+    ) -> Result<Option<T>> {
+        self.fetch_optional(stmt)
+            .await?
+            .map(|r| T::from_row(&r))
+            .transpose()
+    }
+
+    /// Runs a query that must return a row; its first column decoded into `T`.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let mut c = e.acquire().await?;
+    /// let n: i64 = c.fetch_scalar("SELECT 42").await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn fetch_scalar<T: FromValue>(&mut self, stmt: impl IntoCompiled) -> Result<T> {
+        self.fetch_one(stmt).await?.get(0)
+    }
+
+    /// Streams a query's rows with constant memory; the connection is busy until the stream
+    /// ends or is dropped.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let mut c = e.acquire().await?;
+    /// let mut rows = c.stream("SELECT id FROM t").await?;
+    /// while let Some(row) = rows.next().await { row?; }
+    /// # Ok(()) }
+    /// ```
+    pub async fn stream(&mut self, stmt: impl IntoCompiled) -> Result<RowStream<'_>> {
+        let c = stmt.into_compiled(self.dialect)?;
+        self.settle().await?;
+        let span = tracing::debug_span!("quarry.stream", backend = self.backend, sql = %c.sql);
+        let inner = self.inner()?;
+        Ok(RowStream {
+            inner: inner.fetch_stream(c.sql, c.params),
+            span,
+        })
     }
 
     /// Runs SQL text holding one or more statements, without parameters.
@@ -276,7 +915,8 @@ impl Connection {
     /// # Ok(()) }
     /// ```
     pub async fn execute_script(&mut self, sql: &str) -> Result<()> {
-        self.inner.execute_script(sql).await
+        self.settle().await?;
+        self.script(sql).await
     }
 
     /// Whether table `name` exists in `schema` (or the current schema).
@@ -300,7 +940,7 @@ impl Connection {
     }
 
     /// Runs a DDL plan, skipping the objects that already exist (creating) or are missing
-    /// (dropping); transactional where the dialect allows.
+    /// (dropping); in one transaction where the dialect has transactional DDL.
     async fn run_steps(
         &mut self,
         md: &MetaData,
@@ -333,26 +973,171 @@ impl Connection {
         if todo.is_empty() {
             return Ok(());
         }
-        let transactional = self.dialect.features().transactional_ddl;
-        if transactional {
-            self.execute_script("BEGIN").await?;
-        }
-        for s in todo {
-            if let Err(e) = self
-                .inner
-                .execute(&s.compiled.sql, &s.compiled.params)
-                .await
-            {
-                if transactional {
-                    // The statement's error matters more than a failed rollback.
-                    let _ = self.execute_script("ROLLBACK").await;
-                }
-                return Err(e.with_sql(&s.compiled.sql));
+        if self.dialect.features().transactional_ddl {
+            let mut tx = self.begin().await?;
+            for s in todo {
+                tx.execute(&s.compiled).await?;
             }
+            tx.commit().await
+        } else {
+            for s in todo {
+                self.execute(&s.compiled).await?;
+            }
+            Ok(())
         }
-        if transactional {
-            self.execute_script("COMMIT").await?;
+    }
+}
+
+/// A connection owned by a transaction (from [`Engine::begin`]) or borrowed from a
+/// [`Connection`].
+enum ConnRef<'c> {
+    Owned(Connection),
+    Borrowed(&'c mut Connection),
+}
+
+/// A transaction (or, nested, a savepoint). It rolls back when dropped uncommitted: the
+/// rollback runs before the connection's next statement, or the connection is closed instead
+/// of returning to the pool.
+///
+/// A `Transaction` dereferences to its [`Connection`], so every statement method is available
+/// on it, and [`Connection::begin`] on it opens a savepoint.
+///
+/// ```no_run
+/// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+/// let mut tx = e.begin().await?;
+/// tx.execute("INSERT INTO t (id) VALUES (1)").await?;
+/// {
+///     let mut sp = tx.begin().await?;         // SAVEPOINT
+///     sp.execute("INSERT INTO t (id) VALUES (2)").await?;
+///     // dropped: rolled back to the savepoint
+/// }
+/// tx.commit().await?;                          // row 1 only
+/// # Ok(()) }
+/// ```
+pub struct Transaction<'c> {
+    conn: ConnRef<'c>,
+    level: usize,
+    done: bool,
+}
+
+impl fmt::Debug for Transaction<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transaction")
+            .field("level", &self.level)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Deref for Transaction<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        match &self.conn {
+            ConnRef::Owned(c) => c,
+            ConnRef::Borrowed(c) => c,
         }
-        Ok(())
+    }
+}
+
+impl DerefMut for Transaction<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        match &mut self.conn {
+            ConnRef::Owned(c) => c,
+            ConnRef::Borrowed(c) => c,
+        }
+    }
+}
+
+impl Transaction<'_> {
+    async fn finish(mut self, commit: bool) -> Result<()> {
+        let level = self.level;
+        let sql = match (commit, level) {
+            (true, 1) => "COMMIT".to_owned(),
+            (false, 1) => "ROLLBACK".to_owned(),
+            (true, _) => format!("RELEASE SAVEPOINT {}", savepoint(level)),
+            (false, _) => {
+                let sp = savepoint(level);
+                format!("ROLLBACK TO SAVEPOINT {sp}; RELEASE SAVEPOINT {sp}")
+            }
+        };
+        let conn: &mut Connection = &mut self;
+        conn.settle().await?;
+        let out = conn.script(&sql).await;
+        // Whatever the outcome, this level is over: a failed COMMIT ends the transaction on
+        // every backend, and a failed statement here leaves the rollback to settle().
+        conn.depth = level - 1;
+        if out.is_err() && !(commit && level == 1) {
+            conn.pending_rollback = Some(level);
+        }
+        self.done = true;
+        out
+    }
+
+    /// Commits (or releases the savepoint).
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// e.begin().await?.commit().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn commit(self) -> Result<()> {
+        self.finish(true).await
+    }
+
+    /// Rolls back (to the savepoint, for a nested transaction).
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// e.begin().await?.rollback().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn rollback(self) -> Result<()> {
+        self.finish(false).await
+    }
+}
+
+impl Drop for Transaction<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let level = self.level;
+            let conn: &mut Connection = self;
+            conn.depth = level - 1;
+            conn.pending_rollback = Some(conn.pending_rollback.map_or(level, |p| p.min(level)));
+        }
+    }
+}
+
+/// A stream of rows. Implements `futures_core::Stream`; [`RowStream::next`] needs no extra
+/// crate.
+pub struct RowStream<'a> {
+    inner: BoxStream<'a, Result<Row>>,
+    span: tracing::Span,
+}
+
+impl fmt::Debug for RowStream<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RowStream").finish_non_exhaustive()
+    }
+}
+
+impl RowStream<'_> {
+    /// The next row, or `None` at the end.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// let mut s = e.stream("SELECT 1").await?;
+    /// while let Some(row) = s.next().await { row?; }
+    /// # Ok(()) }
+    /// ```
+    pub async fn next(&mut self) -> Option<Result<Row>> {
+        std::future::poll_fn(|cx| self.inner.as_mut().poll_next(cx)).await
+    }
+}
+
+impl futures_core::Stream for RowStream<'_> {
+    type Item = Result<Row>;
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Row>>> {
+        let span = self.span.clone();
+        let _enter = span.enter();
+        self.inner.as_mut().poll_next(cx)
     }
 }

@@ -1,13 +1,18 @@
-//! The executor's backend-neutral types: [`Engine`], [`Connection`], [`Row`], and the traits a
-//! backend crate implements ([`Backend`], [`BackendConnection`], [`Driver`]).
+//! The executor's backend-neutral types: [`Engine`], [`Connection`], [`Transaction`],
+//! [`RowStream`], [`Row`], and the traits a backend crate implements ([`Backend`],
+//! [`BackendConnection`], [`Driver`]).
 //!
 //! The core never opens a socket or a file: `quarry-sqlite`, `quarry-postgres` and
 //! `quarry-mysql` implement [`Backend`] over their drivers, each with a bb8 pool.
 
 mod backend;
+mod de;
 mod engine;
+mod options;
 mod row;
 
-pub use backend::{Backend, BackendConnection, BoxFuture, Driver};
-pub use engine::{install_drivers, Connection, Engine};
+pub use backend::{Backend, BackendConnection, BoxFuture, BoxStream, Driver, ExecResult};
+pub use de::FromRow;
+pub use engine::{install_drivers, Connection, Engine, EngineBuilder, RowStream, Transaction};
+pub use options::{IsolationLevel, PoolOptions, TxOptions};
 pub use row::{Row, RowIndex};

@@ -190,3 +190,12 @@ macro_rules! __column_name {
         $col
     };
 }
+
+sql_typed! {
+    crate::value::Date => SqlType::Date,
+    crate::value::Time => SqlType::Time,
+    crate::value::Timestamp => SqlType::Timestamp,
+    crate::value::Utc => SqlType::TimestampTz,
+    crate::value::Uuid => SqlType::Uuid,
+    crate::value::Json => SqlType::Json,
+}

@@ -1,3 +1,4 @@
 //! Statements as plain data. DDL lives in [`ddl`]; SELECT and DML build on the same compiler.
 
 pub mod ddl;
+pub mod text;

@@ -1,6 +1,6 @@
 //! Conversions between Rust types and [`Value`].
 
-use super::{Value, ValueType};
+use super::{Date, Decimal, Time, Timestamp, Uuid, Value, ValueType};
 use crate::error::{Error, Result};
 
 /// A Rust type that can be bound as a parameter.
@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot be bound as a SQL value",
     label = "not a SQL value type",
-    note = "bindable types are bool, i16, i32, i64, f32, f64, String, &str, Vec<u8>, &[u8] and Option of those"
+    note = "bindable types are bool, i16, i32, i64, f32, f64, String, &str, Vec<u8>, &[u8], quarry's Date, Time, Timestamp, Utc, Uuid, Json and Decimal, the chrono/time/uuid/rust_decimal/serde_json types with their features, and Option of those"
 )]
 pub trait IntoValue: sealed::Sealed {
     /// The type a NULL of this Rust type binds as.
@@ -41,11 +41,11 @@ pub trait FromValue: Sized {
     fn from_value(value: Value, column: &str) -> Result<Self>;
 }
 
-mod sealed {
+pub(crate) mod sealed {
     pub trait Sealed {}
 }
 
-fn decode_err(column: &str, want: &str, got: &Value) -> Error {
+pub(crate) fn decode_err(column: &str, want: &str, got: &Value) -> Error {
     Error::Decode {
         column: column.to_owned(),
         message: if got.is_null() {
@@ -172,10 +172,13 @@ impl FromValue for f32 {
 }
 
 impl FromValue for String {
+    /// Text, and the text form of dates, times, UUIDs, JSON and decimals.
     fn from_value(value: Value, column: &str) -> Result<Self> {
         match value {
-            Value::Text(s) => Ok(s),
-            other => Err(decode_err(column, "String", &other)),
+            Value::Text(s) | Value::Json(s) => Ok(s),
+            other => other
+                .to_text()
+                .ok_or_else(|| decode_err(column, "String", &other)),
         }
     }
 }
@@ -186,6 +189,125 @@ impl FromValue for Vec<u8> {
             Value::Bytes(b) => Ok(b),
             Value::Text(s) => Ok(s.into_bytes()),
             other => Err(decode_err(column, "Vec<u8>", &other)),
+        }
+    }
+}
+
+/// A JSON document given as text, for binding as [`Value::Json`].
+///
+/// ```
+/// use quarry::{IntoValue, Value, value::Json};
+/// assert_eq!(Json(r#"{"a":1}"#.into()).into_value(), Value::Json(r#"{"a":1}"#.into()));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Json(pub String);
+
+/// An instant given as a UTC date and time, for binding as [`Value::TimestampTz`].
+///
+/// ```
+/// use quarry::{IntoValue, Value, value::{Utc, Timestamp}};
+/// let ts: Timestamp = "2024-05-06 07:08:09".parse().unwrap();
+/// assert_eq!(Utc(ts).into_value(), Value::TimestampTz(ts));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Utc(pub Timestamp);
+
+simple!(Date, Date, Date);
+simple!(Time, Time, Time);
+simple!(Timestamp, Timestamp, Timestamp);
+simple!(Uuid, Uuid, Uuid);
+simple!(Decimal, Decimal, Decimal);
+
+impl sealed::Sealed for Json {}
+impl IntoValue for Json {
+    const VALUE_TYPE: ValueType = ValueType::Json;
+    fn into_value(self) -> Value {
+        Value::Json(self.0)
+    }
+}
+impl From<Json> for Value {
+    fn from(v: Json) -> Value {
+        v.into_value()
+    }
+}
+
+impl sealed::Sealed for Utc {}
+impl IntoValue for Utc {
+    const VALUE_TYPE: ValueType = ValueType::TimestampTz;
+    fn into_value(self) -> Value {
+        Value::TimestampTz(self.0)
+    }
+}
+impl From<Utc> for Value {
+    fn from(v: Utc) -> Value {
+        v.into_value()
+    }
+}
+
+/// Parses text with `FromStr`, naming the column in the error.
+fn parse_text<T: std::str::FromStr>(s: &str, column: &str, want: &str) -> Result<T> {
+    s.parse().map_err(|_| Error::Decode {
+        column: column.to_owned(),
+        message: format!("{s:?} is not a valid {want}"),
+    })
+}
+
+macro_rules! textual_from {
+    ($t:ty, $variant:ident, $want:literal) => {
+        impl FromValue for $t {
+            fn from_value(value: Value, column: &str) -> Result<Self> {
+                match value {
+                    Value::$variant(v) => Ok(v),
+                    Value::Text(s) => parse_text(&s, column, $want),
+                    other => Err(decode_err(column, $want, &other)),
+                }
+            }
+        }
+    };
+}
+textual_from!(Date, Date, "date");
+textual_from!(Time, Time, "time");
+textual_from!(Uuid, Uuid, "UUID");
+
+impl FromValue for Timestamp {
+    fn from_value(value: Value, column: &str) -> Result<Self> {
+        match value {
+            Value::Timestamp(v) | Value::TimestampTz(v) => Ok(v),
+            Value::Text(s) => parse_text(&s, column, "timestamp"),
+            other => Err(decode_err(column, "timestamp", &other)),
+        }
+    }
+}
+
+impl FromValue for Utc {
+    fn from_value(value: Value, column: &str) -> Result<Self> {
+        Timestamp::from_value(value, column).map(Utc)
+    }
+}
+
+impl FromValue for Decimal {
+    fn from_value(value: Value, column: &str) -> Result<Self> {
+        match value {
+            Value::Decimal(d) => Ok(d),
+            Value::Text(s) => parse_text(&s, column, "decimal"),
+            Value::I16(_) | Value::I32(_) | Value::I64(_) => {
+                let n = value.as_i64().unwrap_or_default();
+                parse_text(&n.to_string(), column, "decimal")
+            }
+            other => Err(decode_err(column, "decimal", &other)),
+        }
+    }
+}
+
+impl FromValue for Json {
+    fn from_value(value: Value, column: &str) -> Result<Self> {
+        match value {
+            Value::Json(s) | Value::Text(s) => Ok(Json(s)),
+            Value::Bytes(b) => String::from_utf8(b).map(Json).map_err(|_| Error::Decode {
+                column: column.to_owned(),
+                message: "JSON bytes are not UTF-8".into(),
+            }),
+            other => Err(decode_err(column, "JSON", &other)),
         }
     }
 }

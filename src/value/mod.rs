@@ -11,8 +11,11 @@
 //! ```
 
 mod convert;
+mod features;
+mod temporal;
 
-pub use convert::{FromValue, IntoValue};
+pub use convert::{FromValue, IntoValue, Json, Utc};
+pub use temporal::{Date, Decimal, Time, Timestamp, Uuid};
 
 /// The type of a [`Value`], including the type of a NULL.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -34,6 +37,20 @@ pub enum ValueType {
     Text,
     /// Raw bytes.
     Bytes,
+    /// A calendar date.
+    Date,
+    /// A time of day.
+    Time,
+    /// A date and time without time zone.
+    Timestamp,
+    /// An instant (date and time in UTC).
+    TimestampTz,
+    /// A UUID.
+    Uuid,
+    /// A JSON document.
+    Json,
+    /// An exact decimal.
+    Decimal,
 }
 
 /// A bound parameter or a decoded cell.
@@ -58,6 +75,20 @@ pub enum Value {
     Text(String),
     /// Raw bytes.
     Bytes(Vec<u8>),
+    /// A calendar date.
+    Date(Date),
+    /// A time of day (microseconds).
+    Time(Time),
+    /// A date and time without time zone.
+    Timestamp(Timestamp),
+    /// An instant, as a date and time in UTC.
+    TimestampTz(Timestamp),
+    /// A UUID.
+    Uuid(Uuid),
+    /// A JSON document, as its text.
+    Json(String),
+    /// An exact decimal.
+    Decimal(Decimal),
 }
 
 impl Value {
@@ -77,6 +108,13 @@ impl Value {
             Value::F64(_) => ValueType::F64,
             Value::Text(_) => ValueType::Text,
             Value::Bytes(_) => ValueType::Bytes,
+            Value::Date(_) => ValueType::Date,
+            Value::Time(_) => ValueType::Time,
+            Value::Timestamp(_) => ValueType::Timestamp,
+            Value::TimestampTz(_) => ValueType::TimestampTz,
+            Value::Uuid(_) => ValueType::Uuid,
+            Value::Json(_) => ValueType::Json,
+            Value::Decimal(_) => ValueType::Decimal,
         }
     }
 
@@ -101,6 +139,28 @@ impl Value {
             Value::I64(v) => Some(*v),
             _ => None,
         }
+    }
+
+    /// The text form used where a backend stores the value as text (SQLite, MySQL strings):
+    /// ISO dates and times, hyphenated UUIDs, JSON text, canonical decimals. `None` for the
+    /// other variants.
+    ///
+    /// ```
+    /// use quarry::{Value, value::Date};
+    /// assert_eq!(Value::Date(Date::new(2024, 1, 31).unwrap()).to_text().as_deref(), Some("2024-01-31"));
+    /// assert_eq!(Value::I64(1).to_text(), None);
+    /// ```
+    pub fn to_text(&self) -> Option<String> {
+        Some(match self {
+            Value::Text(s) | Value::Json(s) => s.clone(),
+            Value::Date(d) => d.to_string(),
+            Value::Time(t) => t.to_string(),
+            Value::Timestamp(t) => t.to_string(),
+            Value::TimestampTz(t) => format!("{t}+00:00"),
+            Value::Uuid(u) => u.to_string(),
+            Value::Decimal(d) => d.to_string(),
+            _ => return None,
+        })
     }
 
     /// The value as text if it is text.

@@ -1,0 +1,2 @@
+//! Executor benchmark (mysql): written with the backend.
+fn main() {}

@@ -1,0 +1,2 @@
+//! Executor benchmark (postgres): written with the backend.
+fn main() {}

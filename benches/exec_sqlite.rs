@@ -1,0 +1,2 @@
+//! Executor benchmark (sqlite): written with the backend.
+fn main() {}

@@ -1,0 +1,415 @@
+//! Decoding rows into Rust types through serde: tuples, `Deserialize` structs, single values.
+
+use super::Row;
+use crate::error::{Error, Result};
+use crate::value::Value;
+use serde::de::{self, DeserializeOwned, IntoDeserializer, Visitor};
+use std::fmt;
+
+/// A type a [`Row`] decodes into: any `serde::Deserialize` type. Structs match columns by name
+/// (`#[serde(rename)]`, `default` and `Option` fields work as usual); tuples take columns in
+/// order; a single value takes a one-column row. NULL into a non-`Option` field is a decode
+/// error naming the column.
+///
+/// ```
+/// use quarry::{FromRow, Row, Value};
+/// #[derive(serde::Deserialize, Debug, PartialEq)]
+/// struct User { id: i64, name: String, nick: Option<String> }
+///
+/// let row = Row::new(vec!["id".to_string(), "name".into(), "nick".into()].into(),
+///     vec![Value::I64(1), Value::Text("ann".into()), Value::Null(quarry::ValueType::Text)]);
+/// assert_eq!(User::from_row(&row).unwrap(), User { id: 1, name: "ann".into(), nick: None });
+/// let (id, name, nick): (i64, String, Option<String>) = FromRow::from_row(&row).unwrap();
+/// assert_eq!((id, name.as_str(), nick), (1, "ann", None));
+/// ```
+pub trait FromRow: Sized {
+    /// Decodes `row`.
+    fn from_row(row: &Row) -> Result<Self>;
+}
+
+impl<T: DeserializeOwned> FromRow for T {
+    fn from_row(row: &Row) -> Result<Self> {
+        T::deserialize(RowDe { row })
+    }
+}
+
+impl de::Error for Error {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        Error::Decode {
+            column: String::new(),
+            message: msg.to_string(),
+        }
+    }
+}
+
+/// Puts the column's name into a decode error that lacks one.
+fn in_column(e: Error, column: &str) -> Error {
+    match e {
+        Error::Decode { column: c, message } if c.is_empty() => Error::Decode {
+            column: column.to_owned(),
+            message,
+        },
+        other => other,
+    }
+}
+
+struct RowDe<'r> {
+    row: &'r Row,
+}
+
+impl RowDe<'_> {
+    fn single(&self) -> Result<ValueDe<'_>> {
+        if self.row.len() != 1 {
+            return Err(Error::Decode {
+                column: String::new(),
+                message: format!(
+                    "a single value needs a one-column row, this one has {} columns",
+                    self.row.len()
+                ),
+            });
+        }
+        Ok(ValueDe {
+            value: self.row.value(0)?.clone(),
+            column: &self.row.columns()[0],
+        })
+    }
+}
+
+macro_rules! single_value {
+    ($($method:ident),*) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            let v = self.single()?;
+            let column = v.column;
+            v.$method(visitor).map_err(|e| in_column(e, column))
+        }
+    )*};
+}
+
+impl<'de> de::Deserializer<'de> for RowDe<'_> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_map(Columns {
+            row: self.row,
+            next: 0,
+        })
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        visitor.visit_seq(Cells {
+            row: self.row,
+            next: 0,
+        })
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
+        if len != self.row.len() {
+            return Err(Error::Decode {
+                column: String::new(),
+                message: format!(
+                    "a tuple of {len} needs as many columns, the row has {}",
+                    self.row.len()
+                ),
+            });
+        }
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        len: usize,
+        visitor: V,
+    ) -> Result<V::Value> {
+        self.deserialize_tuple(len, visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        let v = self.single()?;
+        let column = v.column;
+        v.deserialize_enum(name, variants, visitor)
+            .map_err(|e| in_column(e, column))
+    }
+
+    single_value!(
+        deserialize_bool,
+        deserialize_i8,
+        deserialize_i16,
+        deserialize_i32,
+        deserialize_i64,
+        deserialize_u8,
+        deserialize_u16,
+        deserialize_u32,
+        deserialize_u64,
+        deserialize_f32,
+        deserialize_f64,
+        deserialize_char,
+        deserialize_str,
+        deserialize_string,
+        deserialize_bytes,
+        deserialize_byte_buf,
+        deserialize_option,
+        deserialize_unit,
+        deserialize_identifier,
+        deserialize_ignored_any
+    );
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        visitor.visit_unit()
+    }
+}
+
+struct Columns<'r> {
+    row: &'r Row,
+    next: usize,
+}
+
+impl<'de> de::MapAccess<'de> for Columns<'_> {
+    type Error = Error;
+
+    fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
+        if self.next >= self.row.len() {
+            return Ok(None);
+        }
+        let name = self.row.columns()[self.next].clone();
+        seed.deserialize(name.into_deserializer()).map(Some)
+    }
+
+    fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
+        let i = self.next;
+        self.next += 1;
+        let column = &self.row.columns()[i];
+        seed.deserialize(ValueDe {
+            value: self.row.value(i)?.clone(),
+            column,
+        })
+        .map_err(|e| in_column(e, column))
+    }
+}
+
+struct Cells<'r> {
+    row: &'r Row,
+    next: usize,
+}
+
+impl<'de> de::SeqAccess<'de> for Cells<'_> {
+    type Error = Error;
+
+    fn next_element_seed<T: de::DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+        if self.next >= self.row.len() {
+            return Ok(None);
+        }
+        let i = self.next;
+        self.next += 1;
+        let column = &self.row.columns()[i];
+        seed.deserialize(ValueDe {
+            value: self.row.value(i)?.clone(),
+            column,
+        })
+        .map(Some)
+        .map_err(|e| in_column(e, column))
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.row.len() - self.next)
+    }
+}
+
+/// Deserializes one cell.
+struct ValueDe<'c> {
+    value: Value,
+    column: &'c str,
+}
+
+impl ValueDe<'_> {
+    fn mismatch(&self, want: &str) -> Error {
+        Error::Decode {
+            column: self.column.to_owned(),
+            message: if self.value.is_null() {
+                format!("NULL cannot be decoded into non-Option {want}")
+            } else {
+                format!("expected {want}, found {:?}", self.value.value_type())
+            },
+        }
+    }
+}
+
+/// Numbers and chars: NULL is a decode error naming the column, anything else goes to the
+/// visitor (which checks ranges).
+macro_rules! not_null {
+    ($($method:ident $want:literal),* $(,)?) => {$(
+        fn $method<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+            if self.value.is_null() {
+                return Err(self.mismatch($want));
+            }
+            self.deserialize_any(visitor)
+        }
+    )*};
+}
+
+impl<'de> de::Deserializer<'de> for ValueDe<'_> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.value {
+            Value::Null(_) => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(b),
+            Value::I16(v) => visitor.visit_i64(v.into()),
+            Value::I32(v) => visitor.visit_i64(v.into()),
+            Value::I64(v) => visitor.visit_i64(v),
+            Value::F32(v) => visitor.visit_f32(v),
+            Value::F64(v) => visitor.visit_f64(v),
+            Value::Text(s) => visitor.visit_string(s),
+            Value::Bytes(b) => visitor.visit_byte_buf(b),
+            #[cfg(feature = "serde_json-1")]
+            Value::Json(s) => {
+                let v: serde_json::Value =
+                    serde_json::from_str(&s).map_err(|e| <Error as de::Error>::custom(e))?;
+                de::Deserializer::deserialize_any(v, visitor).map_err(|e| <Error as de::Error>::custom(e))
+            }
+            other => match other.to_text() {
+                Some(t) => visitor.visit_string(t),
+                None => Err(<Error as de::Error>::custom(format!("unsupported value {other:?}"))),
+            },
+        }
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if self.value.is_null() {
+            visitor.visit_none()
+        } else {
+            visitor.visit_some(self)
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        if self.value.is_null() {
+            visitor.visit_unit()
+        } else {
+            Err(self.mismatch("()"))
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match &self.value {
+            Value::Bool(b) => visitor.visit_bool(*b),
+            v => match v.as_i64() {
+                Some(0) => visitor.visit_bool(false),
+                Some(1) => visitor.visit_bool(true),
+                _ => Err(self.mismatch("bool")),
+            },
+        }
+    }
+
+    fn deserialize_f64<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match &self.value {
+            Value::F64(v) => visitor.visit_f64(*v),
+            Value::F32(v) => visitor.visit_f64(f64::from(*v)),
+            Value::Decimal(d) => match d.as_str().parse::<f64>() {
+                Ok(v) => visitor.visit_f64(v),
+                Err(_) => Err(self.mismatch("f64")),
+            },
+            v => match v.as_i64() {
+                Some(n) => visitor.visit_f64(n as f64),
+                None => Err(self.mismatch("f64")),
+            },
+        }
+    }
+
+    fn deserialize_f32<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match &self.value {
+            Value::F32(v) => visitor.visit_f32(*v),
+            _ => self.deserialize_f64(visitor),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.value {
+            Value::Text(s) | Value::Json(s) => visitor.visit_string(s),
+            ref other => match other.to_text() {
+                Some(t) => visitor.visit_string(t),
+                None => Err(self.mismatch("string")),
+            },
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_string(visitor)
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.value {
+            Value::Bytes(b) => visitor.visit_byte_buf(b),
+            Value::Text(s) => visitor.visit_byte_buf(s.into_bytes()),
+            _ => Err(self.mismatch("bytes")),
+        }
+    }
+
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        self.deserialize_byte_buf(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value> {
+        match self.value {
+            Value::Text(s) => s
+                .into_deserializer()
+                .deserialize_enum(name, variants, visitor)
+                .map_err(|e: de::value::Error| <Error as de::Error>::custom(e)),
+            _ => Err(self.mismatch("an enum (text)")),
+        }
+    }
+
+    not_null!(
+        deserialize_i8 "i8", deserialize_i16 "i16", deserialize_i32 "i32",
+        deserialize_i64 "i64", deserialize_i128 "i128", deserialize_u8 "u8",
+        deserialize_u16 "u16", deserialize_u32 "u32", deserialize_u64 "u64",
+        deserialize_u128 "u128", deserialize_char "char"
+    );
+
+    serde::forward_to_deserialize_any! {
+        unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}

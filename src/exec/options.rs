@@ -1,0 +1,186 @@
+//! Pool and transaction options.
+
+use crate::error::{Error, Result};
+use std::time::Duration;
+
+/// Options of an engine's connection pool, set with [`crate::EngineBuilder`] or in the URL's
+/// query string (`pool_max_size`, `pool_min_idle`, `pool_timeout`, `pool_idle_timeout`,
+/// `pool_max_lifetime` in seconds, `pool_test_on_checkout`, `log_parameters`), which quarry takes
+/// out before the driver sees the URL.
+///
+/// ```
+/// use quarry::PoolOptions;
+/// let (url, opts) = PoolOptions::default()
+///     .apply_url("postgres://u@h/db?pool_max_size=4&sslmode=disable&pool_timeout=2.5").unwrap();
+/// assert_eq!(url, "postgres://u@h/db?sslmode=disable");
+/// assert_eq!(opts.max_size, 4);
+/// assert_eq!(opts.connection_timeout, std::time::Duration::from_millis(2500));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PoolOptions {
+    /// Most connections open at once (default 10).
+    pub max_size: u32,
+    /// Idle connections kept open (default: none kept on purpose).
+    pub min_idle: Option<u32>,
+    /// How long `acquire` waits for a connection before [`Error::PoolTimeout`] (default 30 s).
+    pub connection_timeout: Duration,
+    /// Idle connections older than this are closed (default 10 min).
+    pub idle_timeout: Option<Duration>,
+    /// Connections older than this are closed (default 30 min).
+    pub max_lifetime: Option<Duration>,
+    /// Ping each connection when it is checked out (default false: broken connections are
+    /// detected by the backend and discarded; a ping costs a round trip per checkout).
+    pub test_on_checkout: bool,
+    /// Record bound parameters in tracing spans (default false).
+    pub log_parameters: bool,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions {
+            max_size: 10,
+            min_idle: None,
+            connection_timeout: Duration::from_secs(30),
+            idle_timeout: Some(Duration::from_secs(600)),
+            max_lifetime: Some(Duration::from_secs(1800)),
+            test_on_checkout: false,
+            log_parameters: false,
+        }
+    }
+}
+
+fn secs(key: &str, v: &str) -> Result<Duration> {
+    v.parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| Error::Configuration(format!("{key}={v:?} is not a number of seconds")))
+}
+
+fn flag(key: &str, v: &str) -> Result<bool> {
+    match v {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" => Ok(false),
+        _ => Err(Error::Configuration(format!("{key}={v:?} is not true or false"))),
+    }
+}
+
+impl PoolOptions {
+    /// Applies the pool parameters found in `url`'s query string and returns the URL without
+    /// them, for the driver.
+    ///
+    /// ```
+    /// let err = quarry::PoolOptions::default().apply_url("sqlite::memory:?pool_max_size=x").unwrap_err();
+    /// assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
+    /// ```
+    pub fn apply_url(mut self, url: &str) -> Result<(String, PoolOptions)> {
+        let Some((base, query)) = url.split_once('?') else {
+            return Ok((url.to_owned(), self));
+        };
+        let mut kept = Vec::new();
+        for pair in query.split('&').filter(|p| !p.is_empty()) {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            match k {
+                "pool_max_size" => {
+                    self.max_size = v
+                        .parse()
+                        .ok()
+                        .filter(|n| *n > 0)
+                        .ok_or_else(|| Error::Configuration(format!("pool_max_size={v:?} is not a positive number")))?;
+                }
+                "pool_min_idle" => {
+                    self.min_idle = Some(v.parse().map_err(|_| {
+                        Error::Configuration(format!("pool_min_idle={v:?} is not a number"))
+                    })?);
+                }
+                "pool_timeout" => self.connection_timeout = secs(k, v)?,
+                "pool_idle_timeout" => self.idle_timeout = Some(secs(k, v)?),
+                "pool_max_lifetime" => self.max_lifetime = Some(secs(k, v)?),
+                "pool_test_on_checkout" => self.test_on_checkout = flag(k, v)?,
+                "log_parameters" => self.log_parameters = flag(k, v)?,
+                _ => kept.push(pair),
+            }
+        }
+        if self.min_idle.is_some_and(|m| m > self.max_size) {
+            return Err(Error::Configuration(format!(
+                "pool_min_idle ({}) exceeds pool_max_size ({})",
+                self.min_idle.unwrap_or_default(),
+                self.max_size
+            )));
+        }
+        let url = if kept.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{}", kept.join("&"))
+        };
+        Ok((url, self))
+    }
+}
+
+/// A transaction isolation level.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum IsolationLevel {
+    /// READ UNCOMMITTED.
+    ReadUncommitted,
+    /// READ COMMITTED.
+    ReadCommitted,
+    /// REPEATABLE READ.
+    RepeatableRead,
+    /// SERIALIZABLE.
+    Serializable,
+}
+
+impl IsolationLevel {
+    /// The SQL words of the level.
+    ///
+    /// ```
+    /// assert_eq!(quarry::IsolationLevel::RepeatableRead.as_sql(), "REPEATABLE READ");
+    /// ```
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            IsolationLevel::ReadUncommitted => "READ UNCOMMITTED",
+            IsolationLevel::ReadCommitted => "READ COMMITTED",
+            IsolationLevel::RepeatableRead => "REPEATABLE READ",
+            IsolationLevel::Serializable => "SERIALIZABLE",
+        }
+    }
+}
+
+/// How a transaction starts: isolation level and access mode (outermost transactions only).
+///
+/// ```
+/// use quarry::{TxOptions, IsolationLevel};
+/// let o = TxOptions::default().isolation(IsolationLevel::Serializable).read_only();
+/// assert!(o.read_only);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TxOptions {
+    /// The isolation level; the database's default when `None`.
+    pub isolation: Option<IsolationLevel>,
+    /// Whether the transaction may only read.
+    pub read_only: bool,
+}
+
+impl TxOptions {
+    /// Sets the isolation level.
+    ///
+    /// ```
+    /// let o = quarry::TxOptions::default().isolation(quarry::IsolationLevel::ReadCommitted);
+    /// assert_eq!(o.isolation, Some(quarry::IsolationLevel::ReadCommitted));
+    /// ```
+    pub fn isolation(mut self, level: IsolationLevel) -> Self {
+        self.isolation = Some(level);
+        self
+    }
+
+    /// Makes the transaction read-only.
+    ///
+    /// ```
+    /// assert!(quarry::TxOptions::default().read_only().read_only);
+    /// ```
+    pub fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+}

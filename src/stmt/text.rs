@@ -1,0 +1,173 @@
+//! Raw SQL text with named parameters (`:name`) that are still bound, never spliced.
+
+use crate::compile::{Compiled, Dialect, IntoCompiled, Placeholder, SqlWriter};
+use crate::error::{Error, Result};
+use crate::value::{IntoValue, Value};
+
+/// SQL text with `:name` parameters; see [`sql`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sql {
+    text: String,
+    binds: Vec<(String, Value)>,
+}
+
+/// SQL text whose `:name` parameters are bound with [`Sql::bind`] and compiled to each dialect's
+/// placeholders. `::` (a PostgreSQL cast) and text inside quotes or comments are left alone; a
+/// name used twice is bound once on PostgreSQL and repeated for `?` dialects. A parameter left
+/// unbound, or a binding the text never uses, is an error.
+///
+/// ```
+/// use quarry::{sql, IntoCompiled, Postgres, MySql, Value};
+/// let q = sql("SELECT * FROM t WHERE a = :a AND b::text = ':a' OR c = :a").bind("a", 5_i64);
+/// let pg = q.clone().into_compiled(&Postgres).unwrap();
+/// assert_eq!(pg.sql, "SELECT * FROM t WHERE a = $1 AND b::text = ':a' OR c = $1");
+/// assert_eq!(pg.params, [Value::I64(5)]);
+/// let my = q.into_compiled(&MySql).unwrap();
+/// assert_eq!(my.sql, "SELECT * FROM t WHERE a = ? AND b::text = ':a' OR c = ?");
+/// assert_eq!(my.params, [Value::I64(5), Value::I64(5)]);
+/// ```
+pub fn sql(text: impl Into<String>) -> Sql {
+    Sql {
+        text: text.into(),
+        binds: Vec::new(),
+    }
+}
+
+impl Sql {
+    /// Binds `value` to `:name` (a later binding of the same name replaces it).
+    ///
+    /// ```
+    /// let q = quarry::sql("SELECT :x").bind("x", "hi");
+    /// # let _ = q;
+    /// ```
+    pub fn bind(mut self, name: &str, value: impl IntoValue) -> Self {
+        let value = value.into_value();
+        match self.binds.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value,
+            None => self.binds.push((name.to_owned(), value)),
+        }
+        self
+    }
+
+    /// Compiles for `dialect`.
+    ///
+    /// ```
+    /// let err = quarry::sql("SELECT :missing").compile(&quarry::Sqlite).unwrap_err();
+    /// assert_eq!(err.kind(), quarry::ErrorKind::InvalidStatement);
+    /// ```
+    pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
+        let mut w = SqlWriter::new(dialect);
+        let bytes = self.text.as_bytes();
+        let mut used = vec![None::<usize>; self.binds.len()]; // placeholder number per binding
+        let mut i = 0;
+        let mut start = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                q @ (b'\'' | b'"' | b'`') => {
+                    i += 1;
+                    while i < bytes.len() {
+                        if bytes[i] == q {
+                            if bytes.get(i + 1) == Some(&q) {
+                                i += 2;
+                                continue;
+                            }
+                            break;
+                        }
+                        i += 1;
+                    }
+                    i += 1;
+                }
+                b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                    i += 2;
+                    while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                        i += 1;
+                    }
+                    i += 2;
+                }
+                b':' if bytes.get(i + 1) == Some(&b':') => i += 2,
+                b':' if bytes
+                    .get(i + 1)
+                    .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_') =>
+                {
+                    let name_start = i + 1;
+                    let mut end = name_start;
+                    while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+                        end += 1;
+                    }
+                    let name = &self.text[name_start..end];
+                    let Some(k) = self.binds.iter().position(|(n, _)| n == name) else {
+                        return Err(Error::InvalidStatement(format!(
+                            "parameter :{name} is not bound"
+                        )));
+                    };
+                    w.push(&self.text[start..i]);
+                    match (dialect.features().placeholder, used[k]) {
+                        (Placeholder::Dollar, Some(n)) => {
+                            w.push_char('$');
+                            w.push_u64(n as u64);
+                        }
+                        _ => {
+                            w.push_param(self.binds[k].1.clone());
+                            used[k] = Some(w_params_len(&w));
+                        }
+                    }
+                    i = end;
+                    start = end;
+                }
+                _ => i += 1,
+            }
+        }
+        w.push(&self.text[start.min(self.text.len())..]);
+        if let Some(k) = used.iter().position(Option::is_none) {
+            return Err(Error::InvalidStatement(format!(
+                "parameter :{} is bound but not used",
+                self.binds[k].0
+            )));
+        }
+        Ok(w.finish())
+    }
+}
+
+fn w_params_len(w: &SqlWriter<'_>) -> usize {
+    w.param_count()
+}
+
+impl IntoCompiled for Sql {
+    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
+        self.compile(dialect)
+    }
+}
+
+impl IntoCompiled for &Sql {
+    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
+        self.compile(dialect)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Postgres, Sqlite};
+
+    #[test]
+    fn skips_quotes_comments_and_casts() {
+        let q = sql("SELECT ':x', \"a:x\", `b:x` -- :x\n, /* :x */ :x::int, :y").bind("x", 1_i64).bind("y", 2_i64);
+        let c = q.compile(&Postgres).unwrap();
+        assert_eq!(c.sql, "SELECT ':x', \"a:x\", `b:x` -- :x\n, /* :x */ $1::int, $2");
+        assert_eq!(c.params, [Value::I64(1), Value::I64(2)]);
+        let c = q.compile(&Sqlite).unwrap();
+        assert_eq!(c.sql, "SELECT ':x', \"a:x\", `b:x` -- :x\n, /* :x */ ?::int, ?");
+    }
+
+    #[test]
+    fn unused_and_missing_bindings_are_errors() {
+        assert!(sql("SELECT 1").bind("x", 1_i64).compile(&Postgres).is_err());
+        assert!(sql("SELECT :x").compile(&Postgres).is_err());
+        assert!(sql("SELECT 'unterminated :x").bind("x", 1_i64).compile(&Postgres).is_err());
+    }
+}

@@ -1,0 +1,219 @@
+//! Conversions for the optional `chrono-0_4`, `time-0_3`, `uuid-1`, `rust_decimal-1` and
+//! `serde_json-1` features.
+#![allow(unused_imports)]
+
+use super::convert::{decode_err, sealed::Sealed};
+use super::{Date, Decimal, FromValue, IntoValue, Time, Timestamp, Uuid, Value, ValueType};
+use crate::error::{Error, Result};
+use crate::schema::{SqlType, SqlTyped};
+
+#[allow(dead_code)]
+fn out_of_range(column: &str, what: &str) -> Error {
+    Error::Decode {
+        column: column.to_owned(),
+        message: format!("{what} is out of the supported range"),
+    }
+}
+
+#[allow(unused_macros)]
+/// Implements `Sealed`, `IntoValue`, `From<T> for Value` and `SqlTyped` for a foreign type.
+macro_rules! foreign {
+    ($t:ty, $vt:ident, $sql:expr, |$v:ident| $into:expr) => {
+        impl Sealed for $t {}
+        impl IntoValue for $t {
+            const VALUE_TYPE: ValueType = ValueType::$vt;
+            fn into_value(self) -> Value {
+                let $v = self;
+                $into
+            }
+        }
+        impl From<$t> for Value {
+            fn from(v: $t) -> Value {
+                v.into_value()
+            }
+        }
+        impl SqlTyped for $t {
+            const NULLABLE: bool = false;
+            fn sql_type() -> SqlType {
+                $sql
+            }
+        }
+    };
+}
+
+#[cfg(feature = "chrono-0_4")]
+mod chrono_impls {
+    use super::*;
+    use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+
+    fn date(d: NaiveDate) -> Value {
+        Date::new(d.year(), d.month() as u8, d.day() as u8).map_or_else(
+            // Out of quarry's range (|year| > 9999): bound as text the database will reject.
+            || Value::Text(d.to_string()),
+            Value::Date,
+        )
+    }
+    fn time(t: NaiveTime) -> Time {
+        Time::new(
+            t.hour() as u8,
+            t.minute() as u8,
+            t.second() as u8,
+            (t.nanosecond() / 1000).min(999_999),
+        )
+        .expect("chrono times are valid")
+    }
+    fn timestamp(ts: NaiveDateTime) -> Option<Timestamp> {
+        Some(Timestamp::new(
+            Date::new(ts.year(), ts.month() as u8, ts.day() as u8)?,
+            time(ts.time()),
+        ))
+    }
+    fn naive(ts: Timestamp, column: &str) -> Result<NaiveDateTime> {
+        let d = NaiveDate::from_ymd_opt(ts.date.year(), ts.date.month().into(), ts.date.day().into())
+            .ok_or_else(|| out_of_range(column, "date"))?;
+        let (h, m, s, us) = ts.time.parts();
+        let t = NaiveTime::from_hms_micro_opt(h.into(), m.into(), s.into(), us)
+            .ok_or_else(|| out_of_range(column, "time"))?;
+        Ok(NaiveDateTime::new(d, t))
+    }
+
+    foreign!(NaiveDate, Date, SqlType::Date, |v| date(v));
+    foreign!(NaiveTime, Time, SqlType::Time, |v| Value::Time(time(v)));
+    foreign!(NaiveDateTime, Timestamp, SqlType::Timestamp, |v| timestamp(v)
+        .map_or_else(|| Value::Text(v.to_string()), Value::Timestamp));
+    foreign!(DateTime<chrono::Utc>, TimestampTz, SqlType::TimestampTz, |v| timestamp(
+        v.naive_utc()
+    )
+    .map_or_else(|| Value::Text(v.to_string()), Value::TimestampTz));
+
+    impl FromValue for NaiveDate {
+        fn from_value(value: Value, column: &str) -> Result<Self> {
+            let d = Date::from_value(value, column)?;
+            NaiveDate::from_ymd_opt(d.year(), d.month().into(), d.day().into())
+                .ok_or_else(|| out_of_range(column, "date"))
+        }
+    }
+    impl FromValue for NaiveTime {
+        fn from_value(value: Value, column: &str) -> Result<Self> {
+            let (h, m, s, us) = Time::from_value(value, column)?.parts();
+            NaiveTime::from_hms_micro_opt(h.into(), m.into(), s.into(), us)
+                .ok_or_else(|| out_of_range(column, "time"))
+        }
+    }
+    impl FromValue for NaiveDateTime {
+        fn from_value(value: Value, column: &str) -> Result<Self> {
+            naive(Timestamp::from_value(value, column)?, column)
+        }
+    }
+    impl FromValue for DateTime<chrono::Utc> {
+        fn from_value(value: Value, column: &str) -> Result<Self> {
+            Ok(naive(Timestamp::from_value(value, column)?, column)?.and_utc())
+        }
+    }
+}
+
+#[cfg(feature = "time-0_3")]
+mod time_impls {
+    use super::*;
+    use time::{Month, OffsetDateTime, PrimitiveDateTime, UtcOffset};
+
+    fn date(d: time::Date) -> Option<Date> {
+        Date::new(d.year(), d.month() as u8, d.day())
+    }
+    fn tm(t: time::Time) -> Time {
+        Time::new(t.hour(), t.minute(), t.second(), t.microsecond()).expect("valid time")
+    }
+    fn to_date(d: Date, column: &str) -> Result<time::Date> {
+        let month = Month::try_from(d.month()).map_err(|_| out_of_range(column, "month"))?;
+        time::Date::from_calendar_date(d.year(), month, d.day())
+            .map_err(|_| out_of_range(column, "date"))
+    }
+    fn to_time(t: Time, column: &str) -> Result<time::Time> {
+        let (h, m, s, us) = t.parts();
+        time::Time::from_hms_micro(h, m, s, us).map_err(|_| out_of_range(column, "time"))
+    }
+
+    foreign!(time::Date, Date, SqlType::Date, |v| date(v)
+        .map_or_else(|| Value::Text(v.to_string()), Value::Date));
+    foreign!(time::Time, Time, SqlType::Time, |v| Value::Time(tm(v)));
+    foreign!(PrimitiveDateTime, Timestamp, SqlType::Timestamp, |v| date(v.date())
+        .map(|d| Value::Timestamp(Timestamp::new(d, tm(v.time()))))
+        .unwrap_or_else(|| Value::Text(v.to_string())));
+    foreign!(OffsetDateTime, TimestampTz, SqlType::TimestampTz, |v| {
+        let u = v.to_offset(UtcOffset::UTC);
+        date(u.date())
+            .map(|d| Value::TimestampTz(Timestamp::new(d, tm(u.time()))))
+            .unwrap_or_else(|| Value::Text(u.to_string()))
+    });
+
+    impl FromValue for time::Date {
+        fn from_value(value: Value, column: &str) -> Result<Self> {
+            to_date(Date::from_value(value, column)?, column)
+        }
+    }
+    impl FromValue for time::Time {
+        fn from_value(value: Value, column: &str) -> Result<Self> {
+            to_time(Time::from_value(value, column)?, column)
+        }
+    }
+    impl FromValue for PrimitiveDateTime {
+        fn from_value(value: Value, column: &str) -> Result<Self> {
+            let ts = Timestamp::from_value(value, column)?;
+            Ok(PrimitiveDateTime::new(to_date(ts.date, column)?, to_time(ts.time, column)?))
+        }
+    }
+    impl FromValue for OffsetDateTime {
+        fn from_value(value: Value, column: &str) -> Result<Self> {
+            Ok(PrimitiveDateTime::from_value(value, column)?.assume_utc())
+        }
+    }
+}
+
+#[cfg(feature = "uuid-1")]
+mod uuid_impls {
+    use super::*;
+
+    foreign!(uuid::Uuid, Uuid, SqlType::Uuid, |v| Value::Uuid(Uuid(*v.as_bytes())));
+
+    impl FromValue for uuid::Uuid {
+        fn from_value(value: Value, column: &str) -> Result<Self> {
+            Ok(uuid::Uuid::from_bytes(Uuid::from_value(value, column)?.0))
+        }
+    }
+}
+
+#[cfg(feature = "rust_decimal-1")]
+mod decimal_impls {
+    use super::*;
+
+    foreign!(rust_decimal::Decimal, Decimal, SqlType::numeric(28, 10), |v| Value::Decimal(
+        v.to_string().parse().expect("rust_decimal prints plain decimals")
+    ));
+
+    impl FromValue for rust_decimal::Decimal {
+        fn from_value(value: Value, column: &str) -> Result<Self> {
+            let d = Decimal::from_value(value, column)?;
+            d.as_str().parse().map_err(|e| Error::Decode {
+                column: column.to_owned(),
+                message: format!("{d} does not fit rust_decimal: {e}"),
+            })
+        }
+    }
+}
+
+#[cfg(feature = "serde_json-1")]
+mod json_impls {
+    use super::*;
+
+    foreign!(serde_json::Value, Json, SqlType::Json, |v| Value::Json(v.to_string()));
+
+    impl FromValue for serde_json::Value {
+        fn from_value(value: Value, column: &str) -> Result<Self> {
+            let text = super::super::Json::from_value(value, column)?.0;
+            serde_json::from_str(&text).map_err(|e| Error::Decode {
+                column: column.to_owned(),
+                message: format!("invalid JSON: {e}"),
+            })
+        }
+    }
+}
