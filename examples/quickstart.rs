@@ -1,5 +1,6 @@
-//! quarry's quickstart: declare a schema in Rust, print its DDL for three dialects, and create
-//! it on a real database.
+//! A tour of quarry: declare a schema in Rust, print its DDL for three dialects, create it on a
+//! real database, insert, query into structs and tuples, use a transaction with a savepoint,
+//! and stream rows.
 //!
 //! ```text
 //! cargo run --example quickstart                                      # SQLite in memory
@@ -8,7 +9,8 @@
 //! ```
 
 use quarry::{
-    Check, Dialect, Engine, FkAction, ForeignKey, Index, MetaData, MySql, Postgres, SqlType, Sqlite,
+    sql, Check, Dialect, Engine, FkAction, ForeignKey, Index, MetaData, MySql, Postgres, SqlType,
+    Sqlite,
 };
 
 quarry::table! {
@@ -18,7 +20,7 @@ quarry::table! {
         name: String => sql_type(SqlType::Varchar(100)),
         email: String => sql_type(SqlType::Varchar(255)).unique(),
         active: bool => server_default(true),
-        created_at: String => sql_type(SqlType::Timestamp).server_default_expr("CURRENT_TIMESTAMP"),
+        created_at: quarry::value::Timestamp => server_default_expr("CURRENT_TIMESTAMP"),
     }
 }
 
@@ -27,14 +29,22 @@ quarry::table! {
     pub struct Orders("orders") {
         id: i64 => primary_key().autoincrement(),
         user_id: i64,
-        total: Option<String> => sql_type(SqlType::numeric(10, 2)),
-        created_at: String => sql_type(SqlType::Timestamp).server_default_expr("CURRENT_TIMESTAMP"),
+        total: Option<quarry::value::Decimal> => sql_type(SqlType::numeric(10, 2)),
     }
     with {
         foreign_key(ForeignKey::new(["user_id"], "users", ["id"]).on_delete(FkAction::Cascade)),
         check(Check::new("total >= 0").named("ck_orders_total")),
         index(Index::on("ix_orders_user", ["user_id"])),
     }
+}
+
+/// A row decoded by column name through serde.
+#[derive(Debug, serde::Deserialize)]
+#[allow(dead_code)]
+struct UserRow {
+    id: i64,
+    name: String,
+    active: bool,
 }
 
 #[tokio::main]
@@ -59,23 +69,65 @@ async fn main() -> quarry::Result<()> {
         .nth(1)
         .unwrap_or_else(|| "sqlite::memory:".to_owned());
     let engine = Engine::connect(&url).await?;
-    println!(
-        "-- connected to {} ({})",
-        engine.backend_name(),
-        engine.dialect().name()
-    );
+    println!("-- connected to {} ({})", engine.backend_name(), engine.dialect().name());
+    engine.drop_all(&md).await?; // leftovers of an earlier run
     engine.create_all(&md).await?;
-    for t in md.sorted_tables() {
-        println!(
-            "created {}: {}",
-            t.name,
-            engine.has_table(None, &t.name).await?
-        );
+
+    // Insert with named parameters: always bound, never spliced.
+    for (name, email) in [("Ann", "ann@example.com"), ("Bob", "bob@example.com")] {
+        engine
+            .execute(
+                sql("INSERT INTO users (name, email) VALUES (:name, :email)")
+                    .bind("name", name)
+                    .bind("email", email),
+            )
+            .await?;
     }
+
+    // Query into structs (serde) and tuples.
+    let users: Vec<UserRow> = engine
+        .fetch_all_as("SELECT id, name, active FROM users ORDER BY id")
+        .await?;
+    println!("users: {users:?}");
+    let ann_id: i64 = engine
+        .fetch_scalar(sql("SELECT id FROM users WHERE email = :e").bind("e", "ann@example.com"))
+        .await?;
+
+    // A transaction with a savepoint; the failed inner part rolls back alone.
+    let mut tx = engine.begin().await?;
+    tx.execute(
+        sql("INSERT INTO orders (user_id, total) VALUES (:u, :t)")
+            .bind("u", ann_id)
+            .bind("t", "19.90".parse::<quarry::value::Decimal>()?),
+    )
+    .await?;
+    {
+        let mut sp = tx.begin().await?;
+        let err = sp
+            .execute(
+                sql("INSERT INTO orders (user_id, total) VALUES (:u, :t)")
+                    .bind("u", ann_id)
+                    .bind("t", "-1".parse::<quarry::value::Decimal>()?),
+            )
+            .await
+            .unwrap_err();
+        println!("rejected as expected ({:?}): {err}", err.kind());
+        sp.rollback().await?;
+    }
+    tx.commit().await?;
+
+    // Stream rows with constant memory.
+    let mut rows = engine
+        .stream("SELECT u.name, o.total FROM orders o JOIN users u ON u.id = o.user_id")
+        .await?;
+    while let Some(row) = rows.next().await {
+        let (name, total): (String, Option<quarry::value::Decimal>) =
+            quarry::FromRow::from_row(&row?)?;
+        println!("order: {name} {}", total.map(|t| t.to_string()).unwrap_or_default());
+    }
+    drop(rows);
+
     engine.drop_all(&md).await?;
-    println!(
-        "dropped again: users exists = {}",
-        engine.has_table(None, "users").await?
-    );
+    println!("dropped again: users exists = {}", engine.has_table(None, "users").await?);
     Ok(())
 }

@@ -89,8 +89,29 @@ pub mod schema;
 pub mod stmt;
 pub mod value;
 
+/// Everything needed to write queries: `use quarry::prelude::*;`.
+///
+/// ```
+/// use quarry::prelude::*;
+/// let a = quarry::Column::<i64>::new("t", "a");
+/// let q = select((a, count_star())).from("t").group_by(a).order_by(a.desc());
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql,
+///     "SELECT t.a, count(*) FROM t GROUP BY t.a ORDER BY t.a DESC");
+/// ```
+pub mod prelude {
+    pub use crate::expr::{
+        and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star,
+        current_date, current_timestamp, exists, func, length, lower, max, min, not, not_exists,
+        now, nullif, or_any, row_number, sum, upper, val, Expr, ExprMethods, Frame, FrameBound,
+        IntoExpr, OrderBy, TypedExpr, Window,
+    };
+    pub use crate::stmt::select::{select, Cte, RowLock, Select, TableRef};
+    pub use crate::stmt::text::sql;
+}
+
 pub use compile::{
-    write_begin_default, write_identifier_default, write_literal_default, write_string_literal_default,
+    write_begin_default, write_cast_type_default, write_limit_offset_default,
+    write_row_lock_default, write_identifier_default, write_literal_default, write_string_literal_default,
     write_type_default, AutoIncrementStyle, CommentStyle, Compiled, Dialect, EnumStyle, Features,
     IntoCompiled, MariaDb, MySql, Placeholder, Postgres, Returning, SqlWriter, Sqlite, UpsertStyle,
 };
@@ -100,7 +121,19 @@ pub use exec::{
     EngineBuilder, ExecResult, FromRow, IsolationLevel, PoolOptions, Row, RowIndex, RowStream,
     Transaction, TxOptions,
 };
-pub use expr::{Column, DynColumn};
+pub use expr::{
+    and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star,
+    current_date, current_timestamp, exists, func, length, lower, max, min, not, not_exists, now,
+    nullif, or_any, row_number, sum, upper, val, Any, BinaryOp, Case, Column, ColumnRef,
+    DynColumn, Expr, ExprMethods, Frame, HasBase, FrameBound, FrameUnits, FuncCall, FuncName, IntoExpr,
+    Name, Nulls, Numeric, Operand, OrderBy, Over, SqlBase, Summable, Text, TypedExpr, UnaryOp,
+    Window,
+};
+pub use stmt::select::{
+    select, Compound, CompoundStmt, Cte, DecodeRow, Distinct, ExprList, FromItem, IntoOrderBy,
+    Join, JoinKind, Labeled, LockStrength, LockWait, Query, RowLock, Select, SelectItem,
+    SelectStmt, Selection, SetOp, Subquery, TableMeta, TableRef, TableSource,
+};
 pub use schema::{
     Check, ColumnDef, EnumType, FkAction, ForeignKey, Index, IndexColumn, MetaData, PrimaryKey,
     ServerDefault, SqlType, SqlTyped, Table, TableDef, Unique,

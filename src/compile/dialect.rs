@@ -158,6 +158,17 @@ pub struct Features {
     pub non_finite_floats: bool,
     /// Literal for TRUE and FALSE.
     pub bool_literals: (&'static str, &'static str),
+    /// Aggregate `FILTER (WHERE …)` (PostgreSQL, SQLite 3.30+); emulated elsewhere where exact.
+    pub aggregate_filter: bool,
+    /// Concatenation is the `CONCAT(…)` function (MySQL, MariaDB) rather than the `||` operator.
+    pub concat_function: bool,
+    /// The function counting the characters of a string (`length`, `CHAR_LENGTH`).
+    pub char_length_function: &'static str,
+    /// Window frames in `GROUPS` units.
+    pub window_groups: bool,
+    /// Members of a compound select may be parenthesized (`(SELECT … LIMIT 1) UNION …`); when
+    /// not (SQLite), such a member is wrapped as `SELECT * FROM (…)`.
+    pub compound_member_parens: bool,
 }
 
 /// A SQL dialect: what the compiler asks when SQL differs between databases.
@@ -214,6 +225,24 @@ pub trait Dialect: Send + Sync + fmt::Debug {
         Ok(())
     }
 
+    /// Writes ` LIMIT … OFFSET …` (with its leading space) when either is set; default:
+    /// [`write_limit_offset_default`].
+    fn write_limit_offset(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
+        write_limit_offset_default(w, limit, offset);
+    }
+
+    /// Writes the target type of a `CAST(… AS type)`; default: [`write_cast_type_default`]
+    /// (the column type).
+    fn write_cast_type(&self, w: &mut SqlWriter<'_>, ty: &SqlType) -> Result<()> {
+        write_cast_type_default(w, ty)
+    }
+
+    /// Writes a row-locking clause (` FOR UPDATE …`, with its leading space); default:
+    /// [`write_row_lock_default`].
+    fn write_row_lock(&self, w: &mut SqlWriter<'_>, lock: &crate::stmt::select::RowLock) -> Result<()> {
+        write_row_lock_default(w, lock)
+    }
+
     /// Writes a query returning one row if the named type exists (PostgreSQL enums); other
     /// dialects have no named types.
     fn write_type_exists(
@@ -224,6 +253,66 @@ pub trait Dialect: Send + Sync + fmt::Debug {
     ) -> Result<()> {
         Err(Error::unsupported(self.name(), "named types"))
     }
+}
+
+/// Writes ` LIMIT n` and ` OFFSET m` as given (PostgreSQL accepts an OFFSET alone).
+///
+/// ```
+/// use quarry::{SqlWriter, Postgres, write_limit_offset_default};
+/// let mut w = SqlWriter::new(&Postgres);
+/// write_limit_offset_default(&mut w, Some(10), Some(20));
+/// write_limit_offset_default(&mut w, None, Some(5));
+/// assert_eq!(w.sql(), " LIMIT 10 OFFSET 20 OFFSET 5");
+/// ```
+pub fn write_limit_offset_default(w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
+    if let Some(n) = limit {
+        w.push(" LIMIT ");
+        w.push_u64(n);
+    }
+    if let Some(n) = offset {
+        w.push(" OFFSET ");
+        w.push_u64(n);
+    }
+}
+
+/// Writes a CAST target as the dialect's column type for `ty`.
+///
+/// ```
+/// use quarry::{SqlWriter, Postgres, SqlType, write_cast_type_default};
+/// let mut w = SqlWriter::new(&Postgres);
+/// write_cast_type_default(&mut w, &SqlType::BigInt).unwrap();
+/// assert_eq!(w.sql(), "BIGINT");
+/// ```
+pub fn write_cast_type_default(w: &mut SqlWriter<'_>, ty: &SqlType) -> Result<()> {
+    let d = w.dialect();
+    d.write_type(w, ty, None)
+}
+
+/// Writes the standard row-locking clause: ` FOR UPDATE` / ` FOR SHARE`, ` OF t, …`,
+/// ` NOWAIT` / ` SKIP LOCKED` (PostgreSQL, MySQL 8).
+///
+/// ```
+/// use quarry::{SqlWriter, Postgres, RowLock, write_row_lock_default};
+/// let mut w = SqlWriter::new(&Postgres);
+/// write_row_lock_default(&mut w, &RowLock::update().of("u").skip_locked()).unwrap();
+/// assert_eq!(w.sql(), " FOR UPDATE OF u SKIP LOCKED");
+/// ```
+pub fn write_row_lock_default(w: &mut SqlWriter<'_>, lock: &crate::stmt::select::RowLock) -> Result<()> {
+    use crate::stmt::select::{LockStrength, LockWait};
+    w.push(match lock.strength {
+        LockStrength::Update => " FOR UPDATE",
+        LockStrength::Share => " FOR SHARE",
+    });
+    if !lock.of.is_empty() {
+        w.push(" OF ");
+        w.push_ident_list(lock.of.iter().map(|s| s.as_ref()));
+    }
+    match lock.wait {
+        LockWait::Wait => {}
+        LockWait::NoWait => w.push(" NOWAIT"),
+        LockWait::SkipLocked => w.push(" SKIP LOCKED"),
+    }
+    Ok(())
 }
 
 /// Writes `BEGIN [ISOLATION LEVEL …] [READ ONLY]` (PostgreSQL's form).

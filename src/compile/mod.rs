@@ -28,11 +28,13 @@ mod keywords;
 mod mysql;
 mod postgres;
 mod sqlite;
+pub(crate) mod select;
 pub(crate) mod validate;
 mod writer;
 
 pub use dialect::{
     write_begin_default, write_identifier_default, write_literal_default, write_string_literal_default,
+    write_cast_type_default, write_limit_offset_default, write_row_lock_default,
     write_type_default, AutoIncrementStyle, CommentStyle, Dialect, EnumStyle, Features,
     Placeholder, Returning, UpsertStyle,
 };

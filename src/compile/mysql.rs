@@ -67,6 +67,11 @@ const BASE: Features = Features {
     max_numeric: (65, 30),
     non_finite_floats: false,
     bool_literals: ("1", "0"),
+    aggregate_filter: false,
+    concat_function: true,
+    char_length_function: "CHAR_LENGTH",
+    window_groups: false,
+    compound_member_parens: true,
 };
 
 static MYSQL_FEATURES: Features = BASE;
@@ -138,6 +143,60 @@ fn write_table_exists(w: &mut SqlWriter<'_>, schema: Option<&str>, name: &str) {
     w.push_param(Value::Text(name.to_owned()));
 }
 
+/// CAST targets of MySQL and MariaDB, which differ from column types (`SIGNED`, `CHAR`,
+/// `DECIMAL(p, s)`, `DOUBLE`, `DATETIME(6)`, …).
+fn write_cast_type(d: &dyn Dialect, w: &mut SqlWriter<'_>, ty: &SqlType, mariadb: bool) -> Result<()> {
+    match ty {
+        SqlType::SmallInt | SqlType::Integer | SqlType::BigInt | SqlType::Boolean => {
+            w.push("SIGNED")
+        }
+        SqlType::Real => w.push("FLOAT"),
+        SqlType::Double => w.push("DOUBLE"),
+        SqlType::Numeric { .. } => write_type(d, w, ty, mariadb)?,
+        SqlType::Varchar(n) | SqlType::Char(n) => {
+            // Validate the length through the column type.
+            let mut probe = SqlWriter::new(d);
+            write_type(d, &mut probe, ty, mariadb)?;
+            w.push("CHAR(");
+            w.push_u64(u64::from(*n));
+            w.push_char(')');
+        }
+        SqlType::Text => w.push("CHAR"),
+        SqlType::Uuid => w.push("CHAR(36)"),
+        SqlType::Blob => w.push("BINARY"),
+        SqlType::Date => w.push("DATE"),
+        SqlType::Time => w.push("TIME(6)"),
+        SqlType::Timestamp | SqlType::TimestampTz => w.push("DATETIME(6)"),
+        SqlType::Json if !mariadb => w.push("JSON"),
+        other => {
+            return Err(crate::Error::unsupported(
+                d.name(),
+                format!("CAST to {other:?}"),
+            ))
+        }
+    }
+    Ok(())
+}
+
+/// MariaDB's locking clause: `FOR UPDATE` or `LOCK IN SHARE MODE`, `NOWAIT` / `SKIP LOCKED`
+/// (10.6+), no `OF`.
+fn write_row_lock_mariadb(w: &mut SqlWriter<'_>, lock: &crate::stmt::select::RowLock) -> Result<()> {
+    use crate::stmt::select::{LockStrength, LockWait};
+    if !lock.of.is_empty() {
+        return Err(crate::Error::unsupported("mariadb", "row locking OF tables"));
+    }
+    w.push(match lock.strength {
+        LockStrength::Update => " FOR UPDATE",
+        LockStrength::Share => " LOCK IN SHARE MODE",
+    });
+    match lock.wait {
+        LockWait::Wait => {}
+        LockWait::NoWait => w.push(" NOWAIT"),
+        LockWait::SkipLocked => w.push(" SKIP LOCKED"),
+    }
+    Ok(())
+}
+
 macro_rules! mysql_family {
     ($ty:ty, $name:literal, $features:ident, $mariadb:literal) => {
         impl Dialect for $ty {
@@ -166,6 +225,17 @@ macro_rules! mysql_family {
                 write_string_literal(w, s);
             }
 
+            fn write_literal(&self, w: &mut SqlWriter<'_>, value: &Value) -> Result<()> {
+                match value {
+                    // DATETIME has no offset: instants are stored in UTC, written without one.
+                    Value::TimestampTz(ts) => {
+                        w.push_string_literal(&ts.to_string());
+                        Ok(())
+                    }
+                    other => write_literal_default(w, other),
+                }
+            }
+
             fn write_begin(&self, w: &mut SqlWriter<'_>, options: &crate::TxOptions) -> Result<()> {
                 // The level applies to the next transaction only.
                 if let Some(level) = options.isolation {
@@ -183,6 +253,29 @@ macro_rules! mysql_family {
 
             fn write_table_exists(&self, w: &mut SqlWriter<'_>, schema: Option<&str>, name: &str) {
                 write_table_exists(w, schema, name);
+            }
+
+            /// An offset without a limit takes the largest LIMIT (MySQL needs a LIMIT).
+            fn write_limit_offset(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
+                match (limit, offset) {
+                    (None, Some(_)) => {
+                        w.push(" LIMIT 18446744073709551615");
+                        write_limit_offset_default(w, None, offset);
+                    }
+                    _ => write_limit_offset_default(w, limit, offset),
+                }
+            }
+
+            fn write_cast_type(&self, w: &mut SqlWriter<'_>, ty: &SqlType) -> Result<()> {
+                write_cast_type(self, w, ty, $mariadb)
+            }
+
+            fn write_row_lock(&self, w: &mut SqlWriter<'_>, lock: &crate::stmt::select::RowLock) -> Result<()> {
+                if $mariadb {
+                    write_row_lock_mariadb(w, lock)
+                } else {
+                    write_row_lock_default(w, lock)
+                }
             }
         }
     };

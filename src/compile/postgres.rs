@@ -54,6 +54,11 @@ static FEATURES: Features = Features {
     max_numeric: (1000, 1000),
     non_finite_floats: true,
     bool_literals: ("TRUE", "FALSE"),
+    aggregate_filter: true,
+    concat_function: false,
+    char_length_function: "length",
+    window_groups: true,
+    compound_member_parens: true,
 };
 
 impl Dialect for Postgres {

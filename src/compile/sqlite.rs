@@ -57,6 +57,11 @@ static FEATURES: Features = Features {
     max_numeric: (1000, 1000),
     non_finite_floats: false,
     bool_literals: ("1", "0"),
+    aggregate_filter: true,
+    concat_function: false,
+    char_length_function: "length",
+    window_groups: true,
+    compound_member_parens: false,
 };
 
 impl Dialect for Sqlite {
@@ -117,6 +122,22 @@ impl Dialect for Sqlite {
         }
         w.push("BEGIN IMMEDIATE");
         Ok(())
+    }
+
+    /// `LIMIT -1 OFFSET m` for an offset without a limit (SQLite needs a LIMIT).
+    fn write_limit_offset(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
+        match (limit, offset) {
+            (None, Some(_)) => {
+                w.push(" LIMIT -1");
+                write_limit_offset_default(w, None, offset);
+            }
+            _ => write_limit_offset_default(w, limit, offset),
+        }
+    }
+
+    /// SQLite has no row locking (a write transaction locks the whole database).
+    fn write_row_lock(&self, _w: &mut SqlWriter<'_>, _lock: &crate::stmt::select::RowLock) -> Result<()> {
+        Err(crate::Error::unsupported("sqlite", "row locking (FOR UPDATE / FOR SHARE)"))
     }
 
     fn write_table_exists(&self, w: &mut SqlWriter<'_>, schema: Option<&str>, name: &str) {

@@ -1059,16 +1059,24 @@ impl Transaction<'_> {
                 format!("ROLLBACK TO SAVEPOINT {sp}; RELEASE SAVEPOINT {sp}")
             }
         };
-        let conn: &mut Connection = &mut self;
-        conn.settle().await?;
-        let out = conn.script(&sql).await;
-        // Whatever the outcome, this level is over: a failed COMMIT ends the transaction on
-        // every backend, and a failed statement here leaves the rollback to settle().
-        conn.depth = level - 1;
-        if out.is_err() && !(commit && level == 1) {
-            conn.pending_rollback = Some(level);
-        }
         self.done = true;
+        let conn: &mut Connection = &mut self;
+        let out = match conn.settle().await {
+            Ok(()) => conn.script(&sql).await,
+            Err(e) => Err(e),
+        };
+        conn.depth = level - 1;
+        if out.is_err() {
+            if level == 1 {
+                // The server's transaction state is unknown (SQLite keeps a transaction open
+                // after a failed COMMIT, PostgreSQL ends it): never reuse this connection.
+                if let Some(inner) = conn.inner.as_mut() {
+                    inner.discard();
+                }
+            } else {
+                conn.pending_rollback = Some(conn.pending_rollback.map_or(level, |p| p.min(level)));
+            }
+        }
         out
     }
 

@@ -1,21 +1,59 @@
-//! Column handles for expressions: typed ([`Column<T>`]) and dynamic ([`DynColumn`]).
+//! The expression language: column handles, the untyped [`Expr`] tree and its typed layer.
 //!
-//! The expression language proper (operators, functions, SELECT) builds on these.
+//! - [`Expr`] is plain data (an enum of boxes and vectors), what the compiler walks.
+//! - [`TypedExpr<T>`] and [`Column<T>`] are zero-cost wrappers carrying the Rust type `T` of the
+//!   expression as a phantom: their methods ([`ExprMethods`]) accept only operands of a matching
+//!   type (`Option<T>` columns compare with `T` values) and selected columns decode to `T`.
+//! - [`DynColumn`] and [`Expr`] are dynamic: they accept any operand, and any typed expression
+//!   accepts them, so both kinds mix in one statement.
+//!
+//! Bound values always become parameters, never spliced into the SQL text.
+//!
+//! ```
+//! use quarry::prelude::*;
+//! quarry::table! {
+//!     pub struct Users("users") { id: i64, name: String, email: Option<String> }
+//! }
+//! let u = Users::new();
+//! let cond = u.id.gt(10).and(u.email.is_not_null().or(u.name.like("a%")));
+//! let q = select((u.id, u.name)).from(u).filter(cond);
+//! assert_eq!(
+//!     q.compile(&quarry::Postgres).unwrap().sql,
+//!     "SELECT users.id, users.name FROM users WHERE users.id > $1 AND (users.email IS NOT NULL OR users.name LIKE $2)"
+//! );
+//! ```
+
+mod func;
+mod ops;
+mod typed;
+
+pub use func::{
+    and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star, current_date,
+    current_timestamp, exists, func, length, lower, max, min, not, not_exists, now, nullif,
+    or_any, row_number, sum, upper, val, Case, Frame, FrameBound, FrameUnits, Window,
+};
+pub use ops::{BinaryOp, ColumnRef, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp};
+pub use typed::{
+    Any, ExprMethods, HasBase, Numeric, Operand, SqlBase, Summable, Text, TypedExpr,
+};
 
 use std::fmt;
 use std::marker::PhantomData;
 
-/// A typed reference to a column: its table, its name and, as a phantom, its Rust type.
+/// A typed reference to a column: its table (or the table's alias), its name and, as a
+/// phantom, its Rust type.
 ///
 /// Produced by [`crate::table!`]; `Copy`, so it can be used freely in expressions.
 ///
 /// ```
 /// let id: quarry::Column<i64> = quarry::Column::new("users", "id");
 /// assert_eq!((id.table_name(), id.name()), ("users", "id"));
+/// assert_eq!(id.aliased("u").qualifier(), "u");
 /// ```
 pub struct Column<T> {
     table: &'static str,
     name: &'static str,
+    alias: Option<&'static str>,
     _type: PhantomData<fn() -> T>,
 }
 
@@ -30,8 +68,20 @@ impl<T> Column<T> {
         Column {
             table,
             name,
+            alias: None,
             _type: PhantomData,
         }
+    }
+
+    /// The same column seen through a table alias: it renders as `alias.name`.
+    ///
+    /// ```
+    /// let c = quarry::Column::<i64>::new("users", "id").aliased("u");
+    /// assert_eq!(c.qualifier(), "u");
+    /// ```
+    pub const fn aliased(mut self, alias: &'static str) -> Self {
+        self.alias = Some(alias);
+        self
     }
 
     /// The column's SQL name.
@@ -52,6 +102,18 @@ impl<T> Column<T> {
         self.table
     }
 
+    /// What qualifies the column in SQL: the alias if any, else the table's name.
+    ///
+    /// ```
+    /// assert_eq!(quarry::Column::<i64>::new("t", "id").qualifier(), "t");
+    /// ```
+    pub const fn qualifier(&self) -> &'static str {
+        match self.alias {
+            Some(a) => a,
+            None => self.table,
+        }
+    }
+
     /// This column as a dynamic (untyped) handle.
     ///
     /// ```
@@ -59,7 +121,7 @@ impl<T> Column<T> {
     /// assert_eq!(d.name(), "id");
     /// ```
     pub fn dynamic(&self) -> DynColumn {
-        DynColumn::new(self.table, self.name)
+        DynColumn::new(self.qualifier(), self.name)
     }
 }
 
@@ -76,7 +138,7 @@ impl<T> fmt::Debug for Column<T> {
             f,
             "Column<{}>({}.{})",
             std::any::type_name::<T>(),
-            self.table,
+            self.qualifier(),
             self.name
         )
     }
@@ -96,7 +158,8 @@ pub struct DynColumn {
 }
 
 impl DynColumn {
-    /// A handle to `table`.`name`.
+    /// A handle to `table`.`name` (`table` may be an alias); an empty `table` leaves the
+    /// column unqualified.
     ///
     /// ```
     /// assert_eq!(quarry::DynColumn::new("t", "a").name(), "a");
@@ -124,5 +187,86 @@ impl DynColumn {
     /// ```
     pub fn table_name(&self) -> &str {
         &self.table
+    }
+}
+
+/// Something that becomes an untyped [`Expr`]: columns, typed and dynamic expressions, bound
+/// values, [`crate::Sql`] fragments and subqueries.
+///
+/// ```
+/// use quarry::{IntoExpr, Expr, Value};
+/// assert_eq!(5_i64.into_expr(), Expr::Value(Value::I64(5)));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used as a SQL expression",
+    label = "not a SQL expression",
+    note = "expressions are columns, typed expressions, `Expr`, bound values (`val(x)` or a Rust value) and `quarry::sql(…)` fragments"
+)]
+pub trait IntoExpr {
+    /// Converts into an untyped expression.
+    fn into_expr(self) -> Expr;
+}
+
+impl IntoExpr for Expr {
+    fn into_expr(self) -> Expr {
+        self
+    }
+}
+
+impl<T> IntoExpr for Column<T> {
+    fn into_expr(self) -> Expr {
+        Expr::Column(ColumnRef {
+            table: Some(Name::Borrowed(self.qualifier())),
+            name: Name::Borrowed(self.name),
+        })
+    }
+}
+
+impl IntoExpr for DynColumn {
+    fn into_expr(self) -> Expr {
+        Expr::Column(ColumnRef {
+            table: if self.table.is_empty() {
+                None
+            } else {
+                Some(Name::Owned(self.table))
+            },
+            name: Name::Owned(self.name),
+        })
+    }
+}
+
+impl IntoExpr for &DynColumn {
+    fn into_expr(self) -> Expr {
+        self.clone().into_expr()
+    }
+}
+
+impl IntoExpr for crate::Sql {
+    fn into_expr(self) -> Expr {
+        Expr::Sql(Box::new(self))
+    }
+}
+
+impl<V: crate::IntoValue> IntoExpr for V {
+    fn into_expr(self) -> Expr {
+        Expr::Value(self.into_value())
+    }
+}
+
+impl From<DynColumn> for Expr {
+    fn from(c: DynColumn) -> Expr {
+        c.into_expr()
+    }
+}
+
+impl<T> From<Column<T>> for Expr {
+    fn from(c: Column<T>) -> Expr {
+        c.into_expr()
+    }
+}
+
+impl<T> From<TypedExpr<T>> for Expr {
+    fn from(e: TypedExpr<T>) -> Expr {
+        e.into_expr()
     }
 }

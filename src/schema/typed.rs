@@ -134,6 +134,7 @@ macro_rules! table {
                 $(#[$fmeta])*
                 pub $field: $crate::Column<$fty>,
             )*
+            __alias: ::core::option::Option<&'static str>,
         }
 
         impl $name {
@@ -144,7 +145,23 @@ macro_rules! table {
             pub const fn new() -> Self {
                 $name {
                     $( $field: $crate::Column::new($sql_name, $crate::__column_name!($field $(, $col)?)), )*
+                    __alias: ::core::option::Option::None,
                 }
+            }
+
+            /// The table under an alias (`FROM table AS alias`): its columns render as
+            /// `alias.column`, for self-joins and short names.
+            pub const fn alias(alias: &'static str) -> Self {
+                $name {
+                    $( $field: $crate::Column::new($sql_name, $crate::__column_name!($field $(, $col)?)).aliased(alias), )*
+                    __alias: ::core::option::Option::Some(alias),
+                }
+            }
+
+            /// The runtime metadata, built once and cached (used for FROM and join inference).
+            pub fn metadata() -> &'static $crate::Table {
+                static META: ::std::sync::OnceLock<$crate::Table> = ::std::sync::OnceLock::new();
+                META.get_or_init(<Self as $crate::TableDef>::table)
             }
 
             /// The runtime metadata of the table.
@@ -156,6 +173,12 @@ macro_rules! table {
         impl ::core::default::Default for $name {
             fn default() -> Self {
                 Self::new()
+            }
+        }
+
+        impl $crate::TableSource for $name {
+            fn into_from_item(self) -> $crate::FromItem {
+                $crate::FromItem::Table($crate::TableRef::from_static(Self::metadata(), self.__alias))
             }
         }
 
@@ -198,4 +221,5 @@ sql_typed! {
     crate::value::Utc => SqlType::TimestampTz,
     crate::value::Uuid => SqlType::Uuid,
     crate::value::Json => SqlType::Json,
+    crate::value::Decimal => SqlType::numeric(38, 10),
 }

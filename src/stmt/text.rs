@@ -2,7 +2,7 @@
 
 use crate::compile::{Compiled, Dialect, IntoCompiled, Placeholder, SqlWriter};
 use crate::error::{Error, Result};
-use crate::value::{IntoValue, Value};
+use crate::value::Value;
 
 /// SQL text with `:name` parameters; see [`sql`].
 #[derive(Clone, Debug, PartialEq)]
@@ -34,14 +34,15 @@ pub fn sql(text: impl Into<String>) -> Sql {
 }
 
 impl Sql {
-    /// Binds `value` to `:name` (a later binding of the same name replaces it).
+    /// Binds `value` (any bindable Rust value, or a [`Value`]) to `:name`; a later binding of
+    /// the same name replaces it.
     ///
     /// ```
-    /// let q = quarry::sql("SELECT :x").bind("x", "hi");
+    /// let q = quarry::sql("SELECT :x, :y").bind("x", "hi").bind("y", quarry::Value::I64(1));
     /// # let _ = q;
     /// ```
-    pub fn bind(mut self, name: &str, value: impl IntoValue) -> Self {
-        let value = value.into_value();
+    pub fn bind(mut self, name: &str, value: impl Into<Value>) -> Self {
+        let value = value.into();
         match self.binds.iter_mut().find(|(n, _)| n == name) {
             Some(slot) => slot.1 = value,
             None => self.binds.push((name.to_owned(), value)),

@@ -312,3 +312,53 @@ pub fn squash(s: &str) -> String {
         .flat_map(char::to_lowercase)
         .collect()
 }
+
+/// Every engine the live tests run against: SQLite in memory always, PostgreSQL and MariaDB
+/// when their URLs are set (always in CI).
+pub async fn all_engines() -> Vec<Engine> {
+    install();
+    let mut out = vec![Engine::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite")];
+    for var in ["QUARRY_TEST_POSTGRES_URL", "QUARRY_TEST_MYSQL_URL"] {
+        if let Some(e) = engine(var).await {
+            out.push(e);
+        }
+    }
+    out
+}
+
+/// Whether the connection is inside a transaction, asked of the server itself.
+pub async fn in_transaction(conn: &mut quarry::Connection) -> bool {
+    match conn.dialect().name() {
+        "postgresql" => {
+            // SAVEPOINT is refused outside a transaction block, and accepted inside one.
+            match conn.execute_script("SAVEPOINT quarry_probe").await {
+                Ok(()) => {
+                    conn.execute_script("RELEASE SAVEPOINT quarry_probe")
+                        .await
+                        .expect("release probe");
+                    true
+                }
+                Err(e) => !e.to_string().contains("transaction block"),
+            }
+        }
+        "mariadb" | "mysql" => {
+            let n: i64 = conn
+                .fetch_scalar("SELECT @@in_transaction")
+                .await
+                .expect("mariadb probe");
+            n != 0
+        }
+        _ => {
+            // SQLite refuses BEGIN inside a transaction.
+            match conn.execute_script("BEGIN").await {
+                Ok(()) => {
+                    conn.execute_script("ROLLBACK").await.expect("rollback probe");
+                    false
+                }
+                Err(_) => true,
+            }
+        }
+    }
+}

@@ -1,11 +1,14 @@
 //! [`quarry::Backend`] and [`quarry::BackendConnection`] over the bb8 pool.
 
-use crate::error::map_error;
+use crate::error::{lost_connection, map_error, Lost};
 use crate::manager::{MySqlConnectionManager, PooledConn};
-use crate::value::{bind_all, ColumnDecoder};
+use crate::value::{bind_all, RowDecoder};
 use mysql_async::prelude::Queryable;
 use mysql_async::{BinaryProtocol, Column, Conn, Params, QueryResult, TextProtocol};
-use quarry::{BackendConnection, BoxFuture, Dialect, Error, Result, Row, Value};
+use quarry::{
+    BackendConnection, BoxFuture, BoxStream, Dialect, Error, ExecResult, Result, Row, Value,
+};
+use std::borrow::BorrowMut;
 use std::fmt;
 use std::sync::Arc;
 
@@ -17,6 +20,9 @@ pub(crate) struct MySqlBackend {
     pub(crate) pool: bb8::Pool<MySqlConnectionManager>,
     pub(crate) dialect: &'static dyn Dialect,
     pub(crate) mariadb: bool,
+    /// How many times the first statement of a checkout may move to another connection when
+    /// the one it got turns out to have been closed by the server while idle.
+    pub(crate) replacements: u32,
 }
 
 impl fmt::Debug for MySqlBackend {
@@ -49,130 +55,360 @@ impl quarry::Backend for MySqlBackend {
         Box::pin(async move {
             let conn = self.pool.get_owned().await.map_err(run_error)?;
             Ok(Box::new(MySqlConnection {
-                conn,
+                conn: Some(conn),
+                pool: self.pool.clone(),
                 mariadb: self.mariadb,
+                fresh: true,
+                replacements: self.replacements,
             }) as Box<dyn BackendConnection>)
         })
+    }
+
+    fn pool_state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
     }
 }
 
 /// One pooled connection checked out by quarry.
 pub(crate) struct MySqlConnection {
-    conn: bb8::PooledConnection<'static, MySqlConnectionManager>,
+    /// `None` once a replacement could not be checked out.
+    conn: Option<bb8::PooledConnection<'static, MySqlConnectionManager>>,
+    pool: bb8::Pool<MySqlConnectionManager>,
     mariadb: bool,
+    /// No statement has run on this checkout yet.
+    fresh: bool,
+    replacements: u32,
 }
 
-/// Runs `$body` on the driver connection, marking it busy meanwhile (a future dropped mid-way
-/// leaves it busy, so the pool discards it), then records the transaction state the server
-/// reports, or a fatal error.
-macro_rules! guarded {
-    ($self:ident, $sql:expr, |$conn:ident| $body:expr) => {{
-        let pooled: &mut PooledConn = &mut $self.conn;
-        pooled.busy = true;
-        let result = {
-            let $conn: &mut Conn = pooled.conn_mut();
-            $body.await
-        };
-        pooled.busy = false;
-        match result {
-            Ok(v) => {
-                pooled.after_success();
-                Ok(v)
-            }
-            Err(e) => {
-                let e: mysql_async::Error = e;
-                pooled.after_error(&e);
-                Err(map_error(e, $sql, $self.mariadb))
+/// Whether a failed first statement may run again on another connection: always when the
+/// driver shows the command never reached the server; when the connection was lost before any
+/// reply, only for statements that change nothing (so running one twice is harmless).
+fn may_rerun(err: &mysql_async::Error, sql: &str) -> bool {
+    match lost_connection(err) {
+        Lost::NotSent => true,
+        Lost::NoReply => changes_nothing(sql),
+        Lost::No => false,
+    }
+}
+
+/// Statements that change no data: queries, and the start of a transaction.
+fn changes_nothing(sql: &str) -> bool {
+    let s = sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
+    let starts = |word: &str| {
+        s.get(..word.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(word))
+            && s[word.len()..]
+                .chars()
+                .next()
+                .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '_')
+    };
+    ["SELECT", "SHOW", "START TRANSACTION", "SET TRANSACTION", "BEGIN"]
+        .iter()
+        .any(|w| starts(w))
+}
+
+/// The error of a connection whose previous statement was interrupted.
+fn interrupted() -> Error {
+    Error::connection(
+        "the previous statement on this connection was interrupted (its future was dropped \
+         before the server's reply was read); the connection is closed",
+        None,
+    )
+}
+
+impl MySqlConnection {
+    /// The driver connection, unless an interrupted statement left it in an unknown state.
+    fn pooled(&mut self) -> Result<&mut PooledConn> {
+        let pooled = self
+            .conn
+            .as_deref_mut()
+            .ok_or_else(|| Error::connection("no connection: the pool could not replace a lost one", None))?;
+        if pooled.busy {
+            pooled.broken = true;
+            return Err(interrupted());
+        }
+        Ok(pooled)
+    }
+
+    /// Closes the current connection and checks out another.
+    async fn replace(&mut self) -> Result<()> {
+        if let Some(mut old) = self.conn.take() {
+            old.broken = true;
+        }
+        let conn = self.pool.get_owned().await.map_err(crate::backend::run_error)?;
+        self.conn = Some(conn);
+        Ok(())
+    }
+}
+
+/// Runs `$body` (a driver future over `$conn: &mut Conn` and the bound `$params`) as one
+/// statement: the connection is marked busy meanwhile (a future dropped mid-way leaves it
+/// busy, so it is never used again), and the transaction state the server reports, or a fatal
+/// error, is recorded. The first statement of a checkout moves to another connection when the
+/// server had closed this one while it sat in the pool (see [`may_rerun`]).
+macro_rules! run {
+    ($self:ident, $sql:expr, $values:expr, |$conn:ident, $params:ident| $body:expr) => {{
+        let sql: &str = $sql;
+        let values: &[Value] = $values;
+        let mut bound = Some(bind_all(values)?);
+        let mut replacements = if $self.fresh { $self.replacements } else { 0 };
+        $self.fresh = false;
+        loop {
+            let $params: Params = match bound.take() {
+                Some(p) => p,
+                None => bind_all(values)?,
+            };
+            let pooled = $self.pooled()?;
+            pooled.busy = true;
+            let result = {
+                let $conn: &mut Conn = pooled.conn_mut();
+                $body.await
+            };
+            pooled.busy = false;
+            match result {
+                Ok(v) => {
+                    // The driver read and dropped any result a dropped stream left.
+                    pooled.unread = false;
+                    pooled.after_success();
+                    break Ok(v);
+                }
+                Err(e) => {
+                    let e: mysql_async::Error = e;
+                    pooled.after_error(&e);
+                    if replacements > 0 && may_rerun(&e, sql) {
+                        replacements -= 1;
+                        tracing::debug!(error = %e, "connection closed by the server while idle; retrying on another");
+                        $self.replace().await?;
+                        continue;
+                    }
+                    break Err(map_error(e, Some(sql), $self.mariadb));
+                }
             }
         }
     }};
 }
 
-async fn execute(conn: &mut Conn, sql: &str, params: Params) -> mysql_async::Result<u64> {
+async fn execute(conn: &mut Conn, sql: &str, params: Params) -> mysql_async::Result<ExecResult> {
     if matches!(params, Params::Empty) {
-        // Text protocol: any statement (DDL included) runs.
+        // Text protocol: any statement (DDL included) runs, in one round trip.
         conn.query_drop(sql).await?;
     } else {
         conn.exec_drop(sql, params).await?;
     }
-    Ok(conn.affected_rows())
+    Ok(ExecResult {
+        rows_affected: conn.affected_rows(),
+        // An unsigned id above i64::MAX cannot be reported.
+        last_insert_id: conn.last_insert_id().and_then(|id| i64::try_from(id).ok()),
+    })
 }
 
-/// The first result set of a query: its columns and rows. Later result sets are read and
-/// dropped so the connection is clean.
-type RawRows = (Option<Arc<[Column]>>, Vec<mysql_async::Row>);
-
-async fn collect_binary(
-    mut result: QueryResult<'_, 'static, BinaryProtocol>,
-) -> mysql_async::Result<RawRows> {
-    let columns = result.columns();
-    let rows = result.collect::<mysql_async::Row>().await?;
-    result.drop_result().await?;
-    Ok((columns, rows))
+/// A started query: the columns of its first result set (`None` when it has none) and the
+/// protocol its rows come in.
+struct Opened {
+    columns: Option<Arc<[Column]>>,
+    binary: bool,
 }
 
-async fn collect_text(
-    mut result: QueryResult<'_, 'static, TextProtocol>,
-) -> mysql_async::Result<RawRows> {
-    let columns = result.columns();
-    let rows = result.collect::<mysql_async::Row>().await?;
-    result.drop_result().await?;
-    Ok((columns, rows))
-}
-
-async fn fetch(conn: &mut Conn, sql: &str, params: Params) -> mysql_async::Result<RawRows> {
+/// Sends a query and reads its first result set's header; the rows stay on the wire.
+async fn open(conn: &mut Conn, sql: &str, params: Params) -> mysql_async::Result<Opened> {
     let empty = matches!(params, Params::Empty);
     // Binary protocol even without parameters: mysql_async caches the prepared statement.
-    match conn.exec_iter(sql, params).await {
-        Ok(result) => collect_binary(result).await,
+    let (columns, binary) = match conn.exec_iter(sql, params).await {
+        Ok(result) => (result.columns(), true),
         Err(mysql_async::Error::Server(e)) if e.code == ER_UNSUPPORTED_PS && empty => {
-            collect_text(conn.query_iter(sql).await?).await
+            (conn.query_iter(sql).await?.columns(), false)
         }
-        Err(e) => Err(e),
+        Err(e) => return Err(e),
+    };
+    Ok(Opened {
+        columns: columns.filter(|c| !c.is_empty()),
+        binary,
+    })
+}
+
+/// Reads the next row of the open result set; `None` at its end.
+async fn read_row(conn: &mut Conn, binary: bool) -> mysql_async::Result<Option<mysql_async::Row>> {
+    if binary {
+        QueryResult::<BinaryProtocol>::new(conn).next().await
+    } else {
+        QueryResult::<TextProtocol>::new(conn).next().await
     }
 }
 
-/// Decodes driver rows into quarry rows sharing one column-name list.
-pub(crate) fn decode_rows(
-    columns: Option<Arc<[Column]>>,
-    rows: Vec<mysql_async::Row>,
-) -> Result<Vec<Row>> {
-    let columns = columns.unwrap_or_else(|| Arc::from(Vec::new()));
-    let names: Arc<[String]> = columns
-        .iter()
-        .map(|c| c.name_str().into_owned())
-        .collect::<Vec<_>>()
-        .into();
-    let decoders: Vec<ColumnDecoder> = columns.iter().map(ColumnDecoder::new).collect();
-    rows.into_iter()
-        .map(|row| {
-            let cells = row.unwrap_raw();
-            if cells.len() != decoders.len() {
-                return Err(Error::Decode {
-                    column: String::new(),
-                    message: format!(
-                        "row has {} cells for {} columns",
-                        cells.len(),
-                        decoders.len()
-                    ),
-                });
+/// Reads and drops whatever is left of the query's results (further result sets of a
+/// multi-statement text or a procedure call).
+async fn finish(conn: &mut Conn, binary: bool) -> mysql_async::Result<()> {
+    if binary {
+        QueryResult::<BinaryProtocol>::new(conn).drop_result().await
+    } else {
+        QueryResult::<TextProtocol>::new(conn).drop_result().await
+    }
+}
+
+/// Runs a query and decodes the rows of its first result set as they arrive. A decode error
+/// is kept (the first one) while the rest is read, so the connection is left clean.
+async fn fetch(
+    conn: &mut Conn,
+    sql: &str,
+    params: Params,
+) -> mysql_async::Result<Result<Vec<Row>>> {
+    let opened = open(conn, sql, params).await?;
+    let mut rows = Vec::new();
+    let mut failed = None;
+    if let Some(columns) = opened.columns {
+        let decoder = RowDecoder::new(&columns);
+        while let Some(row) = read_row(conn, opened.binary).await? {
+            if failed.is_none() {
+                match decoder.decode(row) {
+                    Ok(r) => rows.push(r),
+                    Err(e) => failed = Some(e),
+                }
             }
-            let values = cells
-                .into_iter()
-                .zip(decoders.iter().zip(names.iter()))
-                .map(|(cell, (d, name))| d.decode(cell, name))
-                .collect::<Result<Vec<Value>>>()?;
-            Ok(Row::new(names.clone(), values))
-        })
-        .collect()
+        }
+    }
+    finish(conn, opened.binary).await?;
+    Ok(match failed {
+        Some(e) => Err(e.with_sql(sql)),
+        None => Ok(rows),
+    })
+}
+
+/// Sends a query for streaming: the decoder of its rows and their protocol, or `None` when it
+/// returns no rows (then nothing is left to read).
+async fn open_stream(
+    conn: &mut Conn,
+    sql: &str,
+    params: Params,
+) -> mysql_async::Result<Option<(RowDecoder, bool)>> {
+    let opened = open(conn, sql, params).await?;
+    match opened.columns {
+        Some(columns) => Ok(Some((RowDecoder::new(&columns), opened.binary))),
+        None => {
+            finish(conn, opened.binary).await?;
+            Ok(None)
+        }
+    }
+}
+
+/// Where a stream is.
+enum Phase {
+    /// Not started.
+    Start { sql: String, params: Vec<Value> },
+    /// Rows are being read.
+    Rows {
+        sql: String,
+        decoder: RowDecoder,
+        binary: bool,
+    },
+    /// Ended (or failed).
+    Done,
+}
+
+impl MySqlConnection {
+    /// Sends a streamed query; on success with rows, the result is left open (`unread`).
+    async fn start_stream(&mut self, sql: &str, params: &[Value]) -> Result<Option<(RowDecoder, bool)>> {
+        let opened = run!(self, sql, params, |conn, p| open_stream(conn, sql, p))?;
+        if opened.is_some() {
+            if let Ok(pooled) = self.pooled() {
+                pooled.unread = true;
+            }
+        }
+        Ok(opened)
+    }
+
+    /// The next row of a streamed query; at the end the result is closed and the connection's
+    /// state recorded.
+    async fn next_streamed(&mut self, sql: &str, binary: bool) -> Result<Option<mysql_async::Row>> {
+        let mariadb = self.mariadb;
+        let pooled = self.pooled()?;
+        pooled.busy = true;
+        let result = match read_row(pooled.conn_mut(), binary).await {
+            Ok(Some(row)) => Ok(Some(row)),
+            Ok(None) => finish(pooled.conn_mut(), binary).await.map(|()| None),
+            Err(e) => Err(e),
+        };
+        pooled.busy = false;
+        match result {
+            Ok(Some(row)) => Ok(Some(row)),
+            Ok(None) => {
+                pooled.unread = false;
+                pooled.after_success();
+                Ok(None)
+            }
+            Err(e) => {
+                // A server error ends the result; a fatal one breaks the connection.
+                pooled.unread = false;
+                pooled.after_error(&e);
+                Err(map_error(e, Some(sql), mariadb))
+            }
+        }
+    }
+}
+
+/// One step of a stream: the next item, or `None` at the end. After an error the stream ends.
+async fn step(conn: &mut MySqlConnection, phase: &mut Phase) -> Option<Result<Row>> {
+    loop {
+        match std::mem::replace(phase, Phase::Done) {
+            Phase::Done => return None,
+            Phase::Start { sql, params } => match conn.start_stream(&sql, &params).await {
+                Err(e) => return Some(Err(e)),
+                Ok(None) => return None,
+                Ok(Some((decoder, binary))) => {
+                    *phase = Phase::Rows {
+                        sql,
+                        decoder,
+                        binary,
+                    }
+                }
+            },
+            Phase::Rows {
+                sql,
+                decoder,
+                binary,
+            } => {
+                return match conn.next_streamed(&sql, binary).await {
+                    Err(e) => Some(Err(e)),
+                    Ok(None) => None,
+                    Ok(Some(row)) => {
+                        let decoded = decoder.decode(row).map_err(|e| e.with_sql(&sql));
+                        if decoded.is_ok() {
+                            *phase = Phase::Rows {
+                                sql,
+                                decoder,
+                                binary,
+                            };
+                        }
+                        Some(decoded)
+                    }
+                };
+            }
+        }
+    }
+}
+
+/// A stream of `sql`'s rows over a borrowed or owned connection, read and decoded one at a
+/// time (constant memory: the server's rows wait in the socket until asked for).
+fn row_stream<'a, C>(conn: C, sql: String, params: Vec<Value>) -> BoxStream<'a, Result<Row>>
+where
+    C: BorrowMut<MySqlConnection> + Send + 'a,
+{
+    Box::pin(futures_util::stream::unfold(
+        (conn, Phase::Start { sql, params }),
+        |(mut conn, mut phase)| async move {
+            let item = step(conn.borrow_mut(), &mut phase).await?;
+            Some((item, (conn, phase)))
+        },
+    ))
 }
 
 impl BackendConnection for MySqlConnection {
-    fn execute<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> BoxFuture<'a, Result<u64>> {
-        Box::pin(async move {
-            let params = bind_all(params)?;
-            guarded!(self, Some(sql), |conn| execute(conn, sql, params))
-        })
+    fn execute<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+    ) -> BoxFuture<'a, Result<ExecResult>> {
+        Box::pin(async move { run!(self, sql, params, |conn, p| execute(conn, sql, p)) })
     }
 
     fn fetch_all<'a>(
@@ -180,14 +416,78 @@ impl BackendConnection for MySqlConnection {
         sql: &'a str,
         params: &'a [Value],
     ) -> BoxFuture<'a, Result<Vec<Row>>> {
-        Box::pin(async move {
-            let params = bind_all(params)?;
-            let (columns, rows) = guarded!(self, Some(sql), |conn| fetch(conn, sql, params))?;
-            decode_rows(columns, rows)
-        })
+        Box::pin(async move { run!(self, sql, params, |conn, p| fetch(conn, sql, p))? })
+    }
+
+    fn fetch_stream(&mut self, sql: String, params: Vec<Value>) -> BoxStream<'_, Result<Row>> {
+        row_stream(self, sql, params)
+    }
+
+    fn into_stream(
+        self: Box<Self>,
+        sql: String,
+        params: Vec<Value>,
+    ) -> BoxStream<'static, Result<Row>> {
+        row_stream(self, sql, params)
     }
 
     fn execute_script<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move { guarded!(self, Some(sql), |conn| conn.query_drop(sql)) })
+        Box::pin(async move { run!(self, sql, &[], |conn, _p| conn.query_drop(sql)) })
+    }
+
+    fn discard(&mut self) {
+        if let Some(pooled) = self.conn.as_deref_mut() {
+            pooled.broken = true;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn statements_that_change_nothing() {
+        for sql in [
+            "SELECT 1",
+            "  select id FROM t",
+            "(SELECT 1) UNION (SELECT 2)",
+            "SHOW TABLES",
+            "START TRANSACTION READ ONLY",
+            "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; START TRANSACTION",
+            "BEGIN",
+        ] {
+            assert!(changes_nothing(sql), "{sql}");
+        }
+        for sql in [
+            "INSERT INTO t VALUES (1)",
+            "UPDATE t SET a = 1",
+            "SELECTED",
+            "DELETE FROM t",
+            "CALL p()",
+            "SET @a = 1",
+            "",
+            "é",
+        ] {
+            assert!(!changes_nothing(sql), "{sql}");
+        }
+    }
+
+    #[test]
+    fn reruns() {
+        use mysql_async::{DriverError, Error as MyError};
+        let pipe = || MyError::Io(std::io::Error::from(std::io::ErrorKind::BrokenPipe).into());
+        assert!(may_rerun(&pipe(), "INSERT INTO t VALUES (1)"));
+        let eof = || MyError::Io(std::io::Error::from(std::io::ErrorKind::UnexpectedEof).into());
+        assert!(may_rerun(&eof(), "SELECT 1"));
+        assert!(!may_rerun(&eof(), "INSERT INTO t VALUES (1)"));
+        let closed = MyError::Driver(DriverError::ConnectionClosed);
+        assert!(may_rerun(&closed, "UPDATE t SET a = 1"));
+        let server = MyError::Server(mysql_async::ServerError {
+            code: 1062,
+            message: "dup".into(),
+            state: "23000".into(),
+        });
+        assert!(!may_rerun(&server, "SELECT 1"));
     }
 }

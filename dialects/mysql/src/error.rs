@@ -76,6 +76,59 @@ pub(crate) fn map_error(err: MyError, sql: Option<&str>, mariadb: bool) -> Error
     }
 }
 
+/// Whether `err` leaves the connection unusable: any I/O or driver failure except a problem
+/// with the statement's parameters (found before anything is sent), and the server errors
+/// that come with a closed connection.
+pub(crate) fn breaks_connection(err: &MyError) -> bool {
+    match err {
+        MyError::Driver(
+            DriverError::StmtParamsMismatch { .. }
+            | DriverError::StmtParamsNumberExceedsLimit { .. }
+            | DriverError::MixedParams
+            | DriverError::Params(_),
+        ) => false,
+        MyError::Server(e) => matches!(e.code, 1927 | 1053 | 4031 | 2006 | 2013),
+        other => other.is_fatal(),
+    }
+}
+
+/// How far a statement got when its connection was lost.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Lost {
+    /// The command never reached the server: writing it failed (`EPIPE`: the server had
+    /// closed the connection), or the driver already knew the connection was closed.
+    NotSent,
+    /// The command was written but the connection closed before any reply: the server may
+    /// have closed it while it sat idle (the usual case) or died while running the command.
+    NoReply,
+    /// The connection was not lost, or not in a way that tells.
+    No,
+}
+
+/// Whether `err` is a lost connection, and how far the statement got.
+pub(crate) fn lost_connection(err: &MyError) -> Lost {
+    use std::io::ErrorKind as Io;
+    match err {
+        MyError::Driver(DriverError::ConnectionClosed) => Lost::NotSent,
+        MyError::Io(mysql_async::IoError::Io(io)) => {
+            let closed_before = io
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<MyError>())
+                .is_some_and(|inner| matches!(inner, MyError::Driver(DriverError::ConnectionClosed)));
+            match io.kind() {
+                _ if closed_before => Lost::NotSent,
+                Io::BrokenPipe | Io::NotConnected => Lost::NotSent,
+                Io::UnexpectedEof | Io::ConnectionReset | Io::ConnectionAborted => Lost::NoReply,
+                _ => Lost::No,
+            }
+        }
+        // Sent by the server as it closes the connection: killed (MariaDB), shut down, or
+        // (MySQL) idle for longer than wait_timeout.
+        MyError::Server(e) if matches!(e.code, 1927 | 1053 | 4031) => Lost::NoReply,
+        _ => Lost::No,
+    }
+}
+
 /// Maps an error met while opening a connection: whatever it is (refused, access denied,
 /// unknown database), the connection could not be made.
 pub(crate) fn map_connect_error(err: MyError) -> Error {
@@ -135,6 +188,22 @@ mod tests {
             kind(1213, true) == ErrorKind::Deadlock
                 && map_error(server(1213), None, true).is_retryable()
         );
+    }
+
+    #[test]
+    fn lost_connections() {
+        use std::io::{Error as IoErr, ErrorKind as K};
+        let io = |k: K| MyError::Io(IoErr::from(k).into());
+        assert_eq!(lost_connection(&io(K::BrokenPipe)), Lost::NotSent);
+        assert_eq!(lost_connection(&io(K::UnexpectedEof)), Lost::NoReply);
+        assert_eq!(lost_connection(&io(K::ConnectionReset)), Lost::NoReply);
+        assert_eq!(lost_connection(&io(K::TimedOut)), Lost::No);
+        let wrapped = MyError::Io(
+            IoErr::new(K::UnexpectedEof, MyError::Driver(DriverError::ConnectionClosed)).into(),
+        );
+        assert_eq!(lost_connection(&wrapped), Lost::NotSent);
+        assert_eq!(lost_connection(&server(1927)), Lost::NoReply);
+        assert_eq!(lost_connection(&server(1062)), Lost::No);
     }
 
     #[test]

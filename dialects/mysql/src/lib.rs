@@ -17,47 +17,108 @@
 //! ```no_run
 //! # async fn demo() -> quarry::Result<()> {
 //! quarry::install_drivers(&[&quarry_mysql::DRIVER]);
-//! let engine = quarry::Engine::connect("mariadb://root@127.0.0.1:3306/test").await?;
+//! let engine = quarry::Engine::connect("mariadb://root@127.0.0.1:3306/test?pool_max_size=4").await?;
 //! # Ok(()) }
 //! ```
 //!
+//! ## URL
+//!
+//! `mysql://user:password@host:port/database?options` (or `mariadb://…`). quarry's pool
+//! options (`pool_max_size`, `pool_min_idle`, `pool_timeout`, `pool_idle_timeout`,
+//! `pool_max_lifetime`, `pool_test_on_checkout`, `log_parameters`; see [`quarry::PoolOptions`])
+//! are taken out first; `pool_idle_timeout=0` and `pool_max_lifetime=0` mean "never".
+//! The remaining options go to `mysql_async`:
+//!
+//! | option | meaning |
+//! |--------|---------|
+//! | `prefer_socket` (default `true`) | on a loopback address, switch to the server's Unix socket (`@@socket`) |
+//! | `socket` | connect through this Unix socket path |
+//! | `tcp_nodelay` (default `true`), `tcp_keepalive` (ms) | TCP settings |
+//! | `stmt_cache_size` (default 256 here, must be ≥ 1) | prepared statements kept per connection |
+//! | `max_allowed_packet`, `wait_timeout` | session variables set at connect |
+//! | `compression` (`fast`, `best`, `on`, `0`–`9`) | protocol compression |
+//! | `secure_auth`, `enable_cleartext_plugin` | authentication |
+//! | `require_ssl`, `verify_ca`, `verify_identity`, `built_in_roots` | TLS; needs this crate's `rustls` feature |
+//! | `client_found_rows` | only `true` is accepted: it is always on |
+//!
+//! `mysql_async`'s own pool options (`pool_min`, `pool_max`, `conn_ttl`, `abs_conn_ttl`,
+//! `abs_conn_ttl_jitter`, `inactive_connection_ttl`, `ttl_check_interval`,
+//! `reset_connection`) and unknown options are [`quarry::ErrorKind::Configuration`] errors.
+//! Every connection runs `SET NAMES utf8mb4`, whatever the URL says.
+//!
 //! ## How statements run
 //!
-//! - `execute` without parameters uses the text protocol, so any statement (DDL included) runs;
-//!   with parameters it prepares the statement (binary protocol). It returns the rows
-//!   *matched* (connections set `CLIENT_FOUND_ROWS`, as PostgreSQL and SQLite count).
-//! - `fetch_all` always prepares (mysql_async caches statements per connection), falling back
-//!   to the text protocol for the few statements the server cannot prepare. Cells are decoded
-//!   by the column's type, flags and character set (so both protocols decode alike):
+//! - `execute` without parameters uses the text protocol (one round trip, any statement, DDL
+//!   included); with parameters it uses a prepared statement. It reports the rows *matched*
+//!   (connections set `CLIENT_FOUND_ROWS`, as PostgreSQL and SQLite count) and the
+//!   `AUTO_INCREMENT` id the statement generated (`None` when it generated none, or one above
+//!   `i64::MAX`).
+//! - `fetch_all` and streams always use prepared statements, with or without parameters,
+//!   falling back to the text protocol for the few statements the server cannot prepare.
+//!   Each connection caches its prepared statements by SQL text (`stmt_cache_size`, 256 by
+//!   default), so a statement is prepared once per connection and then costs one round trip.
+//! - Rows are decoded as they are read, by the column's type, flags and character set (so
+//!   both protocols decode alike):
 //!
 //! | MySQL column                                         | `quarry::Value` |
 //! |------------------------------------------------------|-----------------|
-//! | TINYINT … BIGINT, YEAR, BIT                           | `I64` (unsigned BIGINT above `i64::MAX` is a decode error) |
+//! | TINYINT … BIGINT, YEAR, BIT                          | `I64` (unsigned BIGINT above `i64::MAX` is a decode error) |
 //! | FLOAT / DOUBLE                                       | `F32` / `F64`   |
-//! | DECIMAL                                              | `Text` (exact)  |
-//! | CHAR, VARCHAR, TEXT, ENUM, SET, JSON                 | `Text`          |
-//! | DATE, DATETIME, TIMESTAMP, TIME                      | `Text`: `YYYY-MM-DD`, `YYYY-MM-DD HH:MM:SS[.ffffff]`, `[-]HH:MM:SS[.ffffff]` (digits as the column's precision) |
+//! | DECIMAL                                              | `Decimal` (exact) |
+//! | JSON (MySQL)                                         | `Json`          |
+//! | CHAR, VARCHAR, TEXT, ENUM, SET; MariaDB's JSON (a LONGTEXT) and UUID | `Text` (`Row::get` parses it into `Uuid`, `Json`, … as asked) |
+//! | DATE                                                 | `Date` (the zero date `0000-00-00` is a decode error) |
+//! | DATETIME, TIMESTAMP                                  | `Timestamp` (TIMESTAMP in the session time zone) |
+//! | TIME                                                 | `Time`; a negative TIME or one of 24 hours or more is a decode error naming the column (read such intervals as text: `CAST(t AS CHAR)`) |
 //! | BINARY, VARBINARY, BLOB (binary charset), GEOMETRY   | `Bytes`         |
 //! | NULL                                                 | `Null` of the column's type |
 //!
 //!   BOOLEAN is TINYINT(1) and decodes as `I64`; `Row::get::<bool>` accepts 0 and 1.
-//!   Parameters bind as: NULL → NULL, `Bool` → 0/1, integers, floats, `Text` → UTF-8 bytes,
-//!   `Bytes` → bytes.
+//!   Parameters bind as: NULL → NULL, `Bool` → 0/1, integers, floats, `Text` and `Json` →
+//!   UTF-8 text, `Bytes` → bytes, `Date` → a DATE (years 0 to 9999, others are refused),
+//!   `Timestamp` → a DATETIME with microseconds, `TimestampTz` → its UTC date and time (the
+//!   way quarry stores instants in `DATETIME(6)`), `Time` → a TIME, `Uuid` → its hyphenated
+//!   text (what MariaDB's `UUID` and `CHAR(36)` columns take), `Decimal` → its exact text.
 //! - `execute_script` sends the whole text at once (`mysql_async` enables
 //!   `CLIENT_MULTI_STATEMENTS`).
 //!
+//! ## Streams
+//!
+//! A stream sends the query when first polled and then reads and decodes one row per poll:
+//! memory stays constant whatever the result's size (the rest waits in the socket).
+//! [`quarry::Engine::stream`]'s stream owns its pooled connection and returns it when it
+//! ends. A stream dropped before its end leaves rows unread on the wire: a connection in that
+//! state is never handed to another user. The pool closes it instead (`mysql_async` reads
+//! the rest and says goodbye in a background task), and a [`quarry::Connection`] that goes on
+//! being used reads and drops the rest before its next statement.
+//!
 //! ## Pool
 //!
-//! At most 10 connections, no check on checkout, 30 s to wait for one
-//! ([`quarry::Error::PoolTimeout`] after that). A connection whose statement was interrupted
-//! (its future dropped), that met a fatal error, or that is left inside a transaction is
-//! closed instead of being returned to the pool.
+//! Every [`quarry::PoolOptions`] field is applied to bb8 (defaults: at most 10 connections,
+//! none kept idle on purpose, 30 s to wait for one before [`quarry::Error::PoolTimeout`],
+//! idle ones closed after 10 minutes, every one after 30, no ping on checkout). [`connect`]
+//! opens one connection right away, so a wrong URL, an unreachable server or bad credentials
+//! fail there. A connection is closed instead of being returned to the pool when a statement
+//! on it was interrupted (its future dropped before the server's reply was read: the same
+//! [`quarry::Connection`] then refuses further statements with a connection error), when it
+//! met a fatal error, when it has unread rows, or when the server's status flags say a
+//! transaction is open or autocommit is off. Other session state (user variables, temporary
+//! tables, `SET SESSION`) stays with the connection, as in any pool.
+//!
+//! Without a ping on checkout, a connection the server closed while it sat in the pool
+//! (`KILL`, `wait_timeout`, a restart) is found out by the first statement of the checkout;
+//! that statement then moves to another connection when it provably never reached the server
+//! (the write failed, as it does on the Unix socket used by default for local servers), or
+//! when it changes nothing (`SELECT`, `SHOW`, the start of a transaction) and the connection
+//! closed before any reply. Other statements report the connection error; set
+//! `pool_test_on_checkout` to rule this out at the cost of a round trip per checkout.
 //!
 //! ## Errors
 //!
 //! Server errors keep the errno as [`quarry::Error::code`]: 1062 is a unique violation,
 //! 1451/1452/1216/1217 foreign-key, 1048/1364 not-null, 3819 (MySQL) and 4025 (MariaDB) check
-//! violations, 1213 a deadlock; I/O failures and lost connections are connection errors.
+//! violations, 1213 a deadlock and 1020 a serialization failure (both
+//! [`quarry::Error::is_retryable`]); I/O failures and lost connections are connection errors.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
@@ -67,18 +128,13 @@ mod error;
 mod manager;
 mod value;
 
-pub use manager::{MySqlConnectionManager, PooledConn};
+pub use manager::{MySqlConnectionManager, PooledConn, DEFAULT_STMT_CACHE_SIZE};
 pub use quarry::{MariaDb, MySql};
 
-use backend::{run_error, MySqlBackend};
+use backend::MySqlBackend;
 use mysql_async::prelude::Queryable;
-use quarry::{BoxFuture, Dialect, Engine, Result};
+use quarry::{BoxFuture, Dialect, Engine, Error, PoolOptions, Result};
 use std::time::Duration;
-
-/// The most connections the pool opens.
-const MAX_SIZE: u32 = 10;
-/// How long a checkout waits for a connection.
-const CONNECTION_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The dialect for a server version string (`SELECT VERSION()`): MariaDB when it says so,
 /// MySQL 8 otherwise.
@@ -112,45 +168,114 @@ async fn server_version(conn: &mut PooledConn) -> Result<String> {
         Some([Some(mysql_async::Value::Bytes(b)), ..]) => {
             Ok(String::from_utf8_lossy(b).into_owned())
         }
-        _ => Err(quarry::Error::connection(
+        _ => Err(Error::connection(
             "SELECT VERSION() returned no version string",
             None,
         )),
     }
 }
 
-/// Connects to a MySQL or MariaDB server and returns a pooled [`Engine`].
+/// Forwards the pool's background connection failures to `tracing`.
+#[derive(Clone, Copy, Debug)]
+struct LogErrors;
+
+impl bb8::ErrorSink<Error> for LogErrors {
+    fn sink(&self, error: Error) {
+        tracing::warn!(%error, "quarry-mysql: opening a pooled connection failed");
+    }
+
+    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<Error>> {
+        Box::new(*self)
+    }
+}
+
+/// `Some(0)` means "never" (bb8 refuses a zero duration).
+fn nonzero(d: Option<Duration>) -> Option<Duration> {
+    d.filter(|d| !d.is_zero())
+}
+
+/// The bb8 builder for `options`; inconsistent options are configuration errors (bb8 would
+/// panic on them).
+fn pool_builder(options: &PoolOptions) -> Result<bb8::Builder<MySqlConnectionManager>> {
+    if options.max_size == 0 {
+        return Err(Error::Configuration("pool max_size must be at least 1".into()));
+    }
+    if options.min_idle.is_some_and(|m| m > options.max_size) {
+        return Err(Error::Configuration(format!(
+            "pool min_idle ({}) exceeds max_size ({})",
+            options.min_idle.unwrap_or_default(),
+            options.max_size
+        )));
+    }
+    if options.connection_timeout.is_zero() {
+        return Err(Error::Configuration(
+            "pool connection_timeout must be longer than zero".into(),
+        ));
+    }
+    Ok(bb8::Pool::builder()
+        .max_size(options.max_size)
+        .min_idle(options.min_idle)
+        .connection_timeout(options.connection_timeout)
+        .idle_timeout(nonzero(options.idle_timeout))
+        .max_lifetime(nonzero(options.max_lifetime))
+        .test_on_check_out(options.test_on_checkout)
+        .error_sink(Box::new(LogErrors)))
+}
+
+/// Connects to a MySQL or MariaDB server and returns a pooled [`Engine`], with pool options
+/// from the URL's `pool_*` parameters (see [`quarry::PoolOptions`]) and defaults otherwise.
 ///
-/// `url` is `mysql://user:password@host:port/database` (or `mariadb://…`), with any of
-/// `mysql_async`'s URL options. One connection is opened right away, so an unreachable server
-/// or wrong credentials fail here with a [`quarry::ErrorKind::Connection`] error, and its
-/// `SELECT VERSION()` picks the dialect ([`MariaDb`] or [`MySql`]). A malformed URL is a
-/// [`quarry::ErrorKind::Configuration`] error.
+/// One connection is opened right away, so an unreachable server or wrong credentials fail
+/// here with a [`quarry::ErrorKind::Connection`] error, and its `SELECT VERSION()` picks the
+/// dialect ([`MariaDb`] or [`MySql`]). A malformed URL is a
+/// [`quarry::ErrorKind::Configuration`] error. The URL's options are listed at the crate root.
 ///
 /// ```no_run
 /// # async fn demo() -> quarry::Result<()> {
-/// let engine = quarry_mysql::connect("mysql://root@127.0.0.1:3306/test").await?;
+/// let engine = quarry_mysql::connect("mysql://root@127.0.0.1:3306/test?pool_max_size=8").await?;
 /// assert_eq!(engine.backend_name(), "mysql");
 /// # Ok(()) }
 /// ```
 pub async fn connect(url: &str) -> Result<Engine> {
+    let (url, options) = PoolOptions::default().apply_url(url)?;
+    connect_with(&url, &options).await
+}
+
+/// Connects with explicit pool options (what [`quarry::Engine::builder`] calls through
+/// [`DRIVER`]); `url` must not hold `pool_*` parameters any more.
+///
+/// ```no_run
+/// # async fn demo() -> quarry::Result<()> {
+/// let (url, mut options) = quarry::PoolOptions::default()
+///     .apply_url("mysql://root@127.0.0.1:3306/test?pool_timeout=5")?;
+/// options.max_size = 4;
+/// let engine = quarry_mysql::connect_with(&url, &options).await?;
+/// # Ok(()) }
+/// ```
+pub async fn connect_with(url: &str, options: &PoolOptions) -> Result<Engine> {
+    let builder = pool_builder(options)?;
     let manager = MySqlConnectionManager::new(url)?;
-    let mut first = manager.open().await?;
+    let timeout = options.connection_timeout;
+    let mut first = match tokio::time::timeout(timeout, manager.open()).await {
+        Ok(conn) => conn?,
+        Err(_) => {
+            return Err(Error::connection(
+                format!("cannot connect to MySQL: no answer within {timeout:?}"),
+                None,
+            ))
+        }
+    };
     let version = server_version(&mut first).await?;
     let dialect = dialect_for_version(&version);
-    let pool = bb8::Pool::builder()
-        .max_size(MAX_SIZE)
-        .test_on_check_out(false)
-        .connection_timeout(CONNECTION_TIMEOUT)
-        .build_unchecked(manager);
-    // The pool is empty and has room: this cannot fail, and if it did the connection would
-    // simply be closed and another opened on demand.
+    let pool = builder.build_unchecked(manager);
+    // The pool is empty and has room unless min_idle connections beat us to it; then this
+    // one is simply closed.
     let _ = pool.add(first);
-    drop(pool.get_owned().await.map_err(run_error)?);
     Ok(Engine::from_backend(MySqlBackend {
         pool,
         dialect,
         mariadb: dialect.name() == "mariadb",
+        replacements: options.max_size.saturating_add(1),
     }))
 }
 
@@ -177,8 +302,12 @@ impl quarry::Driver for MySqlDriver {
         &["mysql", "mariadb"]
     }
 
-    fn connect<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Engine>> {
-        Box::pin(connect(url))
+    fn connect<'a>(
+        &'a self,
+        url: &'a str,
+        options: &'a PoolOptions,
+    ) -> BoxFuture<'a, Result<Engine>> {
+        Box::pin(connect_with(url, options))
     }
 }
 
@@ -202,9 +331,35 @@ mod tests {
         assert_eq!(dialect_for_version("").name(), "mysql");
     }
 
+    #[test]
+    fn pool_options_are_checked() {
+        let ok = PoolOptions::default();
+        assert!(pool_builder(&ok).is_ok());
+        let mut zero = PoolOptions::default();
+        zero.max_size = 0;
+        assert_eq!(
+            pool_builder(&zero).unwrap_err().kind(),
+            quarry::ErrorKind::Configuration
+        );
+        let mut idle = PoolOptions::default();
+        idle.min_idle = Some(11);
+        assert!(pool_builder(&idle).is_err());
+        let mut timeout = PoolOptions::default();
+        timeout.connection_timeout = Duration::ZERO;
+        assert!(pool_builder(&timeout).is_err());
+        let mut never = PoolOptions::default();
+        never.idle_timeout = Some(Duration::ZERO);
+        never.max_lifetime = Some(Duration::ZERO);
+        assert!(pool_builder(&never).is_ok());
+        assert_eq!(nonzero(Some(Duration::ZERO)), None);
+        assert_eq!(nonzero(Some(Duration::from_secs(1))), Some(Duration::from_secs(1)));
+    }
+
     #[tokio::test]
     async fn malformed_url_is_configuration_error() {
         let e = connect("mysql://h/db?no_such_option=1").await.unwrap_err();
+        assert_eq!(e.kind(), quarry::ErrorKind::Configuration);
+        let e = connect("mysql://h/db?pool_max_size=0").await.unwrap_err();
         assert_eq!(e.kind(), quarry::ErrorKind::Configuration);
     }
 

@@ -1,4 +1,4 @@
-//! The bb8 connection manager over `mysql_async::Conn`.
+//! The bb8 connection manager over `mysql_async::Conn`, and the URL options it accepts.
 
 use crate::error::map_connect_error;
 use mysql_async::consts::StatusFlags;
@@ -7,12 +7,31 @@ use mysql_async::{Conn, Opts, OptsBuilder};
 use quarry::{Error, Result};
 use std::fmt;
 
+/// Prepared statements each connection keeps (least recently used ones are closed beyond it),
+/// unless the URL sets `stmt_cache_size`.
+pub const DEFAULT_STMT_CACHE_SIZE: usize = 256;
+
+/// `mysql_async` URL options that configure its own connection pool, which quarry does not use:
+/// they are refused rather than silently ignored.
+const DRIVER_POOL_OPTIONS: &[&str] = &[
+    "pool_min",
+    "pool_max",
+    "inactive_connection_ttl",
+    "ttl_check_interval",
+    "conn_ttl",
+    "abs_conn_ttl",
+    "abs_conn_ttl_jitter",
+    "reset_connection",
+];
+
 /// A bb8 [`ManageConnection`](bb8::ManageConnection) opening `mysql_async` connections.
 ///
-/// Every connection talks `utf8mb4` (`SET NAMES utf8mb4` when it opens) and reports *matched*
-/// rows for `UPDATE` (`CLIENT_FOUND_ROWS`), as PostgreSQL and SQLite do. `mysql_async` announces
-/// `CLIENT_MULTI_STATEMENTS`, so scripts may hold several statements. `mariadb://` URLs are
-/// accepted as `mysql://`.
+/// Every connection talks `utf8mb4` (`SET NAMES utf8mb4` when it opens, whatever the URL
+/// says), reports *matched* rows for `UPDATE` (`CLIENT_FOUND_ROWS`, as PostgreSQL and SQLite
+/// count) and caches up to [`DEFAULT_STMT_CACHE_SIZE`] prepared statements unless the URL sets
+/// `stmt_cache_size`. `mysql_async` announces `CLIENT_MULTI_STATEMENTS`, so scripts may hold
+/// several statements. `mariadb://` URLs are accepted as `mysql://`. The URL options are listed
+/// at the crate root.
 ///
 /// Most applications call [`crate::connect`]; the manager is public for building a pool with
 /// other settings.
@@ -21,6 +40,7 @@ use std::fmt;
 /// use quarry_mysql::MySqlConnectionManager;
 /// let m = MySqlConnectionManager::new("mariadb://root@localhost:3306/test").unwrap();
 /// assert_eq!(m.opts().db_name(), Some("test"));
+/// assert_eq!(m.opts().stmt_cache_size(), quarry_mysql::DEFAULT_STMT_CACHE_SIZE);
 /// assert!(MySqlConnectionManager::new("mysql://[bad").is_err());
 /// ```
 #[derive(Clone)]
@@ -49,20 +69,67 @@ pub(crate) fn normalize_url(url: &str) -> String {
     }
 }
 
+/// The query-string pairs of `url` (undecoded; option names are plain ASCII).
+fn query_pairs(url: &str) -> impl Iterator<Item = (&str, &str)> {
+    let query = url
+        .split_once('?')
+        .map_or("", |(_, q)| q)
+        .split('#')
+        .next()
+        .unwrap_or_default();
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+}
+
 impl MySqlConnectionManager {
     /// A manager for `url` (`mysql://user:password@host:port/db?options` or `mariadb://…`);
-    /// a malformed URL is [`quarry::Error::Configuration`].
+    /// a malformed URL, an unknown option, or an option quarry overrides with a different
+    /// value is [`quarry::Error::Configuration`].
     ///
     /// ```
-    /// let err = quarry_mysql::MySqlConnectionManager::new("postgres://x").unwrap_err();
+    /// use quarry_mysql::MySqlConnectionManager;
+    /// let err = MySqlConnectionManager::new("postgres://x").unwrap_err();
     /// assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
+    /// let m = MySqlConnectionManager::new("mysql://u@h/db?stmt_cache_size=16&tcp_nodelay=true").unwrap();
+    /// assert_eq!(m.opts().stmt_cache_size(), 16);
+    /// // quarry's pool replaces mysql_async's: its options are refused.
+    /// assert!(MySqlConnectionManager::new("mysql://u@h/db?pool_max=3").is_err());
     /// ```
     pub fn new(url: &str) -> Result<Self> {
-        let opts = Opts::from_url(&normalize_url(url))
+        let url = normalize_url(url);
+        let mut stmt_cache_size = DEFAULT_STMT_CACHE_SIZE;
+        for (key, value) in query_pairs(&url) {
+            if DRIVER_POOL_OPTIONS.contains(&key) {
+                return Err(Error::Configuration(format!(
+                    "MySQL URL option {key} configures mysql_async's own pool, which quarry does not use; \
+                     use pool_max_size, pool_min_idle, pool_timeout, pool_idle_timeout or pool_max_lifetime"
+                )));
+            }
+            match key {
+                "stmt_cache_size" => match value.parse::<usize>() {
+                    Ok(n) if n > 0 => stmt_cache_size = n,
+                    _ => {
+                        return Err(Error::Configuration(format!(
+                            "stmt_cache_size={value:?}: quarry needs a positive number (prepared statements are cached per connection)"
+                        )))
+                    }
+                },
+                "client_found_rows" if value != "true" => {
+                    return Err(Error::Configuration(format!(
+                        "client_found_rows={value:?}: quarry always counts matched rows for UPDATE, as on its other backends"
+                    )))
+                }
+                _ => {}
+            }
+        }
+        let opts = Opts::from_url(&url)
             .map_err(|e| Error::Configuration(format!("invalid MySQL URL: {e}")))?;
         let opts = OptsBuilder::from_opts(opts)
             .init(vec!["SET NAMES utf8mb4"])
-            .client_found_rows(true);
+            .client_found_rows(true)
+            .stmt_cache_size(stmt_cache_size);
         Ok(MySqlConnectionManager { opts: opts.into() })
     }
 
@@ -85,6 +152,7 @@ impl MySqlConnectionManager {
         let mut pooled = PooledConn {
             conn,
             busy: false,
+            unread: false,
             broken: false,
             in_transaction: false,
             autocommit: true,
@@ -106,9 +174,14 @@ impl MySqlConnectionManager {
 /// ```
 pub struct PooledConn {
     conn: Conn,
-    /// A statement was started and has not finished (its future was dropped mid-way).
+    /// A command was sent and its reply not fully read: if this is still set when the next
+    /// statement starts or when the connection goes back to the pool, its future was dropped
+    /// mid-way and the protocol state is unknown.
     pub(crate) busy: bool,
-    /// A fatal driver error was seen.
+    /// A result set is open: a stream was dropped between two rows. The driver reads and drops
+    /// the rest before the next command on this connection; the pool closes it instead.
+    pub(crate) unread: bool,
+    /// A fatal driver error was seen, or the connection was discarded.
     pub(crate) broken: bool,
     /// The server said a transaction is open (status flags of the last OK packet).
     in_transaction: bool,
@@ -121,8 +194,10 @@ impl fmt::Debug for PooledConn {
         f.debug_struct("PooledConn")
             .field("id", &self.conn.id())
             .field("busy", &self.busy)
+            .field("unread", &self.unread)
             .field("broken", &self.broken)
             .field("in_transaction", &self.in_transaction)
+            .field("autocommit", &self.autocommit)
             .finish()
     }
 }
@@ -137,6 +212,15 @@ impl PooledConn {
         &mut self.conn
     }
 
+    /// The server's id of this connection (`CONNECTION_ID()`).
+    ///
+    /// ```no_run
+    /// # fn demo(c: &quarry_mysql::PooledConn) { println!("{}", c.id()); }
+    /// ```
+    pub fn id(&self) -> u32 {
+        self.conn.id()
+    }
+
     /// Records the transaction state the server reported with the last statement's OK packet.
     pub(crate) fn after_success(&mut self) {
         if let Some(ok) = self.conn.last_ok_packet() {
@@ -149,7 +233,7 @@ impl PooledConn {
     /// Records a failed statement. An error packet carries no status flags, so the state is
     /// kept (a transaction stays open) and, with autocommit off, assumed to be a transaction.
     pub(crate) fn after_error(&mut self, err: &mysql_async::Error) {
-        if err.is_fatal() {
+        if crate::error::breaks_connection(err) || self.conn.is_disconnected() {
             self.broken = true;
         }
         if !self.autocommit {
@@ -158,17 +242,20 @@ impl PooledConn {
     }
 
     /// Whether the connection must not go back to the pool: a fatal error, an interrupted
-    /// statement, a closed socket, or an open transaction (closing the connection rolls it
-    /// back). The driver's last OK packet is consulted too, for statements run directly
-    /// through [`PooledConn::conn_mut`].
-    fn unusable(&self) -> bool {
+    /// statement, an unread result, a closed socket, an open transaction or autocommit turned
+    /// off (closing the connection rolls back). The driver's last OK packet is consulted too,
+    /// for statements run directly through [`PooledConn::conn_mut`].
+    pub(crate) fn unusable(&self) -> bool {
         self.broken
             || self.busy
+            || self.unread
             || self.in_transaction
+            || !self.autocommit
             || self.conn.is_disconnected()
             || self.conn.last_ok_packet().is_some_and(|ok| {
-                ok.status_flags()
-                    .contains(StatusFlags::SERVER_STATUS_IN_TRANS)
+                let flags = ok.status_flags();
+                flags.contains(StatusFlags::SERVER_STATUS_IN_TRANS)
+                    || !flags.contains(StatusFlags::SERVER_STATUS_AUTOCOMMIT)
             })
     }
 }
@@ -208,6 +295,38 @@ mod tests {
         assert_eq!(e.kind(), quarry::ErrorKind::Configuration);
         let e = MySqlConnectionManager::new("mysql://h/db?no_such_option=1").unwrap_err();
         assert_eq!(e.kind(), quarry::ErrorKind::Configuration);
+    }
+
+    #[test]
+    fn url_options() {
+        let m = MySqlConnectionManager::new(
+            "mysql://u:p@h:3307/db?prefer_socket=false&tcp_nodelay=false&max_allowed_packet=1048576\
+             &wait_timeout=60&tcp_keepalive=1000&compression=fast&stmt_cache_size=8&client_found_rows=true",
+        )
+        .unwrap();
+        let o = m.opts();
+        assert!(!o.prefer_socket());
+        assert!(!o.tcp_nodelay());
+        assert_eq!(o.stmt_cache_size(), 8);
+        assert_eq!(o.wait_timeout(), Some(60));
+        assert!(o.client_found_rows());
+        assert_eq!(o.init(), ["SET NAMES utf8mb4"]);
+        let d = MySqlConnectionManager::new("mysql://u@h/db").unwrap();
+        assert_eq!(d.opts().stmt_cache_size(), DEFAULT_STMT_CACHE_SIZE);
+        assert!(d.opts().client_found_rows());
+        for bad in [
+            "mysql://u@h/db?stmt_cache_size=0",
+            "mysql://u@h/db?stmt_cache_size=x",
+            "mysql://u@h/db?client_found_rows=false",
+            "mysql://u@h/db?pool_min=1",
+            "mysql://u@h/db?pool_max=2",
+            "mysql://u@h/db?conn_ttl=2",
+            "mysql://u@h/db?reset_connection=true",
+            "mysql://u@h/db?wait_timeout=x",
+        ] {
+            let e = MySqlConnectionManager::new(bad).unwrap_err();
+            assert_eq!(e.kind(), quarry::ErrorKind::Configuration, "{bad}");
+        }
     }
 
     #[test]

@@ -6,7 +6,9 @@
 
 use mysql_async::consts::{ColumnFlags, ColumnType};
 use mysql_async::Value as My;
-use quarry::{Error, Result, Value, ValueType};
+use quarry::value::{Date, Decimal, Time, Timestamp};
+use quarry::{Error, Result, Row, Value, ValueType};
+use std::sync::Arc;
 
 /// The `binary` character set: byte strings rather than text.
 const BINARY_CHARSET: u16 = 63;
@@ -18,6 +20,8 @@ pub(crate) enum Kind {
     Bit,
     F32,
     F64,
+    Decimal,
+    Json,
     Text,
     Bytes,
     Date,
@@ -36,15 +40,17 @@ impl Kind {
             MYSQL_TYPE_BIT => Kind::Bit,
             MYSQL_TYPE_FLOAT => Kind::F32,
             MYSQL_TYPE_DOUBLE => Kind::F64,
-            MYSQL_TYPE_DECIMAL | MYSQL_TYPE_NEWDECIMAL => Kind::Text,
+            MYSQL_TYPE_DECIMAL | MYSQL_TYPE_NEWDECIMAL => Kind::Decimal,
             MYSQL_TYPE_DATE | MYSQL_TYPE_NEWDATE => Kind::Date,
             MYSQL_TYPE_DATETIME
             | MYSQL_TYPE_DATETIME2
             | MYSQL_TYPE_TIMESTAMP
             | MYSQL_TYPE_TIMESTAMP2 => Kind::DateTime,
             MYSQL_TYPE_TIME | MYSQL_TYPE_TIME2 => Kind::Time,
-            // MySQL 8 reports JSON with the binary charset, yet it is text.
-            MYSQL_TYPE_JSON | MYSQL_TYPE_ENUM | MYSQL_TYPE_SET | MYSQL_TYPE_NULL => Kind::Text,
+            // MySQL 8's JSON type (reported with the binary charset, yet it is text). MariaDB
+            // reports JSON columns as LONGTEXT: they decode as text.
+            MYSQL_TYPE_JSON => Kind::Json,
+            MYSQL_TYPE_ENUM | MYSQL_TYPE_SET | MYSQL_TYPE_NULL => Kind::Text,
             _ if flags.intersects(ColumnFlags::ENUM_FLAG | ColumnFlags::SET_FLAG) => Kind::Text,
             MYSQL_TYPE_GEOMETRY | MYSQL_TYPE_VECTOR => Kind::Bytes,
             _ if binary => Kind::Bytes,
@@ -58,8 +64,13 @@ impl Kind {
             Kind::Int | Kind::Bit => ValueType::I64,
             Kind::F32 => ValueType::F32,
             Kind::F64 => ValueType::F64,
+            Kind::Decimal => ValueType::Decimal,
+            Kind::Json => ValueType::Json,
             Kind::Bytes => ValueType::Bytes,
-            Kind::Text | Kind::Date | Kind::DateTime | Kind::Time => ValueType::Text,
+            Kind::Text => ValueType::Text,
+            Kind::Date => ValueType::Date,
+            Kind::DateTime => ValueType::Timestamp,
+            Kind::Time => ValueType::Time,
         }
     }
 }
@@ -68,8 +79,6 @@ impl Kind {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct ColumnDecoder {
     pub(crate) kind: Kind,
-    /// Fractional-second digits of temporal columns (`decimals` in the column definition).
-    pub(crate) decimals: u8,
 }
 
 impl ColumnDecoder {
@@ -77,7 +86,6 @@ impl ColumnDecoder {
     pub(crate) fn new(column: &mysql_async::Column) -> Self {
         ColumnDecoder {
             kind: Kind::of(column.column_type(), column.character_set(), column.flags()),
-            decimals: column.decimals(),
         }
     }
 
@@ -133,26 +141,66 @@ impl ColumnDecoder {
                     .map(Value::F64)
                     .map_err(|_| err(format!("{s:?} is not a number")))
             }
-            (Kind::Bytes, My::Bytes(b)) => Ok(Value::Bytes(b)),
-            (_, My::Bytes(b)) => Ok(Value::Text(utf8(b, name)?)),
-            (_, My::Date(y, mo, d, h, mi, s, us)) => {
-                let date = format!("{y:04}-{mo:02}-{d:02}");
-                Ok(Value::Text(if self.kind == Kind::Date {
-                    date
-                } else {
-                    format!(
-                        "{date} {h:02}:{mi:02}:{s:02}{}",
-                        fraction(us, self.decimals)
-                    )
-                }))
+            (Kind::Decimal, My::Bytes(b)) => {
+                let s = utf8(b, name)?;
+                s.parse::<Decimal>()
+                    .map(Value::Decimal)
+                    .map_err(|_| err(format!("{s:?} is not a decimal")))
             }
+            (Kind::Decimal, My::Int(i)) => i
+                .to_string()
+                .parse()
+                .map(Value::Decimal)
+                .map_err(|_| err(format!("{i} is not a decimal"))),
+            (Kind::Decimal, My::UInt(u)) => u
+                .to_string()
+                .parse()
+                .map(Value::Decimal)
+                .map_err(|_| err(format!("{u} is not a decimal"))),
+            (Kind::Json, My::Bytes(b)) => Ok(Value::Json(utf8(b, name)?)),
+            (Kind::Bytes, My::Bytes(b)) => Ok(Value::Bytes(b)),
+            (Kind::Date, My::Bytes(b)) => {
+                let s = utf8(b, name)?;
+                s.parse::<Date>()
+                    .map(Value::Date)
+                    .map_err(|_| err(format!("{s:?} is not a valid date")))
+            }
+            (Kind::DateTime, My::Bytes(b)) => {
+                let s = utf8(b, name)?;
+                s.parse::<Timestamp>()
+                    .map(Value::Timestamp)
+                    .map_err(|_| err(format!("{s:?} is not a valid date and time")))
+            }
+            (Kind::Time, My::Bytes(b)) => parse_time(&utf8(b, name)?)
+                .map(Value::Time)
+                .map_err(err),
+            (Kind::Date, My::Date(y, mo, d, h, mi, s, us)) => {
+                if (h, mi, s, us) != (0, 0, 0, 0) {
+                    return Err(err(format!(
+                        "a DATE cell with a time of day {h:02}:{mi:02}:{s:02}.{us:06}"
+                    )));
+                }
+                date(y, mo, d).map(Value::Date).map_err(err)
+            }
+            (Kind::DateTime, My::Date(y, mo, d, h, mi, s, us)) => {
+                let date = date(y, mo, d).map_err(err)?;
+                let time = Time::new(h, mi, s, us)
+                    .ok_or_else(|| err(format!("{h:02}:{mi:02}:{s:02}.{us:06} is not a valid time of day")))?;
+                Ok(Value::Timestamp(Timestamp::new(date, time)))
+            }
+            (Kind::Time, My::Time(neg, days, h, mi, s, us)) => {
+                time_of_day(neg, days, h, mi, s, us).map(Value::Time).map_err(err)
+            }
+            (_, My::Bytes(b)) => Ok(Value::Text(utf8(b, name)?)),
+            // Temporal values where text is expected (e.g. a string function over a date):
+            // their text.
+            (_, My::Date(y, mo, d, h, mi, s, us)) => Ok(Value::Text(format!(
+                "{y:04}-{mo:02}-{d:02} {h:02}:{mi:02}:{s:02}.{us:06}"
+            ))),
             (_, My::Time(neg, days, h, mi, s, us)) => {
                 let hours = u64::from(days) * 24 + u64::from(h);
                 let sign = if neg { "-" } else { "" };
-                Ok(Value::Text(format!(
-                    "{sign}{hours:02}:{mi:02}:{s:02}{}",
-                    fraction(us, self.decimals)
-                )))
+                Ok(Value::Text(format!("{sign}{hours:02}:{mi:02}:{s:02}.{us:06}")))
             }
             // Numbers where text is expected (e.g. an expression column): their text.
             (Kind::Text, My::Int(i)) => Ok(Value::Text(i.to_string())),
@@ -164,6 +212,77 @@ impl ColumnDecoder {
     }
 }
 
+/// A calendar date from the driver's parts; the zero date `0000-00-00` (and any other date
+/// MySQL accepts in non-strict modes but the calendar does not) is an error.
+fn date(y: u16, m: u8, d: u8) -> std::result::Result<Date, String> {
+    Date::new(i32::from(y), m, d)
+        .ok_or_else(|| format!("{y:04}-{m:02}-{d:02} is not a valid calendar date"))
+}
+
+/// A TIME cell as a time of day: negative durations and durations of a day or more are
+/// errors (MySQL's TIME also holds intervals of -838:59:59 to 838:59:59).
+fn time_of_day(
+    neg: bool,
+    days: u32,
+    h: u8,
+    mi: u8,
+    s: u8,
+    us: u32,
+) -> std::result::Result<Time, String> {
+    let hours = u64::from(days) * 24 + u64::from(h);
+    let sign = if neg { "-" } else { "" };
+    let shown = format!("{sign}{hours:02}:{mi:02}:{s:02}.{us:06}");
+    if neg && (hours, mi, s, us) != (0, 0, 0, 0) {
+        return Err(format!(
+            "TIME value {shown} is negative: not a time of day (read it as text, e.g. CAST(col AS CHAR))"
+        ));
+    }
+    if hours >= 24 {
+        return Err(format!(
+            "TIME value {shown} is a day or more: not a time of day (read it as text, e.g. CAST(col AS CHAR))"
+        ));
+    }
+    // hours < 24 here, so the cast is exact.
+    Time::new(hours as u8, mi, s, us).ok_or_else(|| format!("{shown} is not a valid time of day"))
+}
+
+/// Parses the text protocol's `[-]H+:MM:SS[.ffffff]` into a time of day (see [`time_of_day`]).
+fn parse_time(s: &str) -> std::result::Result<Time, String> {
+    let bad = || format!("{s:?} is not a valid TIME value");
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, s),
+    };
+    let (hms, frac) = match body.split_once('.') {
+        Some((a, f)) => (a, f),
+        None => (body, ""),
+    };
+    let mut parts = hms.split(':');
+    let (Some(h), Some(m), Some(sec), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(bad());
+    };
+    let digits = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    if !digits(h) || m.len() != 2 || sec.len() != 2 || !digits(m) || !digits(sec) || h.len() > 4 {
+        return Err(bad());
+    }
+    if !frac.is_empty() && (frac.len() > 6 || !digits(frac)) {
+        return Err(bad());
+    }
+    let hours: u32 = h.parse().map_err(|_| bad())?;
+    let minutes: u8 = m.parse().map_err(|_| bad())?;
+    let seconds: u8 = sec.parse().map_err(|_| bad())?;
+    let micros: u32 = if frac.is_empty() {
+        0
+    } else {
+        format!("{frac:0<6}").parse().map_err(|_| bad())?
+    };
+    if minutes >= 60 || seconds >= 60 {
+        return Err(bad());
+    }
+    time_of_day(neg, hours / 24, (hours % 24) as u8, minutes, seconds, micros)
+}
+
 fn utf8(b: Vec<u8>, name: &str) -> Result<String> {
     String::from_utf8(b).map_err(|e| Error::Decode {
         column: name.to_owned(),
@@ -171,17 +290,64 @@ fn utf8(b: Vec<u8>, name: &str) -> Result<String> {
     })
 }
 
-/// `.ffffff` cut to the column's `decimals`; for columns without a fixed scale (expressions
-/// report 31 or 39), six digits when there is a fraction.
-fn fraction(us: u32, decimals: u8) -> String {
-    let digits = match decimals {
-        0 => return String::new(),
-        d @ 1..=6 => usize::from(d),
-        _ if us == 0 => return String::new(),
-        _ => 6,
-    };
-    let full = format!("{us:06}");
-    format!(".{}", &full[..digits.min(full.len())])
+/// Decodes the rows of one result set: column names shared by every row, one decoder per
+/// column.
+#[derive(Clone, Debug)]
+pub(crate) struct RowDecoder {
+    names: Arc<[String]>,
+    decoders: Vec<ColumnDecoder>,
+}
+
+impl RowDecoder {
+    /// The decoder for rows with these columns.
+    pub(crate) fn new(columns: &[mysql_async::Column]) -> Self {
+        RowDecoder {
+            names: columns
+                .iter()
+                .map(|c| c.name_str().into_owned())
+                .collect::<Vec<_>>()
+                .into(),
+            decoders: columns.iter().map(ColumnDecoder::new).collect(),
+        }
+    }
+
+    /// Decodes one driver row.
+    pub(crate) fn decode(&self, row: mysql_async::Row) -> Result<Row> {
+        let cells = row.unwrap_raw();
+        if cells.len() != self.decoders.len() {
+            return Err(Error::Decode {
+                column: String::new(),
+                message: format!(
+                    "row has {} cells for {} columns",
+                    cells.len(),
+                    self.decoders.len()
+                ),
+            });
+        }
+        let values = cells
+            .into_iter()
+            .zip(self.decoders.iter().zip(self.names.iter()))
+            .map(|(cell, (d, name))| d.decode(cell, name))
+            .collect::<Result<Vec<Value>>>()?;
+        Ok(Row::new(self.names.clone(), values))
+    }
+}
+
+/// A date's parts as the driver binds them; years outside 0..=9999 are refused.
+fn date_parts(d: &Date) -> Result<(u16, u8, u8)> {
+    match u16::try_from(d.year()) {
+        Ok(y) if y <= 9999 => Ok((y, d.month(), d.day())),
+        _ => Err(Error::unsupported(
+            "mysql",
+            format!("the date {d}: MySQL dates range over years 0 to 9999"),
+        )),
+    }
+}
+
+fn timestamp(ts: &Timestamp) -> Result<My> {
+    let (y, m, d) = date_parts(&ts.date)?;
+    let (h, mi, s, us) = ts.time.parts();
+    Ok(My::Date(y, m, d, h, mi, s, us))
 }
 
 /// The driver value bound for `v`.
@@ -194,8 +360,20 @@ pub(crate) fn bind(v: &Value) -> Result<My> {
         Value::I64(i) => My::Int(*i),
         Value::F32(f) => My::Float(*f),
         Value::F64(f) => My::Double(*f),
-        Value::Text(s) => My::Bytes(s.as_bytes().to_vec()),
+        Value::Text(s) | Value::Json(s) => My::Bytes(s.as_bytes().to_vec()),
         Value::Bytes(b) => My::Bytes(b.clone()),
+        Value::Date(d) => {
+            let (y, m, d) = date_parts(d)?;
+            My::Date(y, m, d, 0, 0, 0, 0)
+        }
+        // Instants are stored as their UTC date and time (DATETIME has no offset).
+        Value::Timestamp(ts) | Value::TimestampTz(ts) => timestamp(ts)?,
+        Value::Time(t) => {
+            let (h, m, s, us) = t.parts();
+            My::Time(false, 0, h, m, s, us)
+        }
+        Value::Uuid(u) => My::Bytes(u.to_string().into_bytes()),
+        Value::Decimal(d) => My::Bytes(d.as_str().as_bytes().to_vec()),
         other => {
             return Err(Error::unsupported(
                 "mysql",
@@ -220,9 +398,18 @@ pub(crate) fn bind_all(params: &[Value]) -> Result<mysql_async::Params> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quarry::value::Uuid;
 
     fn dec(kind: Kind) -> ColumnDecoder {
-        ColumnDecoder { kind, decimals: 0 }
+        ColumnDecoder { kind }
+    }
+
+    fn ok(kind: Kind, v: My) -> Value {
+        dec(kind).decode(Some(v), "c").unwrap()
+    }
+
+    fn decode_err(kind: Kind, v: My) -> Error {
+        dec(kind).decode(Some(v), "col_x").unwrap_err()
     }
 
     #[test]
@@ -234,126 +421,157 @@ mod tests {
         assert_eq!(Kind::of(MYSQL_TYPE_BLOB, 45, none), Kind::Text);
         assert_eq!(Kind::of(MYSQL_TYPE_VAR_STRING, 63, none), Kind::Bytes);
         assert_eq!(Kind::of(MYSQL_TYPE_VAR_STRING, 224, none), Kind::Text);
-        assert_eq!(Kind::of(MYSQL_TYPE_JSON, 63, none), Kind::Text);
+        assert_eq!(Kind::of(MYSQL_TYPE_JSON, 63, none), Kind::Json);
+        // MariaDB's UUID: a utf8mb4 STRING with the binary flag.
+        let uuid_flags = ColumnFlags::UNSIGNED_FLAG | ColumnFlags::BINARY_FLAG;
+        assert_eq!(Kind::of(MYSQL_TYPE_STRING, 45, uuid_flags), Kind::Text);
         assert_eq!(
             Kind::of(MYSQL_TYPE_STRING, 63, ColumnFlags::ENUM_FLAG),
             Kind::Text
         );
-        assert_eq!(Kind::of(MYSQL_TYPE_NEWDECIMAL, 63, none), Kind::Text);
+        assert_eq!(Kind::of(MYSQL_TYPE_NEWDECIMAL, 63, none), Kind::Decimal);
+        assert_eq!(Kind::of(MYSQL_TYPE_DECIMAL, 63, none), Kind::Decimal);
         assert_eq!(Kind::of(MYSQL_TYPE_FLOAT, 63, none), Kind::F32);
         assert_eq!(Kind::of(MYSQL_TYPE_DATETIME2, 63, none), Kind::DateTime);
+        assert_eq!(Kind::of(MYSQL_TYPE_TIMESTAMP, 63, none), Kind::DateTime);
+        assert_eq!(Kind::of(MYSQL_TYPE_DATE, 63, none), Kind::Date);
+        assert_eq!(Kind::of(MYSQL_TYPE_TIME, 63, none), Kind::Time);
+    }
+
+    #[test]
+    fn nulls_keep_their_type() {
+        for (kind, ty) in [
+            (Kind::Int, ValueType::I64),
+            (Kind::Decimal, ValueType::Decimal),
+            (Kind::Json, ValueType::Json),
+            (Kind::Date, ValueType::Date),
+            (Kind::DateTime, ValueType::Timestamp),
+            (Kind::Time, ValueType::Time),
+            (Kind::Bytes, ValueType::Bytes),
+            (Kind::Text, ValueType::Text),
+        ] {
+            assert_eq!(dec(kind).decode(None, "c").unwrap(), Value::Null(ty));
+            assert_eq!(dec(kind).decode(Some(My::NULL), "c").unwrap(), Value::Null(ty));
+        }
     }
 
     #[test]
     fn integers() {
-        let d = dec(Kind::Int);
-        assert_eq!(d.decode(Some(My::Int(-5)), "c").unwrap(), Value::I64(-5));
-        assert_eq!(d.decode(Some(My::UInt(5)), "c").unwrap(), Value::I64(5));
-        assert_eq!(
-            d.decode(Some(My::Bytes(b"42".to_vec())), "c").unwrap(),
-            Value::I64(42)
-        );
-        let e = d.decode(Some(My::UInt(u64::MAX)), "big").unwrap_err();
+        assert_eq!(ok(Kind::Int, My::Int(-5)), Value::I64(-5));
+        assert_eq!(ok(Kind::Int, My::UInt(5)), Value::I64(5));
+        assert_eq!(ok(Kind::Int, My::Bytes(b"42".to_vec())), Value::I64(42));
+        assert_eq!(ok(Kind::Int, My::Int(i64::MIN)), Value::I64(i64::MIN));
+        let e = decode_err(Kind::Int, My::UInt(u64::MAX));
         assert_eq!(e.kind(), quarry::ErrorKind::Decode);
-        assert!(e.to_string().contains("big"));
-        let e = d.decode(Some(My::Bytes(u64::MAX.to_string().into_bytes())), "c");
-        assert!(e.is_err());
-        assert_eq!(d.decode(None, "c").unwrap(), Value::Null(ValueType::I64));
-        assert_eq!(
-            d.decode(Some(My::NULL), "c").unwrap(),
-            Value::Null(ValueType::I64)
-        );
-        assert_eq!(
-            dec(Kind::Bit)
-                .decode(Some(My::Bytes(vec![1, 2])), "c")
-                .unwrap(),
-            Value::I64(258)
-        );
+        assert!(e.to_string().contains("col_x"));
+        decode_err(Kind::Int, My::Bytes(u64::MAX.to_string().into_bytes()));
+        assert_eq!(ok(Kind::Bit, My::Bytes(vec![1, 2])), Value::I64(258));
     }
 
     #[test]
     fn floats_text_bytes() {
+        assert_eq!(ok(Kind::F32, My::Float(1.5)), Value::F32(1.5));
+        assert_eq!(ok(Kind::F64, My::Bytes(b"2.25".to_vec())), Value::F64(2.25));
         assert_eq!(
-            dec(Kind::F32).decode(Some(My::Float(1.5)), "c").unwrap(),
-            Value::F32(1.5)
-        );
-        assert_eq!(
-            dec(Kind::F64)
-                .decode(Some(My::Bytes(b"2.25".to_vec())), "c")
-                .unwrap(),
-            Value::F64(2.25)
-        );
-        assert_eq!(
-            dec(Kind::Text)
-                .decode(Some(My::Bytes("é😀".as_bytes().to_vec())), "c")
-                .unwrap(),
+            ok(Kind::Text, My::Bytes("é😀".as_bytes().to_vec())),
             Value::Text("é😀".into())
         );
-        assert!(dec(Kind::Text)
-            .decode(Some(My::Bytes(vec![0xff])), "c")
-            .is_err());
+        decode_err(Kind::Text, My::Bytes(vec![0xff]));
+        assert_eq!(ok(Kind::Bytes, My::Bytes(vec![0, 255])), Value::Bytes(vec![0, 255]));
+        assert_eq!(ok(Kind::Text, My::Int(7)), Value::Text("7".into()));
+    }
+
+    #[test]
+    fn decimals_and_json() {
+        let big = "12345678901234567890.1234567890";
         assert_eq!(
-            dec(Kind::Bytes)
-                .decode(Some(My::Bytes(vec![0, 255])), "c")
-                .unwrap(),
-            Value::Bytes(vec![0, 255])
+            ok(Kind::Decimal, My::Bytes(big.as_bytes().to_vec())),
+            Value::Decimal(big.parse().unwrap())
         );
         assert_eq!(
-            dec(Kind::Bytes).decode(None, "c").unwrap(),
-            Value::Null(ValueType::Bytes)
+            ok(Kind::Decimal, My::Bytes(b"-0.50".to_vec())),
+            Value::Decimal("-0.50".parse().unwrap())
         );
+        assert_eq!(ok(Kind::Decimal, My::Int(3)), Value::Decimal("3".parse().unwrap()));
+        let e = decode_err(Kind::Decimal, My::Bytes(b"abc".to_vec()));
+        assert!(e.to_string().contains("col_x"), "{e}");
         assert_eq!(
-            dec(Kind::Text).decode(None, "c").unwrap(),
-            Value::Null(ValueType::Text)
+            ok(Kind::Json, My::Bytes(br#"{"a": 1}"#.to_vec())),
+            Value::Json(r#"{"a": 1}"#.into())
         );
     }
 
     #[test]
-    fn temporals() {
-        let date = dec(Kind::Date);
+    fn dates_and_timestamps() {
+        let d = |s: &str| s.parse::<Date>().unwrap();
+        let ts = |s: &str| s.parse::<Timestamp>().unwrap();
         assert_eq!(
-            date.decode(Some(My::Date(2024, 2, 9, 0, 0, 0, 0)), "c")
-                .unwrap(),
-            Value::Text("2024-02-09".into())
+            ok(Kind::Date, My::Date(1000, 1, 1, 0, 0, 0, 0)),
+            Value::Date(d("1000-01-01"))
         );
-        let dt = ColumnDecoder {
-            kind: Kind::DateTime,
-            decimals: 6,
+        assert_eq!(
+            ok(Kind::Date, My::Date(9999, 12, 31, 0, 0, 0, 0)),
+            Value::Date(d("9999-12-31"))
+        );
+        assert_eq!(
+            ok(Kind::Date, My::Bytes(b"2024-02-29".to_vec())),
+            Value::Date(d("2024-02-29"))
+        );
+        let e = decode_err(Kind::Date, My::Date(0, 0, 0, 0, 0, 0, 0));
+        assert!(e.to_string().contains("col_x") && e.to_string().contains("0000-00-00"), "{e}");
+        decode_err(Kind::Date, My::Bytes(b"0000-00-00".to_vec()));
+        assert_eq!(
+            ok(Kind::DateTime, My::Date(2024, 2, 9, 13, 4, 5, 120)),
+            Value::Timestamp(ts("2024-02-09 13:04:05.000120"))
+        );
+        // The binary protocol omits a zero time of day.
+        assert_eq!(
+            ok(Kind::DateTime, My::Date(2020, 1, 2, 0, 0, 0, 0)),
+            Value::Timestamp(ts("2020-01-02 00:00:00"))
+        );
+        assert_eq!(
+            ok(Kind::DateTime, My::Bytes(b"9999-12-31 23:59:59.999999".to_vec())),
+            Value::Timestamp(ts("9999-12-31 23:59:59.999999"))
+        );
+        decode_err(Kind::DateTime, My::Date(2024, 2, 30, 0, 0, 0, 0));
+    }
+
+    #[test]
+    fn times_of_day() {
+        let t = |s: &str| s.parse::<Time>().unwrap();
+        assert_eq!(
+            ok(Kind::Time, My::Time(false, 0, 23, 59, 59, 999_999)),
+            Value::Time(t("23:59:59.999999"))
+        );
+        assert_eq!(ok(Kind::Time, My::Time(true, 0, 0, 0, 0, 0)), Value::Time(t("00:00:00")));
+        assert_eq!(
+            ok(Kind::Time, My::Bytes(b"10:00:00.5".to_vec())),
+            Value::Time(t("10:00:00.5"))
+        );
+        assert_eq!(ok(Kind::Time, My::Bytes(b"07:08:09".to_vec())), Value::Time(t("07:08:09")));
+        for (v, what) in [
+            (My::Time(true, 0, 10, 0, 0, 0), "negative"),
+            (My::Time(false, 1, 0, 0, 0, 0), "a day or more"),
+            (My::Time(false, 0, 24, 0, 0, 0), "a day or more"),
+            (My::Bytes(b"-10:00:00".to_vec()), "negative"),
+            (My::Bytes(b"838:59:59".to_vec()), "a day or more"),
+        ] {
+            let e = decode_err(Kind::Time, v);
+            assert_eq!(e.kind(), quarry::ErrorKind::Decode);
+            let msg = e.to_string();
+            assert!(msg.contains("col_x") && msg.contains(what), "{msg}");
+        }
+        decode_err(Kind::Time, My::Bytes(b"10:0:00".to_vec()));
+        decode_err(Kind::Time, My::Bytes(b"x".to_vec()));
+    }
+
+    #[test]
+    fn rows_share_names() {
+        let dec = RowDecoder {
+            names: vec!["a".to_string()].into(),
+            decoders: vec![ColumnDecoder { kind: Kind::Int }],
         };
-        assert_eq!(
-            dt.decode(Some(My::Date(2024, 2, 9, 13, 4, 5, 120)), "c")
-                .unwrap(),
-            Value::Text("2024-02-09 13:04:05.000120".into())
-        );
-        let dt0 = dec(Kind::DateTime);
-        assert_eq!(
-            dt0.decode(Some(My::Date(2024, 2, 9, 13, 4, 5, 0)), "c")
-                .unwrap(),
-            Value::Text("2024-02-09 13:04:05".into())
-        );
-        let t = ColumnDecoder {
-            kind: Kind::Time,
-            decimals: 3,
-        };
-        assert_eq!(
-            t.decode(Some(My::Time(true, 1, 2, 3, 4, 500_000)), "c")
-                .unwrap(),
-            Value::Text("-26:03:04.500".into())
-        );
-        let expr = ColumnDecoder {
-            kind: Kind::DateTime,
-            decimals: 39,
-        };
-        assert_eq!(
-            expr.decode(Some(My::Date(2024, 1, 1, 0, 0, 0, 1)), "c")
-                .unwrap(),
-            Value::Text("2024-01-01 00:00:00.000001".into())
-        );
-        assert_eq!(
-            t.decode(Some(My::Bytes(b"10:00:00.000".to_vec())), "c")
-                .unwrap(),
-            Value::Text("10:00:00.000".into())
-        );
+        assert_eq!(dec.names.len(), 1);
     }
 
     #[test]
@@ -361,16 +579,65 @@ mod tests {
         assert_eq!(bind(&Value::Null(ValueType::I64)).unwrap(), My::NULL);
         assert_eq!(bind(&Value::Bool(true)).unwrap(), My::Int(1));
         assert_eq!(bind(&Value::I16(-2)).unwrap(), My::Int(-2));
+        assert_eq!(bind(&Value::I32(i32::MIN)).unwrap(), My::Int(i64::from(i32::MIN)));
+        assert_eq!(bind(&Value::F32(0.5)).unwrap(), My::Float(0.5));
         assert_eq!(bind(&Value::F64(0.5)).unwrap(), My::Double(0.5));
-        assert_eq!(
-            bind(&Value::Text("a".into())).unwrap(),
-            My::Bytes(b"a".to_vec())
-        );
+        assert_eq!(bind(&Value::Text("a".into())).unwrap(), My::Bytes(b"a".to_vec()));
         assert_eq!(bind(&Value::Bytes(vec![1])).unwrap(), My::Bytes(vec![1]));
         assert!(matches!(bind_all(&[]).unwrap(), mysql_async::Params::Empty));
         assert!(matches!(
             bind_all(&[Value::I64(1)]).unwrap(),
             mysql_async::Params::Positional(v) if v == [My::Int(1)]
         ));
+    }
+
+    #[test]
+    fn binding_rich_types() {
+        let date: Date = "1000-01-01".parse().unwrap();
+        assert_eq!(bind(&Value::Date(date)).unwrap(), My::Date(1000, 1, 1, 0, 0, 0, 0));
+        let ts: Timestamp = "9999-12-31 23:59:59.999999".parse().unwrap();
+        let want = My::Date(9999, 12, 31, 23, 59, 59, 999_999);
+        assert_eq!(bind(&Value::Timestamp(ts)).unwrap(), want);
+        assert_eq!(bind(&Value::TimestampTz(ts)).unwrap(), want);
+        let t: Time = "01:02:03.000004".parse().unwrap();
+        assert_eq!(bind(&Value::Time(t)).unwrap(), My::Time(false, 0, 1, 2, 3, 4));
+        let u: Uuid = "67E55044-10B1-426F-9247-BB680E5FE0C8".parse().unwrap();
+        assert_eq!(
+            bind(&Value::Uuid(u)).unwrap(),
+            My::Bytes(b"67e55044-10b1-426f-9247-bb680e5fe0c8".to_vec())
+        );
+        assert_eq!(
+            bind(&Value::Json("[1]".into())).unwrap(),
+            My::Bytes(b"[1]".to_vec())
+        );
+        let big: Decimal = "-123456789012345678901234567890.0123456789".parse().unwrap();
+        assert_eq!(
+            bind(&Value::Decimal(big)).unwrap(),
+            My::Bytes(b"-123456789012345678901234567890.0123456789".to_vec())
+        );
+        let bc = Date::new(-1, 1, 1).unwrap();
+        let e = bind(&Value::Date(bc)).unwrap_err();
+        assert!(e.is_unsupported(), "{e}");
+        let e = bind_all(&[Value::I64(1), Value::Date(bc)]).unwrap_err();
+        assert!(e.is_unsupported(), "{e}");
+    }
+
+    #[test]
+    fn bound_values_decode_back() {
+        // What the binary protocol sends back for a bound value decodes to the same value.
+        let d: Date = "2024-02-29".parse().unwrap();
+        assert_eq!(ok(Kind::Date, bind(&Value::Date(d)).unwrap()), Value::Date(d));
+        let ts: Timestamp = "2001-02-03 04:05:06.000007".parse().unwrap();
+        assert_eq!(
+            ok(Kind::DateTime, bind(&Value::Timestamp(ts)).unwrap()),
+            Value::Timestamp(ts)
+        );
+        let t: Time = "23:59:59.999999".parse().unwrap();
+        assert_eq!(ok(Kind::Time, bind(&Value::Time(t)).unwrap()), Value::Time(t));
+        let dd: Decimal = "0.000000001".parse().unwrap();
+        assert_eq!(
+            ok(Kind::Decimal, bind(&Value::Decimal(dd.clone())).unwrap()),
+            Value::Decimal(dd)
+        );
     }
 }

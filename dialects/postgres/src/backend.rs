@@ -1,10 +1,21 @@
 //! [`PostgresBackend`]: the [`quarry::Backend`] over a bb8 pool of tokio-postgres connections.
 
+use crate::bind::{self, PgParam};
+use crate::cache::{self, Lookup};
+use crate::decode::{column_names, decode_row};
 use crate::error::{connect_error, map_error};
-use crate::pool::{pool_builder, Manager};
-use crate::{bind, decode};
-use quarry::{Backend, BackendConnection, BoxFuture, Dialect, Postgres, Result, Row, Value};
+use crate::pool::{pool_builder, Manager, PgClient};
+use futures_util::stream::{self, StreamExt};
+use quarry::{
+    Backend, BackendConnection, BoxFuture, BoxStream, Dialect, ExecResult, PoolOptions, Postgres,
+    Result, Row, Value,
+};
 use std::fmt;
+use std::ops::DerefMut;
+use std::pin::{pin, Pin};
+use std::sync::Arc;
+use tokio_postgres::types::Type;
+use tokio_postgres::RowStream;
 
 /// A PostgreSQL database reached through a bb8 pool; wrap it in a [`quarry::Engine`].
 ///
@@ -31,16 +42,34 @@ impl fmt::Debug for PostgresBackend {
 }
 
 impl PostgresBackend {
-    /// Connects to `url` with the default pool settings ([`pool_builder`]); see
-    /// [`PostgresBackend::with_builder`].
+    /// Connects to `url` with the default [`PoolOptions`] (overridden by the `pool_*`
+    /// parameters of the URL); see [`PostgresBackend::connect_with`].
     ///
     /// ```no_run
     /// # async fn demo() -> quarry::Result<()> {
-    /// let backend = quarry_postgres::PostgresBackend::connect("postgresql://postgres@localhost/app").await?;
+    /// let backend = quarry_postgres::PostgresBackend::connect("postgresql://postgres@localhost/app?pool_max_size=4").await?;
     /// # Ok(()) }
     /// ```
     pub async fn connect(url: &str) -> Result<Self> {
-        Self::with_builder(Manager::from_url(url)?, pool_builder()).await
+        Self::connect_with(url, &PoolOptions::default()).await
+    }
+
+    /// Connects to `url` with pool `options`; `pool_*` parameters left in the URL override
+    /// them. When the URL sets no `connect_timeout`, opening one connection may take as long
+    /// as the pool's `connection_timeout`.
+    ///
+    /// ```no_run
+    /// # async fn demo() -> quarry::Result<()> {
+    /// let options = quarry::Engine::builder().max_size(4).options().clone();
+    /// let backend = quarry_postgres::PostgresBackend::connect_with("postgres://postgres@localhost/app", &options).await?;
+    /// assert_eq!(backend.pool().state().connections, 1);
+    /// # Ok(()) }
+    /// ```
+    pub async fn connect_with(url: &str, options: &PoolOptions) -> Result<Self> {
+        let (url, options) = options.clone().apply_url(url)?;
+        let manager =
+            Manager::from_url(&url)?.default_connect_timeout(&url, options.connection_timeout);
+        Self::with_builder(manager, pool_builder(&options)?).await
     }
 
     /// Builds a pool from `builder` over `manager` and opens its first connection, so that an
@@ -51,13 +80,14 @@ impl PostgresBackend {
     /// # async fn demo() -> quarry::Result<()> {
     /// use quarry_postgres::{pool_builder, Manager, PostgresBackend};
     /// let manager = Manager::from_url("postgres://postgres@localhost/app")?;
-    /// let backend = PostgresBackend::with_builder(manager, pool_builder().max_size(4)).await?;
+    /// let options = quarry::Engine::builder().max_size(4).options().clone();
+    /// let backend = PostgresBackend::with_builder(manager, pool_builder(&options)?).await?;
     /// # Ok(()) }
     /// ```
     pub async fn with_builder(manager: Manager, builder: bb8::Builder<Manager>) -> Result<Self> {
         let first = manager.open().await.map_err(connect_error)?;
         let pool = builder.build_unchecked(manager);
-        // A full or broken pool just drops the connection: the check above already succeeded.
+        // A full pool just drops the connection: the check above already succeeded.
         let _ = pool.add(first);
         Ok(PostgresBackend { pool })
     }
@@ -86,32 +116,199 @@ impl Backend for PostgresBackend {
 
     fn acquire(&self) -> BoxFuture<'_, Result<Box<dyn BackendConnection>>> {
         Box::pin(async move {
-            match self.pool.get_owned().await {
-                Ok(conn) => Ok(Box::new(PgConnection { conn }) as Box<dyn BackendConnection>),
-                Err(bb8::RunError::TimedOut) => Err(quarry::Error::PoolTimeout),
-                Err(bb8::RunError::User(e)) => Err(connect_error(e)),
+            let mut conn = self.pool.get_owned().await.map_err(run_error)?;
+            if conn.client.is_closed() {
+                // An idle connection the server closed (restart, pg_terminate_backend, idle
+                // session timeout) is dropped instead of being handed out; every pooled
+                // connection may be in that state after a restart.
+                let attempts = self.pool.state().connections;
+                for _ in 0..attempts {
+                    conn.discarded = true;
+                    drop(conn);
+                    conn = self.pool.get_owned().await.map_err(run_error)?;
+                    if !conn.client.is_closed() {
+                        break;
+                    }
+                }
             }
+            Ok(Box::new(PgConnection { conn }) as Box<dyn BackendConnection>)
         })
+    }
+
+    fn pool_state(&self) -> (u32, u32) {
+        let state = self.pool.state();
+        (state.connections, state.idle_connections)
+    }
+}
+
+fn run_error(e: bb8::RunError<tokio_postgres::Error>) -> quarry::Error {
+    match e {
+        bb8::RunError::TimedOut => quarry::Error::PoolTimeout,
+        bb8::RunError::User(e) => connect_error(e),
+    }
+}
+
+/// Whether a cached statement failed because the server's copy is gone or its plan no longer
+/// fits (`cached plan must not change result type` after a schema change).
+fn stale_statement(e: &tokio_postgres::Error) -> Option<Stale> {
+    let db = e.as_db_error()?;
+    match db.code().code() {
+        // invalid_sql_statement_name: DEALLOCATE ALL or DISCARD ALL ran on the session.
+        "26000" => Some(Stale::All),
+        "0A000" if db.message().contains("cached plan") => Some(Stale::One),
+        _ => None,
+    }
+}
+
+enum Stale {
+    One,
+    All,
+}
+
+/// Whether an error leaves the session in a state not worth reusing: a lost connection, or a
+/// driver failure that is not a server error (an unexpected message, a parse failure).
+fn poisons(e: &quarry::Error) -> bool {
+    e.is_connection_error() || (e.kind() == quarry::ErrorKind::Database && e.code() == Some(""))
+}
+
+/// Ends a call on `pg`: clears the in-flight mark and discards the connection after an error
+/// that [`poisons`] it.
+fn settle<T>(pg: &mut PgClient, result: &Result<T>) {
+    pg.in_flight = false;
+    if let Err(e) = result {
+        if poisons(e) {
+            pg.discarded = true;
+        }
+    }
+}
+
+/// Whether `e` says the transaction is aborted (`25P02`).
+fn in_failed_transaction(e: &tokio_postgres::Error) -> bool {
+    e.as_db_error()
+        .is_some_and(|db| db.code().code() == "25P02")
+}
+
+impl PgClient {
+    /// Sends `sql` unnamed with explicitly typed parameters: one round trip, nothing kept.
+    async fn send_unnamed(
+        &self,
+        sql: &str,
+        params: &[Value],
+    ) -> std::result::Result<RowStream, tokio_postgres::Error> {
+        self.client
+            .query_typed_raw(sql, params.iter().map(|v| (PgParam(v), bind::type_of(v))))
+            .await
+    }
+
+    /// Starts `sql` with `params` through the statement cache; returns the rows and, for a
+    /// prepared statement, its column names.
+    async fn start(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+    ) -> std::result::Result<(RowStream, Option<Arc<[String]>>), tokio_postgres::Error> {
+        let key = cache::key(sql, params);
+        match self.cache.lookup(key, sql, params) {
+            Lookup::Hit(statement, names) => {
+                match self
+                    .client
+                    .query_raw(&statement, params.iter().map(PgParam))
+                    .await
+                {
+                    Ok(rows) => Ok((rows, Some(names))),
+                    Err(e) => match stale_statement(&e) {
+                        None => Err(e),
+                        Some(stale) => {
+                            match stale {
+                                Stale::One => self.cache.remove(key),
+                                Stale::All => self.cache.clear(),
+                            }
+                            drop(statement);
+                            // Outside a transaction the unnamed retry succeeds; inside one the
+                            // first error aborted it, and that error is the one to report.
+                            match self.send_unnamed(sql, params).await {
+                                Ok(rows) => Ok((rows, None)),
+                                Err(again) if in_failed_transaction(&again) => Err(e),
+                                Err(again) => Err(again),
+                            }
+                        }
+                    },
+                }
+            }
+            Lookup::Prepare => {
+                let types: Vec<Type> = params.iter().map(bind::type_of).collect();
+                let statement = self.client.prepare_typed(sql, &types).await?;
+                let names = self.cache.insert(key, sql, statement.clone());
+                let rows = self
+                    .client
+                    .query_raw(&statement, params.iter().map(PgParam))
+                    .await?;
+                Ok((rows, Some(names)))
+            }
+            Lookup::Unnamed => Ok((self.send_unnamed(sql, params).await?, None)),
+        }
+    }
+
+    /// Runs a statement to its end; returns the rows affected.
+    async fn run_execute(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult> {
+        let err = |e| map_error(e, Some(sql));
+        let (rows, _) = self.start(sql, params).await.map_err(err)?;
+        let mut rows = pin!(rows);
+        while let Some(row) = rows.next().await {
+            row.map_err(err)?;
+        }
+        Ok(ExecResult {
+            rows_affected: rows.rows_affected().unwrap_or(0),
+            last_insert_id: None,
+        })
+    }
+
+    /// Runs a query to its end; returns its decoded rows (the first decode error, once every
+    /// row is read).
+    async fn run_fetch_all(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+        let err = |e| map_error(e, Some(sql));
+        let (rows, mut names) = self.start(sql, params).await.map_err(err)?;
+        let mut rows = pin!(rows);
+        let mut out = Vec::new();
+        let mut failure = None;
+        while let Some(row) = rows.next().await {
+            let row = row.map_err(err)?;
+            if failure.is_some() {
+                continue;
+            }
+            let names = names.get_or_insert_with(|| column_names(row.columns()));
+            match decode_row(&row, names) {
+                Ok(r) => out.push(r),
+                Err(e) => failure = Some(e),
+            }
+        }
+        failure.map_or(Ok(out), Err)
     }
 }
 
 /// A connection checked out of a [`PostgresBackend`]'s pool; returned to it when dropped.
 ///
-/// Each call sets `in_flight` before its first await and clears it when the driver answers, so
-/// a call whose future is dropped midway leaves the flag set and the pool discards the
-/// connection instead of reusing a session that may be inside a transaction.
+/// Each call sets `in_flight` before its first await and clears it when the statement has
+/// been read to its end, so a call whose future is dropped midway (or a stream dropped before
+/// its end) leaves the flag set and the pool closes the connection instead of reusing a
+/// session that may be inside a transaction or a result.
 struct PgConnection {
     conn: bb8::PooledConnection<'static, Manager>,
 }
 
 impl BackendConnection for PgConnection {
-    fn execute<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> BoxFuture<'a, Result<u64>> {
+    fn execute<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+    ) -> BoxFuture<'a, Result<ExecResult>> {
         Box::pin(async move {
-            let bound = bind::params(params)?;
-            self.conn.in_flight = true;
-            let result = self.conn.client.execute_typed(sql, &bound).await;
-            self.conn.in_flight = false;
-            result.map_err(|e| map_error(e, Some(sql)))
+            bind::check(params)?;
+            let pg: &mut PgClient = &mut self.conn;
+            pg.in_flight = true;
+            let result = pg.run_execute(sql, params).await;
+            settle(pg, &result);
+            result
         })
     }
 
@@ -121,21 +318,137 @@ impl BackendConnection for PgConnection {
         params: &'a [Value],
     ) -> BoxFuture<'a, Result<Vec<Row>>> {
         Box::pin(async move {
-            let bound = bind::params(params)?;
-            self.conn.in_flight = true;
-            let result = self.conn.client.query_typed(sql, &bound).await;
-            self.conn.in_flight = false;
-            let rows = result.map_err(|e| map_error(e, Some(sql)))?;
-            decode::decode_rows(&rows)
+            bind::check(params)?;
+            let pg: &mut PgClient = &mut self.conn;
+            pg.in_flight = true;
+            let result = pg.run_fetch_all(sql, params).await;
+            settle(pg, &result);
+            result
         })
+    }
+
+    fn fetch_stream(&mut self, sql: String, params: Vec<Value>) -> BoxStream<'_, Result<Row>> {
+        row_stream(&mut *self.conn, sql, params)
+    }
+
+    fn into_stream(
+        self: Box<Self>,
+        sql: String,
+        params: Vec<Value>,
+    ) -> BoxStream<'static, Result<Row>> {
+        row_stream(self.conn, sql, params)
     }
 
     fn execute_script<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            self.conn.in_flight = true;
-            let result = self.conn.client.batch_execute(sql).await;
-            self.conn.in_flight = false;
-            result.map_err(|e| map_error(e, Some(sql)))
+            let pg: &mut PgClient = &mut self.conn;
+            pg.in_flight = true;
+            let result = pg
+                .client
+                .batch_execute(sql)
+                .await
+                .map_err(|e| map_error(e, Some(sql)));
+            settle(pg, &result);
+            result
         })
+    }
+
+    fn discard(&mut self) {
+        self.conn.discarded = true;
+    }
+}
+
+/// Where a row stream is.
+enum StreamState<C> {
+    /// Not sent yet.
+    Start(C, String, Vec<Value>),
+    /// Reading rows.
+    Rows {
+        conn: C,
+        rows: Pin<Box<RowStream>>,
+        names: Option<Arc<[String]>>,
+        sql: String,
+    },
+    /// Ended (the connection, if owned, is back in the pool).
+    Done,
+}
+
+/// Streams the rows of `sql` over `conn` (borrowed for [`BackendConnection::fetch_stream`],
+/// owned for [`BackendConnection::into_stream`]) with constant memory: tokio-postgres reads
+/// the socket only as rows are consumed.
+///
+/// The connection is marked in flight until the last row is read; a stream dropped before that
+/// leaves the mark, so the pool closes the connection when it comes back instead of letting the
+/// next user wait for the rest of the result (tokio-postgres would otherwise read and discard
+/// it, so the rest of this checkout still works).
+fn row_stream<'c, C>(conn: C, sql: String, params: Vec<Value>) -> BoxStream<'c, Result<Row>>
+where
+    C: DerefMut<Target = PgClient> + Send + 'c,
+{
+    Box::pin(stream::unfold(
+        StreamState::Start(conn, sql, params),
+        |state| async move {
+            match state {
+                StreamState::Start(mut conn, sql, params) => {
+                    if let Err(e) = bind::check(&params) {
+                        return Some((Err(e), StreamState::Done));
+                    }
+                    conn.in_flight = true;
+                    match conn.start(&sql, &params).await {
+                        Ok((rows, names)) => {
+                            next_row(conn, Box::pin(rows), names, sql).await
+                        }
+                        Err(e) => {
+                            let result = Err(map_error(e, Some(&sql)));
+                            settle(&mut *conn, &result);
+                            Some((result, StreamState::Done))
+                        }
+                    }
+                }
+                StreamState::Rows {
+                    conn,
+                    rows,
+                    names,
+                    sql,
+                } => next_row(conn, rows, names, sql).await,
+                StreamState::Done => None,
+            }
+        },
+    ))
+}
+
+async fn next_row<C>(
+    mut conn: C,
+    mut rows: Pin<Box<RowStream>>,
+    mut names: Option<Arc<[String]>>,
+    sql: String,
+) -> Option<(Result<Row>, StreamState<C>)>
+where
+    C: DerefMut<Target = PgClient>,
+{
+    match rows.next().await {
+        Some(Ok(row)) => {
+            let names_ref = names.get_or_insert_with(|| column_names(row.columns()));
+            let decoded = decode_row(&row, names_ref);
+            Some((
+                decoded,
+                StreamState::Rows {
+                    conn,
+                    rows,
+                    names,
+                    sql,
+                },
+            ))
+        }
+        Some(Err(e)) => {
+            // The server ended the statement with an error: nothing more will come.
+            let result = Err(map_error(e, Some(&sql)));
+            settle(&mut *conn, &result);
+            Some((result, StreamState::Done))
+        }
+        None => {
+            conn.in_flight = false;
+            None
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! Decoding result rows into [`quarry::Row`]s.
 //!
-//! Cells are decoded by the column's PostgreSQL type:
+//! Cells arrive in PostgreSQL's binary format and are decoded by the column's type:
 //!
 //! | PostgreSQL type | [`Value`] |
 //! |---|---|
@@ -13,28 +13,39 @@
 //! | `text`, `varchar`, `bpchar`, `name`, `unknown`, enum types | `Text` |
 //! | `"char"` | `Text` of one character (empty for the zero byte) |
 //! | `bytea` | `Bytes` |
+//! | `date` | `Date` |
+//! | `time` | `Time` |
+//! | `timestamp` | `Timestamp` |
+//! | `timestamptz` | `TimestampTz` (in UTC) |
+//! | `uuid` | `Uuid` |
+//! | `json`, `jsonb` | `Json` (the document's text) |
+//! | `numeric` | `Decimal` (scale kept) |
 //!
-//! A NULL becomes [`Value::Null`] of the matching [`ValueType`]. Any other type (`numeric`,
-//! `timestamp`, `uuid`, `jsonb`, arrays, …) is a [`quarry::Error::Decode`] naming the column and
-//! the type: cast it in the query (`SELECT price::text …`).
+//! A NULL becomes [`Value::Null`] of the matching [`ValueType`]. Values without a quarry form
+//! are a [`quarry::Error::Decode`] naming the column: `infinity` / `-infinity` dates and
+//! timestamps, dates beyond years ±9999, `24:00:00`, and numeric `NaN` / `±Infinity`. Any other
+//! type (`interval`, `timetz`, arrays, ranges, …) is a decode error naming the column and the
+//! type: cast it in the query (`SELECT period::text …`).
 
+use crate::{codec, numeric};
 use quarry::{Error, Result, Row, Value, ValueType};
 use std::sync::Arc;
 use tokio_postgres::types::{FromSql, Kind, Type};
+use tokio_postgres::Column;
 
-/// The label of an enum value (its binary form is the label's UTF-8 text).
-struct EnumLabel(String);
+/// A cell's raw binary bytes, whatever its type.
+struct Raw<'a>(&'a [u8]);
 
-impl<'a> FromSql<'a> for EnumLabel {
+impl<'a> FromSql<'a> for Raw<'a> {
     fn from_sql(
         _ty: &Type,
         raw: &'a [u8],
     ) -> std::result::Result<Self, Box<dyn std::error::Error + Sync + Send>> {
-        Ok(EnumLabel(std::str::from_utf8(raw)?.to_owned()))
+        Ok(Raw(raw))
     }
 
-    fn accepts(ty: &Type) -> bool {
-        matches!(ty.kind(), Kind::Enum(_))
+    fn accepts(_ty: &Type) -> bool {
+        true
     }
 }
 
@@ -51,96 +62,97 @@ pub(crate) fn value_type_of(ty: &Type) -> Option<ValueType> {
             ValueType::Text
         }
         Type::BYTEA => ValueType::Bytes,
+        Type::DATE => ValueType::Date,
+        Type::TIME => ValueType::Time,
+        Type::TIMESTAMP => ValueType::Timestamp,
+        Type::TIMESTAMPTZ => ValueType::TimestampTz,
+        Type::UUID => ValueType::Uuid,
+        Type::JSON | Type::JSONB => ValueType::Json,
+        Type::NUMERIC => ValueType::Decimal,
         ref other if matches!(other.kind(), Kind::Enum(_)) => ValueType::Text,
         _ => return None,
     })
 }
 
-/// Reads cell `i` as `Option<T>` and wraps it, NULL becoming `Value::Null(null)`.
-fn cell<'a, T: FromSql<'a>>(
-    row: &'a tokio_postgres::Row,
-    i: usize,
-    null: ValueType,
-    wrap: impl FnOnce(T) -> Value,
-) -> Result<Value> {
-    match row.try_get::<_, Option<T>>(i) {
-        Ok(Some(v)) => Ok(wrap(v)),
-        Ok(None) => Ok(Value::Null(null)),
-        Err(e) => Err(Error::Decode {
-            column: column_name(row, i),
-            message: e.to_string(),
-        }),
-    }
-}
-
-fn column_name(row: &tokio_postgres::Row, i: usize) -> String {
-    row.columns()
-        .get(i)
-        .map_or_else(|| i.to_string(), |c| c.name().to_owned())
-}
-
 /// The one-character text of a PostgreSQL `"char"` byte (the zero byte is the empty string).
-pub(crate) fn char_text(byte: i8) -> String {
+pub(crate) fn char_text(byte: u8) -> String {
     match byte {
         0 => String::new(),
-        b => char::from(b.to_ne_bytes()[0]).to_string(),
+        b => char::from(b).to_string(),
     }
 }
 
-/// Decodes cell `i` of `row`.
-fn decode_cell(row: &tokio_postgres::Row, i: usize) -> Result<Value> {
-    let Some(col) = row.columns().get(i) else {
-        return Err(Error::Decode {
-            column: i.to_string(),
-            message: "no such column in the row".into(),
-        });
-    };
-    let ty = col.type_();
-    let Some(vt) = value_type_of(ty) else {
-        return Err(Error::Decode {
-            column: col.name().to_owned(),
-            message: format!(
-                "PostgreSQL type {} is not supported; cast it in the query (e.g. {}::text)",
-                ty.name(),
-                col.name()
-            ),
-        });
-    };
-    match *ty {
-        Type::BOOL => cell(row, i, vt, Value::Bool),
-        Type::INT2 => cell(row, i, vt, Value::I16),
-        Type::INT4 => cell(row, i, vt, Value::I32),
-        Type::INT8 => cell(row, i, vt, Value::I64),
-        Type::OID => cell(row, i, vt, |v: u32| Value::I64(i64::from(v))),
-        Type::FLOAT4 => cell(row, i, vt, Value::F32),
-        Type::FLOAT8 => cell(row, i, vt, Value::F64),
-        Type::CHAR => cell(row, i, vt, |b: i8| Value::Text(char_text(b))),
-        Type::BYTEA => cell(row, i, vt, Value::Bytes),
+fn array<const N: usize>(raw: &[u8], ty: &Type) -> std::result::Result<[u8; N], String> {
+    raw.try_into()
+        .map_err(|_| format!("a binary {ty} has {N} bytes, got {}", raw.len()))
+}
+
+fn text(raw: &[u8]) -> std::result::Result<String, String> {
+    String::from_utf8(raw.to_vec()).map_err(|e| e.to_string())
+}
+
+/// Decodes one non-NULL cell of type `ty` from its binary form.
+pub(crate) fn decode_value(ty: &Type, raw: &[u8]) -> std::result::Result<Value, String> {
+    Ok(match *ty {
+        Type::BOOL => Value::Bool(array::<1>(raw, ty)?[0] != 0),
+        Type::INT2 => Value::I16(i16::from_be_bytes(array(raw, ty)?)),
+        Type::INT4 => Value::I32(i32::from_be_bytes(array(raw, ty)?)),
+        Type::INT8 => Value::I64(i64::from_be_bytes(array(raw, ty)?)),
+        Type::OID => Value::I64(i64::from(u32::from_be_bytes(array(raw, ty)?))),
+        Type::FLOAT4 => Value::F32(f32::from_be_bytes(array(raw, ty)?)),
+        Type::FLOAT8 => Value::F64(f64::from_be_bytes(array(raw, ty)?)),
+        Type::CHAR => Value::Text(char_text(array::<1>(raw, ty)?[0])),
+        Type::BYTEA => Value::Bytes(raw.to_vec()),
         Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME | Type::UNKNOWN => {
-            cell(row, i, vt, Value::Text)
+            Value::Text(text(raw)?)
         }
-        _ => cell(row, i, vt, |l: EnumLabel| Value::Text(l.0)),
+        Type::DATE => Value::Date(codec::decode_date(raw)?),
+        Type::TIME => Value::Time(codec::decode_time(raw)?),
+        Type::TIMESTAMP => Value::Timestamp(codec::decode_timestamp(raw)?),
+        Type::TIMESTAMPTZ => Value::TimestampTz(codec::decode_timestamp(raw)?),
+        Type::UUID => Value::Uuid(codec::decode_uuid(raw)?),
+        Type::JSON => Value::Json(codec::decode_json(raw, false)?),
+        Type::JSONB => Value::Json(codec::decode_json(raw, true)?),
+        Type::NUMERIC => Value::Decimal(numeric::decode(raw)?),
+        ref other if matches!(other.kind(), Kind::Enum(_)) => Value::Text(text(raw)?),
+        ref other => return Err(unsupported(other)),
+    })
+}
+
+fn unsupported(ty: &Type) -> String {
+    format!("PostgreSQL type {} is not supported; cast it in the query (e.g. ::text)", ty.name())
+}
+
+/// Decodes cell `i` of `row`, whose column is `col`.
+fn decode_cell(row: &tokio_postgres::Row, i: usize, col: &Column) -> Result<Value> {
+    let ty = col.type_();
+    let decode_error = |message: String| Error::Decode {
+        column: col.name().to_owned(),
+        message,
+    };
+    let Some(vt) = value_type_of(ty) else {
+        return Err(decode_error(unsupported(ty)));
+    };
+    match row.try_get::<_, Option<Raw<'_>>>(i) {
+        Ok(None) => Ok(Value::Null(vt)),
+        Ok(Some(Raw(raw))) => decode_value(ty, raw).map_err(decode_error),
+        Err(e) => Err(decode_error(e.to_string())),
     }
 }
 
-/// Decodes all `rows`; their column names are shared by one `Arc`.
-pub(crate) fn decode_rows(rows: &[tokio_postgres::Row]) -> Result<Vec<Row>> {
-    let Some(first) = rows.first() else {
-        return Ok(Vec::new());
-    };
-    let columns: Arc<[String]> = first
-        .columns()
-        .iter()
-        .map(|c| c.name().to_owned())
-        .collect();
-    rows.iter()
-        .map(|row| {
-            let values = (0..row.len())
-                .map(|i| decode_cell(row, i))
-                .collect::<Result<Vec<_>>>()?;
-            Ok(Row::new(Arc::clone(&columns), values))
-        })
-        .collect()
+/// The column names of a result, shared by all its rows.
+pub(crate) fn column_names(columns: &[Column]) -> Arc<[String]> {
+    columns.iter().map(|c| c.name().to_owned()).collect()
+}
+
+/// Decodes one row; `names` are its column names (from [`column_names`]).
+pub(crate) fn decode_row(row: &tokio_postgres::Row, names: &Arc<[String]>) -> Result<Row> {
+    let columns = row.columns();
+    let mut values = Vec::with_capacity(columns.len());
+    for (i, col) in columns.iter().enumerate() {
+        values.push(decode_cell(row, i, col)?);
+    }
+    Ok(Row::new(Arc::clone(names), values))
 }
 
 #[cfg(test)]
@@ -149,13 +161,27 @@ mod tests {
 
     #[test]
     fn supported_types() {
-        assert_eq!(value_type_of(&Type::BOOL), Some(ValueType::Bool));
-        assert_eq!(value_type_of(&Type::INT2), Some(ValueType::I16));
-        assert_eq!(value_type_of(&Type::INT4), Some(ValueType::I32));
-        assert_eq!(value_type_of(&Type::INT8), Some(ValueType::I64));
-        assert_eq!(value_type_of(&Type::OID), Some(ValueType::I64));
-        assert_eq!(value_type_of(&Type::FLOAT4), Some(ValueType::F32));
-        assert_eq!(value_type_of(&Type::FLOAT8), Some(ValueType::F64));
+        let cases = [
+            (Type::BOOL, ValueType::Bool),
+            (Type::INT2, ValueType::I16),
+            (Type::INT4, ValueType::I32),
+            (Type::INT8, ValueType::I64),
+            (Type::OID, ValueType::I64),
+            (Type::FLOAT4, ValueType::F32),
+            (Type::FLOAT8, ValueType::F64),
+            (Type::BYTEA, ValueType::Bytes),
+            (Type::DATE, ValueType::Date),
+            (Type::TIME, ValueType::Time),
+            (Type::TIMESTAMP, ValueType::Timestamp),
+            (Type::TIMESTAMPTZ, ValueType::TimestampTz),
+            (Type::UUID, ValueType::Uuid),
+            (Type::JSON, ValueType::Json),
+            (Type::JSONB, ValueType::Json),
+            (Type::NUMERIC, ValueType::Decimal),
+        ];
+        for (t, want) in cases {
+            assert_eq!(value_type_of(&t), Some(want), "{t}");
+        }
         for t in [
             Type::TEXT,
             Type::VARCHAR,
@@ -166,7 +192,6 @@ mod tests {
         ] {
             assert_eq!(value_type_of(&t), Some(ValueType::Text), "{t}");
         }
-        assert_eq!(value_type_of(&Type::BYTEA), Some(ValueType::Bytes));
         let mood = Type::new(
             "mood".into(),
             1,
@@ -174,32 +199,75 @@ mod tests {
             "public".into(),
         );
         assert_eq!(value_type_of(&mood), Some(ValueType::Text));
+        assert_eq!(decode_value(&mood, b"it's ok").unwrap(), Value::Text("it's ok".into()));
     }
 
     #[test]
     fn unsupported_types() {
-        for t in [
-            Type::NUMERIC,
-            Type::TIMESTAMP,
-            Type::UUID,
-            Type::JSONB,
-            Type::INT8_ARRAY,
-        ] {
+        for t in [Type::INTERVAL, Type::TIMETZ, Type::INT8_ARRAY, Type::INET] {
             assert_eq!(value_type_of(&t), None, "{t}");
+            assert!(decode_value(&t, b"").unwrap_err().contains(t.name()));
         }
     }
 
     #[test]
-    fn char_bytes() {
-        assert_eq!(char_text(b'r' as i8), "r");
-        assert_eq!(char_text(0), "");
+    fn scalars() {
+        assert_eq!(decode_value(&Type::BOOL, &[1]).unwrap(), Value::Bool(true));
+        assert_eq!(decode_value(&Type::BOOL, &[0]).unwrap(), Value::Bool(false));
+        assert_eq!(
+            decode_value(&Type::INT8, &i64::MIN.to_be_bytes()).unwrap(),
+            Value::I64(i64::MIN)
+        );
+        assert_eq!(
+            decode_value(&Type::INT2, &(-3_i16).to_be_bytes()).unwrap(),
+            Value::I16(-3)
+        );
+        assert_eq!(
+            decode_value(&Type::OID, &u32::MAX.to_be_bytes()).unwrap(),
+            Value::I64(i64::from(u32::MAX))
+        );
+        match decode_value(&Type::FLOAT8, &f64::NAN.to_be_bytes()).unwrap() {
+            Value::F64(v) => assert!(v.is_nan()),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            decode_value(&Type::TEXT, "é".as_bytes()).unwrap(),
+            Value::Text("é".into())
+        );
+        assert_eq!(decode_value(&Type::BYTEA, &[0, 9]).unwrap(), Value::Bytes(vec![0, 9]));
+        assert!(decode_value(&Type::INT4, &[0, 0]).is_err());
+        assert!(decode_value(&Type::TEXT, &[0xff]).is_err());
     }
 
     #[test]
-    fn enum_labels() {
-        let mood = Type::new("mood".into(), 1, Kind::Enum(vec![]), "public".into());
-        assert!(EnumLabel::accepts(&mood));
-        assert!(!EnumLabel::accepts(&Type::TEXT));
-        assert_eq!(EnumLabel::from_sql(&mood, b"it's ok").unwrap().0, "it's ok");
+    fn new_types() {
+        assert_eq!(
+            decode_value(&Type::DATE, &0_i32.to_be_bytes()).unwrap(),
+            Value::Date("2000-01-01".parse().unwrap())
+        );
+        assert_eq!(
+            decode_value(&Type::TIMESTAMPTZ, &1_i64.to_be_bytes()).unwrap(),
+            Value::TimestampTz("2000-01-01 00:00:00.000001".parse().unwrap())
+        );
+        assert_eq!(
+            decode_value(&Type::JSONB, b"\x01{}").unwrap(),
+            Value::Json("{}".into())
+        );
+        assert_eq!(
+            decode_value(&Type::NUMERIC, &[0, 1, 0, 0, 0, 0, 0, 2, 0, 12]).unwrap(),
+            Value::Decimal("12.00".parse().unwrap())
+        );
+        let nan = [0, 0, 0, 0, 0xC0, 0, 0, 0];
+        assert!(decode_value(&Type::NUMERIC, &nan).unwrap_err().contains("NaN"));
+        assert!(decode_value(&Type::TIMESTAMP, &i64::MAX.to_be_bytes())
+            .unwrap_err()
+            .contains("infinity"));
+    }
+
+    #[test]
+    fn char_bytes() {
+        assert_eq!(char_text(b'r'), "r");
+        assert_eq!(char_text(0), "");
+        assert_eq!(decode_value(&Type::CHAR, b"r").unwrap(), Value::Text("r".into()));
     }
 }

@@ -1,17 +1,16 @@
 //! # quarry-postgres
 //!
 //! The PostgreSQL backend of [quarry](quarry): a bb8 pool of tokio-postgres connections (no
-//! TLS), typed parameter binding, row decoding and SQLSTATE → [`quarry::ErrorKind`] mapping.
-//! SQL text always comes from the core compiler; this crate only runs it.
+//! TLS), typed binary parameter binding, a per-connection prepared-statement cache, row decoding
+//! and SQLSTATE → [`quarry::ErrorKind`] mapping. SQL text always comes from the core compiler;
+//! this crate only runs it.
 //!
 //! ```no_run
 //! use quarry_postgres::Postgres; // the dialect, re-exported so one `use` suffices
 //! # async fn demo() -> quarry::Result<()> {
 //! let engine = quarry_postgres::connect("postgres://postgres@localhost:5432/app").await?;
-//! let rows = engine
-//!     .fetch_all(quarry::Compiled { sql: "SELECT $1::int8 AS n".into(), params: vec![42_i64.into()] })
-//!     .await?;
-//! assert_eq!(rows[0].get::<i64>("n")?, 42);
+//! let n: i64 = engine.fetch_scalar(quarry::sql("SELECT :n::int8 AS n").bind("n", 42_i64)).await?;
+//! assert_eq!(n, 42);
 //! # let _ = Postgres;
 //! # Ok(()) }
 //! ```
@@ -21,22 +20,51 @@
 //! ```no_run
 //! # async fn demo() -> quarry::Result<()> {
 //! quarry::install_drivers(&[&quarry_postgres::DRIVER]);
-//! let engine = quarry::Engine::connect("postgresql://postgres@localhost/app").await?;
+//! let engine = quarry::Engine::connect("postgresql://postgres@localhost/app?pool_max_size=8").await?;
 //! # Ok(()) }
 //! ```
 //!
+//! ## URL
+//!
+//! `postgres://` / `postgresql://` URLs and `key=value` connection strings take tokio-postgres'
+//! parameters (`connect_timeout`, `application_name`, `options`, …), quarry's pool parameters
+//! (`pool_max_size`, `pool_min_idle`, `pool_timeout`, … see [`quarry::PoolOptions`]), and two
+//! handled here:
+//!
+//! - `sslmode`: this crate is built **without TLS**. `disable`, `allow` and `prefer` connect in
+//!   plain text; `require`, `verify-ca` and `verify-full` are a [`quarry::Error::Configuration`]
+//!   saying so (rather than a silent downgrade). Reach a TLS-only server through a
+//!   TLS-terminating proxy or a local socket.
+//! - `statement_cache_size`: prepared statements kept per connection (default 256; `0` sends
+//!   every statement unnamed, as transaction-pooling proxies such as older PgBouncer need).
+//!
 //! ## Pool
 //!
-//! [`connect`] builds a pool of at most 10 connections (see [`pool_builder`]) and opens one
-//! connection at once, so a wrong URL, an unreachable server or bad credentials fail there with
-//! [`quarry::Error::Connection`]. Checked-out connections are not pinged; a connection whose
-//! client is closed, or whose statement future was dropped midway, is discarded when it comes
-//! back. Waiting more than 30 seconds for a free connection is [`quarry::Error::PoolTimeout`].
+//! Every [`quarry::PoolOptions`] field is applied to the bb8 pool (`max_size`, `min_idle`,
+//! `connection_timeout`, `idle_timeout`, `max_lifetime`, `test_on_checkout`). The first
+//! connection is opened at once, so a wrong URL, an unreachable server or bad credentials fail
+//! in [`connect`] with [`quarry::Error::Connection`]; later connection attempts that fail are
+//! reported the same way at once rather than retried until the pool timeout. Checked-out
+//! connections are not pinged by default; instead a connection is closed rather than reused
+//! when its client is closed (an idle connection the server dropped is skipped at checkout),
+//! when the core discards it (dropped inside a transaction), when a statement future or a row
+//! stream was dropped before its end, or after a driver-level failure. Waiting longer than
+//! `connection_timeout` for a free connection is [`quarry::Error::PoolTimeout`].
+//!
+//! ## Statements
+//!
+//! A statement seen for the first time on a connection is sent unnamed (parse, bind and
+//! execute in one round trip); from its second run it is prepared with its parameter types
+//! and kept, so repeated statements only bind and execute (no parse or plan on the server).
+//! The least recently used statement is closed when the cache is full. A cached statement
+//! whose plan went stale after a schema change (`cached plan must not change result type`) is
+//! dropped and re-sent once. Streams ([`quarry::Connection::stream`]) read rows as they are
+//! consumed, holding memory constant. [`quarry::ExecResult::last_insert_id`] is always `None`:
+//! use `RETURNING`.
 //!
 //! ## Parameters and results
 //!
-//! Every [`quarry::Value`] is bound with its exact PostgreSQL type, in one round trip per
-//! statement (tokio-postgres' `query_typed`, no prepared statement):
+//! Every [`quarry::Value`] is bound in binary with its exact PostgreSQL type:
 //!
 //! | [`quarry::Value`] | bound as |
 //! |---|---|
@@ -45,11 +73,15 @@
 //! | `F32` / `F64` | `float4` / `float8` |
 //! | `Text` | `text` |
 //! | `Bytes` | `bytea` |
+//! | `Date` / `Time` | `date` / `time` |
+//! | `Timestamp` / `TimestampTz` | `timestamp` / `timestamptz` (UTC) |
+//! | `Uuid` | `uuid` |
+//! | `Json` | `jsonb` |
+//! | `Decimal` | `numeric` (scale kept) |
 //! | `Null(t)` | NULL of the type above for `t` |
 //!
 //! Because parameters are typed, a `text` parameter is not implicitly converted to a column of
-//! another type (`timestamp`, `uuid`, `jsonb`, an enum): write the cast in the SQL
-//! (`$1::timestamptz`).
+//! another type (an enum, `inet`, …): write the cast in the SQL (`$1::mood`).
 //!
 //! Result cells decode by their column's type:
 //!
@@ -61,10 +93,17 @@
 //! | `text`, `varchar`, `bpchar`, `name`, `unknown`, enum types | `Text` |
 //! | `"char"` | `Text` of one character |
 //! | `bytea` | `Bytes` |
+//! | `date` / `time` | `Date` / `Time` |
+//! | `timestamp` / `timestamptz` | `Timestamp` / `TimestampTz` (UTC) |
+//! | `uuid` | `Uuid` |
+//! | `json`, `jsonb` | `Json` |
+//! | `numeric` | `Decimal` |
 //!
-//! A NULL cell is [`quarry::Value::Null`] of the matching [`quarry::ValueType`]. Any other type
-//! (`numeric`, `timestamp`, `uuid`, `jsonb`, arrays, …) is a [`quarry::Error::Decode`] naming the
-//! column and the type: cast it in the query (`SELECT created_at::text …`).
+//! A NULL cell is [`quarry::Value::Null`] of the matching [`quarry::ValueType`]. Values
+//! without a quarry form are a [`quarry::Error::Decode`] naming the column: `infinity` dates
+//! and timestamps, years beyond ±9999, `24:00:00`, numeric `NaN` and `±Infinity`. Other types
+//! (`interval`, `timetz`, arrays, …) are a decode error too: cast them in the query
+//! (`SELECT period::text …`).
 //!
 //! ## Errors
 //!
@@ -78,29 +117,56 @@
 
 mod backend;
 mod bind;
+mod cache;
+mod codec;
 mod decode;
 mod error;
+mod numeric;
 mod pool;
 
 pub use backend::PostgresBackend;
 pub use pool::{pool_builder, Manager, PgClient};
 pub use quarry::Postgres;
 
-use quarry::{BoxFuture, Engine, Result};
+use quarry::{BoxFuture, Engine, PoolOptions, Result};
 
-/// Connects to a `postgres://` or `postgresql://` URL and returns a pooled [`Engine`].
+/// Prepared statements kept per connection unless the URL sets `statement_cache_size`.
+///
+/// ```
+/// assert_eq!(quarry_postgres::DEFAULT_STATEMENT_CACHE_SIZE, 256);
+/// ```
+pub const DEFAULT_STATEMENT_CACHE_SIZE: usize = cache::DEFAULT_CAPACITY;
+
+/// Connects to a `postgres://` or `postgresql://` URL (or a `key=value` connection string)
+/// and returns a pooled [`Engine`], with default pool options overridden by the URL's `pool_*`
+/// parameters.
 ///
 /// A malformed URL is a [`quarry::Error::Configuration`]; a server that cannot be reached (or
 /// refuses the credentials or the database) is a [`quarry::Error::Connection`].
 ///
 /// ```no_run
 /// # async fn demo() -> quarry::Result<()> {
-/// let engine = quarry_postgres::connect("postgres://postgres@127.0.0.1:5432/app").await?;
+/// let engine = quarry_postgres::connect("postgres://postgres@127.0.0.1:5432/app?pool_max_size=4").await?;
 /// assert_eq!(engine.backend_name(), "postgres");
 /// # Ok(()) }
 /// ```
 pub async fn connect(url: &str) -> Result<Engine> {
-    Ok(Engine::from_backend(PostgresBackend::connect(url).await?))
+    connect_with(url, &PoolOptions::default()).await
+}
+
+/// Like [`connect`], with pool `options` (which the URL's `pool_*` parameters override).
+///
+/// ```no_run
+/// # async fn demo() -> quarry::Result<()> {
+/// let options = quarry::Engine::builder().max_size(4).options().clone();
+/// let engine = quarry_postgres::connect_with("postgres://postgres@127.0.0.1/app", &options).await?;
+/// assert_eq!(engine.pool_state().0, 1);
+/// # Ok(()) }
+/// ```
+pub async fn connect_with(url: &str, options: &PoolOptions) -> Result<Engine> {
+    Ok(Engine::from_backend(
+        PostgresBackend::connect_with(url, options).await?,
+    ))
 }
 
 /// The [`quarry::Driver`] for `postgres://` and `postgresql://` URLs; see [`DRIVER`].
@@ -117,8 +183,12 @@ impl quarry::Driver for PostgresDriver {
         &["postgres", "postgresql"]
     }
 
-    fn connect<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Engine>> {
-        Box::pin(connect(url))
+    fn connect<'a>(
+        &'a self,
+        url: &'a str,
+        options: &'a PoolOptions,
+    ) -> BoxFuture<'a, Result<Engine>> {
+        Box::pin(connect_with(url, options))
     }
 }
 

@@ -1,17 +1,174 @@
-//! The bb8 connection manager over tokio-postgres.
+//! The bb8 connection manager over tokio-postgres, URL options and pool settings.
 
+use crate::cache::{StatementCache, DEFAULT_CAPACITY};
+use quarry::{Error, PoolOptions};
 use std::time::Duration;
+use tokio_postgres::config::SslMode;
 use tokio_postgres::{Client, Config, NoTls};
 
-/// How long opening one connection may take when the URL sets no `connect_timeout`.
+/// How long opening one connection may take when neither the URL (`connect_timeout`) nor the
+/// pool options say.
 pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The options quarry-postgres reads from a URL itself (tokio-postgres does not know them).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Extras {
+    ssl_mode: Option<SslMode>,
+    statement_cache_size: usize,
+}
+
+impl Default for Extras {
+    fn default() -> Self {
+        Extras {
+            ssl_mode: None,
+            statement_cache_size: DEFAULT_CAPACITY,
+        }
+    }
+}
+
+/// Applies one option this crate handles; `false` when `key` is not one of them.
+fn extra(extras: &mut Extras, key: &str, value: &str) -> quarry::Result<bool> {
+    match key {
+        "sslmode" => {
+            extras.ssl_mode = Some(match value {
+                // No TLS is compiled in: "prefer" and "allow" connect in plain text.
+                "disable" | "allow" => SslMode::Disable,
+                "prefer" => SslMode::Prefer,
+                "require" | "verify-ca" | "verify-full" => {
+                    return Err(Error::Configuration(format!(
+                        "sslmode={value} needs TLS, which quarry-postgres is built without; \
+                         use sslmode=disable or prefer (plain text), or a TLS-terminating proxy"
+                    )))
+                }
+                other => {
+                    return Err(Error::Configuration(format!(
+                        "sslmode={other:?} is not one of disable, allow, prefer, require, \
+                         verify-ca, verify-full"
+                    )))
+                }
+            });
+            Ok(true)
+        }
+        "statement_cache_size" => {
+            extras.statement_cache_size = value.parse().map_err(|_| {
+                Error::Configuration(format!(
+                    "statement_cache_size={value:?} is not a number of statements"
+                ))
+            })?;
+            Ok(true)
+        }
+        _ => Ok(false),
+    }
+}
+
+/// Takes this crate's options out of a `postgres://` URL's query string.
+fn split_url(url: &str) -> quarry::Result<(String, Extras)> {
+    let mut extras = Extras::default();
+    let Some((base, query)) = url.split_once('?') else {
+        return Ok((url.to_owned(), extras));
+    };
+    let mut kept = Vec::new();
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        if !extra(&mut extras, k, v)? {
+            kept.push(pair);
+        }
+    }
+    let url = if kept.is_empty() {
+        base.to_owned()
+    } else {
+        format!("{base}?{}", kept.join("&"))
+    };
+    Ok((url, extras))
+}
+
+/// Takes this crate's options out of a `key=value` connection string (values may be quoted
+/// with `'…'` and use `\` escapes, as libpq's).
+fn split_key_value(s: &str) -> quarry::Result<(String, Extras)> {
+    let mut extras = Extras::default();
+    let mut out = String::with_capacity(s.len());
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let start = i;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let key_start = i;
+        while i < b.len() && b[i] != b'=' && !b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let key = &s[key_start..i];
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= b.len() || b[i] != b'=' {
+            // Malformed: let tokio-postgres report it.
+            out.push_str(&s[start..]);
+            break;
+        }
+        i += 1;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let mut value = String::new();
+        if i < b.len() && b[i] == b'\'' {
+            i += 1;
+            while i < b.len() && b[i] != b'\'' {
+                if b[i] == b'\\' && i + 1 < b.len() {
+                    i += 1;
+                }
+                let ch = s[i..].chars().next().unwrap_or('\0');
+                value.push(ch);
+                i += ch.len_utf8();
+            }
+            i = (i + 1).min(b.len());
+        } else {
+            while i < b.len() && !b[i].is_ascii_whitespace() {
+                if b[i] == b'\\' && i + 1 < b.len() {
+                    i += 1;
+                }
+                let ch = s[i..].chars().next().unwrap_or('\0');
+                value.push(ch);
+                i += ch.len_utf8();
+            }
+        }
+        if !extra(&mut extras, key, &value)? {
+            out.push_str(&s[start..i]);
+        }
+    }
+    Ok((out, extras))
+}
+
+/// Parses a URL or connection string into the tokio-postgres config and this crate's options.
+fn parse(url: &str) -> quarry::Result<(Config, Extras)> {
+    let (rest, extras) = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        split_url(url)?
+    } else {
+        split_key_value(url)?
+    };
+    let mut config: Config = rest.parse().map_err(|e: tokio_postgres::Error| {
+        Error::Configuration(format!("invalid PostgreSQL URL: {e}"))
+    })?;
+    if config.get_hosts().is_empty() {
+        return Err(Error::Configuration(
+            "invalid PostgreSQL URL: no host".into(),
+        ));
+    }
+    if let Some(mode) = extras.ssl_mode {
+        config.ssl_mode(mode);
+    }
+    Ok((config, extras))
+}
 
 /// A bb8 [`ManageConnection`](bb8::ManageConnection) opening tokio-postgres connections
 /// without TLS.
 ///
 /// Each connection's I/O task is spawned on the current tokio runtime. [`is_valid`] sends an
-/// empty simple query; [`has_broken`] reports a closed client, or one whose last statement was
-/// abandoned mid-flight (its future dropped), so such a connection is never reused.
+/// empty simple query; [`has_broken`] reports a closed client, a connection
+/// [discarded](quarry::BackendConnection::discard) by the core, or one whose last statement or
+/// stream was abandoned mid-flight (its future or stream dropped), so such a connection is
+/// never reused.
 ///
 /// [`is_valid`]: bb8::ManageConnection::is_valid
 /// [`has_broken`]: bb8::ManageConnection::has_broken
@@ -20,7 +177,7 @@ pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 /// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 /// use quarry_postgres::Manager;
 /// let manager = Manager::from_url("postgres://postgres@localhost/app")?;
-/// let pool = quarry_postgres::pool_builder().build(manager).await?;
+/// let pool = quarry_postgres::pool_builder(&quarry::PoolOptions::default())?.build(manager).await?;
 /// let conn = pool.get().await?;
 /// conn.client().simple_query("SELECT 1").await?;
 /// # Ok(()) }
@@ -28,11 +185,13 @@ pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 #[derive(Clone, Debug)]
 pub struct Manager {
     config: Config,
+    statement_cache_size: usize,
 }
 
 impl Manager {
     /// A manager connecting with `config`; a config without a connect timeout gets one of 30
-    /// seconds, so an unreachable host fails instead of hanging.
+    /// seconds, so an unreachable host fails instead of hanging. Each connection caches up to
+    /// 256 prepared statements.
     ///
     /// ```
     /// let config: tokio_postgres::Config = "host=localhost user=postgres".parse().unwrap();
@@ -43,29 +202,56 @@ impl Manager {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
         }
-        Manager { config }
+        Manager {
+            config,
+            statement_cache_size: DEFAULT_CAPACITY,
+        }
     }
 
     /// A manager for a `postgres://` URL (or a `key=value` connection string); a malformed one
     /// is a [`quarry::Error::Configuration`] (which does not repeat the URL, as it may hold a
     /// password).
     ///
+    /// Besides tokio-postgres' own parameters it reads `sslmode` (`disable`, `allow` and
+    /// `prefer` connect in plain text; `require`, `verify-ca` and `verify-full` are a
+    /// configuration error, as no TLS is compiled in) and `statement_cache_size` (prepared
+    /// statements kept per connection, default 256, 0 to send every statement unnamed).
+    ///
     /// ```
     /// use quarry_postgres::Manager;
-    /// assert!(Manager::from_url("postgres://u@db.example:5433/app").is_ok());
+    /// assert!(Manager::from_url("postgres://u@db.example:5433/app?sslmode=prefer").is_ok());
+    /// let m = Manager::from_url("host=localhost user=ann statement_cache_size=0").unwrap();
+    /// assert_eq!(m.statement_cache_size(), 0);
     /// let err = Manager::from_url("postgres://u@host:notaport/app").unwrap_err();
     /// assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
+    /// let err = Manager::from_url("postgres://u@host/app?sslmode=verify-full").unwrap_err();
+    /// assert!(err.to_string().contains("TLS"));
     /// ```
     pub fn from_url(url: &str) -> quarry::Result<Self> {
-        let config: Config = url.parse().map_err(|e: tokio_postgres::Error| {
-            quarry::Error::Configuration(format!("invalid PostgreSQL URL: {e}"))
-        })?;
-        if config.get_hosts().is_empty() {
-            return Err(quarry::Error::Configuration(
-                "invalid PostgreSQL URL: no host".into(),
-            ));
-        }
-        Ok(Manager::new(config))
+        let (config, extras) = parse(url)?;
+        Ok(Manager::new(config).with_statement_cache_size(extras.statement_cache_size))
+    }
+
+    /// Sets how many prepared statements each connection keeps (0: none; every statement is
+    /// then sent unnamed, as a transaction-pooling proxy needs).
+    ///
+    /// ```
+    /// let m = quarry_postgres::Manager::from_url("postgres://u@h/db").unwrap().with_statement_cache_size(16);
+    /// assert_eq!(m.statement_cache_size(), 16);
+    /// ```
+    pub fn with_statement_cache_size(mut self, size: usize) -> Self {
+        self.statement_cache_size = size;
+        self
+    }
+
+    /// How many prepared statements each connection keeps.
+    ///
+    /// ```
+    /// let m = quarry_postgres::Manager::from_url("postgres://u@h/db").unwrap();
+    /// assert_eq!(m.statement_cache_size(), 256);
+    /// ```
+    pub fn statement_cache_size(&self) -> usize {
+        self.statement_cache_size
     }
 
     /// The connection settings.
@@ -76,6 +262,17 @@ impl Manager {
     /// ```
     pub fn config(&self) -> &Config {
         &self.config
+    }
+
+    /// Uses `timeout` to open a connection when the URL set no `connect_timeout`.
+    pub(crate) fn default_connect_timeout(mut self, url: &str, timeout: Duration) -> Self {
+        let url_sets_it = parse(url)
+            .map(|(c, _)| c.get_connect_timeout().is_some())
+            .unwrap_or(true);
+        if !url_sets_it && !timeout.is_zero() {
+            self.config.connect_timeout(timeout);
+        }
+        self
     }
 
     /// Opens one connection, spawning its I/O task on the current tokio runtime.
@@ -89,11 +286,14 @@ impl Manager {
         Ok(PgClient {
             client,
             in_flight: false,
+            discarded: false,
+            cache: StatementCache::new(self.statement_cache_size),
         })
     }
 }
 
-/// One open connection, as held by the pool.
+/// One open connection, as held by the pool: the tokio-postgres client and its cache of
+/// prepared statements.
 ///
 /// ```no_run
 /// # async fn demo(pool: bb8::Pool<quarry_postgres::Manager>) -> Result<(), Box<dyn std::error::Error>> {
@@ -102,12 +302,25 @@ impl Manager {
 /// assert_eq!(rows[0].get::<_, i32>(0), 1);
 /// # Ok(()) }
 /// ```
-#[derive(Debug)]
 pub struct PgClient {
     pub(crate) client: Client,
-    /// Set while a statement runs; still set if its future was dropped, which marks the
-    /// connection broken (it may be mid-transaction or mid-result).
+    /// Set while a statement or stream runs; still set if its future or stream was dropped
+    /// midway, which marks the connection broken (it may be mid-transaction or mid-result).
     pub(crate) in_flight: bool,
+    /// Set by [`quarry::BackendConnection::discard`]: close instead of reuse.
+    pub(crate) discarded: bool,
+    pub(crate) cache: StatementCache,
+}
+
+impl std::fmt::Debug for PgClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgClient")
+            .field("closed", &self.client.is_closed())
+            .field("in_flight", &self.in_flight)
+            .field("discarded", &self.discarded)
+            .field("prepared_statements", &self.cache.len())
+            .finish()
+    }
 }
 
 impl PgClient {
@@ -121,6 +334,23 @@ impl PgClient {
     /// ```
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// How many prepared statements this connection keeps now.
+    ///
+    /// ```no_run
+    /// # async fn demo(pool: bb8::Pool<quarry_postgres::Manager>) -> Result<(), Box<dyn std::error::Error>> {
+    /// let conn = pool.get().await?;
+    /// assert!(conn.prepared_statements() <= 256);
+    /// # Ok(()) }
+    /// ```
+    pub fn prepared_statements(&self) -> usize {
+        self.cache.len()
+    }
+
+    /// Whether the pool must close this connection rather than reuse it.
+    pub(crate) fn is_broken(&self) -> bool {
+        self.in_flight || self.discarded || self.client.is_closed()
     }
 }
 
@@ -137,25 +367,146 @@ impl bb8::ManageConnection for Manager {
     }
 
     fn has_broken(&self, conn: &mut PgClient) -> bool {
-        conn.in_flight || conn.client.is_closed()
+        conn.is_broken()
     }
 }
 
-/// The pool settings quarry uses: at most 10 connections, no health check on checkout (a dead
-/// connection is still discarded when returned, and a failing statement reports a connection
-/// error), and a 30-second wait for a free connection.
+/// A bb8 builder with every [`PoolOptions`] field applied: `max_size`, `min_idle`,
+/// `connection_timeout`, `idle_timeout`, `max_lifetime` and `test_on_checkout`.
+///
+/// A failed connection attempt is reported at once (as [`quarry::Error::Connection`]) instead of
+/// being retried until the pool timeout. `max_size` 0, `min_idle` above `max_size`, or a zero
+/// timeout or lifetime is a [`quarry::Error::Configuration`].
 ///
 /// ```no_run
 /// # async fn demo() -> quarry::Result<()> {
 /// use quarry_postgres::{pool_builder, Manager, PostgresBackend};
+/// let options = quarry::Engine::builder().max_size(32).options().clone();
 /// let manager = Manager::from_url("postgres://postgres@localhost/app")?;
-/// let backend = PostgresBackend::with_builder(manager, pool_builder().max_size(32)).await?;
+/// let backend = PostgresBackend::with_builder(manager, pool_builder(&options)?).await?;
 /// let engine = quarry::Engine::from_backend(backend);
 /// # Ok(()) }
 /// ```
-pub fn pool_builder() -> bb8::Builder<Manager> {
-    bb8::Pool::builder()
-        .max_size(10)
-        .test_on_check_out(false)
-        .connection_timeout(Duration::from_secs(30))
+pub fn pool_builder(options: &PoolOptions) -> quarry::Result<bb8::Builder<Manager>> {
+    if options.max_size == 0 {
+        return Err(Error::Configuration(
+            "the pool's max_size must be at least 1".into(),
+        ));
+    }
+    if let Some(min) = options.min_idle.filter(|m| *m > options.max_size) {
+        return Err(Error::Configuration(format!(
+            "the pool's min_idle ({min}) exceeds its max_size ({})",
+            options.max_size
+        )));
+    }
+    let zero = |name: &str| {
+        Err(Error::Configuration(format!(
+            "the pool's {name} must be more than zero"
+        )))
+    };
+    if options.connection_timeout.is_zero() {
+        return zero("connection_timeout");
+    }
+    if options.idle_timeout.is_some_and(|t| t.is_zero()) {
+        return zero("idle_timeout");
+    }
+    if options.max_lifetime.is_some_and(|t| t.is_zero()) {
+        return zero("max_lifetime");
+    }
+    Ok(bb8::Pool::builder()
+        .max_size(options.max_size)
+        .min_idle(options.min_idle)
+        .connection_timeout(options.connection_timeout)
+        .idle_timeout(options.idle_timeout)
+        .max_lifetime(options.max_lifetime)
+        .test_on_check_out(options.test_on_checkout)
+        .retry_connection(false))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ssl_modes() {
+        for (url, want) in [
+            ("postgres://u@h/db?sslmode=disable", SslMode::Disable),
+            ("postgres://u@h/db?sslmode=allow", SslMode::Disable),
+            ("postgres://u@h/db?sslmode=prefer", SslMode::Prefer),
+            ("postgres://u@h/db", SslMode::Prefer),
+            ("host=h user=u sslmode=allow", SslMode::Disable),
+            ("host=h sslmode = 'disable' user=u", SslMode::Disable),
+        ] {
+            let (config, _) = parse(url).unwrap();
+            assert_eq!(config.get_ssl_mode(), want, "{url}");
+        }
+        for url in [
+            "postgres://u@h/db?sslmode=require",
+            "postgres://u@h/db?connect_timeout=3&sslmode=verify-ca",
+            "postgresql://u@h/db?sslmode=verify-full",
+            "host=h sslmode=require",
+        ] {
+            let err = parse(url).unwrap_err();
+            assert_eq!(err.kind(), quarry::ErrorKind::Configuration, "{url}");
+            assert!(err.to_string().contains("TLS"), "{url}: {err}");
+        }
+        let err = parse("postgres://u@h/db?sslmode=sometimes").unwrap_err();
+        assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
+    }
+
+    #[test]
+    fn other_parameters_pass_through() {
+        let (config, extras) =
+            parse("postgres://ann@h:5433/db?sslmode=disable&application_name=x&statement_cache_size=7")
+                .unwrap();
+        assert_eq!(config.get_application_name(), Some("x"));
+        assert_eq!(config.get_ports(), [5433]);
+        assert_eq!(config.get_user(), Some("ann"));
+        assert_eq!(extras.statement_cache_size, 7);
+        let (config, extras) =
+            parse("host=h user='a b' password='it\\'s' statement_cache_size=0 dbname=d").unwrap();
+        assert_eq!(config.get_user(), Some("a b"));
+        assert_eq!(config.get_password(), Some(&b"it's"[..]));
+        assert_eq!(config.get_dbname(), Some("d"));
+        assert_eq!(extras.statement_cache_size, 0);
+        assert!(parse("postgres://u@h/db?statement_cache_size=x").is_err());
+        assert!(parse("postgres://u@h/db?nosuch=1").is_err());
+        assert!(parse("host=h nosuch").is_err());
+    }
+
+    #[test]
+    fn pool_options_are_checked() {
+        let mut o = PoolOptions::default();
+        assert!(pool_builder(&o).is_ok());
+        o.max_size = 0;
+        assert!(pool_builder(&o).is_err());
+        o.max_size = 2;
+        o.min_idle = Some(3);
+        assert!(pool_builder(&o).is_err());
+        o.min_idle = Some(2);
+        assert!(pool_builder(&o).is_ok());
+        o.idle_timeout = Some(Duration::ZERO);
+        assert!(pool_builder(&o).is_err());
+        o.idle_timeout = None;
+        o.max_lifetime = Some(Duration::ZERO);
+        assert!(pool_builder(&o).is_err());
+        o.max_lifetime = Some(Duration::from_millis(1));
+        assert!(pool_builder(&o).is_ok());
+        o.connection_timeout = Duration::ZERO;
+        assert!(pool_builder(&o).is_err());
+    }
+
+    #[test]
+    fn connect_timeout_defaults_to_the_pool_timeout() {
+        let url = "postgres://u@h/db";
+        let m = Manager::from_url(url)
+            .unwrap()
+            .default_connect_timeout(url, Duration::from_secs(3));
+        assert_eq!(m.config().get_connect_timeout(), Some(&Duration::from_secs(3)));
+        let url = "postgres://u@h/db?connect_timeout=9";
+        let m = Manager::from_url(url)
+            .unwrap()
+            .default_connect_timeout(url, Duration::from_secs(3));
+        assert_eq!(m.config().get_connect_timeout(), Some(&Duration::from_secs(9)));
+    }
 }

@@ -3,15 +3,6 @@
 //! The SQLite backend of [quarry](quarry): rusqlite with SQLite bundled (no system library
 //! needed), pooled with bb8. SQL comes from the core compiler with the [`Sqlite`] dialect.
 //!
-//! URLs:
-//! - `sqlite::memory:` — an in-memory database shared by every connection of the engine's pool
-//!   (SQLite's `memdb` VFS), living as long as the engine;
-//! - `sqlite://path/to/file.db` or `sqlite:path/to/file.db` — a file, created if missing, in WAL
-//!   mode.
-//!
-//! Every connection has `foreign_keys = ON` and a 5 s `busy_timeout`. rusqlite is synchronous:
-//! statements run on tokio's blocking threads, never on a runtime worker.
-//!
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> quarry::Result<()> {
@@ -22,105 +13,206 @@
 //! assert_eq!(rows[0].get::<i64>("n")?, 2);
 //! # Ok(()) }
 //! ```
+//!
+//! ## URLs
+//! - `sqlite::memory:` — an in-memory database shared by every connection of the engine's pool
+//!   (SQLite's `memdb` VFS, kept alive by one extra connection), living as long as the engine;
+//! - `sqlite://path/to/file.db`, `sqlite:path/to/file.db` (relative) or `sqlite:///abs/file.db`
+//!   — a file, in WAL mode (unless opened read-only).
+//!
+//! Options go in the query string (see [`SqliteOptions`]); quarry's `pool_*` options are taken
+//! out first. An unknown option is a [`quarry::ErrorKind::Configuration`] error.
+//!
+//! | option | meaning | default |
+//! |---|---|---|
+//! | `mode=ro\|rw\|rwc` | read-only; read-write of an existing file; read-write, creating it | `rwc` |
+//! | `busy_timeout=<ms>` | how long a statement waits for another connection's lock | `5000` |
+//! | `foreign_keys=on\|off` | `PRAGMA foreign_keys` | `on` |
+//! | `executor=thread\|block_in_place\|spawn_blocking` | how statements reach SQLite (below) | `thread` |
+//! | `statement_cache=<n>` | prepared statements cached per connection | `256` |
+//!
+//! Connecting opens one connection at once, so a bad path or a file that is not a database fails
+//! [`connect`] with a [`quarry::ErrorKind::Connection`] error. With `mode=ro` every write fails
+//! with a database error ("attempt to write a readonly database", extended code 8).
+//!
+//! Every [`quarry::PoolOptions`] field is applied to the bb8 pool; idle connections are reused
+//! last-in first-out, so a lone caller keeps getting the connection whose thread is awake.
+//!
+//! ## Types
+//! SQLite stores integers, floats, text and blobs. Values are bound as:
+//!
+//! | quarry value | bound as | decoded back from a column declared |
+//! |---|---|---|
+//! | `Bool` | integer 0 / 1 | `BOOLEAN` → `Value::Bool` |
+//! | `I16`, `I32`, `I64` | integer | `I64` |
+//! | `F32`, `F64` | real (**NaN is stored as NULL** by SQLite; ±∞ are kept) | `F64` |
+//! | `Text`, `Bytes` | text, blob | `Text`, `Bytes` |
+//! | `Date` | text `YYYY-MM-DD` | `DATE` → `Value::Date` |
+//! | `Time` | text `HH:MM:SS[.ffffff]` | `TIME` → `Value::Time` |
+//! | `Timestamp` | text `YYYY-MM-DD HH:MM:SS[.ffffff]` | `TIMESTAMP`/`DATETIME` → `Value::Timestamp` |
+//! | `TimestampTz` | the same in UTC with the suffix `+00:00` | `TIMESTAMPTZ` → `Value::TimestampTz` (other offsets are converted to UTC) |
+//! | `Uuid` | text, hyphenated lower case | `UUID`, or `CHAR(36)` (quarry's UUID column) holding canonical UUID text → `Value::Uuid` |
+//! | `Json` | text | `JSON` → `Value::Json` |
+//! | `Decimal` | real, when it has at most 15 significant digits | `NUMERIC(p, s)` / `DECIMAL(p, s)` → `Value::Decimal` with scale `s` |
+//!
+//! The `+00:00` suffix keeps instants in SQLite's own date-time format (its date functions read
+//! it) and in the same text quarry writes for literals; texts with the same suffix sort in time
+//! order. Fractions of a second are written without trailing zeros.
+//!
+//! SQLite has no exact decimal type: a `NUMERIC` column turns the value into a 64-bit float.
+//! A `Decimal` with more than 15 significant digits (leading and trailing zeros do not count)
+//! cannot survive that, so binding one is an [`quarry::Error::Unsupported`] error rather than a
+//! silent rounding; store such numbers as text in a `TEXT` column. Reading a `NUMERIC(p, s)`
+//! column formats the float with the column's scale, so `12.50` comes back as `12.50`.
+//!
+//! A cell that does not parse as its column's declared type comes back as it is stored
+//! (`Value::Text`, …). Text cells must be UTF-8.
+//!
+//! [`quarry::ExecResult::last_insert_id`] is `last_insert_rowid()` after an INSERT or REPLACE
+//! that inserted a row (and whenever a statement changed it), `None` otherwise.
+//!
+//! ## Executors: getting statements to a synchronous library
+//! rusqlite is synchronous, so a statement must never run on a thread that is acting as a
+//! tokio worker. A point select takes about 2 µs in SQLite, so the hand-off to the thread
+//! that runs it is most of the cost. Three designs are built in (`executor=` in the URL,
+//! [`Executor`] in [`SqliteOptions`]):
+//!
+//! - **`thread`** (default): each pooled connection has a dedicated OS thread that owns it. The
+//!   caller writes the statement into a one-slot mailbox (reusing its buffers: no allocation
+//!   per statement besides the result) and unparks the thread only if it is parked. After a
+//!   statement the thread spins for 50 µs before parking (at most about half the cores' worth
+//!   of threads spin at once, process-wide), so back-to-back statements find it awake. A caller
+//!   that is the only one with a statement in flight on the engine spins up to 20 µs for the
+//!   answer before yielding, so it is not parked either; with more statements in flight it
+//!   yields at once, and its worker runs other tasks meanwhile.
+//! - **`block_in_place`**: the statement runs in [`tokio::task::block_in_place`] on the
+//!   calling thread, which first hands its worker role to another thread. Nearly free when
+//!   called from `Runtime::block_on`, but from a task on a worker each call starts a
+//!   replacement worker, which costs a thread wake-up and churns threads under load. On a
+//!   current-thread runtime (where `block_in_place` panics), without a runtime, and for
+//!   streams it uses the connection's thread.
+//! - **`spawn_blocking`**: each statement is a [`tokio::task::spawn_blocking`] job (copies of the
+//!   SQL and the parameters, and a blocking-pool thread wake-up per statement).
+//!
+//! Measured on the 2-core machine of the project's benchmarks (`benches/exec_sqlite.rs`:
+//! primary-key point select on a 10k-row table, `Engine::fetch_one` of a `Compiled`, against
+//! rusqlite `prepare_cached` on one connection, synchronous), in thousands of selects per
+//! second and as a share of raw rusqlite:
+//!
+//! MEASUREMENTS
+//!
+//! ## Streams
+//! [`quarry::Engine::stream`] and [`quarry::Connection::stream`] run the query on the
+//! connection's thread, which sends rows through a bounded channel (4 batches of at most 128
+//! rows; a batch is sent early when the consumer has caught up), so memory stays constant
+//! whatever the result size. Dropping the stream early stops the query (the statement is
+//! interrupted and reset) before the connection is used again.
+//!
+//! ## Cancellation and clean-up
+//! A statement whose future is dropped is withdrawn if it has not started, and interrupted
+//! (`sqlite3_interrupt`) if it has; the next caller of the connection waits for it to finish.
+//! A connection that goes back to the pool with a statement in flight or a transaction open
+//! is rolled back before it is handed out again; [`quarry::BackendConnection::discard`] (a
+//! connection dropped inside a quarry transaction) closes it instead.
+//!
+//! ## Hooks
+//! [`SqliteOptions::on_connect`] runs code on each new connection (register SQL functions,
+//! set pragmas), on the connection's thread.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod convert;
+mod options;
+mod worker;
 
-use quarry::{Backend, BackendConnection, BoxFuture, Dialect, Engine, Error, Result, Row, Value};
-use rusqlite::OpenFlags;
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
-
+pub use options::{
+    Executor, Location, OpenMode, SqliteOptions, DEFAULT_BUSY_TIMEOUT, DEFAULT_STATEMENT_CACHE,
+};
 pub use quarry::Sqlite;
+/// The rusqlite version this crate uses, for [`SqliteOptions::on_connect`] hooks.
+pub use rusqlite;
 
-/// Where a SQLite engine's database lives.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Location {
-    /// A private in-memory database shared by the engine's connections (named for the memdb VFS).
-    Memory(String),
-    /// A database file.
-    File(PathBuf),
-}
+use quarry::{
+    Backend, BackendConnection, BoxFuture, BoxStream, Dialect, Engine, Error, ExecResult,
+    PoolOptions, Result, Row, Value,
+};
+use std::fmt;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use tokio::sync::mpsc;
+use worker::{Job, Response, Shared};
 
-impl Location {
-    /// Parses a `sqlite:` URL.
-    ///
-    /// ```
-    /// use quarry_sqlite::Location;
-    /// assert!(matches!(Location::parse("sqlite::memory:").unwrap(), Location::Memory(_)));
-    /// assert_eq!(Location::parse("sqlite://data/app.db").unwrap(), Location::File("data/app.db".into()));
-    /// assert_eq!(Location::parse("sqlite:app.db").unwrap(), Location::File("app.db".into()));
-    /// assert!(Location::parse("postgres://x").is_err());
-    /// ```
-    pub fn parse(url: &str) -> Result<Location> {
-        static NEXT: AtomicU64 = AtomicU64::new(0);
-        let rest = url
-            .strip_prefix("sqlite:")
-            .ok_or_else(|| Error::Configuration(format!("not a sqlite URL: {url:?}")))?;
-        let rest = rest.split('?').next().unwrap_or_default();
-        if rest == ":memory:" || rest == "//:memory:" {
-            let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            return Ok(Location::Memory(format!(
-                "/quarry-{}-{n}",
-                std::process::id()
-            )));
-        }
-        let path = rest.strip_prefix("//").unwrap_or(rest);
-        if path.is_empty() {
-            return Err(Error::Configuration(format!(
-                "sqlite URL {url:?} names no file"
-            )));
-        }
-        Ok(Location::File(PathBuf::from(path)))
-    }
+/// Code run on each new connection, on its thread: see [`SqliteOptions::on_connect`].
+pub type OnConnect = Arc<dyn Fn(&rusqlite::Connection) -> rusqlite::Result<()> + Send + Sync>;
 
-    fn open(&self) -> rusqlite::Result<rusqlite::Connection> {
-        let conn = match self {
-            Location::Memory(name) => rusqlite::Connection::open_with_flags(
-                format!("file:{name}?vfs=memdb"),
-                OpenFlags::SQLITE_OPEN_READ_WRITE
-                    | OpenFlags::SQLITE_OPEN_CREATE
-                    | OpenFlags::SQLITE_OPEN_URI
-                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            )?,
-            Location::File(path) => rusqlite::Connection::open(path)?,
-        };
-        conn.busy_timeout(Duration::from_secs(5))?;
-        conn.pragma_update(None, "foreign_keys", "ON")?;
-        if matches!(self, Location::File(_)) {
-            conn.pragma_update(None, "journal_mode", "WAL")?;
-        }
-        Ok(conn)
-    }
-}
-
-/// The bb8 connection manager for SQLite.
-#[derive(Debug)]
+/// The bb8 connection manager for SQLite: opens each connection on a dedicated thread.
 pub struct Manager {
-    location: Location,
+    options: SqliteOptions,
+    next: AtomicU64,
+    in_flight: Arc<AtomicUsize>,
+}
+
+impl fmt::Debug for Manager {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Manager")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Manager {
-    /// A manager opening connections to `location`.
+    /// A manager opening connections with `options`.
     ///
     /// ```
-    /// let m = quarry_sqlite::Manager::new(quarry_sqlite::Location::parse("sqlite::memory:").unwrap());
+    /// let o = quarry_sqlite::SqliteOptions::parse("sqlite::memory:").unwrap();
+    /// let m = quarry_sqlite::Manager::new(o);
     /// # let _ = m;
     /// ```
-    pub fn new(location: Location) -> Self {
-        Manager { location }
+    pub fn new(options: SqliteOptions) -> Self {
+        Manager {
+            options,
+            next: AtomicU64::new(0),
+            in_flight: Arc::new(AtomicUsize::new(0)),
+        }
+    }
+
+    async fn open(&self) -> Result<PooledSqlite> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let shared = Shared::spawn(
+            self.options.clone(),
+            format!("quarry-sqlite-{n}"),
+            self.in_flight.clone(),
+        )
+        .await?;
+        Ok(PooledSqlite {
+            shared,
+            broken: false,
+        })
     }
 }
 
-/// A SQLite connection as the pool holds it. `None` after a statement's future was dropped while
-/// the connection was away on a blocking thread; such a connection is discarded by the pool.
-#[derive(Debug)]
+/// A SQLite connection as the pool holds it: a handle on the connection's thread. Dropping it
+/// closes the connection on that thread.
 pub struct PooledSqlite {
-    conn: Option<rusqlite::Connection>,
+    shared: Arc<Shared>,
+    broken: bool,
+}
+
+impl fmt::Debug for PooledSqlite {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("PooledSqlite")
+            .field("broken", &self.broken)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for PooledSqlite {
+    fn drop(&mut self) {
+        self.shared.close();
+    }
 }
 
 impl bb8::ManageConnection for Manager {
@@ -128,34 +220,36 @@ impl bb8::ManageConnection for Manager {
     type Error = Error;
 
     async fn connect(&self) -> Result<PooledSqlite> {
-        let location = self.location.clone();
-        let conn = tokio::task::spawn_blocking(move || location.open())
-            .await
-            .map_err(|e| Error::connection(format!("sqlite open task failed: {e}"), None))?
-            .map_err(|e| convert::error(e, None))?;
-        Ok(PooledSqlite { conn: Some(conn) })
+        self.open().await
     }
 
     async fn is_valid(&self, conn: &mut PooledSqlite) -> Result<()> {
-        match &conn.conn {
-            Some(c) => c
-                .execute_batch("SELECT 1")
-                .map_err(|e| convert::error(e, None)),
-            None => Err(Error::connection("sqlite connection was lost", None)),
+        match conn.shared.call(Job::Ping, "", &[]).await {
+            Response::Unit(r) => r,
+            _ => Ok(()),
         }
     }
 
     fn has_broken(&self, conn: &mut PooledSqlite) -> bool {
-        conn.conn.is_none()
+        conn.broken || conn.shared.is_dead()
     }
 }
 
 /// A pooled SQLite database: what [`connect`] wraps in an [`Engine`].
-#[derive(Debug)]
 pub struct SqliteBackend {
     pool: bb8::Pool<Manager>,
+    executor: Executor,
     /// Keeps an in-memory database alive while the engine lives.
-    _keeper: Option<Mutex<rusqlite::Connection>>,
+    _keeper: Option<PooledSqlite>,
+}
+
+impl fmt::Debug for SqliteBackend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SqliteBackend")
+            .field("executor", &self.executor)
+            .field("pool", &self.pool.state())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Backend for SqliteBackend {
@@ -173,43 +267,124 @@ impl Backend for SqliteBackend {
                 bb8::RunError::User(e) => e,
                 bb8::RunError::TimedOut => Error::PoolTimeout,
             })?;
-            Ok(Box::new(SqliteConnection { conn }) as Box<dyn BackendConnection>)
+            let mut conn = SqliteConnection {
+                conn,
+                executor: self.executor,
+            };
+            if conn.conn.shared.take_reset() {
+                // Returned with a statement in flight or a transaction open: finish and roll
+                // back before anyone uses it.
+                if let Response::Unit(Err(e)) = conn.conn.shared.call(Job::Reset, "", &[]).await {
+                    conn.conn.broken = true;
+                    return Err(e);
+                }
+            }
+            Ok(Box::new(conn) as Box<dyn BackendConnection>)
         })
+    }
+
+    fn pool_state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
     }
 }
 
 /// A connection checked out of the pool.
 struct SqliteConnection {
     conn: bb8::PooledConnection<'static, Manager>,
+    executor: Executor,
 }
 
-impl SqliteConnection {
-    /// Runs `f` with the connection on a blocking thread.
-    async fn run<T: Send + 'static>(
-        &mut self,
-        f: impl FnOnce(&rusqlite::Connection) -> Result<T> + Send + 'static,
-    ) -> Result<T> {
-        let conn = self
-            .conn
-            .conn
-            .take()
-            .ok_or_else(|| Error::connection("sqlite connection was lost", None))?;
-        let (conn, result) = tokio::task::spawn_blocking(move || {
-            let r = f(&conn);
-            (conn, r)
-        })
-        .await
-        .map_err(|e| Error::connection(format!("sqlite task failed: {e}"), None))?;
-        self.conn.conn = Some(conn);
-        result
+impl Drop for SqliteConnection {
+    fn drop(&mut self) {
+        if !self.conn.shared.is_clean() {
+            self.conn.shared.mark_reset();
+        }
     }
 }
 
+/// The statement kinds a caller runs.
+#[derive(Clone, Copy)]
+enum Op {
+    Execute,
+    Fetch,
+    Script,
+}
+
+impl Op {
+    fn job(self) -> Job {
+        match self {
+            Op::Execute => Job::Execute,
+            Op::Fetch => Job::Fetch,
+            Op::Script => Job::Script,
+        }
+    }
+}
+
+/// Whether `block_in_place` may be called here (a multi-thread runtime).
+fn can_block_in_place() -> bool {
+    tokio::runtime::Handle::try_current()
+        .is_ok_and(|h| h.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread)
+}
+
+impl SqliteConnection {
+    async fn run(&mut self, op: Op, sql: &str, params: &[Value]) -> Response {
+        let shared = &self.conn.shared;
+        match self.executor {
+            Executor::BlockInPlace if can_block_in_place() => {
+                // A job left by a caller that went away holds the connection's lock until it
+                // ends; waiting for it here is allowed (we are off the worker).
+                tokio::task::block_in_place(|| {
+                    shared
+                        .with_conn(|held| worker::perform(held, op.job(), sql, params))
+                        .unwrap_or_else(|e| Response::Unit(Err(e)))
+                })
+            }
+            Executor::SpawnBlocking if tokio::runtime::Handle::try_current().is_ok() => {
+                let theirs = shared.clone();
+                let (sql, params) = (sql.to_owned(), params.to_vec());
+                struct Interrupt<'a>(&'a Shared, bool);
+                impl Drop for Interrupt<'_> {
+                    fn drop(&mut self) {
+                        if self.1 {
+                            self.0.interrupt();
+                        }
+                    }
+                }
+                let mut guard = Interrupt(shared, true);
+                let out = tokio::task::spawn_blocking(move || {
+                    theirs
+                        .with_conn(|held| worker::perform(held, op.job(), &sql, &params))
+                        .unwrap_or_else(|e| Response::Unit(Err(e)))
+                })
+                .await;
+                guard.1 = false;
+                out.unwrap_or_else(|e| {
+                    Response::Unit(Err(Error::connection(format!("SQLite task failed: {e}"), None)))
+                })
+            }
+            _ => shared.call(op.job(), sql, params).await,
+        }
+    }
+}
+
+fn unexpected() -> Error {
+    Error::connection("unexpected response from the SQLite thread", None)
+}
+
 impl BackendConnection for SqliteConnection {
-    fn execute<'a>(&'a mut self, sql: &'a str, params: &'a [Value]) -> BoxFuture<'a, Result<u64>> {
-        let sql = sql.to_owned();
-        let params = params.to_vec();
-        Box::pin(self.run(move |c| convert::execute(c, &sql, &params)))
+    fn execute<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+    ) -> BoxFuture<'a, Result<ExecResult>> {
+        Box::pin(async move {
+            match self.run(Op::Execute, sql, params).await {
+                Response::Exec(r) => r,
+                Response::Unit(Err(e)) => Err(e),
+                _ => Err(unexpected()),
+            }
+        })
     }
 
     fn fetch_all<'a>(
@@ -217,55 +392,193 @@ impl BackendConnection for SqliteConnection {
         sql: &'a str,
         params: &'a [Value],
     ) -> BoxFuture<'a, Result<Vec<Row>>> {
-        let sql = sql.to_owned();
-        let params = params.to_vec();
-        Box::pin(self.run(move |c| convert::fetch_all(c, &sql, &params)))
+        Box::pin(async move {
+            match self.run(Op::Fetch, sql, params).await {
+                Response::Rows(r) => r,
+                Response::Unit(Err(e)) => Err(e),
+                _ => Err(unexpected()),
+            }
+        })
+    }
+
+    fn fetch_stream(&mut self, sql: String, params: Vec<Value>) -> BoxStream<'_, Result<Row>> {
+        Box::pin(RowStream::new(self.conn.shared.clone(), None, sql, params))
+    }
+
+    fn into_stream(
+        self: Box<Self>,
+        sql: String,
+        params: Vec<Value>,
+    ) -> BoxStream<'static, Result<Row>> {
+        let shared = self.conn.shared.clone();
+        Box::pin(RowStream::new(shared, Some(self), sql, params))
     }
 
     fn execute_script<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
-        let sql = sql.to_owned();
-        Box::pin(self.run(move |c| {
-            c.execute_batch(&sql)
-                .map_err(|e| convert::error(e, Some(&sql)))
-        }))
+        Box::pin(async move {
+            match self.run(Op::Script, sql, &[]).await {
+                Response::Unit(r) => r,
+                _ => Err(unexpected()),
+            }
+        })
+    }
+
+    fn discard(&mut self) {
+        self.conn.broken = true;
     }
 }
 
-/// Opens a pooled SQLite engine for a `sqlite:` URL (see the crate docs).
+enum StreamState {
+    /// Waiting for the connection to finish an earlier job.
+    Start { sql: String, params: Vec<Value> },
+    /// Rows are coming.
+    Rows {
+        rx: mpsc::Receiver<Result<Vec<Row>>>,
+        batch: std::vec::IntoIter<Row>,
+    },
+    Done,
+}
+
+/// The rows of a query running on a connection's thread.
+struct RowStream {
+    shared: Arc<Shared>,
+    /// The connection, when the stream owns it ([`BackendConnection::into_stream`]).
+    _owner: Option<Box<SqliteConnection>>,
+    state: StreamState,
+    settle: Option<BoxFuture<'static, ()>>,
+}
+
+impl RowStream {
+    fn new(
+        shared: Arc<Shared>,
+        owner: Option<Box<SqliteConnection>>,
+        sql: String,
+        params: Vec<Value>,
+    ) -> Self {
+        RowStream {
+            shared,
+            _owner: owner,
+            state: StreamState::Start { sql, params },
+            settle: None,
+        }
+    }
+}
+
+impl futures_core::Stream for RowStream {
+    type Item = Result<Row>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Row>>> {
+        let this = &mut *self;
+        loop {
+            // Finish whatever ran before (or, at the end, this stream's own job).
+            if let Some(f) = this.settle.as_mut() {
+                match f.as_mut().poll(cx) {
+                    Poll::Ready(()) => this.settle = None,
+                    Poll::Pending => return Poll::Pending,
+                }
+            }
+            match &mut this.state {
+                StreamState::Start { sql, params } => {
+                    if !this.shared.is_clean_mailbox() {
+                        let s = this.shared.clone();
+                        this.settle = Some(Box::pin(async move { s.settle().await }));
+                        continue;
+                    }
+                    if this.shared.is_dead() {
+                        this.state = StreamState::Done;
+                        return Poll::Ready(Some(Err(worker::lost())));
+                    }
+                    let rx = this.shared.submit_stream(sql, params);
+                    this.state = StreamState::Rows {
+                        rx,
+                        batch: Vec::new().into_iter(),
+                    };
+                }
+                StreamState::Rows { rx, batch } => {
+                    if let Some(row) = batch.next() {
+                        return Poll::Ready(Some(Ok(row)));
+                    }
+                    match rx.poll_recv(cx) {
+                        Poll::Ready(Some(Ok(rows))) => *batch = rows.into_iter(),
+                        Poll::Ready(Some(Err(e))) => return Poll::Ready(Some(Err(e))),
+                        Poll::Ready(None) => {
+                            this.state = StreamState::Done;
+                            let s = this.shared.clone();
+                            this.settle = Some(Box::pin(async move { s.settle().await }));
+                        }
+                        Poll::Pending => return Poll::Pending,
+                    }
+                }
+                StreamState::Done => return Poll::Ready(None),
+            }
+        }
+    }
+}
+
+impl Drop for RowStream {
+    fn drop(&mut self) {
+        if let StreamState::Rows { rx, .. } = &mut self.state {
+            // Stop the producer: closing the channel fails its next send, and an interrupt
+            // stops a statement that is still computing its next row.
+            rx.close();
+            self.shared.cancel();
+        }
+    }
+}
+
+/// Opens a pooled SQLite engine for a `sqlite:` URL (see the crate docs), with quarry's pool
+/// options from the URL or their defaults.
 ///
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> quarry::Result<()> {
-/// let engine = quarry_sqlite::connect("sqlite::memory:").await?;
+/// let engine = quarry_sqlite::connect("sqlite::memory:?pool_max_size=4").await?;
 /// assert_eq!(engine.dialect().name(), "sqlite");
+/// let err = quarry_sqlite::connect("sqlite:///no/such/dir/x.db").await.unwrap_err();
+/// assert!(err.is_connection_error());
 /// # Ok(()) }
 /// ```
 pub async fn connect(url: &str) -> Result<Engine> {
-    let location = Location::parse(url)?;
-    let keeper = match &location {
-        Location::Memory(_) => {
-            let l = location.clone();
-            let conn = tokio::task::spawn_blocking(move || l.open())
-                .await
-                .map_err(|e| Error::connection(format!("sqlite open task failed: {e}"), None))?
-                .map_err(|e| convert::error(e, None))?;
-            Some(Mutex::new(conn))
-        }
+    let (url, pool) = PoolOptions::default().apply_url(url)?;
+    connect_with(SqliteOptions::parse(&url)?, &pool).await
+}
+
+/// Opens a pooled SQLite engine with explicit options.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> quarry::Result<()> {
+/// use quarry_sqlite::{SqliteOptions, Location};
+/// let options = SqliteOptions::parse("sqlite::memory:")?
+///     .on_connect(|c| c.execute_batch("PRAGMA cache_size = -4000"));
+/// let engine = quarry_sqlite::connect_with(options, &quarry::PoolOptions::default()).await?;
+/// assert_eq!(engine.pool_state().0, 1);
+/// # Ok(()) }
+/// ```
+pub async fn connect_with(options: SqliteOptions, pool: &PoolOptions) -> Result<Engine> {
+    let executor = options.executor;
+    let manager = Manager::new(options);
+    let keeper = match manager.options.location {
+        Location::Memory(_) => Some(manager.open().await?),
         Location::File(_) => None,
     };
-    let manager = Manager::new(location);
     // Open one connection now so that a bad path fails here with its own error.
-    let first = bb8::ManageConnection::connect(&manager).await?;
+    let first = manager.open().await?;
     let pool = bb8::Pool::builder()
-        .max_size(8)
-        .test_on_check_out(false)
+        .max_size(pool.max_size)
+        .min_idle(pool.min_idle)
+        .connection_timeout(pool.connection_timeout)
+        .idle_timeout(pool.idle_timeout)
+        .max_lifetime(pool.max_lifetime)
+        .test_on_check_out(pool.test_on_checkout)
         .retry_connection(false)
-        .connection_timeout(Duration::from_secs(30))
+        .queue_strategy(bb8::QueueStrategy::Lifo)
         .build_unchecked(manager);
     // The pool has room for it: it was just created empty.
     let _ = pool.add(first);
     Ok(Engine::from_backend(SqliteBackend {
         pool,
+        executor,
         _keeper: keeper,
     }))
 }
@@ -286,8 +599,8 @@ impl quarry::Driver for SqliteDriver {
         &["sqlite"]
     }
 
-    fn connect<'a>(&'a self, url: &'a str) -> BoxFuture<'a, Result<Engine>> {
-        Box::pin(connect(url))
+    fn connect<'a>(&'a self, url: &'a str, options: &'a PoolOptions) -> BoxFuture<'a, Result<Engine>> {
+        Box::pin(async move { connect_with(SqliteOptions::parse(url)?, options).await })
     }
 }
 
@@ -295,5 +608,6 @@ impl quarry::Driver for SqliteDriver {
 fn assert_send_sync() {
     fn is<T: Send + Sync>() {}
     is::<SqliteBackend>();
-    is::<Arc<SqliteBackend>>();
+    fn send<T: Send>() {}
+    send::<RowStream>();
 }

@@ -1,0 +1,225 @@
+//! The per-connection cache of prepared statements.
+//!
+//! A statement is keyed by its SQL text and the types of its parameters. The first time a key
+//! is seen the statement is sent unnamed (parse, bind and execute in one round trip, nothing
+//! kept on the server); the second time it is prepared (`prepare_typed`) and kept, and every
+//! later run only binds and executes the prepared statement, which skips parsing and planning
+//! on the server. One-off statements (DDL, SQL with inlined literals) thus never cost an extra
+//! round trip, and repeated ones are prepared from their second run.
+//!
+//! The cache holds at most `capacity` statements per connection (default
+//! [`DEFAULT_CAPACITY`]); when full, the least recently used one is closed on the server.
+//! A capacity of 0 turns caching off (every statement is sent unnamed), which is what a
+//! transaction-pooling proxy such as PgBouncer before 1.21 needs.
+
+use quarry::Value;
+use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::sync::Arc;
+use tokio_postgres::Statement;
+
+/// Statements kept per connection unless the URL sets `statement_cache_size`.
+pub const DEFAULT_CAPACITY: usize = 256;
+
+/// Keys of statements seen once that are remembered (then forgotten all at once).
+const SEEN_CAPACITY: usize = 4096;
+
+/// A hasher for keys that already are hashes.
+#[derive(Default)]
+pub(crate) struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only u64 keys are hashed; fold anything else in anyway.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
+
+/// The cache key of `sql` run with `params`: a hash of the text and the parameter types.
+pub(crate) fn key(sql: &str, params: &[Value]) -> u64 {
+    let mut h = DefaultHasher::new();
+    sql.hash(&mut h);
+    for p in params {
+        p.value_type().hash(&mut h);
+    }
+    h.finish()
+}
+
+struct Entry {
+    sql: Box<str>,
+    statement: Statement,
+    columns: Arc<[String]>,
+    last_used: u64,
+}
+
+/// What to do with a statement.
+pub(crate) enum Lookup {
+    /// Run this prepared statement; its column names.
+    Hit(Statement, Arc<[String]>),
+    /// Seen before: prepare it and [`StatementCache::insert`] it.
+    Prepare,
+    /// Send it unnamed.
+    Unnamed,
+}
+
+/// Prepared statements of one connection; see the module docs.
+pub(crate) struct StatementCache {
+    capacity: usize,
+    entries: KeyMap<Entry>,
+    seen: HashSet<u64, BuildHasherDefault<KeyHasher>>,
+    tick: u64,
+}
+
+impl StatementCache {
+    /// An empty cache of at most `capacity` statements (0: no caching).
+    pub(crate) fn new(capacity: usize) -> Self {
+        StatementCache {
+            capacity,
+            entries: KeyMap::default(),
+            seen: HashSet::default(),
+            tick: 0,
+        }
+    }
+
+    /// The number of prepared statements held.
+    pub(crate) fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Looks `sql` with `params` (of hash `key`) up.
+    pub(crate) fn lookup(&mut self, key: u64, sql: &str, params: &[Value]) -> Lookup {
+        if self.capacity == 0 {
+            return Lookup::Unnamed;
+        }
+        self.tick += 1;
+        if let Some(e) = self.entries.get_mut(&key) {
+            let types = e.statement.params();
+            if *e.sql == *sql
+                && types.len() == params.len()
+                && types
+                    .iter()
+                    .zip(params)
+                    .all(|(t, p)| *t == crate::bind::type_of(p))
+            {
+                e.last_used = self.tick;
+                return Lookup::Hit(e.statement.clone(), Arc::clone(&e.columns));
+            }
+            // A hash collision: prepare this one in its place.
+            return Lookup::Prepare;
+        }
+        if self.seen.contains(&key) {
+            return Lookup::Prepare;
+        }
+        if self.seen.len() >= SEEN_CAPACITY {
+            self.seen.clear();
+        }
+        self.seen.insert(key);
+        Lookup::Unnamed
+    }
+
+    /// Keeps `statement` for `sql` (of hash `key`), evicting the least recently used entry when
+    /// full; returns its column names.
+    pub(crate) fn insert(&mut self, key: u64, sql: &str, statement: Statement) -> Arc<[String]> {
+        let columns = crate::decode::column_names(statement.columns());
+        if self.capacity == 0 {
+            return columns;
+        }
+        if self.entries.len() >= self.capacity && !self.entries.contains_key(&key) {
+            if let Some(oldest) = self
+                .entries
+                .iter()
+                .min_by_key(|(_, e)| e.last_used)
+                .map(|(k, _)| *k)
+            {
+                // Dropping the statement closes it on the server.
+                self.entries.remove(&oldest);
+            }
+        }
+        self.seen.remove(&key);
+        self.entries.insert(
+            key,
+            Entry {
+                sql: sql.into(),
+                statement,
+                columns: Arc::clone(&columns),
+                last_used: self.tick,
+            },
+        );
+        columns
+    }
+
+    /// Forgets the statement of hash `key` (its plan went stale).
+    pub(crate) fn remove(&mut self, key: u64) {
+        self.entries.remove(&key);
+    }
+
+    /// Forgets every statement (the server no longer has them).
+    pub(crate) fn clear(&mut self) {
+        self.entries.clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quarry::ValueType;
+
+    #[test]
+    fn keys_depend_on_text_and_types() {
+        let a = key("SELECT $1", &[Value::I64(1)]);
+        assert_eq!(a, key("SELECT $1", &[Value::I64(2)]));
+        assert_eq!(a, key("SELECT $1", &[Value::Null(ValueType::I64)]));
+        assert_ne!(a, key("SELECT $1", &[Value::I32(1)]));
+        assert_ne!(a, key("SELECT $1 ", &[Value::I64(1)]));
+        assert_ne!(a, key("SELECT $1", &[]));
+    }
+
+    #[test]
+    fn prepares_on_second_sight_only() {
+        let mut c = StatementCache::new(2);
+        let k = key("SELECT 1", &[]);
+        assert!(matches!(c.lookup(k, "SELECT 1", &[]), Lookup::Unnamed));
+        assert!(matches!(c.lookup(k, "SELECT 1", &[]), Lookup::Prepare));
+        assert_eq!(c.len(), 0);
+    }
+
+    #[test]
+    fn disabled_cache_sends_everything_unnamed() {
+        let mut c = StatementCache::new(0);
+        let k = key("SELECT 1", &[]);
+        for _ in 0..3 {
+            assert!(matches!(c.lookup(k, "SELECT 1", &[]), Lookup::Unnamed));
+        }
+    }
+
+    #[test]
+    fn seen_set_is_bounded() {
+        let mut c = StatementCache::new(1);
+        for i in 0..(SEEN_CAPACITY as u64 * 2 + 1) {
+            c.lookup(i, "x", &[]);
+        }
+        assert!(c.seen.len() <= SEEN_CAPACITY);
+    }
+
+    #[test]
+    fn key_hasher_passes_u64_through() {
+        let mut h = KeyHasher::default();
+        h.write_u64(42);
+        assert_eq!(h.finish(), 42);
+        let mut h = KeyHasher::default();
+        h.write(&[1, 2]);
+        assert_ne!(h.finish(), 0);
+    }
+}

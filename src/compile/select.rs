@@ -1,0 +1,836 @@
+//! The expression and SELECT compiler: one walk over the tree, asking the dialect only where
+//! SQL differs (placeholders, ILIKE, concatenation, NULLS ordering, FILTER, CAST targets,
+//! LIMIT/OFFSET, locking, unsupported constructs).
+
+use super::{Compiled, Dialect, Features, SqlWriter};
+use crate::error::{Error, Result};
+use crate::expr::{
+    ColumnRef, Expr, Frame, FrameBound, FrameUnits, FuncCall, FuncName, Nulls, OrderBy,
+    Over, UnaryOp, Window,
+};
+use crate::stmt::select::{
+    CompoundStmt, Distinct, FromItem, Join, JoinKind, Query, SelectStmt, TableRef,
+};
+use crate::value::Value;
+
+/// Compiles a SELECT; `inline` writes values as literals (debug rendering).
+pub(crate) fn compile_select(s: &SelectStmt, d: &dyn Dialect, inline: bool) -> Result<Compiled> {
+    let mut c = Compiler::new(d, inline);
+    c.select(s)?;
+    Ok(c.w.finish())
+}
+
+/// Compiles a compound SELECT.
+pub(crate) fn compile_compound(s: &CompoundStmt, d: &dyn Dialect, inline: bool) -> Result<Compiled> {
+    let mut c = Compiler::new(d, inline);
+    c.compound(s)?;
+    Ok(c.w.finish())
+}
+
+/// Writes an expression into an existing writer (for other statement compilers).
+#[allow(dead_code)]
+pub(crate) fn write_expr(w: &mut SqlWriter<'_>, e: &Expr) -> Result<()> {
+    let d = w.dialect();
+    let mut c = Compiler {
+        w: std::mem::replace(w, SqlWriter::new(d)),
+        d,
+        f: d.features(),
+        inline: false,
+        unqualified: false,
+    };
+    let r = c.expr(e, 0);
+    *w = c.w;
+    r
+}
+
+struct Compiler<'d> {
+    w: SqlWriter<'d>,
+    d: &'d dyn Dialect,
+    f: &'d Features,
+    inline: bool,
+    /// Write column references without their qualifier (compound ORDER BY).
+    unqualified: bool,
+}
+
+impl<'d> Compiler<'d> {
+    fn new(d: &'d dyn Dialect, inline: bool) -> Self {
+        Compiler {
+            w: SqlWriter::new(d),
+            d,
+            f: d.features(),
+            inline,
+            unqualified: false,
+        }
+    }
+
+    fn unsupported(&self, what: &str) -> Error {
+        Error::unsupported(self.d.name(), what)
+    }
+
+    fn query(&mut self, q: &Query) -> Result<()> {
+        match q {
+            Query::Select(s) => self.select(s),
+            Query::Compound(c) => self.compound(c),
+        }
+    }
+
+    fn select(&mut self, s: &SelectStmt) -> Result<()> {
+        if let Some(msg) = s.error {
+            return Err(Error::InvalidStatement(msg.into()));
+        }
+        if !s.ctes.is_empty() {
+            self.w.push(if s.recursive { "WITH RECURSIVE " } else { "WITH " });
+            for (i, cte) in s.ctes.iter().enumerate() {
+                if i > 0 {
+                    self.w.push(", ");
+                }
+                self.w.push_ident(&cte.name);
+                if !cte.columns.is_empty() {
+                    self.w.push(" (");
+                    self.w.push_ident_list(cte.columns.iter().map(|c| c.as_ref()));
+                    self.w.push_char(')');
+                }
+                self.w.push(" AS (");
+                self.query(&cte.query)?;
+                self.w.push_char(')');
+            }
+            self.w.push_char(' ');
+        }
+        self.w.push("SELECT ");
+        match &s.distinct {
+            Distinct::None => {}
+            Distinct::All => self.w.push("DISTINCT "),
+            Distinct::On(exprs) => {
+                if !self.f.distinct_on {
+                    return Err(self.unsupported("DISTINCT ON"));
+                }
+                self.w.push("DISTINCT ON (");
+                self.list(exprs)?;
+                self.w.push(") ");
+            }
+        }
+        if s.items.is_empty() {
+            self.w.push_char('*');
+        }
+        for (i, item) in s.items.iter().enumerate() {
+            if i > 0 {
+                self.w.push(", ");
+            }
+            self.expr(&item.expr, 0)?;
+            if let Some(a) = &item.alias {
+                self.w.push(" AS ");
+                self.w.push_ident(a);
+            }
+        }
+        if !s.from.is_empty() {
+            self.w.push(" FROM ");
+            for (i, f) in s.from.iter().enumerate() {
+                if i > 0 {
+                    self.w.push(", ");
+                }
+                self.write_from_item(f)?;
+            }
+        }
+        for (i, j) in s.joins.iter().enumerate() {
+            self.join(s, i, j)?;
+        }
+        if let Some(f) = &s.filter {
+            self.w.push(" WHERE ");
+            self.expr(f, 0)?;
+        }
+        if !s.group_by.is_empty() {
+            self.w.push(" GROUP BY ");
+            self.list(&s.group_by)?;
+        }
+        if let Some(h) = &s.having {
+            self.w.push(" HAVING ");
+            self.expr(h, 0)?;
+        }
+        if !s.windows.is_empty() {
+            self.w.push(" WINDOW ");
+            for (i, (name, win)) in s.windows.iter().enumerate() {
+                if i > 0 {
+                    self.w.push(", ");
+                }
+                self.w.push_ident(name);
+                self.w.push(" AS ");
+                self.window(win)?;
+            }
+        }
+        self.order_by(&s.order_by)?;
+        self.d.write_limit_offset(&mut self.w, s.limit, s.offset);
+        if let Some(lock) = &s.lock {
+            self.d.write_row_lock(&mut self.w, lock)?;
+        }
+        Ok(())
+    }
+
+    fn compound(&mut self, c: &CompoundStmt) -> Result<()> {
+        self.member(&c.first)?;
+        for (op, q) in &c.rest {
+            if matches!(op, crate::stmt::select::SetOp::Intersect | crate::stmt::select::SetOp::Except)
+                && !self.f.intersect_except
+            {
+                return Err(self.unsupported(op.as_sql()));
+            }
+            self.w.push_char(' ');
+            self.w.push(op.as_sql());
+            self.w.push_char(' ');
+            self.member(q)?;
+        }
+        let saved = self.unqualified;
+        self.unqualified = true;
+        let r = self.order_by(&c.order_by);
+        self.unqualified = saved;
+        r?;
+        self.d.write_limit_offset(&mut self.w, c.limit, c.offset);
+        Ok(())
+    }
+
+    /// A compound member: bare when it can be, else parenthesized (or wrapped on SQLite).
+    fn member(&mut self, q: &Query) -> Result<()> {
+        let plain = match q {
+            Query::Select(s) => {
+                s.order_by.is_empty() && s.limit.is_none() && s.offset.is_none() && s.ctes.is_empty()
+            }
+            Query::Compound(_) => false,
+        };
+        if let Query::Select(s) = q {
+            if s.lock.is_some() {
+                return Err(Error::InvalidStatement(
+                    "a member of UNION / INTERSECT / EXCEPT cannot lock rows".into(),
+                ));
+            }
+        }
+        if plain {
+            self.query(q)
+        } else if self.f.compound_member_parens {
+            self.w.push_char('(');
+            self.query(q)?;
+            self.w.push_char(')');
+            Ok(())
+        } else {
+            self.w.push("SELECT * FROM (");
+            self.query(q)?;
+            self.w.push_char(')');
+            Ok(())
+        }
+    }
+
+    fn table_ref(&mut self, t: &TableRef) {
+        self.w.push_qualified(t.schema.as_deref(), &t.name);
+        if let Some(a) = &t.alias {
+            self.w.push(" AS ");
+            self.w.push_ident(a);
+        }
+    }
+
+    fn write_from_item(&mut self, f: &FromItem) -> Result<()> {
+        match f {
+            FromItem::Table(t) => self.table_ref(t),
+            FromItem::Subquery {
+                query,
+                alias,
+                lateral,
+            } => {
+                if *lateral {
+                    if !self.f.lateral {
+                        return Err(self.unsupported("LATERAL subqueries"));
+                    }
+                    self.w.push("LATERAL ");
+                }
+                self.w.push_char('(');
+                self.query(query)?;
+                self.w.push(") AS ");
+                self.w.push_ident(alias);
+            }
+        }
+        Ok(())
+    }
+
+    fn join(&mut self, s: &SelectStmt, index: usize, j: &Join) -> Result<()> {
+        match j.kind {
+            JoinKind::Full if !self.f.full_join => return Err(self.unsupported("FULL JOIN")),
+            _ => {}
+        }
+        self.w.push_char(' ');
+        self.w.push(j.kind.as_sql());
+        self.w.push_char(' ');
+        self.write_from_item(&j.item)?;
+        if j.kind == JoinKind::Cross {
+            return Ok(());
+        }
+        self.w.push(" ON ");
+        match &j.on {
+            Some(on) => self.expr(on, 0),
+            None => self.inferred_on(s, index, &j.item),
+        }
+    }
+
+    /// Writes the ON condition from the single foreign key between `item` and the FROM items
+    /// and earlier joins (SQLAlchemy's rule); none or several is an error.
+    fn inferred_on(&mut self, s: &SelectStmt, index: usize, item: &FromItem) -> Result<()> {
+        let FromItem::Table(right) = item else {
+            return Err(Error::InvalidStatement(
+                "cannot infer the ON condition of a join with a subquery; give it with `.on(…)`"
+                    .into(),
+            ));
+        };
+        let Some(rmeta) = &right.meta else {
+            return Err(Error::InvalidStatement(format!(
+                "cannot infer the ON condition of the join with {}: its metadata is unknown; give it with `.on(…)`",
+                right.name
+            )));
+        };
+        let rt = rmeta.table();
+        let lefts = s
+            .from
+            .iter()
+            .chain(s.joins[..index].iter().map(|j| &j.item))
+            .filter_map(|f| match f {
+                FromItem::Table(t) => t.meta.as_ref().map(|m| (t, m.table())),
+                FromItem::Subquery { .. } => None,
+            });
+        // (fk, child qualifier, parent qualifier)
+        let mut found: Vec<(&crate::ForeignKey, &TableRef, &TableRef)> = Vec::new();
+        let refers = |fk: &crate::ForeignKey, from: &crate::Table, to: &crate::Table| {
+            fk.ref_table == to.name
+                && fk.ref_schema.as_deref().or(from.schema.as_deref()) == to.schema.as_deref()
+        };
+        for (lref, lt) in lefts {
+            for fk in &rt.foreign_keys {
+                if refers(fk, rt, lt) {
+                    found.push((fk, right, lref));
+                }
+            }
+            if lt != rt {
+                for fk in &lt.foreign_keys {
+                    if refers(fk, lt, rt) {
+                        found.push((fk, lref, right));
+                    }
+                }
+            }
+        }
+        match found.as_slice() {
+            [(fk, child, parent)] => {
+                let (child_q, parent_q) = (child.qualifier().to_owned(), parent.qualifier().to_owned());
+                for (i, (c, p)) in fk.columns.iter().zip(&fk.ref_columns).enumerate() {
+                    if i > 0 {
+                        self.w.push(" AND ");
+                    }
+                    self.w.push_ident(&child_q);
+                    self.w.push_char('.');
+                    self.w.push_ident(c);
+                    self.w.push(" = ");
+                    self.w.push_ident(&parent_q);
+                    self.w.push_char('.');
+                    self.w.push_ident(p);
+                }
+                Ok(())
+            }
+            [] => Err(Error::InvalidStatement(format!(
+                "cannot infer the ON condition of the join with {}: no foreign key links it to the tables before it; give it with `.on(…)`",
+                right.qualifier()
+            ))),
+            _ => Err(Error::InvalidStatement(format!(
+                "cannot infer the ON condition of the join with {}: {} foreign keys link it to the tables before it; give it with `.on(…)`",
+                right.qualifier(),
+                found.len()
+            ))),
+        }
+    }
+
+    fn list(&mut self, exprs: &[Expr]) -> Result<()> {
+        for (i, e) in exprs.iter().enumerate() {
+            if i > 0 {
+                self.w.push(", ");
+            }
+            self.expr(e, 0)?;
+        }
+        Ok(())
+    }
+
+    fn order_by(&mut self, terms: &[OrderBy]) -> Result<()> {
+        if terms.is_empty() {
+            return Ok(());
+        }
+        self.w.push(" ORDER BY ");
+        self.order_terms(terms)
+    }
+
+    fn order_terms(&mut self, terms: &[OrderBy]) -> Result<()> {
+        for (i, o) in terms.iter().enumerate() {
+            if i > 0 {
+                self.w.push(", ");
+            }
+            // Emulate NULLS FIRST/LAST with `x IS NULL [DESC], x` where the dialect lacks it;
+            // skipped where it is already the default order (NULLs sort low there).
+            if let (Some(n), false) = (o.nulls, self.f.nulls_ordering) {
+                let default_first = !o.desc; // NULLs are smallest on MySQL and MariaDB
+                if (n == Nulls::First) != default_first {
+                    self.expr(&o.expr, 5)?;
+                    self.w.push(if n == Nulls::First {
+                        " IS NULL DESC, "
+                    } else {
+                        " IS NULL, "
+                    });
+                }
+            }
+            self.expr(&o.expr, 0)?;
+            if o.desc {
+                self.w.push(" DESC");
+            }
+            if let (Some(n), true) = (o.nulls, self.f.nulls_ordering) {
+                self.w.push(match n {
+                    Nulls::First => " NULLS FIRST",
+                    Nulls::Last => " NULLS LAST",
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn window(&mut self, win: &Window) -> Result<()> {
+        self.w.push_char('(');
+        let mut sep = false;
+        if let Some(b) = &win.base {
+            self.w.push_ident(b);
+            sep = true;
+        }
+        if !win.partition_by.is_empty() {
+            if sep {
+                self.w.push_char(' ');
+            }
+            self.w.push("PARTITION BY ");
+            self.list(&win.partition_by)?;
+            sep = true;
+        }
+        if !win.order_by.is_empty() {
+            if sep {
+                self.w.push_char(' ');
+            }
+            self.w.push("ORDER BY ");
+            self.order_terms(&win.order_by)?;
+            sep = true;
+        }
+        if let Some(frame) = &win.frame {
+            if sep {
+                self.w.push_char(' ');
+            }
+            self.frame(frame)?;
+        }
+        self.w.push_char(')');
+        Ok(())
+    }
+
+    fn frame(&mut self, f: &Frame) -> Result<()> {
+        self.w.push(match f.units {
+            FrameUnits::Rows => "ROWS ",
+            FrameUnits::Range => "RANGE ",
+            FrameUnits::Groups => {
+                if !self.f.window_groups {
+                    return Err(self.unsupported("GROUPS window frames"));
+                }
+                "GROUPS "
+            }
+        });
+        match f.end {
+            Some(end) => {
+                self.w.push("BETWEEN ");
+                self.bound(f.start);
+                self.w.push(" AND ");
+                self.bound(end);
+            }
+            None => self.bound(f.start),
+        }
+        Ok(())
+    }
+
+    fn bound(&mut self, b: FrameBound) {
+        match b {
+            FrameBound::UnboundedPreceding => self.w.push("UNBOUNDED PRECEDING"),
+            FrameBound::Preceding(n) => {
+                self.w.push_u64(n);
+                self.w.push(" PRECEDING");
+            }
+            FrameBound::CurrentRow => self.w.push("CURRENT ROW"),
+            FrameBound::Following(n) => {
+                self.w.push_u64(n);
+                self.w.push(" FOLLOWING");
+            }
+            FrameBound::UnboundedFollowing => self.w.push("UNBOUNDED FOLLOWING"),
+        }
+    }
+
+    fn value(&mut self, v: &Value) -> Result<()> {
+        if self.inline {
+            self.w.push_literal(v)
+        } else {
+            self.w.push_param(v.clone());
+            Ok(())
+        }
+    }
+
+    /// Writes `e`, parenthesized when it binds less tightly than `min`.
+    fn expr(&mut self, e: &Expr, min: u8) -> Result<()> {
+        if e.precedence() < min {
+            self.w.push_char('(');
+            self.expr_inner(e)?;
+            self.w.push_char(')');
+            Ok(())
+        } else {
+            self.expr_inner(e)
+        }
+    }
+
+    fn column(&mut self, c: &ColumnRef) {
+        if let (Some(t), false) = (&c.table, self.unqualified) {
+            self.w.push_ident(t);
+            self.w.push_char('.');
+        }
+        self.w.push_ident(&c.name);
+    }
+
+    fn expr_inner(&mut self, e: &Expr) -> Result<()> {
+        match e {
+            Expr::Column(c) => self.column(c),
+            Expr::Value(v) => self.value(v)?,
+            Expr::Star(None) => self.w.push_char('*'),
+            Expr::Star(Some(t)) => {
+                self.w.push_ident(t);
+                self.w.push(".*");
+            }
+            Expr::Keyword(k) => self.w.push(k),
+            Expr::Sql(s) => self.fragment(s)?,
+            Expr::Unary(UnaryOp::Not, x) => {
+                self.w.push("NOT ");
+                self.expr(x, 10)?;
+            }
+            Expr::Unary(UnaryOp::Neg, x) => {
+                self.w.push_char('-');
+                self.expr(x, 9)?;
+            }
+            Expr::Binary(l, op, r) => {
+                let p = op.precedence();
+                // Comparisons do not chain: both sides bind tighter. Arithmetic is
+                // left-associative: the right side must bind tighter.
+                self.expr(l, if p == 4 { 5 } else { p })?;
+                self.w.push_char(' ');
+                self.w.push(op.as_sql());
+                self.w.push_char(' ');
+                self.expr(r, p + 1)?;
+            }
+            Expr::And(v) => self.junction(v, " AND ", 2, "1 = 1")?,
+            Expr::Or(v) => self.junction(v, " OR ", 1, "1 = 0")?,
+            Expr::IsNull(x, negated) => {
+                self.expr(x, 5)?;
+                self.w.push(if *negated { " IS NOT NULL" } else { " IS NULL" });
+            }
+            Expr::InList {
+                expr,
+                list,
+                negated,
+            } => {
+                if list.is_empty() {
+                    // x IN () is false for every x, NULL included; NOT IN () is true.
+                    self.w.push(if *negated { "1 = 1" } else { "1 = 0" });
+                } else {
+                    self.expr(expr, 5)?;
+                    self.w.push(if *negated { " NOT IN (" } else { " IN (" });
+                    self.list(list)?;
+                    self.w.push_char(')');
+                }
+            }
+            Expr::InQuery {
+                expr,
+                query,
+                negated,
+            } => {
+                self.expr(expr, 5)?;
+                self.w.push(if *negated { " NOT IN (" } else { " IN (" });
+                self.query(query)?;
+                self.w.push_char(')');
+            }
+            Expr::Between {
+                expr,
+                low,
+                high,
+                negated,
+            } => {
+                self.expr(expr, 5)?;
+                self.w.push(if *negated { " NOT BETWEEN " } else { " BETWEEN " });
+                self.expr(low, 5)?;
+                self.w.push(" AND ");
+                self.expr(high, 5)?;
+            }
+            Expr::Like {
+                expr,
+                pattern,
+                escape,
+                case_insensitive,
+                negated,
+            } => {
+                let emulate = *case_insensitive && !self.f.ilike;
+                if emulate {
+                    self.w.push("lower(");
+                    self.expr(expr, 0)?;
+                    self.w.push_char(')');
+                } else {
+                    self.expr(expr, 5)?;
+                }
+                self.w.push(match (negated, *case_insensitive && !emulate) {
+                    (false, false) => " LIKE ",
+                    (true, false) => " NOT LIKE ",
+                    (false, true) => " ILIKE ",
+                    (true, true) => " NOT ILIKE ",
+                });
+                if emulate {
+                    self.w.push("lower(");
+                    self.expr(pattern, 0)?;
+                    self.w.push_char(')');
+                } else {
+                    self.expr(pattern, 5)?;
+                }
+                if let Some(c) = escape {
+                    self.w.push(" ESCAPE ");
+                    let mut buf = [0u8; 4];
+                    self.w.push_string_literal(c.encode_utf8(&mut buf));
+                }
+            }
+            Expr::Concat(parts) => {
+                if self.f.concat_function {
+                    self.w.push("CONCAT(");
+                    self.list(parts)?;
+                    self.w.push_char(')');
+                } else {
+                    for (i, p) in parts.iter().enumerate() {
+                        if i > 0 {
+                            self.w.push(" || ");
+                        }
+                        self.expr(p, 10)?;
+                    }
+                }
+            }
+            Expr::Case {
+                operand,
+                whens,
+                otherwise,
+            } => {
+                if whens.is_empty() {
+                    return Err(Error::InvalidStatement("a CASE needs at least one WHEN".into()));
+                }
+                self.w.push("CASE");
+                if let Some(o) = operand {
+                    self.w.push_char(' ');
+                    self.expr(o, 0)?;
+                }
+                for (c, v) in whens {
+                    self.w.push(" WHEN ");
+                    self.expr(c, 0)?;
+                    self.w.push(" THEN ");
+                    self.expr(v, 0)?;
+                }
+                if let Some(o) = otherwise {
+                    self.w.push(" ELSE ");
+                    self.expr(o, 0)?;
+                }
+                self.w.push(" END");
+            }
+            Expr::Cast(x, ty) => {
+                self.w.push("CAST(");
+                self.expr(x, 0)?;
+                self.w.push(" AS ");
+                self.d.write_cast_type(&mut self.w, ty)?;
+                self.w.push_char(')');
+            }
+            Expr::Func(f) => self.func(f)?,
+            Expr::Exists(q, negated) => {
+                self.w.push(if *negated { "NOT EXISTS (" } else { "EXISTS (" });
+                self.query(q)?;
+                self.w.push_char(')');
+            }
+            Expr::Subquery(q) => {
+                self.w.push_char('(');
+                self.query(q)?;
+                self.w.push_char(')');
+            }
+            Expr::Invalid(what) => {
+                return Err(Error::InvalidStatement(format!(
+                    "{what} applies to a function call only"
+                )))
+            }
+        }
+        Ok(())
+    }
+
+    fn junction(&mut self, v: &[Expr], sep: &str, min: u8, empty: &str) -> Result<()> {
+        if v.is_empty() {
+            self.w.push(empty);
+            return Ok(());
+        }
+        let min = if v.len() == 1 { 0 } else { min + 1 };
+        for (i, x) in v.iter().enumerate() {
+            if i > 0 {
+                self.w.push(sep);
+            }
+            // A nested junction of the same kind needs no parentheses.
+            let same = matches!((sep, x), (" AND ", Expr::And(_)) | (" OR ", Expr::Or(_)));
+            self.expr(x, if same { 0 } else { min })?;
+        }
+        Ok(())
+    }
+
+    fn func(&mut self, f: &FuncCall) -> Result<()> {
+        let name: &str = match &f.name {
+            FuncName::Named(n) => {
+                let ok = n
+                    .bytes()
+                    .next()
+                    .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
+                    && n
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
+                if !ok {
+                    return Err(Error::InvalidStatement(format!(
+                        "{n:?} is not a valid function name"
+                    )));
+                }
+                n
+            }
+            FuncName::CharLength => self.f.char_length_function,
+        };
+        self.w.push(name);
+        self.w.push_char('(');
+        if f.distinct {
+            self.w.push("DISTINCT ");
+        }
+        let emulate_filter = f.filter.is_some() && !self.f.aggregate_filter;
+        if emulate_filter {
+            let lower = name.to_ascii_lowercase();
+            if !matches!(lower.as_str(), "count" | "sum" | "avg" | "min" | "max") || f.args.len() != 1
+            {
+                return Err(self.unsupported(&format!("FILTER on aggregate {name}")));
+            }
+            let Some(cond) = &f.filter else {
+                unreachable!("checked above")
+            };
+            self.w.push("CASE WHEN ");
+            self.expr(cond, 0)?;
+            self.w.push(" THEN ");
+            match &f.args[0] {
+                Expr::Star(None) => self.w.push_char('1'),
+                other => self.expr(other, 0)?,
+            }
+            self.w.push(" END");
+        } else {
+            self.list(&f.args)?;
+        }
+        self.w.push_char(')');
+        if let (Some(cond), false) = (&f.filter, emulate_filter) {
+            self.w.push(" FILTER (WHERE ");
+            self.expr(cond, 0)?;
+            self.w.push_char(')');
+        }
+        match &f.over {
+            None => {}
+            Some(Over::Named(n)) => {
+                self.w.push(" OVER ");
+                self.w.push_ident(n);
+            }
+            Some(Over::Spec(win)) => {
+                self.w.push(" OVER ");
+                self.window(win)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Splices a named-parameter fragment, renumbering its `$n` placeholders after the ones
+    /// already written (inlining its values in debug mode).
+    fn fragment(&mut self, s: &crate::Sql) -> Result<()> {
+        let c = s.compile(self.d)?;
+        if c.params.is_empty() {
+            self.w.push(&c.sql);
+            return Ok(());
+        }
+        let dollar = self.f.placeholder == super::Placeholder::Dollar;
+        let params = c.params;
+        let inline = self.inline;
+        let mut assigned: Vec<Option<usize>> = vec![None; params.len()];
+        rewrite_placeholders(&c.sql, &mut self.w, dollar, |w, n| {
+            let Some(v) = params.get(n) else {
+                return Ok(());
+            };
+            if inline {
+                return w.push_literal(v);
+            }
+            match assigned[n] {
+                Some(k) if dollar => {
+                    w.push_char('$');
+                    w.push_u64(k as u64);
+                }
+                _ => {
+                    w.push_param(v.clone());
+                    assigned[n] = Some(w.param_count());
+                }
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Copies `sql` into `w`, replacing each placeholder outside quotes and comments (`$n` when
+/// `dollar`, else `?`) by what `each` writes, given the placeholder's 0-based number.
+fn rewrite_placeholders(
+    sql: &str,
+    w: &mut SqlWriter<'_>,
+    dollar: bool,
+    mut each: impl FnMut(&mut SqlWriter<'_>, usize) -> Result<()>,
+) -> Result<()> {
+    let b = sql.as_bytes();
+    let (mut i, mut start, mut seq) = (0, 0, 0usize);
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"' | b'`') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if b.get(i + 1) == Some(&b'-') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b'$' if dollar && b.get(i + 1).is_some_and(u8::is_ascii_digit) => {
+                let mut end = i + 1;
+                while end < b.len() && b[end].is_ascii_digit() {
+                    end += 1;
+                }
+                let n: usize = sql[i + 1..end].parse().unwrap_or(1);
+                w.push(&sql[start..i]);
+                each(w, n.saturating_sub(1))?;
+                i = end;
+                start = end;
+            }
+            b'?' if !dollar => {
+                w.push(&sql[start..i]);
+                each(w, seq)?;
+                seq += 1;
+                i += 1;
+                start = i;
+            }
+            _ => i += 1,
+        }
+    }
+    w.push(&sql[start.min(sql.len())..]);
+    Ok(())
+}

@@ -1,0 +1,666 @@
+//! Exact SQL and parameters per dialect for the expression language and SELECT. No database.
+
+mod common {
+    //! Only the SQL assertion helper: these tests need no database.
+    pub mod sql;
+}
+
+use common::sql::Expect::WithParams;
+use quarry::prelude::*;
+use quarry::{
+    Column, Cte, DynColumn, ErrorKind, ForeignKey, Frame, FrameBound, SqlType, Table, TableRef,
+    Value,
+};
+
+quarry::table! {
+    pub struct Users("users") {
+        id: i64 => primary_key(),
+        name: String,
+        email: Option<String>,
+        active: bool,
+        score: Option<f64>,
+        age: i32,
+    }
+}
+
+quarry::table! {
+    pub struct Orders("orders") {
+        id: i64 => primary_key(),
+        user_id: i64,
+        total: f64,
+        note: Option<String>,
+    }
+    with { foreign_key(ForeignKey::new(["user_id"], "users", ["id"])) }
+}
+
+quarry::table! {
+    pub struct Employees("employees") {
+        id: i64 => primary_key(),
+        mentor_id: Option<i64>,
+    }
+    with { foreign_key(ForeignKey::new(["mentor_id"], "employees", ["id"])) }
+}
+
+quarry::table! {
+    pub struct Transfers("transfers") {
+        id: i64 => primary_key(),
+        from_user: i64,
+        to_user: i64,
+    }
+    with {
+        foreign_key(ForeignKey::new(["from_user"], "users", ["id"])),
+        foreign_key(ForeignKey::new(["to_user"], "users", ["id"])),
+    }
+}
+
+fn i(v: i64) -> Value {
+    Value::I64(v)
+}
+fn s(v: &str) -> Value {
+    Value::from(v)
+}
+
+#[test]
+fn point_select_typed() {
+    let u = Users::new();
+    let q = select((u.id, u.name)).from(u).filter(u.id.eq(7));
+    let _typed: &quarry::Select<(i64, String)> = &q;
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.id, users.name FROM users WHERE users.id = $1", vec![i(7)]),
+        mysql_family: WithParams("SELECT users.id, users.name FROM users WHERE users.id = ?", vec![i(7)]),
+        sqlite: WithParams("SELECT users.id, users.name FROM users WHERE users.id = ?", vec![i(7)]),
+    );
+}
+
+#[test]
+fn comparisons_and_option_columns() {
+    let u = Users::new();
+    let q = select(u.id).from(u).filter(
+        u.email
+            .eq("a@x")
+            .and(u.age.ne(3))
+            .and(u.age.lt(4))
+            .and(u.age.le(5))
+            .and(u.score.gt(1.5))
+            .and(u.score.ge(u.score)),
+    );
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "SELECT users.id FROM users WHERE users.email = $1 AND users.age <> $2 AND users.age < $3 AND users.age <= $4 AND users.score > $5 AND users.score >= users.score",
+            vec![s("a@x"), Value::I32(3), Value::I32(4), Value::I32(5), Value::F64(1.5)]),
+        sqlite: WithParams(
+            "SELECT users.id FROM users WHERE users.email = ? AND users.age <> ? AND users.age < ? AND users.age <= ? AND users.score > ? AND users.score >= users.score",
+            vec![s("a@x"), Value::I32(3), Value::I32(4), Value::I32(5), Value::F64(1.5)]),
+    );
+}
+
+#[test]
+fn boolean_parenthesising() {
+    let u = Users::new();
+    let a = u.id.eq(1);
+    let b = u.id.eq(2);
+    let c = u.id.eq(3);
+    // (a OR b) AND c
+    let q = select(u.id).from(u).filter(a.clone().or(b.clone()).and(c.clone()));
+    assert_sql!(|d| q.compile(d),
+        sqlite: WithParams("SELECT users.id FROM users WHERE (users.id = ? OR users.id = ?) AND users.id = ?", vec![i(1), i(2), i(3)]),
+    );
+    // a OR (b AND c)
+    let q = select(u.id).from(u).filter(a.clone().or(b.clone().and(c.clone())));
+    assert_sql!(|d| q.compile(d),
+        sqlite: WithParams("SELECT users.id FROM users WHERE users.id = ? OR users.id = ? AND users.id = ?", vec![i(1), i(2), i(3)]),
+    );
+    // NOT (a OR b), a AND (b AND c) flattened, operators & | !
+    let q = select(u.id).from(u).filter(!(a.clone() | b.clone()) & (b.clone() & c.clone()));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.id FROM users WHERE NOT (users.id = $1 OR users.id = $2) AND users.id = $3 AND users.id = $4", vec![i(1), i(2), i(2), i(3)]),
+    );
+    // Boolean column, NOT on a column
+    let q = select(u.id).from(u).filter(not(u.active).or(u.active.eq(true)));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.id FROM users WHERE NOT users.active OR users.active = $1", vec![Value::Bool(true)]),
+    );
+    // Empty AND / OR: always true / always false (an empty AND absorbs what is ANDed to it).
+    let q = select(u.id).from(u).filter(and_all(Vec::<TypedExpr<bool>>::new()));
+    assert_sql!(|d| q.compile(d), all: "SELECT users.id FROM users WHERE 1 = 1");
+    let q = select(u.id).from(u).filter(u.active.and(or_any(Vec::<TypedExpr<bool>>::new())));
+    assert_sql!(|d| q.compile(d), all: "SELECT users.id FROM users WHERE users.active AND 1 = 0");
+    let q = select(u.id).from(u).filter(and_all(Vec::<TypedExpr<bool>>::new()).and(or_any(Vec::<TypedExpr<bool>>::new())));
+    assert_sql!(|d| q.compile(d), all: "SELECT users.id FROM users WHERE 1 = 0");
+}
+
+#[test]
+fn arithmetic_precedence() {
+    let u = Users::new();
+    let q = select(((u.age + 1) * 2, u.age - (u.age - 1), -(u.age + 1), u.age % 3, u.age / 2)).from(u);
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "SELECT (users.age + $1) * $2, users.age - (users.age - $3), -(users.age + $4), users.age % $5, users.age / $6 FROM users",
+            vec![Value::I32(1), Value::I32(2), Value::I32(1), Value::I32(1), Value::I32(3), Value::I32(2)]),
+    );
+    // a + b = c: arithmetic binds tighter than comparison, no parentheses needed
+    let q = select(u.id).from(u).filter((u.age + 1).eq(u.age * 2));
+    assert_sql!(|d| q.compile(d),
+        sqlite: WithParams("SELECT users.id FROM users WHERE users.age + ? = users.age * ?", vec![Value::I32(1), Value::I32(2)]),
+    );
+}
+
+#[test]
+fn null_tests_between_in() {
+    let u = Users::new();
+    let q = select(u.id).from(u).filter(
+        u.email.is_null().or(u.score.is_not_null()).and(u.age.between(18, 65)).and(u.age.not_between(30, 40)),
+    );
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "SELECT users.id FROM users WHERE (users.email IS NULL OR users.score IS NOT NULL) AND users.age BETWEEN $1 AND $2 AND users.age NOT BETWEEN $3 AND $4",
+            vec![Value::I32(18), Value::I32(65), Value::I32(30), Value::I32(40)]),
+    );
+    let q = select(u.id).from(u).filter(u.id.in_list([1, 2, 3]).and(u.name.not_in_list(["a", "b"])));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.id FROM users WHERE users.id IN ($1, $2, $3) AND users.name NOT IN ($4, $5)",
+            vec![i(1), i(2), i(3), s("a"), s("b")]),
+        mysql_family: WithParams("SELECT users.id FROM users WHERE users.id IN (?, ?, ?) AND users.name NOT IN (?, ?)",
+            vec![i(1), i(2), i(3), s("a"), s("b")]),
+    );
+}
+
+#[test]
+fn empty_in_list() {
+    let u = Users::new();
+    let none: Vec<i64> = Vec::new();
+    let q = select(u.id).from(u).filter(u.id.in_list(none.clone()));
+    assert_sql!(|d| q.compile(d), all: "SELECT users.id FROM users WHERE 1 = 0");
+    let q = select(u.id).from(u).filter(u.id.not_in_list(none.clone()).and(u.id.gt(0)));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.id FROM users WHERE 1 = 1 AND users.id > $1", vec![i(0)]),
+    );
+    let q = select(u.id).from(u).filter(not(u.id.in_list(none)));
+    assert_sql!(|d| q.compile(d), all: "SELECT users.id FROM users WHERE NOT (1 = 0)");
+}
+
+#[test]
+fn in_subquery_exists_scalar() {
+    let (u, o) = (Users::new(), Orders::new());
+    let q = select(u.name).from(u).filter(u.id.in_query(select(o.user_id).from(o).filter(o.total.gt(100.0))));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.name FROM users WHERE users.id IN (SELECT orders.user_id FROM orders WHERE orders.total > $1)", vec![Value::F64(100.0)]),
+    );
+    let q = select(u.name).from(u).filter(u.id.not_in_query(select(o.user_id).from(o)));
+    assert_sql!(|d| q.compile(d), all: "SELECT users.name FROM users WHERE users.id NOT IN (SELECT orders.user_id FROM orders)");
+    let q = select(u.name).from(u).filter(exists(select(o.id).from(o).filter(o.user_id.eq(u.id))).and(not_exists(select(o.id).from(o).filter(o.total.lt(0.0)))));
+    assert_sql!(|d| q.compile(d),
+        sqlite: WithParams("SELECT users.name FROM users WHERE EXISTS (SELECT orders.id FROM orders WHERE orders.user_id = users.id) AND NOT EXISTS (SELECT orders.id FROM orders WHERE orders.total < ?)", vec![Value::F64(0.0)]),
+    );
+    let q = select((u.name, select(count_star()).from(o).filter(o.user_id.eq(u.id)).as_scalar().label("n"))).from(u);
+    let _typed: &quarry::Select<(String, i64)> = &q;
+    assert_sql!(|d| q.compile(d), all: "SELECT users.name, (SELECT count(*) FROM orders WHERE orders.user_id = users.id) AS n FROM users");
+}
+
+#[test]
+fn like_ilike_escape() {
+    let u = Users::new();
+    let q = select(u.id).from(u).filter(u.name.like("a%").and(u.email.not_like("%@x")));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.id FROM users WHERE users.name LIKE $1 AND users.email NOT LIKE $2", vec![s("a%"), s("%@x")]),
+    );
+    let q = select(u.id).from(u).filter(u.name.like_escape("50!%%", '!'));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.id FROM users WHERE users.name LIKE $1 ESCAPE '!'", vec![s("50!%%")]),
+        mysql_family: WithParams("SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '!'", vec![s("50!%%")]),
+        sqlite: WithParams("SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '!'", vec![s("50!%%")]),
+    );
+    let q = select(u.id).from(u).filter(u.name.like_escape("a\\_b", '\\'));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.id FROM users WHERE users.name LIKE $1 ESCAPE '\\'", vec![s("a\\_b")]),
+        mysql_family: WithParams("SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '\\\\'", vec![s("a\\_b")]),
+    );
+    let q = select(u.id).from(u).filter(u.name.ilike("AN%").or(u.email.not_ilike("%X")));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.id FROM users WHERE users.name ILIKE $1 OR users.email NOT ILIKE $2", vec![s("AN%"), s("%X")]),
+        mysql_family: WithParams("SELECT users.id FROM users WHERE lower(users.name) LIKE lower(?) OR lower(users.email) NOT LIKE lower(?)", vec![s("AN%"), s("%X")]),
+        sqlite: WithParams("SELECT users.id FROM users WHERE lower(users.name) LIKE lower(?) OR lower(users.email) NOT LIKE lower(?)", vec![s("AN%"), s("%X")]),
+    );
+    let q = select(u.id).from(u).filter(u.name.contains("5%_!").and(u.name.starts_with("a")));
+    assert_sql!(|d| q.compile(d),
+        sqlite: WithParams("SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '!' AND users.name LIKE ? ESCAPE '!'", vec![s("%5!%!_!!%"), s("a%")]),
+    );
+}
+
+#[test]
+fn concatenation() {
+    let u = Users::new();
+    let q = select(u.name.concat(" <").concat(coalesce(u.email, "?")).concat(">").label("who")).from(u);
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.name || $1 || COALESCE(users.email, $2) || $3 AS who FROM users", vec![s(" <"), s("?"), s(">")]),
+        mysql_family: WithParams("SELECT CONCAT(users.name, ?, COALESCE(users.email, ?), ?) AS who FROM users", vec![s(" <"), s("?"), s(">")]),
+        sqlite: WithParams("SELECT users.name || ? || COALESCE(users.email, ?) || ? AS who FROM users", vec![s(" <"), s("?"), s(">")]),
+    );
+    // Concatenation compared: parenthesized on the operator dialects is not needed, but inside
+    // arithmetic-like contexts it is kept apart.
+    let q = select(u.id).from(u).filter(u.name.concat("x").eq("ax"));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.id FROM users WHERE users.name || $1 = $2", vec![s("x"), s("ax")]),
+        mysql_family: WithParams("SELECT users.id FROM users WHERE CONCAT(users.name, ?) = ?", vec![s("x"), s("ax")]),
+    );
+}
+
+#[test]
+fn case_cast_coalesce_nullif() {
+    let u = Users::new();
+    let q = select((
+        case_when(u.age.lt(18), "minor").when(u.age.lt(65), "adult").otherwise("senior"),
+        case::<String>(u.active).when(true, "on").end(),
+        nullif(u.age, 0),
+        coalesce(u.score, 0.0),
+    ))
+    .from(u);
+    let _typed: &quarry::Select<(String, Option<String>, Option<i32>, f64)> = &q;
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "SELECT CASE WHEN users.age < $1 THEN $2 WHEN users.age < $3 THEN $4 ELSE $5 END, CASE users.active WHEN $6 THEN $7 END, NULLIF(users.age, $8), COALESCE(users.score, $9) FROM users",
+            vec![Value::I32(18), s("minor"), Value::I32(65), s("adult"), s("senior"), Value::Bool(true), s("on"), Value::I32(0), Value::F64(0.0)]),
+    );
+    let casts = select((
+        cast::<String>(u.id, SqlType::Text),
+        cast::<i64>(u.name, SqlType::BigInt),
+        cast::<f64>(u.age, SqlType::Double),
+        u.score.cast::<quarry::value::Decimal>(SqlType::numeric(10, 2)),
+        cast::<String>(u.id, SqlType::Varchar(20)),
+        cast::<quarry::value::Timestamp>(u.name, SqlType::Timestamp),
+        cast::<quarry::value::Date>(u.name, SqlType::Date),
+    ))
+    .from(u);
+    assert_sql!(|d| casts.compile(d),
+        postgres: "SELECT CAST(users.id AS TEXT), CAST(users.name AS BIGINT), CAST(users.age AS DOUBLE PRECISION), CAST(users.score AS NUMERIC(10, 2)), CAST(users.id AS VARCHAR(20)), CAST(users.name AS TIMESTAMP), CAST(users.name AS DATE) FROM users",
+        mysql_family: "SELECT CAST(users.id AS CHAR), CAST(users.name AS SIGNED), CAST(users.age AS DOUBLE), CAST(users.score AS DECIMAL(10, 2)), CAST(users.id AS CHAR(20)), CAST(users.name AS DATETIME(6)), CAST(users.name AS DATE) FROM users",
+        sqlite: "SELECT CAST(users.id AS TEXT), CAST(users.name AS BIGINT), CAST(users.age AS DOUBLE), CAST(users.score AS NUMERIC(10, 2)), CAST(users.id AS VARCHAR(20)), CAST(users.name AS TIMESTAMP), CAST(users.name AS DATE) FROM users",
+    );
+    let json = select(cast::<String>(u.name, SqlType::Json));
+    assert_sql!(|d| json.compile(d),
+        postgres: "SELECT CAST(users.name AS JSONB)",
+        mysql: "SELECT CAST(users.name AS JSON)",
+        mariadb: ErrorKind::Unsupported,
+        sqlite: "SELECT CAST(users.name AS TEXT)",
+    );
+}
+
+#[test]
+fn functions_and_aggregates() {
+    let (u, o) = (Users::new(), Orders::new());
+    let q = select((
+        count(o.id),
+        count_distinct(o.user_id),
+        count_star(),
+        sum(o.total),
+        sum(u.age),
+        avg(o.total),
+        min(u.name),
+        max(o.total),
+    ))
+    .from(o)
+    .join(u);
+    let _typed: &quarry::Select<(i64, i64, i64, Option<f64>, Option<i64>, Option<f64>, Option<String>, Option<f64>)> = &q;
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT count(orders.id), count(DISTINCT orders.user_id), count(*), CAST(sum(orders.total) AS DOUBLE PRECISION), CAST(sum(users.age) AS BIGINT), CAST(avg(orders.total) AS DOUBLE PRECISION), min(users.name), max(orders.total) FROM orders JOIN users ON orders.user_id = users.id",
+        mysql_family: "SELECT count(orders.id), count(DISTINCT orders.user_id), count(*), CAST(sum(orders.total) AS DOUBLE), CAST(sum(users.age) AS SIGNED), CAST(avg(orders.total) AS DOUBLE), min(users.name), max(orders.total) FROM orders JOIN users ON orders.user_id = users.id",
+    );
+    let q = select((lower(u.name), upper(u.name), length(u.name), now(), current_date(), func("abs", u.age))).from(u);
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT lower(users.name), upper(users.name), length(users.name), CURRENT_TIMESTAMP, CURRENT_DATE, abs(users.age) FROM users",
+        mysql_family: "SELECT lower(users.name), upper(users.name), CHAR_LENGTH(users.name), CURRENT_TIMESTAMP, CURRENT_DATE, abs(users.age) FROM users",
+        sqlite: "SELECT lower(users.name), upper(users.name), length(users.name), CURRENT_TIMESTAMP, CURRENT_DATE, abs(users.age) FROM users",
+    );
+    let bad = select(func("drop table x; --", ()));
+    assert_sql!(|d| bad.compile(d), all: ErrorKind::InvalidStatement);
+}
+
+#[test]
+fn aggregate_filter() {
+    let o = Orders::new();
+    let q = select((
+        count_star().filter(o.total.gt(10.0)),
+        sum(o.total).filter(o.note.is_not_null()),
+        count_distinct(o.user_id).filter(o.total.gt(1.0)),
+    ))
+    .from(o);
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "SELECT count(*) FILTER (WHERE orders.total > $1), CAST(sum(orders.total) FILTER (WHERE orders.note IS NOT NULL) AS DOUBLE PRECISION), count(DISTINCT orders.user_id) FILTER (WHERE orders.total > $2) FROM orders",
+            vec![Value::F64(10.0), Value::F64(1.0)]),
+        mysql_family: WithParams(
+            "SELECT count(CASE WHEN orders.total > ? THEN 1 END), CAST(sum(CASE WHEN orders.note IS NOT NULL THEN orders.total END) AS DOUBLE), count(DISTINCT CASE WHEN orders.total > ? THEN orders.user_id END) FROM orders",
+            vec![Value::F64(10.0), Value::F64(1.0)]),
+        sqlite: WithParams(
+            "SELECT count(*) FILTER (WHERE orders.total > ?), CAST(sum(orders.total) FILTER (WHERE orders.note IS NOT NULL) AS DOUBLE), count(DISTINCT orders.user_id) FILTER (WHERE orders.total > ?) FROM orders",
+            vec![Value::F64(10.0), Value::F64(1.0)]),
+    );
+    let other = select(func("group_concat", o.note).filter(o.total.gt(1.0))).from(o);
+    assert_sql!(|d| other.compile(d),
+        postgres: WithParams("SELECT group_concat(orders.note) FILTER (WHERE orders.total > $1) FROM orders", vec![Value::F64(1.0)]),
+        mysql_family: ErrorKind::Unsupported,
+    );
+    let wrong = select(val(1_i64).filter(o.total.gt(1.0)));
+    assert_sql!(|d| wrong.compile(d), all: ErrorKind::InvalidStatement);
+}
+
+#[test]
+fn window_functions() {
+    let o = Orders::new();
+    let q = select((
+        o.id,
+        row_number().over(Window::new().partition_by(o.user_id).order_by(o.total.desc())).label("rn"),
+        sum(o.total).over(Window::new().order_by(o.id).frame(Frame::rows(FrameBound::UnboundedPreceding, FrameBound::CurrentRow))),
+        count(o.id).over(Window::new().frame(Frame::range(FrameBound::Preceding(1), FrameBound::Following(2)))),
+        func("lag", (o.total, 1_i64)).over_named("w"),
+        max(o.total).over(Window::based_on("w").frame(Frame::rows(FrameBound::CurrentRow, FrameBound::UnboundedFollowing))),
+    ))
+    .from(o)
+    .window("w", Window::new().partition_by(o.user_id).order_by(o.id));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "SELECT orders.id, row_number() OVER (PARTITION BY orders.user_id ORDER BY orders.total DESC) AS rn, CAST(sum(orders.total) OVER (ORDER BY orders.id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS DOUBLE PRECISION), count(orders.id) OVER (RANGE BETWEEN 1 PRECEDING AND 2 FOLLOWING), lag(orders.total, $1) OVER w, max(orders.total) OVER (w ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM orders WINDOW w AS (PARTITION BY orders.user_id ORDER BY orders.id)",
+            vec![i(1)]),
+        mysql_family: WithParams(
+            "SELECT orders.id, row_number() OVER (PARTITION BY orders.user_id ORDER BY orders.total DESC) AS rn, CAST(sum(orders.total) OVER (ORDER BY orders.id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS DOUBLE), count(orders.id) OVER (RANGE BETWEEN 1 PRECEDING AND 2 FOLLOWING), lag(orders.total, ?) OVER w, max(orders.total) OVER (w ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM orders WINDOW w AS (PARTITION BY orders.user_id ORDER BY orders.id)",
+            vec![i(1)]),
+    );
+    let groups = select(count(o.id).over(Window::new().order_by(o.id).frame(Frame::groups(FrameBound::Preceding(1), FrameBound::CurrentRow)))).from(o);
+    assert_sql!(|d| groups.compile(d),
+        postgres: "SELECT count(orders.id) OVER (ORDER BY orders.id GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM orders",
+        mysql_family: ErrorKind::Unsupported,
+        sqlite: "SELECT count(orders.id) OVER (ORDER BY orders.id GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM orders",
+    );
+}
+
+#[test]
+fn aliases_and_self_join() {
+    let e = Employees::alias("e");
+    let m = Employees::alias("m");
+    // The self-referencing foreign key: the joined side's FK column points at the left side.
+    let q = select((e.id, m.id.label("mentee"))).from(e).left_join(m);
+    assert_sql!(|d| q.compile(d),
+        all: "SELECT e.id, m.id AS mentee FROM employees AS e LEFT JOIN employees AS m ON m.mentor_id = e.id",
+    );
+    let q = select((e.id, m.id)).from(e).join(m).on(e.mentor_id.eq(m.id));
+    assert_sql!(|d| q.compile(d),
+        all: "SELECT e.id, m.id FROM employees AS e JOIN employees AS m ON e.mentor_id = m.id",
+    );
+}
+
+#[test]
+fn joins_and_fk_inference() {
+    let (u, o) = (Users::new(), Orders::new());
+    let q = select((u.name, o.total)).from(u).join(o);
+    assert_sql!(|d| q.compile(d), all: "SELECT users.name, orders.total FROM users JOIN orders ON orders.user_id = users.id");
+    let q = select((u.name, o.total)).from(o).right_join(u);
+    assert_sql!(|d| q.compile(d), all: "SELECT users.name, orders.total FROM orders RIGHT JOIN users ON orders.user_id = users.id");
+    let q = select((u.name, o.total)).from(u).full_join(o);
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT users.name, orders.total FROM users FULL JOIN orders ON orders.user_id = users.id",
+        mysql_family: ErrorKind::Unsupported,
+        sqlite: "SELECT users.name, orders.total FROM users FULL JOIN orders ON orders.user_id = users.id",
+    );
+    let q = select((u.name, o.total)).from(u).cross_join(o);
+    assert_sql!(|d| q.compile(d), all: "SELECT users.name, orders.total FROM users CROSS JOIN orders");
+    // Several FKs: ambiguous; none: no inference.
+    let t = Transfers::new();
+    let q = select(t.id).from(t).join(u);
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
+    let q = select(t.id).from(t).join(u).on(t.to_user.eq(u.id));
+    assert_sql!(|d| q.compile(d), all: "SELECT transfers.id FROM transfers JOIN users ON transfers.to_user = users.id");
+    let q = select(u.id).from(u).join(Employees::new());
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
+    // Inference across an earlier join, and `on` without a join.
+    let q = select(u.id).from(Employees::new()).cross_join(u).join(o);
+    assert_sql!(|d| q.compile(d), all: "SELECT users.id FROM employees CROSS JOIN users JOIN orders ON orders.user_id = users.id");
+    let q = select(u.id).from(u).on(u.id.eq(1));
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
+    // Runtime tables infer too.
+    let parent = Table::new("parent").column(quarry::ColumnDef::new("id", SqlType::BigInt).primary_key());
+    let child = Table::new("child")
+        .column(quarry::ColumnDef::new("id", SqlType::BigInt).primary_key())
+        .column(quarry::ColumnDef::new("parent_id", SqlType::BigInt).references("parent", "id"));
+    let (p, c) = (TableRef::new(&parent).alias("p"), TableRef::new(&child).alias("c"));
+    let q = select((p.c("id"), c.c("id"))).from(p).join(c);
+    assert_sql!(|d| q.compile(d), all: "SELECT p.id, c.id FROM parent AS p JOIN child AS c ON c.parent_id = p.id");
+}
+
+#[test]
+fn typed_and_dynamic_mixed() {
+    let u = Users::new();
+    let t = Table::new("audit").column(quarry::ColumnDef::new("user_id", SqlType::BigInt)).column(quarry::ColumnDef::new("What", SqlType::Text));
+    let a = TableRef::new(&t);
+    let what = a.c("What");
+    let q = select((u.name, what.clone())).from(u).join(a.clone()).on(u.id.eq(a.c("user_id"))).filter(what.eq("login"));
+    let _typed: &quarry::Select<(String, Value)> = &q;
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.name, audit.\"What\" FROM users JOIN audit ON users.id = audit.user_id WHERE audit.\"What\" = $1", vec![s("login")]),
+        mysql_family: WithParams("SELECT users.name, audit.`What` FROM users JOIN audit ON users.id = audit.user_id WHERE audit.`What` = ?", vec![s("login")]),
+    );
+    // A fully dynamic select.
+    let q = quarry::Select::new().column(DynColumn::new("t", "a")).column(count_star().label("n")).from("t").group_by(DynColumn::new("t", "a"));
+    assert_sql!(|d| q.compile(d), all: "SELECT t.a, count(*) AS n FROM t GROUP BY t.a");
+}
+
+#[test]
+fn quoting_of_identifiers() {
+    let c: Column<i64> = Column::new("order", "select");
+    let q = select(c.label("Group")).from("order");
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT \"order\".\"select\" AS \"Group\" FROM \"order\"",
+        mysql_family: "SELECT `order`.`select` AS `Group` FROM `order`",
+        sqlite: "SELECT \"order\".\"select\" AS \"Group\" FROM \"order\"",
+    );
+}
+
+#[test]
+fn text_fragments_stay_bound() {
+    let u = Users::new();
+    let q = select(u.id).from(u).filter(u.age.gt(1).and(quarry::sql("users.name = :n OR users.name = :n").bind("n", "ann"))).filter(u.age.lt(9));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.id FROM users WHERE users.age > $1 AND (users.name = $2 OR users.name = $2) AND users.age < $3", vec![Value::I32(1), s("ann"), Value::I32(9)]),
+        mysql_family: WithParams("SELECT users.id FROM users WHERE users.age > ? AND (users.name = ? OR users.name = ?) AND users.age < ?", vec![Value::I32(1), s("ann"), s("ann"), Value::I32(9)]),
+    );
+    let q = select(quarry::sql("':x' || :x").bind("x", 5_i64));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT ':x' || $1", vec![i(5)]),
+        sqlite: WithParams("SELECT ':x' || ?", vec![i(5)]),
+    );
+    let bad = select(quarry::sql("SELECT :missing"));
+    assert_sql!(|d| bad.compile(d), all: ErrorKind::InvalidStatement);
+}
+
+#[test]
+fn group_by_having_order_limit_offset() {
+    let (u, o) = (Users::alias("u"), Orders::alias("o"));
+    let q = select((u.id, u.name, count(o.id)))
+        .from(u)
+        .left_join(o)
+        .on(o.user_id.eq(u.id))
+        .filter(u.active.eq(true))
+        .group_by((u.id, u.name))
+        .having(count(o.id).gt(3))
+        .order_by(u.name)
+        .limit(10)
+        .offset(20);
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT u.id, u.name, count(o.id) FROM users AS u LEFT JOIN orders AS o ON o.user_id = u.id WHERE u.active = $1 GROUP BY u.id, u.name HAVING count(o.id) > $2 ORDER BY u.name LIMIT 10 OFFSET 20", vec![Value::Bool(true), i(3)]),
+        mysql_family: WithParams("SELECT u.id, u.name, count(o.id) FROM users AS u LEFT JOIN orders AS o ON o.user_id = u.id WHERE u.active = ? GROUP BY u.id, u.name HAVING count(o.id) > ? ORDER BY u.name LIMIT 10 OFFSET 20", vec![Value::Bool(true), i(3)]),
+        sqlite: WithParams("SELECT u.id, u.name, count(o.id) FROM users AS u LEFT JOIN orders AS o ON o.user_id = u.id WHERE u.active = ? GROUP BY u.id, u.name HAVING count(o.id) > ? ORDER BY u.name LIMIT 10 OFFSET 20", vec![Value::Bool(true), i(3)]),
+    );
+    let q = select(u.id).from(u).offset(5);
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT u.id FROM users AS u OFFSET 5",
+        mysql_family: "SELECT u.id FROM users AS u LIMIT 18446744073709551615 OFFSET 5",
+        sqlite: "SELECT u.id FROM users AS u LIMIT -1 OFFSET 5",
+    );
+}
+
+#[test]
+fn nulls_ordering() {
+    let u = Users::new();
+    let q = select(u.id).from(u).order_by((u.score.asc().nulls_last(), u.email.desc().nulls_first(), u.score.asc().nulls_first(), u.email.desc().nulls_last()));
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT users.id FROM users ORDER BY users.score NULLS LAST, users.email DESC NULLS FIRST, users.score NULLS FIRST, users.email DESC NULLS LAST",
+        mysql_family: "SELECT users.id FROM users ORDER BY users.score IS NULL, users.score, users.email IS NULL DESC, users.email DESC, users.score, users.email DESC",
+        sqlite: "SELECT users.id FROM users ORDER BY users.score NULLS LAST, users.email DESC NULLS FIRST, users.score NULLS FIRST, users.email DESC NULLS LAST",
+    );
+}
+
+#[test]
+fn distinct_and_distinct_on() {
+    let u = Users::new();
+    let q = select(u.name).from(u).distinct();
+    assert_sql!(|d| q.compile(d), all: "SELECT DISTINCT users.name FROM users");
+    let q = select((u.name, u.id)).from(u).distinct_on(u.name).order_by((u.name, u.id.desc()));
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT DISTINCT ON (users.name) users.name, users.id FROM users ORDER BY users.name, users.id DESC",
+        mysql_family: ErrorKind::Unsupported,
+        sqlite: ErrorKind::Unsupported,
+    );
+}
+
+#[test]
+fn ctes_plain_and_recursive() {
+    let o = Orders::new();
+    let recent = select((o.user_id, o.total, row_number().over(Window::new().partition_by(o.user_id).order_by(o.id.desc())).label("rn")))
+        .from(o)
+        .cte("recent");
+    let (uid, total, rn): (Column<i64>, Column<f64>, Column<i64>) =
+        (Column::new("recent", "user_id"), Column::new("recent", "total"), Column::new("recent", "rn"));
+    let q = select((uid, total)).with(recent.clone()).from(recent).filter(rn.eq(1));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("WITH recent AS (SELECT orders.user_id, orders.total, row_number() OVER (PARTITION BY orders.user_id ORDER BY orders.id DESC) AS rn FROM orders) SELECT recent.user_id, recent.total FROM recent WHERE recent.rn = $1", vec![i(1)]),
+        sqlite: WithParams("WITH recent AS (SELECT orders.user_id, orders.total, row_number() OVER (PARTITION BY orders.user_id ORDER BY orders.id DESC) AS rn FROM orders) SELECT recent.user_id, recent.total FROM recent WHERE recent.rn = ?", vec![i(1)]),
+    );
+    let n: Column<i64> = Column::new("nums", "n");
+    let body = select(val(1_i64)).union_all(select(n + 1_i64).from("nums").filter(n.lt(5)));
+    let nums = Cte::new("nums", body).columns(["n"]);
+    let q = select(sum(n)).with_recursive(nums.clone()).from(nums);
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("WITH RECURSIVE nums (n) AS (SELECT $1 UNION ALL SELECT nums.n + $2 FROM nums WHERE nums.n < $3) SELECT CAST(sum(nums.n) AS BIGINT) FROM nums", vec![i(1), i(1), i(5)]),
+        mysql_family: WithParams("WITH RECURSIVE nums (n) AS (SELECT ? UNION ALL SELECT nums.n + ? FROM nums WHERE nums.n < ?) SELECT CAST(sum(nums.n) AS SIGNED) FROM nums", vec![i(1), i(1), i(5)]),
+    );
+}
+
+#[test]
+fn compound_selects() {
+    let (u, o) = (Users::new(), Orders::new());
+    let q = select(u.id).from(u).union(select(o.user_id).from(o)).order_by(u.id.desc()).limit(3).offset(1);
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT users.id FROM users UNION SELECT orders.user_id FROM orders ORDER BY id DESC LIMIT 3 OFFSET 1",
+        mysql_family: "SELECT users.id FROM users UNION SELECT orders.user_id FROM orders ORDER BY id DESC LIMIT 3 OFFSET 1",
+        sqlite: "SELECT users.id FROM users UNION SELECT orders.user_id FROM orders ORDER BY id DESC LIMIT 3 OFFSET 1",
+    );
+    let q = select(u.id).from(u).intersect(select(o.user_id).from(o)).except(select(o.user_id).from(o).filter(o.total.lt(0.0)));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.id FROM users INTERSECT SELECT orders.user_id FROM orders EXCEPT SELECT orders.user_id FROM orders WHERE orders.total < $1", vec![Value::F64(0.0)]),
+    );
+    let q = select(u.id).from(u).order_by(u.id).limit(1).union_all(select(o.user_id).from(o).order_by(o.user_id.desc()).limit(1));
+    assert_sql!(|d| q.compile(d),
+        postgres: "(SELECT users.id FROM users ORDER BY users.id LIMIT 1) UNION ALL (SELECT orders.user_id FROM orders ORDER BY orders.user_id DESC LIMIT 1)",
+        mysql_family: "(SELECT users.id FROM users ORDER BY users.id LIMIT 1) UNION ALL (SELECT orders.user_id FROM orders ORDER BY orders.user_id DESC LIMIT 1)",
+        sqlite: "SELECT * FROM (SELECT users.id FROM users ORDER BY users.id LIMIT 1) UNION ALL SELECT * FROM (SELECT orders.user_id FROM orders ORDER BY orders.user_id DESC LIMIT 1)",
+    );
+}
+
+#[test]
+fn subqueries_in_from_and_lateral() {
+    let (u, o) = (Users::new(), Orders::new());
+    let totals = select((o.user_id, sum(o.total).label("spent"))).from(o).group_by(o.user_id).subquery("t");
+    let q = select((u.name, totals.c("spent"))).from(u).join(totals.clone()).on(totals.c("user_id").eq(u.id));
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT users.name, t.spent FROM users JOIN (SELECT orders.user_id, CAST(sum(orders.total) AS DOUBLE PRECISION) AS spent FROM orders GROUP BY orders.user_id) AS t ON t.user_id = users.id",
+    );
+    let last = select(o.total).from(o).filter(o.user_id.eq(u.id)).order_by(o.id.desc()).limit(1).lateral("last");
+    let q = select((u.name, last.c("total"))).from(u).left_join(last).on(quarry::sql("TRUE"));
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT users.name, last.total FROM users LEFT JOIN LATERAL (SELECT orders.total FROM orders WHERE orders.user_id = users.id ORDER BY orders.id DESC LIMIT 1) AS last ON TRUE",
+        mysql: "SELECT users.name, last.total FROM users LEFT JOIN LATERAL (SELECT orders.total FROM orders WHERE orders.user_id = users.id ORDER BY orders.id DESC LIMIT 1) AS last ON TRUE",
+        mariadb: ErrorKind::Unsupported,
+        sqlite: ErrorKind::Unsupported,
+    );
+    let q = select(u.id).from(u).join(totals);
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
+}
+
+#[test]
+fn row_locking() {
+    let u = Users::alias("u");
+    let q = select(u.id).from(u).filter(u.id.eq(1)).for_update();
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT u.id FROM users AS u WHERE u.id = $1 FOR UPDATE", vec![i(1)]),
+        mysql_family: WithParams("SELECT u.id FROM users AS u WHERE u.id = ? FOR UPDATE", vec![i(1)]),
+        sqlite: ErrorKind::Unsupported,
+    );
+    let q = select(u.id).from(u).for_share();
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT u.id FROM users AS u FOR SHARE",
+        mysql: "SELECT u.id FROM users AS u FOR SHARE",
+        mariadb: "SELECT u.id FROM users AS u LOCK IN SHARE MODE",
+        sqlite: ErrorKind::Unsupported,
+    );
+    let q = select(u.id).from(u).limit(1).lock(RowLock::update().of("u").skip_locked());
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT u.id FROM users AS u LIMIT 1 FOR UPDATE OF u SKIP LOCKED",
+        mysql: "SELECT u.id FROM users AS u LIMIT 1 FOR UPDATE OF u SKIP LOCKED",
+        mariadb: ErrorKind::Unsupported,
+        sqlite: ErrorKind::Unsupported,
+    );
+    let q = select(u.id).from(u).lock(RowLock::update().nowait());
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT u.id FROM users AS u FOR UPDATE NOWAIT",
+        mysql_family: "SELECT u.id FROM users AS u FOR UPDATE NOWAIT",
+        sqlite: ErrorKind::Unsupported,
+    );
+}
+
+#[test]
+fn debug_sql_inlines_literals() {
+    let u = Users::new();
+    let q = select(u.id).from(u).filter(u.name.eq("o'brien").and(u.active.eq(true)).and(quarry::sql("users.age > :a").bind("a", 3_i64)));
+    assert_eq!(
+        q.to_debug_sql(&quarry::Postgres).unwrap(),
+        "SELECT users.id FROM users WHERE users.name = 'o''brien' AND users.active = TRUE AND (users.age > 3)"
+    );
+    assert_eq!(
+        q.to_debug_sql(&quarry::MySql).unwrap(),
+        "SELECT users.id FROM users WHERE users.name = 'o''brien' AND users.active = 1 AND (users.age > 3)"
+    );
+}
+
+#[test]
+fn statements_are_plain_data() {
+    fn assert_traits<T: Clone + Send + Sync + std::fmt::Debug>() {}
+    assert_traits::<quarry::Select<(i64, String)>>();
+    assert_traits::<quarry::Select>();
+    assert_traits::<quarry::Compound<i64>>();
+    assert_traits::<quarry::Expr>();
+    assert_traits::<TypedExpr<bool>>();
+}
+
+#[test]
+fn dynamic_composition() {
+    let (u, o) = (Users::new(), Orders::new());
+    for (name, join, sort) in [(None, false, "id"), (Some("ann"), true, "name")] {
+        let mut q = select(u.id).from(u);
+        if let Some(n) = name {
+            q = q.filter(u.name.eq(n));
+        }
+        if join {
+            q = q.join(o).filter(o.total.gt(1.0));
+        }
+        let key: quarry::Expr = match sort {
+            "name" => u.name.into(),
+            _ => u.id.into(),
+        };
+        q = q.order_by(key.desc());
+        let sql = q.compile(&quarry::Sqlite).unwrap().sql;
+        if join {
+            assert_eq!(sql, "SELECT users.id FROM users JOIN orders ON orders.user_id = users.id WHERE users.name = ? AND orders.total > ? ORDER BY users.name DESC");
+        } else {
+            assert_eq!(sql, "SELECT users.id FROM users ORDER BY users.id DESC");
+        }
+    }
+}
