@@ -24,6 +24,11 @@
 //!   connected; each operation checks one out, runs `query_one`, and returns it.
 //!
 //! The runtime is a multi-threaded tokio runtime with 2 workers (the machine's cores).
+//!
+//! After criterion's measurements (when run by `cargo bench`), a paired comparison runs: ten
+//! rounds, each measuring quarry and raw (alternating which goes first) for 300 ms per mode, and prints the median ops/s of
+//! each side and the median of the per-round ratios. On a shared machine whose load drifts
+//! during the run, that ratio is steadier than the ratio of criterion's separate estimates.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use quarry::Engine;
@@ -104,7 +109,10 @@ async fn setup(config: &Config) {
         .await
         .expect("create users");
     let n: i64 = client
-        .query_one("SELECT count(*) FROM users WHERE id BETWEEN 1 AND $1", &[&ROWS])
+        .query_one(
+            "SELECT count(*) FROM users WHERE id BETWEEN 1 AND $1",
+            &[&ROWS],
+        )
         .await
         .expect("count users")
         .get(0);
@@ -120,7 +128,10 @@ async fn setup(config: &Config) {
             )
             .await
             .expect("fill users");
-        client.batch_execute("ANALYZE users").await.expect("analyze");
+        client
+            .batch_execute("ANALYZE users")
+            .await
+            .expect("analyze");
     }
 }
 
@@ -163,6 +174,128 @@ where
     start.elapsed()
 }
 
+/// Ops/s of `op` run by `tasks` tasks for `window`.
+async fn rate<F, Fut>(tasks: u64, window: Duration, op: F) -> f64
+where
+    F: Fn() -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let start = Instant::now();
+    let mut handles = Vec::new();
+    for _ in 0..tasks {
+        let op = op.clone();
+        handles.push(tokio::spawn(async move {
+            let mut n = 0_u64;
+            while start.elapsed() < window {
+                op().await;
+                n += 1;
+            }
+            n
+        }));
+    }
+    let mut total = 0;
+    for h in handles {
+        total += h.await.expect("task");
+    }
+    total as f64 / start.elapsed().as_secs_f64()
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+async fn quarry_rate(engine: &Engine, ids: &Arc<AtomicI64>, tasks: u64, window: Duration) -> f64 {
+    let (e, i) = (engine.clone(), Arc::clone(ids));
+    rate(tasks, window, move || {
+        let (e, i) = (e.clone(), Arc::clone(&i));
+        async move {
+            quarry_select(&e, next_id(&i)).await;
+        }
+    })
+    .await
+}
+
+async fn raw_rate(
+    single: &Arc<(Client, Statement)>,
+    pool: &bb8::Pool<RawManager>,
+    ids: &Arc<AtomicI64>,
+    tasks: u64,
+    window: Duration,
+) -> f64 {
+    if tasks == 1 {
+        let (c, i) = (Arc::clone(single), Arc::clone(ids));
+        rate(1, window, move || {
+            let (c, i) = (Arc::clone(&c), Arc::clone(&i));
+            async move {
+                raw_select(&c.0, &c.1, next_id(&i)).await;
+            }
+        })
+        .await
+    } else {
+        let (p, i) = (pool.clone(), Arc::clone(ids));
+        rate(tasks, window, move || {
+            let (p, i) = (p.clone(), Arc::clone(&i));
+            async move {
+                let conn = p.get().await.expect("raw checkout");
+                raw_select(&conn.client, &conn.statement, next_id(&i)).await;
+            }
+        })
+        .await
+    }
+}
+
+/// The paired comparison described in the module docs.
+fn paired(rt: &tokio::runtime::Runtime, url: &str, config: &Config) {
+    const ROUNDS: usize = 10;
+    let window = Duration::from_millis(300);
+    rt.block_on(async {
+        let engine = Engine::builder()
+            .max_size(POOL)
+            .min_idle(POOL)
+            .connect(url)
+            .await
+            .expect("engine");
+        let raw_pool = bb8::Pool::builder()
+            .max_size(POOL)
+            .min_idle(POOL)
+            .test_on_check_out(false)
+            .build(RawManager {
+                config: config.clone(),
+            })
+            .await
+            .expect("raw pool");
+        let (client, statement) = raw_client(config).await;
+        let raw_single = Arc::new((client, statement));
+        let ids = Arc::new(AtomicI64::new(0));
+        println!("paired comparison: {ROUNDS} rounds of {window:?} per side and mode");
+        for (mode, tasks) in [("sequential", 1_u64), ("concurrent16_pool8", TASKS)] {
+            let (mut q, mut r, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
+            for round in 0..ROUNDS {
+                // Alternate which side goes first, so a drifting load favours neither.
+                let (qr, rr) = if round % 2 == 0 {
+                    let qr = quarry_rate(&engine, &ids, tasks, window).await;
+                    (qr, raw_rate(&raw_single, &raw_pool, &ids, tasks, window).await)
+                } else {
+                    let rr = raw_rate(&raw_single, &raw_pool, &ids, tasks, window).await;
+                    (quarry_rate(&engine, &ids, tasks, window).await, rr)
+                };
+                q.push(qr);
+                r.push(rr);
+                ratios.push(qr / rr);
+            }
+            println!(
+                "  {mode}: quarry {:.0} ops/s, raw {:.0} ops/s, quarry/raw {:.3} (median of per-round ratios; range {:.3}..{:.3})",
+                median(q),
+                median(r),
+                median(ratios.clone()),
+                ratios.iter().copied().fold(f64::INFINITY, f64::min),
+                ratios.iter().copied().fold(0.0, f64::max),
+            );
+        }
+    });
+}
+
 fn bench(c: &mut Criterion, url: &str) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -177,7 +310,9 @@ fn bench(c: &mut Criterion, url: &str) {
     group.throughput(Throughput::Elements(1));
 
     // Sequential.
-    let engine = rt.block_on(Engine::builder().max_size(POOL).connect(url)).expect("engine");
+    let engine = rt
+        .block_on(Engine::builder().max_size(POOL).connect(url))
+        .expect("engine");
     let ids = Arc::new(AtomicI64::new(0));
     group.bench_function(BenchmarkId::new("sequential", "quarry"), |b| {
         b.to_async(&rt)
@@ -192,12 +327,7 @@ fn bench(c: &mut Criterion, url: &str) {
 
     // 16 tasks over a pool of 8.
     let pooled = rt
-        .block_on(
-            Engine::builder()
-                .max_size(POOL)
-                .min_idle(POOL)
-                .connect(url),
-        )
+        .block_on(Engine::builder().max_size(POOL).min_idle(POOL).connect(url))
         .expect("engine");
     group.bench_function(BenchmarkId::new("concurrent16_pool8", "quarry"), |b| {
         b.to_async(&rt).iter_custom(|iters| {
@@ -238,13 +368,19 @@ fn bench(c: &mut Criterion, url: &str) {
         })
     });
     group.finish();
+    drop((engine, pooled, raw_pool));
+    if std::env::args().any(|a| a == "--bench") {
+        paired(&rt, url, &config);
+    }
 }
 
 fn main() {
     let url = match std::env::var(URL_VAR) {
         Ok(u) if !u.is_empty() => u,
         _ => {
-            eprintln!("SKIPPED: {URL_VAR} is not set; the PostgreSQL executor benchmark needs a database");
+            eprintln!(
+                "SKIPPED: {URL_VAR} is not set; the PostgreSQL executor benchmark needs a database"
+            );
             return;
         }
     };

@@ -7,6 +7,9 @@
 //!   select after another;
 //! - `quarry/<executor>/16x8`: 16 tasks sharing a pool of 8 connections.
 //!
+//! A second group, `range_scan/memory`, runs a heavier statement (an aggregate over 500 rows,
+//! tens of microseconds) with 16 tasks, where the executors' trade-offs differ.
+//!
 //! Every quarry case runs inside tokio tasks on a 2-worker multi-thread runtime, as a server's
 //! handlers do. Throughput is reported in selects per second; compare each quarry case with
 //! `raw_rusqlite` of the same group, measured in the same run.
@@ -23,9 +26,11 @@ use std::time::{Duration, Instant};
 
 const ROWS: i64 = 10_000;
 const SELECT: &str = "SELECT id, name FROM users WHERE id = ?";
+const RANGE: &str = "SELECT count(*), max(name) FROM users WHERE id BETWEEN ? AND ? + 500";
 const CREATE: &str = "CREATE TABLE users (id BIGINT PRIMARY KEY, name TEXT NOT NULL, \
     email TEXT NOT NULL, active BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL)";
-const INSERT: &str = "INSERT INTO users (id, name, email, active, created_at) VALUES (?, ?, ?, ?, ?)";
+const INSERT: &str =
+    "INSERT INTO users (id, name, email, active, created_at) VALUES (?, ?, ?, ?, ?)";
 const TASKS: u64 = 16;
 const POOL: u32 = 8;
 
@@ -95,8 +100,20 @@ fn select(id: i64) -> Compiled {
     }
 }
 
-/// `iters` selects run by `tasks` tokio tasks; the elapsed time.
-async fn run_quarry(engine: &Engine, iters: u64, tasks: u64) -> Duration {
+fn range(id: i64) -> Compiled {
+    Compiled {
+        sql: RANGE.into(),
+        params: vec![Value::I64(id), Value::I64(id)],
+    }
+}
+
+/// `iters` statements made by `stmt` run by `tasks` tokio tasks; the elapsed time.
+async fn run_quarry(
+    engine: &Engine,
+    iters: u64,
+    tasks: u64,
+    stmt: fn(i64) -> Compiled,
+) -> Duration {
     let start = Instant::now();
     let handles: Vec<_> = (0..tasks)
         .map(|t| {
@@ -104,7 +121,10 @@ async fn run_quarry(engine: &Engine, iters: u64, tasks: u64) -> Duration {
             let n = iters / tasks + u64::from(t < iters % tasks);
             tokio::spawn(async move {
                 for i in 0..n {
-                    let row = engine.fetch_one(select(key(i * tasks + t))).await.expect("select");
+                    let row = engine
+                        .fetch_one(stmt(key(i * tasks + t)))
+                        .await
+                        .expect("select");
                     black_box(row);
                 }
             })
@@ -126,7 +146,8 @@ fn bench_location(c: &mut Criterion, location: &str) {
         "memory" => rusqlite::Connection::open_in_memory().expect("open"),
         _ => {
             let conn = rusqlite::Connection::open(temp_file("raw")).expect("open");
-            conn.pragma_update(None, "journal_mode", "WAL").expect("wal");
+            conn.pragma_update(None, "journal_mode", "WAL")
+                .expect("wal");
             conn
         }
     };
@@ -159,9 +180,45 @@ fn bench_location(c: &mut Criterion, location: &str) {
         for (label, tasks) in [("seq", 1), ("16x8", TASKS)] {
             group.bench_function(BenchmarkId::new(format!("quarry/{executor}"), label), |b| {
                 b.to_async(&rt)
-                    .iter_custom(|iters| run_quarry(&engine, iters, tasks))
+                    .iter_custom(|iters| run_quarry(&engine, iters, tasks, select))
             });
         }
+    }
+    group.finish();
+}
+
+fn range_scan(c: &mut Criterion) {
+    let rt = runtime();
+    let mut group = c.benchmark_group("range_scan/memory");
+    group.throughput(Throughput::Elements(1));
+    let raw = rusqlite::Connection::open_in_memory().expect("open");
+    fill_raw(&raw);
+    let mut n = 0u64;
+    group.bench_function("raw_rusqlite", |b| {
+        b.iter(|| {
+            n += 1;
+            let mut stmt = raw.prepare_cached(RANGE).expect("prepare");
+            let id = key(n);
+            let row: (i64, String) = stmt
+                .query_row([id, id], |r| Ok((r.get(0)?, r.get(1)?)))
+                .expect("select");
+            black_box(row)
+        })
+    });
+    for executor in ["thread", "block_in_place", "spawn_blocking"] {
+        let url = format!("sqlite::memory:?executor={executor}&pool_max_size={POOL}");
+        let engine = rt.block_on(async {
+            let engine = quarry_sqlite::connect(&url).await.expect("connect");
+            fill_quarry(&engine).await;
+            engine
+        });
+        group.bench_function(
+            BenchmarkId::new(format!("quarry/{executor}"), "16x8"),
+            |b| {
+                b.to_async(&rt)
+                    .iter_custom(|iters| run_quarry(&engine, iters, TASKS, range))
+            },
+        );
     }
     group.finish();
 }
@@ -171,5 +228,5 @@ fn point_select(c: &mut Criterion) {
     bench_location(c, "file");
 }
 
-criterion_group!(benches, point_select);
+criterion_group!(benches, point_select, range_scan);
 criterion_main!(benches);

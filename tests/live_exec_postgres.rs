@@ -8,9 +8,7 @@
 mod common;
 
 use quarry::value::{Date, Decimal, Time, Timestamp, Uuid};
-use quarry::{
-    Compiled, Engine, ErrorKind, IsolationLevel, Row, TxOptions, Value, ValueType,
-};
+use quarry::{Compiled, Engine, ErrorKind, IsolationLevel, Row, TxOptions, Value, ValueType};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -60,7 +58,10 @@ async fn wait_gone(admin: &Engine, pid: i32) {
         if n == 0 {
             break;
         }
-        assert!(start.elapsed() < Duration::from_secs(10), "backend {pid} still alive");
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "backend {pid} still alive"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -96,7 +97,10 @@ async fn terminated_connections_are_replaced() {
     };
 
     // Killed while idle in the pool: the next call gets a fresh connection.
-    let pid: i32 = engine.fetch_scalar("SELECT pg_backend_pid()").await.unwrap();
+    let pid: i32 = engine
+        .fetch_scalar("SELECT pg_backend_pid()")
+        .await
+        .unwrap();
     terminate(&admin, pid).await;
     let pid2: i32 = engine
         .fetch_scalar("SELECT pg_backend_pid()")
@@ -113,7 +117,10 @@ async fn terminated_connections_are_replaced() {
     let err = conn.fetch_scalar::<i32>("SELECT 1").await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
     drop(conn);
-    let pid4: i32 = engine.fetch_scalar("SELECT pg_backend_pid()").await.unwrap();
+    let pid4: i32 = engine
+        .fetch_scalar("SELECT pg_backend_pid()")
+        .await
+        .unwrap();
     assert_ne!(pid4, pid3);
     assert_eq!(engine.pool_state(), (1, 1));
 }
@@ -160,8 +167,14 @@ async fn dropped_streams_leave_clean_connections() {
     }
     drop(rows);
     assert_eq!(sum, 500_500);
-    let again: i32 = engine.fetch_scalar("SELECT pg_backend_pid()").await.unwrap();
-    assert_eq!(again, pid, "a stream read to its end returns its connection");
+    let again: i32 = engine
+        .fetch_scalar("SELECT pg_backend_pid()")
+        .await
+        .unwrap();
+    assert_eq!(
+        again, pid,
+        "a stream read to its end returns its connection"
+    );
 
     // Owned stream dropped early: the pool closes that connection rather than make the next
     // user wait for the rest of the result; later calls see only their own results.
@@ -176,7 +189,10 @@ async fn dropped_streams_leave_clean_connections() {
             .unwrap();
         assert_eq!(v, i * 2);
     }
-    let after: i32 = engine.fetch_scalar("SELECT pg_backend_pid()").await.unwrap();
+    let after: i32 = engine
+        .fetch_scalar("SELECT pg_backend_pid()")
+        .await
+        .unwrap();
     assert_ne!(after, pid, "a stream dropped early closes its connection");
 
     // An error in the middle of a stream ends it; the connection stays usable.
@@ -227,11 +243,26 @@ async fn prepared_statement_cache_stays_bounded_and_correct() {
 
     // The same text with other parameter types is another statement.
     let sql = "SELECT $1 IS NULL AS n";
-    for v in [Value::I64(1), Value::Text("x".into()), Value::Null(ValueType::Date)] {
+    for v in [
+        Value::I64(1),
+        Value::Text("x".into()),
+        Value::Null(ValueType::Date),
+    ] {
         for _ in 0..3 {
             let is_null: bool = conn.fetch_scalar(q(sql, vec![v.clone()])).await.unwrap();
             assert_eq!(is_null, v.is_null());
         }
+    }
+
+    // Too few parameters: the server's error every time, and the connection is kept.
+    let pid: i32 = conn.fetch_scalar("SELECT pg_backend_pid()").await.unwrap();
+    for _ in 0..3 {
+        let err = conn
+            .fetch_all(q("SELECT $1::int8 + $2::int8", vec![Value::I64(1)]))
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Database, "{err}");
+        assert_eq!(err.code(), Some("08P01"), "{err}");
     }
 
     // A schema change that alters a cached statement's result is handled by re-sending it.
@@ -259,6 +290,11 @@ async fn prepared_statement_cache_stays_bounded_and_correct() {
     assert_eq!(rows.len(), 1);
     conn.execute_script("DROP TABLE lxp_cache").await.unwrap();
     drop(conn);
+    let same: i32 = engine
+        .fetch_scalar("SELECT pg_backend_pid()")
+        .await
+        .unwrap();
+    assert_eq!(same, pid, "statement errors keep the connection");
 
     // With the cache off, nothing is prepared.
     let Some(url) = common::url(URL_VAR) else {
@@ -283,9 +319,7 @@ async fn isolation_levels_and_read_only() {
         return;
     };
     engine
-        .execute_script(
-            "DROP TABLE IF EXISTS lxp_iso; CREATE TABLE lxp_iso (id int8 PRIMARY KEY)",
-        )
+        .execute_script("DROP TABLE IF EXISTS lxp_iso; CREATE TABLE lxp_iso (id int8 PRIMARY KEY)")
         .await
         .unwrap();
 
@@ -320,7 +354,10 @@ async fn isolation_levels_and_read_only() {
     let ro: String = tx.fetch_scalar("SHOW transaction_read_only").await.unwrap();
     assert_eq!(ro, "on");
     let err = tx
-        .execute(q("INSERT INTO lxp_iso (id) VALUES ($1)", vec![Value::I64(1)]))
+        .execute(q(
+            "INSERT INTO lxp_iso (id) VALUES ($1)",
+            vec![Value::I64(1)],
+        ))
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("25006"), "{err}");
@@ -330,7 +367,10 @@ async fn isolation_levels_and_read_only() {
     // Outside the transaction, writes work again on the same pool.
     assert_eq!(
         engine
-            .execute(q("INSERT INTO lxp_iso (id) VALUES ($1)", vec![Value::I64(1)]))
+            .execute(q(
+                "INSERT INTO lxp_iso (id) VALUES ($1)",
+                vec![Value::I64(1)]
+            ))
             .await
             .unwrap(),
         1
@@ -387,7 +427,9 @@ async fn serialization_failures_are_retryable_and_retried() {
             let counter = Arc::clone(&counter);
             Box::pin(async move {
                 let attempt = counter.fetch_add(1, Ordering::SeqCst) + 1;
-                let sum: i64 = tx.fetch_scalar("SELECT sum(val)::int8 FROM lxp_ser").await?;
+                let sum: i64 = tx
+                    .fetch_scalar("SELECT sum(val)::int8 FROM lxp_ser")
+                    .await?;
                 if attempt == 1 {
                     let mut t = other.begin_with(ser).await?;
                     let _: i64 = t.fetch_scalar("SELECT sum(val)::int8 FROM lxp_ser").await?;
@@ -493,7 +535,9 @@ fn same(a: &Value, b: &Value) -> bool {
 }
 
 fn row_values(row: &Row) -> Vec<Value> {
-    (1..row.len()).map(|i| row.value(i).unwrap().clone()).collect()
+    (1..row.len())
+        .map(|i| row.value(i).unwrap().clone())
+        .collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -565,7 +609,9 @@ async fn every_value_type_round_trips() {
             Value::Uuid(Uuid([0xff; 16])),
             Value::Json(r#""just a string""#.into()),
             Value::Json("null".into()),
-            Value::Decimal(dec("-123456789012345678901234567890.123456789012345678901234567890")),
+            Value::Decimal(dec(
+                "-123456789012345678901234567890.123456789012345678901234567890",
+            )),
             Value::Text("x".into()),
         ],
         vec![
@@ -648,7 +694,10 @@ async fn every_value_type_round_trips() {
     // normalised text (through the jsonb → json cast).
     let mut expected = rows.clone();
     expected[1][14] = Value::Json(r#"{"a": [true], "b": 1}"#.into());
-    let select = format!("SELECT id, {} FROM lxp_types WHERE id = $1", names.join(", "));
+    let select = format!(
+        "SELECT id, {} FROM lxp_types WHERE id = $1",
+        names.join(", ")
+    );
     for offset in [0_i64, 100] {
         for round in 0..2 {
             for (i, want) in expected.iter().enumerate() {
@@ -706,7 +755,10 @@ async fn every_value_type_round_trips() {
         .await
         .unwrap();
     assert_eq!(row.get::<Date>("d").unwrap(), date("2024-02-29"));
-    assert_eq!(row.get::<Time>("tm").unwrap(), Time::new(13, 45, 7, 1).unwrap());
+    assert_eq!(
+        row.get::<Time>("tm").unwrap(),
+        Time::new(13, 45, 7, 1).unwrap()
+    );
     assert_eq!(
         row.value("ts").unwrap(),
         &Value::Timestamp(ts("2024-02-29 13:45:07.123456"))
@@ -737,8 +789,16 @@ async fn values_without_a_quarry_form_are_decode_errors() {
     };
     for (sql, column, needle) in [
         ("SELECT 'infinity'::date AS d_inf", "d_inf", "infinity"),
-        ("SELECT '-infinity'::timestamp AS ts_ninf", "ts_ninf", "-infinity"),
-        ("SELECT 'infinity'::timestamptz AS tz_inf", "tz_inf", "infinity"),
+        (
+            "SELECT '-infinity'::timestamp AS ts_ninf",
+            "ts_ninf",
+            "-infinity",
+        ),
+        (
+            "SELECT 'infinity'::timestamptz AS tz_inf",
+            "tz_inf",
+            "infinity",
+        ),
         ("SELECT 'NaN'::numeric AS n_nan", "n_nan", "NaN"),
         ("SELECT '24:00:00'::time AS t24", "t24", "24:00"),
         ("SELECT '10000-01-01'::date AS far", "far", "range"),
@@ -752,7 +812,10 @@ async fn values_without_a_quarry_form_are_decode_errors() {
     }
     // The connection is fine afterwards, and a bound NaN-free decimal still works.
     let n: Decimal = engine
-        .fetch_scalar(q("SELECT $1::numeric * 2", vec![Value::Decimal(dec("1.25"))]))
+        .fetch_scalar(q(
+            "SELECT $1::numeric * 2",
+            vec![Value::Decimal(dec("1.25"))],
+        ))
         .await
         .unwrap();
     assert_eq!(n.as_str(), "2.50");
@@ -827,18 +890,28 @@ async fn pool_options_urls_and_discarding() {
         .unwrap();
     let start = Instant::now();
     while filled.pool_state().0 < 3 {
-        assert!(start.elapsed() < Duration::from_secs(10), "{:?}", filled.pool_state());
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{:?}",
+            filled.pool_state()
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 
     // A transaction dropped uncommitted closes its connection instead of pooling it.
     let single = Engine::builder().max_size(1).connect(&url).await.unwrap();
-    let pid: i32 = single.fetch_scalar("SELECT pg_backend_pid()").await.unwrap();
+    let pid: i32 = single
+        .fetch_scalar("SELECT pg_backend_pid()")
+        .await
+        .unwrap();
     let mut tx = single.begin().await.unwrap();
     let same: i32 = tx.fetch_scalar("SELECT pg_backend_pid()").await.unwrap();
     assert_eq!(same, pid);
     drop(tx);
-    let next: i32 = single.fetch_scalar("SELECT pg_backend_pid()").await.unwrap();
+    let next: i32 = single
+        .fetch_scalar("SELECT pg_backend_pid()")
+        .await
+        .unwrap();
     assert_ne!(next, pid);
 
     // A statement future dropped mid-flight closes its connection too.
@@ -851,9 +924,15 @@ async fn pool_options_urls_and_discarding() {
     assert!(slow.is_err(), "pg_sleep(2) finished within 50 ms?");
     drop(conn);
     let start = Instant::now();
-    let after: i32 = single.fetch_scalar("SELECT pg_backend_pid()").await.unwrap();
+    let after: i32 = single
+        .fetch_scalar("SELECT pg_backend_pid()")
+        .await
+        .unwrap();
     assert_ne!(after, next);
-    assert!(start.elapsed() < Duration::from_secs(1), "waited for the abandoned sleep");
+    assert!(
+        start.elapsed() < Duration::from_secs(1),
+        "waited for the abandoned sleep"
+    );
 
     // PostgreSQL reports no generated id: RETURNING is the way.
     single
@@ -864,7 +943,10 @@ async fn pool_options_urls_and_discarding() {
         .await
         .unwrap();
     let r = single
-        .execute_result(q("INSERT INTO lxp_ids (v) VALUES ($1)", vec![Value::from("a")]))
+        .execute_result(q(
+            "INSERT INTO lxp_ids (v) VALUES ($1)",
+            vec![Value::from("a")],
+        ))
         .await
         .unwrap();
     assert_eq!((r.rows_affected, r.last_insert_id), (1, None));

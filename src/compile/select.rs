@@ -37,10 +37,29 @@ pub(crate) fn write_expr(w: &mut SqlWriter<'_>, e: &Expr) -> Result<()> {
         f: d.features(),
         inline: false,
         unqualified: false,
+        local_idents: [(0, 0, IdentQuoting::Other); LOCAL_IDENTS],
+        local_len: 0,
     };
     let r = c.expr(e, 0);
     *w = c.w;
     r
+}
+
+const IDENT_CACHE_SLOTS: usize = 512;
+const LOCAL_IDENTS: usize = 8;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum IdentQuoting {
+    Plain,
+    Quoted,
+    Other,
+}
+
+type IdentSlot = std::cell::Cell<([usize; 4], IdentQuoting)>;
+
+thread_local! {
+    static IDENT_CACHE: [IdentSlot; IDENT_CACHE_SLOTS] =
+        const { [const { std::cell::Cell::new(([0; 4], IdentQuoting::Other)) }; IDENT_CACHE_SLOTS] };
 }
 
 struct Compiler<'d> {
@@ -50,6 +69,9 @@ struct Compiler<'d> {
     inline: bool,
     /// Write column references without their qualifier (compound ORDER BY).
     unqualified: bool,
+    /// Quoting decisions of the `'static` names met so far (address, length, decision).
+    local_idents: [(usize, usize, IdentQuoting); LOCAL_IDENTS],
+    local_len: usize,
 }
 
 impl<'d> Compiler<'d> {
@@ -60,6 +82,8 @@ impl<'d> Compiler<'d> {
             f: d.features(),
             inline,
             unqualified: false,
+            local_idents: [(0, 0, IdentQuoting::Other); LOCAL_IDENTS],
+            local_len: 0,
         }
     }
 
@@ -84,7 +108,7 @@ impl<'d> Compiler<'d> {
                 if i > 0 {
                     self.w.push(", ");
                 }
-                self.w.push_ident(&cte.name);
+                self.ident(&cte.name);
                 if !cte.columns.is_empty() {
                     self.w.push(" (");
                     self.w.push_ident_list(cte.columns.iter().map(|c| c.as_ref()));
@@ -119,7 +143,7 @@ impl<'d> Compiler<'d> {
             self.expr(&item.expr, 0)?;
             if let Some(a) = &item.alias {
                 self.w.push(" AS ");
-                self.w.push_ident(a);
+                self.ident(a);
             }
         }
         if !s.from.is_empty() {
@@ -152,7 +176,7 @@ impl<'d> Compiler<'d> {
                 if i > 0 {
                     self.w.push(", ");
                 }
-                self.w.push_ident(name);
+                self.ident(name);
                 self.w.push(" AS ");
                 self.window(win)?;
             }
@@ -218,10 +242,87 @@ impl<'d> Compiler<'d> {
     }
 
     fn table_ref(&mut self, t: &TableRef) {
-        self.w.push_qualified(t.schema.as_deref(), &t.name);
+        if let Some(schema) = &t.schema {
+            self.ident(schema);
+            self.w.push_char('.');
+        }
+        self.ident(&t.name);
         if let Some(a) = &t.alias {
             self.w.push(" AS ");
-            self.w.push_ident(a);
+            self.ident(a);
+        }
+    }
+
+    /// Writes an identifier through the dialect. For `'static` names (those of `table!`
+    /// tables) the dialect's decision (plain, quoted, or something else) is cached per thread,
+    /// keyed by the name's address and the dialect's identity (its `name()` and `features()`
+    /// addresses): checking reserved words dominates compile time otherwise.
+    fn ident(&mut self, n: &crate::expr::Name) {
+        match n {
+            std::borrow::Cow::Borrowed(s) => self.static_ident(s),
+            std::borrow::Cow::Owned(s) => self.w.push_ident(s),
+        }
+    }
+
+    fn static_ident(&mut self, s: &'static str) {
+        let (ptr, len) = (s.as_ptr() as usize, s.len());
+        // Names repeat within a statement: look in this compile's own small cache first.
+        let local = self.local_idents[..self.local_len.min(LOCAL_IDENTS)]
+            .iter()
+            .find(|(p, l, _)| *p == ptr && *l == len)
+            .map(|e| e.2);
+        if let Some(state) = local {
+            match state {
+                IdentQuoting::Plain => self.w.push(s),
+                IdentQuoting::Quoted => self.w.push_quoted_ident(s),
+                IdentQuoting::Other => self.w.push_ident(s),
+            }
+            return;
+        }
+        let key = [
+            ptr,
+            len,
+            self.d.name().as_ptr() as usize,
+            self.f as *const Features as usize,
+        ];
+        let slot = key
+            .iter()
+            .fold(0xcbf2_9ce4_8422_2325_u64, |h, k| {
+                (h ^ *k as u64).wrapping_mul(0x0100_0000_01b3)
+            })
+            .rotate_right(29) as usize
+            % IDENT_CACHE_SLOTS;
+        let hit = IDENT_CACHE.with(|c| {
+            let (k, v) = c[slot].get();
+            (k == key).then_some(v)
+        });
+        let state = match hit {
+            Some(v) => v,
+            None => {
+                let mut probe = SqlWriter::new(self.d);
+                probe.push_ident(s);
+                let out = probe.sql();
+                let v = if out == s {
+                    IdentQuoting::Plain
+                } else {
+                    let mut q = SqlWriter::new(self.d);
+                    q.push_quoted_ident(s);
+                    if q.sql() == out {
+                        IdentQuoting::Quoted
+                    } else {
+                        IdentQuoting::Other
+                    }
+                };
+                IDENT_CACHE.with(|c| c[slot].set((key, v)));
+                v
+            }
+        };
+        self.local_idents[self.local_len % LOCAL_IDENTS] = (ptr, len, state);
+        self.local_len += 1;
+        match state {
+            IdentQuoting::Plain => self.w.push(s),
+            IdentQuoting::Quoted => self.w.push_quoted_ident(s),
+            IdentQuoting::Other => self.w.push_ident(s),
         }
     }
 
@@ -242,7 +343,7 @@ impl<'d> Compiler<'d> {
                 self.w.push_char('(');
                 self.query(query)?;
                 self.w.push(") AS ");
-                self.w.push_ident(alias);
+                self.ident(alias);
             }
         }
         Ok(())
@@ -394,7 +495,7 @@ impl<'d> Compiler<'d> {
         self.w.push_char('(');
         let mut sep = false;
         if let Some(b) = &win.base {
-            self.w.push_ident(b);
+            self.ident(b);
             sep = true;
         }
         if !win.partition_by.is_empty() {
@@ -485,10 +586,10 @@ impl<'d> Compiler<'d> {
 
     fn column(&mut self, c: &ColumnRef) {
         if let (Some(t), false) = (&c.table, self.unqualified) {
-            self.w.push_ident(t);
+            self.ident(t);
             self.w.push_char('.');
         }
-        self.w.push_ident(&c.name);
+        self.ident(&c.name);
     }
 
     fn expr_inner(&mut self, e: &Expr) -> Result<()> {
@@ -497,7 +598,7 @@ impl<'d> Compiler<'d> {
             Expr::Value(v) => self.value(v)?,
             Expr::Star(None) => self.w.push_char('*'),
             Expr::Star(Some(t)) => {
-                self.w.push_ident(t);
+                self.ident(t);
                 self.w.push(".*");
             }
             Expr::Keyword(k) => self.w.push(k),
@@ -735,7 +836,7 @@ impl<'d> Compiler<'d> {
             None => {}
             Some(Over::Named(n)) => {
                 self.w.push(" OVER ");
-                self.w.push_ident(n);
+                self.ident(n);
             }
             Some(Over::Spec(win)) => {
                 self.w.push(" OVER ");

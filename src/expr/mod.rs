@@ -114,6 +114,17 @@ impl<T> Column<T> {
         }
     }
 
+    /// The column typed as nullable, for the optional side of an outer join (its rows then
+    /// decode into `Option<T>`).
+    ///
+    /// ```
+    /// let c: quarry::TypedExpr<Option<i64>> = quarry::Column::<i64>::new("o", "id").nullable();
+    /// # let _ = c;
+    /// ```
+    pub fn nullable(self) -> TypedExpr<Option<T>> {
+        TypedExpr::new(self.into_expr())
+    }
+
     /// This column as a dynamic (untyped) handle.
     ///
     /// ```

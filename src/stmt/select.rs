@@ -966,7 +966,10 @@ tuples! {
 ///     "SELECT users.id, users.name FROM users WHERE users.active = ? ORDER BY users.name LIMIT 5");
 /// ```
 pub fn select<S: Selection>(items: S) -> Select<S::Row> {
-    let mut stmt = SelectStmt::default();
+    let mut stmt = SelectStmt {
+        items: Vec::with_capacity(4),
+        ..SelectStmt::default()
+    };
     items.push_items(&mut stmt.items);
     Select {
         stmt,

@@ -354,7 +354,9 @@ pub async fn in_transaction(conn: &mut quarry::Connection) -> bool {
             // SQLite refuses BEGIN inside a transaction.
             match conn.execute_script("BEGIN").await {
                 Ok(()) => {
-                    conn.execute_script("ROLLBACK").await.expect("rollback probe");
+                    conn.execute_script("ROLLBACK")
+                        .await
+                        .expect("rollback probe");
                     false
                 }
                 Err(_) => true,

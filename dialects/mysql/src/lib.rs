@@ -219,6 +219,10 @@ fn pool_builder(options: &PoolOptions) -> Result<bb8::Builder<MySqlConnectionMan
         .idle_timeout(nonzero(options.idle_timeout))
         .max_lifetime(nonzero(options.max_lifetime))
         .test_on_check_out(options.test_on_checkout)
+        // The connection used last is the next one handed out: its server thread and the
+        // caches on both sides are warm, and idle connections beyond what the load needs age
+        // out (idle_timeout) instead of being kept alive by round-robin use.
+        .queue_strategy(bb8::QueueStrategy::Lifo)
         .error_sink(Box::new(LogErrors)))
 }
 

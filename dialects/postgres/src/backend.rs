@@ -4,7 +4,7 @@ use crate::bind::{self, PgParam};
 use crate::cache::{self, Lookup};
 use crate::decode::{column_names, decode_row};
 use crate::error::{connect_error, map_error};
-use crate::pool::{pool_builder, Manager, PgClient};
+use crate::pool::{pool_builder, Manager, PgClient, Session};
 use futures_util::stream::{self, StreamExt};
 use quarry::{
     Backend, BackendConnection, BoxFuture, BoxStream, Dialect, ExecResult, PoolOptions, Postgres,
@@ -117,16 +117,16 @@ impl Backend for PostgresBackend {
     fn acquire(&self) -> BoxFuture<'_, Result<Box<dyn BackendConnection>>> {
         Box::pin(async move {
             let mut conn = self.pool.get_owned().await.map_err(run_error)?;
-            if conn.client.is_closed() {
+            if conn.s.client.is_closed() {
                 // An idle connection the server closed (restart, pg_terminate_backend, idle
                 // session timeout) is dropped instead of being handed out; every pooled
                 // connection may be in that state after a restart.
                 let attempts = self.pool.state().connections;
                 for _ in 0..attempts {
-                    conn.discarded = true;
+                    conn.s.discarded = true;
                     drop(conn);
                     conn = self.pool.get_owned().await.map_err(run_error)?;
-                    if !conn.client.is_closed() {
+                    if !conn.s.client.is_closed() {
                         break;
                     }
                 }
@@ -155,7 +155,14 @@ fn stale_statement(e: &tokio_postgres::Error) -> Option<Stale> {
     match db.code().code() {
         // invalid_sql_statement_name: DEALLOCATE ALL or DISCARD ALL ran on the session.
         "26000" => Some(Stale::All),
-        "0A000" if db.message().contains("cached plan") => Some(Stale::One),
+        // feature_not_supported from the plan cache ("cached plan must not change result
+        // type"); the routine name does not depend on the server's message language.
+        "0A000"
+            if db.routine() == Some("RevalidateCachedQuery")
+                || db.message().contains("cached plan") =>
+        {
+            Some(Stale::One)
+        }
         _ => None,
     }
 }
@@ -173,7 +180,7 @@ fn poisons(e: &quarry::Error) -> bool {
 
 /// Ends a call on `pg`: clears the in-flight mark and discards the connection after an error
 /// that [`poisons`] it.
-fn settle<T>(pg: &mut PgClient, result: &Result<T>) {
+fn settle<T>(pg: &mut Session, result: &Result<T>) {
     pg.in_flight = false;
     if let Err(e) = result {
         if poisons(e) {
@@ -188,20 +195,13 @@ fn in_failed_transaction(e: &tokio_postgres::Error) -> bool {
         .is_some_and(|db| db.code().code() == "25P02")
 }
 
-impl PgClient {
-    /// Sends `sql` unnamed with explicitly typed parameters: one round trip, nothing kept.
-    async fn send_unnamed(
-        &self,
-        sql: &str,
-        params: &[Value],
-    ) -> std::result::Result<RowStream, tokio_postgres::Error> {
-        self.client
-            .query_typed_raw(sql, params.iter().map(|v| (PgParam(v), bind::type_of(v))))
-            .await
-    }
-
+impl Session {
     /// Starts `sql` with `params` through the statement cache; returns the rows and, for a
     /// prepared statement, its column names.
+    ///
+    /// Only the hot path (a cached statement) is inline; preparing, sending unnamed and
+    /// recovering from a stale statement are boxed, which keeps this future (and the boxed
+    /// futures of [`BackendConnection`] built on it) small and cheap to create.
     async fn start(
         &mut self,
         sql: &str,
@@ -209,43 +209,88 @@ impl PgClient {
     ) -> std::result::Result<(RowStream, Option<Arc<[String]>>), tokio_postgres::Error> {
         let key = cache::key(sql, params);
         match self.cache.lookup(key, sql, params) {
-            Lookup::Hit(statement, names) => {
-                match self
-                    .client
-                    .query_raw(&statement, params.iter().map(PgParam))
-                    .await
-                {
-                    Ok(rows) => Ok((rows, Some(names))),
-                    Err(e) => match stale_statement(&e) {
-                        None => Err(e),
-                        Some(stale) => {
-                            match stale {
-                                Stale::One => self.cache.remove(key),
-                                Stale::All => self.cache.clear(),
-                            }
-                            drop(statement);
-                            // Outside a transaction the unnamed retry succeeds; inside one the
-                            // first error aborted it, and that error is the one to report.
-                            match self.send_unnamed(sql, params).await {
-                                Ok(rows) => Ok((rows, None)),
-                                Err(again) if in_failed_transaction(&again) => Err(e),
-                                Err(again) => Err(again),
-                            }
-                        }
-                    },
+            Lookup::Hit => {
+                let first = match self.cache.get(key) {
+                    Some((statement, names)) => {
+                        let names = Arc::clone(names);
+                        let rows = self
+                            .client
+                            .query_raw(statement, params.iter().map(PgParam))
+                            .await;
+                        Some(rows.map(|rows| (rows, Some(names))))
+                    }
+                    None => None,
+                };
+                match first {
+                    Some(Ok(started)) => Ok(started),
+                    Some(Err(e)) => Box::pin(self.recover(key, sql, params, e)).await,
+                    None => Box::pin(self.start_unnamed(sql, params)).await,
                 }
             }
-            Lookup::Prepare => {
-                let types: Vec<Type> = params.iter().map(bind::type_of).collect();
-                let statement = self.client.prepare_typed(sql, &types).await?;
-                let names = self.cache.insert(key, sql, statement.clone());
-                let rows = self
-                    .client
-                    .query_raw(&statement, params.iter().map(PgParam))
-                    .await?;
-                Ok((rows, Some(names)))
+            Lookup::Prepare => Box::pin(self.start_prepared(key, sql, params)).await,
+            Lookup::Unnamed => Box::pin(self.start_unnamed(sql, params)).await,
+        }
+    }
+
+    /// Sends `sql` unnamed with explicitly typed parameters: one round trip, nothing kept.
+    async fn start_unnamed(
+        &self,
+        sql: &str,
+        params: &[Value],
+    ) -> std::result::Result<(RowStream, Option<Arc<[String]>>), tokio_postgres::Error> {
+        let rows = self
+            .client
+            .query_typed_raw(sql, params.iter().map(|v| (PgParam(v), bind::type_of(v))))
+            .await?;
+        Ok((rows, None))
+    }
+
+    /// Prepares `sql` with the types of `params`, caches it under `key`, and runs it.
+    async fn start_prepared(
+        &mut self,
+        key: u64,
+        sql: &str,
+        params: &[Value],
+    ) -> std::result::Result<(RowStream, Option<Arc<[String]>>), tokio_postgres::Error> {
+        let types: Vec<Type> = params.iter().map(bind::type_of).collect();
+        let statement = self.client.prepare_typed(sql, &types).await?;
+        if statement.params().len() != params.len() {
+            // The text uses more parameters than were given: let the server say so, as it does
+            // for an unnamed statement, and keep nothing.
+            return self.start_unnamed(sql, params).await;
+        }
+        let names = self.cache.insert(key, sql, params, statement.clone());
+        let rows = self
+            .client
+            .query_raw(&statement, params.iter().map(PgParam))
+            .await?;
+        Ok((rows, Some(names)))
+    }
+
+    /// Handles the failure `e` of the cached statement `key`: a stale statement is forgotten
+    /// and `sql` re-sent unnamed; any other error is returned.
+    async fn recover(
+        &mut self,
+        key: u64,
+        sql: &str,
+        params: &[Value],
+        e: tokio_postgres::Error,
+    ) -> std::result::Result<(RowStream, Option<Arc<[String]>>), tokio_postgres::Error> {
+        match stale_statement(&e) {
+            None => Err(e),
+            Some(stale) => {
+                match stale {
+                    Stale::One => self.cache.remove(key),
+                    Stale::All => self.cache.clear(),
+                }
+                // Outside a transaction the unnamed retry succeeds; inside one the first error
+                // aborted it, and that error is the one to report.
+                match self.start_unnamed(sql, params).await {
+                    Ok(started) => Ok(started),
+                    Err(again) if in_failed_transaction(&again) => Err(e),
+                    Err(again) => Err(again),
+                }
             }
-            Lookup::Unnamed => Ok((self.send_unnamed(sql, params).await?, None)),
         }
     }
 
@@ -304,7 +349,7 @@ impl BackendConnection for PgConnection {
     ) -> BoxFuture<'a, Result<ExecResult>> {
         Box::pin(async move {
             bind::check(params)?;
-            let pg: &mut PgClient = &mut self.conn;
+            let pg: &mut Session = &mut self.conn.s;
             pg.in_flight = true;
             let result = pg.run_execute(sql, params).await;
             settle(pg, &result);
@@ -319,7 +364,7 @@ impl BackendConnection for PgConnection {
     ) -> BoxFuture<'a, Result<Vec<Row>>> {
         Box::pin(async move {
             bind::check(params)?;
-            let pg: &mut PgClient = &mut self.conn;
+            let pg: &mut Session = &mut self.conn.s;
             pg.in_flight = true;
             let result = pg.run_fetch_all(sql, params).await;
             settle(pg, &result);
@@ -341,7 +386,7 @@ impl BackendConnection for PgConnection {
 
     fn execute_script<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let pg: &mut PgClient = &mut self.conn;
+            let pg: &mut Session = &mut self.conn.s;
             pg.in_flight = true;
             let result = pg
                 .client
@@ -354,7 +399,7 @@ impl BackendConnection for PgConnection {
     }
 
     fn discard(&mut self) {
-        self.conn.discarded = true;
+        self.conn.s.discarded = true;
     }
 }
 
@@ -377,10 +422,13 @@ enum StreamState<C> {
 /// owned for [`BackendConnection::into_stream`]) with constant memory: tokio-postgres reads
 /// the socket only as rows are consumed.
 ///
-/// The connection is marked in flight until the last row is read; a stream dropped before that
-/// leaves the mark, so the pool closes the connection when it comes back instead of letting the
-/// next user wait for the rest of the result (tokio-postgres would otherwise read and discard
-/// it, so the rest of this checkout still works).
+/// The connection is marked in flight until the last row is read. When a stream is dropped
+/// before that, tokio-postgres' connection task reads and discards the rest of the result before
+/// it answers the next request, so no unread row is ever seen by a later statement: a
+/// borrowed connection stays usable at once (and a later statement that completes on it clears
+/// the mark). If the mark is still set when the connection goes back to the pool (an owned
+/// stream dropped early, or a borrowed one dropped last), the pool closes the connection rather
+/// than make its next user wait for the server to finish sending the abandoned result.
 fn row_stream<'c, C>(conn: C, sql: String, params: Vec<Value>) -> BoxStream<'c, Result<Row>>
 where
     C: DerefMut<Target = PgClient> + Send + 'c,
@@ -393,14 +441,12 @@ where
                     if let Err(e) = bind::check(&params) {
                         return Some((Err(e), StreamState::Done));
                     }
-                    conn.in_flight = true;
-                    match conn.start(&sql, &params).await {
-                        Ok((rows, names)) => {
-                            next_row(conn, Box::pin(rows), names, sql).await
-                        }
+                    conn.s.in_flight = true;
+                    match conn.s.start(&sql, &params).await {
+                        Ok((rows, names)) => next_row(conn, Box::pin(rows), names, sql).await,
                         Err(e) => {
                             let result = Err(map_error(e, Some(&sql)));
-                            settle(&mut *conn, &result);
+                            settle(&mut conn.s, &result);
                             Some((result, StreamState::Done))
                         }
                     }
@@ -443,11 +489,11 @@ where
         Some(Err(e)) => {
             // The server ended the statement with an error: nothing more will come.
             let result = Err(map_error(e, Some(&sql)));
-            settle(&mut *conn, &result);
+            settle(&mut conn.s, &result);
             Some((result, StreamState::Done))
         }
         None => {
-            conn.in_flight = false;
+            conn.s.in_flight = false;
             None
         }
     }

@@ -71,14 +71,17 @@ pub(crate) fn check(values: &[Value]) -> Result<()> {
         match v {
             Value::Decimal(d) => {
                 // Encoding into a sink that drops the bytes validates without allocating.
-                numeric::encode(d, &mut Sink).map_err(|m| {
-                    Error::InvalidStatement(format!("parameter ${}: {m}", i + 1))
-                })?;
+                numeric::encode(d, &mut Sink)
+                    .map_err(|m| Error::InvalidStatement(format!("parameter ${}: {m}", i + 1)))?;
             }
             other if pg_type(other.value_type()).is_none() => {
                 return Err(Error::unsupported(
                     "postgresql",
-                    format!("binding a {:?} value (parameter ${})", other.value_type(), i + 1),
+                    format!(
+                        "binding a {:?} value (parameter ${})",
+                        other.value_type(),
+                        i + 1
+                    ),
                 ));
             }
             _ => {}
@@ -144,7 +147,11 @@ impl ToSql for PgParam<'_> {
         true
     }
 
-    fn to_sql_checked(&self, ty: &Type, out: &mut BytesMut) -> std::result::Result<IsNull, BoxError> {
+    fn to_sql_checked(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> std::result::Result<IsNull, BoxError> {
         let want = type_of(self.0);
         let ok = *ty == want || (self.0.value_type() == ValueType::Json && *ty == Type::JSON);
         if !ok {
@@ -231,7 +238,10 @@ mod tests {
     #[test]
     fn values_encode_in_binary() {
         assert_eq!(encode(&Value::I64(258)).1.unwrap(), 258_i64.to_be_bytes());
-        assert_eq!(encode(&Value::I64(i64::MIN)).1.unwrap(), i64::MIN.to_be_bytes());
+        assert_eq!(
+            encode(&Value::I64(i64::MIN)).1.unwrap(),
+            i64::MIN.to_be_bytes()
+        );
         assert_eq!(encode(&Value::I32(-2)).1.unwrap(), (-2_i32).to_be_bytes());
         assert_eq!(encode(&Value::I16(7)).1.unwrap(), 7_i16.to_be_bytes());
         assert_eq!(encode(&Value::F64(0.5)).1.unwrap(), 0.5_f64.to_be_bytes());
@@ -242,13 +252,19 @@ mod tests {
         );
         assert_eq!(encode(&Value::Bool(true)).1.unwrap(), [1]);
         assert_eq!(encode(&Value::Bool(false)).1.unwrap(), [0]);
-        assert_eq!(encode(&Value::Text("hé".into())).1.unwrap(), "hé".as_bytes());
+        assert_eq!(
+            encode(&Value::Text("hé".into())).1.unwrap(),
+            "hé".as_bytes()
+        );
         assert_eq!(encode(&Value::Text(String::new())).1.unwrap(), b"");
         assert_eq!(encode(&Value::Bytes(vec![0, 255])).1.unwrap(), [0, 255]);
         let d = Date::new(2000, 1, 3).unwrap();
         assert_eq!(encode(&Value::Date(d)).1.unwrap(), 2_i32.to_be_bytes());
         let t = Time::new(0, 0, 1, 1).unwrap();
-        assert_eq!(encode(&Value::Time(t)).1.unwrap(), 1_000_001_i64.to_be_bytes());
+        assert_eq!(
+            encode(&Value::Time(t)).1.unwrap(),
+            1_000_001_i64.to_be_bytes()
+        );
         let ts = Timestamp::new(Date::new(2000, 1, 1).unwrap(), t);
         assert_eq!(
             encode(&Value::Timestamp(ts)).1.unwrap(),

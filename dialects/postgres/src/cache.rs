@@ -12,9 +12,9 @@
 //! A capacity of 0 turns caching off (every statement is sent unnamed), which is what a
 //! transaction-pooling proxy such as PgBouncer before 1.21 needs.
 
-use quarry::Value;
+use quarry::{Value, ValueType};
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 use tokio_postgres::Statement;
 
@@ -47,18 +47,55 @@ impl Hasher for KeyHasher {
 
 type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 
-/// The cache key of `sql` run with `params`: a hash of the text and the parameter types.
+/// The cache key of `sql` run with `params`: a hash of the text and the parameter types
+/// (FxHash-style, eight bytes at a time: this runs on every statement).
 pub(crate) fn key(sql: &str, params: &[Value]) -> u64 {
-    let mut h = DefaultHasher::new();
-    sql.hash(&mut h);
-    for p in params {
-        p.value_type().hash(&mut h);
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let step = |h: u64, word: u64| (h.rotate_left(5) ^ word).wrapping_mul(K);
+    let bytes = sql.as_bytes();
+    let mut h = step(0, bytes.len() as u64);
+    let mut chunks = bytes.chunks_exact(8);
+    for c in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(c);
+        h = step(h, u64::from_le_bytes(word));
     }
-    h.finish()
+    let mut tail = [0u8; 8];
+    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
+    h = step(h, u64::from_le_bytes(tail));
+    h = step(h, params.len() as u64);
+    for p in params {
+        h = step(h, type_tag(p.value_type()));
+    }
+    h
+}
+
+/// A distinct number per [`ValueType`], for [`key`].
+fn type_tag(t: ValueType) -> u64 {
+    match t {
+        ValueType::Bool => 1,
+        ValueType::I16 => 2,
+        ValueType::I32 => 3,
+        ValueType::I64 => 4,
+        ValueType::F32 => 5,
+        ValueType::F64 => 6,
+        ValueType::Text => 7,
+        ValueType::Bytes => 8,
+        ValueType::Date => 9,
+        ValueType::Time => 10,
+        ValueType::Timestamp => 11,
+        ValueType::TimestampTz => 12,
+        ValueType::Uuid => 13,
+        ValueType::Json => 14,
+        ValueType::Decimal => 15,
+        _ => 16,
+    }
 }
 
 struct Entry {
     sql: Box<str>,
+    /// The types of the parameters the statement was prepared for.
+    types: Box<[ValueType]>,
     statement: Statement,
     columns: Arc<[String]>,
     last_used: u64,
@@ -66,8 +103,8 @@ struct Entry {
 
 /// What to do with a statement.
 pub(crate) enum Lookup {
-    /// Run this prepared statement; its column names.
-    Hit(Statement, Arc<[String]>),
+    /// Run the prepared statement of this key ([`StatementCache::get`]).
+    Hit,
     /// Seen before: prepare it and [`StatementCache::insert`] it.
     Prepare,
     /// Send it unnamed.
@@ -105,16 +142,15 @@ impl StatementCache {
         }
         self.tick += 1;
         if let Some(e) = self.entries.get_mut(&key) {
-            let types = e.statement.params();
             if *e.sql == *sql
-                && types.len() == params.len()
-                && types
+                && e.types.len() == params.len()
+                && e.types
                     .iter()
                     .zip(params)
-                    .all(|(t, p)| *t == crate::bind::type_of(p))
+                    .all(|(t, p)| *t == p.value_type())
             {
                 e.last_used = self.tick;
-                return Lookup::Hit(e.statement.clone(), Arc::clone(&e.columns));
+                return Lookup::Hit;
             }
             // A hash collision: prepare this one in its place.
             return Lookup::Prepare;
@@ -129,9 +165,20 @@ impl StatementCache {
         Lookup::Unnamed
     }
 
-    /// Keeps `statement` for `sql` (of hash `key`), evicting the least recently used entry when
-    /// full; returns its column names.
-    pub(crate) fn insert(&mut self, key: u64, sql: &str, statement: Statement) -> Arc<[String]> {
+    /// The prepared statement of `key` and its column names, after a [`Lookup::Hit`].
+    pub(crate) fn get(&self, key: u64) -> Option<(&Statement, &Arc<[String]>)> {
+        self.entries.get(&key).map(|e| (&e.statement, &e.columns))
+    }
+
+    /// Keeps `statement` for `sql` with `params` (of hash `key`), evicting the least recently
+    /// used entry when full; returns its column names.
+    pub(crate) fn insert(
+        &mut self,
+        key: u64,
+        sql: &str,
+        params: &[Value],
+        statement: Statement,
+    ) -> Arc<[String]> {
         let columns = crate::decode::column_names(statement.columns());
         if self.capacity == 0 {
             return columns;
@@ -152,6 +199,7 @@ impl StatementCache {
             key,
             Entry {
                 sql: sql.into(),
+                types: params.iter().map(Value::value_type).collect(),
                 statement,
                 columns: Arc::clone(&columns),
                 last_used: self.tick,
@@ -174,7 +222,16 @@ impl StatementCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quarry::ValueType;
+
+    #[test]
+    fn keys_spread() {
+        let keys: HashSet<u64> = (0..10_000)
+            .map(|i| key(&format!("SELECT {i}"), &[]))
+            .collect();
+        assert_eq!(keys.len(), 10_000);
+        assert_ne!(key("", &[]), key("\0", &[]));
+        assert_ne!(key("abcdefgh", &[]), key("abcdefgh\0", &[]));
+    }
 
     #[test]
     fn keys_depend_on_text_and_types() {

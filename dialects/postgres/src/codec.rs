@@ -146,7 +146,10 @@ mod tests {
 
     #[test]
     fn timestamps_count_micros_from_2000() {
-        assert_eq!(encode_timestamp(&ts("2000-01-01 00:00:00")), 0_i64.to_be_bytes());
+        assert_eq!(
+            encode_timestamp(&ts("2000-01-01 00:00:00")),
+            0_i64.to_be_bytes()
+        );
         assert_eq!(
             encode_timestamp(&ts("2000-01-01 00:00:00.000001")),
             1_i64.to_be_bytes()

@@ -120,7 +120,10 @@ pub(crate) fn decode_value(ty: &Type, raw: &[u8]) -> std::result::Result<Value, 
 }
 
 fn unsupported(ty: &Type) -> String {
-    format!("PostgreSQL type {} is not supported; cast it in the query (e.g. ::text)", ty.name())
+    format!(
+        "PostgreSQL type {} is not supported; cast it in the query (e.g. ::text)",
+        ty.name()
+    )
 }
 
 /// Decodes cell `i` of `row`, whose column is `col`.
@@ -199,7 +202,10 @@ mod tests {
             "public".into(),
         );
         assert_eq!(value_type_of(&mood), Some(ValueType::Text));
-        assert_eq!(decode_value(&mood, b"it's ok").unwrap(), Value::Text("it's ok".into()));
+        assert_eq!(
+            decode_value(&mood, b"it's ok").unwrap(),
+            Value::Text("it's ok".into())
+        );
     }
 
     #[test]
@@ -234,7 +240,10 @@ mod tests {
             decode_value(&Type::TEXT, "é".as_bytes()).unwrap(),
             Value::Text("é".into())
         );
-        assert_eq!(decode_value(&Type::BYTEA, &[0, 9]).unwrap(), Value::Bytes(vec![0, 9]));
+        assert_eq!(
+            decode_value(&Type::BYTEA, &[0, 9]).unwrap(),
+            Value::Bytes(vec![0, 9])
+        );
         assert!(decode_value(&Type::INT4, &[0, 0]).is_err());
         assert!(decode_value(&Type::TEXT, &[0xff]).is_err());
     }
@@ -258,7 +267,9 @@ mod tests {
             Value::Decimal("12.00".parse().unwrap())
         );
         let nan = [0, 0, 0, 0, 0xC0, 0, 0, 0];
-        assert!(decode_value(&Type::NUMERIC, &nan).unwrap_err().contains("NaN"));
+        assert!(decode_value(&Type::NUMERIC, &nan)
+            .unwrap_err()
+            .contains("NaN"));
         assert!(decode_value(&Type::TIMESTAMP, &i64::MAX.to_be_bytes())
             .unwrap_err()
             .contains("infinity"));
@@ -268,6 +279,9 @@ mod tests {
     fn char_bytes() {
         assert_eq!(char_text(b'r'), "r");
         assert_eq!(char_text(0), "");
-        assert_eq!(decode_value(&Type::CHAR, b"r").unwrap(), Value::Text("r".into()));
+        assert_eq!(
+            decode_value(&Type::CHAR, b"r").unwrap(),
+            Value::Text("r".into())
+        );
     }
 }

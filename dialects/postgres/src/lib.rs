@@ -1,6 +1,6 @@
 //! # quarry-postgres
 //!
-//! The PostgreSQL backend of [quarry](quarry): a bb8 pool of tokio-postgres connections (no
+//! The PostgreSQL backend of [quarry]: a bb8 pool of tokio-postgres connections (no
 //! TLS), typed binary parameter binding, a per-connection prepared-statement cache, row decoding
 //! and SQLSTATE → [`quarry::ErrorKind`] mapping. SQL text always comes from the core compiler;
 //! this crate only runs it.
@@ -58,8 +58,11 @@
 //! and kept, so repeated statements only bind and execute (no parse or plan on the server).
 //! The least recently used statement is closed when the cache is full. A cached statement
 //! whose plan went stale after a schema change (`cached plan must not change result type`) is
-//! dropped and re-sent once. Streams ([`quarry::Connection::stream`]) read rows as they are
-//! consumed, holding memory constant. [`quarry::ExecResult::last_insert_id`] is always `None`:
+//! dropped and re-sent once (also after `DEALLOCATE ALL` / `DISCARD ALL`). Streams
+//! ([`quarry::Connection::stream`], [`quarry::Engine::stream`]) read rows as they are consumed,
+//! holding memory constant. A stream dropped before its end never leaves rows for the next
+//! statement (the driver reads and discards them first); a connection whose stream was
+//! abandoned is closed rather than pooled, unless a later statement completed on it. [`quarry::ExecResult::last_insert_id`] is always `None`:
 //! use `RETURNING`.
 //!
 //! ## Parameters and results

@@ -212,11 +212,20 @@ mod tests {
         assert_eq!(enc("10000"), wire(1, 1, SIGN_POS, 0, &[1]));
         assert_eq!(enc("0.0001"), wire(1, -1, SIGN_POS, 4, &[1]));
         assert_eq!(enc("0.00000001"), wire(1, -2, SIGN_POS, 8, &[1]));
-        assert_eq!(enc("123456789.5"), wire(4, 2, SIGN_POS, 1, &[1, 2345, 6789, 5000]));
+        assert_eq!(
+            enc("123456789.5"),
+            wire(4, 2, SIGN_POS, 1, &[1, 2345, 6789, 5000])
+        );
         assert_eq!(enc("1.000"), wire(1, 0, SIGN_POS, 3, &[1]));
         assert_eq!(
             enc("123456789012345678901234567890"),
-            wire(8, 7, SIGN_POS, 0, &[12, 3456, 7890, 1234, 5678, 9012, 3456, 7890])
+            wire(
+                8,
+                7,
+                SIGN_POS,
+                0,
+                &[12, 3456, 7890, 1234, 5678, 9012, 3456, 7890]
+            )
         );
     }
 
@@ -265,7 +274,9 @@ mod tests {
 
     #[test]
     fn special_values_are_errors() {
-        assert!(decode(&wire(0, 0, SIGN_NAN, 0, &[])).unwrap_err().contains("NaN"));
+        assert!(decode(&wire(0, 0, SIGN_NAN, 0, &[]))
+            .unwrap_err()
+            .contains("NaN"));
         assert!(decode(&wire(0, 0, SIGN_PINF, 0, &[]))
             .unwrap_err()
             .contains("Infinity"));

@@ -284,10 +284,12 @@ impl Manager {
             let _ = connection.await;
         });
         Ok(PgClient {
-            client,
-            in_flight: false,
-            discarded: false,
-            cache: StatementCache::new(self.statement_cache_size),
+            s: Box::new(Session {
+                client,
+                in_flight: false,
+                discarded: false,
+                cache: StatementCache::new(self.statement_cache_size),
+            }),
         })
     }
 }
@@ -303,6 +305,13 @@ impl Manager {
 /// # Ok(()) }
 /// ```
 pub struct PgClient {
+    /// Boxed: bb8 moves connections in and out of its queue on every checkout, so the pooled
+    /// value is kept one pointer wide.
+    pub(crate) s: Box<Session>,
+}
+
+/// The state of one connection.
+pub(crate) struct Session {
     pub(crate) client: Client,
     /// Set while a statement or stream runs; still set if its future or stream was dropped
     /// midway, which marks the connection broken (it may be mid-transaction or mid-result).
@@ -315,10 +324,10 @@ pub struct PgClient {
 impl std::fmt::Debug for PgClient {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PgClient")
-            .field("closed", &self.client.is_closed())
-            .field("in_flight", &self.in_flight)
-            .field("discarded", &self.discarded)
-            .field("prepared_statements", &self.cache.len())
+            .field("closed", &self.s.client.is_closed())
+            .field("in_flight", &self.s.in_flight)
+            .field("discarded", &self.s.discarded)
+            .field("prepared_statements", &self.s.cache.len())
             .finish()
     }
 }
@@ -333,7 +342,7 @@ impl PgClient {
     /// # Ok(()) }
     /// ```
     pub fn client(&self) -> &Client {
-        &self.client
+        &self.s.client
     }
 
     /// How many prepared statements this connection keeps now.
@@ -345,12 +354,12 @@ impl PgClient {
     /// # Ok(()) }
     /// ```
     pub fn prepared_statements(&self) -> usize {
-        self.cache.len()
+        self.s.cache.len()
     }
 
     /// Whether the pool must close this connection rather than reuse it.
     pub(crate) fn is_broken(&self) -> bool {
-        self.in_flight || self.discarded || self.client.is_closed()
+        self.s.in_flight || self.s.discarded || self.s.client.is_closed()
     }
 }
 
@@ -363,7 +372,7 @@ impl bb8::ManageConnection for Manager {
     }
 
     async fn is_valid(&self, conn: &mut PgClient) -> Result<(), tokio_postgres::Error> {
-        conn.client.simple_query("").await.map(|_| ())
+        conn.s.client.simple_query("").await.map(|_| ())
     }
 
     fn has_broken(&self, conn: &mut PgClient) -> bool {
@@ -456,9 +465,10 @@ mod tests {
 
     #[test]
     fn other_parameters_pass_through() {
-        let (config, extras) =
-            parse("postgres://ann@h:5433/db?sslmode=disable&application_name=x&statement_cache_size=7")
-                .unwrap();
+        let (config, extras) = parse(
+            "postgres://ann@h:5433/db?sslmode=disable&application_name=x&statement_cache_size=7",
+        )
+        .unwrap();
         assert_eq!(config.get_application_name(), Some("x"));
         assert_eq!(config.get_ports(), [5433]);
         assert_eq!(config.get_user(), Some("ann"));
@@ -502,11 +512,17 @@ mod tests {
         let m = Manager::from_url(url)
             .unwrap()
             .default_connect_timeout(url, Duration::from_secs(3));
-        assert_eq!(m.config().get_connect_timeout(), Some(&Duration::from_secs(3)));
+        assert_eq!(
+            m.config().get_connect_timeout(),
+            Some(&Duration::from_secs(3))
+        );
         let url = "postgres://u@h/db?connect_timeout=9";
         let m = Manager::from_url(url)
             .unwrap()
             .default_connect_timeout(url, Duration::from_secs(3));
-        assert_eq!(m.config().get_connect_timeout(), Some(&Duration::from_secs(9)));
+        assert_eq!(
+            m.config().get_connect_timeout(),
+            Some(&Duration::from_secs(9))
+        );
     }
 }

@@ -63,9 +63,15 @@ impl Kind {
             "JSON" => return Kind::Json,
             "CHAR" if d.replace(' ', "") == "CHAR(36)" => return Kind::Char36,
             "NUMERIC" | "DECIMAL" => {
-                return match d.split_once('(').map(|(_, args)| args.trim_end_matches(')')) {
+                return match d
+                    .split_once('(')
+                    .map(|(_, args)| args.trim_end_matches(')'))
+                {
                     Some(args) => {
-                        let scale = args.split(',').nth(1).map_or(Some(0), |s| s.trim().parse().ok());
+                        let scale = args
+                            .split(',')
+                            .nth(1)
+                            .map_or(Some(0), |s| s.trim().parse().ok());
                         scale.map_or(Kind::Numeric, Kind::Decimal)
                     }
                     None => Kind::Numeric,
@@ -121,7 +127,10 @@ pub(crate) fn significant_digits(d: &Decimal) -> usize {
 pub(crate) fn decimal_to_f64(d: &Decimal) -> Result<f64> {
     let digits = significant_digits(d);
     let f: f64 = d.as_str().parse().unwrap_or(f64::NAN);
-    if digits > MAX_DECIMAL_DIGITS || !f.is_finite() || (digits > 0 && (f == 0.0 || f.is_subnormal())) {
+    if digits > MAX_DECIMAL_DIGITS
+        || !f.is_finite()
+        || (digits > 0 && (f == 0.0 || f.is_subnormal()))
+    {
         return Err(Error::unsupported(
             "sqlite",
             format!(
@@ -261,19 +270,27 @@ fn parse_tz(s: &str) -> Option<Timestamp> {
         return None;
     }
     let h: i64 = digits[..2].parse().ok()?;
-    let m: i64 = if digits.len() == 4 { digits[2..].parse().ok()? } else { 0 };
+    let m: i64 = if digits.len() == 4 {
+        digits[2..].parse().ok()?
+    } else {
+        0
+    };
     if h > 23 || m > 59 {
         return None;
     }
     let local: Timestamp = body.parse().ok()?;
-    Timestamp::from_micros_since_epoch(local.micros_since_epoch() - sign * (h * 60 + m) * 60_000_000)
+    Timestamp::from_micros_since_epoch(
+        local.micros_since_epoch() - sign * (h * 60 + m) * 60_000_000,
+    )
 }
 
 fn decimal_from_f64(f: f64, scale: u16) -> Option<Decimal> {
     if !f.is_finite() {
         return None;
     }
-    format!("{f:.prec$}", prec = usize::from(scale)).parse().ok()
+    format!("{f:.prec$}", prec = usize::from(scale))
+        .parse()
+        .ok()
 }
 
 fn decimal_from_i64(n: i64, scale: u16) -> Option<Decimal> {
@@ -347,12 +364,13 @@ fn is_insert(sql: &str) -> bool {
             break;
         }
     }
-    let word: String = s
-        .chars()
-        .take_while(char::is_ascii_alphabetic)
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    word == "INSERT" || word == "REPLACE"
+    let word = s.as_bytes().get(..8).unwrap_or(s.as_bytes());
+    let is = |kw: &[u8]| {
+        word.len() >= kw.len()
+            && word[..kw.len()].eq_ignore_ascii_case(kw)
+            && !word.get(kw.len()).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+    };
+    is(b"INSERT") || is(b"REPLACE")
 }
 
 /// Runs one statement; returns the rows it changed and, after an INSERT, the last rowid.
@@ -376,8 +394,8 @@ pub(crate) fn execute(
         conn.changes()
     };
     let new_rowid = conn.last_insert_rowid();
-    let last_insert_id = ((is_insert(sql) && rows_affected > 0) || new_rowid != rowid)
-        .then_some(new_rowid);
+    let last_insert_id =
+        ((is_insert(sql) && rows_affected > 0) || new_rowid != rowid).then_some(new_rowid);
     Ok(ExecResult {
         rows_affected,
         last_insert_id,
@@ -497,7 +515,10 @@ mod tests {
         assert_eq!(Kind::of(Some("NUMERIC(10, 2)")), Kind::Decimal(2));
         assert_eq!(Kind::of(Some("DECIMAL(7)")), Kind::Decimal(0));
         assert_eq!(Kind::of(Some("NUMERIC")), Kind::Numeric);
-        assert_eq!(Kind::of(Some("TIMESTAMP WITH TIME ZONE")), Kind::TimestampTz);
+        assert_eq!(
+            Kind::of(Some("TIMESTAMP WITH TIME ZONE")),
+            Kind::TimestampTz
+        );
         assert_eq!(Kind::of(Some("CHAR(36)")), Kind::Char36);
         assert_eq!(Kind::of(Some("CHAR(3)")), Kind::Text);
         assert_eq!(Kind::of(None), Kind::Any);
@@ -512,7 +533,10 @@ mod tests {
         assert_eq!(significant_digits(&d("1000")), 1);
         assert_eq!(significant_digits(&d("0")), 0);
         assert_eq!(decimal_to_f64(&d("12.50")).unwrap(), 12.5);
-        assert_eq!(decimal_to_f64(&d("999999999999999")).unwrap(), 999_999_999_999_999.0);
+        assert_eq!(
+            decimal_to_f64(&d("999999999999999")).unwrap(),
+            999_999_999_999_999.0
+        );
         let err = decimal_to_f64(&d("1234567890.123456")).unwrap_err();
         assert!(err.is_unsupported(), "{err}");
         assert!(err.to_string().contains("16 significant digits"), "{err}");
@@ -524,14 +548,26 @@ mod tests {
             Value::Decimal(d) => d.as_str().to_owned(),
             other => panic!("{other:?}"),
         };
-        assert_eq!(dec(decode(ValueRef::Real(12.5), Kind::Decimal(2), "c").unwrap()), "12.50");
-        assert_eq!(dec(decode(ValueRef::Integer(-3), Kind::Decimal(2), "c").unwrap()), "-3.00");
-        assert_eq!(dec(decode(ValueRef::Integer(7), Kind::Decimal(0), "c").unwrap()), "7");
+        assert_eq!(
+            dec(decode(ValueRef::Real(12.5), Kind::Decimal(2), "c").unwrap()),
+            "12.50"
+        );
+        assert_eq!(
+            dec(decode(ValueRef::Integer(-3), Kind::Decimal(2), "c").unwrap()),
+            "-3.00"
+        );
+        assert_eq!(
+            dec(decode(ValueRef::Integer(7), Kind::Decimal(0), "c").unwrap()),
+            "7"
+        );
         assert_eq!(
             decode(ValueRef::Integer(1), Kind::Bool, "c").unwrap(),
             Value::Bool(true)
         );
-        assert_eq!(decode(ValueRef::Integer(2), Kind::Bool, "c").unwrap(), Value::I64(2));
+        assert_eq!(
+            decode(ValueRef::Integer(2), Kind::Bool, "c").unwrap(),
+            Value::I64(2)
+        );
     }
 
     #[test]
@@ -550,5 +586,8 @@ mod tests {
         assert!(is_insert("-- c\n/* x */ replace into t values (1)"));
         assert!(!is_insert("UPDATE t SET a = 1"));
         assert!(!is_insert("WITH x AS (SELECT 1) SELECT * FROM x"));
+        assert!(!is_insert("INSERTED"));
+        assert!(is_insert("insert"));
+        assert!(!is_insert("REPLACED"));
     }
 }

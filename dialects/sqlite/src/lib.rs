@@ -73,31 +73,38 @@
 //!
 //! ## Executors: getting statements to a synchronous library
 //! rusqlite is synchronous, so a statement must never run on a thread that is acting as a
-//! tokio worker. A point select takes about 2 µs in SQLite, so the hand-off to the thread
-//! that runs it is most of the cost. Three designs are built in (`executor=` in the URL,
+//! tokio worker. A point select takes about 1–3 µs in SQLite, so how the statement gets to the
+//! thread that runs it is most of the cost. Three designs are built in (`executor=` in the URL,
 //! [`Executor`] in [`SqliteOptions`]):
 //!
-//! - **`thread`** (default): each pooled connection has a dedicated OS thread that owns it. The
-//!   caller writes the statement into a one-slot mailbox (reusing its buffers: no allocation
-//!   per statement besides the result) and unparks the thread only if it is parked. After a
-//!   statement the thread spins for 50 µs before parking (at most about half the cores' worth
-//!   of threads spin at once, process-wide), so back-to-back statements find it awake. A caller
-//!   that is the only one with a statement in flight on the engine spins up to 20 µs for the
-//!   answer before yielding, so it is not parked either; with more statements in flight it
-//!   yields at once, and its worker runs other tasks meanwhile.
-//! - **`block_in_place`**: the statement runs in [`tokio::task::block_in_place`] on the
-//!   calling thread, which first hands its worker role to another thread. Nearly free when
-//!   called from `Runtime::block_on`, but from a task on a worker each call starts a
-//!   replacement worker, which costs a thread wake-up and churns threads under load. On a
+//! - **`block_in_place`** (default): on a multi-thread runtime the statement runs in
+//!   [`tokio::task::block_in_place`] on the calling thread, which first hands its worker role
+//!   (and the tasks queued on it) to another thread, so the thread is no longer a worker while
+//!   SQLite runs. No copy of the SQL or the parameters and no hand-off: the cost is the
+//!   notification that lends the worker to a blocking-pool thread, which is usually back
+//!   before that thread has woken up (free when called from `Runtime::block_on`). On a
 //!   current-thread runtime (where `block_in_place` panics), without a runtime, and for
-//!   streams it uses the connection's thread.
-//! - **`spawn_blocking`**: each statement is a [`tokio::task::spawn_blocking`] job (copies of the
-//!   SQL and the parameters, and a blocking-pool thread wake-up per statement).
+//!   streams, it uses the connection's thread as `thread` does. **Trade-off:** a statement
+//!   runs to its end inside the poll that started it, so dropping its future (a
+//!   `tokio::time::timeout`, a `select!`) takes effect only when the statement is done; use
+//!   `executor=thread` where long statements must be cancellable.
+//! - **`thread`**: each pooled connection has a dedicated OS thread that owns it. The caller
+//!   writes the statement into a one-slot mailbox (reusing its buffers: no allocation per
+//!   statement besides the result) and unparks the thread only if it is parked. When one
+//!   caller issues statements back to back, the thread spins 50 µs for the next one before
+//!   parking (at most about half the cores' worth of threads spin, process-wide) and the
+//!   caller spins up to 20 µs for the answer before yielding, so neither side pays a wake-up;
+//!   with several statements in flight neither spins, and each statement costs two thread
+//!   wake-ups and context switches, which a 2-core machine feels. A dropped future withdraws
+//!   its statement or interrupts it (`sqlite3_interrupt`) at once.
+//! - **`spawn_blocking`**: each statement is a [`tokio::task::spawn_blocking`] job (copies of
+//!   the SQL and the parameters, a blocking-pool wake-up and a task wake-up per statement).
+//!   Dropping the future interrupts the statement.
 //!
-//! Measured on the 2-core machine of the project's benchmarks (`benches/exec_sqlite.rs`:
-//! primary-key point select on a 10k-row table, `Engine::fetch_one` of a `Compiled`, against
-//! rusqlite `prepare_cached` on one connection, synchronous), in thousands of selects per
-//! second and as a share of raw rusqlite:
+//! Measured on the project's 2-core benchmark machine (`benches/exec_sqlite.rs`: a primary-key
+//! point select on a 10k-row `users` table, `Engine::fetch_one` of a `Compiled`, inside tokio
+//! tasks on a 2-worker runtime; `raw` is rusqlite `prepare_cached` on one connection,
+//! synchronous), selects per second and the share of raw rusqlite in the same run:
 //!
 //! MEASUREMENTS
 //!
@@ -131,6 +138,13 @@ pub use options::{
 };
 pub use quarry::Sqlite;
 /// The rusqlite version this crate uses, for [`SqliteOptions::on_connect`] hooks.
+///
+/// ```
+/// use quarry_sqlite::rusqlite::functions::FunctionFlags;
+/// let o = quarry_sqlite::SqliteOptions::parse("sqlite::memory:").unwrap()
+///     .on_connect(|c| c.create_scalar_function("one", 0, FunctionFlags::SQLITE_DETERMINISTIC, |_| Ok(1)));
+/// # let _ = o;
+/// ```
 pub use rusqlite;
 
 use quarry::{
@@ -146,9 +160,25 @@ use tokio::sync::mpsc;
 use worker::{Job, Response, Shared};
 
 /// Code run on each new connection, on its thread: see [`SqliteOptions::on_connect`].
+///
+/// ```
+/// let hook: quarry_sqlite::OnConnect = std::sync::Arc::new(|c| c.execute_batch("PRAGMA cache_size = -2000"));
+/// # let _ = hook;
+/// ```
 pub type OnConnect = Arc<dyn Fn(&rusqlite::Connection) -> rusqlite::Result<()> + Send + Sync>;
 
 /// The bb8 connection manager for SQLite: opens each connection on a dedicated thread.
+///
+/// [`connect_with`] builds the pool; a manager can also feed a bb8 pool of your own:
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// let m = quarry_sqlite::Manager::new(quarry_sqlite::SqliteOptions::parse("sqlite::memory:").unwrap());
+/// let pool = bb8::Pool::builder().max_size(2).build(m).await.unwrap();
+/// assert!(pool.get().await.is_ok());
+/// # }
+/// ```
 pub struct Manager {
     options: SqliteOptions,
     next: AtomicU64,
@@ -196,6 +226,16 @@ impl Manager {
 
 /// A SQLite connection as the pool holds it: a handle on the connection's thread. Dropping it
 /// closes the connection on that thread.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() {
+/// use bb8::ManageConnection;
+/// let m = quarry_sqlite::Manager::new(quarry_sqlite::SqliteOptions::parse("sqlite::memory:").unwrap());
+/// let mut conn: quarry_sqlite::PooledSqlite = m.connect().await.unwrap();
+/// assert!(m.is_valid(&mut conn).await.is_ok());
+/// # }
+/// ```
 pub struct PooledSqlite {
     shared: Arc<Shared>,
     broken: bool,
@@ -236,6 +276,16 @@ impl bb8::ManageConnection for Manager {
 }
 
 /// A pooled SQLite database: what [`connect`] wraps in an [`Engine`].
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> quarry::Result<()> {
+/// let engine = quarry_sqlite::connect("sqlite::memory:").await?;
+/// assert_eq!(engine.backend_name(), "sqlite");
+/// let (open, idle) = engine.pool_state();
+/// assert_eq!((open, idle), (1, 1));
+/// # Ok(()) }
+/// ```
 pub struct SqliteBackend {
     pool: bb8::Pool<Manager>,
     executor: Executor,
@@ -360,7 +410,10 @@ impl SqliteConnection {
                 .await;
                 guard.1 = false;
                 out.unwrap_or_else(|e| {
-                    Response::Unit(Err(Error::connection(format!("SQLite task failed: {e}"), None)))
+                    Response::Unit(Err(Error::connection(
+                        format!("SQLite task failed: {e}"),
+                        None,
+                    )))
                 })
             }
             _ => shared.call(op.job(), sql, params).await,
@@ -430,7 +483,10 @@ impl BackendConnection for SqliteConnection {
 
 enum StreamState {
     /// Waiting for the connection to finish an earlier job.
-    Start { sql: String, params: Vec<Value> },
+    Start {
+        sql: String,
+        params: Vec<Value>,
+    },
     /// Rows are coming.
     Rows {
         rx: mpsc::Receiver<Result<Vec<Row>>>,
@@ -584,6 +640,15 @@ pub async fn connect_with(options: SqliteOptions, pool: &PoolOptions) -> Result<
 }
 
 /// The SQLite driver for [`quarry::install_drivers`]: handles `sqlite:` URLs.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")]
+/// # async fn main() -> quarry::Result<()> {
+/// quarry::install_drivers(&[&quarry_sqlite::DRIVER]);
+/// let engine = quarry::Engine::connect("sqlite::memory:?pool_max_size=2&busy_timeout=100").await?;
+/// assert_eq!(engine.fetch_scalar::<i64>("SELECT 1").await?, 1);
+/// # Ok(()) }
+/// ```
 #[derive(Debug)]
 pub struct SqliteDriver;
 
@@ -599,7 +664,11 @@ impl quarry::Driver for SqliteDriver {
         &["sqlite"]
     }
 
-    fn connect<'a>(&'a self, url: &'a str, options: &'a PoolOptions) -> BoxFuture<'a, Result<Engine>> {
+    fn connect<'a>(
+        &'a self,
+        url: &'a str,
+        options: &'a PoolOptions,
+    ) -> BoxFuture<'a, Result<Engine>> {
         Box::pin(async move { connect_with(SqliteOptions::parse(url)?, options).await })
     }
 }

@@ -4,11 +4,16 @@ use crate::OnConnect;
 use quarry::{Error, Result};
 use std::fmt;
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Where a SQLite engine's database lives.
+///
+/// ```
+/// use quarry_sqlite::Location;
+/// assert_eq!(Location::parse("sqlite:app.db").unwrap(), Location::File("app.db".into()));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Location {
     /// A private in-memory database shared by the engine's connections (named for the memdb VFS).
@@ -37,17 +42,28 @@ impl Location {
         let rest = rest.split('?').next().unwrap_or_default();
         if rest == ":memory:" || rest == "//:memory:" {
             let n = NEXT.fetch_add(1, Ordering::Relaxed);
-            return Ok(Location::Memory(format!("/quarry-{}-{n}", std::process::id())));
+            return Ok(Location::Memory(format!(
+                "/quarry-{}-{n}",
+                std::process::id()
+            )));
         }
         let path = rest.strip_prefix("//").unwrap_or(rest);
         if path.is_empty() {
-            return Err(Error::Configuration(format!("sqlite URL {url:?} names no file")));
+            return Err(Error::Configuration(format!(
+                "sqlite URL {url:?} names no file"
+            )));
         }
         Ok(Location::File(PathBuf::from(path)))
     }
 }
 
 /// How a database file is opened (`mode=` in the URL).
+///
+/// ```
+/// use quarry_sqlite::{OpenMode, SqliteOptions};
+/// assert_eq!(SqliteOptions::parse("sqlite:app.db?mode=rw").unwrap().mode, OpenMode::ReadWrite);
+/// assert_eq!(OpenMode::default(), OpenMode::ReadWriteCreate);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum OpenMode {
     /// `ro`: read-only; every write fails with a database error ("attempt to write a readonly
@@ -62,7 +78,15 @@ pub enum OpenMode {
 
 /// How statements get from the async caller to SQLite, which is synchronous (`executor=` in the
 /// URL). In every mode rusqlite runs on a thread that is not acting as a tokio worker; the modes
-/// differ in what the hand-off costs. See the crate docs for measured figures.
+/// differ in what the hand-off costs and in whether a running statement can be cancelled. See
+/// the crate docs for measured figures.
+///
+/// ```
+/// use quarry_sqlite::{Executor, SqliteOptions};
+/// let o = SqliteOptions::parse("sqlite::memory:?executor=spawn_blocking").unwrap();
+/// assert_eq!(o.executor, Executor::SpawnBlocking);
+/// assert_eq!(Executor::default(), Executor::BlockInPlace);
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Executor {
     /// `block_in_place` (default): on a multi-thread tokio runtime the statement runs in
@@ -84,8 +108,17 @@ pub enum Executor {
 }
 
 /// Default `busy_timeout`.
+///
+/// ```
+/// assert_eq!(quarry_sqlite::DEFAULT_BUSY_TIMEOUT.as_millis(), 5000);
+/// ```
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// Default capacity of each connection's prepared-statement cache.
+///
+/// ```
+/// let o = quarry_sqlite::SqliteOptions::parse("sqlite::memory:").unwrap();
+/// assert_eq!(o.statement_cache, quarry_sqlite::DEFAULT_STATEMENT_CACHE);
+/// ```
 pub const DEFAULT_STATEMENT_CACHE: usize = 256;
 
 /// The options of a `sqlite:` URL, after quarry took out the pool options.
@@ -148,7 +181,9 @@ fn flag(key: &str, v: &str) -> Result<bool> {
     match v.to_ascii_lowercase().as_str() {
         "on" | "true" | "1" | "yes" => Ok(true),
         "off" | "false" | "0" | "no" => Ok(false),
-        _ => Err(Error::Configuration(format!("sqlite URL option {key}={v:?} is not on or off"))),
+        _ => Err(Error::Configuration(format!(
+            "sqlite URL option {key}={v:?} is not on or off"
+        ))),
     }
 }
 
@@ -286,7 +321,11 @@ impl SqliteOptions {
             }
         };
         conn.busy_timeout(self.busy_timeout)?;
-        conn.pragma_update(None, "foreign_keys", if self.foreign_keys { "ON" } else { "OFF" })?;
+        conn.pragma_update(
+            None,
+            "foreign_keys",
+            if self.foreign_keys { "ON" } else { "OFF" },
+        )?;
         if matches!(self.location, Location::File(_)) && self.mode != OpenMode::ReadOnly {
             conn.pragma_update(None, "journal_mode", "WAL")?;
         }

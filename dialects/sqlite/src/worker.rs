@@ -122,7 +122,9 @@ impl SpinPermit {
     fn try_acquire() -> Option<SpinPermit> {
         let max = max_spinners();
         SPINNING
-            .fetch_update(Ordering::AcqRel, Ordering::Relaxed, |n| (n < max).then_some(n + 1))
+            .fetch_update(Ordering::AcqRel, Ordering::Relaxed, |n| {
+                (n < max).then_some(n + 1)
+            })
             .ok()
             .map(|_| SpinPermit)
     }
