@@ -98,7 +98,11 @@ fn q6(d: &dyn Dialect) -> quarry::Compiled {
         o.user_id,
         o.total,
         row_number()
-            .over(Window::new().partition_by(o.user_id).order_by(o.created_at.desc()))
+            .over(
+                Window::new()
+                    .partition_by(o.user_id)
+                    .order_by(o.created_at.desc()),
+            )
             .label("rn"),
     ))
     .from(o)
@@ -148,7 +152,9 @@ fn bench(c: &mut Criterion) {
         let mut g = c.benchmark_group(format!("1_point_select/{name}"));
         g.bench_function("quarry", |b| b.iter(|| black_box(q1(d))));
         if name == "postgres" {
-            g.bench_function("sea_query", |b| b.iter(|| black_box(s1(PostgresQueryBuilder))));
+            g.bench_function("sea_query", |b| {
+                b.iter(|| black_box(s1(PostgresQueryBuilder)))
+            });
         } else {
             g.bench_function("sea_query", |b| b.iter(|| black_box(s1(MysqlQueryBuilder))));
         }
@@ -157,7 +163,9 @@ fn bench(c: &mut Criterion) {
         let mut g = c.benchmark_group(format!("2_join_group_having/{name}"));
         g.bench_function("quarry", |b| b.iter(|| black_box(q2(d, ts))));
         if name == "postgres" {
-            g.bench_function("sea_query", |b| b.iter(|| black_box(s2(PostgresQueryBuilder))));
+            g.bench_function("sea_query", |b| {
+                b.iter(|| black_box(s2(PostgresQueryBuilder)))
+            });
         } else {
             g.bench_function("sea_query", |b| b.iter(|| black_box(s2(MysqlQueryBuilder))));
         }
@@ -166,7 +174,9 @@ fn bench(c: &mut Criterion) {
         let mut g = c.benchmark_group(format!("6_cte_window/{name}"));
         g.bench_function("quarry", |b| b.iter(|| black_box(q6(d))));
         if name == "postgres" {
-            g.bench_function("sea_query", |b| b.iter(|| black_box(s6(PostgresQueryBuilder))));
+            g.bench_function("sea_query", |b| {
+                b.iter(|| black_box(s6(PostgresQueryBuilder)))
+            });
         } else {
             g.bench_function("sea_query", |b| b.iter(|| black_box(s6(MysqlQueryBuilder))));
         }

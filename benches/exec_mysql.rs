@@ -64,10 +64,18 @@ async fn setup(engine: &Engine) {
     if n == ROWS {
         return;
     }
-    engine.execute("DELETE FROM bench_users").await.expect("empty bench_users");
+    engine
+        .execute("DELETE FROM bench_users")
+        .await
+        .expect("empty bench_users");
     for start in (1..=ROWS).step_by(1000) {
         let values: Vec<String> = (start..start + 1000)
-            .map(|i| format!("({i}, 'user {i}', 'user{i}@example.com', {}, '2024-01-01 00:00:00')", i % 2))
+            .map(|i| {
+                format!(
+                    "({i}, 'user {i}', 'user{i}@example.com', {}, '2024-01-01 00:00:00')",
+                    i % 2
+                )
+            })
             .collect();
         engine
             .execute(format!(
@@ -124,6 +132,86 @@ where
     start.elapsed()
 }
 
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Paired measurement: quarry and raw alternate in blocks, so that load from elsewhere on a
+/// shared machine hits both alike; prints the median ops/s of each side and the median of
+/// the per-round ratios.
+fn paired(
+    rt: &tokio::runtime::Runtime,
+    engine: &Engine,
+    raw_conn: &std::sync::Arc<tokio::sync::Mutex<mysql_async::Conn>>,
+    stmt: &mysql_async::Statement,
+    raw_pool: &mysql_async::Pool,
+) {
+    const ROUNDS: usize = 11;
+    println!("\npaired rounds ({ROUNDS}, quarry and raw alternating; medians):");
+    for concurrent in [false, true] {
+        let n: u64 = if concurrent { 6000 } else { 1500 };
+        let (mut q, mut r, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+        for round in 0..ROUNDS {
+            let mut pair = [0.0; 2];
+            // Alternate which side goes first.
+            for k in 0..2 {
+                let quarry = (k + round) % 2 == 0;
+                let (e, c, st, p) = (engine.clone(), raw_conn.clone(), stmt.clone(), raw_pool.clone());
+                let elapsed = rt.block_on(async move {
+                    match (concurrent, quarry) {
+                        (false, true) => {
+                            let start = Instant::now();
+                            let mut seed = 0x5eed_u64 + round as u64;
+                            for _ in 0..n {
+                                quarry_select(&e, next_id(&mut seed)).await;
+                            }
+                            start.elapsed()
+                        }
+                        (false, false) => {
+                            let start = Instant::now();
+                            let mut seed = 0x5eed_u64 + round as u64;
+                            let mut conn = c.lock().await;
+                            for _ in 0..n {
+                                let id = next_id(&mut seed);
+                                let row: Option<(i64, String)> =
+                                    conn.exec_first(&st, (id,)).await.expect("raw select");
+                                assert_eq!(row.expect("a row").0, id);
+                            }
+                            start.elapsed()
+                        }
+                        (true, true) => {
+                            concurrently(n, move |id| {
+                                let e = e.clone();
+                                async move { quarry_select(&e, id).await }
+                            })
+                            .await
+                        }
+                        (true, false) => {
+                            concurrently(n, move |id| {
+                                let p = p.clone();
+                                async move { raw_pool_select(&p, id).await }
+                            })
+                            .await
+                        }
+                    }
+                });
+                pair[usize::from(!quarry)] = n as f64 / elapsed.as_secs_f64();
+            }
+            q.push(pair[0]);
+            r.push(pair[1]);
+            ratio.push(pair[0] / pair[1]);
+        }
+        println!(
+            "  {:22} quarry {:8.0} ops/s   raw {:8.0} ops/s   quarry/raw {:.3}",
+            if concurrent { "16 tasks, pool of 8:" } else { "sequential:" },
+            median(q),
+            median(r),
+            median(ratio)
+        );
+    }
+}
+
 fn main() {
     let Ok(url) = std::env::var(VAR) else {
         eprintln!("exec_mysql: {VAR} is not set; benchmark skipped");
@@ -143,20 +231,23 @@ fn main() {
         .await
         .expect("quarry engine");
         setup(&engine).await;
-        let raw_conn = mysql_async::Conn::from_url(&url).await.expect("raw connection");
-        let opts = mysql_async::OptsBuilder::from_opts(mysql_async::Opts::from_url(&url).expect("URL"))
-            .pool_opts(
-                mysql_async::PoolOpts::default()
-                    .with_constraints(mysql_async::PoolConstraints::new(POOL, POOL).expect("constraints"))
-                    .with_reset_connection(false),
-            );
+        let raw_conn = mysql_async::Conn::from_url(&url)
+            .await
+            .expect("raw connection");
+        let opts =
+            mysql_async::OptsBuilder::from_opts(mysql_async::Opts::from_url(&url).expect("URL"))
+                .pool_opts(
+                    mysql_async::PoolOpts::default()
+                        .with_constraints(
+                            mysql_async::PoolConstraints::new(POOL, POOL).expect("constraints"),
+                        )
+                        .with_reset_connection(false),
+                );
         let raw_pool = mysql_async::Pool::new(opts);
         (engine, raw_conn, raw_pool)
     });
     let raw_conn = std::sync::Arc::new(tokio::sync::Mutex::new(raw_conn));
-    let stmt = rt.block_on(async {
-        raw_conn.lock().await.prep(SELECT).await.expect("prepare")
-    });
+    let stmt = rt.block_on(async { raw_conn.lock().await.prep(SELECT).await.expect("prepare") });
 
     let mut c = Criterion::default().configure_from_args();
     {
@@ -222,6 +313,7 @@ fn main() {
         g.finish();
     }
     c.final_summary();
+    paired(&rt, &engine, &raw_conn, &stmt, &raw_pool);
     rt.block_on(async move {
         drop(engine);
         let _ = raw_pool.disconnect().await;

@@ -10,28 +10,38 @@
 //!     cargo bench --bench exec_postgres -- --warm-up-time 1 --measurement-time 5
 //! ```
 //!
-//! Modes (each iteration is one point select of `SELECT id, name FROM users WHERE id = $1`,
-//! ids cycling over 1..=10000, decoded into `(i64, String)` on both sides):
+//! Each operation is one point select of `SELECT id, name FROM users WHERE id = $1`, ids
+//! cycling over 1..=10000, decoded into `(i64, String)`. Three sides:
 //!
-//! - `sequential`: one operation at a time. quarry: `Engine::fetch_one` of
-//!   `quarry::sql(…).bind("id", id)` (compiled on every call, a pooled connection checked out
-//!   and returned on every call, its statement cache preparing the query once). raw: one
-//!   tokio-postgres `Client` and one `Statement` prepared up front, `query_one` per call.
+//! - `quarry`: `Engine::fetch_one` of a `Compiled` built for the call (the SQL text copied, the
+//!   id bound), as an application that compiles its statements once does; a pooled connection
+//!   is checked out and returned on every call, and its statement cache prepares the query on
+//!   its second run.
+//! - `quarry_sql`: the same through `quarry::sql("… WHERE id = :id").bind("id", id)`, parsed
+//!   and compiled on every call.
+//! - `raw`: tokio-postgres with a statement prepared up front and `query_one` per call.
+//!
+//! Two modes:
+//!
+//! - `sequential`: one operation at a time. quarry: one `Engine` (`max_size = 8`). raw: one
+//!   `Client`, no pool.
 //! - `concurrent16_pool8`: 16 tokio tasks share the operations of an iteration batch over a
 //!   pool of 8 connections. quarry: one `Engine` with `max_size = 8`, `min_idle = 8`. raw: a
-//!   bb8 pool (`max_size = 8`, `min_idle = 8`, `test_on_check_out = false`, as quarry's) whose
-//!   connections are tokio-postgres clients each holding the statement it prepared when it
-//!   connected; each operation checks one out, runs `query_one`, and returns it.
+//!   bb8 pool configured as quarry's (`max_size = 8`, `min_idle = 8`,
+//!   `test_on_check_out = false`, LIFO) whose connections are tokio-postgres clients each
+//!   holding the statement it prepared when it connected; each operation checks one out, runs
+//!   `query_one`, and returns it.
 //!
 //! The runtime is a multi-threaded tokio runtime with 2 workers (the machine's cores).
 //!
 //! After criterion's measurements (when run by `cargo bench`), a paired comparison runs: ten
-//! rounds, each measuring quarry and raw (alternating which goes first) for 300 ms per mode, and prints the median ops/s of
-//! each side and the median of the per-round ratios. On a shared machine whose load drifts
-//! during the run, that ratio is steadier than the ratio of criterion's separate estimates.
+//! rounds (`QUARRY_BENCH_ROUNDS` to change), each measuring every side for 300 ms per mode
+//! (rotating which side goes first), and prints the median ops/s of each side and the median
+//! of the per-round ratios to raw. On a shared machine whose load drifts during the run, that
+//! ratio is steadier than the ratio of criterion's separate estimates.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
-use quarry::Engine;
+use quarry::{Compiled, Engine, Value};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -42,11 +52,6 @@ const ROWS: i64 = 10_000;
 const TASKS: u64 = 16;
 const POOL: u32 = 8;
 const QUERY: &str = "SELECT id, name FROM users WHERE id = $1";
-
-/// The next id in 1..=ROWS.
-fn next_id(counter: &AtomicI64) -> i64 {
-    counter.fetch_add(1, Ordering::Relaxed) % ROWS + 1
-}
 
 /// A bb8 manager for the raw side: a tokio-postgres client with its prepared statement.
 struct RawManager {
@@ -63,11 +68,7 @@ impl bb8::ManageConnection for RawManager {
     type Error = tokio_postgres::Error;
 
     async fn connect(&self) -> Result<RawConn, tokio_postgres::Error> {
-        let (client, connection) = self.config.connect(NoTls).await?;
-        tokio::spawn(async move {
-            let _ = connection.await;
-        });
-        let statement = client.prepare(QUERY).await?;
+        let (client, statement) = raw_client(&self.config).await?;
         Ok(RawConn { client, statement })
     }
 
@@ -80,23 +81,23 @@ impl bb8::ManageConnection for RawManager {
     }
 }
 
-async fn connect_raw(config: &Config) -> Client {
-    let (client, connection) = config.connect(NoTls).await.expect("raw connect");
+async fn connect_raw(config: &Config) -> Result<Client, tokio_postgres::Error> {
+    let (client, connection) = config.connect(NoTls).await?;
     tokio::spawn(async move {
         let _ = connection.await;
     });
-    client
+    Ok(client)
 }
 
-async fn raw_client(config: &Config) -> (Client, Statement) {
-    let client = connect_raw(config).await;
-    let statement = client.prepare(QUERY).await.expect("prepare");
-    (client, statement)
+async fn raw_client(config: &Config) -> Result<(Client, Statement), tokio_postgres::Error> {
+    let client = connect_raw(config).await?;
+    let statement = client.prepare(QUERY).await?;
+    Ok((client, statement))
 }
 
 /// Creates and fills `users` (BENCH.md's schema) unless it already holds the rows.
 async fn setup(config: &Config) {
-    let client = connect_raw(config).await;
+    let client = connect_raw(config).await.expect("connect");
     client
         .batch_execute(
             "CREATE TABLE IF NOT EXISTS users (
@@ -135,36 +136,129 @@ async fn setup(config: &Config) {
     }
 }
 
-async fn quarry_select(engine: &Engine, id: i64) -> (i64, String) {
-    let row = engine
-        .fetch_one(quarry::sql("SELECT id, name FROM users WHERE id = :id").bind("id", id))
-        .await
-        .expect("quarry select");
-    (row.get(0).expect("id"), row.get(1).expect("name"))
+/// Who runs the query.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    Quarry,
+    QuarrySql,
+    Raw,
 }
 
-async fn raw_select(client: &Client, statement: &Statement, id: i64) -> (i64, String) {
-    let row = client
-        .query_one(statement, &[&id])
-        .await
-        .expect("raw select");
-    (row.get(0), row.get(1))
+const SIDES: [Side; 3] = [Side::Quarry, Side::QuarrySql, Side::Raw];
+
+impl Side {
+    fn name(self) -> &'static str {
+        match self {
+            Side::Quarry => "quarry",
+            Side::QuarrySql => "quarry_sql",
+            Side::Raw => "raw",
+        }
+    }
 }
 
-/// Runs `iters` operations split over [`TASKS`] tasks; the wall time.
-async fn concurrently<F, Fut>(iters: u64, op: F) -> Duration
-where
-    F: Fn() -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send + 'static,
-{
+/// Everything the operations need; cheap to clone into tasks.
+#[derive(Clone)]
+struct Fixture {
+    engine: Engine,
+    single: Arc<(Client, Statement)>,
+    pool: bb8::Pool<RawManager>,
+    ids: Arc<AtomicI64>,
+}
+
+impl Fixture {
+    async fn new(url: &str, config: &Config) -> Fixture {
+        let engine = Engine::builder()
+            .max_size(POOL)
+            .min_idle(POOL)
+            .connect(url)
+            .await
+            .expect("engine");
+        let pool = bb8::Pool::builder()
+            .max_size(POOL)
+            .min_idle(POOL)
+            .test_on_check_out(false)
+            .queue_strategy(bb8::QueueStrategy::Lifo)
+            .build(RawManager {
+                config: config.clone(),
+            })
+            .await
+            .expect("raw pool");
+        let single = Arc::new(raw_client(config).await.expect("raw client"));
+        let fixture = Fixture {
+            engine,
+            single,
+            pool,
+            ids: Arc::new(AtomicI64::new(0)),
+        };
+        // Warm up: every side has its statement prepared before measuring.
+        for _ in 0..4 {
+            for side in SIDES {
+                fixture.op(side, false).await;
+                fixture.op(side, true).await;
+            }
+        }
+        fixture
+    }
+
+    /// One point select by `side`; `pooled` picks the raw pool rather than the single client.
+    async fn op(&self, side: Side, pooled: bool) {
+        let id = self.ids.fetch_add(1, Ordering::Relaxed) % ROWS + 1;
+        let (got, name): (i64, String) = match side {
+            Side::Quarry => {
+                let row = self
+                    .engine
+                    .fetch_one(Compiled {
+                        sql: QUERY.to_owned(),
+                        params: vec![Value::I64(id)],
+                    })
+                    .await
+                    .expect("quarry select");
+                (row.get(0).expect("id"), row.get(1).expect("name"))
+            }
+            Side::QuarrySql => {
+                let row = self
+                    .engine
+                    .fetch_one(
+                        quarry::sql("SELECT id, name FROM users WHERE id = :id").bind("id", id),
+                    )
+                    .await
+                    .expect("quarry select");
+                (row.get(0).expect("id"), row.get(1).expect("name"))
+            }
+            Side::Raw if pooled => {
+                let conn = self.pool.get().await.expect("raw checkout");
+                let row = conn
+                    .client
+                    .query_one(&conn.statement, &[&id])
+                    .await
+                    .expect("raw select");
+                (row.get(0), row.get(1))
+            }
+            Side::Raw => {
+                let row = self
+                    .single
+                    .0
+                    .query_one(&self.single.1, &[&id])
+                    .await
+                    .expect("raw select");
+                (row.get(0), row.get(1))
+            }
+        };
+        assert_eq!(got, id);
+        std::hint::black_box(name);
+    }
+}
+
+/// Runs `iters` operations of `side` split over [`TASKS`] tasks; the wall time.
+async fn concurrently(fixture: &Fixture, side: Side, iters: u64) -> Duration {
     let start = Instant::now();
     let mut tasks = Vec::with_capacity(TASKS as usize);
     for t in 0..TASKS {
         let n = iters / TASKS + u64::from(t < iters % TASKS);
-        let op = op.clone();
+        let fixture = fixture.clone();
         tasks.push(tokio::spawn(async move {
             for _ in 0..n {
-                op().await;
+                fixture.op(side, true).await;
             }
         }));
     }
@@ -174,20 +268,16 @@ where
     start.elapsed()
 }
 
-/// Ops/s of `op` run by `tasks` tasks for `window`.
-async fn rate<F, Fut>(tasks: u64, window: Duration, op: F) -> f64
-where
-    F: Fn() -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = ()> + Send + 'static,
-{
+/// Ops/s of `side` run by `tasks` tasks for `window`.
+async fn rate(fixture: &Fixture, side: Side, tasks: u64, window: Duration) -> f64 {
     let start = Instant::now();
     let mut handles = Vec::new();
     for _ in 0..tasks {
-        let op = op.clone();
+        let fixture = fixture.clone();
         handles.push(tokio::spawn(async move {
             let mut n = 0_u64;
             while start.elapsed() < window {
-                op().await;
+                fixture.op(side, tasks > 1).await;
                 n += 1;
             }
             n
@@ -205,95 +295,54 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-async fn quarry_rate(engine: &Engine, ids: &Arc<AtomicI64>, tasks: u64, window: Duration) -> f64 {
-    let (e, i) = (engine.clone(), Arc::clone(ids));
-    rate(tasks, window, move || {
-        let (e, i) = (e.clone(), Arc::clone(&i));
-        async move {
-            quarry_select(&e, next_id(&i)).await;
+/// The paired comparison described in the module docs.
+fn paired(rt: &tokio::runtime::Runtime, fixture: &Fixture) {
+    let rounds: usize = std::env::var("QUARRY_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .filter(|r| *r > 0)
+        .unwrap_or(10);
+    let window = Duration::from_millis(300);
+    println!("paired comparison: {rounds} rounds of {window:?} per side and mode");
+    for (mode, tasks) in [("sequential", 1_u64), ("concurrent16_pool8", TASKS)] {
+        let mut ops: Vec<Vec<f64>> = vec![Vec::new(); SIDES.len()];
+        let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); SIDES.len()];
+        for round in 0..rounds {
+            // Rotate which side goes first, so a drifting load favours none.
+            let mut this = [0.0; 3];
+            for k in 0..SIDES.len() {
+                let i = (round + k) % SIDES.len();
+                this[i] = rt.block_on(rate(fixture, SIDES[i], tasks, window));
+            }
+            let raw = this[2];
+            for i in 0..SIDES.len() {
+                ops[i].push(this[i]);
+                ratios[i].push(this[i] / raw);
+            }
         }
-    })
-    .await
-}
-
-async fn raw_rate(
-    single: &Arc<(Client, Statement)>,
-    pool: &bb8::Pool<RawManager>,
-    ids: &Arc<AtomicI64>,
-    tasks: u64,
-    window: Duration,
-) -> f64 {
-    if tasks == 1 {
-        let (c, i) = (Arc::clone(single), Arc::clone(ids));
-        rate(1, window, move || {
-            let (c, i) = (Arc::clone(&c), Arc::clone(&i));
-            async move {
-                raw_select(&c.0, &c.1, next_id(&i)).await;
-            }
-        })
-        .await
-    } else {
-        let (p, i) = (pool.clone(), Arc::clone(ids));
-        rate(tasks, window, move || {
-            let (p, i) = (p.clone(), Arc::clone(&i));
-            async move {
-                let conn = p.get().await.expect("raw checkout");
-                raw_select(&conn.client, &conn.statement, next_id(&i)).await;
-            }
-        })
-        .await
+        let line: Vec<String> = SIDES
+            .iter()
+            .enumerate()
+            .map(|(i, side)| format!("{} {:.0} ops/s", side.name(), median(ops[i].clone())))
+            .collect();
+        println!("  {mode}: {}", line.join(", "));
+        for i in 0..2 {
+            let r = &ratios[i];
+            println!(
+                "    {}/raw {:.3} (median of per-round ratios; quartiles {:.3}..{:.3})",
+                SIDES[i].name(),
+                median(r.clone()),
+                quartile(r, 1),
+                quartile(r, 3),
+            );
+        }
     }
 }
 
-/// The paired comparison described in the module docs.
-fn paired(rt: &tokio::runtime::Runtime, url: &str, config: &Config) {
-    const ROUNDS: usize = 10;
-    let window = Duration::from_millis(300);
-    rt.block_on(async {
-        let engine = Engine::builder()
-            .max_size(POOL)
-            .min_idle(POOL)
-            .connect(url)
-            .await
-            .expect("engine");
-        let raw_pool = bb8::Pool::builder()
-            .max_size(POOL)
-            .min_idle(POOL)
-            .test_on_check_out(false)
-            .build(RawManager {
-                config: config.clone(),
-            })
-            .await
-            .expect("raw pool");
-        let (client, statement) = raw_client(config).await;
-        let raw_single = Arc::new((client, statement));
-        let ids = Arc::new(AtomicI64::new(0));
-        println!("paired comparison: {ROUNDS} rounds of {window:?} per side and mode");
-        for (mode, tasks) in [("sequential", 1_u64), ("concurrent16_pool8", TASKS)] {
-            let (mut q, mut r, mut ratios) = (Vec::new(), Vec::new(), Vec::new());
-            for round in 0..ROUNDS {
-                // Alternate which side goes first, so a drifting load favours neither.
-                let (qr, rr) = if round % 2 == 0 {
-                    let qr = quarry_rate(&engine, &ids, tasks, window).await;
-                    (qr, raw_rate(&raw_single, &raw_pool, &ids, tasks, window).await)
-                } else {
-                    let rr = raw_rate(&raw_single, &raw_pool, &ids, tasks, window).await;
-                    (quarry_rate(&engine, &ids, tasks, window).await, rr)
-                };
-                q.push(qr);
-                r.push(rr);
-                ratios.push(qr / rr);
-            }
-            println!(
-                "  {mode}: quarry {:.0} ops/s, raw {:.0} ops/s, quarry/raw {:.3} (median of per-round ratios; range {:.3}..{:.3})",
-                median(q),
-                median(r),
-                median(ratios.clone()),
-                ratios.iter().copied().fold(f64::INFINITY, f64::min),
-                ratios.iter().copied().fold(0.0, f64::max),
-            );
-        }
-    });
+fn quartile(v: &[f64], q: usize) -> f64 {
+    let mut v = v.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[(v.len() * q / 4).min(v.len() - 1)]
 }
 
 fn bench(c: &mut Criterion, url: &str) {
@@ -305,72 +354,24 @@ fn bench(c: &mut Criterion, url: &str) {
     let config: Config = url.parse().expect("URL");
     rt.block_on(setup(&config));
     quarry::install_drivers(&[&quarry_postgres::DRIVER]);
+    let fixture = rt.block_on(Fixture::new(url, &config));
 
     let mut group = c.benchmark_group("pg_point_select");
     group.throughput(Throughput::Elements(1));
-
-    // Sequential.
-    let engine = rt
-        .block_on(Engine::builder().max_size(POOL).connect(url))
-        .expect("engine");
-    let ids = Arc::new(AtomicI64::new(0));
-    group.bench_function(BenchmarkId::new("sequential", "quarry"), |b| {
-        b.to_async(&rt)
-            .iter(|| async { quarry_select(&engine, next_id(&ids)).await })
-    });
-    let (client, statement) = rt.block_on(raw_client(&config));
-    group.bench_function(BenchmarkId::new("sequential", "raw"), |b| {
-        b.to_async(&rt)
-            .iter(|| async { raw_select(&client, &statement, next_id(&ids)).await })
-    });
-    drop((client, statement));
-
-    // 16 tasks over a pool of 8.
-    let pooled = rt
-        .block_on(Engine::builder().max_size(POOL).min_idle(POOL).connect(url))
-        .expect("engine");
-    group.bench_function(BenchmarkId::new("concurrent16_pool8", "quarry"), |b| {
-        b.to_async(&rt).iter_custom(|iters| {
-            let engine = pooled.clone();
-            let ids = Arc::clone(&ids);
-            concurrently(iters, move || {
-                let engine = engine.clone();
-                let ids = Arc::clone(&ids);
-                async move {
-                    quarry_select(&engine, next_id(&ids)).await;
-                }
-            })
-        })
-    });
-    let raw_pool = rt
-        .block_on(
-            bb8::Pool::builder()
-                .max_size(POOL)
-                .min_idle(POOL)
-                .test_on_check_out(false)
-                .build(RawManager {
-                    config: config.clone(),
-                }),
-        )
-        .expect("raw pool");
-    group.bench_function(BenchmarkId::new("concurrent16_pool8", "raw"), |b| {
-        b.to_async(&rt).iter_custom(|iters| {
-            let pool = raw_pool.clone();
-            let ids = Arc::clone(&ids);
-            concurrently(iters, move || {
-                let pool = pool.clone();
-                let ids = Arc::clone(&ids);
-                async move {
-                    let conn = pool.get().await.expect("raw checkout");
-                    raw_select(&conn.client, &conn.statement, next_id(&ids)).await;
-                }
-            })
-        })
-    });
+    for side in SIDES {
+        group.bench_function(BenchmarkId::new("sequential", side.name()), |b| {
+            b.to_async(&rt).iter(|| fixture.op(side, false))
+        });
+    }
+    for side in SIDES {
+        group.bench_function(BenchmarkId::new("concurrent16_pool8", side.name()), |b| {
+            b.to_async(&rt)
+                .iter_custom(|iters| concurrently(&fixture, side, iters))
+        });
+    }
     group.finish();
-    drop((engine, pooled, raw_pool));
     if std::env::args().any(|a| a == "--bench") {
-        paired(&rt, url, &config);
+        paired(&rt, &fixture);
     }
 }
 

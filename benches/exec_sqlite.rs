@@ -164,7 +164,7 @@ fn bench_location(c: &mut Criterion, location: &str) {
         })
     });
 
-    for executor in ["thread", "block_in_place", "spawn_blocking"] {
+    for executor in ["block_in_place", "auto", "thread", "spawn_blocking"] {
         let url = match location {
             "memory" => format!("sqlite::memory:?executor={executor}&pool_max_size={POOL}"),
             _ => format!(
@@ -205,7 +205,7 @@ fn range_scan(c: &mut Criterion) {
             black_box(row)
         })
     });
-    for executor in ["thread", "block_in_place", "spawn_blocking"] {
+    for executor in ["block_in_place", "auto", "thread", "spawn_blocking"] {
         let url = format!("sqlite::memory:?executor={executor}&pool_max_size={POOL}");
         let engine = rt.block_on(async {
             let engine = quarry_sqlite::connect(&url).await.expect("connect");

@@ -43,7 +43,10 @@ async fn kill(killer: &Engine, id: i64) {
     killer.execute(format!("KILL {id}")).await.unwrap();
     for _ in 0..100 {
         let n: i64 = killer
-            .fetch_scalar(sql("SELECT COUNT(*) FROM information_schema.processlist WHERE id = :id").bind("id", id))
+            .fetch_scalar(
+                sql("SELECT COUNT(*) FROM information_schema.processlist WHERE id = :id")
+                    .bind("id", id),
+            )
             .await
             .unwrap();
         if n == 0 {
@@ -62,7 +65,9 @@ async fn connection_killed_by_the_server_is_replaced() {
     // Unix socket (the default for a local server) and TCP behave differently when the peer
     // has gone: the write fails on the first, the read on the second.
     for transport in ["", "prefer_socket=false&"] {
-        let engine = engine_with(&format!("{transport}pool_max_size=1")).await.unwrap();
+        let engine = engine_with(&format!("{transport}pool_max_size=1"))
+            .await
+            .unwrap();
         let mut conn = engine.acquire().await.unwrap();
         let first = connection_id(&mut conn).await;
         drop(conn);
@@ -126,14 +131,20 @@ async fn stream_dropped_early_leaves_the_pool_clean() {
     for _ in 0..5 {
         let mut s = engine.stream(big).await.unwrap();
         for want in 1..=3_i64 {
-            assert_eq!(s.next().await.unwrap().unwrap().get::<i64>("n").unwrap(), want);
+            assert_eq!(
+                s.next().await.unwrap().unwrap().get::<i64>("n").unwrap(),
+                want
+            );
         }
     }
     let mut conn = engine.acquire().await.unwrap();
     assert_ne!(connection_id(&mut conn).await, first);
     let open: i64 = conn.fetch_scalar("SELECT @@in_transaction").await.unwrap();
     assert_eq!(open, 0);
-    let v: i64 = conn.fetch_scalar(sql("SELECT :x").bind("x", 42_i64)).await.unwrap();
+    let v: i64 = conn
+        .fetch_scalar(sql("SELECT :x").bind("x", 42_i64))
+        .await
+        .unwrap();
     assert_eq!(v, 42);
     drop(conn);
     assert_eq!(engine.pool_state().0, 1);
@@ -142,7 +153,10 @@ async fn stream_dropped_early_leaves_the_pool_clean() {
     let mut conn = engine.acquire().await.unwrap();
     let kept = connection_id(&mut conn).await;
     drop(conn);
-    let mut s = engine.stream("SELECT seq FROM seq_1_to_1000").await.unwrap();
+    let mut s = engine
+        .stream("SELECT seq FROM seq_1_to_1000")
+        .await
+        .unwrap();
     let mut n = 0;
     while let Some(row) = s.next().await {
         row.unwrap();
@@ -155,16 +169,25 @@ async fn stream_dropped_early_leaves_the_pool_clean() {
 
     // A stream borrowing a connection, dropped early: the same connection goes on, the rest of
     // the result is read and dropped first, and inside a transaction the work is kept.
-    conn.execute("CREATE TEMPORARY TABLE qm_stream_tmp (a INT)").await.unwrap();
+    conn.execute("CREATE TEMPORARY TABLE qm_stream_tmp (a INT)")
+        .await
+        .unwrap();
     let mut tx = conn.begin().await.unwrap();
-    tx.execute("INSERT INTO qm_stream_tmp VALUES (1)").await.unwrap();
+    tx.execute("INSERT INTO qm_stream_tmp VALUES (1)")
+        .await
+        .unwrap();
     {
         let mut s = tx.stream(big).await.unwrap();
         s.next().await.unwrap().unwrap();
     }
-    tx.execute("INSERT INTO qm_stream_tmp VALUES (2)").await.unwrap();
+    tx.execute("INSERT INTO qm_stream_tmp VALUES (2)")
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
-    let n: i64 = conn.fetch_scalar("SELECT COUNT(*) FROM qm_stream_tmp").await.unwrap();
+    let n: i64 = conn
+        .fetch_scalar("SELECT COUNT(*) FROM qm_stream_tmp")
+        .await
+        .unwrap();
     assert_eq!(n, 2);
     assert_eq!(connection_id(&mut conn).await, kept);
 
@@ -176,7 +199,10 @@ async fn stream_dropped_early_leaves_the_pool_clean() {
     drop(conn);
     let mut conn = engine.acquire().await.unwrap();
     assert_ne!(connection_id(&mut conn).await, kept);
-    let n: i64 = conn.fetch_scalar("SELECT COUNT(*) FROM seq_1_to_10").await.unwrap();
+    let n: i64 = conn
+        .fetch_scalar("SELECT COUNT(*) FROM seq_1_to_10")
+        .await
+        .unwrap();
     assert_eq!(n, 10);
 }
 
@@ -190,7 +216,10 @@ async fn streams_decode_every_row_and_report_errors() {
     assert!(s.next().await.is_none());
     drop(s);
     // A bad query surfaces as the stream's first item.
-    let mut s = engine.stream("SELECT * FROM qm_no_such_table").await.unwrap();
+    let mut s = engine
+        .stream("SELECT * FROM qm_no_such_table")
+        .await
+        .unwrap();
     let e = s.next().await.unwrap().unwrap_err();
     assert_eq!(e.code(), Some("1146"), "{e}");
     assert!(s.next().await.is_none());
@@ -223,7 +252,10 @@ async fn last_insert_id_is_reported() {
     let Some(engine) = engine_with("").await else {
         return;
     };
-    engine.execute("DROP TABLE IF EXISTS qm_auto").await.unwrap();
+    engine
+        .execute("DROP TABLE IF EXISTS qm_auto")
+        .await
+        .unwrap();
     engine
         .execute("CREATE TABLE qm_auto (id BIGINT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(20) NOT NULL)")
         .await
@@ -240,7 +272,12 @@ async fn last_insert_id_is_reported() {
     assert_eq!((r.rows_affected, r.last_insert_id), (1, Some(2)));
     // A multi-row INSERT reports the first id it generated.
     let r = engine
-        .execute_result(sql("INSERT INTO qm_auto (name) VALUES (:a), (:b), (:c)").bind("a", "c").bind("b", "d").bind("c", "e"))
+        .execute_result(
+            sql("INSERT INTO qm_auto (name) VALUES (:a), (:b), (:c)")
+                .bind("a", "c")
+                .bind("b", "d")
+                .bind("c", "e"),
+        )
         .await
         .unwrap();
     assert_eq!((r.rows_affected, r.last_insert_id), (3, Some(3)));
@@ -255,7 +292,10 @@ async fn last_insert_id_is_reported() {
         .await
         .unwrap();
     assert_eq!((r.rows_affected, r.last_insert_id), (2, None));
-    let r = engine.execute_result("DELETE FROM qm_auto WHERE id = 5").await.unwrap();
+    let r = engine
+        .execute_result("DELETE FROM qm_auto WHERE id = 5")
+        .await
+        .unwrap();
     assert_eq!((r.rows_affected, r.last_insert_id), (1, None));
     engine.execute("DROP TABLE qm_auto").await.unwrap();
 }
@@ -295,28 +335,49 @@ async fn isolation_levels_and_read_only_transactions() {
         .execute("CREATE TABLE qm_iso (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB")
         .await
         .unwrap();
-    engine.execute("INSERT INTO qm_iso VALUES (1, 10), (2, 20), (3, 30)").await.unwrap();
+    engine
+        .execute("INSERT INTO qm_iso VALUES (1, 10), (2, 20), (3, 30)")
+        .await
+        .unwrap();
 
     // READ COMMITTED sees another transaction's commit within the same transaction.
     let mut rc = engine
         .begin_with(TxOptions::default().isolation(IsolationLevel::ReadCommitted))
         .await
         .unwrap();
-    let v: i64 = rc.fetch_scalar("SELECT v FROM qm_iso WHERE id = 1").await.unwrap();
+    let v: i64 = rc
+        .fetch_scalar("SELECT v FROM qm_iso WHERE id = 1")
+        .await
+        .unwrap();
     assert_eq!(v, 10);
     assert_eq!(trx_isolation(&mut rc).await, "READ COMMITTED");
-    engine.execute("UPDATE qm_iso SET v = 11 WHERE id = 1").await.unwrap();
-    let v: i64 = rc.fetch_scalar("SELECT v FROM qm_iso WHERE id = 1").await.unwrap();
+    engine
+        .execute("UPDATE qm_iso SET v = 11 WHERE id = 1")
+        .await
+        .unwrap();
+    let v: i64 = rc
+        .fetch_scalar("SELECT v FROM qm_iso WHERE id = 1")
+        .await
+        .unwrap();
     assert_eq!(v, 11, "READ COMMITTED reads the latest commit");
     rc.commit().await.unwrap();
 
     // The default (REPEATABLE READ) keeps its snapshot: the level applied to one transaction
     // only.
     let mut rr = engine.begin().await.unwrap();
-    let v: i64 = rr.fetch_scalar("SELECT v FROM qm_iso WHERE id = 1").await.unwrap();
+    let v: i64 = rr
+        .fetch_scalar("SELECT v FROM qm_iso WHERE id = 1")
+        .await
+        .unwrap();
     assert_eq!(trx_isolation(&mut rr).await, "REPEATABLE READ");
-    engine.execute("UPDATE qm_iso SET v = 12 WHERE id = 1").await.unwrap();
-    let again: i64 = rr.fetch_scalar("SELECT v FROM qm_iso WHERE id = 1").await.unwrap();
+    engine
+        .execute("UPDATE qm_iso SET v = 12 WHERE id = 1")
+        .await
+        .unwrap();
+    let again: i64 = rr
+        .fetch_scalar("SELECT v FROM qm_iso WHERE id = 1")
+        .await
+        .unwrap();
     assert_eq!(again, v, "REPEATABLE READ keeps its snapshot");
     rr.commit().await.unwrap();
 
@@ -326,38 +387,67 @@ async fn isolation_levels_and_read_only_transactions() {
         .begin_with(TxOptions::default().isolation(IsolationLevel::Serializable))
         .await
         .unwrap();
-    let _: i64 = ser.fetch_scalar("SELECT v FROM qm_iso WHERE id = 2").await.unwrap();
+    let _: i64 = ser
+        .fetch_scalar("SELECT v FROM qm_iso WHERE id = 2")
+        .await
+        .unwrap();
     assert_eq!(trx_isolation(&mut ser).await, "SERIALIZABLE");
     let mut writer = engine.acquire().await.unwrap();
-    writer.execute("SET SESSION innodb_lock_wait_timeout = 1").await.unwrap();
+    writer
+        .execute("SET SESSION innodb_lock_wait_timeout = 1")
+        .await
+        .unwrap();
     let e = writer
         .execute("UPDATE qm_iso SET v = 21 WHERE id = 2")
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some("1205"), "lock wait timeout: {e}");
     ser.commit().await.unwrap();
-    writer.execute("UPDATE qm_iso SET v = 21 WHERE id = 2").await.unwrap();
-    writer.execute("SET SESSION innodb_lock_wait_timeout = DEFAULT").await.unwrap();
+    writer
+        .execute("UPDATE qm_iso SET v = 21 WHERE id = 2")
+        .await
+        .unwrap();
+    writer
+        .execute("SET SESSION innodb_lock_wait_timeout = DEFAULT")
+        .await
+        .unwrap();
     drop(writer);
 
     // READ ONLY: reads work, writes are refused, and the connection is fine afterwards.
-    let mut ro = engine.begin_with(TxOptions::default().read_only()).await.unwrap();
-    let n: i64 = ro.fetch_scalar("SELECT COUNT(*) FROM qm_iso").await.unwrap();
+    let mut ro = engine
+        .begin_with(TxOptions::default().read_only())
+        .await
+        .unwrap();
+    let n: i64 = ro
+        .fetch_scalar("SELECT COUNT(*) FROM qm_iso")
+        .await
+        .unwrap();
     assert_eq!(n, 3);
     let e = ro
-        .execute(sql("INSERT INTO qm_iso VALUES (:id, :v)").bind("id", 4).bind("v", 40))
+        .execute(
+            sql("INSERT INTO qm_iso VALUES (:id, :v)")
+                .bind("id", 4)
+                .bind("v", 40),
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code(), Some("1792"), "read-only transaction: {e}");
     ro.rollback().await.unwrap();
     // Both at once.
     let mut both = engine
-        .begin_with(TxOptions::default().isolation(IsolationLevel::Serializable).read_only())
+        .begin_with(
+            TxOptions::default()
+                .isolation(IsolationLevel::Serializable)
+                .read_only(),
+        )
         .await
         .unwrap();
     assert!(both.execute("DELETE FROM qm_iso").await.is_err());
     both.rollback().await.unwrap();
-    let n: i64 = engine.fetch_scalar("SELECT COUNT(*) FROM qm_iso").await.unwrap();
+    let n: i64 = engine
+        .fetch_scalar("SELECT COUNT(*) FROM qm_iso")
+        .await
+        .unwrap();
     assert_eq!(n, 3);
     engine.execute("DROP TABLE qm_iso").await.unwrap();
 }
@@ -383,23 +473,36 @@ async fn deadlocks_are_retryable_and_retried() {
     let Some(engine) = engine_with("").await else {
         return;
     };
-    engine.execute("DROP TABLE IF EXISTS qm_dead").await.unwrap();
+    engine
+        .execute("DROP TABLE IF EXISTS qm_dead")
+        .await
+        .unwrap();
     engine
         .execute("CREATE TABLE qm_dead (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB")
         .await
         .unwrap();
-    engine.execute("INSERT INTO qm_dead SELECT seq, 0 FROM seq_1_to_300").await.unwrap();
+    engine
+        .execute("INSERT INTO qm_dead SELECT seq, 0 FROM seq_1_to_300")
+        .await
+        .unwrap();
 
     // Two transactions lock rows 1 and 2 in opposite orders. The second one to ask has done
     // more work (300 rows), so InnoDB picks the first as the victim.
     let mut light = engine.begin().await.unwrap();
-    light.execute("UPDATE qm_dead SET v = v + 1 WHERE id = 1").await.unwrap();
+    light
+        .execute("UPDATE qm_dead SET v = v + 1 WHERE id = 1")
+        .await
+        .unwrap();
     let heavy_engine = engine.clone();
     let heavy = tokio::spawn(async move {
         let mut tx = heavy_engine.begin().await.unwrap();
-        tx.execute("UPDATE qm_dead SET v = v + 1 WHERE id >= 2").await.unwrap();
+        tx.execute("UPDATE qm_dead SET v = v + 1 WHERE id >= 2")
+            .await
+            .unwrap();
         // Blocks on `light`'s lock on row 1 until `light` is rolled back.
-        tx.execute("UPDATE qm_dead SET v = v + 1 WHERE id = 1").await.unwrap();
+        tx.execute("UPDATE qm_dead SET v = v + 1 WHERE id = 1")
+            .await
+            .unwrap();
         tx.commit().await.unwrap();
     });
     wait_for_lock_wait(&engine).await;
@@ -423,29 +526,42 @@ async fn deadlocks_are_retryable_and_retried() {
             let counter = counter.clone();
             Box::pin(async move {
                 let attempt = counter.fetch_add(1, Ordering::SeqCst) + 1;
-                tx.execute("UPDATE qm_dead SET v = v + 1 WHERE id = 1").await?;
+                tx.execute("UPDATE qm_dead SET v = v + 1 WHERE id = 1")
+                    .await?;
                 if attempt == 1 {
                     let other = engine.clone();
                     let heavy = tokio::spawn(async move {
                         let mut tx = other.begin().await.unwrap();
-                        tx.execute("UPDATE qm_dead SET v = v + 100 WHERE id >= 2").await.unwrap();
-                        tx.execute("UPDATE qm_dead SET v = v + 100 WHERE id = 1").await.unwrap();
+                        tx.execute("UPDATE qm_dead SET v = v + 100 WHERE id >= 2")
+                            .await
+                            .unwrap();
+                        tx.execute("UPDATE qm_dead SET v = v + 100 WHERE id = 1")
+                            .await
+                            .unwrap();
                         tx.commit().await.unwrap();
                     });
                     wait_for_lock_wait(&engine).await;
-                    let deadlocked = tx.execute("UPDATE qm_dead SET v = v + 1 WHERE id = 2").await;
+                    let deadlocked = tx
+                        .execute("UPDATE qm_dead SET v = v + 1 WHERE id = 2")
+                        .await;
                     // InnoDB rolled this transaction back: the other one goes through.
                     heavy.await.unwrap();
                     deadlocked?;
                     panic!("no deadlock on the first attempt");
                 }
-                tx.execute("UPDATE qm_dead SET v = v + 1 WHERE id = 2").await?;
-                tx.fetch_scalar("SELECT CAST(SUM(v) AS SIGNED) FROM qm_dead WHERE id <= 2").await
+                tx.execute("UPDATE qm_dead SET v = v + 1 WHERE id = 2")
+                    .await?;
+                tx.fetch_scalar("SELECT CAST(SUM(v) AS SIGNED) FROM qm_dead WHERE id <= 2")
+                    .await
             })
         })
         .await
         .unwrap();
-    assert_eq!(attempts.load(Ordering::SeqCst), 2, "one deadlock, one retry");
+    assert_eq!(
+        attempts.load(Ordering::SeqCst),
+        2,
+        "one deadlock, one retry"
+    );
     assert_eq!(total, 101 + 101);
     engine.execute("DROP TABLE qm_dead").await.unwrap();
 }
@@ -453,25 +569,69 @@ async fn deadlocks_are_retryable_and_retried() {
 /// Reads a row's typed cells back and checks them.
 fn check_round_trip(row: &Row, want: &Expected, how: &str) {
     assert_eq!(row.get::<Option<bool>>("b").unwrap(), want.b, "{how}: b");
-    assert_eq!(row.get::<Option<i16>>("i16").unwrap(), want.i16, "{how}: i16");
-    assert_eq!(row.get::<Option<i32>>("i32").unwrap(), want.i32, "{how}: i32");
-    assert_eq!(row.get::<Option<i64>>("i64").unwrap(), want.i64, "{how}: i64");
-    assert_eq!(row.get::<Option<f32>>("f32").unwrap(), want.f32, "{how}: f32");
-    assert_eq!(row.get::<Option<f64>>("f64").unwrap(), want.f64, "{how}: f64");
-    assert_eq!(row.get::<Option<String>>("txt").unwrap(), want.txt, "{how}: txt");
-    assert_eq!(row.get::<Option<String>>("vc").unwrap(), want.vc, "{how}: vc");
-    assert_eq!(row.get::<Option<Vec<u8>>>("blob").unwrap(), want.blob, "{how}: blob");
+    assert_eq!(
+        row.get::<Option<i16>>("i16").unwrap(),
+        want.i16,
+        "{how}: i16"
+    );
+    assert_eq!(
+        row.get::<Option<i32>>("i32").unwrap(),
+        want.i32,
+        "{how}: i32"
+    );
+    assert_eq!(
+        row.get::<Option<i64>>("i64").unwrap(),
+        want.i64,
+        "{how}: i64"
+    );
+    assert_eq!(
+        row.get::<Option<f32>>("f32").unwrap(),
+        want.f32,
+        "{how}: f32"
+    );
+    assert_eq!(
+        row.get::<Option<f64>>("f64").unwrap(),
+        want.f64,
+        "{how}: f64"
+    );
+    assert_eq!(
+        row.get::<Option<String>>("txt").unwrap(),
+        want.txt,
+        "{how}: txt"
+    );
+    assert_eq!(
+        row.get::<Option<String>>("vc").unwrap(),
+        want.vc,
+        "{how}: vc"
+    );
+    assert_eq!(
+        row.get::<Option<Vec<u8>>>("blob").unwrap(),
+        want.blob,
+        "{how}: blob"
+    );
     assert_eq!(row.get::<Option<Date>>("d").unwrap(), want.d, "{how}: d");
     assert_eq!(row.get::<Option<Time>>("tm").unwrap(), want.tm, "{how}: tm");
-    assert_eq!(row.get::<Option<Timestamp>>("ts").unwrap(), want.ts, "{how}: ts");
-    assert_eq!(row.get::<Option<Utc>>("tz").unwrap(), want.tz.map(Utc), "{how}: tz");
+    assert_eq!(
+        row.get::<Option<Timestamp>>("ts").unwrap(),
+        want.ts,
+        "{how}: ts"
+    );
+    assert_eq!(
+        row.get::<Option<Utc>>("tz").unwrap(),
+        want.tz.map(Utc),
+        "{how}: tz"
+    );
     assert_eq!(row.get::<Option<Uuid>>("u").unwrap(), want.u, "{how}: u");
     assert_eq!(
         row.get::<Option<Json>>("j").unwrap().map(|j| j.0),
         want.j.clone(),
         "{how}: j"
     );
-    assert_eq!(row.get::<Option<Decimal>>("num").unwrap(), want.dec, "{how}: num");
+    assert_eq!(
+        row.get::<Option<Decimal>>("num").unwrap(),
+        want.dec,
+        "{how}: num"
+    );
 }
 
 /// One row of the round-trip table, as Rust values.
@@ -511,9 +671,18 @@ impl Expected {
             ("d", self.d.into()),
             ("tm", self.tm.into()),
             ("ts", self.ts.into()),
-            ("tz", self.tz.map_or(Value::Null(ValueType::TimestampTz), Value::TimestampTz)),
+            (
+                "tz",
+                self.tz
+                    .map_or(Value::Null(ValueType::TimestampTz), Value::TimestampTz),
+            ),
             ("u", self.u.into()),
-            ("j", self.j.clone().map_or(Value::Null(ValueType::Json), Value::Json)),
+            (
+                "j",
+                self.j
+                    .clone()
+                    .map_or(Value::Null(ValueType::Json), Value::Json),
+            ),
             ("dec", self.dec.clone().into()),
         ]
     }
@@ -524,7 +693,10 @@ async fn every_value_type_round_trips_at_its_edges() {
     let Some(engine) = engine_with("").await else {
         return;
     };
-    engine.execute("DROP TABLE IF EXISTS qm_types").await.unwrap();
+    engine
+        .execute("DROP TABLE IF EXISTS qm_types")
+        .await
+        .unwrap();
     engine
         .execute(
             "CREATE TABLE qm_types (k INT PRIMARY KEY, b BOOLEAN, i16 SMALLINT, i32 INT, i64 BIGINT, \
@@ -611,7 +783,10 @@ async fn every_value_type_round_trips_at_its_edges() {
     let r = &fetched[1];
     assert_eq!(r.value("d").unwrap(), &Value::Date(d("9999-12-31")));
     assert_eq!(r.value("tm").unwrap(), &Value::Time(t("23:59:59.999999")));
-    assert_eq!(r.value("ts").unwrap(), &Value::Timestamp(ts("9999-12-31 23:59:59.999999")));
+    assert_eq!(
+        r.value("ts").unwrap(),
+        &Value::Timestamp(ts("9999-12-31 23:59:59.999999"))
+    );
     assert_eq!(
         r.value("num").unwrap(),
         &Value::Decimal(dec("123456789012345678901234567890.0123456789"))
@@ -653,7 +828,10 @@ async fn every_value_type_round_trips_at_its_edges() {
     assert_eq!(n, 1);
     // Out of MySQL's range: refused before anything is sent.
     let e = engine
-        .execute(sql("INSERT INTO qm_types (k, d) VALUES (9, :d)").bind("d", Date::new(-1, 1, 1).unwrap()))
+        .execute(
+            sql("INSERT INTO qm_types (k, d) VALUES (9, :d)")
+                .bind("d", Date::new(-1, 1, 1).unwrap()),
+        )
         .await
         .unwrap_err();
     assert!(e.is_unsupported(), "{e}");
@@ -703,13 +881,20 @@ async fn pool_timeout_is_quick() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pool_options_from_the_url_apply() {
-    let Some(engine) = engine_with("pool_max_size=3&pool_min_idle=2&pool_timeout=0.3&pool_test_on_checkout=true").await else {
+    let Some(engine) =
+        engine_with("pool_max_size=3&pool_min_idle=2&pool_timeout=0.3&pool_test_on_checkout=true")
+            .await
+    else {
         return;
     };
     // min_idle: the pool opens a second connection by itself.
     let start = Instant::now();
     while engine.pool_state().0 < 2 {
-        assert!(start.elapsed() < Duration::from_secs(5), "{:?}", engine.pool_state());
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            engine.pool_state()
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     // max_size: three connections, not four.
@@ -732,8 +917,16 @@ async fn pool_options_from_the_url_apply() {
         assert_ne!(connection_id(&mut conn).await, id);
     }
     // Malformed and refused options.
-    for bad in ["pool_max_size=0", "pool_max=2", "stmt_cache_size=0", "pool_min_idle=9&pool_max_size=2"] {
-        let url = format!("{}?{bad}", common::url(VAR).unwrap().split('?').next().unwrap());
+    for bad in [
+        "pool_max_size=0",
+        "pool_max=2",
+        "stmt_cache_size=0",
+        "pool_min_idle=9&pool_max_size=2",
+    ] {
+        let url = format!(
+            "{}?{bad}",
+            common::url(VAR).unwrap().split('?').next().unwrap()
+        );
         let e = Engine::connect(&url).await.unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Configuration, "{bad}: {e}");
     }
@@ -745,10 +938,13 @@ async fn prepared_statements_are_cached_per_connection() {
         return;
     };
     let mut conn = engine.acquire().await.unwrap();
-    let prepares = |rows: Vec<Row>| -> i64 {
-        rows[0].get::<String>("Value").unwrap().parse().unwrap()
-    };
-    let before = prepares(conn.fetch_all("SHOW SESSION STATUS LIKE 'Com_stmt_prepare'").await.unwrap());
+    let prepares =
+        |rows: Vec<Row>| -> i64 { rows[0].get::<String>("Value").unwrap().parse().unwrap() };
+    let before = prepares(
+        conn.fetch_all("SHOW SESSION STATUS LIKE 'Com_stmt_prepare'")
+            .await
+            .unwrap(),
+    );
     for id in 0..50_i64 {
         let v: i64 = conn
             .fetch_scalar(sql("SELECT :id + 1").bind("id", id))
@@ -757,9 +953,35 @@ async fn prepared_statements_are_cached_per_connection() {
         assert_eq!(v, id + 1);
         conn.execute(sql("DO :id").bind("id", id)).await.unwrap();
     }
-    let after = prepares(conn.fetch_all("SHOW SESSION STATUS LIKE 'Com_stmt_prepare'").await.unwrap());
+    let after = prepares(
+        conn.fetch_all("SHOW SESSION STATUS LIKE 'Com_stmt_prepare'")
+            .await
+            .unwrap(),
+    );
     // SELECT, DO and the SHOW itself: prepared once each.
     assert!(after - before <= 3, "{before} -> {after}");
+    // Beyond stmt_cache_size the least recently used statement is closed, and prepared again
+    // when it comes back.
+    let small = engine_with("pool_max_size=1&stmt_cache_size=2").await.unwrap();
+    let mut conn2 = small.acquire().await.unwrap();
+    let status = |rows: Vec<Row>| -> i64 { rows[0].get::<String>("Value").unwrap().parse().unwrap() };
+    let closes_before = status(
+        conn2.fetch_all("SHOW SESSION STATUS LIKE 'Com_stmt_close'").await.unwrap(),
+    );
+    for round in 0..5_i64 {
+        for k in 1..=3_i64 {
+            let v: i64 = conn2
+                .fetch_scalar(sql(&format!("SELECT :v * {k}")).bind("v", round))
+                .await
+                .unwrap();
+            assert_eq!(v, round * k);
+        }
+    }
+    let closes = status(
+        conn2.fetch_all("SHOW SESSION STATUS LIKE 'Com_stmt_close'").await.unwrap(),
+    ) - closes_before;
+    assert!(closes >= 10, "statements closed: {closes}");
+    drop(conn2);
     // The connection talks utf8mb4 whatever the server's default.
     let row = conn
         .fetch_one("SELECT @@character_set_client AS c, @@character_set_results AS r, @@character_set_connection AS k")
@@ -777,7 +999,11 @@ async fn interrupted_statement_closes_the_connection() {
     };
     let mut conn = engine.acquire().await.unwrap();
     let id = connection_id(&mut conn).await;
-    let r = tokio::time::timeout(Duration::from_millis(100), conn.fetch_all("SELECT SLEEP(3)")).await;
+    let r = tokio::time::timeout(
+        Duration::from_millis(100),
+        conn.fetch_all("SELECT SLEEP(3)"),
+    )
+    .await;
     assert!(r.is_err(), "not interrupted");
     // The same connection refuses to go on: its protocol state is unknown.
     let e = conn.fetch_scalar::<i64>("SELECT 1").await.unwrap_err();

@@ -64,7 +64,8 @@ async fn wait_gone(admin: &Engine, pid: i32) {
         );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    tokio::time::sleep(Duration::from_millis(100)).await;
+    // The client's connection task reads the server's goodbye asynchronously.
+    tokio::time::sleep(Duration::from_millis(250)).await;
 }
 
 /// Whether `conn` is inside a transaction: there `now()` (the transaction's start) stays the

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const EXECUTORS: [&str; 3] = ["block_in_place", "thread", "spawn_blocking"];
+const EXECUTORS: [&str; 4] = ["block_in_place", "auto", "thread", "spawn_blocking"];
 
 fn q(sql: &str, params: Vec<Value>) -> Compiled {
     Compiled {
@@ -366,6 +366,8 @@ async fn url_options_are_applied_and_checked() {
     assert_eq!(err.kind(), ErrorKind::Connection, "{err}");
     for bad in [
         "sqlite::memory:?cache=shared",
+        "sqlite::memory:?pool_timeout=0",
+        "sqlite::memory:?pool_idle_timeout=0",
         "sqlite::memory:?busy_timeout=soon",
         "sqlite::memory:?foreign_keys=maybe",
         "sqlite::memory:?mode=ro",
@@ -519,6 +521,10 @@ async fn savepoints_nest_and_dropped_transactions_leave_nothing() {
 const SLOW: &str =
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000) \
                     SELECT count(*) FROM c";
+/// Well over 50 µs: `auto` learns to send it to the connection's thread.
+const LONG: &str =
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) \
+                    SELECT count(*) FROM c";
 /// A few hundred milliseconds at most.
 const MEDIUM: &str =
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100000) \
@@ -540,9 +546,21 @@ async fn a_dropped_future_never_leaves_a_dirty_connection() {
         // A slow query cut short: the next caller gets the connection quickly (the statement
         // was interrupted, not waited for) and clean. With block_in_place a statement runs to
         // its end inside the poll that started it, so a timeout only fires after it: it is
-        // tried on a shorter query there.
-        let cancellable = executor != "block_in_place";
-        let query = if cancellable { SLOW } else { MEDIUM };
+        // tried on a shorter query there. `auto` runs a statement it has seen run slow on the
+        // connection's thread, where it can be cancelled.
+        let (query, cancellable) = match executor {
+            "block_in_place" => (MEDIUM, false),
+            "auto" => {
+                for _ in 0..3 {
+                    engine
+                        .fetch_all(LONG)
+                        .await
+                        .expect("learn that LONG is slow");
+                }
+                (LONG, true)
+            }
+            _ => (SLOW, true),
+        };
         let start = Instant::now();
         let r = tokio::time::timeout(Duration::from_millis(5), engine.fetch_all(query)).await;
         if cancellable {

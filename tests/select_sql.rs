@@ -101,38 +101,59 @@ fn boolean_parenthesising() {
     let b = u.id.eq(2);
     let c = u.id.eq(3);
     // (a OR b) AND c
-    let q = select(u.id).from(u).filter(a.clone().or(b.clone()).and(c.clone()));
+    let q = select(u.id)
+        .from(u)
+        .filter(a.clone().or(b.clone()).and(c.clone()));
     assert_sql!(|d| q.compile(d),
         sqlite: WithParams("SELECT users.id FROM users WHERE (users.id = ? OR users.id = ?) AND users.id = ?", vec![i(1), i(2), i(3)]),
     );
     // a OR (b AND c)
-    let q = select(u.id).from(u).filter(a.clone().or(b.clone().and(c.clone())));
+    let q = select(u.id)
+        .from(u)
+        .filter(a.clone().or(b.clone().and(c.clone())));
     assert_sql!(|d| q.compile(d),
         sqlite: WithParams("SELECT users.id FROM users WHERE users.id = ? OR users.id = ? AND users.id = ?", vec![i(1), i(2), i(3)]),
     );
     // NOT (a OR b), a AND (b AND c) flattened, operators & | !
-    let q = select(u.id).from(u).filter(!(a.clone() | b.clone()) & (b.clone() & c.clone()));
+    let q = select(u.id)
+        .from(u)
+        .filter(!(a.clone() | b.clone()) & (b.clone() & c.clone()));
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("SELECT users.id FROM users WHERE NOT (users.id = $1 OR users.id = $2) AND users.id = $3 AND users.id = $4", vec![i(1), i(2), i(2), i(3)]),
     );
     // Boolean column, NOT on a column
-    let q = select(u.id).from(u).filter(not(u.active).or(u.active.eq(true)));
+    let q = select(u.id)
+        .from(u)
+        .filter(not(u.active).or(u.active.eq(true)));
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("SELECT users.id FROM users WHERE NOT users.active OR users.active = $1", vec![Value::Bool(true)]),
     );
     // Empty AND / OR: always true / always false (an empty AND absorbs what is ANDed to it).
-    let q = select(u.id).from(u).filter(and_all(Vec::<TypedExpr<bool>>::new()));
+    let q = select(u.id)
+        .from(u)
+        .filter(and_all(Vec::<TypedExpr<bool>>::new()));
     assert_sql!(|d| q.compile(d), all: "SELECT users.id FROM users WHERE 1 = 1");
-    let q = select(u.id).from(u).filter(u.active.and(or_any(Vec::<TypedExpr<bool>>::new())));
+    let q = select(u.id)
+        .from(u)
+        .filter(u.active.and(or_any(Vec::<TypedExpr<bool>>::new())));
     assert_sql!(|d| q.compile(d), all: "SELECT users.id FROM users WHERE users.active AND 1 = 0");
-    let q = select(u.id).from(u).filter(and_all(Vec::<TypedExpr<bool>>::new()).and(or_any(Vec::<TypedExpr<bool>>::new())));
+    let q = select(u.id)
+        .from(u)
+        .filter(and_all(Vec::<TypedExpr<bool>>::new()).and(or_any(Vec::<TypedExpr<bool>>::new())));
     assert_sql!(|d| q.compile(d), all: "SELECT users.id FROM users WHERE 1 = 0");
 }
 
 #[test]
 fn arithmetic_precedence() {
     let u = Users::new();
-    let q = select(((u.age + 1) * 2, u.age - (u.age - 1), -(u.age + 1), u.age % 3, u.age / 2)).from(u);
+    let q = select((
+        (u.age + 1) * 2,
+        u.age - (u.age - 1),
+        -(u.age + 1),
+        u.age % 3,
+        u.age / 2,
+    ))
+    .from(u);
     assert_sql!(|d| q.compile(d),
         postgres: WithParams(
             "SELECT (users.age + $1) * $2, users.age - (users.age - $3), -(users.age + $4), users.age % $5, users.age / $6 FROM users",
@@ -149,14 +170,20 @@ fn arithmetic_precedence() {
 fn null_tests_between_in() {
     let u = Users::new();
     let q = select(u.id).from(u).filter(
-        u.email.is_null().or(u.score.is_not_null()).and(u.age.between(18, 65)).and(u.age.not_between(30, 40)),
+        u.email
+            .is_null()
+            .or(u.score.is_not_null())
+            .and(u.age.between(18, 65))
+            .and(u.age.not_between(30, 40)),
     );
     assert_sql!(|d| q.compile(d),
         postgres: WithParams(
             "SELECT users.id FROM users WHERE (users.email IS NULL OR users.score IS NOT NULL) AND users.age BETWEEN $1 AND $2 AND users.age NOT BETWEEN $3 AND $4",
             vec![Value::I32(18), Value::I32(65), Value::I32(30), Value::I32(40)]),
     );
-    let q = select(u.id).from(u).filter(u.id.in_list([1, 2, 3]).and(u.name.not_in_list(["a", "b"])));
+    let q = select(u.id)
+        .from(u)
+        .filter(u.id.in_list([1, 2, 3]).and(u.name.not_in_list(["a", "b"])));
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("SELECT users.id FROM users WHERE users.id IN ($1, $2, $3) AND users.name NOT IN ($4, $5)",
             vec![i(1), i(2), i(3), s("a"), s("b")]),
@@ -171,7 +198,9 @@ fn empty_in_list() {
     let none: Vec<i64> = Vec::new();
     let q = select(u.id).from(u).filter(u.id.in_list(none.clone()));
     assert_sql!(|d| q.compile(d), all: "SELECT users.id FROM users WHERE 1 = 0");
-    let q = select(u.id).from(u).filter(u.id.not_in_list(none.clone()).and(u.id.gt(0)));
+    let q = select(u.id)
+        .from(u)
+        .filter(u.id.not_in_list(none.clone()).and(u.id.gt(0)));
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("SELECT users.id FROM users WHERE 1 = 1 AND users.id > $1", vec![i(0)]),
     );
@@ -182,17 +211,32 @@ fn empty_in_list() {
 #[test]
 fn in_subquery_exists_scalar() {
     let (u, o) = (Users::new(), Orders::new());
-    let q = select(u.name).from(u).filter(u.id.in_query(select(o.user_id).from(o).filter(o.total.gt(100.0))));
+    let q = select(u.name)
+        .from(u)
+        .filter(u.id.in_query(select(o.user_id).from(o).filter(o.total.gt(100.0))));
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("SELECT users.name FROM users WHERE users.id IN (SELECT orders.user_id FROM orders WHERE orders.total > $1)", vec![Value::F64(100.0)]),
     );
-    let q = select(u.name).from(u).filter(u.id.not_in_query(select(o.user_id).from(o)));
+    let q = select(u.name)
+        .from(u)
+        .filter(u.id.not_in_query(select(o.user_id).from(o)));
     assert_sql!(|d| q.compile(d), all: "SELECT users.name FROM users WHERE users.id NOT IN (SELECT orders.user_id FROM orders)");
-    let q = select(u.name).from(u).filter(exists(select(o.id).from(o).filter(o.user_id.eq(u.id))).and(not_exists(select(o.id).from(o).filter(o.total.lt(0.0)))));
+    let q = select(u.name).from(u).filter(
+        exists(select(o.id).from(o).filter(o.user_id.eq(u.id)))
+            .and(not_exists(select(o.id).from(o).filter(o.total.lt(0.0)))),
+    );
     assert_sql!(|d| q.compile(d),
         sqlite: WithParams("SELECT users.name FROM users WHERE EXISTS (SELECT orders.id FROM orders WHERE orders.user_id = users.id) AND NOT EXISTS (SELECT orders.id FROM orders WHERE orders.total < ?)", vec![Value::F64(0.0)]),
     );
-    let q = select((u.name, select(count_star()).from(o).filter(o.user_id.eq(u.id)).as_scalar().label("n"))).from(u);
+    let q = select((
+        u.name,
+        select(count_star())
+            .from(o)
+            .filter(o.user_id.eq(u.id))
+            .as_scalar()
+            .label("n"),
+    ))
+    .from(u);
     let _typed: &quarry::Select<(String, i64)> = &q;
     assert_sql!(|d| q.compile(d), all: "SELECT users.name, (SELECT count(*) FROM orders WHERE orders.user_id = users.id) AS n FROM users");
 }
@@ -200,28 +244,38 @@ fn in_subquery_exists_scalar() {
 #[test]
 fn like_ilike_escape() {
     let u = Users::new();
-    let q = select(u.id).from(u).filter(u.name.like("a%").and(u.email.not_like("%@x")));
+    let q = select(u.id)
+        .from(u)
+        .filter(u.name.like("a%").and(u.email.not_like("%@x")));
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("SELECT users.id FROM users WHERE users.name LIKE $1 AND users.email NOT LIKE $2", vec![s("a%"), s("%@x")]),
     );
-    let q = select(u.id).from(u).filter(u.name.like_escape("50!%%", '!'));
+    let q = select(u.id)
+        .from(u)
+        .filter(u.name.like_escape("50!%%", '!'));
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("SELECT users.id FROM users WHERE users.name LIKE $1 ESCAPE '!'", vec![s("50!%%")]),
         mysql_family: WithParams("SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '!'", vec![s("50!%%")]),
         sqlite: WithParams("SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '!'", vec![s("50!%%")]),
     );
-    let q = select(u.id).from(u).filter(u.name.like_escape("a\\_b", '\\'));
+    let q = select(u.id)
+        .from(u)
+        .filter(u.name.like_escape("a\\_b", '\\'));
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("SELECT users.id FROM users WHERE users.name LIKE $1 ESCAPE '\\'", vec![s("a\\_b")]),
         mysql_family: WithParams("SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '\\\\'", vec![s("a\\_b")]),
     );
-    let q = select(u.id).from(u).filter(u.name.ilike("AN%").or(u.email.not_ilike("%X")));
+    let q = select(u.id)
+        .from(u)
+        .filter(u.name.ilike("AN%").or(u.email.not_ilike("%X")));
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("SELECT users.id FROM users WHERE users.name ILIKE $1 OR users.email NOT ILIKE $2", vec![s("AN%"), s("%X")]),
         mysql_family: WithParams("SELECT users.id FROM users WHERE lower(users.name) LIKE lower(?) OR lower(users.email) NOT LIKE lower(?)", vec![s("AN%"), s("%X")]),
         sqlite: WithParams("SELECT users.id FROM users WHERE lower(users.name) LIKE lower(?) OR lower(users.email) NOT LIKE lower(?)", vec![s("AN%"), s("%X")]),
     );
-    let q = select(u.id).from(u).filter(u.name.contains("5%_!").and(u.name.starts_with("a")));
+    let q = select(u.id)
+        .from(u)
+        .filter(u.name.contains("5%_!").and(u.name.starts_with("a")));
     assert_sql!(|d| q.compile(d),
         sqlite: WithParams("SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '!' AND users.name LIKE ? ESCAPE '!'", vec![s("%5!%!_!!%"), s("a%")]),
     );
@@ -230,7 +284,14 @@ fn like_ilike_escape() {
 #[test]
 fn concatenation() {
     let u = Users::new();
-    let q = select(u.name.concat(" <").concat(coalesce(u.email, "?")).concat(">").label("who")).from(u);
+    let q = select(
+        u.name
+            .concat(" <")
+            .concat(coalesce(u.email, "?"))
+            .concat(">")
+            .label("who"),
+    )
+    .from(u);
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("SELECT users.name || $1 || COALESCE(users.email, $2) || $3 AS who FROM users", vec![s(" <"), s("?"), s(">")]),
         mysql_family: WithParams("SELECT CONCAT(users.name, ?, COALESCE(users.email, ?), ?) AS who FROM users", vec![s(" <"), s("?"), s(">")]),
@@ -249,7 +310,9 @@ fn concatenation() {
 fn case_cast_coalesce_nullif() {
     let u = Users::new();
     let q = select((
-        case_when(u.age.lt(18), "minor").when(u.age.lt(65), "adult").otherwise("senior"),
+        case_when(u.age.lt(18), "minor")
+            .when(u.age.lt(65), "adult")
+            .otherwise("senior"),
         case::<String>(u.active).when(true, "on").end(),
         nullif(u.age, 0),
         coalesce(u.score, 0.0),
@@ -265,7 +328,8 @@ fn case_cast_coalesce_nullif() {
         cast::<String>(u.id, SqlType::Text),
         cast::<i64>(u.name, SqlType::BigInt),
         cast::<f64>(u.age, SqlType::Double),
-        u.score.cast::<quarry::value::Decimal>(SqlType::numeric(10, 2)),
+        u.score
+            .cast::<quarry::value::Decimal>(SqlType::numeric(10, 2)),
         cast::<String>(u.id, SqlType::Varchar(20)),
         cast::<quarry::value::Timestamp>(u.name, SqlType::Timestamp),
         cast::<quarry::value::Date>(u.name, SqlType::Date),
@@ -300,12 +364,30 @@ fn functions_and_aggregates() {
     ))
     .from(o)
     .join(u);
-    let _typed: &quarry::Select<(i64, i64, i64, Option<f64>, Option<i64>, Option<f64>, Option<String>, Option<f64>)> = &q;
+    type Aggregates = (
+        i64,
+        i64,
+        i64,
+        Option<f64>,
+        Option<i64>,
+        Option<f64>,
+        Option<String>,
+        Option<f64>,
+    );
+    let _typed: &quarry::Select<Aggregates> = &q;
     assert_sql!(|d| q.compile(d),
         postgres: "SELECT count(orders.id), count(DISTINCT orders.user_id), count(*), CAST(sum(orders.total) AS DOUBLE PRECISION), CAST(sum(users.age) AS BIGINT), CAST(avg(orders.total) AS DOUBLE PRECISION), min(users.name), max(orders.total) FROM orders JOIN users ON orders.user_id = users.id",
         mysql_family: "SELECT count(orders.id), count(DISTINCT orders.user_id), count(*), CAST(sum(orders.total) AS DOUBLE), CAST(sum(users.age) AS SIGNED), CAST(avg(orders.total) AS DOUBLE), min(users.name), max(orders.total) FROM orders JOIN users ON orders.user_id = users.id",
     );
-    let q = select((lower(u.name), upper(u.name), length(u.name), now(), current_date(), func("abs", u.age))).from(u);
+    let q = select((
+        lower(u.name),
+        upper(u.name),
+        length(u.name),
+        now(),
+        current_date(),
+        func("abs", u.age),
+    ))
+    .from(u);
     assert_sql!(|d| q.compile(d),
         postgres: "SELECT lower(users.name), upper(users.name), length(users.name), CURRENT_TIMESTAMP, CURRENT_DATE, abs(users.age) FROM users",
         mysql_family: "SELECT lower(users.name), upper(users.name), CHAR_LENGTH(users.name), CURRENT_TIMESTAMP, CURRENT_DATE, abs(users.age) FROM users",
@@ -349,11 +431,26 @@ fn window_functions() {
     let o = Orders::new();
     let q = select((
         o.id,
-        row_number().over(Window::new().partition_by(o.user_id).order_by(o.total.desc())).label("rn"),
-        sum(o.total).over(Window::new().order_by(o.id).frame(Frame::rows(FrameBound::UnboundedPreceding, FrameBound::CurrentRow))),
-        count(o.id).over(Window::new().frame(Frame::range(FrameBound::Preceding(1), FrameBound::Following(2)))),
+        row_number()
+            .over(
+                Window::new()
+                    .partition_by(o.user_id)
+                    .order_by(o.total.desc()),
+            )
+            .label("rn"),
+        sum(o.total).over(Window::new().order_by(o.id).frame(Frame::rows(
+            FrameBound::UnboundedPreceding,
+            FrameBound::CurrentRow,
+        ))),
+        count(o.id).over(Window::new().frame(Frame::range(
+            FrameBound::Preceding(1),
+            FrameBound::Following(2),
+        ))),
         func("lag", (o.total, 1_i64)).over_named("w"),
-        max(o.total).over(Window::based_on("w").frame(Frame::rows(FrameBound::CurrentRow, FrameBound::UnboundedFollowing))),
+        max(o.total).over(Window::based_on("w").frame(Frame::rows(
+            FrameBound::CurrentRow,
+            FrameBound::UnboundedFollowing,
+        ))),
     ))
     .from(o)
     .window("w", Window::new().partition_by(o.user_id).order_by(o.id));
@@ -365,7 +462,13 @@ fn window_functions() {
             "SELECT orders.id, row_number() OVER (PARTITION BY orders.user_id ORDER BY orders.total DESC) AS rn, CAST(sum(orders.total) OVER (ORDER BY orders.id ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS DOUBLE), count(orders.id) OVER (RANGE BETWEEN 1 PRECEDING AND 2 FOLLOWING), lag(orders.total, ?) OVER w, max(orders.total) OVER (w ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM orders WINDOW w AS (PARTITION BY orders.user_id ORDER BY orders.id)",
             vec![i(1)]),
     );
-    let groups = select(count(o.id).over(Window::new().order_by(o.id).frame(Frame::groups(FrameBound::Preceding(1), FrameBound::CurrentRow)))).from(o);
+    let groups = select(
+        count(o.id).over(Window::new().order_by(o.id).frame(Frame::groups(
+            FrameBound::Preceding(1),
+            FrameBound::CurrentRow,
+        ))),
+    )
+    .from(o);
     assert_sql!(|d| groups.compile(d),
         postgres: "SELECT count(orders.id) OVER (ORDER BY orders.id GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW) FROM orders",
         mysql_family: ErrorKind::Unsupported,
@@ -382,7 +485,10 @@ fn aliases_and_self_join() {
     assert_sql!(|d| q.compile(d),
         all: "SELECT e.id, m.id AS mentee FROM employees AS e LEFT JOIN employees AS m ON m.mentor_id = e.id",
     );
-    let q = select((e.id, m.id)).from(e).join(m).on(e.mentor_id.eq(m.id));
+    let q = select((e.id, m.id))
+        .from(e)
+        .join(m)
+        .on(e.mentor_id.eq(m.id));
     assert_sql!(|d| q.compile(d),
         all: "SELECT e.id, m.id FROM employees AS e JOIN employees AS m ON e.mentor_id = m.id",
     );
@@ -417,11 +523,15 @@ fn joins_and_fk_inference() {
     let q = select(u.id).from(u).on(u.id.eq(1));
     assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
     // Runtime tables infer too.
-    let parent = Table::new("parent").column(quarry::ColumnDef::new("id", SqlType::BigInt).primary_key());
+    let parent =
+        Table::new("parent").column(quarry::ColumnDef::new("id", SqlType::BigInt).primary_key());
     let child = Table::new("child")
         .column(quarry::ColumnDef::new("id", SqlType::BigInt).primary_key())
         .column(quarry::ColumnDef::new("parent_id", SqlType::BigInt).references("parent", "id"));
-    let (p, c) = (TableRef::new(&parent).alias("p"), TableRef::new(&child).alias("c"));
+    let (p, c) = (
+        TableRef::new(&parent).alias("p"),
+        TableRef::new(&child).alias("c"),
+    );
     let q = select((p.c("id"), c.c("id"))).from(p).join(c);
     assert_sql!(|d| q.compile(d), all: "SELECT p.id, c.id FROM parent AS p JOIN child AS c ON c.parent_id = p.id");
 }
@@ -429,17 +539,27 @@ fn joins_and_fk_inference() {
 #[test]
 fn typed_and_dynamic_mixed() {
     let u = Users::new();
-    let t = Table::new("audit").column(quarry::ColumnDef::new("user_id", SqlType::BigInt)).column(quarry::ColumnDef::new("What", SqlType::Text));
+    let t = Table::new("audit")
+        .column(quarry::ColumnDef::new("user_id", SqlType::BigInt))
+        .column(quarry::ColumnDef::new("What", SqlType::Text));
     let a = TableRef::new(&t);
     let what = a.c("What");
-    let q = select((u.name, what.clone())).from(u).join(a.clone()).on(u.id.eq(a.c("user_id"))).filter(what.eq("login"));
+    let q = select((u.name, what.clone()))
+        .from(u)
+        .join(a.clone())
+        .on(u.id.eq(a.c("user_id")))
+        .filter(what.eq("login"));
     let _typed: &quarry::Select<(String, Value)> = &q;
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("SELECT users.name, audit.\"What\" FROM users JOIN audit ON users.id = audit.user_id WHERE audit.\"What\" = $1", vec![s("login")]),
         mysql_family: WithParams("SELECT users.name, audit.`What` FROM users JOIN audit ON users.id = audit.user_id WHERE audit.`What` = ?", vec![s("login")]),
     );
     // A fully dynamic select.
-    let q = quarry::Select::new().column(DynColumn::new("t", "a")).column(count_star().label("n")).from("t").group_by(DynColumn::new("t", "a"));
+    let q = quarry::Select::new()
+        .column(DynColumn::new("t", "a"))
+        .column(count_star().label("n"))
+        .from("t")
+        .group_by(DynColumn::new("t", "a"));
     assert_sql!(|d| q.compile(d), all: "SELECT t.a, count(*) AS n FROM t GROUP BY t.a");
 }
 
@@ -457,7 +577,14 @@ fn quoting_of_identifiers() {
 #[test]
 fn text_fragments_stay_bound() {
     let u = Users::new();
-    let q = select(u.id).from(u).filter(u.age.gt(1).and(quarry::sql("users.name = :n OR users.name = :n").bind("n", "ann"))).filter(u.age.lt(9));
+    let q = select(u.id)
+        .from(u)
+        .filter(
+            u.age
+                .gt(1)
+                .and(quarry::sql("users.name = :n OR users.name = :n").bind("n", "ann")),
+        )
+        .filter(u.age.lt(9));
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("SELECT users.id FROM users WHERE users.age > $1 AND (users.name = $2 OR users.name = $2) AND users.age < $3", vec![Value::I32(1), s("ann"), Value::I32(9)]),
         mysql_family: WithParams("SELECT users.id FROM users WHERE users.age > ? AND (users.name = ? OR users.name = ?) AND users.age < ?", vec![Value::I32(1), s("ann"), s("ann"), Value::I32(9)]),
@@ -500,7 +627,12 @@ fn group_by_having_order_limit_offset() {
 #[test]
 fn nulls_ordering() {
     let u = Users::new();
-    let q = select(u.id).from(u).order_by((u.score.asc().nulls_last(), u.email.desc().nulls_first(), u.score.asc().nulls_first(), u.email.desc().nulls_last()));
+    let q = select(u.id).from(u).order_by((
+        u.score.asc().nulls_last(),
+        u.email.desc().nulls_first(),
+        u.score.asc().nulls_first(),
+        u.email.desc().nulls_last(),
+    ));
     assert_sql!(|d| q.compile(d),
         postgres: "SELECT users.id FROM users ORDER BY users.score NULLS LAST, users.email DESC NULLS FIRST, users.score NULLS FIRST, users.email DESC NULLS LAST",
         mysql_family: "SELECT users.id FROM users ORDER BY users.score IS NULL, users.score, users.email IS NULL DESC, users.email DESC, users.score, users.email DESC",
@@ -513,7 +645,10 @@ fn distinct_and_distinct_on() {
     let u = Users::new();
     let q = select(u.name).from(u).distinct();
     assert_sql!(|d| q.compile(d), all: "SELECT DISTINCT users.name FROM users");
-    let q = select((u.name, u.id)).from(u).distinct_on(u.name).order_by((u.name, u.id.desc()));
+    let q = select((u.name, u.id))
+        .from(u)
+        .distinct_on(u.name)
+        .order_by((u.name, u.id.desc()));
     assert_sql!(|d| q.compile(d),
         postgres: "SELECT DISTINCT ON (users.name) users.name, users.id FROM users ORDER BY users.name, users.id DESC",
         mysql_family: ErrorKind::Unsupported,
@@ -524,12 +659,24 @@ fn distinct_and_distinct_on() {
 #[test]
 fn ctes_plain_and_recursive() {
     let o = Orders::new();
-    let recent = select((o.user_id, o.total, row_number().over(Window::new().partition_by(o.user_id).order_by(o.id.desc())).label("rn")))
-        .from(o)
-        .cte("recent");
-    let (uid, total, rn): (Column<i64>, Column<f64>, Column<i64>) =
-        (Column::new("recent", "user_id"), Column::new("recent", "total"), Column::new("recent", "rn"));
-    let q = select((uid, total)).with(recent.clone()).from(recent).filter(rn.eq(1));
+    let recent = select((
+        o.user_id,
+        o.total,
+        row_number()
+            .over(Window::new().partition_by(o.user_id).order_by(o.id.desc()))
+            .label("rn"),
+    ))
+    .from(o)
+    .cte("recent");
+    let (uid, total, rn): (Column<i64>, Column<f64>, Column<i64>) = (
+        Column::new("recent", "user_id"),
+        Column::new("recent", "total"),
+        Column::new("recent", "rn"),
+    );
+    let q = select((uid, total))
+        .with(recent.clone())
+        .from(recent)
+        .filter(rn.eq(1));
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("WITH recent AS (SELECT orders.user_id, orders.total, row_number() OVER (PARTITION BY orders.user_id ORDER BY orders.id DESC) AS rn FROM orders) SELECT recent.user_id, recent.total FROM recent WHERE recent.rn = $1", vec![i(1)]),
         sqlite: WithParams("WITH recent AS (SELECT orders.user_id, orders.total, row_number() OVER (PARTITION BY orders.user_id ORDER BY orders.id DESC) AS rn FROM orders) SELECT recent.user_id, recent.total FROM recent WHERE recent.rn = ?", vec![i(1)]),
@@ -547,17 +694,30 @@ fn ctes_plain_and_recursive() {
 #[test]
 fn compound_selects() {
     let (u, o) = (Users::new(), Orders::new());
-    let q = select(u.id).from(u).union(select(o.user_id).from(o)).order_by(u.id.desc()).limit(3).offset(1);
+    let q = select(u.id)
+        .from(u)
+        .union(select(o.user_id).from(o))
+        .order_by(u.id.desc())
+        .limit(3)
+        .offset(1);
     assert_sql!(|d| q.compile(d),
         postgres: "SELECT users.id FROM users UNION SELECT orders.user_id FROM orders ORDER BY id DESC LIMIT 3 OFFSET 1",
         mysql_family: "SELECT users.id FROM users UNION SELECT orders.user_id FROM orders ORDER BY id DESC LIMIT 3 OFFSET 1",
         sqlite: "SELECT users.id FROM users UNION SELECT orders.user_id FROM orders ORDER BY id DESC LIMIT 3 OFFSET 1",
     );
-    let q = select(u.id).from(u).intersect(select(o.user_id).from(o)).except(select(o.user_id).from(o).filter(o.total.lt(0.0)));
+    let q = select(u.id)
+        .from(u)
+        .intersect(select(o.user_id).from(o))
+        .except(select(o.user_id).from(o).filter(o.total.lt(0.0)));
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("SELECT users.id FROM users INTERSECT SELECT orders.user_id FROM orders EXCEPT SELECT orders.user_id FROM orders WHERE orders.total < $1", vec![Value::F64(0.0)]),
     );
-    let q = select(u.id).from(u).order_by(u.id).limit(1).union_all(select(o.user_id).from(o).order_by(o.user_id.desc()).limit(1));
+    let q = select(u.id).from(u).order_by(u.id).limit(1).union_all(
+        select(o.user_id)
+            .from(o)
+            .order_by(o.user_id.desc())
+            .limit(1),
+    );
     assert_sql!(|d| q.compile(d),
         postgres: "(SELECT users.id FROM users ORDER BY users.id LIMIT 1) UNION ALL (SELECT orders.user_id FROM orders ORDER BY orders.user_id DESC LIMIT 1)",
         mysql_family: "(SELECT users.id FROM users ORDER BY users.id LIMIT 1) UNION ALL (SELECT orders.user_id FROM orders ORDER BY orders.user_id DESC LIMIT 1)",
@@ -568,13 +728,27 @@ fn compound_selects() {
 #[test]
 fn subqueries_in_from_and_lateral() {
     let (u, o) = (Users::new(), Orders::new());
-    let totals = select((o.user_id, sum(o.total).label("spent"))).from(o).group_by(o.user_id).subquery("t");
-    let q = select((u.name, totals.c("spent"))).from(u).join(totals.clone()).on(totals.c("user_id").eq(u.id));
+    let totals = select((o.user_id, sum(o.total).label("spent")))
+        .from(o)
+        .group_by(o.user_id)
+        .subquery("t");
+    let q = select((u.name, totals.c("spent")))
+        .from(u)
+        .join(totals.clone())
+        .on(totals.c("user_id").eq(u.id));
     assert_sql!(|d| q.compile(d),
         postgres: "SELECT users.name, t.spent FROM users JOIN (SELECT orders.user_id, CAST(sum(orders.total) AS DOUBLE PRECISION) AS spent FROM orders GROUP BY orders.user_id) AS t ON t.user_id = users.id",
     );
-    let last = select(o.total).from(o).filter(o.user_id.eq(u.id)).order_by(o.id.desc()).limit(1).lateral("last");
-    let q = select((u.name, last.c("total"))).from(u).left_join(last).on(quarry::sql("TRUE"));
+    let last = select(o.total)
+        .from(o)
+        .filter(o.user_id.eq(u.id))
+        .order_by(o.id.desc())
+        .limit(1)
+        .lateral("last");
+    let q = select((u.name, last.c("total")))
+        .from(u)
+        .left_join(last)
+        .on(quarry::sql("TRUE"));
     assert_sql!(|d| q.compile(d),
         postgres: "SELECT users.name, last.total FROM users LEFT JOIN LATERAL (SELECT orders.total FROM orders WHERE orders.user_id = users.id ORDER BY orders.id DESC LIMIT 1) AS last ON TRUE",
         mysql: "SELECT users.name, last.total FROM users LEFT JOIN LATERAL (SELECT orders.total FROM orders WHERE orders.user_id = users.id ORDER BY orders.id DESC LIMIT 1) AS last ON TRUE",
@@ -601,7 +775,10 @@ fn row_locking() {
         mariadb: "SELECT u.id FROM users AS u LOCK IN SHARE MODE",
         sqlite: ErrorKind::Unsupported,
     );
-    let q = select(u.id).from(u).limit(1).lock(RowLock::update().of("u").skip_locked());
+    let q = select(u.id)
+        .from(u)
+        .limit(1)
+        .lock(RowLock::update().of("u").skip_locked());
     assert_sql!(|d| q.compile(d),
         postgres: "SELECT u.id FROM users AS u LIMIT 1 FOR UPDATE OF u SKIP LOCKED",
         mysql: "SELECT u.id FROM users AS u LIMIT 1 FOR UPDATE OF u SKIP LOCKED",
@@ -619,7 +796,12 @@ fn row_locking() {
 #[test]
 fn debug_sql_inlines_literals() {
     let u = Users::new();
-    let q = select(u.id).from(u).filter(u.name.eq("o'brien").and(u.active.eq(true)).and(quarry::sql("users.age > :a").bind("a", 3_i64)));
+    let q = select(u.id).from(u).filter(
+        u.name
+            .eq("o'brien")
+            .and(u.active.eq(true))
+            .and(quarry::sql("users.age > :a").bind("a", 3_i64)),
+    );
     assert_eq!(
         q.to_debug_sql(&quarry::Postgres).unwrap(),
         "SELECT users.id FROM users WHERE users.name = 'o''brien' AND users.active = TRUE AND (users.age > 3)"

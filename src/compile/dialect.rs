@@ -239,7 +239,11 @@ pub trait Dialect: Send + Sync + fmt::Debug {
 
     /// Writes a row-locking clause (` FOR UPDATE …`, with its leading space); default:
     /// [`write_row_lock_default`].
-    fn write_row_lock(&self, w: &mut SqlWriter<'_>, lock: &crate::stmt::select::RowLock) -> Result<()> {
+    fn write_row_lock(
+        &self,
+        w: &mut SqlWriter<'_>,
+        lock: &crate::stmt::select::RowLock,
+    ) -> Result<()> {
         write_row_lock_default(w, lock)
     }
 
@@ -297,7 +301,10 @@ pub fn write_cast_type_default(w: &mut SqlWriter<'_>, ty: &SqlType) -> Result<()
 /// write_row_lock_default(&mut w, &RowLock::update().of("u").skip_locked()).unwrap();
 /// assert_eq!(w.sql(), " FOR UPDATE OF u SKIP LOCKED");
 /// ```
-pub fn write_row_lock_default(w: &mut SqlWriter<'_>, lock: &crate::stmt::select::RowLock) -> Result<()> {
+pub fn write_row_lock_default(
+    w: &mut SqlWriter<'_>,
+    lock: &crate::stmt::select::RowLock,
+) -> Result<()> {
     use crate::stmt::select::{LockStrength, LockWait};
     w.push(match lock.strength {
         LockStrength::Update => " FOR UPDATE",

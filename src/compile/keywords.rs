@@ -1,6 +1,66 @@
 //! Reserved words per dialect (lower case, sorted for binary search).
 //!
-//! An identifier that is one of these, or is not a plain lower-case name, is quoted.
+//! An identifier that is one of these, or is not a plain lower-case name, is quoted. Lookups go
+//! through open-addressing hash tables built at compile time: checking every identifier of every
+//! statement is on the compiler's hot path.
+
+const SLOTS: usize = 1024;
+
+const fn fnv(bytes: &[u8]) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut i = 0;
+    while i < bytes.len() {
+        h ^= bytes[i] as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+        i += 1;
+    }
+    (h ^ (h >> 32)) as usize
+}
+
+/// Slot `i` holds 1 + the index of the word hashed there, or 0 when empty (linear probing).
+const fn build(words: &[&str]) -> [u16; SLOTS] {
+    let mut table = [0u16; SLOTS];
+    let mut w = 0;
+    while w < words.len() {
+        let mut i = fnv(words[w].as_bytes()) % SLOTS;
+        while table[i] != 0 {
+            i = (i + 1) % SLOTS;
+        }
+        table[i] = (w + 1) as u16;
+        w += 1;
+    }
+    table
+}
+
+fn lookup(words: &[&str], table: &[u16; SLOTS], word: &str) -> bool {
+    let mut i = fnv(word.as_bytes()) % SLOTS;
+    loop {
+        match table[i] {
+            0 => return false,
+            k if words[usize::from(k) - 1] == word => return true,
+            _ => i = (i + 1) % SLOTS,
+        }
+    }
+}
+
+static POSTGRES_TABLE: [u16; SLOTS] = build(POSTGRES);
+static MYSQL_TABLE: [u16; SLOTS] = build(MYSQL);
+static SQLITE_TABLE: [u16; SLOTS] = build(SQLITE);
+
+/// Whether `word` (lower case) is reserved on PostgreSQL.
+pub(crate) fn postgres(word: &str) -> bool {
+    lookup(POSTGRES, &POSTGRES_TABLE, word)
+}
+
+/// Whether `word` (lower case) is reserved on MySQL or MariaDB.
+pub(crate) fn mysql(word: &str) -> bool {
+    lookup(MYSQL, &MYSQL_TABLE, word)
+}
+
+/// Whether `word` (lower case) is a SQLite keyword.
+pub(crate) fn sqlite(word: &str) -> bool {
+    lookup(SQLITE, &SQLITE_TABLE, word)
+}
 
 /// PostgreSQL's reserved key words (PostgreSQL manual, appendix C).
 pub(crate) static POSTGRES: &[&str] = &[
@@ -546,9 +606,20 @@ pub(crate) static SQLITE: &[&str] = &[
 #[cfg(test)]
 mod tests {
     #[test]
-    fn lists_are_sorted_for_binary_search() {
-        for list in [super::POSTGRES, super::MYSQL, super::SQLITE] {
-            assert!(list.windows(2).all(|w| w[0] < w[1]));
+    fn lookups_find_exactly_the_listed_words() {
+        for (list, f) in [
+            (super::POSTGRES, super::postgres as fn(&str) -> bool),
+            (super::MYSQL, super::mysql),
+            (super::SQLITE, super::sqlite),
+        ] {
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicates");
+            for w in list {
+                assert!(f(w), "{w}");
+                assert!(!f(&format!("{w}x")), "{w}x");
+            }
+            for w in ["users", "id", "name", "email", "", "x"] {
+                assert!(!f(w), "{w}");
+            }
         }
     }
 }

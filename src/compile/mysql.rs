@@ -145,7 +145,12 @@ fn write_table_exists(w: &mut SqlWriter<'_>, schema: Option<&str>, name: &str) {
 
 /// CAST targets of MySQL and MariaDB, which differ from column types (`SIGNED`, `CHAR`,
 /// `DECIMAL(p, s)`, `DOUBLE`, `DATETIME(6)`, …).
-fn write_cast_type(d: &dyn Dialect, w: &mut SqlWriter<'_>, ty: &SqlType, mariadb: bool) -> Result<()> {
+fn write_cast_type(
+    d: &dyn Dialect,
+    w: &mut SqlWriter<'_>,
+    ty: &SqlType,
+    mariadb: bool,
+) -> Result<()> {
     match ty {
         SqlType::SmallInt | SqlType::Integer | SqlType::BigInt | SqlType::Boolean => {
             w.push("SIGNED")
@@ -180,10 +185,16 @@ fn write_cast_type(d: &dyn Dialect, w: &mut SqlWriter<'_>, ty: &SqlType, mariadb
 
 /// MariaDB's locking clause: `FOR UPDATE` or `LOCK IN SHARE MODE`, `NOWAIT` / `SKIP LOCKED`
 /// (10.6+), no `OF`.
-fn write_row_lock_mariadb(w: &mut SqlWriter<'_>, lock: &crate::stmt::select::RowLock) -> Result<()> {
+fn write_row_lock_mariadb(
+    w: &mut SqlWriter<'_>,
+    lock: &crate::stmt::select::RowLock,
+) -> Result<()> {
     use crate::stmt::select::{LockStrength, LockWait};
     if !lock.of.is_empty() {
-        return Err(crate::Error::unsupported("mariadb", "row locking OF tables"));
+        return Err(crate::Error::unsupported(
+            "mariadb",
+            "row locking OF tables",
+        ));
     }
     w.push(match lock.strength {
         LockStrength::Update => " FOR UPDATE",
@@ -209,7 +220,7 @@ macro_rules! mysql_family {
             }
 
             fn is_reserved(&self, word: &str) -> bool {
-                keywords::MYSQL.binary_search(&word).is_ok()
+                keywords::mysql(word)
             }
 
             fn write_type(
@@ -256,7 +267,12 @@ macro_rules! mysql_family {
             }
 
             /// An offset without a limit takes the largest LIMIT (MySQL needs a LIMIT).
-            fn write_limit_offset(&self, w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
+            fn write_limit_offset(
+                &self,
+                w: &mut SqlWriter<'_>,
+                limit: Option<u64>,
+                offset: Option<u64>,
+            ) {
                 match (limit, offset) {
                     (None, Some(_)) => {
                         w.push(" LIMIT 18446744073709551615");
@@ -270,7 +286,11 @@ macro_rules! mysql_family {
                 write_cast_type(self, w, ty, $mariadb)
             }
 
-            fn write_row_lock(&self, w: &mut SqlWriter<'_>, lock: &crate::stmt::select::RowLock) -> Result<()> {
+            fn write_row_lock(
+                &self,
+                w: &mut SqlWriter<'_>,
+                lock: &crate::stmt::select::RowLock,
+            ) -> Result<()> {
                 if $mariadb {
                     write_row_lock_mariadb(w, lock)
                 } else {

@@ -71,7 +71,7 @@ impl Dialect for Postgres {
     }
 
     fn is_reserved(&self, word: &str) -> bool {
-        keywords::POSTGRES.binary_search(&word).is_ok()
+        keywords::postgres(word)
     }
 
     fn write_type(

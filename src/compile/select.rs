@@ -5,8 +5,8 @@
 use super::{Compiled, Dialect, Features, SqlWriter};
 use crate::error::{Error, Result};
 use crate::expr::{
-    ColumnRef, Expr, Frame, FrameBound, FrameUnits, FuncCall, FuncName, Nulls, OrderBy,
-    Over, UnaryOp, Window,
+    ColumnRef, Expr, Frame, FrameBound, FrameUnits, FuncCall, FuncName, Nulls, OrderBy, Over,
+    UnaryOp, Window,
 };
 use crate::stmt::select::{
     CompoundStmt, Distinct, FromItem, Join, JoinKind, Query, SelectStmt, TableRef,
@@ -21,7 +21,11 @@ pub(crate) fn compile_select(s: &SelectStmt, d: &dyn Dialect, inline: bool) -> R
 }
 
 /// Compiles a compound SELECT.
-pub(crate) fn compile_compound(s: &CompoundStmt, d: &dyn Dialect, inline: bool) -> Result<Compiled> {
+pub(crate) fn compile_compound(
+    s: &CompoundStmt,
+    d: &dyn Dialect,
+    inline: bool,
+) -> Result<Compiled> {
     let mut c = Compiler::new(d, inline);
     c.compound(s)?;
     Ok(c.w.finish())
@@ -37,29 +41,10 @@ pub(crate) fn write_expr(w: &mut SqlWriter<'_>, e: &Expr) -> Result<()> {
         f: d.features(),
         inline: false,
         unqualified: false,
-        local_idents: [(0, 0, IdentQuoting::Other); LOCAL_IDENTS],
-        local_len: 0,
     };
     let r = c.expr(e, 0);
     *w = c.w;
     r
-}
-
-const IDENT_CACHE_SLOTS: usize = 512;
-const LOCAL_IDENTS: usize = 8;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum IdentQuoting {
-    Plain,
-    Quoted,
-    Other,
-}
-
-type IdentSlot = std::cell::Cell<([usize; 4], IdentQuoting)>;
-
-thread_local! {
-    static IDENT_CACHE: [IdentSlot; IDENT_CACHE_SLOTS] =
-        const { [const { std::cell::Cell::new(([0; 4], IdentQuoting::Other)) }; IDENT_CACHE_SLOTS] };
 }
 
 struct Compiler<'d> {
@@ -69,9 +54,6 @@ struct Compiler<'d> {
     inline: bool,
     /// Write column references without their qualifier (compound ORDER BY).
     unqualified: bool,
-    /// Quoting decisions of the `'static` names met so far (address, length, decision).
-    local_idents: [(usize, usize, IdentQuoting); LOCAL_IDENTS],
-    local_len: usize,
 }
 
 impl<'d> Compiler<'d> {
@@ -82,8 +64,6 @@ impl<'d> Compiler<'d> {
             f: d.features(),
             inline,
             unqualified: false,
-            local_idents: [(0, 0, IdentQuoting::Other); LOCAL_IDENTS],
-            local_len: 0,
         }
     }
 
@@ -103,7 +83,11 @@ impl<'d> Compiler<'d> {
             return Err(Error::InvalidStatement(msg.into()));
         }
         if !s.ctes.is_empty() {
-            self.w.push(if s.recursive { "WITH RECURSIVE " } else { "WITH " });
+            self.w.push(if s.recursive {
+                "WITH RECURSIVE "
+            } else {
+                "WITH "
+            });
             for (i, cte) in s.ctes.iter().enumerate() {
                 if i > 0 {
                     self.w.push(", ");
@@ -111,7 +95,8 @@ impl<'d> Compiler<'d> {
                 self.ident(&cte.name);
                 if !cte.columns.is_empty() {
                     self.w.push(" (");
-                    self.w.push_ident_list(cte.columns.iter().map(|c| c.as_ref()));
+                    self.w
+                        .push_ident_list(cte.columns.iter().map(|c| c.as_ref()));
                     self.w.push_char(')');
                 }
                 self.w.push(" AS (");
@@ -192,8 +177,10 @@ impl<'d> Compiler<'d> {
     fn compound(&mut self, c: &CompoundStmt) -> Result<()> {
         self.member(&c.first)?;
         for (op, q) in &c.rest {
-            if matches!(op, crate::stmt::select::SetOp::Intersect | crate::stmt::select::SetOp::Except)
-                && !self.f.intersect_except
+            if matches!(
+                op,
+                crate::stmt::select::SetOp::Intersect | crate::stmt::select::SetOp::Except
+            ) && !self.f.intersect_except
             {
                 return Err(self.unsupported(op.as_sql()));
             }
@@ -215,7 +202,10 @@ impl<'d> Compiler<'d> {
     fn member(&mut self, q: &Query) -> Result<()> {
         let plain = match q {
             Query::Select(s) => {
-                s.order_by.is_empty() && s.limit.is_none() && s.offset.is_none() && s.ctes.is_empty()
+                s.order_by.is_empty()
+                    && s.limit.is_none()
+                    && s.offset.is_none()
+                    && s.ctes.is_empty()
             }
             Query::Compound(_) => false,
         };
@@ -253,77 +243,9 @@ impl<'d> Compiler<'d> {
         }
     }
 
-    /// Writes an identifier through the dialect. For `'static` names (those of `table!`
-    /// tables) the dialect's decision (plain, quoted, or something else) is cached per thread,
-    /// keyed by the name's address and the dialect's identity (its `name()` and `features()`
-    /// addresses): checking reserved words dominates compile time otherwise.
+    /// Writes an identifier through the dialect (quoted when it needs to be).
     fn ident(&mut self, n: &crate::expr::Name) {
-        match n {
-            std::borrow::Cow::Borrowed(s) => self.static_ident(s),
-            std::borrow::Cow::Owned(s) => self.w.push_ident(s),
-        }
-    }
-
-    fn static_ident(&mut self, s: &'static str) {
-        let (ptr, len) = (s.as_ptr() as usize, s.len());
-        // Names repeat within a statement: look in this compile's own small cache first.
-        let local = self.local_idents[..self.local_len.min(LOCAL_IDENTS)]
-            .iter()
-            .find(|(p, l, _)| *p == ptr && *l == len)
-            .map(|e| e.2);
-        if let Some(state) = local {
-            match state {
-                IdentQuoting::Plain => self.w.push(s),
-                IdentQuoting::Quoted => self.w.push_quoted_ident(s),
-                IdentQuoting::Other => self.w.push_ident(s),
-            }
-            return;
-        }
-        let key = [
-            ptr,
-            len,
-            self.d.name().as_ptr() as usize,
-            self.f as *const Features as usize,
-        ];
-        let slot = key
-            .iter()
-            .fold(0xcbf2_9ce4_8422_2325_u64, |h, k| {
-                (h ^ *k as u64).wrapping_mul(0x0100_0000_01b3)
-            })
-            .rotate_right(29) as usize
-            % IDENT_CACHE_SLOTS;
-        let hit = IDENT_CACHE.with(|c| {
-            let (k, v) = c[slot].get();
-            (k == key).then_some(v)
-        });
-        let state = match hit {
-            Some(v) => v,
-            None => {
-                let mut probe = SqlWriter::new(self.d);
-                probe.push_ident(s);
-                let out = probe.sql();
-                let v = if out == s {
-                    IdentQuoting::Plain
-                } else {
-                    let mut q = SqlWriter::new(self.d);
-                    q.push_quoted_ident(s);
-                    if q.sql() == out {
-                        IdentQuoting::Quoted
-                    } else {
-                        IdentQuoting::Other
-                    }
-                };
-                IDENT_CACHE.with(|c| c[slot].set((key, v)));
-                v
-            }
-        };
-        self.local_idents[self.local_len % LOCAL_IDENTS] = (ptr, len, state);
-        self.local_len += 1;
-        match state {
-            IdentQuoting::Plain => self.w.push(s),
-            IdentQuoting::Quoted => self.w.push_quoted_ident(s),
-            IdentQuoting::Other => self.w.push_ident(s),
-        }
+        self.w.push_ident(n);
     }
 
     fn write_from_item(&mut self, f: &FromItem) -> Result<()> {
@@ -625,7 +547,8 @@ impl<'d> Compiler<'d> {
             Expr::Or(v) => self.junction(v, " OR ", 1, "1 = 0")?,
             Expr::IsNull(x, negated) => {
                 self.expr(x, 5)?;
-                self.w.push(if *negated { " IS NOT NULL" } else { " IS NULL" });
+                self.w
+                    .push(if *negated { " IS NOT NULL" } else { " IS NULL" });
             }
             Expr::InList {
                 expr,
@@ -659,7 +582,11 @@ impl<'d> Compiler<'d> {
                 negated,
             } => {
                 self.expr(expr, 5)?;
-                self.w.push(if *negated { " NOT BETWEEN " } else { " BETWEEN " });
+                self.w.push(if *negated {
+                    " NOT BETWEEN "
+                } else {
+                    " BETWEEN "
+                });
                 self.expr(low, 5)?;
                 self.w.push(" AND ");
                 self.expr(high, 5)?;
@@ -718,7 +645,9 @@ impl<'d> Compiler<'d> {
                 otherwise,
             } => {
                 if whens.is_empty() {
-                    return Err(Error::InvalidStatement("a CASE needs at least one WHEN".into()));
+                    return Err(Error::InvalidStatement(
+                        "a CASE needs at least one WHEN".into(),
+                    ));
                 }
                 self.w.push("CASE");
                 if let Some(o) = operand {
@@ -746,7 +675,8 @@ impl<'d> Compiler<'d> {
             }
             Expr::Func(f) => self.func(f)?,
             Expr::Exists(q, negated) => {
-                self.w.push(if *negated { "NOT EXISTS (" } else { "EXISTS (" });
+                self.w
+                    .push(if *negated { "NOT EXISTS (" } else { "EXISTS (" });
                 self.query(q)?;
                 self.w.push_char(')');
             }
@@ -788,8 +718,7 @@ impl<'d> Compiler<'d> {
                     .bytes()
                     .next()
                     .is_some_and(|b| b.is_ascii_alphabetic() || b == b'_')
-                    && n
-                        .bytes()
+                    && n.bytes()
                         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.');
                 if !ok {
                     return Err(Error::InvalidStatement(format!(
@@ -808,7 +737,8 @@ impl<'d> Compiler<'d> {
         let emulate_filter = f.filter.is_some() && !self.f.aggregate_filter;
         if emulate_filter {
             let lower = name.to_ascii_lowercase();
-            if !matches!(lower.as_str(), "count" | "sum" | "avg" | "min" | "max") || f.args.len() != 1
+            if !matches!(lower.as_str(), "count" | "sum" | "avg" | "min" | "max")
+                || f.args.len() != 1
             {
                 return Err(self.unsupported(&format!("FILTER on aggregate {name}")));
             }

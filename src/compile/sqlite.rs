@@ -74,7 +74,7 @@ impl Dialect for Sqlite {
     }
 
     fn is_reserved(&self, word: &str) -> bool {
-        keywords::SQLITE.binary_search(&word).is_ok()
+        keywords::sqlite(word)
     }
 
     fn write_type(
@@ -136,8 +136,15 @@ impl Dialect for Sqlite {
     }
 
     /// SQLite has no row locking (a write transaction locks the whole database).
-    fn write_row_lock(&self, _w: &mut SqlWriter<'_>, _lock: &crate::stmt::select::RowLock) -> Result<()> {
-        Err(crate::Error::unsupported("sqlite", "row locking (FOR UPDATE / FOR SHARE)"))
+    fn write_row_lock(
+        &self,
+        _w: &mut SqlWriter<'_>,
+        _lock: &crate::stmt::select::RowLock,
+    ) -> Result<()> {
+        Err(crate::Error::unsupported(
+            "sqlite",
+            "row locking (FOR UPDATE / FOR SHARE)",
+        ))
     }
 
     fn write_table_exists(&self, w: &mut SqlWriter<'_>, schema: Option<&str>, name: &str) {

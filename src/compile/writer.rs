@@ -39,7 +39,7 @@ impl<'d> SqlWriter<'d> {
     /// ```
     pub fn new(dialect: &'d dyn Dialect) -> Self {
         SqlWriter {
-            sql: String::with_capacity(128),
+            sql: String::with_capacity(256),
             params: Vec::new(),
             dialect,
         }
@@ -96,6 +96,17 @@ impl<'d> SqlWriter<'d> {
     /// ```
     pub fn push_u64(&mut self, n: u64) {
         let _ = write!(self.sql, "{n}");
+    }
+
+    /// Reserves room for `additional` more bytes of SQL.
+    ///
+    /// ```
+    /// let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
+    /// w.reserve(1024);
+    /// assert_eq!(w.sql(), "");
+    /// ```
+    pub fn reserve(&mut self, additional: usize) {
+        self.sql.reserve(additional);
     }
 
     /// Appends an identifier, quoted if the dialect needs it.
@@ -173,7 +184,8 @@ impl<'d> SqlWriter<'d> {
         self.params.push(value);
         match self.dialect.features().placeholder {
             Placeholder::Dollar => {
-                let _ = write!(self.sql, "${}", self.params.len());
+                self.sql.push('$');
+                push_decimal(&mut self.sql, self.params.len());
             }
             Placeholder::Question => self.sql.push('?'),
         }
@@ -224,5 +236,22 @@ impl<'d> SqlWriter<'d> {
             sql: self.sql,
             params: self.params,
         }
+    }
+}
+
+/// Appends `n` in decimal without going through `fmt` (placeholders are on the hot path).
+fn push_decimal(out: &mut String, mut n: usize) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &b in &buf[i..] {
+        out.push(char::from(b));
     }
 }

@@ -294,8 +294,8 @@ impl<'de> de::Deserializer<'de> for ValueDe<'_> {
             #[cfg(feature = "serde_json-1")]
             Value::Json(s) => {
                 let v: serde_json::Value =
-                    serde_json::from_str(&s).map_err(|e| <Error as de::Error>::custom(e))?;
-                de::Deserializer::deserialize_any(v, visitor).map_err(|e| <Error as de::Error>::custom(e))
+                    serde_json::from_str(&s).map_err(<Error as de::Error>::custom)?;
+                de::Deserializer::deserialize_any(v, visitor).map_err(<Error as de::Error>::custom)
             }
             other => match other.to_text() {
                 Some(t) => visitor.visit_string(t),

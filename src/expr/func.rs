@@ -311,11 +311,9 @@ pub fn not(cond: impl Operand<bool>) -> TypedExpr<bool> {
 /// assert_eq!(select(and_all(Vec::<TypedExpr<bool>>::new())).compile(&quarry::Sqlite).unwrap().sql, "SELECT 1 = 1");
 /// ```
 pub fn and_all<C: Operand<bool>>(conds: impl IntoIterator<Item = C>) -> TypedExpr<bool> {
-    TypedExpr::new(
-        conds
-            .into_iter()
-            .fold(Expr::And(Vec::new()), |acc, c| acc.and_expr(c.into_operand())),
-    )
+    TypedExpr::new(conds.into_iter().fold(Expr::And(Vec::new()), |acc, c| {
+        acc.and_expr(c.into_operand())
+    }))
 }
 
 /// Any of `conds` (OR); always false when empty.
@@ -343,7 +341,10 @@ pub fn or_any<C: Operand<bool>>(conds: impl IntoIterator<Item = C>) -> TypedExpr
 /// assert_eq!(select(e).compile(&quarry::Postgres).unwrap().sql,
 ///     "SELECT CASE WHEN t.a < $1 THEN $2 WHEN t.a = $3 THEN $4 ELSE $5 END");
 /// ```
-pub fn case_when<V: HasBase + Operand<V::Base>>(cond: impl Operand<bool>, then: V) -> Case<V::Base> {
+pub fn case_when<V: HasBase + Operand<V::Base>>(
+    cond: impl Operand<bool>,
+    then: V,
+) -> Case<V::Base> {
     Case {
         operand: None,
         whens: vec![(cond.into_operand(), then.into_operand())],

@@ -29,13 +29,11 @@ mod typed;
 
 pub use func::{
     and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star, current_date,
-    current_timestamp, exists, func, length, lower, max, min, not, not_exists, now, nullif,
-    or_any, row_number, sum, upper, val, Case, Frame, FrameBound, FrameUnits, Window,
+    current_timestamp, exists, func, length, lower, max, min, not, not_exists, now, nullif, or_any,
+    row_number, sum, upper, val, Case, Frame, FrameBound, FrameUnits, Window,
 };
 pub use ops::{BinaryOp, ColumnRef, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp};
-pub use typed::{
-    Any, ExprMethods, HasBase, Numeric, Operand, SqlBase, Summable, Text, TypedExpr,
-};
+pub use typed::{Any, ExprMethods, HasBase, Numeric, Operand, SqlBase, Summable, Text, TypedExpr};
 
 use std::fmt;
 use std::marker::PhantomData;

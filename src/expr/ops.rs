@@ -233,7 +233,7 @@ impl FuncCall {
     /// A plain call of `name` with `args`.
     ///
     /// ```
-    /// let f = quarry::FuncCall::new("coalesce", vec![quarry::val(1_i64)]);
+    /// let f = quarry::FuncCall::new("coalesce", vec![quarry::val(1_i64).into()]);
     /// assert_eq!(f.args.len(), 1);
     /// ```
     pub fn new(name: impl Into<Name>, args: Vec<Expr>) -> Self {

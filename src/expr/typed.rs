@@ -75,7 +75,12 @@ impl<T> Clone for TypedExpr<T> {
 
 impl<T> fmt::Debug for TypedExpr<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TypedExpr<{}>({:?})", std::any::type_name::<T>(), self.expr)
+        write!(
+            f,
+            "TypedExpr<{}>({:?})",
+            std::any::type_name::<T>(),
+            self.expr
+        )
     }
 }
 
@@ -547,7 +552,7 @@ pub trait ExprMethods: IntoExpr + Sized {
     /// use quarry::prelude::*;
     /// let a = quarry::Column::<i64>::new("t", "a");
     /// let b = quarry::Column::<i64>::new("u", "b");
-    /// assert_eq!(select(a.in_query(select(b).from_table("u"))).compile(&quarry::Sqlite).unwrap().sql,
+    /// assert_eq!(select(a.in_query(select(b).from("u"))).compile(&quarry::Sqlite).unwrap().sql,
     ///     "SELECT t.a IN (SELECT u.b FROM u)");
     /// ```
     fn in_query(self, query: impl Into<Query>) -> TypedExpr<bool> {
@@ -564,7 +569,7 @@ pub trait ExprMethods: IntoExpr + Sized {
     /// use quarry::prelude::*;
     /// let a = quarry::Column::<i64>::new("t", "a");
     /// let b = quarry::Column::<i64>::new("u", "b");
-    /// assert_eq!(select(a.not_in_query(select(b).from_table("u"))).compile(&quarry::Sqlite).unwrap().sql,
+    /// assert_eq!(select(a.not_in_query(select(b).from("u"))).compile(&quarry::Sqlite).unwrap().sql,
     ///     "SELECT t.a NOT IN (SELECT u.b FROM u)");
     /// ```
     fn not_in_query(self, query: impl Into<Query>) -> TypedExpr<bool> {
@@ -583,7 +588,11 @@ pub trait ExprMethods: IntoExpr + Sized {
     /// assert_eq!(select(a.between(1, 2)).compile(&quarry::Postgres).unwrap().sql,
     ///     "SELECT t.a BETWEEN $1 AND $2");
     /// ```
-    fn between(self, low: impl Operand<Self::Base>, high: impl Operand<Self::Base>) -> TypedExpr<bool> {
+    fn between(
+        self,
+        low: impl Operand<Self::Base>,
+        high: impl Operand<Self::Base>,
+    ) -> TypedExpr<bool> {
         TypedExpr::new(Expr::Between {
             expr: Box::new(self.into_expr()),
             low: Box::new(low.into_operand()),
@@ -600,7 +609,11 @@ pub trait ExprMethods: IntoExpr + Sized {
     /// assert_eq!(select(a.not_between(1, 2)).compile(&quarry::Postgres).unwrap().sql,
     ///     "SELECT t.a NOT BETWEEN $1 AND $2");
     /// ```
-    fn not_between(self, low: impl Operand<Self::Base>, high: impl Operand<Self::Base>) -> TypedExpr<bool> {
+    fn not_between(
+        self,
+        low: impl Operand<Self::Base>,
+        high: impl Operand<Self::Base>,
+    ) -> TypedExpr<bool> {
         TypedExpr::new(Expr::Between {
             expr: Box::new(self.into_expr()),
             low: Box::new(low.into_operand()),
@@ -649,7 +662,13 @@ pub trait ExprMethods: IntoExpr + Sized {
     where
         Self::Base: Text,
     {
-        like(self.into_expr(), pattern.into_operand(), Some(escape), false, false)
+        like(
+            self.into_expr(),
+            pattern.into_operand(),
+            Some(escape),
+            false,
+            false,
+        )
     }
 
     /// `self ILIKE pattern`: `lower(self) LIKE lower(pattern)` where the dialect has no ILIKE.
@@ -694,7 +713,13 @@ pub trait ExprMethods: IntoExpr + Sized {
     where
         Self::Base: Text,
     {
-        like(self.into_expr(), pattern.into_operand(), Some(escape), true, false)
+        like(
+            self.into_expr(),
+            pattern.into_operand(),
+            Some(escape),
+            true,
+            false,
+        )
     }
 
     /// Whether the text contains `needle` literally: `LIKE '%needle%' ESCAPE '!'` with `%`, `_`
@@ -712,7 +737,13 @@ pub trait ExprMethods: IntoExpr + Sized {
         Self::Base: Text,
     {
         let p = format!("%{}%", escape_like(needle));
-        like(self.into_expr(), Expr::Value(Value::Text(p)), Some('!'), false, false)
+        like(
+            self.into_expr(),
+            Expr::Value(Value::Text(p)),
+            Some('!'),
+            false,
+            false,
+        )
     }
 
     /// Whether the text starts with `prefix` literally (`LIKE 'prefix%' ESCAPE '!'`).
@@ -728,7 +759,13 @@ pub trait ExprMethods: IntoExpr + Sized {
         Self::Base: Text,
     {
         let p = format!("{}%", escape_like(prefix));
-        like(self.into_expr(), Expr::Value(Value::Text(p)), Some('!'), false, false)
+        like(
+            self.into_expr(),
+            Expr::Value(Value::Text(p)),
+            Some('!'),
+            false,
+            false,
+        )
     }
 
     /// `self || rhs` (`CONCAT(self, rhs)` on MySQL and MariaDB); NULL if either is NULL.
@@ -809,7 +846,13 @@ fn escape_like(s: &str) -> String {
     out
 }
 
-fn like(expr: Expr, pattern: Expr, escape: Option<char>, ci: bool, negated: bool) -> TypedExpr<bool> {
+fn like(
+    expr: Expr,
+    pattern: Expr,
+    escape: Option<char>,
+    ci: bool,
+    negated: bool,
+) -> TypedExpr<bool> {
     TypedExpr::new(Expr::Like {
         expr: Box::new(expr),
         pattern: Box::new(pattern),
@@ -874,6 +917,19 @@ macro_rules! arith {
 }
 
 arith!(Add add Add, Sub sub Sub, Mul mul Mul, Div div Div, Rem rem Mod);
+
+macro_rules! dyn_arith {
+    ($($tr:ident $method:ident $op:ident),*) => {$(
+        impl<R: Operand<Any>> std::ops::$tr<R> for DynColumn {
+            type Output = Expr;
+            fn $method(self, rhs: R) -> Expr {
+                self.into_expr().binary(BinaryOp::$op, rhs.into_operand())
+            }
+        }
+    )*};
+}
+
+dyn_arith!(Add add Add, Sub sub Sub, Mul mul Mul, Div div Div, Rem rem Mod);
 
 impl<T: SqlBase> std::ops::Neg for Column<T>
 where

@@ -1284,7 +1284,10 @@ impl<R> Select<R> {
     /// let a = quarry::Column::<Option<i64>>::new("t", "a");
     /// let q = select(a).from("t").order_by(a.desc().nulls_last());
     /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.a FROM t ORDER BY t.a DESC NULLS LAST");
-    /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT t.a FROM t ORDER BY t.a IS NULL, t.a DESC");
+    /// // MySQL sorts NULLs low: DESC already puts them last; NULLS FIRST is emulated exactly.
+    /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT t.a FROM t ORDER BY t.a DESC");
+    /// let q = select(a).from("t").order_by(a.desc().nulls_first());
+    /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT t.a FROM t ORDER BY t.a IS NULL DESC, t.a DESC");
     /// ```
     pub fn order_by(mut self, order: impl IntoOrderBy) -> Self {
         order.push_order(&mut self.stmt.order_by);
@@ -1350,6 +1353,7 @@ impl<R> Select<R> {
     /// Adds a CTE: `WITH name AS (…)`.
     ///
     /// ```
+    /// use quarry::prelude::*;
     /// let c = quarry::Cte::new("c", quarry::select(quarry::val(1_i64).label("n")));
     /// let q = quarry::Select::new().with(c.clone()).from(c);
     /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "WITH c AS (SELECT ? AS n) SELECT * FROM c");
@@ -1363,8 +1367,8 @@ impl<R> Select<R> {
     ///
     /// ```
     /// use quarry::prelude::*;
-    /// let n = quarry::DynColumn::new("c", "n");
-    /// let body = select(val(1_i64)).union_all(select(n.clone() + 1_i64).from("c").filter(n.clone().lt(3_i64)));
+    /// let n = quarry::Column::<i64>::new("c", "n");
+    /// let body = select(val(1_i64)).union_all(select(n + 1_i64).from("c").filter(n.lt(3)));
     /// let c = quarry::Cte::new("c", body).columns(["n"]);
     /// let q = quarry::Select::new().with_recursive(c.clone()).from(c);
     /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql,
@@ -1379,6 +1383,7 @@ impl<R> Select<R> {
     /// This query as a FROM item: `(SELECT …) AS alias`.
     ///
     /// ```
+    /// use quarry::prelude::*;
     /// let s = quarry::select(quarry::val(1_i64).label("x")).subquery("s");
     /// let q = quarry::Select::new().from(s);
     /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT * FROM (SELECT ? AS x) AS s");
@@ -1552,7 +1557,11 @@ impl<R: DecodeRow> Select<R> {
     /// # Ok(()) }
     /// ```
     pub async fn fetch_optional(&self, engine: &Engine) -> Result<Option<R>> {
-        engine.fetch_optional(self).await?.map(R::decode_row).transpose()
+        engine
+            .fetch_optional(self)
+            .await?
+            .map(R::decode_row)
+            .transpose()
     }
 
     /// Runs the query on a connection (or a transaction, through `&mut *tx`) and decodes every
@@ -1742,6 +1751,7 @@ impl<R> Compound<R> {
     /// This compound as a FROM item: `(… UNION …) AS alias`.
     ///
     /// ```
+    /// use quarry::prelude::*;
     /// let v = |n: i64| quarry::select(quarry::val(n).label("n"));
     /// let q = quarry::Select::new().from(v(1).union(v(2)).subquery("s"));
     /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT * FROM (SELECT ? AS n UNION SELECT ? AS n) AS s");

@@ -1,10 +1,11 @@
 //! [`quarry::Backend`] and [`quarry::BackendConnection`] over the bb8 pool.
 
+use crate::cache::StmtCache;
 use crate::error::{lost_connection, map_error, Lost};
 use crate::manager::{MySqlConnectionManager, PooledConn};
 use crate::value::{bind_all, RowDecoder};
 use mysql_async::prelude::Queryable;
-use mysql_async::{BinaryProtocol, Column, Conn, Params, QueryResult, TextProtocol};
+use mysql_async::{BinaryProtocol, Column, Conn, Params, QueryResult, Statement, TextProtocol};
 use quarry::{
     BackendConnection, BoxFuture, BoxStream, Dialect, Error, ExecResult, Result, Row, Value,
 };
@@ -14,6 +15,8 @@ use std::sync::Arc;
 
 /// `ER_UNSUPPORTED_PS`: this statement cannot be prepared.
 const ER_UNSUPPORTED_PS: u16 = 1295;
+/// `ER_UNKNOWN_STMT_HANDLER`: the server no longer knows this prepared statement.
+const ER_UNKNOWN_STMT_HANDLER: u16 = 1243;
 
 /// The pooled MySQL/MariaDB backend behind an [`quarry::Engine`].
 pub(crate) struct MySqlBackend {
@@ -92,6 +95,11 @@ fn may_rerun(err: &mysql_async::Error, sql: &str) -> bool {
     }
 }
 
+/// Whether the server no longer knows the prepared statement (nothing ran).
+fn is_unknown_statement(err: &mysql_async::Error) -> bool {
+    matches!(err, mysql_async::Error::Server(e) if e.code == ER_UNKNOWN_STMT_HANDLER)
+}
+
 /// Statements that change no data: queries, and the start of a transaction.
 fn changes_nothing(sql: &str) -> bool {
     let s = sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
@@ -103,9 +111,15 @@ fn changes_nothing(sql: &str) -> bool {
                 .next()
                 .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '_')
     };
-    ["SELECT", "SHOW", "START TRANSACTION", "SET TRANSACTION", "BEGIN"]
-        .iter()
-        .any(|w| starts(w))
+    [
+        "SELECT",
+        "SHOW",
+        "START TRANSACTION",
+        "SET TRANSACTION",
+        "BEGIN",
+    ]
+    .iter()
+    .any(|w| starts(w))
 }
 
 /// The error of a connection whose previous statement was interrupted.
@@ -120,10 +134,9 @@ fn interrupted() -> Error {
 impl MySqlConnection {
     /// The driver connection, unless an interrupted statement left it in an unknown state.
     fn pooled(&mut self) -> Result<&mut PooledConn> {
-        let pooled = self
-            .conn
-            .as_deref_mut()
-            .ok_or_else(|| Error::connection("no connection: the pool could not replace a lost one", None))?;
+        let pooled = self.conn.as_deref_mut().ok_or_else(|| {
+            Error::connection("no connection: the pool could not replace a lost one", None)
+        })?;
         if pooled.busy {
             pooled.broken = true;
             return Err(interrupted());
@@ -136,13 +149,17 @@ impl MySqlConnection {
         if let Some(mut old) = self.conn.take() {
             old.broken = true;
         }
-        let conn = self.pool.get_owned().await.map_err(crate::backend::run_error)?;
+        let conn = self
+            .pool
+            .get_owned()
+            .await
+            .map_err(crate::backend::run_error)?;
         self.conn = Some(conn);
         Ok(())
     }
 }
 
-/// Runs `$body` (a driver future over `$conn: &mut Conn` and the bound `$params`) as one
+/// Runs `$body` (a driver future over `$conn: &mut PooledConn` and the bound `$params`) as one
 /// statement: the connection is marked busy meanwhile (a future dropped mid-way leaves it
 /// busy, so it is never used again), and the transaction state the server reports, or a fatal
 /// error, is recorded. The first statement of a checkout moves to another connection when the
@@ -153,6 +170,7 @@ macro_rules! run {
         let values: &[Value] = $values;
         let mut bound = Some(bind_all(values)?);
         let mut replacements = if $self.fresh { $self.replacements } else { 0 };
+        let mut reprepare = true;
         $self.fresh = false;
         loop {
             let $params: Params = match bound.take() {
@@ -162,7 +180,7 @@ macro_rules! run {
             let pooled = $self.pooled()?;
             pooled.busy = true;
             let result = {
-                let $conn: &mut Conn = pooled.conn_mut();
+                let $conn: &mut PooledConn = &mut *pooled;
                 $body.await
             };
             pooled.busy = false;
@@ -176,6 +194,11 @@ macro_rules! run {
                 Err(e) => {
                     let e: mysql_async::Error = e;
                     pooled.after_error(&e);
+                    if reprepare && is_unknown_statement(&e) {
+                        // Closed behind quarry's back (e.g. through `conn_mut`): prepare again.
+                        reprepare = false;
+                        continue;
+                    }
                     if replacements > 0 && may_rerun(&e, sql) {
                         replacements -= 1;
                         tracing::debug!(error = %e, "connection closed by the server while idle; retrying on another");
@@ -189,12 +212,54 @@ macro_rules! run {
     }};
 }
 
-async fn execute(conn: &mut Conn, sql: &str, params: Params) -> mysql_async::Result<ExecResult> {
+/// The prepared statement for `sql`: from the connection's cache, or prepared now (closing
+/// the least recently used one when the cache is full).
+async fn prepared(conn: &mut Conn, stmts: &mut StmtCache, sql: &str) -> mysql_async::Result<Statement> {
+    if let Some(stmt) = stmts.get(sql) {
+        return Ok(stmt);
+    }
+    let stmt = conn.prep(sql).await?;
+    if let Some(old) = stmts.insert(sql, stmt.clone()) {
+        conn.close(old).await?;
+    }
+    Ok(stmt)
+}
+
+/// Executes `stmt` (prepared for `sql`); its result, if any, is left pending on the
+/// connection. A statement the server no longer knows is dropped from the cache, and the
+/// error (`ER_UNKNOWN_STMT_HANDLER`) makes [`run!`] try once more.
+async fn exec_prepared(
+    conn: &mut Conn,
+    stmts: &mut StmtCache,
+    sql: &str,
+    stmt: &Statement,
+    params: Params,
+) -> mysql_async::Result<()> {
+    match conn.exec_iter(stmt, params).await {
+        Ok(_) => Ok(()),
+        Err(mysql_async::Error::Server(e)) if e.code == ER_UNKNOWN_STMT_HANDLER => {
+            stmts.remove(sql);
+            Err(mysql_async::Error::Server(e))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn execute(
+    pooled: &mut PooledConn,
+    sql: &str,
+    params: Params,
+) -> mysql_async::Result<ExecResult> {
+    let (conn, stmts, _) = pooled.parts();
     if matches!(params, Params::Empty) {
         // Text protocol: any statement (DDL included) runs, in one round trip.
         conn.query_drop(sql).await?;
     } else {
-        conn.exec_drop(sql, params).await?;
+        let stmt = prepared(conn, stmts, sql).await?;
+        exec_prepared(conn, stmts, sql, &stmt, params).await?;
+        QueryResult::<BinaryProtocol>::new(&mut *conn)
+            .drop_result()
+            .await?;
     }
     Ok(ExecResult {
         rows_affected: conn.affected_rows(),
@@ -211,11 +276,19 @@ struct Opened {
 }
 
 /// Sends a query and reads its first result set's header; the rows stay on the wire.
-async fn open(conn: &mut Conn, sql: &str, params: Params) -> mysql_async::Result<Opened> {
+async fn open(
+    conn: &mut Conn,
+    stmts: &mut StmtCache,
+    sql: &str,
+    params: Params,
+) -> mysql_async::Result<Opened> {
     let empty = matches!(params, Params::Empty);
-    // Binary protocol even without parameters: mysql_async caches the prepared statement.
-    let (columns, binary) = match conn.exec_iter(sql, params).await {
-        Ok(result) => (result.columns(), true),
+    // Binary protocol even without parameters: the statement is prepared once per connection.
+    let (columns, binary) = match prepared(conn, stmts, sql).await {
+        Ok(stmt) => {
+            exec_prepared(conn, stmts, sql, &stmt, params).await?;
+            (QueryResult::<BinaryProtocol>::new(&mut *conn).columns(), true)
+        }
         Err(mysql_async::Error::Server(e)) if e.code == ER_UNSUPPORTED_PS && empty => {
             (conn.query_iter(sql).await?.columns(), false)
         }
@@ -249,15 +322,16 @@ async fn finish(conn: &mut Conn, binary: bool) -> mysql_async::Result<()> {
 /// Runs a query and decodes the rows of its first result set as they arrive. A decode error
 /// is kept (the first one) while the rest is read, so the connection is left clean.
 async fn fetch(
-    conn: &mut Conn,
+    pooled: &mut PooledConn,
     sql: &str,
     params: Params,
 ) -> mysql_async::Result<Result<Vec<Row>>> {
-    let opened = open(conn, sql, params).await?;
+    let (conn, stmts, decoders) = pooled.parts();
+    let opened = open(conn, stmts, sql, params).await?;
     let mut rows = Vec::new();
     let mut failed = None;
     if let Some(columns) = opened.columns {
-        let decoder = RowDecoder::new(&columns);
+        let decoder = decoders.get(&columns);
         while let Some(row) = read_row(conn, opened.binary).await? {
             if failed.is_none() {
                 match decoder.decode(row) {
@@ -277,13 +351,14 @@ async fn fetch(
 /// Sends a query for streaming: the decoder of its rows and their protocol, or `None` when it
 /// returns no rows (then nothing is left to read).
 async fn open_stream(
-    conn: &mut Conn,
+    pooled: &mut PooledConn,
     sql: &str,
     params: Params,
 ) -> mysql_async::Result<Option<(RowDecoder, bool)>> {
-    let opened = open(conn, sql, params).await?;
+    let (conn, stmts, decoders) = pooled.parts();
+    let opened = open(conn, stmts, sql, params).await?;
     match opened.columns {
-        Some(columns) => Ok(Some((RowDecoder::new(&columns), opened.binary))),
+        Some(columns) => Ok(Some((decoders.get(&columns), opened.binary))),
         None => {
             finish(conn, opened.binary).await?;
             Ok(None)
@@ -307,7 +382,11 @@ enum Phase {
 
 impl MySqlConnection {
     /// Sends a streamed query; on success with rows, the result is left open (`unread`).
-    async fn start_stream(&mut self, sql: &str, params: &[Value]) -> Result<Option<(RowDecoder, bool)>> {
+    async fn start_stream(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+    ) -> Result<Option<(RowDecoder, bool)>> {
         let opened = run!(self, sql, params, |conn, p| open_stream(conn, sql, p))?;
         if opened.is_some() {
             if let Ok(pooled) = self.pooled() {
@@ -432,7 +511,7 @@ impl BackendConnection for MySqlConnection {
     }
 
     fn execute_script<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move { run!(self, sql, &[], |conn, _p| conn.query_drop(sql)) })
+        Box::pin(async move { run!(self, sql, &[], |conn, _p| conn.conn_mut().query_drop(sql)) })
     }
 
     fn discard(&mut self) {

@@ -114,7 +114,9 @@ pub(crate) fn lost_connection(err: &MyError) -> Lost {
             let closed_before = io
                 .get_ref()
                 .and_then(|inner| inner.downcast_ref::<MyError>())
-                .is_some_and(|inner| matches!(inner, MyError::Driver(DriverError::ConnectionClosed)));
+                .is_some_and(|inner| {
+                    matches!(inner, MyError::Driver(DriverError::ConnectionClosed))
+                });
             match io.kind() {
                 _ if closed_before => Lost::NotSent,
                 Io::BrokenPipe | Io::NotConnected => Lost::NotSent,
@@ -199,7 +201,11 @@ mod tests {
         assert_eq!(lost_connection(&io(K::ConnectionReset)), Lost::NoReply);
         assert_eq!(lost_connection(&io(K::TimedOut)), Lost::No);
         let wrapped = MyError::Io(
-            IoErr::new(K::UnexpectedEof, MyError::Driver(DriverError::ConnectionClosed)).into(),
+            IoErr::new(
+                K::UnexpectedEof,
+                MyError::Driver(DriverError::ConnectionClosed),
+            )
+            .into(),
         );
         assert_eq!(lost_connection(&wrapped), Lost::NotSent);
         assert_eq!(lost_connection(&server(1927)), Lost::NoReply);

@@ -85,12 +85,17 @@
 //! ## Streams
 //!
 //! A stream sends the query when first polled and then reads and decodes one row per poll:
-//! memory stays constant whatever the result's size (the rest waits in the socket).
-//! [`quarry::Engine::stream`]'s stream owns its pooled connection and returns it when it
-//! ends. A stream dropped before its end leaves rows unread on the wire: a connection in that
-//! state is never handed to another user. The pool closes it instead (`mysql_async` reads
-//! the rest and says goodbye in a background task), and a [`quarry::Connection`] that goes on
-//! being used reads and drops the rest before its next statement.
+//! memory stays constant whatever the result's size (the rest waits in the socket, and the
+//! server waits for the socket). The stream of [`quarry::Engine::stream`] owns its pooled
+//! connection and returns it to the pool as soon as the last row is read. It runs in the
+//! task that polls it: no task or channel sits between the socket and the consumer, so a row
+//! costs no hand-off between threads (the driver reads ahead whatever the socket holds).
+//!
+//! A stream dropped before its end leaves rows unread on the wire, and a connection in that
+//! state is never handed to another user: the pool closes it instead (`mysql_async` reads the
+//! rest and says goodbye in a background task, while the pool is free to open a replacement),
+//! and a [`quarry::Connection`] that goes on being used after dropping its stream reads and
+//! drops the rest before its next statement. A stream that fails ends after yielding the error.
 //!
 //! ## Pool
 //!
@@ -124,6 +129,7 @@
 #![warn(missing_docs)]
 
 mod backend;
+mod cache;
 mod error;
 mod manager;
 mod value;
@@ -198,7 +204,9 @@ fn nonzero(d: Option<Duration>) -> Option<Duration> {
 /// panic on them).
 fn pool_builder(options: &PoolOptions) -> Result<bb8::Builder<MySqlConnectionManager>> {
     if options.max_size == 0 {
-        return Err(Error::Configuration("pool max_size must be at least 1".into()));
+        return Err(Error::Configuration(
+            "pool max_size must be at least 1".into(),
+        ));
     }
     if options.min_idle.is_some_and(|m| m > options.max_size) {
         return Err(Error::Configuration(format!(
@@ -356,7 +364,10 @@ mod tests {
         never.max_lifetime = Some(Duration::ZERO);
         assert!(pool_builder(&never).is_ok());
         assert_eq!(nonzero(Some(Duration::ZERO)), None);
-        assert_eq!(nonzero(Some(Duration::from_secs(1))), Some(Duration::from_secs(1)));
+        assert_eq!(
+            nonzero(Some(Duration::from_secs(1))),
+            Some(Duration::from_secs(1))
+        );
     }
 
     #[tokio::test]

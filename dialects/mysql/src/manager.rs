@@ -1,6 +1,8 @@
 //! The bb8 connection manager over `mysql_async::Conn`, and the URL options it accepts.
 
 use crate::error::map_connect_error;
+use crate::cache::StmtCache;
+use crate::value::DecoderCache;
 use mysql_async::consts::StatusFlags;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder};
@@ -9,6 +11,11 @@ use std::fmt;
 
 /// Prepared statements each connection keeps (least recently used ones are closed beyond it),
 /// unless the URL sets `stmt_cache_size`.
+///
+/// ```
+/// let m = quarry_mysql::MySqlConnectionManager::new("mysql://u@h/db").unwrap();
+/// assert_eq!(m.stmt_cache_size(), quarry_mysql::DEFAULT_STMT_CACHE_SIZE);
+/// ```
 pub const DEFAULT_STMT_CACHE_SIZE: usize = 256;
 
 /// `mysql_async` URL options that configure its own connection pool, which quarry does not use:
@@ -28,7 +35,7 @@ const DRIVER_POOL_OPTIONS: &[&str] = &[
 ///
 /// Every connection talks `utf8mb4` (`SET NAMES utf8mb4` when it opens, whatever the URL
 /// says), reports *matched* rows for `UPDATE` (`CLIENT_FOUND_ROWS`, as PostgreSQL and SQLite
-/// count) and caches up to [`DEFAULT_STMT_CACHE_SIZE`] prepared statements unless the URL sets
+/// count) and keeps up to [`DEFAULT_STMT_CACHE_SIZE`] prepared statements unless the URL sets
 /// `stmt_cache_size`. `mysql_async` announces `CLIENT_MULTI_STATEMENTS`, so scripts may hold
 /// several statements. `mariadb://` URLs are accepted as `mysql://`. The URL options are listed
 /// at the crate root.
@@ -40,12 +47,14 @@ const DRIVER_POOL_OPTIONS: &[&str] = &[
 /// use quarry_mysql::MySqlConnectionManager;
 /// let m = MySqlConnectionManager::new("mariadb://root@localhost:3306/test").unwrap();
 /// assert_eq!(m.opts().db_name(), Some("test"));
-/// assert_eq!(m.opts().stmt_cache_size(), quarry_mysql::DEFAULT_STMT_CACHE_SIZE);
+/// assert_eq!(m.stmt_cache_size(), quarry_mysql::DEFAULT_STMT_CACHE_SIZE);
 /// assert!(MySqlConnectionManager::new("mysql://[bad").is_err());
 /// ```
 #[derive(Clone)]
 pub struct MySqlConnectionManager {
     opts: Opts,
+    /// Prepared statements quarry keeps per connection.
+    stmt_cache_size: usize,
 }
 
 impl fmt::Debug for MySqlConnectionManager {
@@ -93,7 +102,7 @@ impl MySqlConnectionManager {
     /// let err = MySqlConnectionManager::new("postgres://x").unwrap_err();
     /// assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
     /// let m = MySqlConnectionManager::new("mysql://u@h/db?stmt_cache_size=16&tcp_nodelay=true").unwrap();
-    /// assert_eq!(m.opts().stmt_cache_size(), 16);
+    /// assert_eq!(m.stmt_cache_size(), 16);
     /// // quarry's pool replaces mysql_async's: its options are refused.
     /// assert!(MySqlConnectionManager::new("mysql://u@h/db?pool_max=3").is_err());
     /// ```
@@ -126,11 +135,16 @@ impl MySqlConnectionManager {
         }
         let opts = Opts::from_url(&url)
             .map_err(|e| Error::Configuration(format!("invalid MySQL URL: {e}")))?;
+        // quarry's own cache (see `cache.rs`) closes statements beyond `stmt_cache_size`;
+        // the driver's is larger so that it never closes one quarry still holds.
         let opts = OptsBuilder::from_opts(opts)
             .init(vec!["SET NAMES utf8mb4"])
             .client_found_rows(true)
-            .stmt_cache_size(stmt_cache_size);
-        Ok(MySqlConnectionManager { opts: opts.into() })
+            .stmt_cache_size(stmt_cache_size.saturating_mul(2).saturating_add(16));
+        Ok(MySqlConnectionManager {
+            opts: opts.into(),
+            stmt_cache_size,
+        })
     }
 
     /// The driver options connections are opened with.
@@ -141,6 +155,17 @@ impl MySqlConnectionManager {
     /// ```
     pub fn opts(&self) -> &Opts {
         &self.opts
+    }
+
+    /// How many prepared statements each connection keeps (the URL's `stmt_cache_size`, or
+    /// [`DEFAULT_STMT_CACHE_SIZE`]).
+    ///
+    /// ```
+    /// let m = quarry_mysql::MySqlConnectionManager::new("mysql://u@h/db?stmt_cache_size=16").unwrap();
+    /// assert_eq!(m.stmt_cache_size(), 16);
+    /// ```
+    pub fn stmt_cache_size(&self) -> usize {
+        self.stmt_cache_size
     }
 
     /// Opens a connection now; every failure (refused, access denied, unknown database) is a
@@ -156,6 +181,8 @@ impl MySqlConnectionManager {
             broken: false,
             in_transaction: false,
             autocommit: true,
+            decoders: DecoderCache::default(),
+            statements: StmtCache::new(self.stmt_cache_size),
         };
         pooled.after_success();
         Ok(pooled)
@@ -187,6 +214,10 @@ pub struct PooledConn {
     in_transaction: bool,
     /// The server said autocommit is on.
     autocommit: bool,
+    /// Row decoders of the result shapes seen recently.
+    pub(crate) decoders: DecoderCache,
+    /// Prepared statements by SQL text.
+    pub(crate) statements: StmtCache,
 }
 
 impl fmt::Debug for PooledConn {
@@ -210,6 +241,11 @@ impl PooledConn {
     /// ```
     pub fn conn_mut(&mut self) -> &mut Conn {
         &mut self.conn
+    }
+
+    /// The driver connection and the caches, borrowed together.
+    pub(crate) fn parts(&mut self) -> (&mut Conn, &mut StmtCache, &mut DecoderCache) {
+        (&mut self.conn, &mut self.statements, &mut self.decoders)
     }
 
     /// The server's id of this connection (`CONNECTION_ID()`).
@@ -307,12 +343,13 @@ mod tests {
         let o = m.opts();
         assert!(!o.prefer_socket());
         assert!(!o.tcp_nodelay());
-        assert_eq!(o.stmt_cache_size(), 8);
+        assert_eq!(m.stmt_cache_size(), 8);
+        assert!(o.stmt_cache_size() > 8);
         assert_eq!(o.wait_timeout(), Some(60));
         assert!(o.client_found_rows());
         assert_eq!(o.init(), ["SET NAMES utf8mb4"]);
         let d = MySqlConnectionManager::new("mysql://u@h/db").unwrap();
-        assert_eq!(d.opts().stmt_cache_size(), DEFAULT_STMT_CACHE_SIZE);
+        assert_eq!(d.stmt_cache_size(), DEFAULT_STMT_CACHE_SIZE);
         assert!(d.opts().client_found_rows());
         for bad in [
             "mysql://u@h/db?stmt_cache_size=0",

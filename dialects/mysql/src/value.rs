@@ -171,9 +171,7 @@ impl ColumnDecoder {
                     .map(Value::Timestamp)
                     .map_err(|_| err(format!("{s:?} is not a valid date and time")))
             }
-            (Kind::Time, My::Bytes(b)) => parse_time(&utf8(b, name)?)
-                .map(Value::Time)
-                .map_err(err),
+            (Kind::Time, My::Bytes(b)) => parse_time(&utf8(b, name)?).map(Value::Time).map_err(err),
             (Kind::Date, My::Date(y, mo, d, h, mi, s, us)) => {
                 if (h, mi, s, us) != (0, 0, 0, 0) {
                     return Err(err(format!(
@@ -184,13 +182,16 @@ impl ColumnDecoder {
             }
             (Kind::DateTime, My::Date(y, mo, d, h, mi, s, us)) => {
                 let date = date(y, mo, d).map_err(err)?;
-                let time = Time::new(h, mi, s, us)
-                    .ok_or_else(|| err(format!("{h:02}:{mi:02}:{s:02}.{us:06} is not a valid time of day")))?;
+                let time = Time::new(h, mi, s, us).ok_or_else(|| {
+                    err(format!(
+                        "{h:02}:{mi:02}:{s:02}.{us:06} is not a valid time of day"
+                    ))
+                })?;
                 Ok(Value::Timestamp(Timestamp::new(date, time)))
             }
-            (Kind::Time, My::Time(neg, days, h, mi, s, us)) => {
-                time_of_day(neg, days, h, mi, s, us).map(Value::Time).map_err(err)
-            }
+            (Kind::Time, My::Time(neg, days, h, mi, s, us)) => time_of_day(neg, days, h, mi, s, us)
+                .map(Value::Time)
+                .map_err(err),
             (_, My::Bytes(b)) => Ok(Value::Text(utf8(b, name)?)),
             // Temporal values where text is expected (e.g. a string function over a date):
             // their text.
@@ -200,7 +201,9 @@ impl ColumnDecoder {
             (_, My::Time(neg, days, h, mi, s, us)) => {
                 let hours = u64::from(days) * 24 + u64::from(h);
                 let sign = if neg { "-" } else { "" };
-                Ok(Value::Text(format!("{sign}{hours:02}:{mi:02}:{s:02}.{us:06}")))
+                Ok(Value::Text(format!(
+                    "{sign}{hours:02}:{mi:02}:{s:02}.{us:06}"
+                )))
             }
             // Numbers where text is expected (e.g. an expression column): their text.
             (Kind::Text, My::Int(i)) => Ok(Value::Text(i.to_string())),
@@ -258,7 +261,8 @@ fn parse_time(s: &str) -> std::result::Result<Time, String> {
         None => (body, ""),
     };
     let mut parts = hms.split(':');
-    let (Some(h), Some(m), Some(sec), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    let (Some(h), Some(m), Some(sec), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
     else {
         return Err(bad());
     };
@@ -280,7 +284,14 @@ fn parse_time(s: &str) -> std::result::Result<Time, String> {
     if minutes >= 60 || seconds >= 60 {
         return Err(bad());
     }
-    time_of_day(neg, hours / 24, (hours % 24) as u8, minutes, seconds, micros)
+    time_of_day(
+        neg,
+        hours / 24,
+        (hours % 24) as u8,
+        minutes,
+        seconds,
+        micros,
+    )
 }
 
 fn utf8(b: Vec<u8>, name: &str) -> Result<String> {
@@ -291,11 +302,11 @@ fn utf8(b: Vec<u8>, name: &str) -> Result<String> {
 }
 
 /// Decodes the rows of one result set: column names shared by every row, one decoder per
-/// column.
+/// column. Cloning it is cheap (two reference counts).
 #[derive(Clone, Debug)]
 pub(crate) struct RowDecoder {
     names: Arc<[String]>,
-    decoders: Vec<ColumnDecoder>,
+    decoders: Arc<[ColumnDecoder]>,
 }
 
 impl RowDecoder {
@@ -330,6 +341,46 @@ impl RowDecoder {
             .map(|(cell, (d, name))| d.decode(cell, name))
             .collect::<Result<Vec<Value>>>()?;
         Ok(Row::new(self.names.clone(), values))
+    }
+}
+
+/// How many result shapes a connection remembers.
+const DECODER_CACHE_SIZE: usize = 16;
+
+/// The row decoders of a connection's recent result shapes, so that running a statement again
+/// does not rebuild its column names. On MariaDB (which caches result metadata per prepared
+/// statement) the driver hands back the very same column list, found by pointer; otherwise
+/// the most recent shape is compared by content.
+#[derive(Debug, Default)]
+pub(crate) struct DecoderCache {
+    /// Most recently used last.
+    entries: Vec<(Arc<[mysql_async::Column]>, RowDecoder)>,
+}
+
+impl DecoderCache {
+    /// The decoder for `columns`, built and remembered when new.
+    pub(crate) fn get(&mut self, columns: &Arc<[mysql_async::Column]>) -> RowDecoder {
+        let hit = self
+            .entries
+            .iter()
+            .rposition(|(c, _)| Arc::ptr_eq(c, columns))
+            .or_else(|| {
+                self.entries
+                    .last()
+                    .filter(|(c, _)| **c == **columns)
+                    .map(|_| self.entries.len() - 1)
+            });
+        let (cols, decoder) = match hit {
+            Some(i) => self.entries.remove(i),
+            None => {
+                if self.entries.len() == DECODER_CACHE_SIZE {
+                    self.entries.remove(0);
+                }
+                (columns.clone(), RowDecoder::new(columns))
+            }
+        };
+        self.entries.push((cols, decoder.clone()));
+        decoder
     }
 }
 
@@ -451,7 +502,10 @@ mod tests {
             (Kind::Text, ValueType::Text),
         ] {
             assert_eq!(dec(kind).decode(None, "c").unwrap(), Value::Null(ty));
-            assert_eq!(dec(kind).decode(Some(My::NULL), "c").unwrap(), Value::Null(ty));
+            assert_eq!(
+                dec(kind).decode(Some(My::NULL), "c").unwrap(),
+                Value::Null(ty)
+            );
         }
     }
 
@@ -477,7 +531,10 @@ mod tests {
             Value::Text("é😀".into())
         );
         decode_err(Kind::Text, My::Bytes(vec![0xff]));
-        assert_eq!(ok(Kind::Bytes, My::Bytes(vec![0, 255])), Value::Bytes(vec![0, 255]));
+        assert_eq!(
+            ok(Kind::Bytes, My::Bytes(vec![0, 255])),
+            Value::Bytes(vec![0, 255])
+        );
         assert_eq!(ok(Kind::Text, My::Int(7)), Value::Text("7".into()));
     }
 
@@ -492,7 +549,10 @@ mod tests {
             ok(Kind::Decimal, My::Bytes(b"-0.50".to_vec())),
             Value::Decimal("-0.50".parse().unwrap())
         );
-        assert_eq!(ok(Kind::Decimal, My::Int(3)), Value::Decimal("3".parse().unwrap()));
+        assert_eq!(
+            ok(Kind::Decimal, My::Int(3)),
+            Value::Decimal("3".parse().unwrap())
+        );
         let e = decode_err(Kind::Decimal, My::Bytes(b"abc".to_vec()));
         assert!(e.to_string().contains("col_x"), "{e}");
         assert_eq!(
@@ -518,7 +578,10 @@ mod tests {
             Value::Date(d("2024-02-29"))
         );
         let e = decode_err(Kind::Date, My::Date(0, 0, 0, 0, 0, 0, 0));
-        assert!(e.to_string().contains("col_x") && e.to_string().contains("0000-00-00"), "{e}");
+        assert!(
+            e.to_string().contains("col_x") && e.to_string().contains("0000-00-00"),
+            "{e}"
+        );
         decode_err(Kind::Date, My::Bytes(b"0000-00-00".to_vec()));
         assert_eq!(
             ok(Kind::DateTime, My::Date(2024, 2, 9, 13, 4, 5, 120)),
@@ -530,7 +593,10 @@ mod tests {
             Value::Timestamp(ts("2020-01-02 00:00:00"))
         );
         assert_eq!(
-            ok(Kind::DateTime, My::Bytes(b"9999-12-31 23:59:59.999999".to_vec())),
+            ok(
+                Kind::DateTime,
+                My::Bytes(b"9999-12-31 23:59:59.999999".to_vec())
+            ),
             Value::Timestamp(ts("9999-12-31 23:59:59.999999"))
         );
         decode_err(Kind::DateTime, My::Date(2024, 2, 30, 0, 0, 0, 0));
@@ -543,12 +609,18 @@ mod tests {
             ok(Kind::Time, My::Time(false, 0, 23, 59, 59, 999_999)),
             Value::Time(t("23:59:59.999999"))
         );
-        assert_eq!(ok(Kind::Time, My::Time(true, 0, 0, 0, 0, 0)), Value::Time(t("00:00:00")));
+        assert_eq!(
+            ok(Kind::Time, My::Time(true, 0, 0, 0, 0, 0)),
+            Value::Time(t("00:00:00"))
+        );
         assert_eq!(
             ok(Kind::Time, My::Bytes(b"10:00:00.5".to_vec())),
             Value::Time(t("10:00:00.5"))
         );
-        assert_eq!(ok(Kind::Time, My::Bytes(b"07:08:09".to_vec())), Value::Time(t("07:08:09")));
+        assert_eq!(
+            ok(Kind::Time, My::Bytes(b"07:08:09".to_vec())),
+            Value::Time(t("07:08:09"))
+        );
         for (v, what) in [
             (My::Time(true, 0, 10, 0, 0, 0), "negative"),
             (My::Time(false, 1, 0, 0, 0, 0), "a day or more"),
@@ -565,13 +637,53 @@ mod tests {
         decode_err(Kind::Time, My::Bytes(b"x".to_vec()));
     }
 
+    fn column(name: &str, ty: ColumnType) -> mysql_async::Column {
+        mysql_async::Column::new(ty).with_name(name.as_bytes())
+    }
+
     #[test]
     fn rows_share_names() {
-        let dec = RowDecoder {
-            names: vec!["a".to_string()].into(),
-            decoders: vec![ColumnDecoder { kind: Kind::Int }],
-        };
-        assert_eq!(dec.names.len(), 1);
+        let cols = [
+            column("a", ColumnType::MYSQL_TYPE_LONGLONG),
+            column("b", ColumnType::MYSQL_TYPE_VAR_STRING),
+        ];
+        let dec = RowDecoder::new(&cols);
+        let row = mysql_common::row::new_row(
+            vec![My::Int(1), My::Bytes(b"x".to_vec())],
+            cols.to_vec().into(),
+        );
+        let decoded = dec.decode(row).unwrap();
+        assert_eq!(decoded.columns(), ["a", "b"]);
+        assert_eq!(
+            decoded.into_values(),
+            [Value::I64(1), Value::Text("x".into())]
+        );
+        let bad = mysql_common::row::new_row(
+            vec![My::Bytes(b"x".to_vec()), My::Int(1)],
+            cols.to_vec().into(),
+        );
+        let e = dec.decode(bad).unwrap_err();
+        assert!(e.to_string().contains("column a"), "{e}");
+    }
+
+    #[test]
+    fn decoder_cache_reuses_names() {
+        let mut cache = DecoderCache::default();
+        let a: Arc<[mysql_async::Column]> =
+            vec![column("a", ColumnType::MYSQL_TYPE_LONGLONG)].into();
+        let first = cache.get(&a);
+        // Same list (MariaDB's cached metadata): same names.
+        assert!(Arc::ptr_eq(&first.names, &cache.get(&a).names));
+        // An equal list read again from the wire: same names too.
+        let again: Arc<[mysql_async::Column]> = a.to_vec().into();
+        assert!(Arc::ptr_eq(&first.names, &cache.get(&again).names));
+        // Another shape: its own decoder; the cache stays bounded.
+        for i in 0..40 {
+            let other: Arc<[mysql_async::Column]> =
+                vec![column(&format!("c{i}"), ColumnType::MYSQL_TYPE_BLOB)].into();
+            assert_eq!(&*cache.get(&other).names, [format!("c{i}")]);
+        }
+        assert_eq!(cache.entries.len(), DECODER_CACHE_SIZE);
     }
 
     #[test]
@@ -579,10 +691,16 @@ mod tests {
         assert_eq!(bind(&Value::Null(ValueType::I64)).unwrap(), My::NULL);
         assert_eq!(bind(&Value::Bool(true)).unwrap(), My::Int(1));
         assert_eq!(bind(&Value::I16(-2)).unwrap(), My::Int(-2));
-        assert_eq!(bind(&Value::I32(i32::MIN)).unwrap(), My::Int(i64::from(i32::MIN)));
+        assert_eq!(
+            bind(&Value::I32(i32::MIN)).unwrap(),
+            My::Int(i64::from(i32::MIN))
+        );
         assert_eq!(bind(&Value::F32(0.5)).unwrap(), My::Float(0.5));
         assert_eq!(bind(&Value::F64(0.5)).unwrap(), My::Double(0.5));
-        assert_eq!(bind(&Value::Text("a".into())).unwrap(), My::Bytes(b"a".to_vec()));
+        assert_eq!(
+            bind(&Value::Text("a".into())).unwrap(),
+            My::Bytes(b"a".to_vec())
+        );
         assert_eq!(bind(&Value::Bytes(vec![1])).unwrap(), My::Bytes(vec![1]));
         assert!(matches!(bind_all(&[]).unwrap(), mysql_async::Params::Empty));
         assert!(matches!(
@@ -594,13 +712,19 @@ mod tests {
     #[test]
     fn binding_rich_types() {
         let date: Date = "1000-01-01".parse().unwrap();
-        assert_eq!(bind(&Value::Date(date)).unwrap(), My::Date(1000, 1, 1, 0, 0, 0, 0));
+        assert_eq!(
+            bind(&Value::Date(date)).unwrap(),
+            My::Date(1000, 1, 1, 0, 0, 0, 0)
+        );
         let ts: Timestamp = "9999-12-31 23:59:59.999999".parse().unwrap();
         let want = My::Date(9999, 12, 31, 23, 59, 59, 999_999);
         assert_eq!(bind(&Value::Timestamp(ts)).unwrap(), want);
         assert_eq!(bind(&Value::TimestampTz(ts)).unwrap(), want);
         let t: Time = "01:02:03.000004".parse().unwrap();
-        assert_eq!(bind(&Value::Time(t)).unwrap(), My::Time(false, 0, 1, 2, 3, 4));
+        assert_eq!(
+            bind(&Value::Time(t)).unwrap(),
+            My::Time(false, 0, 1, 2, 3, 4)
+        );
         let u: Uuid = "67E55044-10B1-426F-9247-BB680E5FE0C8".parse().unwrap();
         assert_eq!(
             bind(&Value::Uuid(u)).unwrap(),
@@ -610,7 +734,9 @@ mod tests {
             bind(&Value::Json("[1]".into())).unwrap(),
             My::Bytes(b"[1]".to_vec())
         );
-        let big: Decimal = "-123456789012345678901234567890.0123456789".parse().unwrap();
+        let big: Decimal = "-123456789012345678901234567890.0123456789"
+            .parse()
+            .unwrap();
         assert_eq!(
             bind(&Value::Decimal(big)).unwrap(),
             My::Bytes(b"-123456789012345678901234567890.0123456789".to_vec())
@@ -626,14 +752,20 @@ mod tests {
     fn bound_values_decode_back() {
         // What the binary protocol sends back for a bound value decodes to the same value.
         let d: Date = "2024-02-29".parse().unwrap();
-        assert_eq!(ok(Kind::Date, bind(&Value::Date(d)).unwrap()), Value::Date(d));
+        assert_eq!(
+            ok(Kind::Date, bind(&Value::Date(d)).unwrap()),
+            Value::Date(d)
+        );
         let ts: Timestamp = "2001-02-03 04:05:06.000007".parse().unwrap();
         assert_eq!(
             ok(Kind::DateTime, bind(&Value::Timestamp(ts)).unwrap()),
             Value::Timestamp(ts)
         );
         let t: Time = "23:59:59.999999".parse().unwrap();
-        assert_eq!(ok(Kind::Time, bind(&Value::Time(t)).unwrap()), Value::Time(t));
+        assert_eq!(
+            ok(Kind::Time, bind(&Value::Time(t)).unwrap()),
+            Value::Time(t)
+        );
         let dd: Decimal = "0.000000001".parse().unwrap();
         assert_eq!(
             ok(Kind::Decimal, bind(&Value::Decimal(dd.clone())).unwrap()),

@@ -41,7 +41,9 @@
 //! ## Pool
 //!
 //! Every [`quarry::PoolOptions`] field is applied to the bb8 pool (`max_size`, `min_idle`,
-//! `connection_timeout`, `idle_timeout`, `max_lifetime`, `test_on_checkout`). The first
+//! `connection_timeout`, `idle_timeout`, `max_lifetime`, `test_on_checkout`); idle
+//! connections are reused most recently used first, so a light load stays on a few warm
+//! server processes and the rest are closed after `idle_timeout`. The first
 //! connection is opened at once, so a wrong URL, an unreachable server or bad credentials fail
 //! in [`connect`] with [`quarry::Error::Connection`]; later connection attempts that fail are
 //! reported the same way at once rather than retried until the pool timeout. Checked-out

@@ -383,8 +383,10 @@ impl bb8::ManageConnection for Manager {
 /// A bb8 builder with every [`PoolOptions`] field applied: `max_size`, `min_idle`,
 /// `connection_timeout`, `idle_timeout`, `max_lifetime` and `test_on_checkout`.
 ///
-/// A failed connection attempt is reported at once (as [`quarry::Error::Connection`]) instead of
-/// being retried until the pool timeout. `max_size` 0, `min_idle` above `max_size`, or a zero
+/// Idle connections are handed out most recently used first (LIFO): a light load keeps
+/// reusing the same warm server processes, and the connections it does not need go idle and
+/// are closed after `idle_timeout`. A failed connection attempt is reported at once (as
+/// [`quarry::Error::Connection`]) instead of being retried until the pool timeout. `max_size` 0, `min_idle` above `max_size`, or a zero
 /// timeout or lifetime is a [`quarry::Error::Configuration`].
 ///
 /// ```no_run
@@ -429,7 +431,8 @@ pub fn pool_builder(options: &PoolOptions) -> quarry::Result<bb8::Builder<Manage
         .idle_timeout(options.idle_timeout)
         .max_lifetime(options.max_lifetime)
         .test_on_check_out(options.test_on_checkout)
-        .retry_connection(false))
+        .retry_connection(false)
+        .queue_strategy(bb8::QueueStrategy::Lifo))
 }
 
 #[cfg(test)]

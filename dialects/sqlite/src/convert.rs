@@ -368,7 +368,9 @@ fn is_insert(sql: &str) -> bool {
     let is = |kw: &[u8]| {
         word.len() >= kw.len()
             && word[..kw.len()].eq_ignore_ascii_case(kw)
-            && !word.get(kw.len()).is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
+            && !word
+                .get(kw.len())
+                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
     };
     is(b"INSERT") || is(b"REPLACE")
 }

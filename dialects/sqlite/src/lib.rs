@@ -1,6 +1,6 @@
 //! # quarry-sqlite
 //!
-//! The SQLite backend of [quarry](quarry): rusqlite with SQLite bundled (no system library
+//! The SQLite backend of [quarry]: rusqlite with SQLite bundled (no system library
 //! needed), pooled with bb8. SQL comes from the core compiler with the [`Sqlite`] dialect.
 //!
 //! ```
@@ -28,7 +28,7 @@
 //! | `mode=ro\|rw\|rwc` | read-only; read-write of an existing file; read-write, creating it | `rwc` |
 //! | `busy_timeout=<ms>` | how long a statement waits for another connection's lock | `5000` |
 //! | `foreign_keys=on\|off` | `PRAGMA foreign_keys` | `on` |
-//! | `executor=thread\|block_in_place\|spawn_blocking` | how statements reach SQLite (below) | `thread` |
+//! | `executor=auto\|block_in_place\|thread\|spawn_blocking` | how statements reach SQLite (below) | `auto` |
 //! | `statement_cache=<n>` | prepared statements cached per connection | `256` |
 //!
 //! Connecting opens one connection at once, so a bad path or a file that is not a database fails
@@ -73,40 +73,89 @@
 //!
 //! ## Executors: getting statements to a synchronous library
 //! rusqlite is synchronous, so a statement must never run on a thread that is acting as a
-//! tokio worker. A point select takes about 1–3 µs in SQLite, so how the statement gets to the
-//! thread that runs it is most of the cost. Three designs are built in (`executor=` in the URL,
-//! [`Executor`] in [`SqliteOptions`]):
+//! tokio worker. A point select takes about 1–5 µs in SQLite, so how the statement gets to the
+//! thread that runs it can cost more than the statement. Four designs are built in
+//! (`executor=` in the URL, [`Executor`] in [`SqliteOptions`]):
 //!
-//! - **`block_in_place`** (default): on a multi-thread runtime the statement runs in
+//! - **`block_in_place`**: on a multi-thread runtime the statement runs in
 //!   [`tokio::task::block_in_place`] on the calling thread, which first hands its worker role
-//!   (and the tasks queued on it) to another thread, so the thread is no longer a worker while
-//!   SQLite runs. No copy of the SQL or the parameters and no hand-off: the cost is the
-//!   notification that lends the worker to a blocking-pool thread, which is usually back
-//!   before that thread has woken up (free when called from `Runtime::block_on`). On a
-//!   current-thread runtime (where `block_in_place` panics), without a runtime, and for
-//!   streams, it uses the connection's thread as `thread` does. **Trade-off:** a statement
-//!   runs to its end inside the poll that started it, so dropping its future (a
-//!   `tokio::time::timeout`, a `select!`) takes effect only when the statement is done; use
-//!   `executor=thread` where long statements must be cancellable.
+//!   (and the tasks queued on it) to another thread, so it is no longer a worker while SQLite
+//!   runs. No copy of the SQL or the parameters, no hand-off of the statement: the cost is the
+//!   notification that lends the worker to a blocking-pool thread, which for a short statement
+//!   is usually back before that thread has even woken up (and nothing at all when called from
+//!   `Runtime::block_on`). On a current-thread runtime (where `block_in_place` panics), without
+//!   a runtime, and for streams, the connection's thread runs the statement, as with `thread`.
+//!   **Trade-offs:** a statement runs to its end inside the poll that started it, so dropping
+//!   its future (a `tokio::time::timeout`, a `select!`) takes effect only when it is done; and
+//!   a long statement lets the blocking-pool thread take the worker over, so long statements
+//!   under concurrency churn threads (see `range_scan` below).
+//! - **`auto`** (default): `block_in_place`, except that a statement that ran longer than
+//!   50 µs three times in a row on a connection goes to that connection's thread from then on
+//!   (until it runs fast again there), where it can be cancelled and runs beside the workers.
+//!   Short statements get `block_in_place`'s speed, repeated long ones the dedicated thread's
+//!   behaviour, for two clock reads per statement. A long statement never seen before still
+//!   runs in place, uncancellable.
 //! - **`thread`**: each pooled connection has a dedicated OS thread that owns it. The caller
 //!   writes the statement into a one-slot mailbox (reusing its buffers: no allocation per
 //!   statement besides the result) and unparks the thread only if it is parked. When one
 //!   caller issues statements back to back, the thread spins 50 µs for the next one before
 //!   parking (at most about half the cores' worth of threads spin, process-wide) and the
-//!   caller spins up to 20 µs for the answer before yielding, so neither side pays a wake-up;
-//!   with several statements in flight neither spins, and each statement costs two thread
-//!   wake-ups and context switches, which a 2-core machine feels. A dropped future withdraws
-//!   its statement or interrupts it (`sqlite3_interrupt`) at once.
+//!   caller spins up to 20 µs for the answer before yielding, so that neither side pays a
+//!   wake-up — when the machine has a core free for the spinning; with several statements in
+//!   flight neither spins, and each statement costs two thread wake-ups and context switches.
+//!   A dropped future withdraws its statement, or interrupts it (`sqlite3_interrupt`), at once.
 //! - **`spawn_blocking`**: each statement is a [`tokio::task::spawn_blocking`] job (copies of
 //!   the SQL and the parameters, a blocking-pool wake-up and a task wake-up per statement).
 //!   Dropping the future interrupts the statement.
 //!
-//! Measured on the project's 2-core benchmark machine (`benches/exec_sqlite.rs`: a primary-key
-//! point select on a 10k-row `users` table, `Engine::fetch_one` of a `Compiled`, inside tokio
-//! tasks on a 2-worker runtime; `raw` is rusqlite `prepare_cached` on one connection,
-//! synchronous), selects per second and the share of raw rusqlite in the same run:
+//! Measured on the project's shared 2-core benchmark machine (`benches/exec_sqlite.rs`: a
+//! primary-key point select on a 10k-row `users` table with `Engine::fetch_one` of a
+//! `Compiled`, from tokio tasks on a 2-worker runtime; `raw` is rusqlite `prepare_cached` on one
+//! connection, synchronous, in the same run). The machine was shared with other builds (load
+//! average 5–13), so single figures move by ±30 %; the shares of raw are what to compare.
 //!
-//! MEASUREMENTS
+//! ```text
+//! cargo bench --bench exec_sqlite -- --warm-up-time 1 --measurement-time 5
+//! ```
+//!
+//! | database | executor | tasks | run 1: selects/s (× raw) | run 2: selects/s (× raw) |
+//! |---|---|---|---|---|
+//! | memory | `block_in_place` | seq | 472k (0.43×) | 392k (0.44×) |
+//! | memory | `block_in_place` | 16x8 | 512k (0.46×) | 548k (0.61×) |
+//! | memory | `auto` | seq | 471k (0.42×) | 357k (0.40×) |
+//! | memory | `auto` | 16x8 | 480k (0.43×) | 697k (0.78×) |
+//! | memory | `thread` | seq | 343k (0.31×) | 23k (0.03×) |
+//! | memory | `thread` | 16x8 | 91k (0.08×) | 108k (0.12×) |
+//! | memory | `spawn_blocking` | seq | 64k (0.06×) | 37k (0.04×) |
+//! | memory | `spawn_blocking` | 16x8 | 88k (0.08×) | 81k (0.09×) |
+//! | memory | raw rusqlite | 1 thread | 1108k | 898k |
+//! | file | `block_in_place` | seq | 217k (0.70×) | 185k (0.70×) |
+//! | file | `block_in_place` | 16x8 | 393k (1.26×) | 413k (1.55×) |
+//! | file | `auto` | seq | 192k (0.61×) | 168k (0.63×) |
+//! | file | `auto` | 16x8 | 468k (1.50×) | 410k (1.54×) |
+//! | file | `thread` | seq | 23k (0.07×) | 74k (0.28×) |
+//! | file | `thread` | 16x8 | 79k (0.25×) | 82k (0.31×) |
+//! | file | `spawn_blocking` | seq | 20k (0.06×) | 20k (0.08×) |
+//! | file | `spawn_blocking` | 16x8 | 57k (0.18×) | 87k (0.33×) |
+//! | file | raw rusqlite | 1 thread | 312k | 266k |
+//! | range_scan, memory | `block_in_place` | 16x8 | 5.2k (0.38×) | 26.2k (1.29×) |
+//! | range_scan, memory | `auto` | 16x8 | 10.1k (0.75×) | 26.1k (1.29×) |
+//! | range_scan, memory | `thread` | 16x8 | 10.5k (0.78×) | 25.6k (1.26×) |
+//! | range_scan, memory | `spawn_blocking` | 16x8 | 17.8k (1.33×) | 25.0k (1.23×) |
+//! | range_scan, memory | raw rusqlite | 1 thread | 13.4k | 20.3k |
+//!
+//! `seq` is one task, `16x8` is 16 tasks over a pool of 8. On a file, 16 tasks beat one raw
+//! connection because WAL lets both cores read at once. `thread`'s sequential figure depends on
+//! a core being free for its spinning (the first run had one, the second did not); under load
+//! it pays two wake-ups per statement, as `spawn_blocking` does.
+//!
+//! Running rusqlite directly on the worker (not allowed, measured only as a floor) reached
+//! about 0.42× raw sequentially and 0.45× with 16 tasks: the rest of the path (the bb8 checkout
+//! and return, the engine's boxing and tracing, building rows) costs about as much as the
+//! select itself here, so `block_in_place` is within 10–20 % of the floor. With a heavier
+//! statement (`range_scan`: an aggregate over 500 rows, about 70–90 µs) and 16 tasks, the
+//! executors that run statements beside the workers (`thread`, `spawn_blocking`, `auto`) do
+//! as well as or better than `block_in_place`.
 //!
 //! ## Streams
 //! [`quarry::Engine::stream`] and [`quarry::Connection::stream`] run the query on the
@@ -116,11 +165,14 @@
 //! interrupted and reset) before the connection is used again.
 //!
 //! ## Cancellation and clean-up
-//! A statement whose future is dropped is withdrawn if it has not started, and interrupted
-//! (`sqlite3_interrupt`) if it has; the next caller of the connection waits for it to finish.
-//! A connection that goes back to the pool with a statement in flight or a transaction open
-//! is rolled back before it is handed out again; [`quarry::BackendConnection::discard`] (a
-//! connection dropped inside a quarry transaction) closes it instead.
+//! With `thread` and `spawn_blocking` (and with `auto` for statements it runs on the
+//! connection's thread), a statement whose future is dropped is withdrawn if it has not
+//! started, and interrupted (`sqlite3_interrupt`) if it has; the next caller of the connection
+//! waits for it to finish. Under `block_in_place` a statement cannot be dropped half-way: it
+//! runs to its end inside one poll. A connection that goes back to the pool with a statement in
+//! flight or a transaction open (say, `BEGIN` sent by hand) is rolled back before it is handed
+//! out again; [`quarry::BackendConnection::discard`] (a connection dropped inside a quarry
+//! transaction) closes it instead.
 //!
 //! ## Hooks
 //! [`SqliteOptions::on_connect`] runs code on each new connection (register SQL functions,
@@ -151,11 +203,13 @@ use quarry::{
     Backend, BackendConnection, BoxFuture, BoxStream, Dialect, Engine, Error, ExecResult,
     PoolOptions, Result, Row, Value,
 };
+use std::collections::HashMap;
 use std::fmt;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use worker::{Job, Response, Shared};
 
@@ -220,6 +274,7 @@ impl Manager {
         Ok(PooledSqlite {
             shared,
             broken: false,
+            slow: HashMap::new(),
         })
     }
 }
@@ -239,7 +294,17 @@ impl Manager {
 pub struct PooledSqlite {
     shared: Arc<Shared>,
     broken: bool,
+    /// SQL texts that ran longer than [`SLOW_STATEMENT`] on this connection, with how many
+    /// times in a row ([`Executor::Auto`] sends them to the connection's thread).
+    slow: HashMap<Box<str>, u8>,
 }
+
+/// Statements that take longer than this are slow for [`Executor::Auto`].
+const SLOW_STATEMENT: Duration = Duration::from_micros(50);
+/// Slow runs in a row after which [`Executor::Auto`] moves a statement to the thread.
+const SLOW_STRIKES: u8 = 3;
+/// Slow SQL texts remembered per connection (the map is cleared when full).
+const SLOW_STATEMENTS_KEPT: usize = 64;
 
 impl fmt::Debug for PooledSqlite {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -379,8 +444,43 @@ fn can_block_in_place() -> bool {
 
 impl SqliteConnection {
     async fn run(&mut self, op: Op, sql: &str, params: &[Value]) -> Response {
-        let shared = &self.conn.shared;
+        let pooled = &mut *self.conn;
+        let shared = &pooled.shared;
         match self.executor {
+            Executor::Auto if can_block_in_place() => {
+                // Statements seen running slow on this connection go to its thread (they are
+                // cancellable there, and long ones would make block_in_place move the worker
+                // to a new thread each time); the others run in place, timed. It takes
+                // SLOW_STRIKES slow runs in a row to move a statement, so that a thread
+                // preempted once on a busy machine does not move a fast one.
+                let strikes = match pooled.slow.is_empty() {
+                    true => 0,
+                    false => pooled.slow.get(sql).copied().unwrap_or(0),
+                };
+                if strikes >= SLOW_STRIKES {
+                    let r = shared.call(op.job(), sql, params).await;
+                    if shared.last_duration() < SLOW_STATEMENT / 2 {
+                        pooled.slow.remove(sql);
+                    }
+                    return r;
+                }
+                let (r, took) = tokio::task::block_in_place(|| {
+                    let start = Instant::now();
+                    let r = shared
+                        .with_conn(|held| worker::perform(held, op.job(), sql, params))
+                        .unwrap_or_else(|e| Response::Unit(Err(e)));
+                    (r, start.elapsed())
+                });
+                if took >= SLOW_STATEMENT {
+                    if pooled.slow.len() >= SLOW_STATEMENTS_KEPT && strikes == 0 {
+                        pooled.slow.clear();
+                    }
+                    pooled.slow.insert(sql.into(), strikes + 1);
+                } else if strikes > 0 {
+                    pooled.slow.remove(sql);
+                }
+                r
+            }
             Executor::BlockInPlace if can_block_in_place() => {
                 // A job left by a caller that went away holds the connection's lock until it
                 // ends; waiting for it here is allowed (we are off the worker).
@@ -609,9 +709,14 @@ pub async fn connect(url: &str) -> Result<Engine> {
 ///     .on_connect(|c| c.execute_batch("PRAGMA cache_size = -4000"));
 /// let engine = quarry_sqlite::connect_with(options, &quarry::PoolOptions::default()).await?;
 /// assert_eq!(engine.pool_state().0, 1);
+/// let mut empty = quarry::PoolOptions::default();
+/// empty.max_size = 0;
+/// let err = quarry_sqlite::connect_with(SqliteOptions::parse("sqlite::memory:")?, &empty).await.unwrap_err();
+/// assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
 /// # Ok(()) }
 /// ```
 pub async fn connect_with(options: SqliteOptions, pool: &PoolOptions) -> Result<Engine> {
+    check_pool(pool)?;
     let executor = options.executor;
     let manager = Manager::new(options);
     let keeper = match manager.options.location {
@@ -637,6 +742,25 @@ pub async fn connect_with(options: SqliteOptions, pool: &PoolOptions) -> Result<
         executor,
         _keeper: keeper,
     }))
+}
+
+/// Rejects the pool options bb8 would panic on.
+fn check_pool(pool: &PoolOptions) -> Result<()> {
+    let zero = Some(Duration::ZERO);
+    let problem = if pool.max_size == 0 {
+        "max_size must be at least 1"
+    } else if pool.min_idle.is_some_and(|m| m > pool.max_size) {
+        "min_idle must not exceed max_size"
+    } else if pool.connection_timeout.is_zero() {
+        "connection_timeout must be longer than zero"
+    } else if pool.idle_timeout == zero {
+        "idle_timeout must be longer than zero (or none)"
+    } else if pool.max_lifetime == zero {
+        "max_lifetime must be longer than zero (or none)"
+    } else {
+        return Ok(());
+    };
+    Err(Error::Configuration(format!("pool options: {problem}")))
 }
 
 /// The SQLite driver for [`quarry::install_drivers`]: handles `sqlite:` URLs.

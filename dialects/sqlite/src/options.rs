@@ -85,16 +85,22 @@ pub enum OpenMode {
 /// use quarry_sqlite::{Executor, SqliteOptions};
 /// let o = SqliteOptions::parse("sqlite::memory:?executor=spawn_blocking").unwrap();
 /// assert_eq!(o.executor, Executor::SpawnBlocking);
-/// assert_eq!(Executor::default(), Executor::BlockInPlace);
+/// assert_eq!(Executor::default(), Executor::Auto);
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Executor {
-    /// `block_in_place` (default): on a multi-thread tokio runtime the statement runs in
+    /// `auto` (default): [`Executor::BlockInPlace`], except for statements that ran longer
+    /// than 50 µs three times in a row on the connection, which go to [`Executor::Thread`]'s
+    /// dedicated thread: there they are cancellable, and they do not make `block_in_place`
+    /// move the worker to a new thread each time. Each connection remembers up to 64 such SQL
+    /// texts, until one runs fast again. The timing costs two clock reads per statement.
+    #[default]
+    Auto,
+    /// `block_in_place`: on a multi-thread tokio runtime the statement runs in
     /// [`tokio::task::block_in_place`], which hands the worker's other tasks to another thread
     /// first, so the calling thread stops being a worker while SQLite runs. Elsewhere (a
     /// current-thread runtime, where `block_in_place` panics, or no runtime) and for streams it
     /// uses the connection's thread, as [`Executor::Thread`] does.
-    #[default]
     BlockInPlace,
     /// `thread`: each pooled connection has a dedicated OS thread that owns it and takes
     /// statements from a one-slot mailbox. When one caller issues statements back to back, the
@@ -128,7 +134,7 @@ pub const DEFAULT_STATEMENT_CACHE: usize = 256;
 /// | `mode` | `ro`, `rw`, `rwc` (files only) | `rwc` |
 /// | `busy_timeout` | milliseconds a statement waits for a lock | `5000` |
 /// | `foreign_keys` | `on`/`off` (also `true`/`false`, `1`/`0`) | `on` |
-/// | `executor` | `block_in_place`, `thread`, `spawn_blocking` | `block_in_place` |
+/// | `executor` | `auto`, `block_in_place`, `thread`, `spawn_blocking` | `auto` |
 /// | `statement_cache` | prepared statements kept per connection | `256` |
 ///
 /// Any other option is a [`quarry::ErrorKind::Configuration`] error.
@@ -139,7 +145,7 @@ pub const DEFAULT_STATEMENT_CACHE: usize = 256;
 /// assert_eq!(o.mode, OpenMode::ReadOnly);
 /// assert_eq!(o.busy_timeout, std::time::Duration::from_millis(250));
 /// assert!(!o.foreign_keys);
-/// assert_eq!(o.executor, Executor::BlockInPlace);
+/// assert_eq!(o.executor, Executor::Auto);
 /// let err = SqliteOptions::parse("sqlite::memory:?journal=wal").unwrap_err();
 /// assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
 /// ```
@@ -268,12 +274,13 @@ impl SqliteOptions {
                 "foreign_keys" => o.foreign_keys = flag(k, v)?,
                 "executor" => {
                     o.executor = match v {
+                        "auto" => Executor::Auto,
                         "thread" => Executor::Thread,
                         "block_in_place" => Executor::BlockInPlace,
                         "spawn_blocking" => Executor::SpawnBlocking,
                         _ => {
                             return Err(Error::Configuration(format!(
-                                "sqlite URL option executor={v:?}: expected thread, block_in_place or spawn_blocking"
+                                "sqlite URL option executor={v:?}: expected auto, block_in_place, thread or spawn_blocking"
                             )))
                         }
                     }

@@ -14,7 +14,7 @@ use crate::options::SqliteOptions;
 use quarry::{Error, ExecResult, Result, Row, Value};
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 use std::task::{Context, Poll, Waker};
 use std::thread::Thread;
@@ -97,6 +97,8 @@ pub(crate) struct Shared {
     /// next job only when it is the only one working (one caller issuing statements back to
     /// back); under load, spinning threads would only take cores from the ones with work.
     in_flight: Arc<AtomicUsize>,
+    /// How long the thread's last job ran, in microseconds.
+    last_micros: AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -177,6 +179,7 @@ impl Shared {
             interrupt: OnceLock::new(),
             thread: OnceLock::new(),
             in_flight,
+            last_micros: AtomicU64::new(0),
         });
         let (tx, rx) = tokio::sync::oneshot::channel();
         let theirs = shared.clone();
@@ -249,7 +252,10 @@ impl Shared {
                 self.state.store(RUNNING, Ordering::SeqCst);
                 std::mem::replace(&mut slot.job, Job::None)
             };
+            let start = Instant::now();
             let response = self.with_conn(|held| perform(held, job, &sql, &params));
+            let took = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
+            self.last_micros.store(took, Ordering::Relaxed);
             params.clear();
             let waker = {
                 let mut slot = lock(&self.slot);
@@ -317,6 +323,11 @@ impl Shared {
         if let Some(t) = self.thread.get() {
             t.unpark();
         }
+    }
+
+    /// How long the thread's last job ran.
+    pub(crate) fn last_duration(&self) -> Duration {
+        Duration::from_micros(self.last_micros.load(Ordering::Relaxed))
     }
 
     /// Whether the thread (and so the connection) is gone.
