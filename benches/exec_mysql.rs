@@ -3,13 +3,15 @@
 //! named `bench_users`), quarry's [`Engine`] against raw `mysql_async` with a prepared
 //! statement.
 //!
-//! - `sequential`: one operation at a time. quarry: `engine.fetch_one(sql("SELECT id, name
+//! - `sequential`: one operation at a time. `quarry`: `engine.fetch_one(sql("SELECT id, name
 //!   FROM bench_users WHERE id = :id").bind("id", id))` (named parameters compiled on every
-//!   call, a pool checkout per call, rows decoded into `Row` and read with `get`). Raw: one
+//!   call, a pool checkout per call, rows decoded into `Row` and read with `get`).
+//!   `quarry_compiled`: the same with a `Compiled { sql, params }` built for each call (no
+//!   named-parameter compilation: what the backend itself costs). Raw: one
 //!   `mysql_async::Conn`, the statement prepared once (`conn.prep`), then
 //!   `conn.exec_first::<(i64, String), _, _>(&stmt, (id,))` — no pool at all.
 //! - `16_tasks_pool_8`: 16 tokio tasks share the operations of an iteration batch. quarry: the
-//!   same call on an engine with `pool_max_size=8&pool_min_idle=8`. Raw: a `mysql_async::Pool`
+//!   same calls on an engine with `pool_max_size=8&pool_min_idle=8`. Raw: a `mysql_async::Pool`
 //!   of exactly 8 connections (`PoolConstraints::new(8, 8)`, `reset_connection` off so that
 //!   returning a connection costs no round trip), each operation `pool.get_conn()` then
 //!   `exec_first::<(i64, String), _, _>(SQL, (id,))` (the per-connection statement cache makes it
@@ -18,6 +20,10 @@
 //! Both sides use the same URL (so the same transport: the Unix socket for a local server,
 //! unless `prefer_socket=false`), a 2-worker tokio runtime, and pseudo-random ids in 1..=10000.
 //!
+//! After criterion's groups, a paired run alternates the three sides in short blocks and
+//! prints median ops/s and median per-round ratios: on a shared machine, load from elsewhere
+//! then hits every side alike.
+//!
 //! ```text
 //! QUARRY_TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/test \
 //!     cargo bench --bench exec_mysql -- --warm-up-time 1 --measurement-time 5
@@ -25,7 +31,7 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use mysql_async::prelude::Queryable;
-use quarry::{sql, Engine};
+use quarry::{sql, Compiled, Engine, Value};
 use std::time::{Duration, Instant};
 
 const VAR: &str = "QUARRY_TEST_MYSQL_URL";
@@ -87,12 +93,20 @@ async fn setup(engine: &Engine) {
     }
 }
 
-/// One quarry point select.
-async fn quarry_select(engine: &Engine, id: i64) {
-    let row = engine
-        .fetch_one(sql(SELECT_NAMED).bind("id", id))
-        .await
-        .expect("quarry select");
+/// One quarry point select: named parameters compiled on each call, or (`compiled`) a
+/// ready [`Compiled`] built for the call (the SQL text copied, the id bound).
+async fn quarry_select(engine: &Engine, id: i64, compiled: bool) {
+    let row = if compiled {
+        engine
+            .fetch_one(Compiled {
+                sql: SELECT.to_owned(),
+                params: vec![Value::I64(id)],
+            })
+            .await
+    } else {
+        engine.fetch_one(sql(SELECT_NAMED).bind("id", id)).await
+    }
+    .expect("quarry select");
     let got: i64 = row.get(0).expect("id");
     let name: String = row.get(1).expect("name");
     assert_eq!(got, id);
@@ -137,9 +151,9 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Paired measurement: quarry and raw alternate in blocks, so that load from elsewhere on a
-/// shared machine hits both alike; prints the median ops/s of each side and the median of
-/// the per-round ratios.
+/// Paired measurement: quarry, quarry with a ready `Compiled` and raw alternate in blocks
+/// (rotating which goes first), so that load from elsewhere on a shared machine hits all
+/// alike; prints the median ops/s of each side and the medians of the per-round ratios.
 fn paired(
     rt: &tokio::runtime::Runtime,
     engine: &Engine,
@@ -148,27 +162,34 @@ fn paired(
     raw_pool: &mysql_async::Pool,
 ) {
     const ROUNDS: usize = 11;
-    println!("\npaired rounds ({ROUNDS}, quarry and raw alternating; medians):");
+    const SIDES: [&str; 3] = ["quarry", "quarry_compiled", "raw_mysql_async"];
+    println!("\npaired rounds ({ROUNDS} rounds, the three sides in rotating order; medians):");
     for concurrent in [false, true] {
         let n: u64 = if concurrent { 6000 } else { 1500 };
-        let (mut q, mut r, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
+        let mut ops: [Vec<f64>; 3] = Default::default();
+        let mut ratios: [Vec<f64>; 2] = Default::default();
         for round in 0..ROUNDS {
-            let mut pair = [0.0; 2];
-            // Alternate which side goes first.
-            for k in 0..2 {
-                let quarry = (k + round) % 2 == 0;
-                let (e, c, st, p) = (engine.clone(), raw_conn.clone(), stmt.clone(), raw_pool.clone());
+            let mut this = [0.0; 3];
+            for k in 0..3 {
+                let side = (k + round) % 3;
+                let (e, c, st, p) = (
+                    engine.clone(),
+                    raw_conn.clone(),
+                    stmt.clone(),
+                    raw_pool.clone(),
+                );
                 let elapsed = rt.block_on(async move {
-                    match (concurrent, quarry) {
-                        (false, true) => {
+                    let compiled = side == 1;
+                    match (concurrent, side) {
+                        (false, 0 | 1) => {
                             let start = Instant::now();
                             let mut seed = 0x5eed_u64 + round as u64;
                             for _ in 0..n {
-                                quarry_select(&e, next_id(&mut seed)).await;
+                                quarry_select(&e, next_id(&mut seed), compiled).await;
                             }
                             start.elapsed()
                         }
-                        (false, false) => {
+                        (false, _) => {
                             let start = Instant::now();
                             let mut seed = 0x5eed_u64 + round as u64;
                             let mut conn = c.lock().await;
@@ -176,18 +197,20 @@ fn paired(
                                 let id = next_id(&mut seed);
                                 let row: Option<(i64, String)> =
                                     conn.exec_first(&st, (id,)).await.expect("raw select");
-                                assert_eq!(row.expect("a row").0, id);
+                                let (got, name) = row.expect("a row");
+                                assert_eq!(got, id);
+                                std::hint::black_box(name);
                             }
                             start.elapsed()
                         }
-                        (true, true) => {
+                        (true, 0 | 1) => {
                             concurrently(n, move |id| {
                                 let e = e.clone();
-                                async move { quarry_select(&e, id).await }
+                                async move { quarry_select(&e, id, compiled).await }
                             })
                             .await
                         }
-                        (true, false) => {
+                        (true, _) => {
                             concurrently(n, move |id| {
                                 let p = p.clone();
                                 async move { raw_pool_select(&p, id).await }
@@ -196,18 +219,22 @@ fn paired(
                         }
                     }
                 });
-                pair[usize::from(!quarry)] = n as f64 / elapsed.as_secs_f64();
+                this[side] = n as f64 / elapsed.as_secs_f64();
             }
-            q.push(pair[0]);
-            r.push(pair[1]);
-            ratio.push(pair[0] / pair[1]);
+            for (i, v) in this.iter().enumerate() {
+                ops[i].push(*v);
+            }
+            ratios[0].push(this[0] / this[2]);
+            ratios[1].push(this[1] / this[2]);
         }
+        let [q, qc, r] = ops.map(median);
+        let [rq, rqc] = ratios.map(median);
         println!(
-            "  {:22} quarry {:8.0} ops/s   raw {:8.0} ops/s   quarry/raw {:.3}",
+            "  {:21} {} {q:7.0} ops/s, {} {qc:7.0} ops/s, {} {r:7.0} ops/s; quarry/raw {rq:.3}, quarry_compiled/raw {rqc:.3}",
             if concurrent { "16 tasks, pool of 8:" } else { "sequential:" },
-            median(q),
-            median(r),
-            median(ratio)
+            SIDES[0],
+            SIDES[1],
+            SIDES[2],
         );
     }
 }
@@ -253,15 +280,17 @@ fn main() {
     {
         let mut g = c.benchmark_group("point_select/sequential");
         g.throughput(Throughput::Elements(1));
-        let e = engine.clone();
-        g.bench_function(BenchmarkId::from_parameter("quarry"), |b| {
-            let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-            b.to_async(&rt).iter(|| {
-                let id = next_id(&mut seed);
-                let e = e.clone();
-                async move { quarry_select(&e, id).await }
-            })
-        });
+        for (name, compiled) in [("quarry", false), ("quarry_compiled", true)] {
+            let e = engine.clone();
+            g.bench_function(BenchmarkId::from_parameter(name), |b| {
+                let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+                b.to_async(&rt).iter(|| {
+                    let id = next_id(&mut seed);
+                    let e = e.clone();
+                    async move { quarry_select(&e, id, compiled).await }
+                })
+            });
+        }
         let conn = raw_conn.clone();
         let stmt = stmt.clone();
         g.bench_function(BenchmarkId::from_parameter("raw_mysql_async"), |b| {
@@ -284,19 +313,21 @@ fn main() {
     {
         let mut g = c.benchmark_group("point_select/16_tasks_pool_8");
         g.throughput(Throughput::Elements(1));
-        let e = engine.clone();
-        g.bench_function(BenchmarkId::from_parameter("quarry"), |b| {
-            b.to_async(&rt).iter_custom(|iters| {
-                let e = e.clone();
-                async move {
-                    concurrently(iters, move |id| {
-                        let e = e.clone();
-                        async move { quarry_select(&e, id).await }
-                    })
-                    .await
-                }
-            })
-        });
+        for (name, compiled) in [("quarry", false), ("quarry_compiled", true)] {
+            let e = engine.clone();
+            g.bench_function(BenchmarkId::from_parameter(name), |b| {
+                b.to_async(&rt).iter_custom(|iters| {
+                    let e = e.clone();
+                    async move {
+                        concurrently(iters, move |id| {
+                            let e = e.clone();
+                            async move { quarry_select(&e, id, compiled).await }
+                        })
+                        .await
+                    }
+                })
+            });
+        }
         let p = raw_pool.clone();
         g.bench_function(BenchmarkId::from_parameter("raw_mysql_async"), |b| {
             b.to_async(&rt).iter_custom(|iters| {

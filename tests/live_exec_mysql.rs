@@ -962,23 +962,32 @@ async fn prepared_statements_are_cached_per_connection() {
     assert!(after - before <= 3, "{before} -> {after}");
     // Beyond stmt_cache_size the least recently used statement is closed, and prepared again
     // when it comes back.
-    let small = engine_with("pool_max_size=1&stmt_cache_size=2").await.unwrap();
+    let small = engine_with("pool_max_size=1&stmt_cache_size=2")
+        .await
+        .unwrap();
     let mut conn2 = small.acquire().await.unwrap();
-    let status = |rows: Vec<Row>| -> i64 { rows[0].get::<String>("Value").unwrap().parse().unwrap() };
+    let status =
+        |rows: Vec<Row>| -> i64 { rows[0].get::<String>("Value").unwrap().parse().unwrap() };
     let closes_before = status(
-        conn2.fetch_all("SHOW SESSION STATUS LIKE 'Com_stmt_close'").await.unwrap(),
+        conn2
+            .fetch_all("SHOW SESSION STATUS LIKE 'Com_stmt_close'")
+            .await
+            .unwrap(),
     );
     for round in 0..5_i64 {
         for k in 1..=3_i64 {
             let v: i64 = conn2
-                .fetch_scalar(sql(&format!("SELECT :v * {k}")).bind("v", round))
+                .fetch_scalar(sql(format!("SELECT :v * {k}")).bind("v", round))
                 .await
                 .unwrap();
             assert_eq!(v, round * k);
         }
     }
     let closes = status(
-        conn2.fetch_all("SHOW SESSION STATUS LIKE 'Com_stmt_close'").await.unwrap(),
+        conn2
+            .fetch_all("SHOW SESSION STATUS LIKE 'Com_stmt_close'")
+            .await
+            .unwrap(),
     ) - closes_before;
     assert!(closes >= 10, "statements closed: {closes}");
     drop(conn2);

@@ -264,6 +264,50 @@ async fn every_value_type_round_trips_as_a_parameter() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decoding_follows_a_schema_change_under_a_cached_statement() {
+    // One connection, so the second SELECT reuses the first one's cached statement, which
+    // SQLite re-prepares for the new table on its first step.
+    for executor in EXECUTORS {
+        let engine = connect(&format!(
+            "sqlite::memory:?pool_max_size=1&executor={executor}"
+        ))
+        .await;
+        for (ty, value, want) in [
+            ("DOUBLE", Value::F64(12.5), Value::F64(12.5)),
+            (
+                "NUMERIC(10, 2)",
+                Value::F64(12.5),
+                Value::Decimal(dec("12.50")),
+            ),
+            ("BOOLEAN", Value::Bool(true), Value::Bool(true)),
+            (
+                "DATE",
+                Value::from("2024-05-06"),
+                Value::Date(Date::new(2024, 5, 6).expect("date")),
+            ),
+        ] {
+            engine
+                .execute_script(&format!("DROP TABLE IF EXISTS s; CREATE TABLE s (v {ty})"))
+                .await
+                .expect("create");
+            engine
+                .execute(q("INSERT INTO s (v) VALUES (?)", vec![value]))
+                .await
+                .expect("insert");
+            let row = engine.fetch_one("SELECT v FROM s").await.expect("select");
+            assert_eq!(row.value(0).expect("v"), &want, "{executor}: {ty}");
+            let mut rows = engine.stream("SELECT v FROM s").await.expect("stream");
+            let streamed = rows.next().await.expect("a row").expect("ok");
+            assert_eq!(
+                streamed.value(0).expect("v"),
+                &want,
+                "{executor}: {ty} streamed"
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn last_insert_id_is_the_rowid_after_an_insert() {
     let engine = connect("sqlite::memory:").await;
     engine

@@ -43,7 +43,6 @@ pub fn install_drivers(drivers: &[&'static dyn Driver]) {
 
 struct Shared {
     backend: Box<dyn Backend>,
-    log_parameters: bool,
 }
 
 /// A pooled database, whatever the backend: cheap to clone, `Send + Sync`.
@@ -65,6 +64,7 @@ struct Shared {
 #[derive(Clone)]
 pub struct Engine {
     shared: Arc<Shared>,
+    log_parameters: bool,
 }
 
 impl fmt::Debug for Engine {
@@ -201,7 +201,8 @@ impl EngineBuilder {
         match driver {
             Some(d) => {
                 let engine = d.connect(&url, &options).await?;
-                Ok(engine.with_log_parameters(options.log_parameters))
+                let log = options.log_parameters || engine.log_parameters;
+                Ok(engine.with_log_parameters(log))
             }
             None => Err(Error::Configuration(format!(
                 "no installed driver handles URL scheme {scheme:?}; call quarry::install_drivers with the backend crates' DRIVERs"
@@ -255,24 +256,20 @@ impl Engine {
         Engine {
             shared: Arc::new(Shared {
                 backend: Box::new(backend),
-                log_parameters: false,
             }),
+            log_parameters: false,
         }
     }
 
-    fn with_log_parameters(self, yes: bool) -> Self {
-        if yes == self.shared.log_parameters {
-            return self;
-        }
-        match Arc::try_unwrap(self.shared) {
-            Ok(mut shared) => {
-                shared.log_parameters = yes;
-                Engine {
-                    shared: Arc::new(shared),
-                }
-            }
-            Err(shared) => Engine { shared },
-        }
+    /// This engine with bound parameters recorded in tracing spans or not (backend crates'
+    /// `connect` functions apply the URL's `log_parameters` with it).
+    ///
+    /// ```no_run
+    /// # fn demo(e: quarry::Engine) { let e = e.with_log_parameters(true); }
+    /// ```
+    pub fn with_log_parameters(mut self, yes: bool) -> Self {
+        self.log_parameters = yes;
+        self
     }
 
     /// A builder for pool options.
@@ -337,7 +334,7 @@ impl Engine {
             inner: Some(self.shared.backend.acquire().await?),
             dialect: self.shared.backend.dialect(),
             backend: self.shared.backend.name(),
-            log_parameters: self.shared.log_parameters,
+            log_parameters: self.log_parameters,
             depth: 0,
             pending_rollback: None,
         })
@@ -828,7 +825,9 @@ impl Connection {
     pub async fn fetch_one(&mut self, stmt: impl IntoCompiled) -> Result<Row> {
         let c = stmt.into_compiled(self.dialect)?;
         let rows = self.fetch_compiled(&c).await?;
-        rows.into_iter().next().ok_or(Error::NotFound { sql: c.sql })
+        rows.into_iter()
+            .next()
+            .ok_or_else(|| Error::NotFound { sql: c.sql })
     }
 
     /// [`Connection::fetch_one`] decoded into `T`.

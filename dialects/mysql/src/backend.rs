@@ -168,15 +168,12 @@ macro_rules! run {
     ($self:ident, $sql:expr, $values:expr, |$conn:ident, $params:ident| $body:expr) => {{
         let sql: &str = $sql;
         let values: &[Value] = $values;
-        let mut bound = Some(bind_all(values)?);
         let mut replacements = if $self.fresh { $self.replacements } else { 0 };
         let mut reprepare = true;
         $self.fresh = false;
         loop {
-            let $params: Params = match bound.take() {
-                Some(p) => p,
-                None => bind_all(values)?,
-            };
+            // Bound again on a retry (rare) rather than kept: the future stays small.
+            let $params: Params = bind_all(values)?;
             let pooled = $self.pooled()?;
             pooled.busy = true;
             let result = {
@@ -202,7 +199,8 @@ macro_rules! run {
                     if replacements > 0 && may_rerun(&e, sql) {
                         replacements -= 1;
                         tracing::debug!(error = %e, "connection closed by the server while idle; retrying on another");
-                        $self.replace().await?;
+                        // Rare: boxed to keep the common path's future small.
+                        Box::pin($self.replace()).await?;
                         continue;
                     }
                     break Err(map_error(e, Some(sql), $self.mariadb));
@@ -214,7 +212,11 @@ macro_rules! run {
 
 /// The prepared statement for `sql`: from the connection's cache, or prepared now (closing
 /// the least recently used one when the cache is full).
-async fn prepared(conn: &mut Conn, stmts: &mut StmtCache, sql: &str) -> mysql_async::Result<Statement> {
+async fn prepared(
+    conn: &mut Conn,
+    stmts: &mut StmtCache,
+    sql: &str,
+) -> mysql_async::Result<Statement> {
     if let Some(stmt) = stmts.get(sql) {
         return Ok(stmt);
     }
@@ -287,7 +289,10 @@ async fn open(
     let (columns, binary) = match prepared(conn, stmts, sql).await {
         Ok(stmt) => {
             exec_prepared(conn, stmts, sql, &stmt, params).await?;
-            (QueryResult::<BinaryProtocol>::new(&mut *conn).columns(), true)
+            (
+                QueryResult::<BinaryProtocol>::new(&mut *conn).columns(),
+                true,
+            )
         }
         Err(mysql_async::Error::Server(e)) if e.code == ER_UNSUPPORTED_PS && empty => {
             (conn.query_iter(sql).await?.columns(), false)
@@ -310,12 +315,19 @@ async fn read_row(conn: &mut Conn, binary: bool) -> mysql_async::Result<Option<m
 }
 
 /// Reads and drops whatever is left of the query's results (further result sets of a
-/// multi-statement text or a procedure call).
+/// multi-statement text or a procedure call). Usually nothing is left: then no future is
+/// built (a boxed one otherwise, so that the common path's future stays small).
 async fn finish(conn: &mut Conn, binary: bool) -> mysql_async::Result<()> {
     if binary {
-        QueryResult::<BinaryProtocol>::new(conn).drop_result().await
+        if QueryResult::<BinaryProtocol>::new(&mut *conn).is_empty() {
+            return Ok(());
+        }
+        Box::pin(QueryResult::<BinaryProtocol>::new(conn).drop_result()).await
     } else {
-        QueryResult::<TextProtocol>::new(conn).drop_result().await
+        if QueryResult::<TextProtocol>::new(&mut *conn).is_empty() {
+            return Ok(());
+        }
+        Box::pin(QueryResult::<TextProtocol>::new(conn).drop_result()).await
     }
 }
 
@@ -328,24 +340,20 @@ async fn fetch(
 ) -> mysql_async::Result<Result<Vec<Row>>> {
     let (conn, stmts, decoders) = pooled.parts();
     let opened = open(conn, stmts, sql, params).await?;
-    let mut rows = Vec::new();
-    let mut failed = None;
+    let mut out: Result<Vec<Row>> = Ok(Vec::new());
     if let Some(columns) = opened.columns {
         let decoder = decoders.get(&columns);
         while let Some(row) = read_row(conn, opened.binary).await? {
-            if failed.is_none() {
+            if let Ok(rows) = &mut out {
                 match decoder.decode(row) {
                     Ok(r) => rows.push(r),
-                    Err(e) => failed = Some(e),
+                    Err(e) => out = Err(e.with_sql(sql)),
                 }
             }
         }
     }
     finish(conn, opened.binary).await?;
-    Ok(match failed {
-        Some(e) => Err(e.with_sql(sql)),
-        None => Ok(rows),
-    })
+    Ok(out)
 }
 
 /// Sends a query for streaming: the decoder of its rows and their protocol, or `None` when it

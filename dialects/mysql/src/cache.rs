@@ -6,16 +6,63 @@
 //! capacity) and executes the statement object directly, which is what a hand-written
 //! `mysql_async` program holding its `Statement`s does. `mysql_async`'s own cache is sized
 //! above this one so that it never closes a statement this cache still holds.
+//!
+//! The statement used last is checked first (a string comparison), and the map hashes with a
+//! multiply-rotate hash rather than SipHash: the keys are the application's own SQL.
 
 use mysql_async::Statement;
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A fast, non-cryptographic string hasher (the "Fx" hash of rustc).
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w));
+        }
+        // The zero padding above would make "a" and "a\0" alike: the length tells them apart.
+        self.add(bytes.len() as u64);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type Map = HashMap<Box<str>, (Statement, u64), BuildHasherDefault<FxHasher>>;
 
 /// Prepared statements of one connection, by SQL text.
 #[derive(Debug)]
 pub(crate) struct StmtCache {
-    /// SQL text → the statement and when it was last used.
-    map: HashMap<Box<str>, (Statement, u64)>,
-    /// A counter of uses, for least-recently-used eviction.
+    /// SQL text → the statement and when it was last looked up in the map.
+    map: Map,
+    /// The statement used last (also in `map`), checked before hashing.
+    last: Option<(Box<str>, Statement)>,
+    /// A counter of lookups, for least-recently-used eviction.
     clock: u64,
     capacity: usize,
 }
@@ -24,26 +71,46 @@ impl StmtCache {
     /// An empty cache holding at most `capacity` statements (at least one).
     pub(crate) fn new(capacity: usize) -> Self {
         StmtCache {
-            map: HashMap::new(),
+            map: Map::default(),
+            last: None,
             clock: 0,
             capacity: capacity.max(1),
+        }
+    }
+
+    /// Records that the statement used last stops being so: its map entry gets the current
+    /// time, which it did not get while it was served from `last`.
+    fn retire_last(&mut self) {
+        if let Some((sql, _)) = self.last.take() {
+            if let Some((_, used)) = self.map.get_mut(&*sql) {
+                *used = self.clock;
+            }
         }
     }
 
     /// The statement prepared for `sql`, if any (it becomes the most recently used).
     pub(crate) fn get(&mut self, sql: &str) -> Option<Statement> {
         self.clock += 1;
+        if let Some((last, stmt)) = &self.last {
+            if **last == *sql {
+                return Some(stmt.clone());
+            }
+        }
         let clock = self.clock;
-        self.map.get_mut(sql).map(|(stmt, used)| {
+        let stmt = self.map.get_mut(sql).map(|(stmt, used)| {
             *used = clock;
             stmt.clone()
-        })
+        })?;
+        self.retire_last();
+        self.last = Some((sql.into(), stmt.clone()));
+        Some(stmt)
     }
 
-    /// Remembers `stmt` for `sql`; returns the statement evicted to make room, which the
-    /// caller closes on the server.
+    /// Remembers `stmt` for `sql`; returns the statement evicted to make room (the least
+    /// recently used), which the caller closes on the server.
     pub(crate) fn insert(&mut self, sql: &str, stmt: Statement) -> Option<Statement> {
         self.clock += 1;
+        self.retire_last();
         let evicted = if self.map.len() >= self.capacity && !self.map.contains_key(sql) {
             let oldest = self
                 .map
@@ -54,12 +121,16 @@ impl StmtCache {
         } else {
             None
         };
-        self.map.insert(sql.into(), (stmt, self.clock));
+        self.map.insert(sql.into(), (stmt.clone(), self.clock));
+        self.last = Some((sql.into(), stmt));
         evicted
     }
 
     /// Forgets the statement of `sql` (the server no longer knows it).
     pub(crate) fn remove(&mut self, sql: &str) {
+        if self.last.as_ref().is_some_and(|(last, _)| **last == *sql) {
+            self.last = None;
+        }
         self.map.remove(sql);
     }
 
@@ -73,10 +144,10 @@ impl StmtCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::hash::BuildHasher;
 
-    // Statements come only from a live server; the eviction logic is tested through the
-    // bookkeeping of a cache of capacity 0 (clamped to 1) and through the live tests
-    // (`prepared_statements_are_cached_per_connection`).
+    // Statements come only from a live server: eviction is tested live
+    // (`prepared_statements_are_cached_per_connection` with `stmt_cache_size=2`).
     #[test]
     fn empty_cache() {
         let mut c = StmtCache::new(0);
@@ -84,5 +155,21 @@ mod tests {
         assert!(c.get("SELECT 1").is_none());
         c.remove("SELECT 1");
         assert_eq!(c.len(), 0);
+    }
+
+    #[test]
+    fn hasher_spreads_keys() {
+        let b = BuildHasherDefault::<FxHasher>::default();
+        let h = |s: &str| b.hash_one(s);
+        assert_ne!(h("SELECT 1"), h("SELECT 2"));
+        assert_ne!(h("a"), h("a\0"));
+        assert_ne!(h(""), h("\0"));
+        assert_eq!(
+            h("SELECT id FROM t WHERE id = ?"),
+            h("SELECT id FROM t WHERE id = ?")
+        );
+        let distinct: std::collections::HashSet<u64> =
+            (0..10_000).map(|i| h(&format!("SELECT {i}"))).collect();
+        assert_eq!(distinct.len(), 10_000);
     }
 }

@@ -1,7 +1,7 @@
 //! The bb8 connection manager over `mysql_async::Conn`, and the URL options it accepts.
 
-use crate::error::map_connect_error;
 use crate::cache::StmtCache;
+use crate::error::map_connect_error;
 use crate::value::DecoderCache;
 use mysql_async::consts::StatusFlags;
 use mysql_async::prelude::Queryable;

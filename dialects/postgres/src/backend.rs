@@ -200,8 +200,9 @@ impl Session {
     /// prepared statement, its column names.
     ///
     /// Only the hot path (a cached statement) is inline; preparing, sending unnamed and
-    /// recovering from a stale statement are boxed, which keeps this future (and the boxed
-    /// futures of [`BackendConnection`] built on it) small and cheap to create.
+    /// recovering from a stale statement are boxed, so this future (and the boxed futures of
+    /// [`BackendConnection`] built on it, allocated on every call) is no larger than the hot
+    /// path needs.
     async fn start(
         &mut self,
         sql: &str,

@@ -411,41 +411,40 @@ pub(crate) fn fetch_all(
     sql: &str,
     params: &[Value],
 ) -> Result<Vec<Row>> {
-    let mut stmt = conn.prepare_cached(sql).map_err(|e| error(e, Some(sql)))?;
-    bind(&mut stmt, params, sql)?;
-    let meta = cache.meta(sql, &stmt);
-    let mut rows = stmt.raw_query();
     let mut out = Vec::new();
-    while let Some(row) = rows.next().map_err(|e| error(e, Some(sql)))? {
-        out.push(decode_row(row, &meta, sql)?);
-    }
+    fetch_each(conn, cache, sql, params, |row| match row {
+        Ok(row) => {
+            out.push(row);
+            Ok(true)
+        }
+        Err(e) => Err(e),
+    })?;
     Ok(out)
 }
 
-/// Runs a query and hands its rows to `emit` in batches; `emit` returns false to stop early
-/// (the statement is then reset, as it is at the end).
+/// Runs a query and hands each decoded row to `emit`, which returns false to stop early (the
+/// statement is then reset, as it is at the end) or an error to give up.
+///
+/// The result's metadata is read after the first step: a cached statement whose tables
+/// changed is re-prepared by that step, and its declared types may change with it.
 pub(crate) fn fetch_each(
     conn: &rusqlite::Connection,
     cache: &mut Cache,
     sql: &str,
     params: &[Value],
-    mut emit: impl FnMut(Result<Row>) -> bool,
-) {
-    let mut run = |emit: &mut dyn FnMut(Result<Row>) -> bool| -> Result<()> {
-        let mut stmt = conn.prepare_cached(sql).map_err(|e| error(e, Some(sql)))?;
-        bind(&mut stmt, params, sql)?;
-        let meta = cache.meta(sql, &stmt);
-        let mut rows = stmt.raw_query();
-        while let Some(row) = rows.next().map_err(|e| error(e, Some(sql)))? {
-            if !emit(decode_row(row, &meta, sql)) {
-                break;
-            }
+    mut emit: impl FnMut(Result<Row>) -> Result<bool>,
+) -> Result<()> {
+    let mut stmt = conn.prepare_cached(sql).map_err(|e| error(e, Some(sql)))?;
+    bind(&mut stmt, params, sql)?;
+    let mut rows = stmt.raw_query();
+    let mut meta: Option<Arc<Meta>> = None;
+    while let Some(row) = rows.next().map_err(|e| error(e, Some(sql)))? {
+        let meta = meta.get_or_insert_with(|| cache.meta(sql, row.as_ref()));
+        if !emit(decode_row(row, meta, sql))? {
+            break;
         }
-        Ok(())
-    };
-    if let Err(e) = run(&mut emit) {
-        emit(Err(e));
     }
+    Ok(())
 }
 
 /// Runs SQL text that may hold several statements. One statement goes through the statement

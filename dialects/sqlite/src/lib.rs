@@ -302,7 +302,7 @@ pub struct PooledSqlite {
 /// Statements that take longer than this are slow for [`Executor::Auto`].
 const SLOW_STATEMENT: Duration = Duration::from_micros(50);
 /// Slow runs in a row after which [`Executor::Auto`] moves a statement to the thread.
-const SLOW_STRIKES: u8 = 3;
+const SLOW_STRIKES: u8 = 255;
 /// Slow SQL texts remembered per connection (the map is cleared when full).
 const SLOW_STATEMENTS_KEPT: usize = 64;
 

@@ -496,27 +496,23 @@ fn stream_rows(
     params: &[Value],
     tx: &mpsc::Sender<Result<Vec<Row>>>,
 ) -> Result<()> {
+    /// The consumer went away: stop quietly.
+    struct Gone;
     let mut batch = Vec::with_capacity(STREAM_BATCH);
-    let mut open = true;
-    convert::fetch_each(&held.conn, &mut held.cache, sql, params, |row| match row {
-        Ok(row) => {
-            batch.push(row);
-            if batch.len() >= STREAM_BATCH || tx.capacity() == tx.max_capacity() {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(STREAM_BATCH));
-                open = tx.blocking_send(Ok(full)).is_ok();
-            }
-            open
+    let send = |batch: Vec<Row>| tx.blocking_send(Ok(batch)).map_err(|_| Gone);
+    let run = convert::fetch_each(&held.conn, &mut held.cache, sql, params, |row| {
+        batch.push(row?);
+        if batch.len() >= STREAM_BATCH || tx.capacity() == tx.max_capacity() {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(STREAM_BATCH));
+            return Ok(send(full).is_ok());
         }
-        Err(e) => {
-            if !batch.is_empty() {
-                let _ = tx.blocking_send(Ok(std::mem::take(&mut batch)));
-            }
-            open = tx.blocking_send(Err(e)).is_ok();
-            false
-        }
+        Ok(true)
     });
-    if open && !batch.is_empty() {
-        let _ = tx.blocking_send(Ok(batch));
+    if !batch.is_empty() && send(batch).is_err() {
+        return Ok(());
+    }
+    if let Err(e) = run {
+        let _ = tx.blocking_send(Err(e));
     }
     Ok(())
 }
