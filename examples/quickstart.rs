@@ -69,7 +69,11 @@ async fn main() -> quarry::Result<()> {
         .nth(1)
         .unwrap_or_else(|| "sqlite::memory:".to_owned());
     let engine = Engine::connect(&url).await?;
-    println!("-- connected to {} ({})", engine.backend_name(), engine.dialect().name());
+    println!(
+        "-- connected to {} ({})",
+        engine.backend_name(),
+        engine.dialect().name()
+    );
     engine.drop_all(&md).await?; // leftovers of an earlier run
     engine.create_all(&md).await?;
 
@@ -123,11 +127,17 @@ async fn main() -> quarry::Result<()> {
     while let Some(row) = rows.next().await {
         let (name, total): (String, Option<quarry::value::Decimal>) =
             quarry::FromRow::from_row(&row?)?;
-        println!("order: {name} {}", total.map(|t| t.to_string()).unwrap_or_default());
+        println!(
+            "order: {name} {}",
+            total.map(|t| t.to_string()).unwrap_or_default()
+        );
     }
     drop(rows);
 
     engine.drop_all(&md).await?;
-    println!("dropped again: users exists = {}", engine.has_table(None, "users").await?);
+    println!(
+        "dropped again: users exists = {}",
+        engine.has_table(None, "users").await?
+    );
     Ok(())
 }

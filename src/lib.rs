@@ -110,10 +110,11 @@ pub mod prelude {
 }
 
 pub use compile::{
-    write_begin_default, write_cast_type_default, write_limit_offset_default,
-    write_row_lock_default, write_identifier_default, write_literal_default, write_string_literal_default,
-    write_type_default, AutoIncrementStyle, CommentStyle, Compiled, Dialect, EnumStyle, Features,
-    IntoCompiled, MariaDb, MySql, Placeholder, Postgres, Returning, SqlWriter, Sqlite, UpsertStyle,
+    write_begin_default, write_cast_type_default, write_identifier_default,
+    write_limit_offset_default, write_literal_default, write_row_lock_default,
+    write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle, Compiled,
+    Dialect, EnumStyle, Features, IntoCompiled, MariaDb, MySql, Placeholder, Postgres, Returning,
+    SqlWriter, Sqlite, UpsertStyle,
 };
 pub use error::{DatabaseError, Error, ErrorKind, Result};
 pub use exec::{
@@ -122,22 +123,21 @@ pub use exec::{
     Transaction, TxOptions,
 };
 pub use expr::{
-    and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star,
-    current_date, current_timestamp, exists, func, length, lower, max, min, not, not_exists, now,
-    nullif, or_any, row_number, sum, upper, val, Any, BinaryOp, Case, Column, ColumnRef,
-    DynColumn, Expr, ExprMethods, Frame, HasBase, FrameBound, FrameUnits, FuncCall, FuncName, IntoExpr,
-    Name, Nulls, Numeric, Operand, OrderBy, Over, SqlBase, Summable, Text, TypedExpr, UnaryOp,
-    Window,
-};
-pub use stmt::select::{
-    select, Compound, CompoundStmt, Cte, DecodeRow, Distinct, ExprList, FromItem, IntoOrderBy,
-    Join, JoinKind, Labeled, LockStrength, LockWait, Query, RowLock, Select, SelectItem,
-    SelectStmt, Selection, SetOp, Subquery, TableMeta, TableRef, TableSource,
+    and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star, current_date,
+    current_timestamp, exists, func, length, lower, max, min, not, not_exists, now, nullif, or_any,
+    row_number, sum, upper, val, Any, BinaryOp, Case, Column, ColumnRef, DynColumn, Expr,
+    ExprMethods, Frame, FrameBound, FrameUnits, FuncCall, FuncName, HasBase, IntoExpr, Name, Nulls,
+    Numeric, Operand, OrderBy, Over, SqlBase, Summable, Text, TypedExpr, UnaryOp, Window,
 };
 pub use schema::{
     Check, ColumnDef, EnumType, FkAction, ForeignKey, Index, IndexColumn, MetaData, PrimaryKey,
     ServerDefault, SqlType, SqlTyped, Table, TableDef, Unique,
 };
 pub use stmt::ddl::{CreateIndex, CreateTable, CreateType, DropIndex, DropTable, DropType};
+pub use stmt::select::{
+    select, Compound, CompoundStmt, Cte, DecodeRow, Distinct, ExprList, FromItem, IntoOrderBy,
+    Join, JoinKind, Labeled, LockStrength, LockWait, Query, RowLock, Select, SelectItem,
+    SelectStmt, Selection, SetOp, Subquery, TableMeta, TableRef, TableSource,
+};
 pub use stmt::text::{sql, Sql};
 pub use value::{FromValue, IntoValue, Value, ValueType};

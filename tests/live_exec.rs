@@ -73,7 +73,12 @@ async fn fetch_methods_and_decoding() {
         let people: Vec<Person> = engine.fetch_all_as(q("ORDER BY id")).await.unwrap();
         assert_eq!(
             people[0],
-            Person { id: 1, name: "ann".into(), nick: Some("a".into()), points: Some(0.5) },
+            Person {
+                id: 1,
+                name: "ann".into(),
+                nick: Some("a".into()),
+                points: Some(0.5)
+            },
             "{be}"
         );
         let tuples: Vec<(i64, String)> = engine
@@ -106,14 +111,24 @@ async fn fetch_methods_and_decoding() {
             .await
             .unwrap();
         assert_eq!(maybe.unwrap().name, "ann");
-        let n: i64 = engine.fetch_scalar(format!("SELECT count(*) FROM {t}")).await.unwrap();
+        let n: i64 = engine
+            .fetch_scalar(format!("SELECT count(*) FROM {t}"))
+            .await
+            .unwrap();
         assert_eq!(n, 3, "{be}");
-        let bad: Result<Vec<Person>, _> = engine.fetch_all_as(format!("SELECT id, nick AS name FROM {t}")).await;
+        let bad: Result<Vec<Person>, _> = engine
+            .fetch_all_as(format!("SELECT id, nick AS name FROM {t}"))
+            .await;
         let bad = bad.unwrap_err();
         assert_eq!(bad.kind(), ErrorKind::Decode, "{be}: {bad}");
         // A name bound twice is one value on every dialect.
         let twice: i64 = engine
-            .fetch_scalar(sql(&format!("SELECT count(*) FROM {t} WHERE id >= :v AND id <= :v + 1")).bind("v", 2_i64))
+            .fetch_scalar(
+                sql(&format!(
+                    "SELECT count(*) FROM {t} WHERE id >= :v AND id <= :v + 1"
+                ))
+                .bind("v", 2_i64),
+            )
             .await
             .unwrap();
         assert_eq!(twice, 2, "{be}");
@@ -127,7 +142,8 @@ async fn transactions_savepoints_and_rollback_on_drop() {
         let be = engine.backend_name();
         let md = {
             let t = name(&engine, "tx");
-            MetaData::new().with(Table::new(t).column(ColumnDef::new("id", SqlType::BigInt).primary_key()))
+            MetaData::new()
+                .with(Table::new(t).column(ColumnDef::new("id", SqlType::BigInt).primary_key()))
         };
         fresh(&engine, &md).await;
         let t = name(&engine, "tx");
@@ -141,7 +157,11 @@ async fn transactions_savepoints_and_rollback_on_drop() {
         let mut tx = engine.begin().await.unwrap();
         tx.execute(ins(2)).await.unwrap();
         tx.rollback().await.unwrap();
-        assert_eq!(engine.fetch_scalar::<i64>(count()).await.unwrap(), 1, "{be}");
+        assert_eq!(
+            engine.fetch_scalar::<i64>(count()).await.unwrap(),
+            1,
+            "{be}"
+        );
 
         // Savepoints: the inner rollback keeps the outer work.
         let mut conn = engine.acquire().await.unwrap();
@@ -167,7 +187,10 @@ async fn transactions_savepoints_and_rollback_on_drop() {
             tx.execute(ins(7)).await.unwrap();
             tx.commit().await.unwrap();
         }
-        let ids: Vec<(i64,)> = conn.fetch_all_as(format!("SELECT id FROM {t} ORDER BY id")).await.unwrap();
+        let ids: Vec<(i64,)> = conn
+            .fetch_all_as(format!("SELECT id FROM {t} ORDER BY id"))
+            .await
+            .unwrap();
         assert_eq!(ids, [(1,), (3,), (7,)], "{be}");
         assert!(!common::in_transaction(&mut conn).await, "{be}");
 
@@ -185,13 +208,20 @@ async fn transactions_savepoints_and_rollback_on_drop() {
             let mut tx = engine.begin().await.unwrap();
             tx.execute(ins(id)).await.unwrap();
         }
-        assert_eq!(engine.fetch_scalar::<i64>(count()).await.unwrap(), 3, "{be}");
+        assert_eq!(
+            engine.fetch_scalar::<i64>(count()).await.unwrap(),
+            3,
+            "{be}"
+        );
         let mut conns = Vec::new();
         for _ in 0..4 {
             conns.push(engine.acquire().await.unwrap());
         }
         for c in &mut conns {
-            assert!(!common::in_transaction(c).await, "{be}: pooled connection left in a transaction");
+            assert!(
+                !common::in_transaction(c).await,
+                "{be}: pooled connection left in a transaction"
+            );
         }
         drop(conns);
 
@@ -221,7 +251,11 @@ async fn transactions_savepoints_and_rollback_on_drop() {
             .await
             .unwrap();
         assert_eq!(n, 1);
-        assert_eq!(engine.fetch_scalar::<i64>(count()).await.unwrap(), 4, "{be}");
+        assert_eq!(
+            engine.fetch_scalar::<i64>(count()).await.unwrap(),
+            4,
+            "{be}"
+        );
         engine.drop_all(&md).await.unwrap();
     }
 }
@@ -233,29 +267,62 @@ async fn constraint_violations_are_typed_and_leave_data_unchanged() {
         let parent = name(&engine, "parent");
         let child = name(&engine, "child");
         let md = MetaData::new()
-            .with(Table::new(parent.clone()).column(ColumnDef::new("id", SqlType::BigInt).primary_key()))
+            .with(
+                Table::new(parent.clone())
+                    .column(ColumnDef::new("id", SqlType::BigInt).primary_key()),
+            )
             .with(
                 Table::new(child.clone())
                     .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
-                    .column(ColumnDef::new("parent_id", SqlType::BigInt).references(parent.clone(), "id").on_delete(FkAction::Cascade))
+                    .column(
+                        ColumnDef::new("parent_id", SqlType::BigInt)
+                            .references(parent.clone(), "id")
+                            .on_delete(FkAction::Cascade),
+                    )
                     .column(ColumnDef::new("qty", SqlType::Integer).not_null())
                     .check(Check::new("qty > 0")),
             );
         fresh(&engine, &md).await;
-        engine.execute(format!("INSERT INTO {parent} (id) VALUES (1)")).await.unwrap();
-        engine.execute(format!("INSERT INTO {child} (id, parent_id, qty) VALUES (1, 1, 5)")).await.unwrap();
+        engine
+            .execute(format!("INSERT INTO {parent} (id) VALUES (1)"))
+            .await
+            .unwrap();
+        engine
+            .execute(format!(
+                "INSERT INTO {child} (id, parent_id, qty) VALUES (1, 1, 5)"
+            ))
+            .await
+            .unwrap();
         let cases = [
-            (format!("INSERT INTO {parent} (id) VALUES (1)"), ErrorKind::UniqueViolation),
-            (format!("INSERT INTO {child} (id, parent_id, qty) VALUES (2, 42, 1)"), ErrorKind::ForeignKeyViolation),
-            (format!("INSERT INTO {child} (id, parent_id, qty) VALUES (3, 1, NULL)"), ErrorKind::NotNullViolation),
-            (format!("INSERT INTO {child} (id, parent_id, qty) VALUES (4, 1, -1)"), ErrorKind::CheckViolation),
-            (format!("INSERT INTO {child} (nope) VALUES (1)"), ErrorKind::Database),
+            (
+                format!("INSERT INTO {parent} (id) VALUES (1)"),
+                ErrorKind::UniqueViolation,
+            ),
+            (
+                format!("INSERT INTO {child} (id, parent_id, qty) VALUES (2, 42, 1)"),
+                ErrorKind::ForeignKeyViolation,
+            ),
+            (
+                format!("INSERT INTO {child} (id, parent_id, qty) VALUES (3, 1, NULL)"),
+                ErrorKind::NotNullViolation,
+            ),
+            (
+                format!("INSERT INTO {child} (id, parent_id, qty) VALUES (4, 1, -1)"),
+                ErrorKind::CheckViolation,
+            ),
+            (
+                format!("INSERT INTO {child} (nope) VALUES (1)"),
+                ErrorKind::Database,
+            ),
         ];
         for (stmt, kind) in cases {
             let err = engine.execute(stmt.clone()).await.unwrap_err();
             assert_eq!(err.kind(), kind, "{be}: {stmt}: {err}");
             assert_eq!(err.sql(), Some(stmt.as_str()), "{be}");
-            assert!(err.code().is_some_and(|c| !c.is_empty()), "{be}: native code kept");
+            assert!(
+                err.code().is_some_and(|c| !c.is_empty()),
+                "{be}: native code kept"
+            );
         }
         let rows: Vec<(i64, i64, i32)> = engine
             .fetch_all_as(format!("SELECT id, parent_id, qty FROM {child}"))
@@ -264,10 +331,20 @@ async fn constraint_violations_are_typed_and_leave_data_unchanged() {
         assert_eq!(rows, [(1, 1, 5)], "{be}");
         // A failed statement inside a transaction, then rollback: nothing changed.
         let mut tx = engine.begin().await.unwrap();
-        tx.execute(format!("INSERT INTO {child} (id, parent_id, qty) VALUES (9, 1, 1)")).await.unwrap();
-        assert!(tx.execute(format!("INSERT INTO {parent} (id) VALUES (1)")).await.is_err());
+        tx.execute(format!(
+            "INSERT INTO {child} (id, parent_id, qty) VALUES (9, 1, 1)"
+        ))
+        .await
+        .unwrap();
+        assert!(tx
+            .execute(format!("INSERT INTO {parent} (id) VALUES (1)"))
+            .await
+            .is_err());
         tx.rollback().await.unwrap();
-        let n: i64 = engine.fetch_scalar(format!("SELECT count(*) FROM {child}")).await.unwrap();
+        let n: i64 = engine
+            .fetch_scalar(format!("SELECT count(*) FROM {child}"))
+            .await
+            .unwrap();
         assert_eq!(n, 1, "{be}");
         engine.drop_all(&md).await.unwrap();
     }
@@ -308,9 +385,14 @@ where
         .execute(format!("INSERT INTO {t} (k, v) VALUES (2, {lit})"))
         .await
         .unwrap_or_else(|e| panic!("{be}: literal {ty:?} {lit}: {e}"));
-    let rows = engine.fetch_all(format!("SELECT v FROM {t} ORDER BY k")).await.unwrap();
+    let rows = engine
+        .fetch_all(format!("SELECT v FROM {t} ORDER BY k"))
+        .await
+        .unwrap();
     for (row, how) in rows.iter().zip(["parameter", "literal"]) {
-        let got: T = row.get(0).unwrap_or_else(|e| panic!("{be}: decode {ty:?} ({how}): {e}"));
+        let got: T = row
+            .get(0)
+            .unwrap_or_else(|e| panic!("{be}: decode {ty:?} ({how}): {e}"));
         assert_eq!(got, expect, "{be}: {ty:?} as {how}");
     }
     engine.drop_all(&md).await.unwrap();
@@ -329,17 +411,41 @@ async fn every_type_round_trips_as_parameter_and_literal() {
         round_trip(e, SqlType::Boolean, Value::Bool(true), true).await;
         round_trip(e, SqlType::Boolean, Value::Bool(false), false).await;
         round_trip(e, SqlType::Double, Value::F64(-1.25e300), -1.25e300_f64).await;
-        round_trip(e, SqlType::Double, Value::F64(f64::MIN_POSITIVE), f64::MIN_POSITIVE).await;
+        round_trip(
+            e,
+            SqlType::Double,
+            Value::F64(f64::MIN_POSITIVE),
+            f64::MIN_POSITIVE,
+        )
+        .await;
         round_trip(e, SqlType::Real, Value::F32(3.5), 3.5_f64).await;
         if e.dialect().features().non_finite_floats {
             round_trip(e, SqlType::Double, Value::F64(f64::INFINITY), f64::INFINITY).await;
-            round_trip(e, SqlType::Double, Value::F64(f64::NEG_INFINITY), f64::NEG_INFINITY).await;
+            round_trip(
+                e,
+                SqlType::Double,
+                Value::F64(f64::NEG_INFINITY),
+                f64::NEG_INFINITY,
+            )
+            .await;
         }
         round_trip(e, SqlType::Text, Value::Text(String::new()), String::new()).await;
         let unicode = "héllo wörld — 日本語 🦀 'quoted' \\ back".to_string();
         round_trip(e, SqlType::Text, Value::Text(unicode.clone()), unicode).await;
-        round_trip(e, SqlType::Varchar(20), Value::Text("it's".into()), "it's".to_string()).await;
-        round_trip(e, SqlType::Char(3), Value::Text("abc".into()), "abc".to_string()).await;
+        round_trip(
+            e,
+            SqlType::Varchar(20),
+            Value::Text("it's".into()),
+            "it's".to_string(),
+        )
+        .await;
+        round_trip(
+            e,
+            SqlType::Char(3),
+            Value::Text("abc".into()),
+            "abc".to_string(),
+        )
+        .await;
         let blob: Vec<u8> = (0..1024 * 1024).map(|i| (i % 251) as u8).collect();
         round_trip(e, SqlType::Blob, Value::Bytes(blob.clone()), blob).await;
         round_trip(e, SqlType::Blob, Value::Bytes(Vec::new()), Vec::<u8>::new()).await;
@@ -349,7 +455,11 @@ async fn every_type_round_trips_as_parameter_and_literal() {
         }
         let t: Time = "23:59:59.999999".parse().unwrap();
         round_trip(e, SqlType::Time, Value::Time(t), t).await;
-        for ts in ["1000-01-01 00:00:00", "9999-12-31 23:59:59.999999", "2024-06-01 12:34:56.123456"] {
+        for ts in [
+            "1000-01-01 00:00:00",
+            "9999-12-31 23:59:59.999999",
+            "2024-06-01 12:34:56.123456",
+        ] {
             let ts: Timestamp = ts.parse().unwrap();
             round_trip(e, SqlType::Timestamp, Value::Timestamp(ts), ts).await;
             round_trip(e, SqlType::TimestampTz, Value::TimestampTz(ts), Utc(ts)).await;
@@ -367,7 +477,13 @@ async fn every_type_round_trips_as_parameter_and_literal() {
         )
         .await;
         let small: Decimal = "-12345.50".parse().unwrap();
-        round_trip(e, SqlType::numeric(12, 2), Value::Decimal(small.clone()), small).await;
+        round_trip(
+            e,
+            SqlType::numeric(12, 2),
+            Value::Decimal(small.clone()),
+            small,
+        )
+        .await;
         let big: Decimal = "12345678901234567890.1234567890".parse().unwrap();
         if be == "sqlite" {
             // SQLite has no exact decimals: more than 15 significant digits is refused, not rounded.
@@ -377,7 +493,13 @@ async fn every_type_round_trips_as_parameter_and_literal() {
                 .unwrap_err();
             assert!(err.is_unsupported(), "{err}");
         } else {
-            round_trip(e, SqlType::numeric(30, 10), Value::Decimal(big.clone()), big).await;
+            round_trip(
+                e,
+                SqlType::numeric(30, 10),
+                Value::Decimal(big.clone()),
+                big,
+            )
+            .await;
         }
         // chrono, time, uuid, rust_decimal and serde_json conversions, bound as parameters.
         let nd = chrono::NaiveDate::from_ymd_opt(1999, 12, 31).unwrap();
@@ -464,7 +586,8 @@ async fn cancellation_at_random_points_leaves_clean_connections() {
         let mut tasks = Vec::new();
         for task in 0..16_u64 {
             let (engine, t, slow) = (engine.clone(), t.clone(), slow.clone());
-            let (next_id, committed, cancelled) = (next_id.clone(), committed.clone(), cancelled.clone());
+            let (next_id, committed, cancelled) =
+                (next_id.clone(), committed.clone(), cancelled.clone());
             tasks.push(tokio::spawn(async move {
                 let mut seed = task.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
                 let mut rnd = move |n: u64| {
@@ -481,7 +604,14 @@ async fn cancellation_at_random_points_leaves_clean_connections() {
                         match kind {
                             0 => {
                                 let mut tx = engine.begin().await?;
-                                tx.execute(sql(&format!("INSERT INTO {t} (id, committed) VALUES (:id, :c)")).bind("id", id).bind("c", false)).await?;
+                                tx.execute(
+                                    sql(&format!(
+                                        "INSERT INTO {t} (id, committed) VALUES (:id, :c)"
+                                    ))
+                                    .bind("id", id)
+                                    .bind("c", false),
+                                )
+                                .await?;
                                 tx.fetch_all(slow.as_str()).await?;
                                 // never committed: must vanish
                                 Ok::<bool, quarry::Error>(false)
@@ -495,9 +625,21 @@ async fn cancellation_at_random_points_leaves_clean_connections() {
                             }
                             2 => {
                                 let mut tx = engine.begin().await?;
-                                tx.execute(sql(&format!("INSERT INTO {t} (id, committed) VALUES (:id, :c)")).bind("id", id).bind("c", true)).await?;
+                                tx.execute(
+                                    sql(&format!(
+                                        "INSERT INTO {t} (id, committed) VALUES (:id, :c)"
+                                    ))
+                                    .bind("id", id)
+                                    .bind("c", true),
+                                )
+                                .await?;
                                 let mut sp = tx.begin().await?;
-                                sp.execute(sql(&format!("UPDATE {t} SET committed = :c WHERE id = :id")).bind("c", true).bind("id", id)).await?;
+                                sp.execute(
+                                    sql(&format!("UPDATE {t} SET committed = :c WHERE id = :id"))
+                                        .bind("c", true)
+                                        .bind("id", id),
+                                )
+                                .await?;
                                 sp.commit().await?;
                                 tx.commit().await?;
                                 Ok(true)
@@ -533,23 +675,43 @@ async fn cancellation_at_random_points_leaves_clean_connections() {
             }
         }
         for c in &mut conns {
-            assert!(!common::in_transaction(c).await, "{be}: dirty connection in the pool");
-            let v: i64 = c.fetch_scalar(sql("SELECT :x").bind("x", 42_i64)).await.unwrap();
+            assert!(
+                !common::in_transaction(c).await,
+                "{be}: dirty connection in the pool"
+            );
+            let v: i64 = c
+                .fetch_scalar(sql("SELECT :x").bind("x", 42_i64))
+                .await
+                .unwrap();
             assert_eq!(v, 42, "{be}");
         }
         drop(conns);
         // Uncommitted inserts vanished; committed ones (at most those counted, since a commit can
         // land just as its future is dropped) are all marked committed.
         let uncommitted: i64 = engine
-            .fetch_scalar(sql(&format!("SELECT count(*) FROM {t} WHERE committed = :c")).bind("c", false))
+            .fetch_scalar(
+                sql(&format!("SELECT count(*) FROM {t} WHERE committed = :c")).bind("c", false),
+            )
             .await
             .unwrap();
-        assert_eq!(uncommitted, 0, "{be}: rows of rolled-back transactions are visible");
-        let rows: i64 = engine.fetch_scalar(format!("SELECT count(*) FROM {t}")).await.unwrap();
-        assert!(rows >= committed.load(std::sync::atomic::Ordering::Relaxed), "{be}");
+        assert_eq!(
+            uncommitted, 0,
+            "{be}: rows of rolled-back transactions are visible"
+        );
+        let rows: i64 = engine
+            .fetch_scalar(format!("SELECT count(*) FROM {t}"))
+            .await
+            .unwrap();
+        assert!(
+            rows >= committed.load(std::sync::atomic::Ordering::Relaxed),
+            "{be}"
+        );
         let cancelled = cancelled.load(std::sync::atomic::Ordering::Relaxed);
         println!("{be}: 2000 operations with random deadlines: {cancelled} dropped mid-flight, {rows} committed");
-        assert!(cancelled > 500, "{be}: too few futures were dropped mid-flight ({cancelled})");
+        assert!(
+            cancelled > 500,
+            "{be}: too few futures were dropped mid-flight ({cancelled})"
+        );
         engine.drop_all(&md).await.unwrap();
     }
 }

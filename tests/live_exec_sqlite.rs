@@ -565,7 +565,7 @@ async fn savepoints_nest_and_dropped_transactions_leave_nothing() {
 const SLOW: &str =
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000000) \
                     SELECT count(*) FROM c";
-/// Well over 50 µs: `auto` learns to send it to the connection's thread.
+/// Millions of VM steps: `auto` learns to send it to the connection's thread.
 const LONG: &str =
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000) \
                     SELECT count(*) FROM c";
@@ -590,17 +590,16 @@ async fn a_dropped_future_never_leaves_a_dirty_connection() {
         // A slow query cut short: the next caller gets the connection quickly (the statement
         // was interrupted, not waited for) and clean. With block_in_place a statement runs to
         // its end inside the poll that started it, so a timeout only fires after it: it is
-        // tried on a shorter query there. `auto` runs a statement it has seen run slow on the
-        // connection's thread, where it can be cancelled.
+        // tried on a shorter query there. `auto` runs a statement it has seen do a lot of work on
+        // the connection's thread, where it can be cancelled.
         let (query, cancellable) = match executor {
             "block_in_place" => (MEDIUM, false),
             "auto" => {
-                for _ in 0..3 {
-                    engine
-                        .fetch_all(LONG)
-                        .await
-                        .expect("learn that LONG is slow");
-                }
+                // One run teaches the connection that LONG is heavy.
+                engine
+                    .fetch_all(LONG)
+                    .await
+                    .expect("learn that LONG is heavy");
                 (LONG, true)
             }
             _ => (SLOW, true),

@@ -39,7 +39,11 @@ async fn one_million_rows_stream_in_constant_memory() {
         let peak = peak_rss_kib();
         assert_eq!(count, 1_000_000, "{be}");
         assert_eq!(bytes, 100_000_000, "{be}");
-        println!("{be}: streamed 1M rows (100 MB of text); peak RSS {} MiB (before: {} MiB)", peak / 1024, before / 1024);
+        println!(
+            "{be}: streamed 1M rows (100 MB of text); peak RSS {} MiB (before: {} MiB)",
+            peak / 1024,
+            before / 1024
+        );
         assert!(peak < 64 * 1024, "{be}: peak RSS {} KiB", peak);
     }
 }

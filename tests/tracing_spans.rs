@@ -37,7 +37,8 @@ impl Subscriber for Capture {
         let id = c.spans.len() as u64 + 1;
         let mut fields = Vec::new();
         span.record(&mut Fields(&mut fields));
-        c.spans.push((id, span.metadata().name().to_owned(), fields));
+        c.spans
+            .push((id, span.metadata().name().to_owned(), fields));
         Id::from_u64(id)
     }
     fn record(&self, span: &Id, values: &Record<'_>) {
@@ -73,19 +74,41 @@ async fn statements_are_traced_without_parameters_by_default() {
         .await
         .unwrap();
     let c = capture.0.lock().unwrap();
-    let stmts: Vec<&(u64, String, Vec<String>)> =
-        c.spans.iter().filter(|s| s.1 == "quarry.statement").collect();
+    let stmts: Vec<&(u64, String, Vec<String>)> = c
+        .spans
+        .iter()
+        .filter(|s| s.1 == "quarry.statement")
+        .collect();
     let insert = stmts
         .iter()
         .find(|s| s.2.iter().any(|f| f.contains("INSERT INTO t")))
         .expect("a span for the INSERT");
-    assert!(insert.2.contains(&"backend=sqlite".to_string()), "{:?}", insert.2);
+    assert!(
+        insert.2.contains(&"backend=sqlite".to_string()),
+        "{:?}",
+        insert.2
+    );
     assert!(insert.2.contains(&"rows=1".to_string()), "{:?}", insert.2);
-    assert!(insert.2.iter().any(|f| f.starts_with("elapsed_us=")), "{:?}", insert.2);
-    assert!(!insert.2.iter().any(|f| f.contains("4242")), "parameters leaked: {:?}", insert.2);
+    assert!(
+        insert.2.iter().any(|f| f.starts_with("elapsed_us=")),
+        "{:?}",
+        insert.2
+    );
+    assert!(
+        !insert.2.iter().any(|f| f.contains("4242")),
+        "parameters leaked: {:?}",
+        insert.2
+    );
     let select = stmts
         .iter()
         .find(|s| s.2.iter().any(|f| f.contains("SELECT ? AS v")))
         .expect("a span for the SELECT");
-    assert!(select.2.iter().any(|f| f.starts_with("params=") && f.contains("777")), "{:?}", select.2);
+    assert!(
+        select
+            .2
+            .iter()
+            .any(|f| f.starts_with("params=") && f.contains("777")),
+        "{:?}",
+        select.2
+    );
 }

@@ -612,7 +612,10 @@ mod tests {
             (super::MYSQL, super::mysql),
             (super::SQLITE, super::sqlite),
         ] {
-            assert!(list.windows(2).all(|w| w[0] < w[1]), "sorted, no duplicates");
+            assert!(
+                list.windows(2).all(|w| w[0] < w[1]),
+                "sorted, no duplicates"
+            );
             for w in list {
                 assert!(f(w), "{w}");
                 assert!(!f(&format!("{w}x")), "{w}x");

@@ -27,16 +27,16 @@ mod dialect;
 mod keywords;
 mod mysql;
 mod postgres;
-mod sqlite;
 pub(crate) mod select;
+mod sqlite;
 pub(crate) mod validate;
 mod writer;
 
 pub use dialect::{
-    write_begin_default, write_identifier_default, write_literal_default, write_string_literal_default,
-    write_cast_type_default, write_limit_offset_default, write_row_lock_default,
-    write_type_default, AutoIncrementStyle, CommentStyle, Dialect, EnumStyle, Features,
-    Placeholder, Returning, UpsertStyle,
+    write_begin_default, write_cast_type_default, write_identifier_default,
+    write_limit_offset_default, write_literal_default, write_row_lock_default,
+    write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle, Dialect,
+    EnumStyle, Features, Placeholder, Returning, UpsertStyle,
 };
 pub use mysql::{MariaDb, MySql};
 pub use postgres::Postgres;

@@ -111,14 +111,20 @@ impl Dialect for Sqlite {
     /// busy timeout instead of failing when a read lock cannot be upgraded. SQLite transactions
     /// are always serializable; other levels and read-only transactions are unsupported.
     fn write_begin(&self, w: &mut SqlWriter<'_>, options: &crate::TxOptions) -> Result<()> {
-        if options.isolation.is_some_and(|l| l != crate::IsolationLevel::Serializable) {
+        if options
+            .isolation
+            .is_some_and(|l| l != crate::IsolationLevel::Serializable)
+        {
             return Err(crate::Error::unsupported(
                 "sqlite",
                 "isolation levels other than SERIALIZABLE",
             ));
         }
         if options.read_only {
-            return Err(crate::Error::unsupported("sqlite", "read-only transactions"));
+            return Err(crate::Error::unsupported(
+                "sqlite",
+                "read-only transactions",
+            ));
         }
         w.push("BEGIN IMMEDIATE");
         Ok(())

@@ -92,8 +92,11 @@ pub trait BackendConnection: Send {
 
     /// Like [`BackendConnection::fetch_stream`], but the stream owns the connection (and returns
     /// it to the pool, or discards it, when it ends or is dropped).
-    fn into_stream(self: Box<Self>, sql: String, params: Vec<Value>)
-        -> BoxStream<'static, Result<Row>>;
+    fn into_stream(
+        self: Box<Self>,
+        sql: String,
+        params: Vec<Value>,
+    ) -> BoxStream<'static, Result<Row>>;
 
     /// Runs SQL text that may hold several statements, with no parameters.
     fn execute_script<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>>;
@@ -110,5 +113,9 @@ pub trait Driver: Send + Sync + 'static {
 
     /// Connects to `url` (with the pool options already taken out of it) and returns a pooled
     /// engine.
-    fn connect<'a>(&'a self, url: &'a str, options: &'a PoolOptions) -> BoxFuture<'a, Result<Engine>>;
+    fn connect<'a>(
+        &'a self,
+        url: &'a str,
+        options: &'a PoolOptions,
+    ) -> BoxFuture<'a, Result<Engine>>;
 }

@@ -225,7 +225,10 @@ struct Cells<'r> {
 impl<'de> de::SeqAccess<'de> for Cells<'_> {
     type Error = Error;
 
-    fn next_element_seed<T: de::DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>> {
+    fn next_element_seed<T: de::DeserializeSeed<'de>>(
+        &mut self,
+        seed: T,
+    ) -> Result<Option<T::Value>> {
         if self.next >= self.row.len() {
             return Ok(None);
         }
@@ -299,7 +302,9 @@ impl<'de> de::Deserializer<'de> for ValueDe<'_> {
             }
             other => match other.to_text() {
                 Some(t) => visitor.visit_string(t),
-                None => Err(<Error as de::Error>::custom(format!("unsupported value {other:?}"))),
+                None => Err(<Error as de::Error>::custom(format!(
+                    "unsupported value {other:?}"
+                ))),
             },
         }
     }

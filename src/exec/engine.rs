@@ -228,6 +228,9 @@ async fn traced<T>(
         rows = tracing::field::Empty,
         elapsed_us = tracing::field::Empty,
     );
+    if span.is_disabled() {
+        return fut.await;
+    }
     if log_parameters {
         span.record("params", tracing::field::debug(params));
     }
@@ -497,7 +500,10 @@ impl Engine {
     /// let name: Option<(String,)> = e.fetch_optional_as("SELECT name FROM users WHERE id = 1").await?;
     /// # Ok(()) }
     /// ```
-    pub async fn fetch_optional_as<T: FromRow>(&self, stmt: impl IntoCompiled) -> Result<Option<T>> {
+    pub async fn fetch_optional_as<T: FromRow>(
+        &self,
+        stmt: impl IntoCompiled,
+    ) -> Result<Option<T>> {
         self.acquire().await?.fetch_optional_as(stmt).await
     }
 
@@ -681,21 +687,25 @@ impl Connection {
     /// Opens the next transaction level: BEGIN, or a savepoint inside a transaction.
     async fn start(&mut self, options: TxOptions) -> Result<()> {
         self.settle().await?;
-        if self.depth == 0 {
+        let sql = if self.depth == 0 {
             let mut w = SqlWriter::new(self.dialect);
             self.dialect.write_begin(&mut w, &options)?;
-            let sql = w.finish().sql;
-            self.script(&sql).await?;
+            w.finish().sql
         } else {
             if options != TxOptions::default() {
                 return Err(Error::InvalidStatement(
                     "isolation level and read-only apply to the outermost transaction only".into(),
                 ));
             }
-            let sql = format!("SAVEPOINT {}", savepoint(self.depth + 1));
-            self.script(&sql).await?;
-        }
+            format!("SAVEPOINT {}", savepoint(self.depth + 1))
+        };
+        // Counted before it is sent: if this future is dropped while BEGIN is in flight, the
+        // connection is known to be possibly inside a transaction and is not reused.
         self.depth += 1;
+        if let Err(e) = self.script(&sql).await {
+            self.depth -= 1;
+            return Err(e);
+        }
         Ok(())
     }
 

@@ -62,7 +62,9 @@ fn flag(key: &str, v: &str) -> Result<bool> {
     match v {
         "true" | "1" | "yes" | "on" => Ok(true),
         "false" | "0" | "no" | "off" => Ok(false),
-        _ => Err(Error::Configuration(format!("{key}={v:?} is not true or false"))),
+        _ => Err(Error::Configuration(format!(
+            "{key}={v:?} is not true or false"
+        ))),
     }
 }
 
@@ -76,6 +78,7 @@ impl PoolOptions {
     /// ```
     pub fn apply_url(mut self, url: &str) -> Result<(String, PoolOptions)> {
         let Some((base, query)) = url.split_once('?') else {
+            self.validate()?;
             return Ok((url.to_owned(), self));
         };
         let mut kept = Vec::new();
@@ -83,11 +86,11 @@ impl PoolOptions {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             match k {
                 "pool_max_size" => {
-                    self.max_size = v
-                        .parse()
-                        .ok()
-                        .filter(|n| *n > 0)
-                        .ok_or_else(|| Error::Configuration(format!("pool_max_size={v:?} is not a positive number")))?;
+                    self.max_size = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
+                        Error::Configuration(format!(
+                            "pool_max_size={v:?} is not a positive number"
+                        ))
+                    })?;
                 }
                 "pool_min_idle" => {
                     self.min_idle = Some(v.parse().map_err(|_| {
@@ -102,6 +105,40 @@ impl PoolOptions {
                 _ => kept.push(pair),
             }
         }
+        self.validate()?;
+        let url = if kept.is_empty() {
+            base.to_owned()
+        } else {
+            format!("{base}?{}", kept.join("&"))
+        };
+        Ok((url, self))
+    }
+
+    /// Checks the options are usable: a positive size, non-zero timeouts, `min_idle` within
+    /// `max_size`.
+    ///
+    /// ```
+    /// let mut o = quarry::PoolOptions::default();
+    /// o.max_size = 0;
+    /// assert!(o.validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        if self.max_size == 0 {
+            return Err(Error::Configuration(
+                "the pool's max size must be at least 1".into(),
+            ));
+        }
+        for (name, d) in [
+            ("pool_timeout", Some(self.connection_timeout)),
+            ("pool_idle_timeout", self.idle_timeout),
+            ("pool_max_lifetime", self.max_lifetime),
+        ] {
+            if d == Some(Duration::ZERO) {
+                return Err(Error::Configuration(format!(
+                    "{name} must be greater than zero"
+                )));
+            }
+        }
         if self.min_idle.is_some_and(|m| m > self.max_size) {
             return Err(Error::Configuration(format!(
                 "pool_min_idle ({}) exceeds pool_max_size ({})",
@@ -109,12 +146,7 @@ impl PoolOptions {
                 self.max_size
             )));
         }
-        let url = if kept.is_empty() {
-            base.to_owned()
-        } else {
-            format!("{base}?{}", kept.join("&"))
-        };
-        Ok((url, self))
+        Ok(())
     }
 }
 

@@ -85,7 +85,8 @@ impl Sql {
                 }
                 b'/' if bytes.get(i + 1) == Some(&b'*') => {
                     i += 2;
-                    while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/'))
+                    {
                         i += 1;
                     }
                     i += 2;
@@ -97,7 +98,9 @@ impl Sql {
                 {
                     let name_start = i + 1;
                     let mut end = name_start;
-                    while end < bytes.len() && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_') {
+                    while end < bytes.len()
+                        && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_')
+                    {
                         end += 1;
                     }
                     let name = &self.text[name_start..end];
@@ -157,18 +160,29 @@ mod tests {
 
     #[test]
     fn skips_quotes_comments_and_casts() {
-        let q = sql("SELECT ':x', \"a:x\", `b:x` -- :x\n, /* :x */ :x::int, :y").bind("x", 1_i64).bind("y", 2_i64);
+        let q = sql("SELECT ':x', \"a:x\", `b:x` -- :x\n, /* :x */ :x::int, :y")
+            .bind("x", 1_i64)
+            .bind("y", 2_i64);
         let c = q.compile(&Postgres).unwrap();
-        assert_eq!(c.sql, "SELECT ':x', \"a:x\", `b:x` -- :x\n, /* :x */ $1::int, $2");
+        assert_eq!(
+            c.sql,
+            "SELECT ':x', \"a:x\", `b:x` -- :x\n, /* :x */ $1::int, $2"
+        );
         assert_eq!(c.params, [Value::I64(1), Value::I64(2)]);
         let c = q.compile(&Sqlite).unwrap();
-        assert_eq!(c.sql, "SELECT ':x', \"a:x\", `b:x` -- :x\n, /* :x */ ?::int, ?");
+        assert_eq!(
+            c.sql,
+            "SELECT ':x', \"a:x\", `b:x` -- :x\n, /* :x */ ?::int, ?"
+        );
     }
 
     #[test]
     fn unused_and_missing_bindings_are_errors() {
         assert!(sql("SELECT 1").bind("x", 1_i64).compile(&Postgres).is_err());
         assert!(sql("SELECT :x").compile(&Postgres).is_err());
-        assert!(sql("SELECT 'unterminated :x").bind("x", 1_i64).compile(&Postgres).is_err());
+        assert!(sql("SELECT 'unterminated :x")
+            .bind("x", 1_i64)
+            .compile(&Postgres)
+            .is_err());
     }
 }

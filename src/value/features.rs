@@ -69,8 +69,9 @@ mod chrono_impls {
         ))
     }
     fn naive(ts: Timestamp, column: &str) -> Result<NaiveDateTime> {
-        let d = NaiveDate::from_ymd_opt(ts.date.year(), ts.date.month().into(), ts.date.day().into())
-            .ok_or_else(|| out_of_range(column, "date"))?;
+        let d =
+            NaiveDate::from_ymd_opt(ts.date.year(), ts.date.month().into(), ts.date.day().into())
+                .ok_or_else(|| out_of_range(column, "date"))?;
         let (h, m, s, us) = ts.time.parts();
         let t = NaiveTime::from_hms_micro_opt(h.into(), m.into(), s.into(), us)
             .ok_or_else(|| out_of_range(column, "time"))?;
@@ -79,12 +80,16 @@ mod chrono_impls {
 
     foreign!(NaiveDate, Date, SqlType::Date, |v| date(v));
     foreign!(NaiveTime, Time, SqlType::Time, |v| Value::Time(time(v)));
-    foreign!(NaiveDateTime, Timestamp, SqlType::Timestamp, |v| timestamp(v)
-        .map_or_else(|| Value::Text(v.to_string()), Value::Timestamp));
-    foreign!(DateTime<chrono::Utc>, TimestampTz, SqlType::TimestampTz, |v| timestamp(
-        v.naive_utc()
+    foreign!(NaiveDateTime, Timestamp, SqlType::Timestamp, |v| timestamp(
+        v
     )
-    .map_or_else(|| Value::Text(v.to_string()), Value::TimestampTz));
+    .map_or_else(|| Value::Text(v.to_string()), Value::Timestamp));
+    foreign!(
+        DateTime<chrono::Utc>,
+        TimestampTz,
+        SqlType::TimestampTz,
+        |v| timestamp(v.naive_utc()).map_or_else(|| Value::Text(v.to_string()), Value::TimestampTz)
+    );
 
     impl FromValue for NaiveDate {
         fn from_value(value: Value, column: &str) -> Result<Self> {
@@ -136,9 +141,11 @@ mod time_impls {
     foreign!(time::Date, Date, SqlType::Date, |v| date(v)
         .map_or_else(|| Value::Text(v.to_string()), Value::Date));
     foreign!(time::Time, Time, SqlType::Time, |v| Value::Time(tm(v)));
-    foreign!(PrimitiveDateTime, Timestamp, SqlType::Timestamp, |v| date(v.date())
-        .map(|d| Value::Timestamp(Timestamp::new(d, tm(v.time()))))
-        .unwrap_or_else(|| Value::Text(v.to_string())));
+    foreign!(PrimitiveDateTime, Timestamp, SqlType::Timestamp, |v| date(
+        v.date()
+    )
+    .map(|d| Value::Timestamp(Timestamp::new(d, tm(v.time()))))
+    .unwrap_or_else(|| Value::Text(v.to_string())));
     foreign!(OffsetDateTime, TimestampTz, SqlType::TimestampTz, |v| {
         let u = v.to_offset(UtcOffset::UTC);
         date(u.date())
@@ -159,7 +166,10 @@ mod time_impls {
     impl FromValue for PrimitiveDateTime {
         fn from_value(value: Value, column: &str) -> Result<Self> {
             let ts = Timestamp::from_value(value, column)?;
-            Ok(PrimitiveDateTime::new(to_date(ts.date, column)?, to_time(ts.time, column)?))
+            Ok(PrimitiveDateTime::new(
+                to_date(ts.date, column)?,
+                to_time(ts.time, column)?,
+            ))
         }
     }
     impl FromValue for OffsetDateTime {
@@ -173,7 +183,9 @@ mod time_impls {
 mod uuid_impls {
     use super::*;
 
-    foreign!(uuid::Uuid, Uuid, SqlType::Uuid, |v| Value::Uuid(Uuid(*v.as_bytes())));
+    foreign!(uuid::Uuid, Uuid, SqlType::Uuid, |v| Value::Uuid(Uuid(
+        *v.as_bytes()
+    )));
 
     impl FromValue for uuid::Uuid {
         fn from_value(value: Value, column: &str) -> Result<Self> {
@@ -186,9 +198,16 @@ mod uuid_impls {
 mod decimal_impls {
     use super::*;
 
-    foreign!(rust_decimal::Decimal, Decimal, SqlType::numeric(28, 10), |v| Value::Decimal(
-        v.to_string().parse().expect("rust_decimal prints plain decimals")
-    ));
+    foreign!(
+        rust_decimal::Decimal,
+        Decimal,
+        SqlType::numeric(28, 10),
+        |v| Value::Decimal(
+            v.to_string()
+                .parse()
+                .expect("rust_decimal prints plain decimals")
+        )
+    );
 
     impl FromValue for rust_decimal::Decimal {
         fn from_value(value: Value, column: &str) -> Result<Self> {
@@ -205,7 +224,9 @@ mod decimal_impls {
 mod json_impls {
     use super::*;
 
-    foreign!(serde_json::Value, Json, SqlType::Json, |v| Value::Json(v.to_string()));
+    foreign!(serde_json::Value, Json, SqlType::Json, |v| Value::Json(
+        v.to_string()
+    ));
 
     impl FromValue for serde_json::Value {
         fn from_value(value: Value, column: &str) -> Result<Self> {

@@ -468,20 +468,32 @@ mod tests {
         for s in ["", "2024-1-01", "2024-13-01", "2023-02-29", "20240101", "x"] {
             assert!(s.parse::<Date>().is_err(), "{s}");
         }
-        for s in ["24:00:00", "1:00:00", "12:00:00.", "12:60:00", "12:00:00.1234567890"] {
+        for s in [
+            "24:00:00",
+            "1:00:00",
+            "12:00:00.",
+            "12:60:00",
+            "12:00:00.1234567890",
+        ] {
             assert!(s.parse::<Time>().is_err(), "{s}");
         }
         for s in ["1.2.3", "", ".", "1e5", "--1", "1-"] {
             assert!(s.parse::<Decimal>().is_err(), "{s}");
         }
-        assert!("67e55044-10b1-426f-9247-bb680e5fe0c".parse::<Uuid>().is_err());
+        assert!("67e55044-10b1-426f-9247-bb680e5fe0c"
+            .parse::<Uuid>()
+            .is_err());
         assert!("67e5504410b1426f9247bb680e5fe0c8".parse::<Uuid>().is_ok());
     }
 
     #[test]
     fn timestamps_accept_common_spellings() {
         let want: Timestamp = "2001-02-03 04:05:06.7".parse().unwrap();
-        for s in ["2001-02-03T04:05:06.700", "2001-02-03 04:05:06.700000Z", "2001-02-03 04:05:06.7+00:00"] {
+        for s in [
+            "2001-02-03T04:05:06.700",
+            "2001-02-03 04:05:06.700000Z",
+            "2001-02-03 04:05:06.7+00:00",
+        ] {
             assert_eq!(s.parse::<Timestamp>().unwrap(), want, "{s}");
         }
         assert_eq!(want.time.parts().3, 700_000);

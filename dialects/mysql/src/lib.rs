@@ -26,8 +26,7 @@
 //! `mysql://user:password@host:port/database?options` (or `mariadb://…`). quarry's pool
 //! options (`pool_max_size`, `pool_min_idle`, `pool_timeout`, `pool_idle_timeout`,
 //! `pool_max_lifetime`, `pool_test_on_checkout`, `log_parameters`; see [`quarry::PoolOptions`])
-//! are taken out first; `pool_idle_timeout=0` and `pool_max_lifetime=0` mean "never".
-//! The remaining options go to `mysql_async`:
+//! are taken out first; the remaining options go to `mysql_async`:
 //!
 //! | option | meaning |
 //! |--------|---------|
@@ -55,8 +54,10 @@
 //!   `i64::MAX`).
 //! - `fetch_all` and streams always use prepared statements, with or without parameters,
 //!   falling back to the text protocol for the few statements the server cannot prepare.
-//!   Each connection caches its prepared statements by SQL text (`stmt_cache_size`, 256 by
-//!   default), so a statement is prepared once per connection and then costs one round trip.
+//!   Each connection keeps its prepared statements by SQL text (`stmt_cache_size`, 256 by
+//!   default; the least recently used one is closed beyond that), so a statement is prepared
+//!   once per connection and then costs one round trip. Row decoders (column names and
+//!   types) are kept per result shape too.
 //! - Rows are decoded as they are read, by the column's type, flags and character set (so
 //!   both protocols decode alike):
 //!
@@ -101,9 +102,11 @@
 //!
 //! Every [`quarry::PoolOptions`] field is applied to bb8 (defaults: at most 10 connections,
 //! none kept idle on purpose, 30 s to wait for one before [`quarry::Error::PoolTimeout`],
-//! idle ones closed after 10 minutes, every one after 30, no ping on checkout). [`connect`]
-//! opens one connection right away, so a wrong URL, an unreachable server or bad credentials
-//! fail there. A connection is closed instead of being returned to the pool when a statement
+//! idle ones closed after 10 minutes, every one after 30, no ping on checkout; `0` for the
+//! idle timeout or the lifetime means "never"). The connection returned last is handed out
+//! first (LIFO): its server thread and caches are warm, and connections the load does not
+//! need stay idle long enough to be closed. [`connect`] opens one connection right away, so
+//! a wrong URL, an unreachable server or bad credentials fail there. A connection is closed instead of being returned to the pool when a statement
 //! on it was interrupted (its future dropped before the server's reply was read: the same
 //! [`quarry::Connection`] then refuses further statements with a connection error), when it
 //! met a fatal error, when it has unread rows, or when the server's status flags say a

@@ -181,8 +181,10 @@ impl MySqlConnectionManager {
             broken: false,
             in_transaction: false,
             autocommit: true,
-            decoders: DecoderCache::default(),
-            statements: StmtCache::new(self.stmt_cache_size),
+            caches: Box::new(Caches {
+                decoders: DecoderCache::default(),
+                statements: StmtCache::new(self.stmt_cache_size),
+            }),
         };
         pooled.after_success();
         Ok(pooled)
@@ -214,10 +216,18 @@ pub struct PooledConn {
     in_transaction: bool,
     /// The server said autocommit is on.
     autocommit: bool,
+    /// Boxed: bb8 moves a pooled connection by value several times per checkout, so it is
+    /// kept small.
+    caches: Box<Caches>,
+}
+
+/// The per-connection caches.
+#[derive(Debug)]
+struct Caches {
     /// Row decoders of the result shapes seen recently.
-    pub(crate) decoders: DecoderCache,
+    decoders: DecoderCache,
     /// Prepared statements by SQL text.
-    pub(crate) statements: StmtCache,
+    statements: StmtCache,
 }
 
 impl fmt::Debug for PooledConn {
@@ -245,7 +255,8 @@ impl PooledConn {
 
     /// The driver connection and the caches, borrowed together.
     pub(crate) fn parts(&mut self) -> (&mut Conn, &mut StmtCache, &mut DecoderCache) {
-        (&mut self.conn, &mut self.statements, &mut self.decoders)
+        let caches = &mut *self.caches;
+        (&mut self.conn, &mut caches.statements, &mut caches.decoders)
     }
 
     /// The server's id of this connection (`CONNECTION_ID()`).

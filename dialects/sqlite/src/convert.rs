@@ -229,6 +229,9 @@ impl Meta {
 pub(crate) struct Cache {
     meta: HashMap<Box<str>, Arc<Meta>>,
     capacity: usize,
+    /// The work of the last statement: SQLite virtual-machine steps plus full-scan steps
+    /// (a measure that, unlike a clock, does not depend on the machine's load).
+    pub(crate) last_work: u64,
 }
 
 impl Cache {
@@ -236,6 +239,7 @@ impl Cache {
         Cache {
             meta: HashMap::new(),
             capacity: capacity.max(1),
+            last_work: 0,
         }
     }
 
@@ -300,6 +304,13 @@ fn decimal_from_i64(n: i64, scale: u16) -> Option<Decimal> {
         s.extend(std::iter::repeat_n('0', usize::from(scale)));
     }
     s.parse().ok()
+}
+
+/// The work `stmt` did since the last call (and resets its counters).
+fn work(stmt: &rusqlite::Statement<'_>) -> u64 {
+    use rusqlite::StatementStatus as S;
+    let steps = stmt.reset_status(S::VmStep) + stmt.reset_status(S::FullscanStep);
+    u64::try_from(steps).unwrap_or(0)
 }
 
 /// Decodes one cell of a column of kind `kind`.
@@ -379,6 +390,7 @@ fn is_insert(sql: &str) -> bool {
 /// Rows a query returns are read and dropped.
 pub(crate) fn execute(
     conn: &rusqlite::Connection,
+    cache: &mut Cache,
     sql: &str,
     params: &[Value],
 ) -> Result<ExecResult> {
@@ -386,10 +398,23 @@ pub(crate) fn execute(
     bind(&mut stmt, params, sql)?;
     let total = conn.total_changes();
     let rowid = conn.last_insert_rowid();
-    {
+    let drained = {
         let mut rows = stmt.raw_query();
-        while rows.next().map_err(|e| error(e, Some(sql)))?.is_some() {}
-    }
+        let mut r = Ok(());
+        loop {
+            match rows.next() {
+                Ok(Some(_)) => {}
+                Ok(None) => break,
+                Err(e) => {
+                    r = Err(error(e, Some(sql)));
+                    break;
+                }
+            }
+        }
+        r
+    };
+    cache.last_work = work(&stmt);
+    drained?;
     let rows_affected = if conn.total_changes() == total {
         0
     } else {
@@ -436,27 +461,41 @@ pub(crate) fn fetch_each(
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(sql).map_err(|e| error(e, Some(sql)))?;
     bind(&mut stmt, params, sql)?;
-    let mut rows = stmt.raw_query();
-    let mut meta: Option<Arc<Meta>> = None;
-    while let Some(row) = rows.next().map_err(|e| error(e, Some(sql)))? {
-        let meta = meta.get_or_insert_with(|| cache.meta(sql, row.as_ref()));
-        if !emit(decode_row(row, meta, sql))? {
-            break;
+    let out = {
+        let mut rows = stmt.raw_query();
+        let mut meta: Option<Arc<Meta>> = None;
+        loop {
+            match rows.next() {
+                Ok(Some(row)) => {
+                    let meta = meta.get_or_insert_with(|| cache.meta(sql, row.as_ref()));
+                    match emit(decode_row(row, meta, sql)) {
+                        Ok(true) => {}
+                        Ok(false) => break Ok(()),
+                        Err(e) => break Err(e),
+                    }
+                }
+                Ok(None) => break Ok(()),
+                Err(e) => break Err(error(e, Some(sql))),
+            }
         }
-    }
-    Ok(())
+    };
+    cache.last_work = work(&stmt);
+    out
 }
 
 /// Runs SQL text that may hold several statements. One statement goes through the statement
 /// cache (transactions send `BEGIN IMMEDIATE`, `COMMIT`, … one at a time).
-pub(crate) fn execute_script(conn: &rusqlite::Connection, sql: &str) -> Result<()> {
+pub(crate) fn execute_script(
+    conn: &rusqlite::Connection,
+    cache: &mut Cache,
+    sql: &str,
+) -> Result<()> {
     let single = !sql.trim_end().trim_end_matches(';').contains(';');
     if single && !sql.trim().is_empty() {
-        let mut stmt = conn.prepare_cached(sql).map_err(|e| error(e, Some(sql)))?;
-        let mut rows = stmt.raw_query();
-        while rows.next().map_err(|e| error(e, Some(sql)))?.is_some() {}
-        return Ok(());
+        return execute(conn, cache, sql, &[]).map(|_| ());
     }
+    // Several statements: not cached, and not counted as work.
+    cache.last_work = 0;
     conn.execute_batch(sql).map_err(|e| error(e, Some(sql)))
 }
 

@@ -89,12 +89,13 @@
 //!   its future (a `tokio::time::timeout`, a `select!`) takes effect only when it is done; and
 //!   a long statement lets the blocking-pool thread take the worker over, so long statements
 //!   under concurrency churn threads (see `range_scan` below).
-//! - **`auto`** (default): `block_in_place`, except that a statement that ran longer than
-//!   50 µs three times in a row on a connection goes to that connection's thread from then on
-//!   (until it runs fast again there), where it can be cancelled and runs beside the workers.
-//!   Short statements get `block_in_place`'s speed, repeated long ones the dedicated thread's
-//!   behaviour, for two clock reads per statement. A long statement never seen before still
-//!   runs in place, uncancellable.
+//! - **`auto`** (default): `block_in_place`, except that a statement whose last run on the
+//!   connection did 1000 or more SQLite VM steps (a primary-key select does a few dozen; a
+//!   thousand is some tens of microseconds) goes to that connection's thread, where it can be
+//!   cancelled and runs beside the workers, until a run shows it light again. The work is read
+//!   from SQLite's statement counters rather than a clock, so a preempted thread on a busy
+//!   machine does not move fast statements. A heavy statement never seen before still runs in
+//!   place, uncancellable.
 //! - **`thread`**: each pooled connection has a dedicated OS thread that owns it. The caller
 //!   writes the statement into a one-slot mailbox (reusing its buffers: no allocation per
 //!   statement besides the result) and unparks the thread only if it is parked. When one
@@ -108,54 +109,57 @@
 //!   the SQL and the parameters, a blocking-pool wake-up and a task wake-up per statement).
 //!   Dropping the future interrupts the statement.
 //!
-//! Measured on the project's shared 2-core benchmark machine (`benches/exec_sqlite.rs`: a
+//! Measured on the project's shared 2-core benchmark machine: `benches/exec_sqlite.rs`, a
 //! primary-key point select on a 10k-row `users` table with `Engine::fetch_one` of a
-//! `Compiled`, from tokio tasks on a 2-worker runtime; `raw` is rusqlite `prepare_cached` on one
-//! connection, synchronous, in the same run). The machine was shared with other builds (load
-//! average 5–13), so single figures move by ±30 %; the shares of raw are what to compare.
+//! `Compiled`, from tokio tasks on a 2-worker runtime (`seq`: one task; `16x8`: 16 tasks over a
+//! pool of 8), against rusqlite `prepare_cached` on one connection, synchronous, in the same
+//! run. Other builds shared the machine (load average 3–10), so single figures move a lot —
+//! run 2 caught bursts of outside load in several rows; the interleaved medians
+//! (`cargo run --release -p quarry-sqlite --example executor_rounds -- 5`, each case measured
+//! one second at a time in turn, five rounds, at load 2–4) are the steadiest. Selects per
+//! second, and the share of raw rusqlite:
 //!
 //! ```text
 //! cargo bench --bench exec_sqlite -- --warm-up-time 1 --measurement-time 5
 //! ```
 //!
-//! | database | executor | tasks | run 1: selects/s (× raw) | run 2: selects/s (× raw) |
-//! |---|---|---|---|---|
-//! | memory | `block_in_place` | seq | 472k (0.43×) | 392k (0.44×) |
-//! | memory | `block_in_place` | 16x8 | 512k (0.46×) | 548k (0.61×) |
-//! | memory | `auto` | seq | 471k (0.42×) | 357k (0.40×) |
-//! | memory | `auto` | 16x8 | 480k (0.43×) | 697k (0.78×) |
-//! | memory | `thread` | seq | 343k (0.31×) | 23k (0.03×) |
-//! | memory | `thread` | 16x8 | 91k (0.08×) | 108k (0.12×) |
-//! | memory | `spawn_blocking` | seq | 64k (0.06×) | 37k (0.04×) |
-//! | memory | `spawn_blocking` | 16x8 | 88k (0.08×) | 81k (0.09×) |
-//! | memory | raw rusqlite | 1 thread | 1108k | 898k |
-//! | file | `block_in_place` | seq | 217k (0.70×) | 185k (0.70×) |
-//! | file | `block_in_place` | 16x8 | 393k (1.26×) | 413k (1.55×) |
-//! | file | `auto` | seq | 192k (0.61×) | 168k (0.63×) |
-//! | file | `auto` | 16x8 | 468k (1.50×) | 410k (1.54×) |
-//! | file | `thread` | seq | 23k (0.07×) | 74k (0.28×) |
-//! | file | `thread` | 16x8 | 79k (0.25×) | 82k (0.31×) |
-//! | file | `spawn_blocking` | seq | 20k (0.06×) | 20k (0.08×) |
-//! | file | `spawn_blocking` | 16x8 | 57k (0.18×) | 87k (0.33×) |
-//! | file | raw rusqlite | 1 thread | 312k | 266k |
-//! | range_scan, memory | `block_in_place` | 16x8 | 5.2k (0.38×) | 26.2k (1.29×) |
-//! | range_scan, memory | `auto` | 16x8 | 10.1k (0.75×) | 26.1k (1.29×) |
-//! | range_scan, memory | `thread` | 16x8 | 10.5k (0.78×) | 25.6k (1.26×) |
-//! | range_scan, memory | `spawn_blocking` | 16x8 | 17.8k (1.33×) | 25.0k (1.23×) |
-//! | range_scan, memory | raw rusqlite | 1 thread | 13.4k | 20.3k |
+//! | database | executor | tasks | criterion run 1 | criterion run 2 | interleaved medians |
+//! |---|---|---|---|---|---|
+//! | memory | `auto` | seq | 566k (0.45×) | 455k (0.43×) | 577k (0.48×) |
+//! | memory | `auto` | 16x8 | 888k (0.70×) | 430k (0.40×) | 831k (0.70×) |
+//! | memory | `block_in_place` | seq | 590k (0.46×) | 466k (0.44×) | 592k (0.50×) |
+//! | memory | `block_in_place` | 16x8 | 538k (0.42×) | 441k (0.41×) | 807k (0.68×) |
+//! | memory | `thread` | seq | 426k (0.34×) | 46k (0.04×) | 405k (0.34×) |
+//! | memory | `thread` | 16x8 | 177k (0.14×) | 106k (0.10×) | 166k (0.14×) |
+//! | memory | `spawn_blocking` | seq | 47k (0.04×) | 39k (0.04×) | 32k (0.03×) |
+//! | memory | `spawn_blocking` | 16x8 | 133k (0.10×) | 106k (0.10×) | 119k (0.10×) |
+//! | memory | raw rusqlite | 1 thread | 1270k | 1062k | 1195k |
+//! | file | `auto` | seq | 258k (0.68×) | 61k (0.17×) | 268k (0.73×) |
+//! | file | `auto` | 16x8 | 613k (1.62×) | 206k (0.55×) | 775k (2.10×) |
+//! | file | `block_in_place` | seq | 256k (0.68×) | 265k (0.71×) | 264k (0.72×) |
+//! | file | `block_in_place` | 16x8 | 743k (1.97×) | 52k (0.14×) | 855k (2.32×) |
+//! | file | `thread` | seq | 220k (0.58×) | 27k (0.07×) | 224k (0.61×) |
+//! | file | `thread` | 16x8 | 126k (0.33×) | 93k (0.25×) | 127k (0.34×) |
+//! | file | `spawn_blocking` | seq | 28k (0.07×) | 63k (0.17×) | 29k (0.08×) |
+//! | file | `spawn_blocking` | 16x8 | 116k (0.31×) | 84k (0.23×) | 115k (0.31×) |
+//! | file | raw rusqlite | 1 thread | 378k | 372k | 369k |
+//! | range_scan, memory | `auto` | 16x8 | 34.0k (1.35×) | 14.2k (1.21×) | – |
+//! | range_scan, memory | `block_in_place` | 16x8 | 39.6k (1.57×) | 6.4k (0.54×) | – |
+//! | range_scan, memory | `thread` | 16x8 | 32.7k (1.29×) | 16.2k (1.39×) | – |
+//! | range_scan, memory | `spawn_blocking` | 16x8 | 31.1k (1.23×) | 17.3k (1.48×) | – |
+//! | range_scan, memory | raw rusqlite | 1 thread | 25.2k | 11.7k | – |
 //!
-//! `seq` is one task, `16x8` is 16 tasks over a pool of 8. On a file, 16 tasks beat one raw
-//! connection because WAL lets both cores read at once. `thread`'s sequential figure depends on
-//! a core being free for its spinning (the first run had one, the second did not); under load
-//! it pays two wake-ups per statement, as `spawn_blocking` does.
+//! On a file, 16 tasks beat one raw connection because WAL lets both cores read at once.
+//! `thread`'s sequential figure needs a core free for its spinning (run 2 had none); under
+//! load it pays two wake-ups per statement, as `spawn_blocking` always does. `range_scan` is an
+//! aggregate over 500 rows (40–90 µs): under outside load `block_in_place` churns threads on
+//! it (run 2), which `auto` avoids by sending it to the connection's thread.
 //!
-//! Running rusqlite directly on the worker (not allowed, measured only as a floor) reached
-//! about 0.42× raw sequentially and 0.45× with 16 tasks: the rest of the path (the bb8 checkout
-//! and return, the engine's boxing and tracing, building rows) costs about as much as the
-//! select itself here, so `block_in_place` is within 10–20 % of the floor. With a heavier
-//! statement (`range_scan`: an aggregate over 500 rows, about 70–90 µs) and 16 tasks, the
-//! executors that run statements beside the workers (`thread`, `spawn_blocking`, `auto`) do
-//! as well as or better than `block_in_place`.
+//! Running rusqlite directly on the worker (not allowed; measured once, in a separate run, only
+//! as a floor) reached about 0.42× raw sequentially and 0.45× with 16 tasks in memory: the rest
+//! of the path (the bb8 checkout and return, the engine's boxing and tracing spans, building
+//! the rows) costs about as much as an in-memory select itself, so `block_in_place` and `auto`
+//! are close to the floor, and the in-memory sequential case sits at about 0.45–0.5× raw.
 //!
 //! ## Streams
 //! [`quarry::Engine::stream`] and [`quarry::Connection::stream`] run the query on the
@@ -203,13 +207,13 @@ use quarry::{
     Backend, BackendConnection, BoxFuture, BoxStream, Dialect, Engine, Error, ExecResult,
     PoolOptions, Result, Row, Value,
 };
-use std::collections::HashMap;
+use std::collections::HashSet;
 use std::fmt;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio::sync::mpsc;
 use worker::{Job, Response, Shared};
 
@@ -274,7 +278,7 @@ impl Manager {
         Ok(PooledSqlite {
             shared,
             broken: false,
-            slow: HashMap::new(),
+            heavy: HashSet::new(),
         })
     }
 }
@@ -294,17 +298,16 @@ impl Manager {
 pub struct PooledSqlite {
     shared: Arc<Shared>,
     broken: bool,
-    /// SQL texts that ran longer than [`SLOW_STATEMENT`] on this connection, with how many
-    /// times in a row ([`Executor::Auto`] sends them to the connection's thread).
-    slow: HashMap<Box<str>, u8>,
+    /// SQL texts whose last run on this connection did at least [`HEAVY_WORK`] steps
+    /// ([`Executor::Auto`] sends them to the connection's thread).
+    heavy: HashSet<Box<str>>,
 }
 
-/// Statements that take longer than this are slow for [`Executor::Auto`].
-const SLOW_STATEMENT: Duration = Duration::from_micros(50);
-/// Slow runs in a row after which [`Executor::Auto`] moves a statement to the thread.
-const SLOW_STRIKES: u8 = 255;
-/// Slow SQL texts remembered per connection (the map is cleared when full).
-const SLOW_STATEMENTS_KEPT: usize = 64;
+/// SQLite VM plus full-scan steps from which [`Executor::Auto`] deems a statement heavy (a
+/// primary-key select takes a few dozen; a thousand steps are some tens of microseconds).
+const HEAVY_WORK: u64 = 1000;
+/// Heavy SQL texts remembered per connection (the set is cleared when full).
+const HEAVY_STATEMENTS_KEPT: usize = 64;
 
 impl fmt::Debug for PooledSqlite {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -448,36 +451,27 @@ impl SqliteConnection {
         let shared = &pooled.shared;
         match self.executor {
             Executor::Auto if can_block_in_place() => {
-                // Statements seen running slow on this connection go to its thread (they are
-                // cancellable there, and long ones would make block_in_place move the worker
-                // to a new thread each time); the others run in place, timed. It takes
-                // SLOW_STRIKES slow runs in a row to move a statement, so that a thread
-                // preempted once on a busy machine does not move a fast one.
-                let strikes = match pooled.slow.is_empty() {
-                    true => 0,
-                    false => pooled.slow.get(sql).copied().unwrap_or(0),
-                };
-                if strikes >= SLOW_STRIKES {
+                // Statements that did a lot of work last time on this connection go to its
+                // thread (they are cancellable there, and long ones would make block_in_place
+                // move the worker to a new thread each time); the others run in place. Work is
+                // counted in SQLite's VM steps, which a busy machine does not skew.
+                if !pooled.heavy.is_empty() && pooled.heavy.contains(sql) {
                     let r = shared.call(op.job(), sql, params).await;
-                    if shared.last_duration() < SLOW_STATEMENT / 2 {
-                        pooled.slow.remove(sql);
+                    if shared.last_work() < HEAVY_WORK {
+                        pooled.heavy.remove(sql);
                     }
                     return r;
                 }
-                let (r, took) = tokio::task::block_in_place(|| {
-                    let start = Instant::now();
-                    let r = shared
+                let r = tokio::task::block_in_place(|| {
+                    shared
                         .with_conn(|held| worker::perform(held, op.job(), sql, params))
-                        .unwrap_or_else(|e| Response::Unit(Err(e)));
-                    (r, start.elapsed())
+                        .unwrap_or_else(|e| Response::Unit(Err(e)))
                 });
-                if took >= SLOW_STATEMENT {
-                    if pooled.slow.len() >= SLOW_STATEMENTS_KEPT && strikes == 0 {
-                        pooled.slow.clear();
+                if shared.last_work() >= HEAVY_WORK {
+                    if pooled.heavy.len() >= HEAVY_STATEMENTS_KEPT {
+                        pooled.heavy.clear();
                     }
-                    pooled.slow.insert(sql.into(), strikes + 1);
-                } else if strikes > 0 {
-                    pooled.slow.remove(sql);
+                    pooled.heavy.insert(sql.into());
                 }
                 r
             }

@@ -89,11 +89,12 @@ pub enum OpenMode {
 /// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Executor {
-    /// `auto` (default): [`Executor::BlockInPlace`], except for statements that ran longer
-    /// than 50 µs three times in a row on the connection, which go to [`Executor::Thread`]'s
-    /// dedicated thread: there they are cancellable, and they do not make `block_in_place`
-    /// move the worker to a new thread each time. Each connection remembers up to 64 such SQL
-    /// texts, until one runs fast again. The timing costs two clock reads per statement.
+    /// `auto` (default): [`Executor::BlockInPlace`], except for statements whose last run on
+    /// the connection took 1000 or more SQLite VM steps (a primary-key select takes a few
+    /// dozen), which go to [`Executor::Thread`]'s dedicated thread: there they are
+    /// cancellable, and they do not make `block_in_place` move the worker to a new thread
+    /// each time. Work is counted in steps, not time, so a busy machine does not skew it.
+    /// Each connection remembers up to 64 such SQL texts, until one runs light again.
     #[default]
     Auto,
     /// `block_in_place`: on a multi-thread tokio runtime the statement runs in

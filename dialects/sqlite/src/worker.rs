@@ -97,8 +97,8 @@ pub(crate) struct Shared {
     /// next job only when it is the only one working (one caller issuing statements back to
     /// back); under load, spinning threads would only take cores from the ones with work.
     in_flight: Arc<AtomicUsize>,
-    /// How long the thread's last job ran, in microseconds.
-    last_micros: AtomicU64,
+    /// The work of the last statement run on the connection (see `Cache::last_work`).
+    last_work: AtomicU64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -179,7 +179,7 @@ impl Shared {
             interrupt: OnceLock::new(),
             thread: OnceLock::new(),
             in_flight,
-            last_micros: AtomicU64::new(0),
+            last_work: AtomicU64::new(0),
         });
         let (tx, rx) = tokio::sync::oneshot::channel();
         let theirs = shared.clone();
@@ -252,10 +252,7 @@ impl Shared {
                 self.state.store(RUNNING, Ordering::SeqCst);
                 std::mem::replace(&mut slot.job, Job::None)
             };
-            let start = Instant::now();
             let response = self.with_conn(|held| perform(held, job, &sql, &params));
-            let took = u64::try_from(start.elapsed().as_micros()).unwrap_or(u64::MAX);
-            self.last_micros.store(took, Ordering::Relaxed);
             params.clear();
             let waker = {
                 let mut slot = lock(&self.slot);
@@ -313,6 +310,8 @@ impl Shared {
         let out = f(held);
         self.autocommit
             .store(held.conn.is_autocommit(), Ordering::SeqCst);
+        self.last_work
+            .store(held.cache.last_work, Ordering::Relaxed);
         Ok(out)
     }
 
@@ -325,9 +324,9 @@ impl Shared {
         }
     }
 
-    /// How long the thread's last job ran.
-    pub(crate) fn last_duration(&self) -> Duration {
-        Duration::from_micros(self.last_micros.load(Ordering::Relaxed))
+    /// The work of the last statement run on the connection (SQLite VM and full-scan steps).
+    pub(crate) fn last_work(&self) -> u64 {
+        self.last_work.load(Ordering::Relaxed)
     }
 
     /// Whether the thread (and so the connection) is gone.
@@ -521,14 +520,18 @@ fn stream_rows(
 pub(crate) fn perform(held: &mut Held, job: Job, sql: &str, params: &[Value]) -> Response {
     match job {
         Job::None => Response::Unit(Ok(())),
-        Job::Execute => Response::Exec(convert::execute(&held.conn, sql, params)),
+        Job::Execute => Response::Exec(convert::execute(&held.conn, &mut held.cache, sql, params)),
         Job::Fetch => Response::Rows(convert::fetch_all(&held.conn, &mut held.cache, sql, params)),
-        Job::Script => Response::Unit(convert::execute_script(&held.conn, sql)),
-        Job::Ping => Response::Unit(convert::execute_script(&held.conn, "SELECT 1")),
+        Job::Script => Response::Unit(convert::execute_script(&held.conn, &mut held.cache, sql)),
+        Job::Ping => Response::Unit(convert::execute_script(
+            &held.conn,
+            &mut held.cache,
+            "SELECT 1",
+        )),
         Job::Reset => Response::Unit(if held.conn.is_autocommit() {
             Ok(())
         } else {
-            convert::execute_script(&held.conn, "ROLLBACK")
+            convert::execute_script(&held.conn, &mut held.cache, "ROLLBACK")
         }),
         Job::Stream(tx) => Response::Unit(stream_rows(held, sql, params, &tx)),
     }
