@@ -51,7 +51,7 @@ async fn fetch_methods_and_decoding() {
         for (id, n, nick) in [(1_i64, "ann", Some("a")), (2, "bob", None), (3, "cy", None)] {
             let affected = engine
                 .execute(
-                    sql(&format!("INSERT INTO {t} (id, name, nick, score) VALUES (:id, :name, :nick, :score)"))
+                    sql(format!("INSERT INTO {t} (id, name, nick, score) VALUES (:id, :name, :nick, :score)"))
                         .bind("id", id)
                         .bind("name", n)
                         .bind("nick", nick)
@@ -87,27 +87,27 @@ async fn fetch_methods_and_decoding() {
             .unwrap();
         assert_eq!(tuples[2], (3, "cy".to_string()), "{be}");
         let one = engine
-            .fetch_one(sql(&q("WHERE id = :id")).bind("id", 2_i64))
+            .fetch_one(sql(q("WHERE id = :id")).bind("id", 2_i64))
             .await
             .unwrap();
         assert_eq!(one.get::<i64>(0).unwrap(), 2);
         let (id, nm): (i64, String) = engine
-            .fetch_one_as(sql(&format!("SELECT id, name FROM {t} WHERE name = :n")).bind("n", "cy"))
+            .fetch_one_as(sql(format!("SELECT id, name FROM {t} WHERE name = :n")).bind("n", "cy"))
             .await
             .unwrap();
         assert_eq!((id, nm.as_str()), (3, "cy"));
         let none = engine
-            .fetch_one(sql(&q("WHERE id = :id")).bind("id", 99_i64))
+            .fetch_one(sql(q("WHERE id = :id")).bind("id", 99_i64))
             .await
             .unwrap_err();
         assert_eq!(none.kind(), ErrorKind::NotFound, "{be}");
         assert!(engine
-            .fetch_optional(sql(&q("WHERE id = :id")).bind("id", 99_i64))
+            .fetch_optional(sql(q("WHERE id = :id")).bind("id", 99_i64))
             .await
             .unwrap()
             .is_none());
         let maybe: Option<Person> = engine
-            .fetch_optional_as(sql(&q("WHERE id = :id")).bind("id", 1_i64))
+            .fetch_optional_as(sql(q("WHERE id = :id")).bind("id", 1_i64))
             .await
             .unwrap();
         assert_eq!(maybe.unwrap().name, "ann");
@@ -124,7 +124,7 @@ async fn fetch_methods_and_decoding() {
         // A name bound twice is one value on every dialect.
         let twice: i64 = engine
             .fetch_scalar(
-                sql(&format!(
+                sql(format!(
                     "SELECT count(*) FROM {t} WHERE id >= :v AND id <= :v + 1"
                 ))
                 .bind("v", 2_i64),
@@ -147,7 +147,7 @@ async fn transactions_savepoints_and_rollback_on_drop() {
         };
         fresh(&engine, &md).await;
         let t = name(&engine, "tx");
-        let ins = |id: i64| sql(&format!("INSERT INTO {t} (id) VALUES (:id)")).bind("id", id);
+        let ins = |id: i64| sql(format!("INSERT INTO {t} (id) VALUES (:id)")).bind("id", id);
         let count = || format!("SELECT count(*) FROM {t}");
 
         // Commit persists, rollback discards.
@@ -377,7 +377,7 @@ where
         _ => ":v".to_owned(),
     };
     engine
-        .execute(sql(&format!("INSERT INTO {t} (k, v) VALUES (1, {param})")).bind("v", v.clone()))
+        .execute(sql(format!("INSERT INTO {t} (k, v) VALUES (1, {param})")).bind("v", v.clone()))
         .await
         .unwrap_or_else(|e| panic!("{be}: bind {ty:?} {v:?}: {e}"));
     let lit = literal(engine, &v);
@@ -605,7 +605,7 @@ async fn cancellation_at_random_points_leaves_clean_connections() {
                             0 => {
                                 let mut tx = engine.begin().await?;
                                 tx.execute(
-                                    sql(&format!(
+                                    sql(format!(
                                         "INSERT INTO {t} (id, committed) VALUES (:id, :c)"
                                     ))
                                     .bind("id", id)
@@ -626,7 +626,7 @@ async fn cancellation_at_random_points_leaves_clean_connections() {
                             2 => {
                                 let mut tx = engine.begin().await?;
                                 tx.execute(
-                                    sql(&format!(
+                                    sql(format!(
                                         "INSERT INTO {t} (id, committed) VALUES (:id, :c)"
                                     ))
                                     .bind("id", id)
@@ -635,7 +635,7 @@ async fn cancellation_at_random_points_leaves_clean_connections() {
                                 .await?;
                                 let mut sp = tx.begin().await?;
                                 sp.execute(
-                                    sql(&format!("UPDATE {t} SET committed = :c WHERE id = :id"))
+                                    sql(format!("UPDATE {t} SET committed = :c WHERE id = :id"))
                                         .bind("c", true)
                                         .bind("id", id),
                                 )
@@ -690,7 +690,7 @@ async fn cancellation_at_random_points_leaves_clean_connections() {
         // land just as its future is dropped) are all marked committed.
         let uncommitted: i64 = engine
             .fetch_scalar(
-                sql(&format!("SELECT count(*) FROM {t} WHERE committed = :c")).bind("c", false),
+                sql(format!("SELECT count(*) FROM {t} WHERE committed = :c")).bind("c", false),
             )
             .await
             .unwrap();
