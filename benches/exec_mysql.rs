@@ -161,11 +161,11 @@ fn paired(
     stmt: &mysql_async::Statement,
     raw_pool: &mysql_async::Pool,
 ) {
-    const ROUNDS: usize = 11;
+    const ROUNDS: usize = 15;
     const SIDES: [&str; 3] = ["quarry", "quarry_compiled", "raw_mysql_async"];
     println!("\npaired rounds ({ROUNDS} rounds, the three sides in rotating order; medians):");
     for concurrent in [false, true] {
-        let n: u64 = if concurrent { 6000 } else { 1500 };
+        let n: u64 = if concurrent { 12_000 } else { 3000 };
         let mut ops: [Vec<f64>; 3] = Default::default();
         let mut ratios: [Vec<f64>; 2] = Default::default();
         for round in 0..ROUNDS {

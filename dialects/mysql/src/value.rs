@@ -335,11 +335,10 @@ impl RowDecoder {
                 ),
             });
         }
-        let values = cells
-            .into_iter()
-            .zip(self.decoders.iter().zip(self.names.iter()))
-            .map(|(cell, (d, name))| d.decode(cell, name))
-            .collect::<Result<Vec<Value>>>()?;
+        let mut values = Vec::with_capacity(cells.len());
+        for ((cell, d), name) in cells.into_iter().zip(self.decoders.iter()).zip(self.names.iter()) {
+            values.push(d.decode(cell, name)?);
+        }
         Ok(Row::new(self.names.clone(), values))
     }
 }
@@ -439,11 +438,11 @@ pub(crate) fn bind_all(params: &[Value]) -> Result<mysql_async::Params> {
     if params.is_empty() {
         return Ok(mysql_async::Params::Empty);
     }
-    params
-        .iter()
-        .map(bind)
-        .collect::<Result<Vec<_>>>()
-        .map(mysql_async::Params::Positional)
+    let mut bound = Vec::with_capacity(params.len());
+    for p in params {
+        bound.push(bind(p)?);
+    }
+    Ok(mysql_async::Params::Positional(bound))
 }
 
 #[cfg(test)]
