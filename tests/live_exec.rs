@@ -597,7 +597,7 @@ async fn cancellation_at_random_points_leaves_clean_connections() {
                     seed % n
                 };
                 for _ in 0..125 {
-                    let deadline = Duration::from_micros(rnd(3000));
+                    let deadline = Duration::from_micros(rnd(15_000));
                     let kind = rnd(4);
                     let id = next_id.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     let work = async {

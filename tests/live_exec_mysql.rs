@@ -98,22 +98,33 @@ async fn connection_killed_by_the_server_is_replaced() {
         assert_ne!(connection_id(&mut conn).await, held, "{transport}");
         assert_eq!(engine.pool_state().0, 1, "{transport}");
     }
-    // On the Unix socket a dead connection is found out before anything is sent: even an
-    // INSERT moves to a live connection.
-    let engine = engine_with("pool_max_size=1").await.unwrap();
-    let mut conn = engine.acquire().await.unwrap();
-    let id = connection_id(&mut conn).await;
-    let socket: String = conn.fetch_scalar("SELECT @@socket").await.unwrap();
-    drop(conn);
+    // A statement that is not a query (`DO 1`) moves to a live connection only when the driver
+    // shows it never reached the server: on the Unix socket (the write fails), not over TCP
+    // (the loss shows when the reply is awaited), where the error is reported and the next
+    // call gets a live connection.
     let url = common::url(VAR).unwrap();
     let local = url.contains("@127.0.0.1") || url.contains("@localhost");
-    if local && !url.contains("prefer_socket=false") && !socket.is_empty() {
-        kill(&killer, id).await;
-        // DO is not a query: over TCP it would not be run again.
-        engine
-            .execute("DO 1")
+    for transport in ["", "prefer_socket=false&"] {
+        let engine = engine_with(&format!("{transport}pool_max_size=1"))
             .await
-            .unwrap_or_else(|e| panic!("statement after KILL on the Unix socket: {e}"));
+            .unwrap();
+        let mut conn = engine.acquire().await.unwrap();
+        let id = connection_id(&mut conn).await;
+        let socket: String = conn.fetch_scalar("SELECT @@socket").await.unwrap();
+        drop(conn);
+        let on_socket = transport.is_empty()
+            && local
+            && !url.contains("prefer_socket=false")
+            && !socket.is_empty();
+        kill(&killer, id).await;
+        match engine.execute("DO 1").await {
+            Ok(_) => assert!(on_socket, "{transport}: a non-query was run again over TCP"),
+            Err(e) => {
+                assert!(!on_socket, "statement after KILL on the Unix socket: {e}");
+                assert!(e.is_connection_error(), "{transport}: {e}");
+                engine.execute("DO 1").await.unwrap();
+            }
+        }
     }
 }
 
@@ -300,17 +311,20 @@ async fn last_insert_id_is_reported() {
     engine.execute("DROP TABLE qm_auto").await.unwrap();
 }
 
-/// The isolation level InnoDB reports for the connection's open transaction (made visible to
-/// `innodb_trx` by a locking read of a row no other part of the test writes).
-async fn trx_isolation(conn: &mut quarry::Connection) -> String {
+/// Checks the isolation level InnoDB reports for the connection's open transaction (made
+/// visible to `innodb_trx` by a locking read of a row no other part of the test writes).
+/// InnoDB's information_schema tables are a cache shared by every connection, refreshed only
+/// when nobody read them for 100 ms: a stale row (this connection's previous transaction) may
+/// show for a while, so this waits for `want` and reports what it last saw.
+async fn assert_trx_isolation(conn: &mut quarry::Connection, want: &str) {
     let _: i64 = conn
         .fetch_scalar("SELECT v FROM qm_iso WHERE id = 3 LOCK IN SHARE MODE")
         .await
         .unwrap();
-    // InnoDB refreshes its information_schema cache only when it was not read for 100 ms.
-    for _ in 0..50 {
+    let mut seen = None;
+    for _ in 0..60 {
         tokio::time::sleep(Duration::from_millis(150)).await;
-        let level: Option<String> = conn
+        seen = conn
             .fetch_optional_as::<(String,)>(
                 "SELECT trx_isolation_level FROM information_schema.innodb_trx \
                  WHERE trx_mysql_thread_id = CONNECTION_ID()",
@@ -318,11 +332,11 @@ async fn trx_isolation(conn: &mut quarry::Connection) -> String {
             .await
             .unwrap()
             .map(|(l,)| l);
-        if let Some(level) = level {
-            return level;
+        if seen.as_deref() == Some(want) {
+            return;
         }
     }
-    panic!("the transaction never showed in information_schema.innodb_trx")
+    panic!("isolation level: want {want}, InnoDB says {seen:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -350,7 +364,7 @@ async fn isolation_levels_and_read_only_transactions() {
         .await
         .unwrap();
     assert_eq!(v, 10);
-    assert_eq!(trx_isolation(&mut rc).await, "READ COMMITTED");
+    assert_trx_isolation(&mut rc, "READ COMMITTED").await;
     engine
         .execute("UPDATE qm_iso SET v = 11 WHERE id = 1")
         .await
@@ -369,7 +383,7 @@ async fn isolation_levels_and_read_only_transactions() {
         .fetch_scalar("SELECT v FROM qm_iso WHERE id = 1")
         .await
         .unwrap();
-    assert_eq!(trx_isolation(&mut rr).await, "REPEATABLE READ");
+    assert_trx_isolation(&mut rr, "REPEATABLE READ").await;
     engine
         .execute("UPDATE qm_iso SET v = 12 WHERE id = 1")
         .await
@@ -391,7 +405,7 @@ async fn isolation_levels_and_read_only_transactions() {
         .fetch_scalar("SELECT v FROM qm_iso WHERE id = 2")
         .await
         .unwrap();
-    assert_eq!(trx_isolation(&mut ser).await, "SERIALIZABLE");
+    assert_trx_isolation(&mut ser, "SERIALIZABLE").await;
     let mut writer = engine.acquire().await.unwrap();
     writer
         .execute("SET SESSION innodb_lock_wait_timeout = 1")
@@ -452,12 +466,19 @@ async fn isolation_levels_and_read_only_transactions() {
     engine.execute("DROP TABLE qm_iso").await.unwrap();
 }
 
-/// Waits until some transaction waits for a lock.
-async fn wait_for_lock_wait(engine: &Engine) {
-    // InnoDB refreshes its information_schema cache only when it was not read for 100 ms.
-    for _ in 0..100 {
+/// Waits until connection `id` waits for a lock while running `query`. InnoDB's
+/// information_schema tables are a cache shared by every connection and refreshed only when
+/// nobody read them for 100 ms, so a stale row of an earlier wait must not match: the
+/// connection and the exact statement identify this wait.
+async fn wait_for_lock_wait(engine: &Engine, id: i64, query: &str) {
+    for _ in 0..200 {
         let n: i64 = engine
-            .fetch_scalar("SELECT COUNT(*) FROM information_schema.innodb_lock_waits")
+            .fetch_scalar(
+                sql("SELECT COUNT(*) FROM information_schema.innodb_trx \
+                     WHERE trx_state = 'LOCK WAIT' AND trx_mysql_thread_id = :id AND trx_query = :q")
+                .bind("id", id)
+                .bind("q", query),
+            )
             .await
             .unwrap();
         if n > 0 {
@@ -465,7 +486,7 @@ async fn wait_for_lock_wait(engine: &Engine) {
         }
         tokio::time::sleep(Duration::from_millis(150)).await;
     }
-    panic!("no transaction started waiting for a lock");
+    panic!("connection {id} never waited for a lock running {query}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -474,38 +495,40 @@ async fn deadlocks_are_retryable_and_retried() {
         return;
     };
     engine
-        .execute("DROP TABLE IF EXISTS qm_dead")
-        .await
-        .unwrap();
-    engine
-        .execute("CREATE TABLE qm_dead (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB")
-        .await
-        .unwrap();
-    engine
-        .execute("INSERT INTO qm_dead SELECT seq, 0 FROM seq_1_to_300")
+        .execute_script(
+            "DROP TABLE IF EXISTS qm_dead; DROP TABLE IF EXISTS qm_dead_pad; \
+             CREATE TABLE qm_dead (id INT PRIMARY KEY, v INT NOT NULL) ENGINE=InnoDB; \
+             CREATE TABLE qm_dead_pad (n INT PRIMARY KEY) ENGINE=InnoDB; \
+             INSERT INTO qm_dead VALUES (1, 0), (2, 0)",
+        )
         .await
         .unwrap();
 
-    // Two transactions lock rows 1 and 2 in opposite orders. The second one to ask has done
-    // more work (300 rows), so InnoDB picks the first as the victim.
+    // Two transactions lock rows 1 and 2 in opposite orders (point updates only, so no scan
+    // locks anything else). The second one to ask has done more work (300 rows written
+    // elsewhere), so InnoDB picks the first as the victim.
     let mut light = engine.begin().await.unwrap();
     light
         .execute("UPDATE qm_dead SET v = v + 1 WHERE id = 1")
         .await
         .unwrap();
+    const BLOCKED: &str = "UPDATE qm_dead SET v = v + 1 WHERE id = 1";
     let heavy_engine = engine.clone();
+    let (id_tx, id_rx) = tokio::sync::oneshot::channel();
     let heavy = tokio::spawn(async move {
         let mut tx = heavy_engine.begin().await.unwrap();
-        tx.execute("UPDATE qm_dead SET v = v + 1 WHERE id >= 2")
+        let _ = id_tx.send(connection_id(&mut tx).await);
+        tx.execute("INSERT INTO qm_dead_pad SELECT seq FROM seq_1_to_300")
+            .await
+            .unwrap();
+        tx.execute("UPDATE qm_dead SET v = v + 1 WHERE id = 2")
             .await
             .unwrap();
         // Blocks on `light`'s lock on row 1 until `light` is rolled back.
-        tx.execute("UPDATE qm_dead SET v = v + 1 WHERE id = 1")
-            .await
-            .unwrap();
+        tx.execute(BLOCKED).await.unwrap();
         tx.commit().await.unwrap();
     });
-    wait_for_lock_wait(&engine).await;
+    wait_for_lock_wait(&engine, id_rx.await.unwrap(), BLOCKED).await;
     let e = light
         .execute("UPDATE qm_dead SET v = v + 1 WHERE id = 2")
         .await
@@ -529,18 +552,23 @@ async fn deadlocks_are_retryable_and_retried() {
                 tx.execute("UPDATE qm_dead SET v = v + 1 WHERE id = 1")
                     .await?;
                 if attempt == 1 {
+                    const BLOCKED: &str = "UPDATE qm_dead SET v = v + 100 WHERE id = 1";
                     let other = engine.clone();
+                    let (id_tx, id_rx) = tokio::sync::oneshot::channel();
                     let heavy = tokio::spawn(async move {
                         let mut tx = other.begin().await.unwrap();
-                        tx.execute("UPDATE qm_dead SET v = v + 100 WHERE id >= 2")
+                        let _ = id_tx.send(connection_id(&mut tx).await);
+                        tx.execute("INSERT INTO qm_dead_pad SELECT seq FROM seq_1001_to_1300")
                             .await
                             .unwrap();
-                        tx.execute("UPDATE qm_dead SET v = v + 100 WHERE id = 1")
+                        tx.execute("UPDATE qm_dead SET v = v + 100 WHERE id = 2")
                             .await
                             .unwrap();
+                        tx.execute(BLOCKED).await.unwrap();
                         tx.commit().await.unwrap();
                     });
-                    wait_for_lock_wait(&engine).await;
+                    let heavy_id = id_rx.await.expect("heavy connection id");
+                    wait_for_lock_wait(&engine, heavy_id, BLOCKED).await;
                     let deadlocked = tx
                         .execute("UPDATE qm_dead SET v = v + 1 WHERE id = 2")
                         .await;
@@ -563,7 +591,10 @@ async fn deadlocks_are_retryable_and_retried() {
         "one deadlock, one retry"
     );
     assert_eq!(total, 101 + 101);
-    engine.execute("DROP TABLE qm_dead").await.unwrap();
+    engine
+        .execute_script("DROP TABLE qm_dead; DROP TABLE qm_dead_pad")
+        .await
+        .unwrap();
 }
 
 /// Reads a row's typed cells back and checks them.

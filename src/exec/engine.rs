@@ -530,8 +530,8 @@ impl Engine {
     /// # Ok(()) }
     /// ```
     pub async fn stream(&self, stmt: impl IntoCompiled) -> Result<RowStream<'static>> {
+        let c = stmt.into_compiled(self.dialect())?;
         let mut conn = self.acquire().await?;
-        let c = stmt.into_compiled(conn.dialect)?;
         let inner = conn
             .inner
             .take()

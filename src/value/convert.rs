@@ -29,6 +29,8 @@ pub trait IntoValue: sealed::Sealed {
 /// ```
 /// use quarry::{FromValue, Value};
 /// assert_eq!(i64::from_value(Value::I32(3), "n").unwrap(), 3);
+/// assert_eq!(i64::from_value(Value::Decimal("42.00".parse().unwrap()), "n").unwrap(), 42);
+/// assert!(i64::from_value(Value::Decimal("4.5".parse().unwrap()), "n").is_err());
 /// assert!(i64::from_value(Value::Null(quarry::ValueType::I64), "n").is_err());
 /// assert_eq!(Option::<i64>::from_value(Value::Null(quarry::ValueType::I64), "n").unwrap(), None);
 /// ```
@@ -125,6 +127,21 @@ macro_rules! int_from {
                     Value::I32(v) => i64::from(*v),
                     Value::I64(v) => *v,
                     Value::Bool(b) => i64::from(*b),
+                    // MySQL's SUM of integers is DECIMAL: accept an integral one.
+                    Value::Decimal(d) => match d.as_str().split_once('.') {
+                        None => d.as_str().parse::<i64>().ok(),
+                        Some((int, frac)) if frac.bytes().all(|b| b == b'0') => {
+                            int.parse::<i64>().ok()
+                        }
+                        Some(_) => None,
+                    }
+                    .ok_or_else(|| Error::Decode {
+                        column: column.to_owned(),
+                        message: format!(
+                            "decimal {d} is not an integer in range of {}",
+                            stringify!($t)
+                        ),
+                    })?,
                     _ => return Err(decode_err(column, stringify!($t), &value)),
                 };
                 <$t>::try_from(wide).map_err(|_| Error::Decode {
@@ -157,6 +174,11 @@ impl FromValue for f64 {
         match value {
             Value::F64(v) => Ok(v),
             Value::F32(v) => Ok(f64::from(v)),
+            // AVG and SUM return NUMERIC/DECIMAL on PostgreSQL and MySQL.
+            Value::Decimal(d) => d.as_str().parse().map_err(|_| Error::Decode {
+                column: column.to_owned(),
+                message: format!("decimal {d} is not a number"),
+            }),
             other => Err(decode_err(column, "f64", &other)),
         }
     }

@@ -60,8 +60,10 @@ type Map = HashMap<Box<str>, (Statement, u64), BuildHasherDefault<FxHasher>>;
 pub(crate) struct StmtCache {
     /// SQL text → the statement and when it was last looked up in the map.
     map: Map,
-    /// The statement used last (also in `map`), checked before hashing.
-    last: Option<(Box<str>, Statement)>,
+    /// The SQL text of the statement used last (a reused buffer), checked before hashing.
+    last_sql: String,
+    /// The statement used last (also in `map`), if any.
+    last: Option<Statement>,
     /// A counter of lookups, for least-recently-used eviction.
     clock: u64,
     capacity: usize,
@@ -72,6 +74,7 @@ impl StmtCache {
     pub(crate) fn new(capacity: usize) -> Self {
         StmtCache {
             map: Map::default(),
+            last_sql: String::new(),
             last: None,
             clock: 0,
             capacity: capacity.max(1),
@@ -81,18 +84,25 @@ impl StmtCache {
     /// Records that the statement used last stops being so: its map entry gets the current
     /// time, which it did not get while it was served from `last`.
     fn retire_last(&mut self) {
-        if let Some((sql, _)) = self.last.take() {
-            if let Some((_, used)) = self.map.get_mut(&*sql) {
+        if self.last.take().is_some() {
+            if let Some((_, used)) = self.map.get_mut(self.last_sql.as_str()) {
                 *used = self.clock;
             }
         }
     }
 
+    /// Makes `stmt` (for `sql`) the statement used last.
+    fn set_last(&mut self, sql: &str, stmt: Statement) {
+        self.last_sql.clear();
+        self.last_sql.push_str(sql);
+        self.last = Some(stmt);
+    }
+
     /// The statement prepared for `sql`, if any (it becomes the most recently used).
     pub(crate) fn get(&mut self, sql: &str) -> Option<Statement> {
         self.clock += 1;
-        if let Some((last, stmt)) = &self.last {
-            if **last == *sql {
+        if let Some(stmt) = &self.last {
+            if self.last_sql == sql {
                 return Some(stmt.clone());
             }
         }
@@ -102,7 +112,7 @@ impl StmtCache {
             stmt.clone()
         })?;
         self.retire_last();
-        self.last = Some((sql.into(), stmt.clone()));
+        self.set_last(sql, stmt.clone());
         Some(stmt)
     }
 
@@ -122,13 +132,13 @@ impl StmtCache {
             None
         };
         self.map.insert(sql.into(), (stmt.clone(), self.clock));
-        self.last = Some((sql.into(), stmt));
+        self.set_last(sql, stmt);
         evicted
     }
 
     /// Forgets the statement of `sql` (the server no longer knows it).
     pub(crate) fn remove(&mut self, sql: &str) {
-        if self.last.as_ref().is_some_and(|(last, _)| **last == *sql) {
+        if self.last.is_some() && self.last_sql == sql {
             self.last = None;
         }
         self.map.remove(sql);

@@ -336,7 +336,11 @@ impl RowDecoder {
             });
         }
         let mut values = Vec::with_capacity(cells.len());
-        for ((cell, d), name) in cells.into_iter().zip(self.decoders.iter()).zip(self.names.iter()) {
+        for ((cell, d), name) in cells
+            .into_iter()
+            .zip(self.decoders.iter())
+            .zip(self.names.iter())
+        {
             values.push(d.decode(cell, name)?);
         }
         Ok(Row::new(self.names.clone(), values))
