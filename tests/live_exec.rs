@@ -715,3 +715,50 @@ async fn cancellation_at_random_points_leaves_clean_connections() {
         engine.drop_all(&md).await.unwrap();
     }
 }
+
+/// SQLite reports a lock it cannot get (SQLITE_BUSY) as a retryable serialization failure, and
+/// the retry helper gets through once the other writer is done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_busy_is_a_retryable_serialization_failure() {
+    common::install();
+    let dir = std::env::temp_dir().join(format!("quarry-busy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}?busy_timeout=0", dir.join("busy.db").display());
+    let engine = Engine::connect(&url).await.unwrap();
+    engine.execute("CREATE TABLE c (n INTEGER)").await.unwrap();
+    engine.execute("INSERT INTO c (n) VALUES (0)").await.unwrap();
+    let mut holder = engine.begin().await.unwrap(); // BEGIN IMMEDIATE: the write lock
+    holder.execute("UPDATE c SET n = n + 1").await.unwrap();
+    let err = engine.begin().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::SerializationFailure, "{err}");
+    assert!(err.is_retryable());
+    assert_eq!(err.code(), Some("5"), "SQLITE_BUSY");
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        holder.commit().await.unwrap();
+    });
+    // Retries until the holder commits (each attempt fails fast with busy_timeout=0).
+    let mut attempts = 0;
+    let n = loop {
+        match engine
+            .transaction(TxOptions::default(), 0, |tx| {
+                Box::pin(async move { tx.execute("UPDATE c SET n = n + 1").await })
+            })
+            .await
+        {
+            Ok(n) => break n,
+            Err(e) if e.is_retryable() && attempts < 1000 => {
+                attempts += 1;
+                tokio::time::sleep(Duration::from_millis(2)).await;
+            }
+            Err(e) => panic!("{e}"),
+        }
+    };
+    release.await.unwrap();
+    assert_eq!(n, 1);
+    assert!(attempts > 0, "the lock was never contended");
+    let total: i64 = engine.fetch_scalar("SELECT n FROM c").await.unwrap();
+    assert_eq!(total, 2);
+    drop(engine);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
