@@ -726,7 +726,10 @@ async fn sqlite_busy_is_a_retryable_serialization_failure() {
     let url = format!("sqlite://{}?busy_timeout=0", dir.join("busy.db").display());
     let engine = Engine::connect(&url).await.unwrap();
     engine.execute("CREATE TABLE c (n INTEGER)").await.unwrap();
-    engine.execute("INSERT INTO c (n) VALUES (0)").await.unwrap();
+    engine
+        .execute("INSERT INTO c (n) VALUES (0)")
+        .await
+        .unwrap();
     let mut holder = engine.begin().await.unwrap(); // BEGIN IMMEDIATE: the write lock
     holder.execute("UPDATE c SET n = n + 1").await.unwrap();
     let err = engine.begin().await.unwrap_err();
