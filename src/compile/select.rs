@@ -776,92 +776,9 @@ impl<'d> Compiler<'d> {
         Ok(())
     }
 
-    /// Splices a named-parameter fragment, renumbering its `$n` placeholders after the ones
-    /// already written (inlining its values in debug mode).
+    /// Writes a named-parameter fragment in place, its parameters numbered after the ones
+    /// already written (inlined as literals in debug mode).
     fn fragment(&mut self, s: &crate::Sql) -> Result<()> {
-        let c = s.compile(self.d)?;
-        if c.params.is_empty() {
-            self.w.push(&c.sql);
-            return Ok(());
-        }
-        let dollar = self.f.placeholder == super::Placeholder::Dollar;
-        let params = c.params;
-        let inline = self.inline;
-        let mut assigned: Vec<Option<usize>> = vec![None; params.len()];
-        rewrite_placeholders(&c.sql, &mut self.w, dollar, |w, n| {
-            let Some(v) = params.get(n) else {
-                return Ok(());
-            };
-            if inline {
-                return w.push_literal(v);
-            }
-            match assigned[n] {
-                Some(k) if dollar => {
-                    w.push_char('$');
-                    w.push_u64(k as u64);
-                }
-                _ => {
-                    w.push_param(v.clone());
-                    assigned[n] = Some(w.param_count());
-                }
-            }
-            Ok(())
-        })
+        s.write_to(&mut self.w, self.inline)
     }
-}
-
-/// Copies `sql` into `w`, replacing each placeholder outside quotes and comments (`$n` when
-/// `dollar`, else `?`) by what `each` writes, given the placeholder's 0-based number.
-fn rewrite_placeholders(
-    sql: &str,
-    w: &mut SqlWriter<'_>,
-    dollar: bool,
-    mut each: impl FnMut(&mut SqlWriter<'_>, usize) -> Result<()>,
-) -> Result<()> {
-    let b = sql.as_bytes();
-    let (mut i, mut start, mut seq) = (0, 0, 0usize);
-    while i < b.len() {
-        match b[i] {
-            q @ (b'\'' | b'"' | b'`') => {
-                i += 1;
-                while i < b.len() && b[i] != q {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'-' if b.get(i + 1) == Some(&b'-') => {
-                while i < b.len() && b[i] != b'\n' {
-                    i += 1;
-                }
-            }
-            b'/' if b.get(i + 1) == Some(&b'*') => {
-                i += 2;
-                while i < b.len() && !(b[i] == b'*' && b.get(i + 1) == Some(&b'/')) {
-                    i += 1;
-                }
-                i += 2;
-            }
-            b'$' if dollar && b.get(i + 1).is_some_and(u8::is_ascii_digit) => {
-                let mut end = i + 1;
-                while end < b.len() && b[end].is_ascii_digit() {
-                    end += 1;
-                }
-                let n: usize = sql[i + 1..end].parse().unwrap_or(1);
-                w.push(&sql[start..i]);
-                each(w, n.saturating_sub(1))?;
-                i = end;
-                start = end;
-            }
-            b'?' if !dollar => {
-                w.push(&sql[start..i]);
-                each(w, seq)?;
-                seq += 1;
-                i += 1;
-                start = i;
-            }
-            _ => i += 1,
-        }
-    }
-    w.push(&sql[start.min(sql.len())..]);
-    Ok(())
 }

@@ -58,6 +58,14 @@ impl Sql {
     /// ```
     pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
         let mut w = SqlWriter::new(dialect);
+        self.write_to(&mut w, false)?;
+        Ok(w.finish())
+    }
+
+    /// Writes the fragment into `w`: its parameters are bound after those already in `w` (or,
+    /// with `inline`, written as literals, for debug renderings).
+    pub(crate) fn write_to(&self, w: &mut SqlWriter<'_>, inline: bool) -> Result<()> {
+        let dialect = w.dialect();
         let bytes = self.text.as_bytes();
         let mut used = vec![None::<usize>; self.binds.len()]; // placeholder number per binding
         let mut i = 0;
@@ -111,13 +119,17 @@ impl Sql {
                     };
                     w.push(&self.text[start..i]);
                     match (dialect.features().placeholder, used[k]) {
+                        _ if inline => {
+                            w.push_literal(&self.binds[k].1)?;
+                            used[k] = Some(0);
+                        }
                         (Placeholder::Dollar, Some(n)) => {
                             w.push_char('$');
                             w.push_u64(n as u64);
                         }
                         _ => {
                             w.push_param(self.binds[k].1.clone());
-                            used[k] = Some(w_params_len(&w));
+                            used[k] = Some(w.param_count());
                         }
                     }
                     i = end;
@@ -133,12 +145,8 @@ impl Sql {
                 self.binds[k].0
             )));
         }
-        Ok(w.finish())
+        Ok(())
     }
-}
-
-fn w_params_len(w: &SqlWriter<'_>) -> usize {
-    w.param_count()
 }
 
 impl IntoCompiled for Sql {
