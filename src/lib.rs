@@ -105,16 +105,20 @@ pub mod prelude {
         now, nullif, or_any, row_number, sum, upper, val, Expr, ExprMethods, Frame, FrameBound,
         IntoExpr, OrderBy, TypedExpr, Window,
     };
+    pub use crate::stmt::clauses::{excluded, DEFAULT};
+    pub use crate::stmt::delete::delete;
+    pub use crate::stmt::insert::insert;
     pub use crate::stmt::select::{select, Cte, RowLock, Select, TableRef};
     pub use crate::stmt::text::sql;
+    pub use crate::stmt::update::update;
 }
 
 pub use compile::{
     write_begin_default, write_cast_type_default, write_identifier_default,
     write_limit_offset_default, write_literal_default, write_row_lock_default,
     write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle, Compiled,
-    Dialect, EnumStyle, Features, IntoCompiled, MariaDb, MySql, Placeholder, Postgres, Returning,
-    SqlWriter, Sqlite, UpsertStyle,
+    Dialect, EnumStyle, Features, IntoCompiled, LargeInList, MariaDb, MySql, Placeholder, Postgres,
+    Returning, SqlWriter, Sqlite, UpsertStyle, LARGE_IN_LIST,
 };
 pub use error::{DatabaseError, Error, ErrorKind, Result};
 pub use exec::{
@@ -127,17 +131,23 @@ pub use expr::{
     current_timestamp, exists, func, length, lower, max, min, not, not_exists, now, nullif, or_any,
     row_number, sum, upper, val, Any, BinaryOp, Case, Column, ColumnRef, DynColumn, Expr,
     ExprMethods, Frame, FrameBound, FrameUnits, FuncCall, FuncName, HasBase, IntoExpr, Name, Nulls,
-    Numeric, Operand, OrderBy, Over, SqlBase, Summable, Text, TypedExpr, UnaryOp, Window,
+    Numeric, Operand, OrderBy, Over, SqlBase, Summable, Text, TypedExpr, UnaryOp, ValueFor, Window,
 };
 pub use schema::{
     Check, ColumnDef, EnumType, FkAction, ForeignKey, Index, IndexColumn, MetaData, PrimaryKey,
     ServerDefault, SqlType, SqlTyped, Table, TableDef, Unique,
 };
+pub use stmt::clauses::{
+    excluded, Assign, Assignments, ColumnNames, DefaultValue, SetTarget, DEFAULT,
+};
 pub use stmt::ddl::{CreateIndex, CreateTable, CreateType, DropIndex, DropTable, DropType};
+pub use stmt::delete::{delete, Delete, DeleteStmt};
+pub use stmt::insert::{insert, ConflictAction, Insert, InsertStmt, OnConflict};
 pub use stmt::select::{
     select, Compound, CompoundStmt, Cte, DecodeRow, Distinct, ExprList, FromItem, IntoOrderBy,
     Join, JoinKind, Labeled, LockStrength, LockWait, Query, RowLock, Select, SelectItem,
     SelectStmt, Selection, SetOp, Subquery, TableMeta, TableRef, TableSource,
 };
 pub use stmt::text::{sql, Sql};
+pub use stmt::update::{update, Update, UpdateStmt};
 pub use value::{FromValue, IntoValue, Value, ValueType};

@@ -169,6 +169,46 @@ pub struct Features {
     /// Members of a compound select may be parenthesized (`(SELECT … LIMIT 1) UNION …`); when
     /// not (SQLite), such a member is wrapped as `SELECT * FROM (…)`.
     pub compound_member_parens: bool,
+    /// `DEFAULT` is allowed among INSERT values (not on SQLite).
+    pub values_default: bool,
+    /// An upsert's DO UPDATE needs a conflict target (PostgreSQL).
+    pub upsert_update_needs_target: bool,
+    /// UPDATE with other tables is written `UPDATE t JOIN x SET t.c = …` and DELETE as
+    /// `DELETE t FROM t JOIN x` (the MySQL family) instead of `UPDATE … FROM` / `DELETE … USING`.
+    pub multi_table_join: bool,
+    /// How DELETE joins other tables when [`Features::multi_table_join`] is off: `USING`
+    /// (PostgreSQL) or, when `false`, a correlated `EXISTS` (SQLite).
+    pub delete_using: bool,
+    /// Large loads go through the backend's copy protocol (PostgreSQL `COPY … (FORMAT binary)`).
+    pub bulk_copy: bool,
+    /// How an `IN` list longer than [`LARGE_IN_LIST`] values is sent.
+    pub large_in_list: LargeInList,
+    /// The largest statement, in bytes of SQL and values, sent at once; a bulk INSERT splits
+    /// below it (the MySQL family's `max_allowed_packet`).
+    pub max_statement_bytes: usize,
+}
+
+/// An `IN` list with more values than this is sent as one parameter ([`LargeInList`]).
+pub const LARGE_IN_LIST: usize = 1000;
+
+/// How a long `IN (…)` list of values is bound: as one parameter, so any length fits the
+/// bound-parameter limit and the statement text stays the same for every length.
+///
+/// ```
+/// assert_eq!(quarry::Postgres.features().large_in_list, quarry::LargeInList::Array);
+/// # use quarry::Dialect;
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LargeInList {
+    /// Bound one by one (`IN ($1, $2, …)`).
+    Plain,
+    /// `x = ANY($1)` with an array (PostgreSQL).
+    Array,
+    /// `x IN (SELECT value FROM json_each(?))` with a JSON array (SQLite).
+    JsonEach,
+    /// `x IN (SELECT v FROM JSON_TABLE(?, '$[*]' COLUMNS (v … PATH '$')) AS j)` (MySQL 8,
+    /// MariaDB).
+    JsonTable,
 }
 
 /// A SQL dialect: what the compiler asks when SQL differs between databases.
@@ -426,6 +466,16 @@ pub fn write_literal_default(w: &mut SqlWriter<'_>, value: &Value) -> Result<()>
             w.push_string_literal(s);
         }
         Value::Decimal(d) => w.push(d.as_str()),
+        Value::Array(items) => {
+            w.push("ARRAY[");
+            for (i, v) in items.iter().enumerate() {
+                if i > 0 {
+                    w.push(", ");
+                }
+                d.write_literal(w, v)?;
+            }
+            w.push_char(']');
+        }
         Value::Date(_)
         | Value::Time(_)
         | Value::Timestamp(_)

@@ -24,6 +24,7 @@
 
 pub(crate) mod ddl;
 mod dialect;
+pub(crate) mod dml;
 mod keywords;
 mod mysql;
 mod postgres;
@@ -36,7 +37,7 @@ pub use dialect::{
     write_begin_default, write_cast_type_default, write_identifier_default,
     write_limit_offset_default, write_literal_default, write_row_lock_default,
     write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle, Dialect,
-    EnumStyle, Features, Placeholder, Returning, UpsertStyle,
+    EnumStyle, Features, LargeInList, Placeholder, Returning, UpsertStyle, LARGE_IN_LIST,
 };
 pub use mysql::{MariaDb, MySql};
 pub use postgres::Postgres;
@@ -90,6 +91,28 @@ impl std::fmt::Display for Compiled {
 pub trait IntoCompiled {
     /// Compiles for `dialect`.
     fn into_compiled(self, dialect: &dyn Dialect) -> crate::Result<Compiled>;
+
+    /// How the executor runs it: one statement (the default), or, for a large INSERT,
+    /// several in one transaction or a bulk copy.
+    #[doc(hidden)]
+    fn into_plan(self, dialect: &dyn Dialect) -> crate::Result<Plan>
+    where
+        Self: Sized,
+    {
+        self.into_compiled(dialect).map(Plan::One)
+    }
+}
+
+/// How the executor runs a statement (see [`IntoCompiled::into_plan`]).
+#[doc(hidden)]
+#[derive(Debug)]
+pub enum Plan {
+    /// One statement.
+    One(Compiled),
+    /// Several statements run in one transaction (a savepoint inside one): all or none.
+    Batch(Vec<Compiled>),
+    /// A bulk load through the backend's copy protocol, or the batch when it has none.
+    Copy(dml::CopyPlan),
 }
 
 impl IntoCompiled for Compiled {

@@ -72,6 +72,13 @@ const BASE: Features = Features {
     char_length_function: "CHAR_LENGTH",
     window_groups: false,
     compound_member_parens: true,
+    values_default: true,
+    upsert_update_needs_target: false,
+    multi_table_join: true,
+    delete_using: false,
+    bulk_copy: false,
+    large_in_list: LargeInList::JsonTable,
+    max_statement_bytes: 8 << 20,
 };
 
 static MYSQL_FEATURES: Features = BASE;

@@ -59,6 +59,13 @@ static FEATURES: Features = Features {
     char_length_function: "length",
     window_groups: true,
     compound_member_parens: true,
+    values_default: true,
+    upsert_update_needs_target: true,
+    multi_table_join: false,
+    delete_using: true,
+    bulk_copy: true,
+    large_in_list: LargeInList::Array,
+    max_statement_bytes: 512 << 20,
 };
 
 impl Dialect for Postgres {

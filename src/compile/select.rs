@@ -41,41 +41,60 @@ pub(crate) fn write_expr(w: &mut SqlWriter<'_>, e: &Expr) -> Result<()> {
         f: d.features(),
         inline: false,
         unqualified: false,
+        omit: None,
+        allow_default: false,
+        allow_excluded: false,
     };
     let r = c.expr(e, 0);
     *w = c.w;
     r
 }
 
-struct Compiler<'d> {
-    w: SqlWriter<'d>,
-    d: &'d dyn Dialect,
-    f: &'d Features,
-    inline: bool,
+pub(crate) struct Compiler<'d> {
+    pub(crate) w: SqlWriter<'d>,
+    pub(crate) d: &'d dyn Dialect,
+    pub(crate) f: &'d Features,
+    pub(crate) inline: bool,
     /// Write column references without their qualifier (compound ORDER BY).
-    unqualified: bool,
+    pub(crate) unqualified: bool,
+    /// Columns of this table (or alias) are written unqualified outside subqueries: the
+    /// target of a single-table INSERT, UPDATE or DELETE.
+    pub(crate) omit: Option<crate::expr::Name>,
+    /// `DEFAULT` may appear (INSERT values, UPDATE SET).
+    pub(crate) allow_default: bool,
+    /// `excluded(…)` may appear (an upsert's update).
+    pub(crate) allow_excluded: bool,
 }
 
 impl<'d> Compiler<'d> {
-    fn new(d: &'d dyn Dialect, inline: bool) -> Self {
+    pub(crate) fn new(d: &'d dyn Dialect, inline: bool) -> Self {
         Compiler {
             w: SqlWriter::new(d),
             d,
             f: d.features(),
             inline,
             unqualified: false,
+            omit: None,
+            allow_default: false,
+            allow_excluded: false,
         }
     }
 
-    fn unsupported(&self, what: &str) -> Error {
+    pub(crate) fn unsupported(&self, what: &str) -> Error {
         Error::unsupported(self.d.name(), what)
     }
 
-    fn query(&mut self, q: &Query) -> Result<()> {
-        match q {
+    pub(crate) fn query(&mut self, q: &Query) -> Result<()> {
+        // A subquery has its own scope: qualify everything and allow no DML-only terms.
+        let saved = (self.omit.take(), self.allow_default, self.allow_excluded);
+        self.allow_default = false;
+        self.allow_excluded = false;
+        let r = match q {
             Query::Select(s) => self.select(s),
             Query::Compound(c) => self.compound(c),
-        }
+        };
+        (self.omit, self.allow_default, self.allow_excluded) = saved;
+        r
     }
 
     fn select(&mut self, s: &SelectStmt) -> Result<()> {
@@ -231,7 +250,7 @@ impl<'d> Compiler<'d> {
         }
     }
 
-    fn table_ref(&mut self, t: &TableRef) {
+    pub(crate) fn table_ref(&mut self, t: &TableRef) {
         if let Some(schema) = &t.schema {
             self.ident(schema);
             self.w.push_char('.');
@@ -244,11 +263,11 @@ impl<'d> Compiler<'d> {
     }
 
     /// Writes an identifier through the dialect (quoted when it needs to be).
-    fn ident(&mut self, n: &crate::expr::Name) {
+    pub(crate) fn ident(&mut self, n: &crate::expr::Name) {
         self.w.push_ident(n);
     }
 
-    fn write_from_item(&mut self, f: &FromItem) -> Result<()> {
+    pub(crate) fn write_from_item(&mut self, f: &FromItem) -> Result<()> {
         match f {
             FromItem::Table(t) => self.table_ref(t),
             FromItem::Subquery {
@@ -363,7 +382,7 @@ impl<'d> Compiler<'d> {
         }
     }
 
-    fn list(&mut self, exprs: &[Expr]) -> Result<()> {
+    pub(crate) fn list(&mut self, exprs: &[Expr]) -> Result<()> {
         for (i, e) in exprs.iter().enumerate() {
             if i > 0 {
                 self.w.push(", ");
@@ -485,7 +504,7 @@ impl<'d> Compiler<'d> {
         }
     }
 
-    fn value(&mut self, v: &Value) -> Result<()> {
+    pub(crate) fn value(&mut self, v: &Value) -> Result<()> {
         if self.inline {
             self.w.push_literal(v)
         } else {
@@ -495,7 +514,7 @@ impl<'d> Compiler<'d> {
     }
 
     /// Writes `e`, parenthesized when it binds less tightly than `min`.
-    fn expr(&mut self, e: &Expr, min: u8) -> Result<()> {
+    pub(crate) fn expr(&mut self, e: &Expr, min: u8) -> Result<()> {
         if e.precedence() < min {
             self.w.push_char('(');
             self.expr_inner(e)?;
@@ -508,8 +527,10 @@ impl<'d> Compiler<'d> {
 
     fn column(&mut self, c: &ColumnRef) {
         if let (Some(t), false) = (&c.table, self.unqualified) {
-            self.ident(t);
-            self.w.push_char('.');
+            if self.omit.as_deref() != Some(t.as_ref()) {
+                self.ident(t);
+                self.w.push_char('.');
+            }
         }
         self.ident(&c.name);
     }
@@ -558,6 +579,10 @@ impl<'d> Compiler<'d> {
                 if list.is_empty() {
                     // x IN () is false for every x, NULL included; NOT IN () is true.
                     self.w.push(if *negated { "1 = 1" } else { "1 = 0" });
+                } else if list.len() > super::LARGE_IN_LIST
+                    && self.large_in_list(expr, list, *negated)?
+                {
+                    // written as one parameter
                 } else {
                     self.expr(expr, 5)?;
                     self.w.push(if *negated { " NOT IN (" } else { " IN (" });
@@ -685,6 +710,36 @@ impl<'d> Compiler<'d> {
                 self.query(q)?;
                 self.w.push_char(')');
             }
+            Expr::Default => {
+                if !self.allow_default {
+                    return Err(Error::InvalidStatement(
+                        "DEFAULT belongs in INSERT values and UPDATE SET only".into(),
+                    ));
+                }
+                self.w.push("DEFAULT");
+            }
+            Expr::Excluded(name) => {
+                if !self.allow_excluded {
+                    return Err(Error::InvalidStatement(
+                        "excluded(…) belongs in an upsert's update only".into(),
+                    ));
+                }
+                match self.f.upsert {
+                    crate::compile::UpsertStyle::OnConflict => {
+                        self.w.push("excluded.");
+                        self.ident(name);
+                    }
+                    crate::compile::UpsertStyle::OnDuplicateKeyValues => {
+                        self.w.push("VALUE(");
+                        self.ident(name);
+                        self.w.push_char(')');
+                    }
+                    crate::compile::UpsertStyle::OnDuplicateKeyRowAlias => {
+                        self.w.push("new.");
+                        self.ident(name);
+                    }
+                }
+            }
             Expr::Invalid(what) => {
                 return Err(Error::InvalidStatement(format!(
                     "{what} applies to a function call only"
@@ -776,9 +831,127 @@ impl<'d> Compiler<'d> {
         Ok(())
     }
 
+    /// Writes a long `IN` list of plain values as one parameter, the dialect's way; `false`
+    /// (nothing written) when the list holds other expressions or values that cannot travel
+    /// that way, so it is written as usual.
+    fn large_in_list(&mut self, expr: &Expr, list: &[Expr], negated: bool) -> Result<bool> {
+        use crate::compile::LargeInList;
+        let style = self.f.large_in_list;
+        if style == LargeInList::Plain || self.inline {
+            return Ok(false);
+        }
+        // One element type: integers of any width (widened to BIGINT), or one other type
+        // (JSON carries integers and text only).
+        let mut kind: Option<(InKind, crate::value::ValueType)> = None;
+        for e in list {
+            let Expr::Value(v) = e else { return Ok(false) };
+            if v.is_null() {
+                continue;
+            }
+            let k = match v {
+                Value::I16(_) | Value::I32(_) | Value::I64(_) => InKind::Int,
+                Value::Text(_) => InKind::Text,
+                Value::Array(_) | Value::Json(_) => return Ok(false),
+                _ if style == LargeInList::Array => InKind::Other,
+                _ => return Ok(false),
+            };
+            match kind {
+                None => kind = Some((k, v.value_type())),
+                Some((InKind::Int, _)) if k == InKind::Int => {}
+                Some((pk, pt)) if pk == k && pt == v.value_type() => {}
+                Some(_) => return Ok(false),
+            }
+        }
+        let Some((kind, _)) = kind else {
+            return Ok(false);
+        };
+        match style {
+            LargeInList::Plain => return Ok(false),
+            LargeInList::Array => {
+                let mut items = Vec::with_capacity(list.len());
+                let widen = kind == InKind::Int;
+                for e in list {
+                    if let Expr::Value(v) = e {
+                        items.push(match (widen, v.as_i64()) {
+                            (true, Some(n)) => Value::I64(n),
+                            _ => v.clone(),
+                        });
+                    }
+                }
+                self.expr(expr, 5)?;
+                self.w.push(if negated { " <> ALL(" } else { " = ANY(" });
+                self.w.push_param(Value::Array(items));
+                self.w.push_char(')');
+            }
+            LargeInList::JsonEach | LargeInList::JsonTable => {
+                let mut json = String::with_capacity(list.len() * 8);
+                json.push('[');
+                for (i, e) in list.iter().enumerate() {
+                    if i > 0 {
+                        json.push(',');
+                    }
+                    match e {
+                        Expr::Value(Value::Text(s)) => push_json_string(&mut json, s),
+                        Expr::Value(v) => match v.as_i64() {
+                            Some(n) => json.push_str(&n.to_string()),
+                            None => json.push_str("null"),
+                        },
+                        _ => return Ok(false),
+                    }
+                }
+                json.push(']');
+                self.expr(expr, 5)?;
+                self.w.push(if negated { " NOT IN (" } else { " IN (" });
+                if style == LargeInList::JsonEach {
+                    self.w.push("SELECT value FROM json_each(");
+                    self.w.push_param(Value::Text(json));
+                    self.w.push(")");
+                } else {
+                    self.w.push("SELECT j.v FROM JSON_TABLE(");
+                    self.w.push_param(Value::Text(json));
+                    self.w.push(if kind == InKind::Int {
+                        ", '$[*]' COLUMNS (v BIGINT PATH '$')) AS j"
+                    } else {
+                        ", '$[*]' COLUMNS (v LONGTEXT PATH '$')) AS j"
+                    });
+                }
+                self.w.push_char(')');
+            }
+        }
+        Ok(true)
+    }
+
     /// Writes a named-parameter fragment in place, its parameters numbered after the ones
     /// already written (inlined as literals in debug mode).
     fn fragment(&mut self, s: &crate::Sql) -> Result<()> {
         s.write_to(&mut self.w, self.inline)
     }
+}
+
+/// The element kinds a long IN list may be sent as.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum InKind {
+    Int,
+    Text,
+    Other,
+}
+
+/// Appends `s` as a JSON string.
+fn push_json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                use std::fmt::Write as _;
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }

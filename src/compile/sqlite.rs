@@ -62,6 +62,13 @@ static FEATURES: Features = Features {
     char_length_function: "length",
     window_groups: true,
     compound_member_parens: false,
+    values_default: false,
+    upsert_update_needs_target: false,
+    multi_table_join: false,
+    delete_using: false,
+    bulk_copy: false,
+    large_in_list: LargeInList::JsonEach,
+    max_statement_bytes: 512 << 20,
 };
 
 impl Dialect for Sqlite {

@@ -226,6 +226,22 @@ impl<'d> SqlWriter<'d> {
         self.params.len()
     }
 
+    /// The parameters written so far.
+    pub(crate) fn params(&self) -> &[Value] {
+        &self.params
+    }
+
+    /// The SQL length and parameter count, to return to with [`SqlWriter::rewind`].
+    pub(crate) fn mark(&self) -> (usize, usize) {
+        (self.sql.len(), self.params.len())
+    }
+
+    /// Drops what was written after `mark`.
+    pub(crate) fn rewind(&mut self, mark: (usize, usize)) {
+        self.sql.truncate(mark.0);
+        self.params.truncate(mark.1);
+    }
+
     /// Ends writing and returns the SQL and its parameters.
     ///
     /// ```

@@ -14,6 +14,29 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// A boxed, `Send` stream of results.
 pub type BoxStream<'a, T> = Pin<Box<dyn futures_core::Stream<Item = T> + Send + 'a>>;
 
+/// A bulk load handed to [`BackendConnection::copy_in`].
+///
+/// ```
+/// let c = quarry::exec::CopyIn {
+///     copy_sql: "COPY t (a) FROM STDIN (FORMAT binary)",
+///     probe_sql: "SELECT a FROM t",
+///     columns: 1,
+///     values: &[quarry::Value::I64(1)],
+/// };
+/// assert_eq!(c.values.len() / c.columns, 1);
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct CopyIn<'a> {
+    /// The COPY statement, identifiers quoted for the backend.
+    pub copy_sql: &'a str,
+    /// `SELECT <columns> FROM <table>`: prepared (never run) to learn each column's exact type.
+    pub probe_sql: &'a str,
+    /// Values per row.
+    pub columns: usize,
+    /// The values, row after row (`columns` per row).
+    pub values: &'a [Value],
+}
+
 /// What running a statement reports.
 ///
 /// ```
@@ -104,6 +127,14 @@ pub trait BackendConnection: Send {
     /// Marks the connection unusable: the pool closes it instead of reusing it. The core calls
     /// this when a connection is dropped inside a transaction.
     fn discard(&mut self);
+
+    /// Loads rows through the backend's bulk protocol (PostgreSQL `COPY … FROM STDIN
+    /// (FORMAT binary)`), returning the number of rows written. `None` (the default) means the
+    /// backend has no such path; the core then runs multi-row INSERTs instead.
+    fn copy_in<'a>(&'a mut self, copy: CopyIn<'a>) -> Option<BoxFuture<'a, Result<u64>>> {
+        let _ = copy;
+        None
+    }
 }
 
 /// Opens an [`Engine`] for the URL schemes it knows; see [`crate::install_drivers`].

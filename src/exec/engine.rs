@@ -2,7 +2,7 @@
 
 use super::{Backend, BackendConnection, BoxFuture, BoxStream, Driver, ExecResult, FromRow, Row};
 use super::{PoolOptions, TxOptions};
-use crate::compile::{Compiled, Dialect, IntoCompiled, SqlWriter};
+use crate::compile::{Compiled, Dialect, IntoCompiled, Plan, SqlWriter};
 use crate::error::{Error, Result};
 use crate::schema::metadata::{DdlStep, StepOwner};
 use crate::schema::MetaData;
@@ -765,7 +765,13 @@ impl Connection {
     /// # Ok(()) }
     /// ```
     pub async fn execute_result(&mut self, stmt: impl IntoCompiled) -> Result<ExecResult> {
-        let c = stmt.into_compiled(self.dialect)?;
+        match stmt.into_plan(self.dialect)? {
+            Plan::One(c) => self.execute_compiled(&c).await,
+            plan => Ok(self.run_plan(plan, false).await?.0),
+        }
+    }
+
+    async fn execute_compiled(&mut self, c: &Compiled) -> Result<ExecResult> {
         self.settle().await?;
         let (backend, log) = (self.backend, self.log_parameters);
         let inner = self.inner()?;
@@ -789,8 +795,53 @@ impl Connection {
     /// # Ok(()) }
     /// ```
     pub async fn fetch_all(&mut self, stmt: impl IntoCompiled) -> Result<Vec<Row>> {
-        let c = stmt.into_compiled(self.dialect)?;
-        self.fetch_compiled(&c).await
+        match stmt.into_plan(self.dialect)? {
+            Plan::One(c) => self.fetch_compiled(&c).await,
+            plan => Ok(self.run_plan(plan, true).await?.1),
+        }
+    }
+
+    /// Runs a statement split in several (a large INSERT) in one transaction, or a
+    /// savepoint inside the current one: all of it lands or none. Returns the summed
+    /// result and, when `rows`, the rows every part returned.
+    async fn run_plan(&mut self, plan: Plan, rows: bool) -> Result<(ExecResult, Vec<Row>)> {
+        let mut total = ExecResult::default();
+        let mut out = Vec::new();
+        let batch = match plan {
+            Plan::One(c) => vec![c],
+            Plan::Batch(v) => v,
+            Plan::Copy(copy) => {
+                self.settle().await?;
+                let (backend, log) = (self.backend, self.log_parameters);
+                let inner = self.inner()?;
+                let request = super::backend::CopyIn {
+                    copy_sql: &copy.copy_sql,
+                    probe_sql: &copy.probe_sql,
+                    columns: copy.columns,
+                    values: &copy.values,
+                };
+                if let Some(fut) = inner.copy_in(request) {
+                    let n = traced(backend, &copy.copy_sql, &[], log, |n: &u64| *n, fut).await?;
+                    total.rows_affected = n;
+                    return Ok((total, out));
+                }
+                copy.fallback(self.dialect)?
+            }
+        };
+        let mut tx = self.begin().await?;
+        for c in &batch {
+            if rows {
+                let r = tx.fetch_compiled(c).await?;
+                total.rows_affected += r.len() as u64;
+                out.extend(r);
+            } else {
+                let r = tx.execute_compiled(c).await?;
+                total.rows_affected += r.rows_affected;
+                total.last_insert_id = total.last_insert_id.or(r.last_insert_id);
+            }
+        }
+        tx.commit().await?;
+        Ok((total, out))
     }
 
     async fn fetch_compiled(&mut self, c: &Compiled) -> Result<Vec<Row>> {
@@ -833,11 +884,20 @@ impl Connection {
     /// # Ok(()) }
     /// ```
     pub async fn fetch_one(&mut self, stmt: impl IntoCompiled) -> Result<Row> {
-        let c = stmt.into_compiled(self.dialect)?;
-        let rows = self.fetch_compiled(&c).await?;
-        rows.into_iter()
-            .next()
-            .ok_or_else(|| Error::NotFound { sql: c.sql })
+        match stmt.into_plan(self.dialect)? {
+            Plan::One(c) => {
+                let rows = self.fetch_compiled(&c).await?;
+                rows.into_iter()
+                    .next()
+                    .ok_or_else(|| Error::NotFound { sql: c.sql })
+            }
+            plan => {
+                let rows = self.run_plan(plan, true).await?.1;
+                rows.into_iter().next().ok_or_else(|| Error::NotFound {
+                    sql: "(an INSERT run as several statements)".into(),
+                })
+            }
+        }
     }
 
     /// [`Connection::fetch_one`] decoded into `T`.
@@ -905,7 +965,18 @@ impl Connection {
     /// # Ok(()) }
     /// ```
     pub async fn stream(&mut self, stmt: impl IntoCompiled) -> Result<RowStream<'_>> {
-        let c = stmt.into_compiled(self.dialect)?;
+        let c = match stmt.into_plan(self.dialect)? {
+            Plan::One(c) => c,
+            plan => {
+                // Split statements run as one transaction first; their rows then stream
+                // from memory.
+                let rows = self.run_plan(plan, true).await?.1;
+                return Ok(RowStream {
+                    inner: Box::pin(VecStream(rows.into_iter())),
+                    span: tracing::Span::none(),
+                });
+            }
+        };
         self.settle().await?;
         let span = tracing::debug_span!("quarry.stream", backend = self.backend, sql = %c.sql);
         let inner = self.inner()?;
@@ -1156,5 +1227,19 @@ impl futures_core::Stream for RowStream<'_> {
         let span = self.span.clone();
         let _enter = span.enter();
         self.inner.as_mut().poll_next(cx)
+    }
+}
+
+/// Rows already in memory, as a stream.
+struct VecStream(std::vec::IntoIter<Row>);
+
+impl futures_core::Stream for VecStream {
+    type Item = Result<Row>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        std::task::Poll::Ready(self.0.next().map(Ok))
     }
 }

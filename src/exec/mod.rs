@@ -11,7 +11,7 @@ mod engine;
 mod options;
 mod row;
 
-pub use backend::{Backend, BackendConnection, BoxFuture, BoxStream, Driver, ExecResult};
+pub use backend::{Backend, BackendConnection, BoxFuture, BoxStream, CopyIn, Driver, ExecResult};
 pub use de::FromRow;
 pub use engine::{install_drivers, Connection, Engine, EngineBuilder, RowStream, Transaction};
 pub use options::{IsolationLevel, PoolOptions, TxOptions};

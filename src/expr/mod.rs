@@ -33,7 +33,9 @@ pub use func::{
     row_number, sum, upper, val, Case, Frame, FrameBound, FrameUnits, Window,
 };
 pub use ops::{BinaryOp, ColumnRef, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp};
-pub use typed::{Any, ExprMethods, HasBase, Numeric, Operand, SqlBase, Summable, Text, TypedExpr};
+pub use typed::{
+    Any, ExprMethods, HasBase, Numeric, Operand, SqlBase, Summable, Text, TypedExpr, ValueFor,
+};
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -247,6 +249,12 @@ impl IntoExpr for DynColumn {
 impl IntoExpr for &DynColumn {
     fn into_expr(self) -> Expr {
         self.clone().into_expr()
+    }
+}
+
+impl IntoExpr for crate::Value {
+    fn into_expr(self) -> Expr {
+        Expr::Value(self)
     }
 }
 

@@ -342,6 +342,12 @@ pub enum Expr {
     Exists(Box<Query>, bool),
     /// A scalar subquery `(SELECT …)`.
     Subquery(Box<Query>),
+    /// `DEFAULT`: the column's default, in INSERT values and UPDATE SET only
+    /// ([`crate::DEFAULT`]).
+    Default,
+    /// The row proposed for insertion in an upsert's update: `excluded.col` on PostgreSQL and
+    /// SQLite, `VALUE(col)` on MariaDB, `new.col` on MySQL 8 ([`crate::excluded`]).
+    Excluded(Name),
     /// A construct that was built wrongly (e.g. `FILTER` on something other than a function
     /// call); compiling it is an invalid-statement error naming it.
     #[doc(hidden)]
@@ -374,6 +380,8 @@ impl Expr {
             | Expr::Func(_)
             | Expr::Exists(..)
             | Expr::Subquery(_)
+            | Expr::Default
+            | Expr::Excluded(_)
             | Expr::Invalid(_) => 10,
         }
     }

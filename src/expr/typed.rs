@@ -289,7 +289,75 @@ macro_rules! base_type {
         impl Operand<$b> for TypedExpr<Option<$b>> {
             fn into_operand(self) -> Expr { self.into_expr() }
         }
+        impl ValueFor<$b> for $b {
+            fn into_value_expr(self) -> Expr { self.into_expr() }
+        }
+        impl ValueFor<Option<$b>> for $b {
+            fn into_value_expr(self) -> Expr { self.into_expr() }
+        }
+        impl ValueFor<Option<$b>> for Option<$b> {
+            fn into_value_expr(self) -> Expr { self.into_expr() }
+        }
+        $(
+            impl ValueFor<$b> for $extra {
+                fn into_value_expr(self) -> Expr { self.into_expr() }
+            }
+            impl ValueFor<Option<$b>> for $extra {
+                fn into_value_expr(self) -> Expr { self.into_expr() }
+            }
+        )*
     };
+}
+
+/// A value or expression that can be stored in a column whose Rust type is `T`, in INSERT
+/// values and UPDATE SET: a `T` (or its borrowed form, `&str` for `String`), for an
+/// `Option<T>` column also `Option<T>` and `None`, an expression of the same base type, a
+/// dynamic expression, or [`crate::DEFAULT`]. NULL into a non-`Option` column does not
+/// compile.
+///
+/// ```
+/// use quarry::prelude::*;
+/// quarry::table! { pub struct T("t") { id: i64, note: Option<String> } }
+/// let t = T::new();
+/// let q = quarry::update(t).set(t.note, None).set(t.id, t.id + 1);
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "UPDATE t SET note = $1, id = id + $2");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be stored in a column of Rust type `{T}`",
+    label = "not a value for this column",
+    note = "a column of `T` takes a `T` or an expression of the same type; an `Option<T>` column also takes `Option<T>` and `None`; `quarry::DEFAULT` takes the column's default"
+)]
+pub trait ValueFor<T> {
+    /// The expression stored.
+    fn into_value_expr(self) -> Expr;
+}
+
+impl<T: SqlBase, X: SqlBase<Base = T::Base>> ValueFor<T> for Column<X> {
+    fn into_value_expr(self) -> Expr {
+        self.into_expr()
+    }
+}
+
+impl<T: SqlBase, X: SqlBase<Base = T::Base>> ValueFor<T> for TypedExpr<X> {
+    fn into_value_expr(self) -> Expr {
+        self.into_expr()
+    }
+}
+
+macro_rules! dynamic_value_for {
+    ($($t:ty),*) => {$(
+        impl<T> ValueFor<T> for $t {
+            fn into_value_expr(self) -> Expr { self.into_expr() }
+        }
+    )*};
+}
+
+dynamic_value_for!(Expr, DynColumn, &DynColumn, crate::Sql);
+
+impl<T> ValueFor<T> for crate::Value {
+    fn into_value_expr(self) -> Expr {
+        Expr::Value(self)
+    }
 }
 
 base_type!(bool);

@@ -51,6 +51,8 @@ pub enum ValueType {
     Json,
     /// An exact decimal.
     Decimal,
+    /// A one-dimensional array (PostgreSQL only).
+    Array,
 }
 
 /// A bound parameter or a decoded cell.
@@ -89,6 +91,10 @@ pub enum Value {
     Json(String),
     /// An exact decimal.
     Decimal(Decimal),
+    /// A one-dimensional array of values of one type, bound natively on PostgreSQL (its
+    /// element type is the first non-NULL element's). The compiler produces it for large
+    /// `IN` lists (`x = ANY($1)`); the other backends reject it as a parameter.
+    Array(Vec<Value>),
 }
 
 impl Value {
@@ -115,6 +121,7 @@ impl Value {
             Value::Uuid(_) => ValueType::Uuid,
             Value::Json(_) => ValueType::Json,
             Value::Decimal(_) => ValueType::Decimal,
+            Value::Array(_) => ValueType::Array,
         }
     }
 

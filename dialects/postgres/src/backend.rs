@@ -3,9 +3,11 @@
 use crate::bind::{self, PgParam};
 use crate::cache::{self, Lookup};
 use crate::decode::{column_names, decode_row};
-use crate::error::{connect_error, map_error};
+use crate::encode::{self, ConvertError, Target};
+use crate::error::{classify, connect_error, map_error};
 use crate::pool::{pool_builder, Manager, PgClient, Session};
 use futures_util::stream::{self, StreamExt};
+use quarry::exec::CopyIn;
 use quarry::{
     Backend, BackendConnection, BoxFuture, BoxStream, Dialect, ExecResult, PoolOptions, Postgres,
     Result, Row, Value,
@@ -14,8 +16,10 @@ use std::fmt;
 use std::ops::DerefMut;
 use std::pin::{pin, Pin};
 use std::sync::Arc;
-use tokio_postgres::types::Type;
-use tokio_postgres::RowStream;
+use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::types::private::BytesMut;
+use tokio_postgres::types::{IsNull, ToSql, Type};
+use tokio_postgres::{RowStream, Statement};
 
 /// A PostgreSQL database reached through a bb8 pool; wrap it in a [`quarry::Engine`].
 ///
@@ -402,6 +406,199 @@ impl BackendConnection for PgConnection {
     fn discard(&mut self) {
         self.conn.s.discarded = true;
     }
+
+    fn copy_in<'a>(&'a mut self, copy: CopyIn<'a>) -> Option<BoxFuture<'a, Result<u64>>> {
+        Some(Box::pin(async move {
+            if copy.columns == 0 || copy.values.len() % copy.columns != 0 {
+                return Err(quarry::Error::InvalidStatement(format!(
+                    "COPY of {} values in rows of {} columns",
+                    copy.values.len(),
+                    copy.columns
+                )));
+            }
+            if copy.values.is_empty() {
+                return Ok(0);
+            }
+            let pg: &mut Session = &mut self.conn.s;
+            pg.in_flight = true;
+            let result = pg.run_copy(copy).await;
+            settle(pg, &result);
+            result
+        }))
+    }
+}
+
+/// One field of a `COPY` row: a value and how its column's type is written.
+#[derive(Debug)]
+struct CopyField<'a>(&'a Value, &'a Target);
+
+/// The fields of one row. (A named iterator rather than `zip(..).map(..)`: a closure type
+/// held across an await trips rustc's higher-ranked `Send` check on the boxed future.)
+struct Fields<'a> {
+    values: std::slice::Iter<'a, Value>,
+    targets: std::slice::Iter<'a, Target>,
+}
+
+impl<'a> Iterator for Fields<'a> {
+    type Item = CopyField<'a>;
+
+    fn next(&mut self) -> Option<CopyField<'a>> {
+        Some(CopyField(self.values.next()?, self.targets.next()?))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.values.len().min(self.targets.len());
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for Fields<'_> {}
+
+impl ToSql for CopyField<'_> {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(encode::encode(self.0, self.1, ty, out)?)
+    }
+
+    fn accepts(_ty: &Type) -> bool {
+        true
+    }
+
+    fn to_sql_checked(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> std::result::Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        // The target was resolved from this very type: every value is checked by `encode`.
+        self.to_sql(ty, out)
+    }
+}
+
+impl Session {
+    /// Runs a binary `COPY … FROM STDIN` of `copy.values`; see [`BackendConnection::copy_in`]
+    /// and the crate docs.
+    ///
+    /// The probe statement is prepared on every call rather than taken from the statement
+    /// cache: it is never executed, so the server would never tell us that a cached
+    /// description went stale after `ALTER TABLE … TYPE`, and writing values in the binary
+    /// form of a column's former type could store wrong data (an `int8` read as a `float8`)
+    /// instead of failing. The `COPY` statement itself goes through the cache.
+    async fn run_copy(&mut self, copy: CopyIn<'_>) -> Result<u64> {
+        let probe = self
+            .client
+            .prepare(copy.probe_sql)
+            .await
+            .map_err(|e| map_error(e, Some(copy.probe_sql)))?;
+        let types: Vec<Type> = probe.columns().iter().map(|c| c.type_().clone()).collect();
+        if types.len() != copy.columns {
+            return Err(quarry::Error::InvalidStatement(format!(
+                "COPY of rows of {} values, but its probe statement has {} columns",
+                copy.columns,
+                types.len()
+            )));
+        }
+        let targets: Vec<Target> = types.iter().map(Target::of).collect();
+        let err = |e| map_error(e, Some(copy.copy_sql));
+        let sink = self.start_copy(copy.copy_sql).await.map_err(err)?;
+        let mut writer = pin!(BinaryCopyInWriter::new(sink, &types));
+        for (r, row) in copy.values.chunks_exact(copy.columns).enumerate() {
+            let fields = Fields {
+                values: row.iter(),
+                targets: targets.iter(),
+            };
+            if let Err(e) = writer.as_mut().write_raw(fields).await {
+                // Dropping the writer aborts the COPY (CopyFail): nothing is written.
+                return Err(copy_write_error(e, &copy, &probe, &targets, r));
+            }
+        }
+        writer.finish().await.map_err(err)
+    }
+
+    /// Starts the `COPY` statement `sql` (prepared through the statement cache).
+    async fn start_copy(
+        &mut self,
+        sql: &str,
+    ) -> std::result::Result<tokio_postgres::CopyInSink<bytes::Bytes>, tokio_postgres::Error> {
+        let key = cache::key(sql, &[]);
+        let cached = match self.cache.lookup(key, sql, &[]) {
+            Lookup::Hit => self.cache.get(key).map(|(s, _)| s.clone()),
+            Lookup::Prepare | Lookup::Unnamed => None,
+        };
+        let Some(statement) = cached else {
+            let statement = self.prepare_copy(key, sql).await?;
+            return self.client.copy_in(&statement).await;
+        };
+        match self.client.copy_in(&statement).await {
+            Ok(sink) => Ok(sink),
+            Err(e) => match stale_statement(&e) {
+                None => Err(e),
+                Some(stale) => {
+                    match stale {
+                        Stale::One => self.cache.remove(key),
+                        Stale::All => self.cache.clear(),
+                    }
+                    let statement = self.prepare_copy(key, sql).await?;
+                    match self.client.copy_in(&statement).await {
+                        Ok(sink) => Ok(sink),
+                        Err(again) if in_failed_transaction(&again) => Err(e),
+                        Err(again) => Err(again),
+                    }
+                }
+            },
+        }
+    }
+
+    /// Prepares the `COPY` statement `sql` and keeps it under `key`: a `COPY` needs a
+    /// prepared statement anyway, so it is kept from its first run.
+    async fn prepare_copy(
+        &mut self,
+        key: u64,
+        sql: &str,
+    ) -> std::result::Result<Statement, tokio_postgres::Error> {
+        let statement = self.client.prepare(sql).await?;
+        self.cache.insert(key, sql, &[], statement.clone());
+        Ok(statement)
+    }
+}
+
+/// The error of writing row `r` (0-based) of `copy`: a value that cannot be written as its
+/// column's type is reported with the SQLSTATE the server would give and names the row and
+/// the column; anything else is the driver's error.
+fn copy_write_error(
+    e: tokio_postgres::Error,
+    copy: &CopyIn<'_>,
+    probe: &Statement,
+    targets: &[Target],
+    r: usize,
+) -> quarry::Error {
+    let is_conversion = std::error::Error::source(&e).is_some_and(|s| s.is::<ConvertError>());
+    if !is_conversion {
+        return map_error(e, Some(copy.copy_sql));
+    }
+    // Find the failing field again (this only runs once, on failure).
+    let row = &copy.values[r * copy.columns..(r + 1) * copy.columns];
+    let mut scratch = BytesMut::new();
+    for (c, ((v, target), col)) in row.iter().zip(targets).zip(probe.columns()).enumerate() {
+        scratch.clear();
+        if let Err(ce) = encode::encode(v, target, col.type_(), &mut scratch) {
+            return quarry::Error::database(
+                classify(ce.code, "ERROR"),
+                ce.code,
+                format!(
+                    "{} (row {}, column {} \"{}\")",
+                    ce.message,
+                    r + 1,
+                    c + 1,
+                    col.name()
+                ),
+                Some(copy.copy_sql),
+            );
+        }
+    }
+    map_error(e, Some(copy.copy_sql))
 }
 
 /// Where a row stream is.

@@ -18,12 +18,31 @@
 //! | `Json` | `jsonb` |
 //! | `Decimal` | `numeric` |
 //! | `Null(t)` | NULL of the type above for `t` |
+//! | `Array(items)` | the array type of its elements' type (`int8[]`, `text[]`, …), see below |
+//!
+//! ## Arrays
+//!
+//! A [`Value::Array`] (what the compiler binds for a long `x = ANY($1)` / `x <> ALL($1)`) is one
+//! parameter, sent in PostgreSQL's binary array format. Its type is the array type of its first
+//! non-NULL element's type; integers of mixed widths are widened to the widest present
+//! (`I32` and `I64` elements make an `int8[]`). Comparing a column with an array of another
+//! numeric width works as with scalars: `int4col = ANY($1)` with an `int8[]` uses PostgreSQL's
+//! cross-type integer operators (and the column's index). Elements of different types (other
+//! than integer widths) are an [`Error::InvalidStatement`]; nested arrays are
+//! [`Error::Unsupported`].
+//!
+//! An array of NULLs only is typed by its first NULL (`Null(I64)` elements make an `int8[]`).
+//! An empty array, and a NULL of [`ValueType::Array`], have no element type: they are sent
+//! untyped (OID 0, in text format: `{}`), so the server gives them the type the statement
+//! needs (`int4col = ANY($1)` makes it an `int4[]`).
 
+use crate::encode::{self, Target};
 use crate::{codec, numeric};
 use quarry::{Error, Result, Value, ValueType};
 use std::error::Error as StdError;
+use std::sync::LazyLock;
 use tokio_postgres::types::private::BytesMut;
-use tokio_postgres::types::{IsNull, ToSql, Type};
+use tokio_postgres::types::{Format, IsNull, Kind, ToSql, Type};
 
 /// PostgreSQL accepts at most this many parameters in one statement.
 pub(crate) const MAX_PARAMS: usize = u16::MAX as usize;
@@ -51,10 +70,57 @@ pub(crate) fn pg_type(t: ValueType) -> Option<Type> {
     })
 }
 
+/// The array type whose elements are of type `elem` (one of [`pg_type`]'s types).
+fn array_of(elem: &Type) -> Option<Type> {
+    Some(match *elem {
+        Type::BOOL => Type::BOOL_ARRAY,
+        Type::INT2 => Type::INT2_ARRAY,
+        Type::INT4 => Type::INT4_ARRAY,
+        Type::INT8 => Type::INT8_ARRAY,
+        Type::FLOAT4 => Type::FLOAT4_ARRAY,
+        Type::FLOAT8 => Type::FLOAT8_ARRAY,
+        Type::TEXT => Type::TEXT_ARRAY,
+        Type::BYTEA => Type::BYTEA_ARRAY,
+        Type::DATE => Type::DATE_ARRAY,
+        Type::TIME => Type::TIME_ARRAY,
+        Type::TIMESTAMP => Type::TIMESTAMP_ARRAY,
+        Type::TIMESTAMPTZ => Type::TIMESTAMPTZ_ARRAY,
+        Type::UUID => Type::UUID_ARRAY,
+        Type::JSONB => Type::JSONB_ARRAY,
+        Type::NUMERIC => Type::NUMERIC_ARRAY,
+        _ => return None,
+    })
+}
+
+/// A parameter type left for the server to infer (OID 0), for arrays without an element type.
+static UNSPECIFIED: LazyLock<Type> =
+    LazyLock::new(|| Type::new("unspecified".into(), 0, Kind::Pseudo, "pg_catalog".into()));
+
+/// The PostgreSQL type of an array parameter of `items`: see the module docs.
+fn array_type(items: &[Value]) -> Type {
+    encode::array_elem_type(items)
+        .and_then(pg_type)
+        .and_then(|t| array_of(&t))
+        .unwrap_or_else(|| UNSPECIFIED.clone())
+}
+
+/// Whether `value` is an array parameter sent untyped, in text format (see the module docs).
+fn untyped_array(value: &Value) -> bool {
+    match value {
+        Value::Array(items) => array_type(items).oid() == 0,
+        Value::Null(ValueType::Array) => true,
+        _ => false,
+    }
+}
+
 /// The PostgreSQL type `value` is bound as (`TEXT` for an unknown type, which [`check`] has
 /// already rejected).
 pub(crate) fn type_of(value: &Value) -> Type {
-    pg_type(value.value_type()).unwrap_or(Type::TEXT)
+    match value {
+        Value::Array(items) => array_type(items),
+        Value::Null(ValueType::Array) => UNSPECIFIED.clone(),
+        v => pg_type(v.value_type()).unwrap_or(Type::TEXT),
+    }
 }
 
 /// Checks that every value can be sent, so that errors name the parameter instead of surfacing
@@ -74,6 +140,8 @@ pub(crate) fn check(values: &[Value]) -> Result<()> {
                 numeric::encode(d, &mut Sink)
                     .map_err(|m| Error::InvalidStatement(format!("parameter ${}: {m}", i + 1)))?;
             }
+            Value::Array(items) => check_array(i, items)?,
+            Value::Null(ValueType::Array) => {}
             other if pg_type(other.value_type()).is_none() => {
                 return Err(Error::unsupported(
                     "postgresql",
@@ -88,6 +156,65 @@ pub(crate) fn check(values: &[Value]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Checks the array parameter `$i+1`: one element type (integers of any width), no nested
+/// arrays, decimals within PostgreSQL's limits, and at most `i32::MAX` elements.
+fn check_array(i: usize, items: &[Value]) -> Result<()> {
+    let param = i + 1;
+    if i32::try_from(items.len()).is_err() {
+        return Err(Error::InvalidStatement(format!(
+            "parameter ${param}: an array of {} elements is too large for PostgreSQL",
+            items.len()
+        )));
+    }
+    let elem = encode::array_elem_type(items);
+    for (j, item) in items.iter().enumerate() {
+        let t = item.value_type();
+        if t == ValueType::Array {
+            return Err(Error::unsupported(
+                "postgresql",
+                format!(
+                    "nested arrays (parameter ${param}, element {}); bind a one-dimensional array",
+                    j + 1
+                ),
+            ));
+        }
+        if pg_type(t).is_none() {
+            return Err(Error::unsupported(
+                "postgresql",
+                format!("binding a {t:?} array element (parameter ${param})"),
+            ));
+        }
+        match item {
+            Value::Null(_) => {}
+            Value::Decimal(d) => numeric::encode(d, &mut Sink).map_err(|m| {
+                Error::InvalidStatement(format!("parameter ${param}, element {}: {m}", j + 1))
+            })?,
+            _ => {
+                if let Some(e) = elem.filter(|e| !encode::same_elem_type(*e, t)) {
+                    return Err(Error::InvalidStatement(format!(
+                        "parameter ${param}: array element {} is a {t:?} value, but the array's \
+                         elements are {e:?} values (all elements must have one type)",
+                        j + 1
+                    )));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes the text form of an untyped array (only NULLs, or empty): `{NULL,NULL}`, `{}`.
+fn untyped_array_text(items: &[Value], out: &mut BytesMut) {
+    out.extend_from_slice(b"{");
+    for i in 0..items.len() {
+        if i > 0 {
+            out.extend_from_slice(b",");
+        }
+        out.extend_from_slice(b"NULL");
+    }
+    out.extend_from_slice(b"}");
 }
 
 /// An `Extend<u8>` that discards.
@@ -135,6 +262,18 @@ impl ToSql for PgParam<'_> {
                 }
             }
             Value::Decimal(d) => numeric::encode(d, out)?,
+            Value::Array(items) => {
+                if untyped_array(self.0) {
+                    // Sent in text format (see `encode_format`), whatever type the server chose.
+                    untyped_array_text(items, out);
+                } else if let Kind::Array(elem) = ty.kind() {
+                    // The declared type, or the one the server inferred for a prepared
+                    // statement: each element is converted to the element type.
+                    encode::encode_array(items, &Target::of(elem), elem, out)?;
+                } else {
+                    return Err(format!("an array value cannot be bound as {ty}").into());
+                }
+            }
             other => {
                 return Err(format!("cannot bind a {:?} value", other.value_type()).into());
             }
@@ -147,11 +286,24 @@ impl ToSql for PgParam<'_> {
         true
     }
 
+    fn encode_format(&self, _ty: &Type) -> Format {
+        if untyped_array(self.0) {
+            Format::Text
+        } else {
+            Format::Binary
+        }
+    }
+
     fn to_sql_checked(
         &self,
         ty: &Type,
         out: &mut BytesMut,
     ) -> std::result::Result<IsNull, BoxError> {
+        if self.0.value_type() == ValueType::Array {
+            // An array goes to whatever array type the statement has (converting its
+            // elements); an untyped one is text, which the server parses as its type.
+            return self.to_sql(ty, out);
+        }
         let want = type_of(self.0);
         let ok = *ty == want || (self.0.value_type() == ValueType::Json && *ty == Type::JSON);
         if !ok {

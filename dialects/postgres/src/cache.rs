@@ -1,6 +1,8 @@
 //! The per-connection cache of prepared statements.
 //!
-//! A statement is keyed by its SQL text and the types of its parameters. The first time a key
+//! A statement is keyed by its SQL text and the types of its parameters (for an array
+//! parameter, the array type it is bound as: an `int8[]` and a `text[]` parameter make two
+//! statements). The first time a key
 //! is seen the statement is sent unnamed (parse, bind and execute in one round trip, nothing
 //! kept on the server); the second time it is prepared (`prepare_typed`) and kept, and every
 //! later run only binds and executes the prepared statement, which skips parsing and planning
@@ -65,12 +67,23 @@ pub(crate) fn key(sql: &str, params: &[Value]) -> u64 {
     h = step(h, u64::from_le_bytes(tail));
     h = step(h, params.len() as u64);
     for p in params {
-        h = step(h, type_tag(p.value_type()));
+        h = step(h, param_tag(p));
     }
     h
 }
 
-/// A distinct number per [`ValueType`], for [`key`].
+/// A distinct number per parameter type: per [`ValueType`], and for an array per array type
+/// it is bound as (see [`crate::bind`]).
+fn param_tag(p: &Value) -> u64 {
+    match p {
+        Value::Array(_) | Value::Null(ValueType::Array) => {
+            (1 << 32) | u64::from(crate::bind::type_of(p).oid())
+        }
+        _ => type_tag(p.value_type()),
+    }
+}
+
+/// A distinct number per [`ValueType`], for [`param_tag`].
 fn type_tag(t: ValueType) -> u64 {
     match t {
         ValueType::Bool => 1,
@@ -94,8 +107,8 @@ fn type_tag(t: ValueType) -> u64 {
 
 struct Entry {
     sql: Box<str>,
-    /// The types of the parameters the statement was prepared for.
-    types: Box<[ValueType]>,
+    /// The types of the parameters the statement was prepared for ([`param_tag`]s).
+    types: Box<[u64]>,
     statement: Statement,
     columns: Arc<[String]>,
     last_used: u64,
@@ -144,10 +157,7 @@ impl StatementCache {
         if let Some(e) = self.entries.get_mut(&key) {
             if *e.sql == *sql
                 && e.types.len() == params.len()
-                && e.types
-                    .iter()
-                    .zip(params)
-                    .all(|(t, p)| *t == p.value_type())
+                && e.types.iter().zip(params).all(|(t, p)| *t == param_tag(p))
             {
                 e.last_used = self.tick;
                 return Lookup::Hit;
@@ -199,7 +209,7 @@ impl StatementCache {
             key,
             Entry {
                 sql: sql.into(),
-                types: params.iter().map(Value::value_type).collect(),
+                types: params.iter().map(param_tag).collect(),
                 statement,
                 columns: Arc::clone(&columns),
                 last_used: self.tick,
@@ -241,6 +251,40 @@ mod tests {
         assert_ne!(a, key("SELECT $1", &[Value::I32(1)]));
         assert_ne!(a, key("SELECT $1 ", &[Value::I64(1)]));
         assert_ne!(a, key("SELECT $1", &[]));
+    }
+
+    #[test]
+    fn array_keys_depend_on_the_array_type() {
+        let sql = "SELECT 1 WHERE x = ANY($1)";
+        let ints = key(sql, &[Value::Array(vec![Value::I64(1), Value::I64(2)])]);
+        assert_eq!(ints, key(sql, &[Value::Array(vec![Value::I64(3)])]));
+        assert_eq!(
+            ints,
+            key(sql, &[Value::Array(vec![Value::I32(3), Value::I64(4)])])
+        );
+        assert_ne!(ints, key(sql, &[Value::Array(vec![Value::I32(3)])]));
+        assert_ne!(
+            ints,
+            key(sql, &[Value::Array(vec![Value::Text("a".into())])])
+        );
+        assert_ne!(ints, key(sql, &[Value::I64(1)]));
+        let untyped = key(sql, &[Value::Array(vec![])]);
+        assert_ne!(ints, untyped);
+        assert_eq!(untyped, key(sql, &[Value::Null(ValueType::Array)]));
+    }
+
+    #[test]
+    fn cached_entries_match_array_types() {
+        let mut c = StatementCache::new(4);
+        let sql = "SELECT 1 WHERE x = ANY($1)";
+        let ints = [Value::Array(vec![Value::I64(1)])];
+        let k = key(sql, &ints);
+        assert!(matches!(c.lookup(k, sql, &ints), Lookup::Unnamed));
+        assert!(matches!(c.lookup(k, sql, &ints), Lookup::Prepare));
+        // A collision of keys with another array type must not reuse the entry: compare
+        // the stored tags directly.
+        let texts = [Value::Array(vec![Value::Text("a".into())])];
+        assert_ne!(param_tag(&ints[0]), param_tag(&texts[0]));
     }
 
     #[test]

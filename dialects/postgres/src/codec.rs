@@ -55,6 +55,12 @@ pub(crate) fn encode_timestamp(ts: &Timestamp) -> [u8; 8] {
     (ts.micros_since_epoch() - PG_EPOCH_MICROS).to_be_bytes()
 }
 
+/// The `timestamp` form of midnight at the start of `d` (a `date` cast to `timestamp`).
+pub(crate) fn encode_midnight(d: &Date) -> [u8; 8] {
+    // Within ±9999 years: no overflow (see `encode_timestamp`).
+    ((d.days_since_epoch() - PG_EPOCH_DAYS) * 86_400_000_000).to_be_bytes()
+}
+
 /// Decodes a `timestamp` or `timestamptz` (the latter as a UTC timestamp).
 pub(crate) fn decode_timestamp(raw: &[u8]) -> Result<Timestamp, CodecError> {
     let micros = i64::from_be_bytes(fixed(raw, "timestamp")?);

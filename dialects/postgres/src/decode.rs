@@ -20,12 +20,15 @@
 //! | `uuid` | `Uuid` |
 //! | `json`, `jsonb` | `Json` (the document's text) |
 //! | `numeric` | `Decimal` (scale kept) |
+//! | a one-dimensional array of one of the above | `Array` of those values |
 //!
 //! A NULL becomes [`Value::Null`] of the matching [`ValueType`]. Values without a quarry form
 //! are a [`quarry::Error::Decode`] naming the column: `infinity` / `-infinity` dates and
-//! timestamps, dates beyond years ±9999, `24:00:00`, and numeric `NaN` / `±Infinity`. Any other
-//! type (`interval`, `timetz`, arrays, ranges, …) is a decode error naming the column and the
-//! type: cast it in the query (`SELECT period::text …`).
+//! timestamps, dates beyond years ±9999, `24:00:00`, and numeric `NaN` / `±Infinity` (also as
+//! array elements), and multi-dimensional arrays. Any other type (`interval`, `timetz`,
+//! ranges, arrays of those, …) is a decode error naming the column and the type: cast it in the
+//! query (`SELECT period::text …`). An empty array decodes to an empty `Array`; an array's
+//! lower bound is not kept.
 
 use crate::{codec, numeric};
 use quarry::{Error, Result, Row, Value, ValueType};
@@ -69,8 +72,13 @@ pub(crate) fn value_type_of(ty: &Type) -> Option<ValueType> {
         Type::UUID => ValueType::Uuid,
         Type::JSON | Type::JSONB => ValueType::Json,
         Type::NUMERIC => ValueType::Decimal,
-        ref other if matches!(other.kind(), Kind::Enum(_)) => ValueType::Text,
-        _ => return None,
+        ref other => match other.kind() {
+            Kind::Enum(_) => ValueType::Text,
+            Kind::Array(elem) if value_type_of(elem).is_some_and(|t| t != ValueType::Array) => {
+                ValueType::Array
+            }
+            _ => return None,
+        },
     })
 }
 
@@ -114,9 +122,61 @@ pub(crate) fn decode_value(ty: &Type, raw: &[u8]) -> std::result::Result<Value, 
         Type::JSON => Value::Json(codec::decode_json(raw, false)?),
         Type::JSONB => Value::Json(codec::decode_json(raw, true)?),
         Type::NUMERIC => Value::Decimal(numeric::decode(raw)?),
-        ref other if matches!(other.kind(), Kind::Enum(_)) => Value::Text(text(raw)?),
-        ref other => return Err(unsupported(other)),
+        ref other => match other.kind() {
+            Kind::Enum(_) => Value::Text(text(raw)?),
+            Kind::Array(elem) if value_type_of(other).is_some() => decode_array(elem, raw)?,
+            _ => return Err(unsupported(other)),
+        },
     })
+}
+
+/// Reads a big-endian `i32` at `*at`, advancing it.
+fn read_i32(raw: &[u8], at: &mut usize) -> std::result::Result<i32, String> {
+    let bytes = raw
+        .get(*at..*at + 4)
+        .ok_or_else(|| "a binary array ends early".to_owned())?;
+    *at += 4;
+    Ok(i32::from_be_bytes(array(bytes, &Type::INT4)?))
+}
+
+/// Decodes a binary array of elements of type `elem` (one dimension at most).
+fn decode_array(elem: &Type, raw: &[u8]) -> std::result::Result<Value, String> {
+    let mut at = 0;
+    let ndim = read_i32(raw, &mut at)?;
+    let _has_nulls = read_i32(raw, &mut at)?;
+    let _elem_oid = read_i32(raw, &mut at)?;
+    let len = match ndim {
+        0 => return Ok(Value::Array(Vec::new())),
+        1 => {
+            let len = read_i32(raw, &mut at)?;
+            let _lower_bound = read_i32(raw, &mut at)?;
+            usize::try_from(len).map_err(|_| format!("a binary array has length {len}"))?
+        }
+        n => {
+            return Err(format!(
+                "a {n}-dimensional array has no quarry value (only one-dimensional arrays \
+                 decode); unnest it or cast it in the query"
+            ))
+        }
+    };
+    let null_type = value_type_of(elem).unwrap_or(ValueType::Text);
+    // Every element takes at least its 4-byte length: do not trust `len` beyond that.
+    let mut items = Vec::with_capacity(len.min(raw.len() / 4));
+    for _ in 0..len {
+        let n = read_i32(raw, &mut at)?;
+        if n < 0 {
+            items.push(Value::Null(null_type));
+            continue;
+        }
+        let end = usize::try_from(n)
+            .ok()
+            .and_then(|n| at.checked_add(n))
+            .filter(|end| *end <= raw.len())
+            .ok_or_else(|| "a binary array ends early".to_owned())?;
+        items.push(decode_value(elem, &raw[at..end])?);
+        at = end;
+    }
+    Ok(Value::Array(items))
 }
 
 fn unsupported(ty: &Type) -> String {
@@ -210,7 +270,12 @@ mod tests {
 
     #[test]
     fn unsupported_types() {
-        for t in [Type::INTERVAL, Type::TIMETZ, Type::INT8_ARRAY, Type::INET] {
+        for t in [
+            Type::INTERVAL,
+            Type::TIMETZ,
+            Type::INTERVAL_ARRAY,
+            Type::INET,
+        ] {
             assert_eq!(value_type_of(&t), None, "{t}");
             assert!(decode_value(&t, b"").unwrap_err().contains(t.name()));
         }
@@ -273,6 +338,85 @@ mod tests {
         assert!(decode_value(&Type::TIMESTAMP, &i64::MAX.to_be_bytes())
             .unwrap_err()
             .contains("infinity"));
+    }
+
+    /// The binary form of a one-dimensional array of `elems` (`None`: NULL) of type `oid`.
+    fn array_bytes(oid: u32, elems: &[Option<&[u8]>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        let nulls = elems.iter().any(Option::is_none);
+        for w in [1, i32::from(nulls)] {
+            out.extend_from_slice(&w.to_be_bytes());
+        }
+        out.extend_from_slice(&oid.to_be_bytes());
+        out.extend_from_slice(&(elems.len() as i32).to_be_bytes());
+        out.extend_from_slice(&1_i32.to_be_bytes());
+        for e in elems {
+            match e {
+                None => out.extend_from_slice(&(-1_i32).to_be_bytes()),
+                Some(b) => {
+                    out.extend_from_slice(&(b.len() as i32).to_be_bytes());
+                    out.extend_from_slice(b);
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn arrays() {
+        assert_eq!(value_type_of(&Type::INT4_ARRAY), Some(ValueType::Array));
+        assert_eq!(value_type_of(&Type::TEXT_ARRAY), Some(ValueType::Array));
+        let raw = array_bytes(
+            23,
+            &[
+                Some(&7_i32.to_be_bytes()),
+                None,
+                Some(&(-1_i32).to_be_bytes()),
+            ],
+        );
+        assert_eq!(
+            decode_value(&Type::INT4_ARRAY, &raw).unwrap(),
+            Value::Array(vec![
+                Value::I32(7),
+                Value::Null(ValueType::I32),
+                Value::I32(-1)
+            ])
+        );
+        let raw = array_bytes(25, &[Some(b"a"), Some("é".as_bytes())]);
+        assert_eq!(
+            decode_value(&Type::TEXT_ARRAY, &raw).unwrap(),
+            Value::Array(vec![Value::Text("a".into()), Value::Text("é".into())])
+        );
+        let mut empty = Vec::new();
+        for w in [0_i32, 0, 20] {
+            empty.extend_from_slice(&w.to_be_bytes());
+        }
+        assert_eq!(
+            decode_value(&Type::INT8_ARRAY, &empty).unwrap(),
+            Value::Array(vec![])
+        );
+    }
+
+    #[test]
+    fn malformed_arrays_are_errors() {
+        let raw = array_bytes(23, &[Some(&7_i32.to_be_bytes())]);
+        for cut in 0..raw.len() {
+            assert!(
+                decode_value(&Type::INT4_ARRAY, &raw[..cut]).is_err(),
+                "{cut}"
+            );
+        }
+        let mut huge = raw.clone();
+        huge[12..16].copy_from_slice(&i32::MAX.to_be_bytes());
+        assert!(decode_value(&Type::INT4_ARRAY, &huge).is_err());
+        let mut two_d = raw.clone();
+        two_d[0..4].copy_from_slice(&2_i32.to_be_bytes());
+        assert!(decode_value(&Type::INT4_ARRAY, &two_d)
+            .unwrap_err()
+            .contains("dimensional"));
+        // A bad element is an error too.
+        let raw = array_bytes(23, &[Some(&[0, 1])]);
+        assert!(decode_value(&Type::INT4_ARRAY, &raw).is_err());
     }
 
     #[test]

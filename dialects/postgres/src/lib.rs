@@ -125,6 +125,7 @@ mod bind;
 mod cache;
 mod codec;
 mod decode;
+mod encode;
 mod error;
 mod numeric;
 mod pool;

@@ -162,6 +162,16 @@ pub(crate) fn to_sql(v: &Value) -> Result<ToSqlOutput<'_>> {
         Value::TimestampTz(t) => ToSqlOutput::Owned(S::Text(format!("{t}+00:00"))),
         Value::Uuid(u) => ToSqlOutput::Owned(S::Text(u.to_string())),
         Value::Decimal(d) => ToSqlOutput::Owned(S::Real(decimal_to_f64(d)?)),
+        Value::Array(items) => {
+            return Err(Error::unsupported(
+                "sqlite",
+                format!(
+                    "array parameters (a Value::Array of {} elements): only PostgreSQL binds \
+                     arrays; bind one parameter per element (`IN (?, ?, …)`)",
+                    items.len()
+                ),
+            ))
+        }
         other => {
             return Err(Error::unsupported(
                 "sqlite",

@@ -1,0 +1,757 @@
+//! The INSERT, UPDATE and DELETE compiler, on top of the expression compiler.
+//!
+//! An INSERT's rows are written until the next one would pass the dialect's bound-parameter
+//! limit (or its statement-size limit); the statement then ends and another begins, so a
+//! large insert compiles to several statements the executor runs in one transaction.
+
+use super::select::Compiler;
+use super::{Compiled, Dialect, Plan, Returning, SqlWriter, UpsertStyle};
+use crate::error::{Error, Result};
+use crate::expr::{Expr, Name};
+use crate::schema::{ColumnDef, ServerDefault, Table};
+use crate::stmt::clauses::Assign;
+use crate::stmt::delete::DeleteStmt;
+use crate::stmt::insert::{ConflictAction, InsertStmt};
+use crate::stmt::select::{SelectItem, TableRef};
+use crate::stmt::update::UpdateStmt;
+use crate::value::Value;
+
+/// An insert at least this large goes through the bulk copy path where the backend has one.
+pub const COPY_MIN_ROWS: usize = 1000;
+
+/// A bulk load (see [`Plan::Copy`]): the COPY statement, the probe that gives the columns'
+/// types, and the values; `fallback` compiles the same rows as INSERTs.
+#[doc(hidden)]
+#[derive(Debug)]
+pub struct CopyPlan {
+    /// `COPY t (a, b) FROM STDIN (FORMAT binary)`.
+    pub copy_sql: String,
+    /// `SELECT a, b FROM t`.
+    pub probe_sql: String,
+    /// Values per row.
+    pub columns: usize,
+    /// The values, row after row.
+    pub values: Vec<Value>,
+    /// The statement without its values, to compile INSERTs from if the backend cannot copy.
+    stmt: InsertStmt,
+}
+
+impl CopyPlan {
+    /// The same rows as multi-row INSERTs.
+    pub fn fallback(self, dialect: &dyn Dialect) -> Result<Vec<Compiled>> {
+        let mut stmt = self.stmt;
+        stmt.columns.truncate(self.columns);
+        stmt.values = self.values.into_iter().map(Expr::Value).collect();
+        compile_insert(&stmt, dialect, false)
+    }
+}
+
+fn invalid(msg: impl Into<String>) -> Error {
+    Error::InvalidStatement(msg.into())
+}
+
+/// A column of the table is required in an INSERT: NOT NULL with no default of any kind.
+fn required(c: &ColumnDef) -> bool {
+    !c.nullable && c.default.is_none() && c.server_default.is_none() && !c.autoincrement
+}
+
+/// What fills a cell left to `DEFAULT`.
+#[derive(Clone, Copy)]
+enum Fill<'a> {
+    /// The `DEFAULT` keyword.
+    Keyword,
+    /// A client-side default value.
+    Value(&'a Value),
+    /// The column's declared default written out (SQLite, which has no `DEFAULT` in VALUES).
+    Declared(&'a ColumnDef),
+}
+
+/// Where an output column's cells come from.
+#[derive(Clone, Copy)]
+enum Source<'a> {
+    /// Cell `index` of each row, `fill` for `DEFAULT` cells.
+    Cell(usize, Fill<'a>),
+    /// The same value in every row (a client default of a column the insert leaves out).
+    Const(&'a Value),
+    /// `fill` in every row (a multi-row insert that gives no column).
+    Filled(Fill<'a>),
+}
+
+struct OutColumn<'a> {
+    name: &'a str,
+    source: Source<'a>,
+}
+
+/// Decides the columns written, applying client defaults, checking required columns against
+/// the metadata, and handling `DEFAULT` where the dialect has none in VALUES.
+fn plan_columns<'a>(s: &'a InsertStmt, d: &dyn Dialect) -> Result<Vec<OutColumn<'a>>> {
+    let f = d.features();
+    let meta: Option<&'a Table> = s.table.meta.as_ref().map(|m| m.table());
+    let width = s.columns.len();
+    for (i, c) in s.columns.iter().enumerate() {
+        if s.columns[..i].contains(c) {
+            return Err(invalid(format!("the INSERT names column {c} twice")));
+        }
+        if let Some(t) = meta {
+            if t.get_column(c).is_none() {
+                return Err(invalid(format!("table {} has no column {c}", t.name)));
+            }
+        }
+    }
+    let mut out = Vec::with_capacity(width + 2);
+    for (i, name) in s.columns.iter().enumerate() {
+        let def = meta.and_then(|t| t.get_column(name));
+        if s.select.is_some() {
+            out.push(OutColumn {
+                name,
+                source: Source::Cell(i, Fill::Keyword),
+            });
+            continue;
+        }
+        let mut any = false;
+        let mut all = true;
+        for r in 0..s.rows {
+            if matches!(s.values[r * width + i], Expr::Default) {
+                any = true;
+            } else {
+                all = false;
+            }
+        }
+        let fill = if !any {
+            Fill::Keyword
+        } else if let Some(v) = def.and_then(|c| c.default.as_ref()) {
+            Fill::Value(v)
+        } else if def.is_some_and(required) {
+            return Err(invalid(format!(
+                "the INSERT leaves NOT NULL column {name} of {} to its default, and it has none",
+                s.table.name
+            )));
+        } else if f.values_default {
+            Fill::Keyword
+        } else if all {
+            continue; // left out: the database applies its default
+        } else if let Some(c) = def {
+            Fill::Declared(c)
+        } else {
+            return Err(Error::unsupported(
+                d.name(),
+                format!(
+                    "DEFAULT for column {name} in some rows only, without the table's metadata (there is no DEFAULT in VALUES; declare the table to let quarry write its default)"
+                ),
+            ));
+        };
+        out.push(OutColumn {
+            name,
+            source: Source::Cell(i, fill),
+        });
+    }
+    if let Some(t) = meta {
+        for c in &t.columns {
+            if s.columns.iter().any(|n| *n == c.name) {
+                continue;
+            }
+            match (&c.default, s.select.is_some()) {
+                (Some(v), false) => out.push(OutColumn {
+                    name: &c.name,
+                    source: Source::Const(v),
+                }),
+                _ if required(c) => {
+                    return Err(invalid(format!(
+                        "the INSERT into {} leaves out NOT NULL column {}, which has no default",
+                        t.name, c.name
+                    )))
+                }
+                _ => {}
+            }
+        }
+    }
+    if out.is_empty() && s.rows > 1 && f.upsert == UpsertStyle::OnConflict {
+        // Several rows of defaults only: name one column and let it take its default.
+        let Some(c) = meta.and_then(|t| t.columns.first()) else {
+            return Err(Error::unsupported(
+                d.name(),
+                "several rows of defaults only, without the table's metadata",
+            ));
+        };
+        let fill = if f.values_default {
+            Fill::Keyword
+        } else {
+            Fill::Declared(c)
+        };
+        out.push(OutColumn {
+            name: &c.name,
+            source: Source::Filled(fill),
+        });
+    }
+    Ok(out)
+}
+
+/// The target table's name and alias for INSERT, where the MySQL family takes no alias.
+fn insert_target(c: &mut Compiler<'_>, t: &TableRef) -> Result<()> {
+    if t.alias.is_some() && c.f.upsert != UpsertStyle::OnConflict {
+        return Err(c.unsupported("an alias on the INSERT's table"));
+    }
+    c.table_ref(t);
+    Ok(())
+}
+
+fn check_target(t: &TableRef) -> Result<()> {
+    if t.name.is_empty() {
+        return Err(invalid("the statement has no table"));
+    }
+    Ok(())
+}
+
+/// Compiles an INSERT to one or more statements.
+pub(crate) fn compile_insert(
+    s: &InsertStmt,
+    d: &dyn Dialect,
+    inline: bool,
+) -> Result<Vec<Compiled>> {
+    if let Some(e) = &s.error {
+        return Err(invalid(e.to_string()));
+    }
+    check_target(&s.table)?;
+    if s.select.is_none() && s.rows == 0 {
+        return Err(invalid("the INSERT has no rows"));
+    }
+    let cols = plan_columns(s, d)?;
+    let mut out = Vec::new();
+    let mut c = Compiler::new(d, inline);
+    let f = d.features();
+    if let Some(q) = &s.select {
+        insert_head(&mut c, s, &cols)?;
+        c.w.push_char(' ');
+        let wrap = s.on_conflict.is_some() && !f.values_default;
+        if wrap {
+            // SQLite reads `SELECT … ON CONFLICT` as a join constraint without a WHERE.
+            c.w.push("SELECT * FROM (");
+        }
+        c.query(q)?;
+        if wrap {
+            c.w.push(") WHERE true");
+        }
+        insert_tail(&mut c, s, &cols, true)?;
+        out.push(c.w.finish());
+        return Ok(out);
+    }
+    // The tail's parameters count against each statement's limit.
+    let tail_params = {
+        let mut probe = Compiler::new(d, inline);
+        insert_tail(&mut probe, s, &cols, false)?;
+        probe.w.param_count()
+    };
+    let limit = f.max_bind_params.saturating_sub(tail_params);
+    let max_bytes = f.max_statement_bytes;
+    let width = s.columns.len();
+    let mut in_stmt = 0usize;
+    let mut bytes = 0usize;
+    let mut r = 0usize;
+    while r < s.rows {
+        if in_stmt == 0 {
+            insert_head(&mut c, s, &cols)?;
+            if cols.is_empty() {
+                if f.upsert == UpsertStyle::OnConflict {
+                    c.w.push(" DEFAULT VALUES");
+                    r += 1;
+                    in_stmt = 1;
+                    continue;
+                }
+                c.w.push(" VALUES ");
+            } else {
+                c.w.push(" VALUES ");
+            }
+            bytes = c.w.sql().len();
+        }
+        let mark = c.w.mark();
+        if in_stmt > 0 {
+            c.w.push(", ");
+        }
+        c.w.push_char('(');
+        let row = &s.values[r * width..(r + 1) * width];
+        for (i, col) in cols.iter().enumerate() {
+            if i > 0 {
+                c.w.push(", ");
+            }
+            match col.source {
+                Source::Cell(index, fill) => match &row[index] {
+                    Expr::Default => write_fill(&mut c, fill)?,
+                    Expr::Value(v) => c.value(v)?,
+                    e => c.expr(e, 0)?,
+                },
+                Source::Const(v) => c.value(v)?,
+                Source::Filled(fill) => write_fill(&mut c, fill)?,
+            }
+        }
+        c.w.push_char(')');
+        let row_bytes = c.w.sql().len() - mark.0
+            + c.w.params()[mark.1..]
+                .iter()
+                .map(value_bytes)
+                .sum::<usize>();
+        let over = c.w.param_count() > limit || bytes + row_bytes > max_bytes;
+        if over {
+            if in_stmt == 0 {
+                return Err(invalid(format!(
+                    "one row of the INSERT needs more than {} bound values or {} bytes on {}",
+                    limit,
+                    max_bytes,
+                    d.name()
+                )));
+            }
+            // This row starts the next statement.
+            c.w.rewind(mark);
+            insert_tail(&mut c, s, &cols, true)?;
+            let done = std::mem::replace(&mut c.w, SqlWriter::new(d));
+            out.push(done.finish());
+            in_stmt = 0;
+            continue;
+        }
+        bytes += row_bytes;
+        in_stmt += 1;
+        r += 1;
+    }
+    if in_stmt > 0 {
+        insert_tail(&mut c, s, &cols, true)?;
+        out.push(c.w.finish());
+    }
+    Ok(out)
+}
+
+/// Bytes a bound value adds to a statement on the wire (roughly).
+fn value_bytes(v: &Value) -> usize {
+    match v {
+        Value::Text(s) | Value::Json(s) => s.len() + 4,
+        Value::Bytes(b) => b.len() + 4,
+        Value::Decimal(d) => d.as_str().len() + 4,
+        _ => 12,
+    }
+}
+
+fn write_fill(c: &mut Compiler<'_>, fill: Fill<'_>) -> Result<()> {
+    match fill {
+        Fill::Keyword => c.w.push("DEFAULT"),
+        Fill::Value(v) => c.value(v)?,
+        Fill::Declared(col) => match &col.server_default {
+            Some(ServerDefault::Literal(v)) => c.value(v)?,
+            Some(ServerDefault::Expression(e)) => {
+                c.w.push_char('(');
+                c.w.push(e);
+                c.w.push_char(')');
+            }
+            None => c.w.push("NULL"),
+        },
+    }
+    Ok(())
+}
+
+/// `INSERT INTO t (a, b)`.
+fn insert_head(c: &mut Compiler<'_>, s: &InsertStmt, cols: &[OutColumn<'_>]) -> Result<()> {
+    c.w.push("INSERT INTO ");
+    insert_target(c, &s.table)?;
+    if cols.is_empty() {
+        if c.f.upsert != UpsertStyle::OnConflict {
+            c.w.push(" ()");
+        }
+        return Ok(());
+    }
+    c.w.push(" (");
+    for (i, col) in cols.iter().enumerate() {
+        if i > 0 {
+            c.w.push(", ");
+        }
+        c.w.push_ident(col.name);
+    }
+    c.w.push_char(')');
+    Ok(())
+}
+
+/// The upsert clause and RETURNING.
+fn insert_tail(
+    c: &mut Compiler<'_>,
+    s: &InsertStmt,
+    cols: &[OutColumn<'_>],
+    _final: bool,
+) -> Result<()> {
+    if let Some(oc) = &s.on_conflict {
+        match c.f.upsert {
+            UpsertStyle::OnConflict => {
+                c.w.push(" ON CONFLICT");
+                if !oc.target.is_empty() {
+                    c.w.push(" (");
+                    c.w.push_ident_list(oc.target.iter().map(|n| n.as_ref()));
+                    c.w.push_char(')');
+                }
+                match &oc.action {
+                    ConflictAction::Nothing => c.w.push(" DO NOTHING"),
+                    ConflictAction::Update { set, filter } => {
+                        if oc.target.is_empty() && c.f.upsert_update_needs_target {
+                            return Err(invalid(format!(
+                                "{} needs a conflict target for DO UPDATE: give the unique key's columns to on_conflict",
+                                c.d.name()
+                            )));
+                        }
+                        c.w.push(" DO UPDATE SET ");
+                        upsert_sets(c, set, None)?;
+                        if let Some(cond) = filter {
+                            c.w.push(" WHERE ");
+                            with_excluded(c, |c| c.expr(cond, 0))?;
+                        }
+                    }
+                }
+            }
+            UpsertStyle::OnDuplicateKeyValues | UpsertStyle::OnDuplicateKeyRowAlias => {
+                let alias = c.f.upsert == UpsertStyle::OnDuplicateKeyRowAlias;
+                if !oc.target.is_empty() && !only_unique_key(&s.table, &oc.target) {
+                    return Err(c.unsupported(
+                        "an upsert conflict target other than the table's one unique key (ON DUPLICATE KEY UPDATE applies to every unique key)",
+                    ));
+                }
+                if alias && s.select.is_none() {
+                    c.w.push(" AS new");
+                }
+                c.w.push(" ON DUPLICATE KEY UPDATE ");
+                match &oc.action {
+                    ConflictAction::Nothing => {
+                        let Some(first) = oc
+                            .target
+                            .first()
+                            .map(|n| n.as_ref())
+                            .or(cols.first().map(|c| c.name))
+                        else {
+                            return Err(invalid(
+                                "an insert-or-ignore needs a column to write a no-op update with",
+                            ));
+                        };
+                        c.w.push_ident(first);
+                        c.w.push(" = ");
+                        c.w.push_ident(first);
+                    }
+                    ConflictAction::Update { set, filter } => {
+                        if filter.is_some() {
+                            return Err(c.unsupported("a WHERE on the upsert's update"));
+                        }
+                        if alias
+                            && s.select.is_some()
+                            && set.iter().any(|a| mentions_excluded(&a.value))
+                        {
+                            return Err(c.unsupported("excluded(…) with INSERT … SELECT"));
+                        }
+                        upsert_sets(c, set, None)?;
+                    }
+                }
+            }
+        }
+    }
+    returning(c, &s.returning, &s.table, true)
+}
+
+/// Whether `target` is exactly the columns of the table's only unique key (primary key,
+/// unique constraints, unique columns and unique indexes), so MySQL's ON DUPLICATE KEY means
+/// the same as ON CONFLICT (target).
+fn only_unique_key(t: &TableRef, target: &[Name]) -> bool {
+    let Some(meta) = &t.meta else { return false };
+    let table = meta.table();
+    let mut keys: Vec<Vec<&str>> = Vec::new();
+    let pk = table.primary_key_columns();
+    if !pk.is_empty() {
+        keys.push(pk);
+    }
+    for u in &table.uniques {
+        keys.push(u.columns.iter().map(String::as_str).collect());
+    }
+    for c in &table.columns {
+        if c.unique {
+            keys.push(vec![c.name.as_str()]);
+        }
+    }
+    for i in &table.indexes {
+        if i.unique {
+            keys.push(i.columns.iter().map(|c| c.name.as_str()).collect());
+        }
+    }
+    for k in &mut keys {
+        k.sort_unstable();
+        k.dedup();
+    }
+    keys.sort();
+    keys.dedup();
+    let mut want: Vec<&str> = target.iter().map(|n| n.as_ref()).collect();
+    want.sort_unstable();
+    want.dedup();
+    keys.len() == 1 && keys[0] == want
+}
+
+fn mentions_excluded(e: &Expr) -> bool {
+    match e {
+        Expr::Excluded(_) => true,
+        Expr::Unary(_, x) | Expr::IsNull(x, _) | Expr::Cast(x, _) => mentions_excluded(x),
+        Expr::Binary(l, _, r) => mentions_excluded(l) || mentions_excluded(r),
+        Expr::And(v) | Expr::Or(v) | Expr::Concat(v) => v.iter().any(mentions_excluded),
+        Expr::Func(f) => f.args.iter().any(mentions_excluded),
+        Expr::Case {
+            operand,
+            whens,
+            otherwise,
+        } => {
+            operand.as_deref().is_some_and(mentions_excluded)
+                || whens
+                    .iter()
+                    .any(|(a, b)| mentions_excluded(a) || mentions_excluded(b))
+                || otherwise.as_deref().is_some_and(mentions_excluded)
+        }
+        _ => false,
+    }
+}
+
+fn with_excluded(
+    c: &mut Compiler<'_>,
+    f: impl FnOnce(&mut Compiler<'_>) -> Result<()>,
+) -> Result<()> {
+    let saved = (c.allow_excluded, c.omit.take());
+    c.allow_excluded = true;
+    let r = f(c);
+    (c.allow_excluded, c.omit) = saved;
+    r
+}
+
+/// `a = x, b = y` of an upsert's update.
+fn upsert_sets(c: &mut Compiler<'_>, set: &[Assign], qualifier: Option<&str>) -> Result<()> {
+    if set.is_empty() {
+        return Err(invalid("the upsert's update sets no column"));
+    }
+    with_excluded(c, |c| assignments(c, set, qualifier))
+}
+
+/// `a = x, b = y`, targets qualified with `qualifier` where given.
+fn assignments(c: &mut Compiler<'_>, set: &[Assign], qualifier: Option<&str>) -> Result<()> {
+    for (i, a) in set.iter().enumerate() {
+        if i > 0 {
+            c.w.push(", ");
+        }
+        if let Some(q) = qualifier {
+            c.w.push_ident(q);
+            c.w.push_char('.');
+        }
+        c.w.push_ident(&a.column);
+        c.w.push(" = ");
+        let saved = c.allow_default;
+        c.allow_default = true;
+        let r = c.expr(&a.value, 0);
+        c.allow_default = saved;
+        r?;
+    }
+    Ok(())
+}
+
+/// RETURNING items, with the target's columns unqualified.
+fn returning(c: &mut Compiler<'_>, items: &[SelectItem], t: &TableRef, insert: bool) -> Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    match (c.f.returning, insert) {
+        (Returning::All, _) | (Returning::InsertDelete, true) => {}
+        (Returning::InsertDelete, false) => return Err(c.unsupported("RETURNING on UPDATE")),
+        (Returning::None, _) => return Err(c.unsupported("RETURNING")),
+    }
+    c.w.push(" RETURNING ");
+    let saved = c.omit.replace(Name::Owned(t.qualifier().to_owned()));
+    let mut r = Ok(());
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            c.w.push(", ");
+        }
+        r = c.expr(&item.expr, 0);
+        if r.is_err() {
+            break;
+        }
+        if let Some(a) = &item.alias {
+            c.w.push(" AS ");
+            c.ident(a);
+        }
+    }
+    c.omit = saved;
+    r
+}
+
+/// Compiles an UPDATE.
+pub(crate) fn compile_update(s: &UpdateStmt, d: &dyn Dialect, inline: bool) -> Result<Compiled> {
+    if let Some(e) = s.error {
+        return Err(invalid(e));
+    }
+    check_target(&s.table)?;
+    if s.set.is_empty() {
+        return Err(invalid("the UPDATE sets no column"));
+    }
+    let mut c = Compiler::new(d, inline);
+    let join = c.f.multi_table_join && !s.from.is_empty();
+    if s.from.is_empty() {
+        c.omit = Some(Name::Owned(s.table.qualifier().to_owned()));
+    }
+    c.w.push("UPDATE ");
+    c.table_ref(&s.table);
+    if join {
+        for f in &s.from {
+            c.w.push(" JOIN ");
+            c.write_from_item(f)?;
+        }
+    }
+    c.w.push(" SET ");
+    let q = s.table.qualifier().to_owned();
+    assignments(&mut c, &s.set, join.then_some(q.as_str()))?;
+    if !join && !s.from.is_empty() {
+        c.w.push(" FROM ");
+        for (i, f) in s.from.iter().enumerate() {
+            if i > 0 {
+                c.w.push(", ");
+            }
+            c.write_from_item(f)?;
+        }
+    }
+    if let Some(f) = &s.filter {
+        c.w.push(" WHERE ");
+        c.expr(f, 0)?;
+    }
+    if !s.returning.is_empty() && join {
+        return Err(c.unsupported("RETURNING on a multi-table UPDATE"));
+    }
+    returning(&mut c, &s.returning, &s.table, false)?;
+    Ok(c.w.finish())
+}
+
+/// Compiles a DELETE.
+pub(crate) fn compile_delete(s: &DeleteStmt, d: &dyn Dialect, inline: bool) -> Result<Compiled> {
+    if let Some(e) = s.error {
+        return Err(invalid(e));
+    }
+    check_target(&s.table)?;
+    let mut c = Compiler::new(d, inline);
+    if s.using.is_empty() {
+        c.omit = Some(Name::Owned(s.table.qualifier().to_owned()));
+        c.w.push("DELETE FROM ");
+        c.table_ref(&s.table);
+        if let Some(f) = &s.filter {
+            c.w.push(" WHERE ");
+            c.expr(f, 0)?;
+        }
+    } else if c.f.multi_table_join {
+        if !s.returning.is_empty() {
+            return Err(c.unsupported("RETURNING on a multi-table DELETE"));
+        }
+        c.w.push("DELETE ");
+        c.w.push_ident(s.table.qualifier());
+        c.w.push(" FROM ");
+        c.table_ref(&s.table);
+        for f in &s.using {
+            c.w.push(" JOIN ");
+            c.write_from_item(f)?;
+        }
+        if let Some(f) = &s.filter {
+            c.w.push(" WHERE ");
+            c.expr(f, 0)?;
+        }
+    } else if c.f.delete_using {
+        c.w.push("DELETE FROM ");
+        c.table_ref(&s.table);
+        c.w.push(" USING ");
+        for (i, f) in s.using.iter().enumerate() {
+            if i > 0 {
+                c.w.push(", ");
+            }
+            c.write_from_item(f)?;
+        }
+        if let Some(f) = &s.filter {
+            c.w.push(" WHERE ");
+            c.expr(f, 0)?;
+        }
+    } else {
+        // DELETE … USING as a correlated EXISTS: a row goes when the join finds a match.
+        c.w.push("DELETE FROM ");
+        c.table_ref(&s.table);
+        c.w.push(" WHERE EXISTS (SELECT 1 FROM ");
+        for (i, f) in s.using.iter().enumerate() {
+            if i > 0 {
+                c.w.push(", ");
+            }
+            c.write_from_item(f)?;
+        }
+        if let Some(f) = &s.filter {
+            c.w.push(" WHERE ");
+            c.expr(f, 0)?;
+        }
+        c.w.push_char(')');
+    }
+    returning(&mut c, &s.returning, &s.table, true)?;
+    Ok(c.w.finish())
+}
+
+/// How the executor runs an INSERT: COPY for a large plain load where the dialect has it,
+/// else one statement or a batch.
+pub(crate) fn plan_insert(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {
+    let f = d.features();
+    if f.bulk_copy
+        && s.error.is_none()
+        && s.rows >= COPY_MIN_ROWS
+        && s.select.is_none()
+        && s.on_conflict.is_none()
+        && s.returning.is_empty()
+        && !s.columns.is_empty()
+        && s.values.iter().all(|e| matches!(e, Expr::Value(_)))
+    {
+        let cols = plan_columns(&s, d)?;
+        let consts: Vec<Value> = cols
+            .iter()
+            .filter_map(|c| match c.source {
+                Source::Const(v) => Some(v.clone()),
+                _ => None,
+            })
+            .collect();
+        let names: Vec<String> = cols.iter().map(|c| c.name.to_owned()).collect();
+        let mut w = SqlWriter::new(d);
+        w.push("COPY ");
+        w.push_qualified(s.table.schema.as_deref(), &s.table.name);
+        w.push(" (");
+        w.push_ident_list(names.iter().map(String::as_str));
+        w.push(") FROM STDIN (FORMAT binary)");
+        let copy_sql = w.finish().sql;
+        let mut w = SqlWriter::new(d);
+        w.push("SELECT ");
+        w.push_ident_list(names.iter().map(String::as_str));
+        w.push(" FROM ");
+        w.push_qualified(s.table.schema.as_deref(), &s.table.name);
+        let probe_sql = w.finish().sql;
+        let width = s.columns.len();
+        let columns = width + consts.len();
+        let cells = std::mem::take(&mut s.values);
+        let mut values = Vec::with_capacity(s.rows * columns);
+        let mut row = 0;
+        for (i, e) in cells.into_iter().enumerate() {
+            if let Expr::Value(v) = e {
+                values.push(v);
+            }
+            if (i + 1) % width == 0 {
+                values.extend(consts.iter().cloned());
+                row += 1;
+            }
+        }
+        debug_assert_eq!(row, s.rows);
+        // The fallback writes the client defaults as ordinary columns.
+        let mut stmt = s;
+        for c in &names[width..] {
+            stmt.columns.push(Name::Owned(c.clone()));
+        }
+        return Ok(Plan::Copy(CopyPlan {
+            copy_sql,
+            probe_sql,
+            columns,
+            values,
+            stmt,
+        }));
+    }
+    let mut v = compile_insert(&s, d, false)?;
+    Ok(if v.len() == 1 {
+        Plan::One(v.remove(0))
+    } else {
+        Plan::Batch(v)
+    })
+}

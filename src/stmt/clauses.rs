@@ -1,0 +1,447 @@
+//! Pieces shared by INSERT, UPDATE and DELETE: column assignments, `DEFAULT`, the upsert's
+//! `excluded` row, column-name lists and the statement's target table.
+
+use crate::expr::{Column, DynColumn, Expr, IntoExpr, Name, TypedExpr, ValueFor};
+use crate::stmt::select::{FromItem, TableRef, TableSource};
+
+/// `column = value`: one cell of an INSERT row or one UPDATE SET item. Build it with
+/// [`Column::set`] (type-checked) or [`DynColumn::set`].
+///
+/// ```
+/// quarry::table! { pub struct T("t") { id: i64, name: String } }
+/// let a = T::new().name.set("Ann");
+/// assert_eq!(a.column, "name");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Assign {
+    /// The column's name.
+    pub column: Name,
+    /// The value or expression stored.
+    pub value: Expr,
+}
+
+impl Assign {
+    /// `column = value` with a dynamic value.
+    ///
+    /// ```
+    /// let a = quarry::Assign::new("n", 1_i64);
+    /// assert_eq!(a.value, quarry::Expr::Value(quarry::Value::I64(1)));
+    /// ```
+    pub fn new(column: impl Into<Name>, value: impl IntoExpr) -> Self {
+        Assign {
+            column: column.into(),
+            value: value.into_expr(),
+        }
+    }
+}
+
+impl<T> Column<T> {
+    /// `column = value`, for INSERT rows and UPDATE SET; `value` must suit the column's type
+    /// (see [`ValueFor`]).
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// quarry::table! { pub struct Users("users") { id: i64, name: String, email: Option<String> } }
+    /// let u = Users::new();
+    /// let q = insert(u).values((u.id.set(1), u.name.set("Ann"), u.email.set(None)));
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql,
+    ///     "INSERT INTO users (id, name, email) VALUES ($1, $2, $3)");
+    /// ```
+    pub fn set<V: ValueFor<T>>(self, value: V) -> Assign {
+        Assign {
+            column: Name::Borrowed(self.name()),
+            value: value.into_value_expr(),
+        }
+    }
+}
+
+impl DynColumn {
+    /// `column = value` with any value or expression (unchecked).
+    ///
+    /// ```
+    /// let a = quarry::DynColumn::new("t", "n").set(5_i32);
+    /// assert_eq!(a.column, "n");
+    /// ```
+    pub fn set(&self, value: impl IntoExpr) -> Assign {
+        Assign {
+            column: Name::Owned(self.name().to_owned()),
+            value: value.into_expr(),
+        }
+    }
+}
+
+/// The `DEFAULT` marker's type: see [`DEFAULT`].
+///
+/// ```
+/// let d: quarry::DefaultValue = quarry::DEFAULT;
+/// # let _ = d;
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DefaultValue;
+
+/// The column's default, as an INSERT value or in UPDATE SET. quarry applies a column's
+/// client-side default ([`crate::ColumnDef::default`]) itself; on SQLite, which has no
+/// `DEFAULT` in VALUES, a column left to its default in every row is left out, and one left to
+/// it in some rows only takes its declared default from the table's metadata.
+///
+/// ```
+/// use quarry::prelude::*;
+/// quarry::table! { pub struct T("t") { id: i64, n: Option<i64> } }
+/// let t = T::new();
+/// let q = insert(t).values((t.id.set(1), t.n.set(quarry::DEFAULT)));
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "INSERT INTO t (id, n) VALUES ($1, DEFAULT)");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "INSERT INTO t (id) VALUES (?)");
+/// ```
+pub const DEFAULT: DefaultValue = DefaultValue;
+
+impl IntoExpr for DefaultValue {
+    fn into_expr(self) -> Expr {
+        Expr::Default
+    }
+}
+
+impl<T> ValueFor<T> for DefaultValue {
+    fn into_value_expr(self) -> Expr {
+        Expr::Default
+    }
+}
+
+/// The value proposed for `column` by the row being inserted, inside an upsert's update:
+/// `excluded.col` on PostgreSQL and SQLite, `VALUE(col)` on MariaDB, `new.col` on MySQL 8.
+///
+/// ```
+/// use quarry::prelude::*;
+/// quarry::table! { pub struct T("t") { id: i64, hits: i64 } }
+/// let t = T::new();
+/// let q = insert(t).values((t.id.set(1), t.hits.set(1)))
+///     .on_conflict(t.id).do_update_set(t.hits, t.hits + excluded(t.hits));
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql,
+///     "INSERT INTO t (id, hits) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET hits = t.hits + excluded.hits");
+/// ```
+pub fn excluded<T>(column: Column<T>) -> TypedExpr<T> {
+    TypedExpr::new(Expr::Excluded(Name::Borrowed(column.name())))
+}
+
+/// A list of column names: a typed column, a tuple of them, dynamic columns, strings, or `()`
+/// for none.
+///
+/// ```
+/// use quarry::ColumnNames;
+/// quarry::table! { pub struct T("t") { a: i64, b: String } }
+/// let t = T::new();
+/// assert_eq!((t.a, t.b).column_names(), ["a", "b"]);
+/// assert_eq!(["x", "y"].column_names(), ["x", "y"]);
+/// ```
+pub trait ColumnNames {
+    /// Appends the names to `out`.
+    fn push_names(self, out: &mut Vec<Name>);
+
+    /// The names as a vector.
+    fn column_names(self) -> Vec<Name>
+    where
+        Self: Sized,
+    {
+        let mut v = Vec::new();
+        self.push_names(&mut v);
+        v
+    }
+}
+
+impl ColumnNames for () {
+    fn push_names(self, _out: &mut Vec<Name>) {}
+}
+
+impl<T> ColumnNames for Column<T> {
+    fn push_names(self, out: &mut Vec<Name>) {
+        out.push(Name::Borrowed(self.name()));
+    }
+}
+
+impl ColumnNames for DynColumn {
+    fn push_names(self, out: &mut Vec<Name>) {
+        out.push(Name::Owned(self.name().to_owned()));
+    }
+}
+
+impl ColumnNames for &DynColumn {
+    fn push_names(self, out: &mut Vec<Name>) {
+        out.push(Name::Owned(self.name().to_owned()));
+    }
+}
+
+impl ColumnNames for &'static str {
+    fn push_names(self, out: &mut Vec<Name>) {
+        out.push(Name::Borrowed(self));
+    }
+}
+
+impl ColumnNames for String {
+    fn push_names(self, out: &mut Vec<Name>) {
+        out.push(Name::Owned(self));
+    }
+}
+
+impl<C: ColumnNames> ColumnNames for Vec<C> {
+    fn push_names(self, out: &mut Vec<Name>) {
+        for c in self {
+            c.push_names(out);
+        }
+    }
+}
+
+impl<C: ColumnNames, const N: usize> ColumnNames for [C; N] {
+    fn push_names(self, out: &mut Vec<Name>) {
+        for c in self {
+            c.push_names(out);
+        }
+    }
+}
+
+/// One INSERT row, or a list of UPDATE SET items: an [`Assign`], a tuple of them, or a
+/// `Vec` / array of them.
+///
+/// ```
+/// use quarry::Assignments;
+/// let mut names = Vec::new();
+/// (quarry::Assign::new("a", 1_i64), quarry::Assign::new("b", 2_i64)).for_each(&mut |a| names.push(a.column));
+/// assert_eq!(names, ["a", "b"]);
+/// ```
+pub trait Assignments {
+    /// Calls `f` with each assignment, in order.
+    fn for_each(self, f: &mut dyn FnMut(Assign));
+}
+
+impl Assignments for Assign {
+    fn for_each(self, f: &mut dyn FnMut(Assign)) {
+        f(self)
+    }
+}
+
+impl Assignments for Vec<Assign> {
+    fn for_each(self, f: &mut dyn FnMut(Assign)) {
+        for a in self {
+            f(a)
+        }
+    }
+}
+
+impl<const N: usize> Assignments for [Assign; N] {
+    fn for_each(self, f: &mut dyn FnMut(Assign)) {
+        for a in self {
+            f(a)
+        }
+    }
+}
+
+macro_rules! name_tuples {
+    ($( ($($t:ident $i:tt),+) )*) => {$(
+        impl<$($t: ColumnNames),+> ColumnNames for ($($t,)+) {
+            fn push_names(self, out: &mut Vec<Name>) {
+                $( self.$i.push_names(out); )+
+            }
+        }
+    )*};
+}
+
+name_tuples! {
+    (A 0)
+    (A 0, B 1)
+    (A 0, B 1, C 2)
+    (A 0, B 1, C 2, D 3)
+    (A 0, B 1, C 2, D 3, E 4)
+    (A 0, B 1, C 2, D 3, E 4, F 5)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10)
+    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11)
+}
+
+macro_rules! assign_tuples {
+    ($( ($($t:ident $i:tt),+) )*) => {$(
+        impl Assignments for ($($t,)+) {
+            fn for_each(self, f: &mut dyn FnMut(Assign)) {
+                $( f(self.$i); )+
+            }
+        }
+    )*};
+}
+
+#[allow(non_camel_case_types)]
+type A_ = Assign;
+
+assign_tuples! {
+    (A_ 0)
+    (A_ 0, A_ 1)
+    (A_ 0, A_ 1, A_ 2)
+    (A_ 0, A_ 1, A_ 2, A_ 3)
+    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4)
+    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5)
+    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6)
+    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7)
+    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8)
+    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9)
+    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9, A_ 10)
+    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9, A_ 10, A_ 11)
+    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9, A_ 10, A_ 11, A_ 12)
+    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9, A_ 10, A_ 11, A_ 12, A_ 13)
+    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9, A_ 10, A_ 11, A_ 12, A_ 13, A_ 14)
+    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9, A_ 10, A_ 11, A_ 12, A_ 13, A_ 14, A_ 15)
+}
+
+/// The table an INSERT, UPDATE or DELETE writes to, from anything usable in FROM; a
+/// subquery is refused when compiling.
+pub(crate) fn target(source: impl TableSource) -> Result<TableRef, &'static str> {
+    match source.into_from_item() {
+        FromItem::Table(t) => Ok(t),
+        FromItem::Subquery { .. } => Err("the target of INSERT, UPDATE or DELETE must be a table"),
+    }
+}
+
+/// A column that can be assigned `V`: a typed [`Column<T>`] takes what [`ValueFor<T>`]
+/// allows; a [`DynColumn`] or a column name takes any expression.
+///
+/// ```
+/// use quarry::SetTarget;
+/// quarry::table! { pub struct T("t") { n: i64 } }
+/// assert_eq!(T::new().n.assign(5).column, "n");
+/// assert_eq!("m".assign("x").column, "m");
+/// ```
+pub trait SetTarget<V> {
+    /// `self = value`.
+    fn assign(self, value: V) -> Assign;
+}
+
+impl<T, V: ValueFor<T>> SetTarget<V> for Column<T> {
+    fn assign(self, value: V) -> Assign {
+        self.set(value)
+    }
+}
+
+impl<V: IntoExpr> SetTarget<V> for DynColumn {
+    fn assign(self, value: V) -> Assign {
+        DynColumn::set(&self, value)
+    }
+}
+
+impl<V: IntoExpr> SetTarget<V> for &DynColumn {
+    fn assign(self, value: V) -> Assign {
+        DynColumn::set(self, value)
+    }
+}
+
+impl<V: IntoExpr> SetTarget<V> for &'static str {
+    fn assign(self, value: V) -> Assign {
+        Assign::new(self, value)
+    }
+}
+
+/// The run methods of INSERT, UPDATE and DELETE (`execute`, `fetch_all`, `fetch_one`, and
+/// their `_in` forms for a connection or a transaction).
+macro_rules! run_methods {
+    ($ty:ident, $build:literal) => {
+        impl<R: DecodeRow> $ty<R> {
+            /// Runs the statement on `engine`; returns the rows affected.
+            ///
+            /// ```no_run
+            /// use quarry::prelude::*;
+            /// quarry::table! { pub struct T("t") { a: i64 } }
+            /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+            /// let t = T::new();
+            #[doc = concat!("let n = quarry::", $build, ".execute(&engine).await?;")]
+            /// # Ok(()) }
+            /// ```
+            pub async fn execute(&self, engine: &Engine) -> Result<u64> {
+                engine.execute(self).await
+            }
+
+            /// Runs the statement on a connection (or a transaction, through `&mut *tx`);
+            /// returns the rows affected.
+            ///
+            /// ```no_run
+            /// use quarry::prelude::*;
+            /// quarry::table! { pub struct T("t") { a: i64 } }
+            /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+            /// let t = T::new();
+            /// let mut tx = engine.begin().await?;
+            #[doc = concat!("quarry::", $build, ".execute_in(&mut tx).await?;")]
+            /// tx.commit().await?;
+            /// # Ok(()) }
+            /// ```
+            pub async fn execute_in(&self, conn: &mut Connection) -> Result<u64> {
+                conn.execute(self).await
+            }
+
+            /// Runs the statement on `engine` and decodes its RETURNING rows into `R`.
+            ///
+            /// ```no_run
+            /// use quarry::prelude::*;
+            /// quarry::table! { pub struct T("t") { a: i64 } }
+            /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+            /// let t = T::new();
+            #[doc = concat!("let rows: Vec<i64> = quarry::", $build, ".fetch_all(&engine).await?;")]
+            /// # Ok(()) }
+            /// ```
+            pub async fn fetch_all(&self, engine: &Engine) -> Result<Vec<R>> {
+                engine
+                    .fetch_all(self)
+                    .await?
+                    .into_iter()
+                    .map(R::decode_row)
+                    .collect()
+            }
+
+            /// Runs the statement on a connection and decodes its RETURNING rows into `R`.
+            ///
+            /// ```no_run
+            /// use quarry::prelude::*;
+            /// quarry::table! { pub struct T("t") { a: i64 } }
+            /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+            /// let t = T::new();
+            /// let mut conn = engine.acquire().await?;
+            #[doc = concat!("let rows: Vec<i64> = quarry::", $build, ".fetch_all_in(&mut conn).await?;")]
+            /// # Ok(()) }
+            /// ```
+            pub async fn fetch_all_in(&self, conn: &mut Connection) -> Result<Vec<R>> {
+                conn.fetch_all(self)
+                    .await?
+                    .into_iter()
+                    .map(R::decode_row)
+                    .collect()
+            }
+
+            /// Runs the statement on `engine`; its first RETURNING row (none is a not-found
+            /// error).
+            ///
+            /// ```no_run
+            /// use quarry::prelude::*;
+            /// quarry::table! { pub struct T("t") { a: i64 } }
+            /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+            /// let t = T::new();
+            #[doc = concat!("let first: i64 = quarry::", $build, ".fetch_one(&engine).await?;")]
+            /// # Ok(()) }
+            /// ```
+            pub async fn fetch_one(&self, engine: &Engine) -> Result<R> {
+                R::decode_row(engine.fetch_one(self).await?)
+            }
+
+            /// Runs the statement on a connection; its first RETURNING row.
+            ///
+            /// ```no_run
+            /// use quarry::prelude::*;
+            /// quarry::table! { pub struct T("t") { a: i64 } }
+            /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+            /// let t = T::new();
+            /// let mut conn = engine.acquire().await?;
+            #[doc = concat!("let first: i64 = quarry::", $build, ".fetch_one_in(&mut conn).await?;")]
+            /// # Ok(()) }
+            /// ```
+            pub async fn fetch_one_in(&self, conn: &mut Connection) -> Result<R> {
+                R::decode_row(conn.fetch_one(self).await?)
+            }
+        }
+    };
+}
+
+pub(crate) use run_methods;

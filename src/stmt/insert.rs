@@ -1,0 +1,562 @@
+//! INSERT: one row, many rows, INSERT … SELECT, upsert and RETURNING.
+//!
+//! ```
+//! use quarry::prelude::*;
+//! use quarry::{MariaDb, MySql, Postgres, Sqlite, Value};
+//! quarry::table! { pub struct Users("users") { id: i64 => primary_key(), name: String, hits: i64 } }
+//! let u = Users::new();
+//! let q = insert(u)
+//!     .values((u.id.set(1), u.name.set("Ann"), u.hits.set(1)))
+//!     .on_conflict(u.id)
+//!     .do_update_set(u.hits, u.hits + excluded(u.hits));
+//! assert_eq!(q.compile(&Postgres).unwrap().sql,
+//!     "INSERT INTO users (id, name, hits) VALUES ($1, $2, $3) ON CONFLICT (id) DO UPDATE SET hits = users.hits + excluded.hits");
+//! assert_eq!(q.compile(&Sqlite).unwrap().sql,
+//!     "INSERT INTO users (id, name, hits) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET hits = users.hits + excluded.hits");
+//! assert_eq!(q.compile(&MySql).unwrap().sql,
+//!     "INSERT INTO users (id, name, hits) VALUES (?, ?, ?) AS new ON DUPLICATE KEY UPDATE hits = users.hits + new.hits");
+//! // MariaDB has no conflict target: a target is accepted only when it is the table's one
+//! // unique key, as here.
+//! assert_eq!(q.compile(&MariaDb).unwrap().sql,
+//!     "INSERT INTO users (id, name, hits) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE hits = users.hits + VALUE(hits)");
+//! ```
+
+use super::clauses::{target, Assign, Assignments, ColumnNames, SetTarget};
+use super::select::{DecodeRow, Query, SelectItem, Selection, TableRef, TableSource};
+use crate::compile::{Compiled, Dialect, IntoCompiled, Plan};
+use crate::error::{Error, Result};
+use crate::exec::{Connection, Engine, Row};
+use crate::expr::{Expr, Name, Operand};
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// What an upsert does when the row conflicts with an existing one.
+///
+/// ```
+/// let a = quarry::ConflictAction::Nothing;
+/// assert_eq!(a, quarry::ConflictAction::Nothing);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConflictAction {
+    /// Skip the row.
+    Nothing,
+    /// Update the existing row.
+    Update {
+        /// The SET items.
+        set: Vec<Assign>,
+        /// Update only rows matching this condition.
+        filter: Option<Expr>,
+    },
+}
+
+/// An upsert clause: the conflict target (columns of a unique key; empty for any) and the
+/// action.
+///
+/// ```
+/// let c = quarry::OnConflict { target: vec!["id".into()], action: quarry::ConflictAction::Nothing };
+/// assert_eq!(c.target.len(), 1);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct OnConflict {
+    /// The unique key's columns (empty: any unique key).
+    pub target: Vec<Name>,
+    /// What to do.
+    pub action: ConflictAction,
+}
+
+/// The data of an INSERT statement.
+///
+/// ```
+/// let s = quarry::InsertStmt::new(quarry::TableRef::named("t"));
+/// assert_eq!(s.rows, 0);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct InsertStmt {
+    /// The table written to.
+    pub table: TableRef,
+    /// The columns given.
+    pub columns: Vec<Name>,
+    /// The VALUES cells, row after row (`columns.len()` per row); [`Expr::Default`] for a
+    /// column a row leaves to its default.
+    pub values: Vec<Expr>,
+    /// The number of VALUES rows.
+    pub rows: usize,
+    /// `INSERT … SELECT`.
+    pub select: Option<Box<Query>>,
+    /// The upsert clause.
+    pub on_conflict: Option<OnConflict>,
+    /// RETURNING.
+    pub returning: Vec<SelectItem>,
+    /// A misuse found while building, reported when compiling.
+    pub(crate) error: Option<Cow<'static, str>>,
+}
+
+impl InsertStmt {
+    /// An INSERT into `table` with no rows yet.
+    ///
+    /// ```
+    /// let s = quarry::InsertStmt::new(quarry::TableRef::named("t"));
+    /// assert!(s.columns.is_empty());
+    /// ```
+    pub fn new(table: TableRef) -> Self {
+        InsertStmt {
+            table,
+            columns: Vec::new(),
+            values: Vec::new(),
+            rows: 0,
+            select: None,
+            on_conflict: None,
+            returning: Vec::new(),
+            error: None,
+        }
+    }
+
+    fn fail(&mut self, msg: impl Into<Cow<'static, str>>) {
+        if self.error.is_none() {
+            self.error = Some(msg.into());
+        }
+    }
+
+    /// Appends one row; a column the row leaves out is `DEFAULT`, a column new in this row is
+    /// `DEFAULT` in the rows before it.
+    fn push_row(&mut self, row: impl Assignments) {
+        let width = self.columns.len();
+        let start = self.values.len();
+        self.values
+            .extend(std::iter::repeat_with(|| Expr::Default).take(width));
+        self.rows += 1;
+        let mut position = 0;
+        row.for_each(&mut |a: Assign| {
+            // Rows usually list their columns in the same order: try the next slot first.
+            let found = if self.columns.get(position) == Some(&a.column) {
+                Some(position)
+            } else {
+                self.columns.iter().position(|c| *c == a.column)
+            };
+            let index = match found {
+                Some(i) => i,
+                None => {
+                    self.add_column(a.column);
+                    self.columns.len() - 1
+                }
+            };
+            let width = self.columns.len();
+            let slot = &mut self.values[(self.rows - 1) * width + index];
+            if !matches!(slot, Expr::Default) && self.error.is_none() {
+                self.error = Some(Cow::Owned(format!(
+                    "a row of the INSERT sets column {} twice",
+                    self.columns[index]
+                )));
+            }
+            *slot = a.value;
+            position = index + 1;
+        });
+        debug_assert!(self.values.len() >= start);
+    }
+
+    /// Adds a column, `DEFAULT` in every row so far.
+    fn add_column(&mut self, name: Name) {
+        let old = self.columns.len();
+        self.columns.push(name);
+        if self.rows == 0 {
+            return;
+        }
+        if old == 0 {
+            self.values = (0..self.rows).map(|_| Expr::Default).collect();
+            return;
+        }
+        let mut values = Vec::with_capacity(self.rows * (old + 1));
+        let mut cells = std::mem::take(&mut self.values).into_iter();
+        for _ in 0..self.rows {
+            values.extend(cells.by_ref().take(old));
+            values.push(Expr::Default);
+        }
+        self.values = values;
+    }
+}
+
+/// An INSERT statement whose RETURNING rows decode into `R`.
+///
+/// Rows are added with [`Insert::values`] (one row of `column.set(value)` items) or
+/// [`Insert::rows`]; a row may leave columns out (they take their default). Executed through
+/// an [`Engine`], an insert too large for one statement (each backend's bound-parameter limit)
+/// is split into several run in one transaction, and a large one on PostgreSQL is loaded with
+/// `COPY … (FORMAT binary)`; [`Insert::compile`] refuses what does not fit one statement.
+///
+/// ```
+/// use quarry::prelude::*;
+/// quarry::table! { pub struct Users("users") { id: i64, name: String } }
+/// let u = Users::new();
+/// let q = insert(u).rows((1..=2).map(|i| (u.id.set(i), u.name.set(format!("user {i}"))))).returning(u.id);
+/// let c = q.compile(&quarry::Postgres).unwrap();
+/// assert_eq!(c.sql, "INSERT INTO users (id, name) VALUES ($1, $2), ($3, $4) RETURNING id");
+/// assert_eq!(c.params.len(), 4);
+/// ```
+pub struct Insert<R = Row> {
+    stmt: InsertStmt,
+    _row: PhantomData<fn() -> R>,
+}
+
+/// Starts an INSERT into `table`.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::{MySql, Postgres, Sqlite};
+/// quarry::table! { pub struct Users("users") { id: i64, name: String } }
+/// let u = Users::new();
+/// let q = insert(u).values((u.id.set(1), u.name.set("Ann"))).returning(u.id);
+/// assert_eq!(q.compile(&Postgres).unwrap().sql, "INSERT INTO users (id, name) VALUES ($1, $2) RETURNING id");
+/// assert_eq!(q.compile(&Sqlite).unwrap().sql, "INSERT INTO users (id, name) VALUES (?, ?) RETURNING id");
+/// assert!(q.compile(&MySql).is_err()); // MySQL 8 has no RETURNING
+/// ```
+pub fn insert(table: impl TableSource) -> Insert<Row> {
+    let mut stmt = match target(table) {
+        Ok(t) => InsertStmt::new(t),
+        Err(e) => {
+            let mut s = InsertStmt::new(TableRef::named(""));
+            s.fail(e);
+            s
+        }
+    };
+    stmt.columns.reserve(8);
+    Insert {
+        stmt,
+        _row: PhantomData,
+    }
+}
+
+impl<R> Clone for Insert<R> {
+    fn clone(&self) -> Self {
+        Insert {
+            stmt: self.stmt.clone(),
+            _row: PhantomData,
+        }
+    }
+}
+
+impl<R> fmt::Debug for Insert<R> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.stmt.fmt(f)
+    }
+}
+
+impl<R> Insert<R> {
+    /// The statement's data.
+    ///
+    /// ```
+    /// assert_eq!(quarry::insert("t").stmt().table.name, "t");
+    /// ```
+    pub fn stmt(&self) -> &InsertStmt {
+        &self.stmt
+    }
+
+    /// The statement's data, by value.
+    ///
+    /// ```
+    /// assert_eq!(quarry::insert("t").into_stmt().rows, 0);
+    /// ```
+    pub fn into_stmt(self) -> InsertStmt {
+        self.stmt
+    }
+
+    /// Adds one row: `column.set(value)` items (a tuple, an array or a `Vec` of them).
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// quarry::table! { pub struct T("t") { a: i64, b: Option<String> } }
+    /// let t = T::new();
+    /// let q = insert(t).values((t.a.set(1), t.b.set("x"))).values(t.a.set(2));
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "INSERT INTO t (a, b) VALUES ($1, $2), ($3, DEFAULT)");
+    /// ```
+    pub fn values(mut self, row: impl Assignments) -> Self {
+        if self.stmt.select.is_some() {
+            self.stmt
+                .fail("an INSERT takes either VALUES rows or a SELECT, not both");
+        }
+        self.stmt.push_row(row);
+        self
+    }
+
+    /// Adds many rows.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// quarry::table! { pub struct T("t") { a: i64 } }
+    /// let t = T::new();
+    /// let q = insert(t).rows((0..3).map(|i| t.a.set(i)));
+    /// assert_eq!(q.stmt().rows, 3);
+    /// ```
+    pub fn rows<A: Assignments>(mut self, rows: impl IntoIterator<Item = A>) -> Self {
+        let rows = rows.into_iter();
+        let (low, _) = rows.size_hint();
+        self.stmt
+            .values
+            .reserve(low * self.stmt.columns.len().max(1));
+        for row in rows {
+            self = self.values(row);
+        }
+        self
+    }
+
+    /// One row of defaults only (`DEFAULT VALUES`).
+    ///
+    /// ```
+    /// let q = quarry::insert("t").default_values();
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "INSERT INTO t DEFAULT VALUES");
+    /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "INSERT INTO t () VALUES ()");
+    /// ```
+    pub fn default_values(self) -> Self {
+        self.values(Vec::new())
+    }
+
+    /// The columns an `INSERT … SELECT` fills, in the select's order.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// quarry::table! { pub struct T("t") { a: i64, b: String } }
+    /// quarry::table! { pub struct S("s") { x: i64, y: String } }
+    /// let (t, s) = (T::new(), S::new());
+    /// let q = insert(t).columns((t.a, t.b)).from_select(select((s.x, s.y)).from(s));
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "INSERT INTO t (a, b) SELECT s.x, s.y FROM s");
+    /// ```
+    pub fn columns(mut self, columns: impl ColumnNames) -> Self {
+        if self.stmt.rows > 0 {
+            self.stmt
+                .fail("`columns` names the columns of INSERT … SELECT; VALUES rows name their own");
+        }
+        columns.push_names(&mut self.stmt.columns);
+        self
+    }
+
+    /// `INSERT … SELECT`: the rows come from a query.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// let q = insert("archive").columns(["id"]).from_select(select(quarry::DynColumn::new("t", "id")).from("t"));
+    /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "INSERT INTO archive (id) SELECT t.id FROM t");
+    /// ```
+    pub fn from_select(mut self, query: impl Into<Query>) -> Self {
+        if self.stmt.rows > 0 {
+            self.stmt
+                .fail("an INSERT takes either VALUES rows or a SELECT, not both");
+        }
+        self.stmt.select = Some(Box::new(query.into()));
+        self
+    }
+
+    /// Starts an upsert on a conflict over `target` (the columns of a unique key; `()` for any
+    /// key). Follow it with [`Insert::do_nothing`], [`Insert::do_update`] or
+    /// [`Insert::do_update_set`]; alone it does nothing on conflict.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// quarry::table! { pub struct T("t") { id: i64, n: i64 } }
+    /// let t = T::new();
+    /// let q = insert(t).values((t.id.set(1), t.n.set(2))).on_conflict(t.id).do_update([t.n]);
+    /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql,
+    ///     "INSERT INTO t (id, n) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET n = excluded.n");
+    /// ```
+    pub fn on_conflict(mut self, target: impl ColumnNames) -> Self {
+        let mut names = Vec::new();
+        target.push_names(&mut names);
+        self.stmt.on_conflict = Some(OnConflict {
+            target: names,
+            action: ConflictAction::Nothing,
+        });
+        self
+    }
+
+    /// Insert or skip: `ON CONFLICT DO NOTHING` (`ON DUPLICATE KEY UPDATE c = c` on the
+    /// MySQL family, which leaves the row unchanged and counts 0 rows).
+    ///
+    /// ```
+    /// let q = quarry::insert("t").values(quarry::Assign::new("id", 1_i64)).on_conflict_do_nothing();
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "INSERT INTO t (id) VALUES ($1) ON CONFLICT DO NOTHING");
+    /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "INSERT INTO t (id) VALUES (?) ON DUPLICATE KEY UPDATE id = id");
+    /// ```
+    pub fn on_conflict_do_nothing(self) -> Self {
+        self.on_conflict(()).do_nothing()
+    }
+
+    fn conflict(&mut self) -> &mut OnConflict {
+        self.stmt.on_conflict.get_or_insert_with(|| OnConflict {
+            target: Vec::new(),
+            action: ConflictAction::Nothing,
+        })
+    }
+
+    fn update_action(&mut self) -> (&mut Vec<Assign>, &mut Option<Expr>) {
+        let c = self.conflict();
+        if c.action == ConflictAction::Nothing {
+            c.action = ConflictAction::Update {
+                set: Vec::new(),
+                filter: None,
+            };
+        }
+        match &mut c.action {
+            ConflictAction::Update { set, filter } => (set, filter),
+            ConflictAction::Nothing => unreachable!("set just above"),
+        }
+    }
+
+    /// On conflict, skip the row.
+    ///
+    /// ```
+    /// let q = quarry::insert("t").values(quarry::Assign::new("id", 1_i64)).on_conflict(["id"]).do_nothing();
+    /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "INSERT INTO t (id) VALUES (?) ON CONFLICT (id) DO NOTHING");
+    /// ```
+    pub fn do_nothing(mut self) -> Self {
+        self.conflict().action = ConflictAction::Nothing;
+        self
+    }
+
+    /// On conflict, set these columns from the row proposed for insertion.
+    ///
+    /// ```
+    /// let q = quarry::insert("t").values((quarry::Assign::new("id", 1_i64), quarry::Assign::new("n", 2_i64)))
+    ///     .on_conflict(["id"]).do_update(["n"]);
+    /// assert_eq!(q.compile(&quarry::MariaDb).unwrap_err().to_string().contains("conflict target"), true);
+    /// ```
+    pub fn do_update(mut self, columns: impl ColumnNames) -> Self {
+        let mut names = Vec::new();
+        columns.push_names(&mut names);
+        let (set, _) = self.update_action();
+        for n in names {
+            set.push(Assign {
+                value: Expr::Excluded(n.clone()),
+                column: n,
+            });
+        }
+        self
+    }
+
+    /// On conflict, set `column` to `value` (an expression over the existing row and
+    /// [`crate::excluded`] values).
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// quarry::table! { pub struct T("t") { id: i64, n: i64 } }
+    /// let t = T::new();
+    /// let q = insert(t).values((t.id.set(1), t.n.set(1))).on_conflict(t.id).do_update_set(t.n, t.n + 1);
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql,
+    ///     "INSERT INTO t (id, n) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET n = t.n + $3");
+    /// ```
+    pub fn do_update_set<C: SetTarget<V>, V>(mut self, column: C, value: V) -> Self {
+        let a = column.assign(value);
+        self.update_action().0.push(a);
+        self
+    }
+
+    /// On conflict, update only when `cond` holds for the existing row (PostgreSQL and SQLite;
+    /// unsupported on the MySQL family).
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// quarry::table! { pub struct T("t") { id: i64, n: i64 } }
+    /// let t = T::new();
+    /// let q = insert(t).values((t.id.set(1), t.n.set(5))).on_conflict(t.id)
+    ///     .do_update([t.n]).do_update_where(t.n.lt(excluded(t.n)));
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql,
+    ///     "INSERT INTO t (id, n) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET n = excluded.n WHERE t.n < excluded.n");
+    /// ```
+    pub fn do_update_where(mut self, cond: impl Operand<bool>) -> Self {
+        let (_, filter) = self.update_action();
+        let cond = cond.into_operand();
+        *filter = Some(match filter.take() {
+            Some(f) => f.and_expr(cond),
+            None => cond,
+        });
+        self
+    }
+
+    /// RETURNING these columns or expressions (PostgreSQL, SQLite, MariaDB); the rows decode
+    /// into their Rust types.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// quarry::table! { pub struct T("t") { id: i64 => primary_key().autoincrement(), n: i64 } }
+    /// let t = T::new();
+    /// let q: quarry::Insert<(i64, i64)> = insert(t).values(t.n.set(1)).returning((t.id, t.n));
+    /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "INSERT INTO t (n) VALUES (?) RETURNING id, n");
+    /// ```
+    pub fn returning<S: Selection>(self, items: S) -> Insert<S::Row> {
+        let mut stmt = self.stmt;
+        stmt.returning.clear();
+        items.push_items(&mut stmt.returning);
+        Insert {
+            stmt,
+            _row: PhantomData,
+        }
+    }
+
+    /// Compiles to one statement; an insert that needs several (more values than the
+    /// dialect binds in one statement) is an error here, while executing it splits it.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// let q = quarry::insert("t").rows((0..40_000_i64).map(|i| quarry::Assign::new("a", i)));
+    /// assert!(q.compile(&quarry::Sqlite).is_err());
+    /// assert_eq!(q.compile_batches(&quarry::Sqlite).unwrap().len(), 2);
+    /// ```
+    pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
+        let mut v = crate::compile::dml::compile_insert(&self.stmt, dialect, false)?;
+        if v.len() != 1 {
+            return Err(Error::InvalidStatement(format!(
+                "this INSERT needs {} statements on {} (more than {} bound values); execute it through an Engine, which splits it and runs the parts in one transaction, or use compile_batches",
+                v.len(),
+                dialect.name(),
+                dialect.features().max_bind_params
+            )));
+        }
+        Ok(v.remove(0))
+    }
+
+    /// Compiles to as many statements as the dialect's bound-parameter limit requires.
+    ///
+    /// ```
+    /// let q = quarry::insert("t").values(quarry::Assign::new("a", 1_i64));
+    /// assert_eq!(q.compile_batches(&quarry::Postgres).unwrap().len(), 1);
+    /// ```
+    pub fn compile_batches(&self, dialect: &dyn Dialect) -> Result<Vec<Compiled>> {
+        crate::compile::dml::compile_insert(&self.stmt, dialect, false)
+    }
+
+    /// The SQL with values inlined as literals, **for logs only**.
+    ///
+    /// ```
+    /// let q = quarry::insert("t").values(quarry::Assign::new("a", "it's"));
+    /// assert_eq!(q.to_debug_sql(&quarry::Sqlite).unwrap(), "INSERT INTO t (a) VALUES ('it''s')");
+    /// ```
+    pub fn to_debug_sql(&self, dialect: &dyn Dialect) -> Result<String> {
+        let v = crate::compile::dml::compile_insert(&self.stmt, dialect, true)?;
+        Ok(v.into_iter().map(|c| c.sql).collect::<Vec<_>>().join(";\n"))
+    }
+}
+
+impl<R> IntoCompiled for &Insert<R> {
+    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
+        self.compile(dialect)
+    }
+
+    fn into_plan(self, dialect: &dyn Dialect) -> Result<Plan> {
+        let mut v = self.compile_batches(dialect)?;
+        Ok(if v.len() == 1 {
+            Plan::One(v.remove(0))
+        } else {
+            Plan::Batch(v)
+        })
+    }
+}
+
+impl<R> IntoCompiled for Insert<R> {
+    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
+        self.compile(dialect)
+    }
+
+    fn into_plan(self, dialect: &dyn Dialect) -> Result<Plan> {
+        crate::compile::dml::plan_insert(self.stmt, dialect)
+    }
+}
+
+super::clauses::run_methods!(Insert, "insert(t).values(t.a.set(1)).returning(t.a)");
