@@ -723,6 +723,17 @@ mod tests {
     }
 
     #[test]
+    fn array_parameters_are_unsupported() {
+        let err = bind(&Value::Array(vec![Value::I64(1)])).unwrap_err();
+        assert!(err.is_unsupported(), "{err}");
+        assert!(err.to_string().contains("mysql"), "{err}");
+        assert!(err.to_string().contains("array"), "{err}");
+        let err = bind_all(&[Value::I64(1), Value::Array(vec![])]).unwrap_err();
+        assert!(err.is_unsupported(), "{err}");
+        assert_eq!(bind(&Value::Null(ValueType::Array)).unwrap(), My::NULL);
+    }
+
+    #[test]
     fn binding_rich_types() {
         let date: Date = "1000-01-01".parse().unwrap();
         assert_eq!(

@@ -454,6 +454,126 @@ mod tests {
     }
 
     #[test]
+    fn array_types() {
+        let arr = |v: Vec<Value>| type_of(&Value::Array(v));
+        assert_eq!(arr(vec![Value::I64(1), Value::I64(2)]), Type::INT8_ARRAY);
+        assert_eq!(arr(vec![Value::I32(1)]), Type::INT4_ARRAY);
+        assert_eq!(arr(vec![Value::I16(1)]), Type::INT2_ARRAY);
+        assert_eq!(arr(vec![Value::I32(1), Value::I64(2)]), Type::INT8_ARRAY);
+        assert_eq!(arr(vec![Value::I16(1), Value::I32(2)]), Type::INT4_ARRAY);
+        assert_eq!(
+            arr(vec![Value::Null(ValueType::Text), Value::Text("a".into())]),
+            Type::TEXT_ARRAY
+        );
+        assert_eq!(arr(vec![Value::Null(ValueType::Uuid)]), Type::UUID_ARRAY);
+        assert_eq!(arr(vec![Value::Json("1".into())]), Type::JSONB_ARRAY);
+        assert_eq!(
+            arr(vec![Value::Decimal("1".parse().unwrap())]),
+            Type::NUMERIC_ARRAY
+        );
+        for (t, scalar) in all_types() {
+            let want = array_of(&scalar).unwrap();
+            assert_eq!(arr(vec![Value::Null(t)]), want, "{t:?}");
+            assert_eq!(want.kind(), &Kind::Array(scalar), "{t:?}");
+        }
+        assert_eq!(arr(vec![]).oid(), 0);
+        assert_eq!(type_of(&Value::Null(ValueType::Array)).oid(), 0);
+    }
+
+    #[test]
+    fn arrays_encode_in_binary_with_widening() {
+        let v = Value::Array(vec![
+            Value::I32(1),
+            Value::I64(-2),
+            Value::Null(ValueType::I16),
+        ]);
+        assert!(check(std::slice::from_ref(&v)).is_ok());
+        let (ty, bytes) = encode(&v);
+        assert_eq!(ty, Type::INT8_ARRAY);
+        let bytes = bytes.unwrap();
+        // ndim 1, has NULLs, int8 elements, 3 elements from 1.
+        let words: Vec<i32> = bytes[..20]
+            .chunks(4)
+            .map(|c| i32::from_be_bytes(c.try_into().unwrap()))
+            .collect();
+        assert_eq!(words, [1, 1, 20, 3, 1]);
+        assert_eq!(&bytes[20..24], 8_i32.to_be_bytes());
+        assert_eq!(&bytes[24..32], 1_i64.to_be_bytes());
+        assert_eq!(&bytes[36..44], (-2_i64).to_be_bytes());
+        assert_eq!(&bytes[44..48], (-1_i32).to_be_bytes());
+        assert_eq!(bytes.len(), 48);
+        assert!(matches!(PgParam(&v).encode_format(&ty), Format::Binary));
+    }
+
+    #[test]
+    fn arrays_follow_the_statement_type() {
+        // A prepared statement's parameter type comes from the server: elements convert.
+        let v = Value::Array(vec![Value::I64(7)]);
+        let mut buf = BytesMut::new();
+        PgParam(&v)
+            .to_sql_checked(&Type::INT4_ARRAY, &mut buf)
+            .unwrap();
+        assert_eq!(&buf[20..24], 4_i32.to_be_bytes());
+        assert_eq!(&buf[24..], 7_i32.to_be_bytes());
+        let big = Value::Array(vec![Value::I64(1 << 40)]);
+        assert!(PgParam(&big)
+            .to_sql_checked(&Type::INT4_ARRAY, &mut BytesMut::new())
+            .is_err());
+        assert!(PgParam(&v)
+            .to_sql_checked(&Type::INT8, &mut BytesMut::new())
+            .is_err());
+    }
+
+    #[test]
+    fn untyped_arrays_go_as_text() {
+        let empty = Value::Array(vec![]);
+        assert!(matches!(
+            PgParam(&empty).encode_format(&Type::INT4_ARRAY),
+            Format::Text
+        ));
+        let mut buf = BytesMut::new();
+        PgParam(&empty)
+            .to_sql_checked(&Type::INT4_ARRAY, &mut buf)
+            .unwrap();
+        assert_eq!(&buf[..], b"{}");
+        let nulls = Value::Array(vec![Value::Null(ValueType::Array); 2]);
+        let mut buf = BytesMut::new();
+        PgParam(&nulls)
+            .to_sql_checked(&UNSPECIFIED, &mut buf)
+            .unwrap();
+        assert_eq!(&buf[..], b"{NULL,NULL}");
+        let null = Value::Null(ValueType::Array);
+        assert!(matches!(
+            PgParam(&null).to_sql_checked(&Type::TEXT_ARRAY, &mut BytesMut::new()),
+            Ok(IsNull::Yes)
+        ));
+        assert!(check(&[empty, null]).is_ok());
+        // NULLs typed as arrays inside an array are nested arrays.
+        assert!(check(&[nulls]).unwrap_err().is_unsupported());
+    }
+
+    #[test]
+    fn bad_arrays_are_errors_naming_the_parameter() {
+        let mixed = Value::Array(vec![Value::I64(1), Value::Text("a".into())]);
+        let err = check(&[Value::I64(0), mixed]).unwrap_err();
+        assert_eq!(err.kind(), quarry::ErrorKind::InvalidStatement);
+        assert!(err.to_string().contains("$2"), "{err}");
+        assert!(err.to_string().contains("element 2"), "{err}");
+        let nested = Value::Array(vec![Value::Array(vec![Value::I64(1)])]);
+        let err = check(&[nested]).unwrap_err();
+        assert!(err.is_unsupported(), "{err}");
+        let too_fine: Decimal = format!("0.{}1", "0".repeat(20_000)).parse().unwrap();
+        let err = check(&[Value::Array(vec![Value::Decimal(too_fine)])]).unwrap_err();
+        assert_eq!(err.kind(), quarry::ErrorKind::InvalidStatement);
+        // NULLs of another type are fine.
+        assert!(check(&[Value::Array(vec![
+            Value::I64(1),
+            Value::Null(ValueType::Text)
+        ])])
+        .is_ok());
+    }
+
+    #[test]
     fn check_limits() {
         assert!(check(&[Value::I64(1), Value::Decimal("1.5".parse().unwrap())]).is_ok());
         let too_fine: Decimal = format!("0.{}1", "0".repeat(20_000)).parse().unwrap();

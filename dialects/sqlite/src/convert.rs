@@ -577,6 +577,32 @@ mod tests {
     }
 
     #[test]
+    fn array_parameters_are_unsupported() {
+        let err = to_sql(&Value::Array(vec![Value::I64(1), Value::I64(2)])).unwrap_err();
+        assert!(err.is_unsupported(), "{err}");
+        assert!(err.to_string().contains("sqlite"), "{err}");
+        assert!(err.to_string().contains("array"), "{err}");
+        // A NULL is a NULL, whatever its declared type.
+        assert!(to_sql(&Value::Null(quarry::ValueType::Array)).is_ok());
+    }
+
+    #[tokio::test]
+    async fn array_parameters_fail_cleanly_through_the_engine() {
+        let engine = crate::connect("sqlite::memory:").await.unwrap();
+        let err = engine
+            .fetch_all(quarry::Compiled {
+                sql: "SELECT 1 WHERE 1 IN (?)".into(),
+                params: vec![Value::Array(vec![Value::I64(1)])],
+            })
+            .await
+            .unwrap_err();
+        assert!(err.is_unsupported(), "{err}");
+        // The connection is still usable.
+        let n: i64 = engine.fetch_scalar("SELECT 2").await.unwrap();
+        assert_eq!(n, 2);
+    }
+
+    #[test]
     fn decimals_bind_as_floats_up_to_15_digits() {
         let d = |s: &str| s.parse::<Decimal>().unwrap();
         assert_eq!(significant_digits(&d("0.00012300")), 3);

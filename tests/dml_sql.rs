@@ -1,0 +1,538 @@
+//! Exact SQL and parameters per dialect for INSERT, UPDATE, DELETE and upsert. No database.
+
+mod common {
+    //! Only the SQL assertion helper: these tests need no database.
+    pub mod sql;
+}
+
+use common::sql::Expect::WithParams;
+use quarry::prelude::*;
+use quarry::{Assign, ColumnDef, DynColumn, ErrorKind, ForeignKey, SqlType, Table, Unique, Value};
+
+quarry::table! {
+    pub struct Users("users") {
+        id: i64 => primary_key().autoincrement(),
+        name: String,
+        email: Option<String>,
+        active: bool => server_default(true),
+        hits: i64 => default(0_i64),
+    }
+}
+
+quarry::table! {
+    pub struct Orders("orders") {
+        id: i64 => primary_key(),
+        user_id: i64,
+        total: f64,
+    }
+    with { foreign_key(ForeignKey::new(["user_id"], "users", ["id"])) }
+}
+
+quarry::table! {
+    /// Two unique keys: MariaDB cannot honour a conflict target here.
+    pub struct Accounts("accounts") {
+        id: i64 => primary_key(),
+        login: String,
+        seen: i64,
+    }
+    with { unique(Unique::new(["login"])) }
+}
+
+fn i(v: i64) -> Value {
+    Value::I64(v)
+}
+fn s(v: &str) -> Value {
+    Value::from(v)
+}
+fn b(v: bool) -> Value {
+    Value::Bool(v)
+}
+
+#[test]
+fn insert_one_row_with_client_default() {
+    let u = Users::new();
+    let q = insert(u).values((u.name.set("Ann"), u.email.set(None), u.active.set(true)));
+    // `hits` has a client-side default: quarry writes it; `id` is autoincrement.
+    let null = Value::Null(quarry::ValueType::Text);
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("INSERT INTO users (name, email, active, hits) VALUES ($1, $2, $3, $4)",
+            vec![s("Ann"), null.clone(), b(true), i(0)]),
+        mysql_family: WithParams("INSERT INTO users (name, email, active, hits) VALUES (?, ?, ?, ?)",
+            vec![s("Ann"), null.clone(), b(true), i(0)]),
+        sqlite: WithParams("INSERT INTO users (name, email, active, hits) VALUES (?, ?, ?, ?)",
+            vec![s("Ann"), null, b(true), i(0)]),
+    );
+}
+
+#[test]
+fn insert_many_rows_with_defaults_in_some() {
+    let u = Users::new();
+    let q = insert(u)
+        .values((u.name.set("a"), u.active.set(false)))
+        .values(u.name.set("b"))
+        .values((u.name.set("c"), u.hits.set(7)));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "INSERT INTO users (name, active, hits) VALUES ($1, $2, $3), ($4, DEFAULT, $5), ($6, DEFAULT, $7)",
+            vec![s("a"), b(false), i(0), s("b"), i(0), s("c"), i(7)]),
+        mysql_family: WithParams(
+            "INSERT INTO users (name, active, hits) VALUES (?, ?, ?), (?, DEFAULT, ?), (?, DEFAULT, ?)",
+            vec![s("a"), b(false), i(0), s("b"), i(0), s("c"), i(7)]),
+        // No DEFAULT in SQLite's VALUES: the declared server default is written instead.
+        sqlite: WithParams(
+            "INSERT INTO users (name, active, hits) VALUES (?, ?, ?), (?, ?, ?), (?, ?, ?)",
+            vec![s("a"), b(false), i(0), s("b"), b(true), i(0), s("c"), b(true), i(7)]),
+    );
+}
+
+#[test]
+fn default_in_every_row_is_left_out_on_sqlite() {
+    let u = Users::new();
+    let q = insert(u)
+        .values((u.name.set("a"), u.active.set(DEFAULT)))
+        .values((u.name.set("b"), u.active.set(DEFAULT)));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("INSERT INTO users (name, active, hits) VALUES ($1, DEFAULT, $2), ($3, DEFAULT, $4)",
+            vec![s("a"), i(0), s("b"), i(0)]),
+        mysql_family: WithParams("INSERT INTO users (name, active, hits) VALUES (?, DEFAULT, ?), (?, DEFAULT, ?)",
+            vec![s("a"), i(0), s("b"), i(0)]),
+        sqlite: WithParams("INSERT INTO users (name, hits) VALUES (?, ?), (?, ?)",
+            vec![s("a"), i(0), s("b"), i(0)]),
+    );
+}
+
+#[test]
+fn default_values_only() {
+    let t = quarry::TableRef::named("log");
+    let q = insert(t.clone()).default_values();
+    assert_sql!(|d| q.compile(d),
+        postgres: "INSERT INTO log DEFAULT VALUES",
+        mysql_family: "INSERT INTO log () VALUES ()",
+        sqlite: "INSERT INTO log DEFAULT VALUES",
+    );
+    // Several rows of defaults: the MySQL family writes them; elsewhere it takes metadata.
+    let q = insert(t).default_values().default_values();
+    assert_sql!(|d| q.compile(d),
+        postgres: ErrorKind::Unsupported,
+        mysql_family: "INSERT INTO log () VALUES (), ()",
+        sqlite: ErrorKind::Unsupported,
+    );
+}
+
+#[test]
+fn dynamic_rows_and_expressions() {
+    let t = DynColumn::new("t", "n");
+    let q = insert("t")
+        .values(vec![t.set(1_i64), Assign::new("s", "x")])
+        .values([Assign::new("s", "y"), t.set(t.clone() + 1_i64)]);
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("INSERT INTO t (n, s) VALUES ($1, $2), (t.n + $3, $4)",
+            vec![i(1), s("x"), i(1), s("y")]),
+        mysql_family: WithParams("INSERT INTO t (n, s) VALUES (?, ?), (t.n + ?, ?)",
+            vec![i(1), s("x"), i(1), s("y")]),
+        sqlite: WithParams("INSERT INTO t (n, s) VALUES (?, ?), (t.n + ?, ?)",
+            vec![i(1), s("x"), i(1), s("y")]),
+    );
+}
+
+#[test]
+fn quoting_of_reserved_and_mixed_case_columns() {
+    let q = insert(quarry::TableRef::named("Order"))
+        .values((Assign::new("select", 1_i64), Assign::new("Key", 2_i64)));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("INSERT INTO \"Order\" (\"select\", \"Key\") VALUES ($1, $2)", vec![i(1), i(2)]),
+        mysql_family: WithParams("INSERT INTO `Order` (`select`, `Key`) VALUES (?, ?)", vec![i(1), i(2)]),
+        sqlite: WithParams("INSERT INTO \"Order\" (\"select\", \"Key\") VALUES (?, ?)", vec![i(1), i(2)]),
+    );
+}
+
+#[test]
+fn insert_select() {
+    let (u, o) = (Users::new(), Orders::new());
+    let q = insert(o).columns((o.id, o.user_id, o.total)).from_select(
+        select((u.id, u.id, val(0.0_f64)))
+            .from(u)
+            .filter(u.active.eq(true)),
+    );
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "INSERT INTO orders (id, user_id, total) SELECT users.id, users.id, $1 FROM users WHERE users.active = $2",
+            vec![Value::F64(0.0), b(true)]),
+        mysql_family: WithParams(
+            "INSERT INTO orders (id, user_id, total) SELECT users.id, users.id, ? FROM users WHERE users.active = ?",
+            vec![Value::F64(0.0), b(true)]),
+        sqlite: WithParams(
+            "INSERT INTO orders (id, user_id, total) SELECT users.id, users.id, ? FROM users WHERE users.active = ?",
+            vec![Value::F64(0.0), b(true)]),
+    );
+    // With an upsert, SQLite needs the SELECT wrapped (its parser reads ON as a join's).
+    let q = q.on_conflict_do_nothing();
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "INSERT INTO orders (id, user_id, total) SELECT users.id, users.id, $1 FROM users WHERE users.active = $2 ON CONFLICT DO NOTHING",
+            vec![Value::F64(0.0), b(true)]),
+        mariadb: WithParams(
+            "INSERT INTO orders (id, user_id, total) SELECT users.id, users.id, ? FROM users WHERE users.active = ? ON DUPLICATE KEY UPDATE id = id",
+            vec![Value::F64(0.0), b(true)]),
+        mysql: WithParams(
+            "INSERT INTO orders (id, user_id, total) SELECT users.id, users.id, ? FROM users WHERE users.active = ? ON DUPLICATE KEY UPDATE id = id",
+            vec![Value::F64(0.0), b(true)]),
+        sqlite: WithParams(
+            "INSERT INTO orders (id, user_id, total) SELECT * FROM (SELECT users.id, users.id, ? FROM users WHERE users.active = ?) WHERE true ON CONFLICT DO NOTHING",
+            vec![Value::F64(0.0), b(true)]),
+    );
+}
+
+#[test]
+fn returning_generated_ids() {
+    let u = Users::new();
+    let q = insert(u)
+        .values((u.name.set("a"), u.active.set(true)))
+        .returning((u.id, u.name));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("INSERT INTO users (name, active, hits) VALUES ($1, $2, $3) RETURNING id, name",
+            vec![s("a"), b(true), i(0)]),
+        mariadb: WithParams("INSERT INTO users (name, active, hits) VALUES (?, ?, ?) RETURNING id, name",
+            vec![s("a"), b(true), i(0)]),
+        mysql: ErrorKind::Unsupported,
+        sqlite: WithParams("INSERT INTO users (name, active, hits) VALUES (?, ?, ?) RETURNING id, name",
+            vec![s("a"), b(true), i(0)]),
+    );
+}
+
+#[test]
+fn upsert_do_nothing_with_and_without_target() {
+    let a = Accounts::new();
+    let q = insert(a)
+        .values((a.id.set(1), a.login.set("x"), a.seen.set(1)))
+        .on_conflict_do_nothing();
+    assert_sql!(|d| q.compile(d).map(|c| quarry::Compiled::new(c.sql)),
+        postgres: "INSERT INTO accounts (id, login, seen) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+        mariadb: "INSERT INTO accounts (id, login, seen) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE id = id",
+        mysql: "INSERT INTO accounts (id, login, seen) VALUES (?, ?, ?) AS new ON DUPLICATE KEY UPDATE id = id",
+        sqlite: "INSERT INTO accounts (id, login, seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    );
+    // A target that is one of two unique keys means something else on the MySQL family.
+    let q = insert(a)
+        .values((a.id.set(1), a.login.set("x"), a.seen.set(1)))
+        .on_conflict(a.login)
+        .do_nothing();
+    assert_sql!(|d| q.compile(d).map(|c| quarry::Compiled::new(c.sql)),
+        postgres: "INSERT INTO accounts (id, login, seen) VALUES ($1, $2, $3) ON CONFLICT (login) DO NOTHING",
+        mysql_family: ErrorKind::Unsupported,
+        sqlite: "INSERT INTO accounts (id, login, seen) VALUES (?, ?, ?) ON CONFLICT (login) DO NOTHING",
+    );
+}
+
+#[test]
+fn upsert_update_from_new_row_and_expressions() {
+    let u = Users::new();
+    let q = insert(u)
+        .values((
+            u.id.set(1),
+            u.name.set("a"),
+            u.active.set(true),
+            u.hits.set(1),
+        ))
+        .on_conflict(u.id)
+        .do_update([u.name])
+        .do_update_set(u.hits, u.hits + excluded(u.hits));
+    let params = vec![i(1), s("a"), b(true), i(1)];
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "INSERT INTO users (id, name, active, hits) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET name = excluded.name, hits = users.hits + excluded.hits",
+            params.clone()),
+        mariadb: WithParams(
+            "INSERT INTO users (id, name, active, hits) VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE name = VALUE(name), hits = users.hits + VALUE(hits)",
+            params.clone()),
+        mysql: WithParams(
+            "INSERT INTO users (id, name, active, hits) VALUES (?, ?, ?, ?) AS new ON DUPLICATE KEY UPDATE name = new.name, hits = users.hits + new.hits",
+            params.clone()),
+        sqlite: WithParams(
+            "INSERT INTO users (id, name, active, hits) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name, hits = users.hits + excluded.hits",
+            params),
+    );
+}
+
+#[test]
+fn upsert_update_where() {
+    let u = Users::new();
+    let q = insert(u)
+        .values((u.id.set(1), u.name.set("a"), u.active.set(true)))
+        .on_conflict(u.id)
+        .do_update_set(u.name, excluded(u.name))
+        .do_update_where(u.active.eq(true));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "INSERT INTO users (id, name, active, hits) VALUES ($1, $2, $3, $4) ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE users.active = $5",
+            vec![i(1), s("a"), b(true), i(0), b(true)]),
+        mysql_family: ErrorKind::Unsupported,
+        sqlite: WithParams(
+            "INSERT INTO users (id, name, active, hits) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET name = excluded.name WHERE users.active = ?",
+            vec![i(1), s("a"), b(true), i(0), b(true)]),
+    );
+}
+
+#[test]
+fn upsert_update_without_target() {
+    let q = insert("t")
+        .values((Assign::new("id", 1_i64), Assign::new("n", 2_i64)))
+        .do_update(["n"]);
+    assert_sql!(|d| q.compile(d).map(|c| quarry::Compiled::new(c.sql)),
+        postgres: ErrorKind::InvalidStatement,
+        mariadb: "INSERT INTO t (id, n) VALUES (?, ?) ON DUPLICATE KEY UPDATE n = VALUE(n)",
+        mysql: "INSERT INTO t (id, n) VALUES (?, ?) AS new ON DUPLICATE KEY UPDATE n = new.n",
+        sqlite: "INSERT INTO t (id, n) VALUES (?, ?) ON CONFLICT DO UPDATE SET n = excluded.n",
+    );
+}
+
+#[test]
+fn excluded_and_default_outside_their_place_are_errors() {
+    let u = Users::new();
+    let q = select(excluded(u.name)).from(u);
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
+    let q = select(u.id)
+        .from(u)
+        .filter(u.hits.dynamic().eq(quarry::Expr::Default));
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
+}
+
+#[test]
+fn update_values_and_expressions() {
+    let u = Users::new();
+    let q = update(u)
+        .set(u.name, "b")
+        .set(u.hits, u.hits + 1)
+        .set(u.email, None)
+        .filter(u.id.eq(3).and(u.active.eq(true)));
+    let null = Value::Null(quarry::ValueType::Text);
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("UPDATE users SET name = $1, hits = hits + $2, email = $3 WHERE id = $4 AND active = $5",
+            vec![s("b"), i(1), null.clone(), i(3), b(true)]),
+        mysql_family: WithParams("UPDATE users SET name = ?, hits = hits + ?, email = ? WHERE id = ? AND active = ?",
+            vec![s("b"), i(1), null.clone(), i(3), b(true)]),
+        sqlite: WithParams("UPDATE users SET name = ?, hits = hits + ?, email = ? WHERE id = ? AND active = ?",
+            vec![s("b"), i(1), null, i(3), b(true)]),
+    );
+}
+
+#[test]
+fn update_from_another_table() {
+    let (u, o) = (Users::new(), Orders::new());
+    let q = update(u)
+        .set(u.hits, o.id)
+        .from(o)
+        .filter(o.user_id.eq(u.id).and(o.total.gt(10.0)));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("UPDATE users SET hits = orders.id FROM orders WHERE orders.user_id = users.id AND orders.total > $1",
+            vec![Value::F64(10.0)]),
+        mysql_family: WithParams("UPDATE users JOIN orders SET users.hits = orders.id WHERE orders.user_id = users.id AND orders.total > ?",
+            vec![Value::F64(10.0)]),
+        sqlite: WithParams("UPDATE users SET hits = orders.id FROM orders WHERE orders.user_id = users.id AND orders.total > ?",
+            vec![Value::F64(10.0)]),
+    );
+}
+
+#[test]
+fn update_with_subquery_keeps_qualifiers_inside() {
+    let (u, o) = (Users::new(), Orders::new());
+    let q = update(u)
+        .set(
+            u.hits,
+            select(count_star())
+                .from(o)
+                .filter(o.user_id.eq(u.id))
+                .as_scalar(),
+        )
+        .filter(u.id.gt(0));
+    assert_sql!(|d| q.compile(d).map(|c| quarry::Compiled::new(c.sql)),
+        postgres: "UPDATE users SET hits = (SELECT count(*) FROM orders WHERE orders.user_id = users.id) WHERE id > $1",
+        mysql_family: "UPDATE users SET hits = (SELECT count(*) FROM orders WHERE orders.user_id = users.id) WHERE id > ?",
+        sqlite: "UPDATE users SET hits = (SELECT count(*) FROM orders WHERE orders.user_id = users.id) WHERE id > ?",
+    );
+}
+
+#[test]
+fn update_returning() {
+    let u = Users::new();
+    let q = update(u)
+        .set(u.hits, 0)
+        .filter(u.id.eq(1))
+        .returning((u.id, u.hits));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("UPDATE users SET hits = $1 WHERE id = $2 RETURNING id, hits", vec![i(0), i(1)]),
+        mysql_family: ErrorKind::Unsupported,
+        sqlite: WithParams("UPDATE users SET hits = ? WHERE id = ? RETURNING id, hits", vec![i(0), i(1)]),
+    );
+}
+
+#[test]
+fn update_with_alias() {
+    let u = Users::alias("u");
+    let q = update(u).set(u.name, "x").filter(u.id.eq(1));
+    assert_sql!(|d| q.compile(d).map(|c| quarry::Compiled::new(c.sql)),
+        postgres: "UPDATE users AS u SET name = $1 WHERE id = $2",
+        mysql_family: "UPDATE users AS u SET name = ? WHERE id = ?",
+        sqlite: "UPDATE users AS u SET name = ? WHERE id = ?",
+    );
+}
+
+#[test]
+fn empty_update_is_an_error() {
+    let q = update(Users::new());
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
+}
+
+#[test]
+fn delete_where_and_returning() {
+    let u = Users::new();
+    let q = delete(u).filter(u.hits.lt(5)).returning(u.id);
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("DELETE FROM users WHERE hits < $1 RETURNING id", vec![i(5)]),
+        mariadb: WithParams("DELETE FROM users WHERE hits < ? RETURNING id", vec![i(5)]),
+        mysql: ErrorKind::Unsupported,
+        sqlite: WithParams("DELETE FROM users WHERE hits < ? RETURNING id", vec![i(5)]),
+    );
+    let q = delete(u);
+    assert_sql!(|d| q.compile(d), all: "DELETE FROM users");
+}
+
+#[test]
+fn delete_using_another_table() {
+    let (u, o) = (Users::new(), Orders::new());
+    let q = delete(o)
+        .using(u)
+        .filter(o.user_id.eq(u.id).and(u.active.eq(false)));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("DELETE FROM orders USING users WHERE orders.user_id = users.id AND users.active = $1",
+            vec![b(false)]),
+        mysql_family: WithParams("DELETE orders FROM orders JOIN users WHERE orders.user_id = users.id AND users.active = ?",
+            vec![b(false)]),
+        sqlite: WithParams("DELETE FROM orders WHERE EXISTS (SELECT 1 FROM users WHERE orders.user_id = users.id AND users.active = ?)",
+            vec![b(false)]),
+    );
+    let q = q.returning(o.id);
+    assert_sql!(|d| q.compile(d).map(|c| quarry::Compiled::new(c.sql)),
+        postgres: "DELETE FROM orders USING users WHERE orders.user_id = users.id AND users.active = $1 RETURNING id",
+        mysql_family: ErrorKind::Unsupported,
+        sqlite: "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM users WHERE orders.user_id = users.id AND users.active = ?) RETURNING id",
+    );
+}
+
+#[test]
+fn missing_not_null_column_is_caught_before_the_database() {
+    let u = Users::new();
+    // `name` is NOT NULL with no default.
+    let q = insert(u).values(u.email.set("x"));
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
+    let e = q.compile(&quarry::Postgres).unwrap_err().to_string();
+    assert!(e.contains("name"), "{e}");
+    // An unknown column, and a column set twice.
+    let q = insert(u).values((u.name.set("a"), Assign::new("nope", 1_i64)));
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
+    let q = insert(u).values((u.name.set("a"), u.name.set("b")));
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
+}
+
+#[test]
+fn a_large_insert_splits_under_each_parameter_limit() {
+    let t = Table::new("big")
+        .column(ColumnDef::new("a", SqlType::BigInt))
+        .column(ColumnDef::new("b", SqlType::Text));
+    let tr = quarry::TableRef::new(&t);
+    let rows = 40_000_i64;
+    let q = insert(tr).rows((0..rows).map(|n| (Assign::new("a", n), Assign::new("b", "x"))));
+    for d in [
+        &quarry::Postgres as &dyn quarry::Dialect,
+        &quarry::MySql,
+        &quarry::MariaDb,
+        &quarry::Sqlite,
+    ] {
+        let limit = d.features().max_bind_params;
+        let parts = q.compile_batches(d).unwrap();
+        let total: usize = parts.iter().map(|c| c.params.len()).sum();
+        assert_eq!(total, 80_000, "{}", d.name());
+        assert!(
+            parts.iter().all(|c| c.params.len() <= limit),
+            "{}",
+            d.name()
+        );
+        assert_eq!(
+            parts.len(),
+            80_000usize.div_ceil(limit - limit % 2),
+            "{}",
+            d.name()
+        );
+        // Every part is a complete statement with its own placeholder numbering.
+        if d.name() == "postgresql" {
+            assert!(parts[1]
+                .sql
+                .starts_with("INSERT INTO big (a, b) VALUES ($1, $2), ($3, $4)"));
+        }
+        assert!(q.compile(d).is_err());
+    }
+}
+
+#[test]
+fn a_large_in_list_is_one_parameter() {
+    let u = Users::new();
+    let ids: Vec<i64> = (0..5000).collect();
+    let q = select(u.id).from(u).filter(u.id.in_list(ids.clone()));
+    let pg = q.compile(&quarry::Postgres).unwrap();
+    assert_eq!(
+        pg.sql,
+        "SELECT users.id FROM users WHERE users.id = ANY($1)"
+    );
+    assert_eq!(
+        pg.params,
+        vec![Value::Array(ids.iter().map(|&n| Value::I64(n)).collect())]
+    );
+    let sqlite = q.compile(&quarry::Sqlite).unwrap();
+    assert_eq!(
+        sqlite.sql,
+        "SELECT users.id FROM users WHERE users.id IN (SELECT value FROM json_each(?))"
+    );
+    let json = sqlite.params[0].as_str().unwrap();
+    assert!(json.starts_with("[0,1,2,") && json.ends_with(",4999]"));
+    let maria = q.compile(&quarry::MariaDb).unwrap();
+    assert_eq!(
+        maria.sql,
+        "SELECT users.id FROM users WHERE users.id IN (SELECT j.v FROM JSON_TABLE(?, '$[*]' COLUMNS (v BIGINT PATH '$')) AS j)"
+    );
+    let names: Vec<String> = (0..2000).map(|n| format!("n\"{n}")).collect();
+    let q = select(u.id).from(u).filter(u.name.not_in_list(names));
+    assert_sql!(|d| q.compile(d).map(|c| quarry::Compiled::new(c.sql)),
+        postgres: "SELECT users.id FROM users WHERE users.name <> ALL($1)",
+        mysql_family: "SELECT users.id FROM users WHERE users.name NOT IN (SELECT j.v FROM JSON_TABLE(?, '$[*]' COLUMNS (v LONGTEXT PATH '$')) AS j)",
+        sqlite: "SELECT users.id FROM users WHERE users.name NOT IN (SELECT value FROM json_each(?))",
+    );
+    let sqlite = q.compile(&quarry::Sqlite).unwrap();
+    assert!(sqlite.params[0]
+        .as_str()
+        .unwrap()
+        .starts_with("[\"n\\\"0\",\"n\\\"1\""));
+    // Short lists stay as they were.
+    let q = select(u.id).from(u).filter(u.id.in_list([1_i64, 2]));
+    assert_sql!(|d| q.compile(d).map(|c| quarry::Compiled::new(c.sql)),
+        postgres: "SELECT users.id FROM users WHERE users.id IN ($1, $2)",
+        mysql_family: "SELECT users.id FROM users WHERE users.id IN (?, ?)",
+        sqlite: "SELECT users.id FROM users WHERE users.id IN (?, ?)",
+    );
+}
+
+#[test]
+fn insert_debug_sql_inlines_values() {
+    let u = Users::new();
+    let q = insert(u).values((u.name.set("it's"), u.active.set(true)));
+    assert_eq!(
+        q.to_debug_sql(&quarry::Postgres).unwrap(),
+        "INSERT INTO users (name, active, hits) VALUES ('it''s', TRUE, 0)"
+    );
+}
+
+#[test]
+fn insert_into_a_subquery_is_an_error() {
+    let sub = select(val(1_i64)).subquery("s");
+    let q = insert(sub).values(Assign::new("a", 1_i64));
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
+}
