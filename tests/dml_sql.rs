@@ -536,3 +536,24 @@ fn insert_into_a_subquery_is_an_error() {
     let q = insert(sub).values(Assign::new("a", 1_i64));
     assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
 }
+
+#[test]
+fn update_set_default() {
+    let u = Users::new();
+    let q = update(u)
+        .set(u.active, DEFAULT)
+        .set(u.email, DEFAULT)
+        .filter(u.id.eq(1));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("UPDATE users SET active = DEFAULT, email = DEFAULT WHERE id = $1", vec![i(1)]),
+        mysql_family: WithParams("UPDATE users SET active = DEFAULT, email = DEFAULT WHERE id = ?", vec![i(1)]),
+        // SQLite has no DEFAULT here: the declared default (or NULL) is written.
+        sqlite: WithParams("UPDATE users SET active = ?, email = NULL WHERE id = ?", vec![b(true), i(1)]),
+    );
+    let q = update("t").set("a", DEFAULT);
+    assert_sql!(|d| q.compile(d).map(|c| quarry::Compiled::new(c.sql)),
+        postgres: "UPDATE t SET a = DEFAULT",
+        mysql_family: "UPDATE t SET a = DEFAULT",
+        sqlite: ErrorKind::Unsupported,
+    );
+}

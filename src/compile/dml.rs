@@ -392,7 +392,7 @@ fn insert_tail(
                             )));
                         }
                         c.w.push(" DO UPDATE SET ");
-                        upsert_sets(c, set, None)?;
+                        upsert_sets(c, set, &s.table)?;
                         if let Some(cond) = filter {
                             c.w.push(" WHERE ");
                             with_excluded(c, |c| c.expr(cond, 0))?;
@@ -437,7 +437,7 @@ fn insert_tail(
                         {
                             return Err(c.unsupported("excluded(…) with INSERT … SELECT"));
                         }
-                        upsert_sets(c, set, None)?;
+                        upsert_sets(c, set, &s.table)?;
                     }
                 }
             }
@@ -516,15 +516,21 @@ fn with_excluded(
 }
 
 /// `a = x, b = y` of an upsert's update.
-fn upsert_sets(c: &mut Compiler<'_>, set: &[Assign], qualifier: Option<&str>) -> Result<()> {
+fn upsert_sets(c: &mut Compiler<'_>, set: &[Assign], t: &TableRef) -> Result<()> {
     if set.is_empty() {
         return Err(invalid("the upsert's update sets no column"));
     }
-    with_excluded(c, |c| assignments(c, set, qualifier))
+    let meta = t.meta.as_ref().map(|m| m.table());
+    with_excluded(c, |c| assignments(c, set, None, meta))
 }
 
 /// `a = x, b = y`, targets qualified with `qualifier` where given.
-fn assignments(c: &mut Compiler<'_>, set: &[Assign], qualifier: Option<&str>) -> Result<()> {
+fn assignments(
+    c: &mut Compiler<'_>,
+    set: &[Assign],
+    qualifier: Option<&str>,
+    meta: Option<&Table>,
+) -> Result<()> {
     for (i, a) in set.iter().enumerate() {
         if i > 0 {
             c.w.push(", ");
@@ -535,6 +541,17 @@ fn assignments(c: &mut Compiler<'_>, set: &[Assign], qualifier: Option<&str>) ->
         }
         c.w.push_ident(&a.column);
         c.w.push(" = ");
+        if matches!(a.value, Expr::Default) && !c.f.values_default {
+            // No DEFAULT keyword (SQLite): write the declared default.
+            let Some(col) = meta.and_then(|t| t.get_column(&a.column)) else {
+                return Err(c.unsupported(&format!(
+                    "SET {} = DEFAULT without the table's metadata",
+                    a.column
+                )));
+            };
+            write_fill(c, Fill::Declared(col))?;
+            continue;
+        }
         let saved = c.allow_default;
         c.allow_default = true;
         let r = c.expr(&a.value, 0);
@@ -598,7 +615,8 @@ pub(crate) fn compile_update(s: &UpdateStmt, d: &dyn Dialect, inline: bool) -> R
     }
     c.w.push(" SET ");
     let q = s.table.qualifier().to_owned();
-    assignments(&mut c, &s.set, join.then_some(q.as_str()))?;
+    let meta = s.table.meta.as_ref().map(|m| m.table());
+    assignments(&mut c, &s.set, join.then_some(q.as_str()), meta)?;
     if !join && !s.from.is_empty() {
         c.w.push(" FROM ");
         for (i, f) in s.from.iter().enumerate() {

@@ -540,6 +540,10 @@ impl<R> IntoCompiled for &Insert<R> {
     }
 
     fn into_plan(self, dialect: &dyn Dialect) -> Result<Plan> {
+        if dialect.features().bulk_copy && self.stmt.rows >= crate::compile::dml::COPY_MIN_ROWS {
+            // A bulk copy beats multi-row INSERTs by far: worth copying the values for.
+            return crate::compile::dml::plan_insert(self.stmt.clone(), dialect);
+        }
         let mut v = self.compile_batches(dialect)?;
         Ok(if v.len() == 1 {
             Plan::One(v.remove(0))
