@@ -231,6 +231,14 @@ pub trait Dialect: Send + Sync + fmt::Debug {
     /// Whether `word` (lower case) is reserved and must be quoted as an identifier.
     fn is_reserved(&self, word: &str) -> bool;
 
+    /// A slot (0–3) in quarry's cache of identifiers known to need no quoting, for a dialect
+    /// whose [`Dialect::write_identifier`] depends on the identifier alone; `None` (the
+    /// default) leaves every identifier to `write_identifier`.
+    #[doc(hidden)]
+    fn identifier_cache_slot(&self) -> Option<u8> {
+        None
+    }
+
     /// Writes an identifier; default: [`write_identifier_default`] (quote when needed).
     fn write_identifier(&self, w: &mut SqlWriter<'_>, ident: &str) {
         write_identifier_default(w, ident);
@@ -393,13 +401,13 @@ pub fn write_begin_default(w: &mut SqlWriter<'_>, options: &crate::TxOptions) {
 /// assert_eq!(w.sql(), "plain_name \"Mixed Case\"");
 /// ```
 pub fn write_identifier_default(w: &mut SqlWriter<'_>, ident: &str) {
-    let plain = ident
-        .bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
-        && ident
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let bytes = ident.as_bytes();
+    let plain = bytes
+        .first()
+        .is_some_and(|&b| b.is_ascii_lowercase() || b == b'_')
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
     if plain && !w.dialect().is_reserved(ident) {
         w.push(ident);
     } else {

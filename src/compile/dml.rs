@@ -485,8 +485,11 @@ fn only_unique_key(t: &TableRef, target: &[Name]) -> bool {
 fn mentions_excluded(e: &Expr) -> bool {
     match e {
         Expr::Excluded(_) => true,
-        Expr::Unary(_, x) | Expr::IsNull(x, _) | Expr::Cast(x, _) => mentions_excluded(x),
-        Expr::Binary(l, _, r) => mentions_excluded(l) || mentions_excluded(r),
+        Expr::Unary(_, x) | Expr::IsNull(x, _) => mentions_excluded(x),
+        Expr::Cast(cast) => mentions_excluded(&cast.0),
+        Expr::Binary(operands, _) => {
+            mentions_excluded(&operands.0) || mentions_excluded(&operands.1)
+        }
         Expr::And(v) | Expr::Or(v) | Expr::Concat(v) => v.iter().any(mentions_excluded),
         Expr::Func(f) => f.args.iter().any(mentions_excluded),
         Expr::Case {

@@ -32,8 +32,34 @@ const fn build(words: &[&str]) -> [u16; SLOTS] {
     table
 }
 
-fn lookup(words: &[&str], table: &[u16; SLOTS], word: &str) -> bool {
-    let mut i = fnv(word.as_bytes()) % SLOTS;
+/// A quick filter in front of the hash table: bit `last & 31` of `[len][first & 31]` is set
+/// when some word of that length starts and ends with such bytes. Most identifiers fail it
+/// and skip hashing and comparing altogether.
+type Filter = [[u32; 32]; 32];
+
+const fn build_filter(words: &[&str]) -> Filter {
+    let mut f = [[0u32; 32]; 32];
+    let mut w = 0;
+    while w < words.len() {
+        let b = words[w].as_bytes();
+        // Words of 32 bytes or more are checked by the table alone.
+        if !b.is_empty() && b.len() < 32 {
+            f[b.len()][(b[0] & 31) as usize] |= 1 << (b[b.len() - 1] & 31);
+        }
+        w += 1;
+    }
+    f
+}
+
+fn lookup(words: &[&str], filter: &Filter, table: &[u16; SLOTS], word: &str) -> bool {
+    let b = word.as_bytes();
+    let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+        return false;
+    };
+    if b.len() < 32 && filter[b.len()][usize::from(first & 31)] & (1 << (last & 31)) == 0 {
+        return false;
+    }
+    let mut i = fnv(b) % SLOTS;
     loop {
         match table[i] {
             0 => return false,
@@ -46,20 +72,23 @@ fn lookup(words: &[&str], table: &[u16; SLOTS], word: &str) -> bool {
 static POSTGRES_TABLE: [u16; SLOTS] = build(POSTGRES);
 static MYSQL_TABLE: [u16; SLOTS] = build(MYSQL);
 static SQLITE_TABLE: [u16; SLOTS] = build(SQLITE);
+static POSTGRES_FILTER: Filter = build_filter(POSTGRES);
+static MYSQL_FILTER: Filter = build_filter(MYSQL);
+static SQLITE_FILTER: Filter = build_filter(SQLITE);
 
 /// Whether `word` (lower case) is reserved on PostgreSQL.
 pub(crate) fn postgres(word: &str) -> bool {
-    lookup(POSTGRES, &POSTGRES_TABLE, word)
+    lookup(POSTGRES, &POSTGRES_FILTER, &POSTGRES_TABLE, word)
 }
 
 /// Whether `word` (lower case) is reserved on MySQL or MariaDB.
 pub(crate) fn mysql(word: &str) -> bool {
-    lookup(MYSQL, &MYSQL_TABLE, word)
+    lookup(MYSQL, &MYSQL_FILTER, &MYSQL_TABLE, word)
 }
 
 /// Whether `word` (lower case) is a SQLite keyword.
 pub(crate) fn sqlite(word: &str) -> bool {
-    lookup(SQLITE, &SQLITE_TABLE, word)
+    lookup(SQLITE, &SQLITE_FILTER, &SQLITE_TABLE, word)
 }
 
 /// PostgreSQL's reserved key words (PostgreSQL manual, appendix C).

@@ -226,6 +226,11 @@ macro_rules! mysql_family {
                 &$features
             }
 
+            fn identifier_cache_slot(&self) -> Option<u8> {
+                // MySQL and MariaDB quote alike.
+                Some(1)
+            }
+
             fn is_reserved(&self, word: &str) -> bool {
                 keywords::mysql(word)
             }

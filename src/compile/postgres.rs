@@ -77,6 +77,10 @@ impl Dialect for Postgres {
         &FEATURES
     }
 
+    fn identifier_cache_slot(&self) -> Option<u8> {
+        Some(0)
+    }
+
     fn is_reserved(&self, word: &str) -> bool {
         keywords::postgres(word)
     }

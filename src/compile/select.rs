@@ -264,7 +264,7 @@ impl<'d> Compiler<'d> {
 
     /// Writes an identifier through the dialect (quoted when it needs to be).
     pub(crate) fn ident(&mut self, n: &crate::expr::Name) {
-        self.w.push_ident(n);
+        self.w.push_name(n);
     }
 
     pub(crate) fn write_from_item(&mut self, f: &FromItem) -> Result<()> {
@@ -554,7 +554,8 @@ impl<'d> Compiler<'d> {
                 self.w.push_char('-');
                 self.expr(x, 9)?;
             }
-            Expr::Binary(l, op, r) => {
+            Expr::Binary(operands, op) => {
+                let (l, r) = &**operands;
                 let p = op.precedence();
                 // Comparisons do not chain: both sides bind tighter. Arithmetic is
                 // left-associative: the right side must bind tighter.
@@ -691,7 +692,8 @@ impl<'d> Compiler<'d> {
                 }
                 self.w.push(" END");
             }
-            Expr::Cast(x, ty) => {
+            Expr::Cast(cast) => {
+                let (x, ty) = &**cast;
                 self.w.push("CAST(");
                 self.expr(x, 0)?;
                 self.w.push(" AS ");

@@ -80,6 +80,10 @@ impl Dialect for Sqlite {
         &FEATURES
     }
 
+    fn identifier_cache_slot(&self) -> Option<u8> {
+        Some(3)
+    }
+
     fn is_reserved(&self, word: &str) -> bool {
         keywords::sqlite(word)
     }

@@ -121,6 +121,29 @@ impl<'d> SqlWriter<'d> {
         d.write_identifier(self, ident);
     }
 
+    /// Appends a name: for a `'static` one whose rendering this dialect lets quarry remember
+    /// ([`Dialect::identifier_cache_slot`]), without asking the dialect again.
+    pub(crate) fn push_name(&mut self, name: &crate::expr::Name) {
+        match name {
+            std::borrow::Cow::Borrowed(s) => self.push_static_ident(s),
+            std::borrow::Cow::Owned(s) => self.push_ident(s),
+        }
+    }
+
+    fn push_static_ident(&mut self, ident: &'static str) {
+        let Some(slot) = self.dialect.identifier_cache_slot() else {
+            return self.push_ident(ident);
+        };
+        if ident_cache::get(ident, slot) == Some(true) {
+            self.sql.push_str(ident);
+            return;
+        }
+        let start = self.sql.len();
+        self.push_ident(ident);
+        let plain = self.sql[start..] == *ident;
+        ident_cache::put(ident, slot, plain);
+    }
+
     /// Appends an identifier always quoted, doubling the quote character inside it.
     ///
     /// ```
@@ -269,5 +292,46 @@ fn push_decimal(out: &mut String, mut n: usize) {
     }
     for &b in &buf[i..] {
         out.push(char::from(b));
+    }
+}
+
+/// Remembers which `'static` identifiers a dialect writes as they are (no quoting), so the
+/// names of `table!` tables and columns are checked against the reserved words once, not in
+/// every statement. A direct-mapped table of atomics: an entry packs the string's address
+/// (48 bits) and length (8 bits) with a known bit and a plain bit per dialect slot. Races only
+/// lose entries, and a lost entry is recomputed.
+mod ident_cache {
+    use std::sync::atomic::{AtomicU64, Ordering};
+
+    const SIZE: usize = 1024;
+    static CACHE: [AtomicU64; SIZE] = [const { AtomicU64::new(0) }; SIZE];
+
+    fn key(s: &'static str) -> Option<(usize, u64)> {
+        let (ptr, len) = (s.as_ptr() as usize, s.len());
+        if len == 0 || len > 255 || ptr >= 1 << 48 {
+            return None;
+        }
+        let index = ((ptr >> 3) ^ (ptr >> 13) ^ len) % SIZE;
+        Some((index, ((ptr as u64) << 16) | ((len as u64) << 8)))
+    }
+
+    pub(super) fn get(s: &'static str, slot: u8) -> Option<bool> {
+        let (index, key) = key(s)?;
+        let e = CACHE[index].load(Ordering::Relaxed);
+        if slot >= 4 || e & !0xff != key || e & (1 << (4 + slot)) == 0 {
+            return None;
+        }
+        Some(e & (1 << slot) != 0)
+    }
+
+    pub(super) fn put(s: &'static str, slot: u8, plain: bool) {
+        let Some((index, key)) = key(s) else { return };
+        if slot >= 4 {
+            return;
+        }
+        let e = CACHE[index].load(Ordering::Relaxed);
+        let base = if e & !0xff == key { e } else { key };
+        let bits = (1 << (4 + slot)) | (u64::from(plain) << slot);
+        CACHE[index].store(base | bits, Ordering::Relaxed);
     }
 }

@@ -87,7 +87,7 @@ where
 {
     let f = Expr::Func(Box::new(FuncCall::new("sum", vec![expr.into_expr()])));
     TypedExpr::new(match <E::Base as Summable>::CAST {
-        Some(ty) => Expr::Cast(Box::new(f), ty),
+        Some(ty) => Expr::Cast(Box::new((f, ty))),
         None => f,
     })
 }
@@ -107,7 +107,7 @@ where
     E::Base: Summable,
 {
     let f = Expr::Func(Box::new(FuncCall::new("avg", vec![expr.into_expr()])));
-    TypedExpr::new(Expr::Cast(Box::new(f), SqlType::Double))
+    TypedExpr::new(Expr::Cast(Box::new((f, SqlType::Double))))
 }
 
 /// `min(x)`; NULL over no rows.
@@ -263,7 +263,7 @@ pub fn nullif<E: ExprMethods>(expr: E, other: impl Operand<E::Base>) -> TypedExp
 /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT CAST(t.a AS SIGNED)");
 /// ```
 pub fn cast<T>(expr: impl IntoExpr, ty: SqlType) -> TypedExpr<T> {
-    TypedExpr::new(Expr::Cast(Box::new(expr.into_expr()), ty))
+    TypedExpr::new(Expr::Cast(Box::new((expr.into_expr(), ty))))
 }
 
 /// `EXISTS (subquery)`.
@@ -680,8 +680,9 @@ fn map_call(e: Expr, what: &'static str, f: impl FnOnce(&mut FuncCall)) -> Expr 
             f(&mut call);
             Expr::Func(call)
         }
-        Expr::Cast(inner, ty) if matches!(*inner, Expr::Func(_)) => {
-            Expr::Cast(Box::new(map_call(*inner, what, f)), ty)
+        Expr::Cast(inner) if matches!(inner.0, Expr::Func(_)) => {
+            let (x, ty) = *inner;
+            Expr::Cast(Box::new((map_call(x, what, f), ty)))
         }
         _ => Expr::Invalid(what),
     }

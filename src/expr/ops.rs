@@ -254,8 +254,8 @@ impl FuncCall {
 ///
 /// ```
 /// use quarry::{Expr, Value, BinaryOp, Postgres};
-/// let e = Expr::Binary(Box::new(quarry::DynColumn::new("t", "a").into()), BinaryOp::Add,
-///                      Box::new(Expr::Value(Value::I64(1))));
+/// let e = Expr::Binary(Box::new((quarry::DynColumn::new("t", "a").into(), Expr::Value(Value::I64(1)))),
+///                      BinaryOp::Add);
 /// assert_eq!(quarry::select(e).compile(&Postgres).unwrap().sql, "SELECT t.a + $1");
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -273,8 +273,8 @@ pub enum Expr {
     Sql(Box<crate::Sql>),
     /// `NOT x`, `-x`.
     Unary(UnaryOp, Box<Expr>),
-    /// `a op b`.
-    Binary(Box<Expr>, BinaryOp, Box<Expr>),
+    /// `a op b` (both operands in one allocation).
+    Binary(Box<(Expr, Expr)>, BinaryOp),
     /// `a AND b AND …` (empty: always true).
     And(Vec<Expr>),
     /// `a OR b OR …` (empty: always false).
@@ -335,7 +335,7 @@ pub enum Expr {
         otherwise: Option<Box<Expr>>,
     },
     /// `CAST(x AS type)`.
-    Cast(Box<Expr>, SqlType),
+    Cast(Box<(Expr, SqlType)>),
     /// A function call.
     Func(Box<FuncCall>),
     /// `[NOT] EXISTS (SELECT …)` (`true`: NOT EXISTS).
@@ -362,7 +362,7 @@ impl Expr {
             Expr::And(v) if v.len() > 1 => 2,
             Expr::Or(v) | Expr::And(v) => v.first().map_or(4, Expr::precedence),
             Expr::Unary(UnaryOp::Not, _) => 3,
-            Expr::Binary(_, op, _) => op.precedence(),
+            Expr::Binary(_, op) => op.precedence(),
             Expr::IsNull(..)
             | Expr::InList { .. }
             | Expr::InQuery { .. }
@@ -387,7 +387,7 @@ impl Expr {
     }
 
     pub(crate) fn binary(self, op: BinaryOp, rhs: Expr) -> Expr {
-        Expr::Binary(Box::new(self), op, Box::new(rhs))
+        Expr::Binary(Box::new((self, rhs)), op)
     }
 
     /// `self AND rhs`, flattening nested ANDs.

@@ -867,7 +867,7 @@ pub trait ExprMethods: IntoExpr + Sized {
     /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT CAST(t.a AS CHAR)");
     /// ```
     fn cast<U>(self, ty: crate::SqlType) -> TypedExpr<U> {
-        TypedExpr::new(Expr::Cast(Box::new(self.into_expr()), ty))
+        TypedExpr::new(Expr::Cast(Box::new((self.into_expr(), ty))))
     }
 
     /// Labels the expression in a select list: `expr AS label`.
