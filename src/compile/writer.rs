@@ -306,22 +306,32 @@ mod ident_cache {
     const SIZE: usize = 1024;
     static CACHE: [AtomicU64; SIZE] = [const { AtomicU64::new(0) }; SIZE];
 
+    /// The entry's slot pair (two-way set, Fibonacci hashing of the address) and its key.
     fn key(s: &'static str) -> Option<(usize, u64)> {
         let (ptr, len) = (s.as_ptr() as usize, s.len());
         if len == 0 || len > 255 || ptr >= 1 << 48 {
             return None;
         }
-        let index = ((ptr >> 3) ^ (ptr >> 13) ^ len) % SIZE;
+        let h = (ptr as u64 ^ ((len as u64) << 48)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let index = (h >> 54) as usize & (SIZE - 2);
         Some((index, ((ptr as u64) << 16) | ((len as u64) << 8)))
     }
 
     pub(super) fn get(s: &'static str, slot: u8) -> Option<bool> {
         let (index, key) = key(s)?;
-        let e = CACHE[index].load(Ordering::Relaxed);
-        if slot >= 4 || e & !0xff != key || e & (1 << (4 + slot)) == 0 {
+        if slot >= 4 {
             return None;
         }
-        Some(e & (1 << slot) != 0)
+        for i in [index, index + 1] {
+            let e = CACHE[i].load(Ordering::Relaxed);
+            if e & !0xff == key {
+                if e & (1 << (4 + slot)) == 0 {
+                    return None;
+                }
+                return Some(e & (1 << slot) != 0);
+            }
+        }
+        None
     }
 
     pub(super) fn put(s: &'static str, slot: u8, plain: bool) {
@@ -329,9 +339,21 @@ mod ident_cache {
         if slot >= 4 {
             return;
         }
-        let e = CACHE[index].load(Ordering::Relaxed);
-        let base = if e & !0xff == key { e } else { key };
         let bits = (1 << (4 + slot)) | (u64::from(plain) << slot);
-        CACHE[index].store(base | bits, Ordering::Relaxed);
+        let (a, b) = (
+            CACHE[index].load(Ordering::Relaxed),
+            CACHE[index + 1].load(Ordering::Relaxed),
+        );
+        let (i, base) = if a & !0xff == key {
+            (index, a)
+        } else if b & !0xff == key {
+            (index + 1, b)
+        } else if a == 0 {
+            (index, key)
+        } else {
+            // Replace the second way; the first keeps the older entry.
+            (index + 1, key)
+        };
+        CACHE[i].store(base | bits, Ordering::Relaxed);
     }
 }
