@@ -846,3 +846,17 @@ fn dynamic_composition() {
         }
     }
 }
+
+#[test]
+fn remembered_identifiers_stay_per_dialect() {
+    // `user` is reserved on PostgreSQL only: the identifier cache
+    // must not carry one dialect's answer to another, in either order, however often.
+    const USER: Column<i64> = Column::new("t", "user");
+    for _ in 0..3 {
+        assert_sql!(|d| select(USER).from("t").compile(d),
+            postgres: "SELECT t.\"user\" FROM t",
+            mysql_family: "SELECT t.user FROM t",
+            sqlite: "SELECT t.user FROM t",
+        );
+    }
+}
