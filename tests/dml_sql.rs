@@ -557,3 +557,48 @@ fn update_set_default() {
         sqlite: ErrorKind::Unsupported,
     );
 }
+
+#[test]
+fn owned_and_borrowed_compiles_agree() {
+    use quarry::IntoCompiled;
+    let u = Users::new();
+    let q = insert(u)
+        .values((u.name.set("a"), u.active.set(false)))
+        .values(u.name.set("b"))
+        .values((u.name.set("c"), u.hits.set(u.hits.dynamic() + 1_i64)))
+        .returning(u.id);
+    for d in [
+        &quarry::Postgres as &dyn quarry::Dialect,
+        &quarry::MariaDb,
+        &quarry::Sqlite,
+    ] {
+        assert_eq!(
+            q.clone().into_compiled(d).unwrap(),
+            q.compile(d).unwrap(),
+            "{}",
+            d.name()
+        );
+    }
+    // Split inserts agree statement by statement.
+    let t = Table::new("big")
+        .column(ColumnDef::new("a", SqlType::BigInt))
+        .column(ColumnDef::new("b", SqlType::Text).nullable(true));
+    let q = insert(quarry::TableRef::new(&t)).rows((0..20_000_i64).map(|n| {
+        vec![
+            Assign::new("a", n),
+            Assign::new(
+                "b",
+                if n % 3 == 0 {
+                    Value::Null(quarry::ValueType::Text)
+                } else {
+                    s("x")
+                },
+            ),
+        ]
+    }));
+    let parts = q.compile_batches(&quarry::Sqlite).unwrap();
+    match q.clone().into_plan(&quarry::Sqlite).unwrap() {
+        quarry::compile::Plan::Batch(owned) => assert_eq!(owned, parts),
+        other => panic!("expected a batch, got {other:?}"),
+    }
+}

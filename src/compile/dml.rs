@@ -42,7 +42,7 @@ impl CopyPlan {
         let mut stmt = self.stmt;
         stmt.columns.truncate(self.columns);
         stmt.values = self.values.into_iter().map(Expr::Value).collect();
-        compile_insert(&stmt, dialect, false)
+        compile_insert_owned(stmt, dialect)
     }
 }
 
@@ -77,14 +77,41 @@ enum Source<'a> {
     Filled(Fill<'a>),
 }
 
+/// A column name from the statement (a [`Name`], often `'static`) or from the metadata.
+#[derive(Clone, Copy)]
+enum ColName<'a> {
+    Stmt(&'a Name),
+    Meta(&'a str),
+}
+
+impl<'a> ColName<'a> {
+    fn as_str(self) -> &'a str {
+        match self {
+            ColName::Stmt(n) => n,
+            ColName::Meta(s) => s,
+        }
+    }
+
+    fn write(self, w: &mut SqlWriter<'_>) {
+        match self {
+            ColName::Stmt(n) => w.push_name(n),
+            ColName::Meta(s) => w.push_ident(s),
+        }
+    }
+}
+
 struct OutColumn<'a> {
-    name: &'a str,
+    name: ColName<'a>,
     source: Source<'a>,
 }
 
 /// Decides the columns written, applying client defaults, checking required columns against
 /// the metadata, and handling `DEFAULT` where the dialect has none in VALUES.
-fn plan_columns<'a>(s: &'a InsertStmt, d: &dyn Dialect) -> Result<Vec<OutColumn<'a>>> {
+fn plan_columns<'a>(
+    s: &'a InsertStmt,
+    cells: &[Expr],
+    d: &dyn Dialect,
+) -> Result<Vec<OutColumn<'a>>> {
     let f = d.features();
     let meta: Option<&'a Table> = s.table.meta.as_ref().map(|m| m.table());
     let width = s.columns.len();
@@ -103,7 +130,7 @@ fn plan_columns<'a>(s: &'a InsertStmt, d: &dyn Dialect) -> Result<Vec<OutColumn<
         let def = meta.and_then(|t| t.get_column(name));
         if s.select.is_some() {
             out.push(OutColumn {
-                name,
+                name: ColName::Stmt(name),
                 source: Source::Cell(i, Fill::Keyword),
             });
             continue;
@@ -111,7 +138,7 @@ fn plan_columns<'a>(s: &'a InsertStmt, d: &dyn Dialect) -> Result<Vec<OutColumn<
         let mut any = false;
         let mut all = true;
         for r in 0..s.rows {
-            if matches!(s.values[r * width + i], Expr::Default) {
+            if matches!(cells[r * width + i], Expr::Default) {
                 any = true;
             } else {
                 all = false;
@@ -141,7 +168,7 @@ fn plan_columns<'a>(s: &'a InsertStmt, d: &dyn Dialect) -> Result<Vec<OutColumn<
             ));
         };
         out.push(OutColumn {
-            name,
+            name: ColName::Stmt(name),
             source: Source::Cell(i, fill),
         });
     }
@@ -152,7 +179,7 @@ fn plan_columns<'a>(s: &'a InsertStmt, d: &dyn Dialect) -> Result<Vec<OutColumn<
             }
             match (&c.default, s.select.is_some()) {
                 (Some(v), false) => out.push(OutColumn {
-                    name: &c.name,
+                    name: ColName::Meta(&c.name),
                     source: Source::Const(v),
                 }),
                 _ if required(c) => {
@@ -179,7 +206,7 @@ fn plan_columns<'a>(s: &'a InsertStmt, d: &dyn Dialect) -> Result<Vec<OutColumn<
             Fill::Declared(c)
         };
         out.push(OutColumn {
-            name: &c.name,
+            name: ColName::Meta(&c.name),
             source: Source::Filled(fill),
         });
     }
@@ -202,9 +229,83 @@ fn check_target(t: &TableRef) -> Result<()> {
     Ok(())
 }
 
+/// An INSERT's cells: borrowed (values are cloned into the parameters) or owned (moved).
+enum Cells<'a> {
+    Shared(&'a [Expr]),
+    Owned(&'a mut [Expr]),
+}
+
+impl Cells<'_> {
+    fn all(&self) -> &[Expr] {
+        match self {
+            Cells::Shared(v) => v,
+            Cells::Owned(v) => v,
+        }
+    }
+
+    /// The value of cell `i` for a parameter: moved out when owned.
+    fn value(&mut self, i: usize) -> Option<Value> {
+        match self {
+            Cells::Shared(v) => match &v[i] {
+                Expr::Value(x) => Some(x.clone()),
+                _ => None,
+            },
+            Cells::Owned(v) => match std::mem::replace(&mut v[i], Expr::Default) {
+                Expr::Value(x) => Some(x),
+                other => {
+                    v[i] = other;
+                    None
+                }
+            },
+        }
+    }
+}
+
 /// Compiles an INSERT to one or more statements.
 pub(crate) fn compile_insert(
     s: &InsertStmt,
+    d: &dyn Dialect,
+    inline: bool,
+) -> Result<Vec<Compiled>> {
+    compile_insert_cells(s, Cells::Shared(&s.values), d, inline)
+}
+
+/// Compiles an INSERT it owns: its values move into the parameters.
+pub(crate) fn compile_insert_owned(mut s: InsertStmt, d: &dyn Dialect) -> Result<Vec<Compiled>> {
+    let mut values = std::mem::take(&mut s.values);
+    compile_insert_cells(&s, Cells::Owned(&mut values), d, false)
+}
+
+/// The parameters and (roughly) the bytes a row of plain values and defaults adds.
+fn measure_row(row: &[Expr], cols: &[OutColumn<'_>]) -> (usize, usize) {
+    let fill = |f: Fill<'_>| match f {
+        Fill::Keyword => (0, 8),
+        Fill::Value(v) => (1, value_bytes(v) + 6),
+        Fill::Declared(c) => match &c.server_default {
+            Some(ServerDefault::Literal(v)) => (1, value_bytes(v) + 6),
+            Some(ServerDefault::Expression(e)) => (0, e.len() + 4),
+            None => (0, 6),
+        },
+    };
+    let (mut params, mut bytes) = (0, 4);
+    for col in cols {
+        let (p, b) = match col.source {
+            Source::Cell(i, f) => match &row[i] {
+                Expr::Value(v) => (1, value_bytes(v) + 6),
+                _ => fill(f),
+            },
+            Source::Const(v) => (1, value_bytes(v) + 6),
+            Source::Filled(f) => fill(f),
+        };
+        params += p;
+        bytes += b;
+    }
+    (params, bytes)
+}
+
+fn compile_insert_cells(
+    s: &InsertStmt,
+    mut cells: Cells<'_>,
     d: &dyn Dialect,
     inline: bool,
 ) -> Result<Vec<Compiled>> {
@@ -215,7 +316,7 @@ pub(crate) fn compile_insert(
     if s.select.is_none() && s.rows == 0 {
         return Err(invalid("the INSERT has no rows"));
     }
-    let cols = plan_columns(s, d)?;
+    let cols = plan_columns(s, cells.all(), d)?;
     let mut out = Vec::new();
     let mut c = Compiler::new(d, inline);
     let f = d.features();
@@ -235,8 +336,15 @@ pub(crate) fn compile_insert(
         out.push(c.w.finish());
         return Ok(out);
     }
-    // The tail's parameters count against each statement's limit.
-    let tail_params = {
+    // The tail's parameters count against each statement's limit (plain RETURNING columns
+    // have none).
+    let tail_params = if s.on_conflict.is_none()
+        && s.returning
+            .iter()
+            .all(|i| matches!(i.expr, Expr::Column(_)))
+    {
+        0
+    } else {
         let mut probe = Compiler::new(d, inline);
         insert_tail(&mut probe, s, &cols, false)?;
         probe.w.param_count()
@@ -244,31 +352,81 @@ pub(crate) fn compile_insert(
     let limit = f.max_bind_params.saturating_sub(tail_params);
     let max_bytes = f.max_statement_bytes;
     let width = s.columns.len();
+    let too_big = || {
+        invalid(format!(
+            "one row of the INSERT needs more than {} bound values or {} bytes on {}",
+            limit,
+            max_bytes,
+            d.name()
+        ))
+    };
     let mut in_stmt = 0usize;
     let mut bytes = 0usize;
     let mut r = 0usize;
     while r < s.rows {
         if in_stmt == 0 {
+            // Room for this statement's rows: about 6 bytes and one value per cell.
+            let n = (s.rows - r).saturating_mul(cols.len().max(1)).min(limit);
+            c.w.reserve(64 + n * 6);
+            c.w.reserve_params(n);
             insert_head(&mut c, s, &cols)?;
-            if cols.is_empty() {
-                if f.upsert == UpsertStyle::OnConflict {
-                    c.w.push(" DEFAULT VALUES");
-                    r += 1;
-                    in_stmt = 1;
-                    continue;
-                }
-                c.w.push(" VALUES ");
-            } else {
-                c.w.push(" VALUES ");
+            if cols.is_empty() && f.upsert == UpsertStyle::OnConflict {
+                c.w.push(" DEFAULT VALUES");
+                r += 1;
+                in_stmt = 1;
+                continue;
             }
+            c.w.push(" VALUES ");
             bytes = c.w.sql().len();
         }
+        let base = r * width;
+        let row = &cells.all()[base..base + width];
+        if !inline
+            && row
+                .iter()
+                .all(|e| matches!(e, Expr::Value(_) | Expr::Default))
+        {
+            // Plain values: measured before writing, so they can move into the parameters.
+            let (p, b) = measure_row(row, &cols);
+            if c.w.param_count() + p > limit || bytes + b > max_bytes {
+                if in_stmt == 0 {
+                    return Err(too_big());
+                }
+                insert_tail(&mut c, s, &cols, true)?;
+                let done = std::mem::replace(&mut c.w, SqlWriter::new(d));
+                out.push(done.finish());
+                in_stmt = 0;
+                continue;
+            }
+            if in_stmt > 0 {
+                c.w.push(", ");
+            }
+            c.w.push_char('(');
+            for (i, col) in cols.iter().enumerate() {
+                if i > 0 {
+                    c.w.push(", ");
+                }
+                match col.source {
+                    Source::Cell(index, fill) => match cells.value(base + index) {
+                        Some(v) => c.w.push_param(v),
+                        None => write_fill(&mut c, fill)?,
+                    },
+                    Source::Const(v) => c.value(v)?,
+                    Source::Filled(fill) => write_fill(&mut c, fill)?,
+                }
+            }
+            c.w.push_char(')');
+            bytes += b;
+            in_stmt += 1;
+            r += 1;
+            continue;
+        }
+        // Expressions: written, then measured, and taken back if the row does not fit.
         let mark = c.w.mark();
         if in_stmt > 0 {
             c.w.push(", ");
         }
         c.w.push_char('(');
-        let row = &s.values[r * width..(r + 1) * width];
         for (i, col) in cols.iter().enumerate() {
             if i > 0 {
                 c.w.push(", ");
@@ -292,12 +450,7 @@ pub(crate) fn compile_insert(
         let over = c.w.param_count() > limit || bytes + row_bytes > max_bytes;
         if over {
             if in_stmt == 0 {
-                return Err(invalid(format!(
-                    "one row of the INSERT needs more than {} bound values or {} bytes on {}",
-                    limit,
-                    max_bytes,
-                    d.name()
-                )));
+                return Err(too_big());
             }
             // This row starts the next statement.
             c.w.rewind(mark);
@@ -360,7 +513,7 @@ fn insert_head(c: &mut Compiler<'_>, s: &InsertStmt, cols: &[OutColumn<'_>]) -> 
         if i > 0 {
             c.w.push(", ");
         }
-        c.w.push_ident(col.name);
+        col.name.write(&mut c.w);
     }
     c.w.push_char(')');
     Ok(())
@@ -416,16 +569,16 @@ fn insert_tail(
                         let Some(first) = oc
                             .target
                             .first()
-                            .map(|n| n.as_ref())
+                            .map(ColName::Stmt)
                             .or(cols.first().map(|c| c.name))
                         else {
                             return Err(invalid(
                                 "an insert-or-ignore needs a column to write a no-op update with",
                             ));
                         };
-                        c.w.push_ident(first);
+                        first.write(&mut c.w);
                         c.w.push(" = ");
-                        c.w.push_ident(first);
+                        first.write(&mut c.w);
                     }
                     ConflictAction::Update { set, filter } => {
                         if filter.is_some() {
@@ -575,7 +728,7 @@ fn returning(c: &mut Compiler<'_>, items: &[SelectItem], t: &TableRef, insert: b
         (Returning::None, _) => return Err(c.unsupported("RETURNING")),
     }
     c.w.push(" RETURNING ");
-    let saved = c.omit.replace(Name::Owned(t.qualifier().to_owned()));
+    let saved = c.omit.replace(t.qualifier_name());
     let mut r = Ok(());
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -606,7 +759,7 @@ pub(crate) fn compile_update(s: &UpdateStmt, d: &dyn Dialect, inline: bool) -> R
     let mut c = Compiler::new(d, inline);
     let join = c.f.multi_table_join && !s.from.is_empty();
     if s.from.is_empty() {
-        c.omit = Some(Name::Owned(s.table.qualifier().to_owned()));
+        c.omit = Some(s.table.qualifier_name());
     }
     c.w.push("UPDATE ");
     c.table_ref(&s.table);
@@ -648,7 +801,7 @@ pub(crate) fn compile_delete(s: &DeleteStmt, d: &dyn Dialect, inline: bool) -> R
     check_target(&s.table)?;
     let mut c = Compiler::new(d, inline);
     if s.using.is_empty() {
-        c.omit = Some(Name::Owned(s.table.qualifier().to_owned()));
+        c.omit = Some(s.table.qualifier_name());
         c.w.push("DELETE FROM ");
         c.table_ref(&s.table);
         if let Some(f) = &s.filter {
@@ -719,7 +872,7 @@ pub(crate) fn plan_insert(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {
         && !s.columns.is_empty()
         && s.values.iter().all(|e| matches!(e, Expr::Value(_)))
     {
-        let cols = plan_columns(&s, d)?;
+        let cols = plan_columns(&s, &s.values, d)?;
         let consts: Vec<Value> = cols
             .iter()
             .filter_map(|c| match c.source {
@@ -727,7 +880,7 @@ pub(crate) fn plan_insert(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {
                 _ => None,
             })
             .collect();
-        let names: Vec<String> = cols.iter().map(|c| c.name.to_owned()).collect();
+        let names: Vec<String> = cols.iter().map(|c| c.name.as_str().to_owned()).collect();
         let mut w = SqlWriter::new(d);
         w.push("COPY ");
         w.push_qualified(s.table.schema.as_deref(), &s.table.name);
@@ -769,7 +922,7 @@ pub(crate) fn plan_insert(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {
             stmt,
         }));
     }
-    let mut v = compile_insert(&s, d, false)?;
+    let mut v = compile_insert_owned(s, d)?;
     Ok(if v.len() == 1 {
         Plan::One(v.remove(0))
     } else {

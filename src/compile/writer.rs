@@ -109,6 +109,11 @@ impl<'d> SqlWriter<'d> {
         self.sql.reserve(additional);
     }
 
+    /// Makes room for `additional` more parameters.
+    pub(crate) fn reserve_params(&mut self, additional: usize) {
+        self.params.reserve(additional);
+    }
+
     /// Appends an identifier, quoted if the dialect needs it.
     ///
     /// ```
@@ -290,14 +295,13 @@ fn push_decimal(out: &mut String, mut n: usize) {
             break;
         }
     }
-    for &b in &buf[i..] {
-        out.push(char::from(b));
-    }
+    // Digits only: always valid UTF-8.
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
 }
 
 /// Remembers which `'static` identifiers a dialect writes as they are (no quoting), so the
 /// names of `table!` tables and columns are checked against the reserved words once, not in
-/// every statement. A direct-mapped table of atomics: an entry packs the string's address
+/// every statement. A two-way set-associative table of atomics: an entry packs the string's address
 /// (48 bits) and length (8 bits) with a known bit and a plain bit per dialect slot. Races only
 /// lose entries, and a lost entry is recomputed.
 mod ident_cache {

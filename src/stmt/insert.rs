@@ -121,6 +121,22 @@ impl InsertStmt {
     /// Appends one row; a column the row leaves out is `DEFAULT`, a column new in this row is
     /// `DEFAULT` in the rows before it.
     fn push_row(&mut self, row: impl Assignments) {
+        if self.rows == 0 && self.columns.is_empty() {
+            // The first row names the columns.
+            self.rows = 1;
+            row.for_each(&mut |a: Assign| {
+                if self.columns.iter().any(|c| same_name(c, &a.column)) {
+                    self.fail(format!(
+                        "a row of the INSERT sets column {} twice",
+                        a.column
+                    ));
+                    return;
+                }
+                self.columns.push(a.column);
+                self.values.push(a.value);
+            });
+            return;
+        }
         let width = self.columns.len();
         let start = self.values.len();
         self.values
@@ -129,7 +145,11 @@ impl InsertStmt {
         let mut position = 0;
         row.for_each(&mut |a: Assign| {
             // Rows usually list their columns in the same order: try the next slot first.
-            let found = if self.columns.get(position) == Some(&a.column) {
+            let found = if self
+                .columns
+                .get(position)
+                .is_some_and(|c| same_name(c, &a.column))
+            {
                 Some(position)
             } else {
                 self.columns.iter().position(|c| *c == a.column)
@@ -174,6 +194,12 @@ impl InsertStmt {
         }
         self.values = values;
     }
+}
+
+/// Name equality, by address first: rows built from `table!` columns share their `'static`
+/// names, so most comparisons need not look at the bytes.
+fn same_name(a: &Name, b: &Name) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }
 
 /// An INSERT statement whose RETURNING rows decode into `R`.
@@ -288,11 +314,18 @@ impl<R> Insert<R> {
     /// assert_eq!(q.stmt().rows, 3);
     /// ```
     pub fn rows<A: Assignments>(mut self, rows: impl IntoIterator<Item = A>) -> Self {
-        let rows = rows.into_iter();
+        let mut rows = rows.into_iter();
         let (low, _) = rows.size_hint();
+        if self.stmt.columns.is_empty() {
+            // The first row tells the width: then make room for the rest at once.
+            match rows.next() {
+                Some(first) => self = self.values(first),
+                None => return self,
+            }
+        }
         self.stmt
             .values
-            .reserve(low * self.stmt.columns.len().max(1));
+            .reserve(low.saturating_sub(1) * self.stmt.columns.len());
         for row in rows {
             self = self.values(row);
         }
@@ -554,8 +587,17 @@ impl<R> IntoCompiled for &Insert<R> {
 }
 
 impl<R> IntoCompiled for Insert<R> {
+    /// Compiles, moving the values into the parameters (no copies).
     fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
+        let mut v = crate::compile::dml::compile_insert_owned(self.stmt, dialect)?;
+        if v.len() != 1 {
+            return Err(Error::InvalidStatement(format!(
+                "this INSERT needs {} statements on {}; execute it through an Engine, which splits it and runs the parts in one transaction",
+                v.len(),
+                dialect.name()
+            )));
+        }
+        Ok(v.remove(0))
     }
 
     fn into_plan(self, dialect: &dyn Dialect) -> Result<Plan> {

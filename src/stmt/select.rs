@@ -223,6 +223,11 @@ impl TableRef {
         self.alias.as_deref().unwrap_or(&self.name)
     }
 
+    /// The qualifier as a [`Name`] (a cheap clone for `'static` names).
+    pub(crate) fn qualifier_name(&self) -> Name {
+        self.alias.clone().unwrap_or_else(|| self.name.clone())
+    }
+
     /// A dynamic column of this table, qualified by the alias if any.
     ///
     /// ```
