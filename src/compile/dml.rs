@@ -115,19 +115,33 @@ fn plan_columns<'a>(
     let f = d.features();
     let meta: Option<&'a Table> = s.table.meta.as_ref().map(|m| m.table());
     let width = s.columns.len();
+    // Each column's metadata (columns usually come in the table's order: look there first),
+    // and which metadata columns the insert gives.
+    let mut defs: Vec<Option<&'a ColumnDef>> = Vec::with_capacity(width);
+    let mut given = vec![false; meta.map_or(0, |t| t.columns.len())];
     for (i, c) in s.columns.iter().enumerate() {
-        if s.columns[..i].contains(c) {
+        let Some(t) = meta else {
+            if s.columns[..i].iter().any(|p| p == c) {
+                return Err(invalid(format!("the INSERT names column {c} twice")));
+            }
+            defs.push(None);
+            continue;
+        };
+        let found = match t.columns.get(i) {
+            Some(def) if def.name == **c => Some(i),
+            _ => t.columns.iter().position(|def| def.name == **c),
+        };
+        let Some(k) = found else {
+            return Err(invalid(format!("table {} has no column {c}", t.name)));
+        };
+        if std::mem::replace(&mut given[k], true) {
             return Err(invalid(format!("the INSERT names column {c} twice")));
         }
-        if let Some(t) = meta {
-            if t.get_column(c).is_none() {
-                return Err(invalid(format!("table {} has no column {c}", t.name)));
-            }
-        }
+        defs.push(Some(&t.columns[k]));
     }
     let mut out = Vec::with_capacity(width + 2);
     for (i, name) in s.columns.iter().enumerate() {
-        let def = meta.and_then(|t| t.get_column(name));
+        let def = defs[i];
         if s.select.is_some() {
             out.push(OutColumn {
                 name: ColName::Stmt(name),
@@ -173,8 +187,8 @@ fn plan_columns<'a>(
         });
     }
     if let Some(t) = meta {
-        for c in &t.columns {
-            if s.columns.iter().any(|n| *n == c.name) {
+        for (c, given) in t.columns.iter().zip(&given) {
+            if *given {
                 continue;
             }
             match (&c.default, s.select.is_some()) {

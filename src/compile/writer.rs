@@ -295,8 +295,9 @@ fn push_decimal(out: &mut String, mut n: usize) {
             break;
         }
     }
-    // Digits only: always valid UTF-8.
-    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+    for &b in &buf[i..] {
+        out.push(char::from(b));
+    }
 }
 
 /// Remembers which `'static` identifiers a dialect writes as they are (no quoting), so the

@@ -137,24 +137,23 @@ impl InsertStmt {
             });
             return;
         }
-        let width = self.columns.len();
         let start = self.values.len();
-        self.values
-            .extend(std::iter::repeat_with(|| Expr::Default).take(width));
         self.rows += 1;
-        let mut position = 0;
+        // Rows usually give every column in the first row's order: push them as they come,
+        // and only when one is out of place lay the row out and place each by name.
+        let mut laid_out = false;
         row.for_each(&mut |a: Assign| {
-            // Rows usually list their columns in the same order: try the next slot first.
-            let found = if self
-                .columns
-                .get(position)
-                .is_some_and(|c| same_name(c, &a.column))
-            {
-                Some(position)
-            } else {
-                self.columns.iter().position(|c| *c == a.column)
-            };
-            let index = match found {
+            let width = self.columns.len();
+            let next = self.values.len() - start;
+            if !laid_out && next < width && same_name(&self.columns[next], &a.column) {
+                self.values.push(a.value);
+                return;
+            }
+            if !laid_out {
+                self.values.resize_with(start + width, || Expr::Default);
+                laid_out = true;
+            }
+            let index = match self.columns.iter().position(|c| same_name(c, &a.column)) {
                 Some(i) => i,
                 None => {
                     self.add_column(a.column);
@@ -170,9 +169,12 @@ impl InsertStmt {
                 )));
             }
             *slot = a.value;
-            position = index + 1;
         });
-        debug_assert!(self.values.len() >= start);
+        // Columns the row left out take their default.
+        let end = self.rows * self.columns.len();
+        if self.values.len() < end {
+            self.values.resize_with(end, || Expr::Default);
+        }
     }
 
     /// Adds a column, `DEFAULT` in every row so far.
@@ -246,6 +248,7 @@ pub fn insert(table: impl TableSource) -> Insert<Row> {
         }
     };
     stmt.columns.reserve(8);
+    stmt.values.reserve(8);
     Insert {
         stmt,
         _row: PhantomData,
@@ -326,8 +329,12 @@ impl<R> Insert<R> {
         self.stmt
             .values
             .reserve(low.saturating_sub(1) * self.stmt.columns.len());
+        if self.stmt.select.is_some() {
+            self.stmt
+                .fail("an INSERT takes either VALUES rows or a SELECT, not both");
+        }
         for row in rows {
-            self = self.values(row);
+            self.stmt.push_row(row);
         }
         self
     }
