@@ -413,7 +413,9 @@ fn delete_using_another_table() {
     );
     let q = q.returning(o.id);
     assert_sql!(|d| q.compile(d).map(|c| quarry::Compiled::new(c.sql)),
-        postgres: "DELETE FROM orders USING users WHERE orders.user_id = users.id AND users.active = $1 RETURNING id",
+        // Other tables in the statement: RETURNING keeps the qualifier (a shared column name
+        // would be ambiguous).
+        postgres: "DELETE FROM orders USING users WHERE orders.user_id = users.id AND users.active = $1 RETURNING orders.id",
         mysql_family: ErrorKind::Unsupported,
         sqlite: "DELETE FROM orders WHERE EXISTS (SELECT 1 FROM users WHERE orders.user_id = users.id AND users.active = ?) RETURNING id",
     );
@@ -503,7 +505,7 @@ fn a_large_in_list_is_one_parameter() {
     let q = select(u.id).from(u).filter(u.name.not_in_list(names));
     assert_sql!(|d| q.compile(d).map(|c| quarry::Compiled::new(c.sql)),
         postgres: "SELECT users.id FROM users WHERE users.name <> ALL($1)",
-        mysql_family: "SELECT users.id FROM users WHERE users.name NOT IN (SELECT j.v FROM JSON_TABLE(?, '$[*]' COLUMNS (v LONGTEXT PATH '$')) AS j)",
+        mysql_family: "SELECT users.id FROM users WHERE users.name NOT IN (SELECT j.v FROM JSON_TABLE(?, '$[*]' COLUMNS (v VARCHAR(6) PATH '$')) AS j)",
         sqlite: "SELECT users.id FROM users WHERE users.name NOT IN (SELECT value FROM json_each(?))",
     );
     let sqlite = q.compile(&quarry::Sqlite).unwrap();
@@ -601,4 +603,19 @@ fn owned_and_borrowed_compiles_agree() {
         quarry::compile::Plan::Batch(owned) => assert_eq!(owned, parts),
         other => panic!("expected a batch, got {other:?}"),
     }
+}
+
+#[test]
+fn update_from_returning_keeps_qualifiers() {
+    let (u, o) = (Users::new(), Orders::new());
+    let q = update(u)
+        .set(u.hits, o.id)
+        .from(o)
+        .filter(o.user_id.eq(u.id))
+        .returning((u.id, u.hits));
+    assert_sql!(|d| q.compile(d).map(|c| quarry::Compiled::new(c.sql)),
+        postgres: "UPDATE users SET hits = orders.id FROM orders WHERE orders.user_id = users.id RETURNING users.id, users.hits",
+        mysql_family: ErrorKind::Unsupported,
+        sqlite: "UPDATE users SET hits = orders.id FROM orders WHERE orders.user_id = users.id RETURNING users.id, users.hits",
+    );
 }

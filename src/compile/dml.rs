@@ -610,7 +610,7 @@ fn insert_tail(
             }
         }
     }
-    returning(c, &s.returning, &s.table, true)
+    returning(c, &s.returning, &s.table, true, false)
 }
 
 /// Whether `target` is exactly the columns of the table's only unique key (primary key,
@@ -711,6 +711,15 @@ fn assignments(
         }
         c.w.push_ident(&a.column);
         c.w.push(" = ");
+        let client = match (&a.value, meta.and_then(|t| t.get_column(&a.column))) {
+            (Expr::Default, Some(col)) => col.default.as_ref(),
+            _ => None,
+        };
+        if let Some(v) = client {
+            // A client-side default is quarry's to apply, as in INSERT.
+            c.value(v)?;
+            continue;
+        }
         if matches!(a.value, Expr::Default) && !c.f.values_default {
             // No DEFAULT keyword (SQLite): write the declared default.
             let Some(col) = meta.and_then(|t| t.get_column(&a.column)) else {
@@ -732,7 +741,15 @@ fn assignments(
 }
 
 /// RETURNING items, with the target's columns unqualified.
-fn returning(c: &mut Compiler<'_>, items: &[SelectItem], t: &TableRef, insert: bool) -> Result<()> {
+/// RETURNING items; the target's columns are unqualified unless other tables are in the
+/// statement (`joined`), where a shared column name would be ambiguous.
+fn returning(
+    c: &mut Compiler<'_>,
+    items: &[SelectItem],
+    t: &TableRef,
+    insert: bool,
+    joined: bool,
+) -> Result<()> {
     if items.is_empty() {
         return Ok(());
     }
@@ -742,7 +759,11 @@ fn returning(c: &mut Compiler<'_>, items: &[SelectItem], t: &TableRef, insert: b
         (Returning::None, _) => return Err(c.unsupported("RETURNING")),
     }
     c.w.push(" RETURNING ");
-    let saved = c.omit.replace(t.qualifier_name());
+    let saved = if joined {
+        c.omit.take()
+    } else {
+        c.omit.replace(t.qualifier_name())
+    };
     let mut r = Ok(());
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -803,7 +824,7 @@ pub(crate) fn compile_update(s: &UpdateStmt, d: &dyn Dialect, inline: bool) -> R
     if !s.returning.is_empty() && join {
         return Err(c.unsupported("RETURNING on a multi-table UPDATE"));
     }
-    returning(&mut c, &s.returning, &s.table, false)?;
+    returning(&mut c, &s.returning, &s.table, false, !s.from.is_empty())?;
     Ok(c.w.finish())
 }
 
@@ -869,7 +890,9 @@ pub(crate) fn compile_delete(s: &DeleteStmt, d: &dyn Dialect, inline: bool) -> R
         }
         c.w.push_char(')');
     }
-    returning(&mut c, &s.returning, &s.table, true)?;
+    // (SQLite's EXISTS form has no other table at the top.)
+    let joined = !s.using.is_empty() && c.f.delete_using;
+    returning(&mut c, &s.returning, &s.table, true, joined)?;
     Ok(c.w.finish())
 }
 
@@ -928,13 +951,13 @@ pub(crate) fn plan_insert(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {
         for c in &names[width..] {
             stmt.columns.push(Name::Owned(c.clone()));
         }
-        return Ok(Plan::Copy(CopyPlan {
+        return Ok(Plan::Copy(Box::new(CopyPlan {
             copy_sql,
             probe_sql,
             columns,
             values,
             stmt,
-        }));
+        })));
     }
     let mut v = compile_insert_owned(s, d)?;
     Ok(if v.len() == 1 {

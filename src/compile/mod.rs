@@ -112,7 +112,7 @@ pub enum Plan {
     /// Several statements run in one transaction (a savepoint inside one): all or none.
     Batch(Vec<Compiled>),
     /// A bulk load through the backend's copy protocol, or the batch when it has none.
-    Copy(dml::CopyPlan),
+    Copy(Box<dml::CopyPlan>),
 }
 
 impl IntoCompiled for Compiled {

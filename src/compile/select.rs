@@ -911,11 +911,24 @@ impl<'d> Compiler<'d> {
                 } else {
                     self.w.push("SELECT j.v FROM JSON_TABLE(");
                     self.w.push_param(Value::Text(json));
-                    self.w.push(if kind == InKind::Int {
-                        ", '$[*]' COLUMNS (v BIGINT PATH '$')) AS j"
+                    if kind == InKind::Int {
+                        self.w.push(", '$[*]' COLUMNS (v BIGINT PATH '$')) AS j");
                     } else {
-                        ", '$[*]' COLUMNS (v LONGTEXT PATH '$')) AS j"
-                    });
+                        // A VARCHAR sized to the longest value: MariaDB cannot materialize a
+                        // LONGTEXT column, and the IN would compare every row with every value.
+                        let longest = list
+                            .iter()
+                            .filter_map(|e| match e {
+                                Expr::Value(Value::Text(s)) => Some(s.chars().count()),
+                                _ => None,
+                            })
+                            .max()
+                            .unwrap_or(1)
+                            .max(1);
+                        self.w.push(", '$[*]' COLUMNS (v VARCHAR(");
+                        self.w.push_u64(longest as u64);
+                        self.w.push(") PATH '$')) AS j");
+                    }
                 }
                 self.w.push_char(')');
             }

@@ -801,6 +801,25 @@ impl Connection {
         }
     }
 
+    /// Loads a COPY plan through the backend; `None` when it has no copy path.
+    async fn run_copy(&mut self, copy: &crate::compile::dml::CopyPlan) -> Result<Option<u64>> {
+        self.settle().await?;
+        let (backend, log) = (self.backend, self.log_parameters);
+        let inner = self.inner()?;
+        let request = super::backend::CopyIn {
+            copy_sql: &copy.copy_sql,
+            probe_sql: &copy.probe_sql,
+            columns: copy.columns,
+            values: &copy.values,
+        };
+        match inner.copy_in(request) {
+            Some(fut) => Ok(Some(
+                traced(backend, &copy.copy_sql, &[], log, |n: &u64| *n, fut).await?,
+            )),
+            None => Ok(None),
+        }
+    }
+
     /// Runs a statement split in several (a large INSERT) in one transaction, or a
     /// savepoint inside the current one: all of it lands or none. Returns the summed
     /// result and, when `rows`, the rows every part returned.
@@ -811,17 +830,17 @@ impl Connection {
             Plan::One(c) => vec![c],
             Plan::Batch(v) => v,
             Plan::Copy(copy) => {
-                self.settle().await?;
-                let (backend, log) = (self.backend, self.log_parameters);
-                let inner = self.inner()?;
-                let request = super::backend::CopyIn {
-                    copy_sql: &copy.copy_sql,
-                    probe_sql: &copy.probe_sql,
-                    columns: copy.columns,
-                    values: &copy.values,
+                // Inside a transaction the copy gets a savepoint, so a failed load leaves the
+                // transaction usable, as a failed split INSERT does.
+                let copied = if self.depth > 0 {
+                    let mut tx = self.begin().await?;
+                    let n = tx.run_copy(&copy).await?;
+                    tx.commit().await?;
+                    n
+                } else {
+                    self.run_copy(&copy).await?
                 };
-                if let Some(fut) = inner.copy_in(request) {
-                    let n = traced(backend, &copy.copy_sql, &[], log, |n: &u64| *n, fut).await?;
+                if let Some(n) = copied {
                     total.rows_affected = n;
                     return Ok((total, out));
                 }

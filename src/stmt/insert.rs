@@ -408,7 +408,10 @@ impl<R> Insert<R> {
     }
 
     /// Insert or skip: `ON CONFLICT DO NOTHING` (`ON DUPLICATE KEY UPDATE c = c` on the
-    /// MySQL family, which leaves the row unchanged and counts 0 rows).
+    /// MySQL family, which leaves the row unchanged). Rows affected: PostgreSQL and SQLite
+    /// count a skipped row 0; the MySQL family counts it 1, as quarry's connections report
+    /// rows matched (`CLIENT_FOUND_ROWS`, so that an UPDATE counts the rows it matched, as on
+    /// PostgreSQL), and an updated row 2.
     ///
     /// ```
     /// let q = quarry::insert("t").values(quarry::Assign::new("id", 1_i64)).on_conflict_do_nothing();
