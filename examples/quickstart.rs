@@ -1,6 +1,6 @@
 //! A tour of quarry: declare a schema in Rust, print its DDL for three dialects, create it on a
-//! real database, insert, query into structs and tuples, use a transaction with a savepoint,
-//! and stream rows.
+//! real database, insert (with RETURNING and an upsert), update, delete, query into structs and
+//! tuples, use a transaction with a savepoint, and stream rows.
 //!
 //! ```text
 //! cargo run --example quickstart                                      # SQLite in memory
@@ -8,9 +8,9 @@
 //! cargo run --example quickstart -- mysql://root@127.0.0.1:3306/test
 //! ```
 
+use quarry::prelude::*;
 use quarry::{
-    sql, Check, Dialect, Engine, FkAction, ForeignKey, Index, MetaData, MySql, Postgres, SqlType,
-    Sqlite,
+    Check, Dialect, Engine, FkAction, ForeignKey, Index, MetaData, MySql, Postgres, SqlType, Sqlite,
 };
 
 quarry::table! {
@@ -77,42 +77,62 @@ async fn main() -> quarry::Result<()> {
     engine.drop_all(&md).await?; // leftovers of an earlier run
     engine.create_all(&md).await?;
 
-    // Insert with named parameters: always bound, never spliced.
-    for (name, email) in [("Ann", "ann@example.com"), ("Bob", "bob@example.com")] {
-        engine
-            .execute(
-                sql("INSERT INTO users (name, email) VALUES (:name, :email)")
-                    .bind("name", name)
-                    .bind("email", email),
-            )
-            .await?;
-    }
+    let (u, o) = (Users::new(), Orders::new());
+    // Two rows in one INSERT; RETURNING gives the generated ids (PostgreSQL, SQLite, MariaDB).
+    // Values are typed by their columns (`u.name.set(1)` does not compile) and always bound.
+    let ids: Vec<i64> = insert(u)
+        .values((u.name.set("Ann"), u.email.set("ann@example.com")))
+        .values((u.name.set("Bob"), u.email.set("bob@example.com")))
+        .returning(u.id)
+        .fetch_all(&engine)
+        .await?;
+    println!("inserted users {ids:?}");
+    // Insert or skip: Bob is there already (the email is unique).
+    let again = insert(u)
+        .values((u.name.set("Bob"), u.email.set("bob@example.com")))
+        .on_conflict_do_nothing()
+        .execute(&engine)
+        .await?;
+    println!("insert-or-skip counted {again} (0 on PostgreSQL and SQLite, 1 on MariaDB)");
+    // Update with an expression and a condition; raw SQL with named parameters works too.
+    update(u)
+        .set(u.active, false)
+        .set(u.name, lower(u.name))
+        .filter(u.email.eq("bob@example.com"))
+        .execute(&engine)
+        .await?;
+    engine
+        .execute(
+            sql("UPDATE users SET active = :a WHERE name = :n")
+                .bind("a", true)
+                .bind("n", "Ann"),
+        )
+        .await?;
 
     // Query into structs (serde) and tuples.
     let users: Vec<UserRow> = engine
         .fetch_all_as("SELECT id, name, active FROM users ORDER BY id")
         .await?;
     println!("users: {users:?}");
-    let ann_id: i64 = engine
-        .fetch_scalar(sql("SELECT id FROM users WHERE email = :e").bind("e", "ann@example.com"))
+    let ann_id: i64 = select(u.id)
+        .from(u)
+        .filter(u.email.eq("ann@example.com"))
+        .fetch_one(&engine)
         .await?;
 
     // A transaction with a savepoint; the failed inner part rolls back alone.
     let mut tx = engine.begin().await?;
-    tx.execute(
-        sql("INSERT INTO orders (user_id, total) VALUES (:u, :t)")
-            .bind("u", ann_id)
-            .bind("t", "19.90".parse::<quarry::value::Decimal>()?),
-    )
-    .await?;
+    let total: quarry::value::Decimal = "19.90".parse()?;
+    insert(o)
+        .values((o.user_id.set(ann_id), o.total.set(total)))
+        .execute_in(&mut tx)
+        .await?;
     {
         let mut sp = tx.begin().await?;
-        let err = sp
-            .execute(
-                sql("INSERT INTO orders (user_id, total) VALUES (:u, :t)")
-                    .bind("u", ann_id)
-                    .bind("t", "-1".parse::<quarry::value::Decimal>()?),
-            )
+        let negative: quarry::value::Decimal = "-1".parse()?;
+        let err = insert(o)
+            .values((o.user_id.set(ann_id), o.total.set(negative)))
+            .execute_in(&mut sp)
             .await
             .unwrap_err();
         println!("rejected as expected ({:?}): {err}", err.kind());
@@ -133,6 +153,13 @@ async fn main() -> quarry::Result<()> {
         );
     }
     drop(rows);
+
+    // Delete with a condition; the foreign key cascades to Bob's orders (none here).
+    let gone = delete(u)
+        .filter(u.active.eq(false))
+        .execute(&engine)
+        .await?;
+    println!("deleted {gone} inactive user(s)");
 
     engine.drop_all(&md).await?;
     println!(
