@@ -870,14 +870,13 @@ impl<'d> Compiler<'d> {
         match style {
             LargeInList::Plain => return Ok(false),
             LargeInList::Array => {
+                // Values keep their own type (the backend widens mixed integer widths to the
+                // widest): an `int4` column compared with an `int8[]` loses PostgreSQL's hashed
+                // `= ANY` and gets slow on long lists.
                 let mut items = Vec::with_capacity(list.len());
-                let widen = kind == InKind::Int;
                 for e in list {
                     if let Expr::Value(v) = e {
-                        items.push(match (widen, v.as_i64()) {
-                            (true, Some(n)) => Value::I64(n),
-                            _ => v.clone(),
-                        });
+                        items.push(v.clone());
                     }
                 }
                 self.expr(expr, 5)?;

@@ -80,6 +80,7 @@
 //!   `Timestamp` → a DATETIME with microseconds, `TimestampTz` → its UTC date and time (the
 //!   way quarry stores instants in `DATETIME(6)`), `Time` → a TIME, `Uuid` → its hyphenated
 //!   text (what MariaDB's `UUID` and `CHAR(36)` columns take), `Decimal` → its exact text.
+//!   An `Array` (a PostgreSQL-only parameter) is a [`quarry::Error::Unsupported`].
 //! - `execute_script` sends the whole text at once (`mysql_async` enables
 //!   `CLIENT_MULTI_STATEMENTS`).
 //!

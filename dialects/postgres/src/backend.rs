@@ -6,6 +6,7 @@ use crate::decode::{column_names, decode_row};
 use crate::encode::{self, ConvertError, Target};
 use crate::error::{classify, connect_error, map_error};
 use crate::pool::{pool_builder, Manager, PgClient, Session};
+use futures_util::future;
 use futures_util::stream::{self, StreamExt};
 use quarry::exec::CopyIn;
 use quarry::{
@@ -193,6 +194,22 @@ fn settle<T>(pg: &mut Session, result: &Result<T>) {
     }
 }
 
+impl Session {
+    /// Starts a call: refuses a lost session (see [`Session::lost`]) with a connection
+    /// error, and marks the session in flight until the call ends.
+    fn begin(&mut self) -> Result<()> {
+        if self.lost {
+            return Err(quarry::Error::connection(
+                "the PostgreSQL session is no longer usable: a COPY failed to start and left \
+                 the driver out of step with the server; the connection will be closed",
+                None,
+            ));
+        }
+        self.in_flight = true;
+        Ok(())
+    }
+}
+
 /// Whether `e` says the transaction is aborted (`25P02`).
 fn in_failed_transaction(e: &tokio_postgres::Error) -> bool {
     e.as_db_error()
@@ -355,7 +372,7 @@ impl BackendConnection for PgConnection {
         Box::pin(async move {
             bind::check(params)?;
             let pg: &mut Session = &mut self.conn.s;
-            pg.in_flight = true;
+            pg.begin()?;
             let result = pg.run_execute(sql, params).await;
             settle(pg, &result);
             result
@@ -370,7 +387,7 @@ impl BackendConnection for PgConnection {
         Box::pin(async move {
             bind::check(params)?;
             let pg: &mut Session = &mut self.conn.s;
-            pg.in_flight = true;
+            pg.begin()?;
             let result = pg.run_fetch_all(sql, params).await;
             settle(pg, &result);
             result
@@ -392,7 +409,7 @@ impl BackendConnection for PgConnection {
     fn execute_script<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
             let pg: &mut Session = &mut self.conn.s;
-            pg.in_flight = true;
+            pg.begin()?;
             let result = pg
                 .client
                 .batch_execute(sql)
@@ -409,7 +426,7 @@ impl BackendConnection for PgConnection {
 
     fn copy_in<'a>(&'a mut self, copy: CopyIn<'a>) -> Option<BoxFuture<'a, Result<u64>>> {
         Some(Box::pin(async move {
-            if copy.columns == 0 || copy.values.len() % copy.columns != 0 {
+            if copy.columns == 0 || !copy.values.len().is_multiple_of(copy.columns) {
                 return Err(quarry::Error::InvalidStatement(format!(
                     "COPY of {} values in rows of {} columns",
                     copy.values.len(),
@@ -420,7 +437,7 @@ impl BackendConnection for PgConnection {
                 return Ok(0);
             }
             let pg: &mut Session = &mut self.conn.s;
-            pg.in_flight = true;
+            pg.begin()?;
             let result = pg.run_copy(copy).await;
             settle(pg, &result);
             result
@@ -481,17 +498,24 @@ impl Session {
     /// Runs a binary `COPY … FROM STDIN` of `copy.values`; see [`BackendConnection::copy_in`]
     /// and the crate docs.
     ///
-    /// The probe statement is prepared on every call rather than taken from the statement
-    /// cache: it is never executed, so the server would never tell us that a cached
-    /// description went stale after `ALTER TABLE … TYPE`, and writing values in the binary
-    /// form of a column's former type could store wrong data (an `int8` read as a `float8`)
-    /// instead of failing. The `COPY` statement itself goes through the cache.
+    /// Both statements are prepared on every call, together in one round trip, rather than
+    /// taken from the statement cache:
+    /// - the probe is never executed, so the server would never report that a cached
+    ///   description went stale after `ALTER TABLE … TYPE`, and values written in the binary
+    ///   form of a column's former type could store wrong data (an `int8` read as a `float8`'s
+    ///   bits) instead of failing;
+    /// - a cached `COPY` statement the server forgot (`DEALLOCATE ALL`) fails at Bind, and a
+    ///   COPY that fails to start desynchronises tokio-postgres (see below), so it could not
+    ///   be retried on the same session.
     async fn run_copy(&mut self, copy: CopyIn<'_>) -> Result<u64> {
-        let probe = self
-            .client
-            .prepare(copy.probe_sql)
-            .await
-            .map_err(|e| map_error(e, Some(copy.probe_sql)))?;
+        let (probe, statement) = future::join(
+            self.client.prepare(copy.probe_sql),
+            self.client.prepare(copy.copy_sql),
+        )
+        .await;
+        let probe = probe.map_err(|e| map_error(e, Some(copy.probe_sql)))?;
+        let err = |e| map_error(e, Some(copy.copy_sql));
+        let statement = statement.map_err(err)?;
         let types: Vec<Type> = probe.columns().iter().map(|c| c.type_().clone()).collect();
         if types.len() != copy.columns {
             return Err(quarry::Error::InvalidStatement(format!(
@@ -501,8 +525,18 @@ impl Session {
             )));
         }
         let targets: Vec<Target> = types.iter().map(Target::of).collect();
-        let err = |e| map_error(e, Some(copy.copy_sql));
-        let sink = self.start_copy(copy.copy_sql).await.map_err(err)?;
+        let sink = match self.client.copy_in::<_, bytes::Bytes>(&statement).await {
+            Ok(sink) => sink,
+            Err(e) => {
+                // The COPY failed before it started (permission denied, read-only
+                // transaction, …). tokio-postgres then still sends CopyFail and Sync, and the
+                // server answers that second Sync with a ReadyForQuery the driver does not
+                // expect: every later answer would go to the wrong request. The session is
+                // lost; the error itself is the server's.
+                self.lost = true;
+                return Err(err(e));
+            }
+        };
         let mut writer = pin!(BinaryCopyInWriter::new(sink, &types));
         for (r, row) in copy.values.chunks_exact(copy.columns).enumerate() {
             let fields = Fields {
@@ -510,57 +544,12 @@ impl Session {
                 targets: targets.iter(),
             };
             if let Err(e) = writer.as_mut().write_raw(fields).await {
-                // Dropping the writer aborts the COPY (CopyFail): nothing is written.
+                // Dropping the writer aborts the COPY (CopyFail): nothing is written, and the
+                // session stays in step.
                 return Err(copy_write_error(e, &copy, &probe, &targets, r));
             }
         }
         writer.finish().await.map_err(err)
-    }
-
-    /// Starts the `COPY` statement `sql` (prepared through the statement cache).
-    async fn start_copy(
-        &mut self,
-        sql: &str,
-    ) -> std::result::Result<tokio_postgres::CopyInSink<bytes::Bytes>, tokio_postgres::Error> {
-        let key = cache::key(sql, &[]);
-        let cached = match self.cache.lookup(key, sql, &[]) {
-            Lookup::Hit => self.cache.get(key).map(|(s, _)| s.clone()),
-            Lookup::Prepare | Lookup::Unnamed => None,
-        };
-        let Some(statement) = cached else {
-            let statement = self.prepare_copy(key, sql).await?;
-            return self.client.copy_in(&statement).await;
-        };
-        match self.client.copy_in(&statement).await {
-            Ok(sink) => Ok(sink),
-            Err(e) => match stale_statement(&e) {
-                None => Err(e),
-                Some(stale) => {
-                    match stale {
-                        Stale::One => self.cache.remove(key),
-                        Stale::All => self.cache.clear(),
-                    }
-                    let statement = self.prepare_copy(key, sql).await?;
-                    match self.client.copy_in(&statement).await {
-                        Ok(sink) => Ok(sink),
-                        Err(again) if in_failed_transaction(&again) => Err(e),
-                        Err(again) => Err(again),
-                    }
-                }
-            },
-        }
-    }
-
-    /// Prepares the `COPY` statement `sql` and keeps it under `key`: a `COPY` needs a
-    /// prepared statement anyway, so it is kept from its first run.
-    async fn prepare_copy(
-        &mut self,
-        key: u64,
-        sql: &str,
-    ) -> std::result::Result<Statement, tokio_postgres::Error> {
-        let statement = self.client.prepare(sql).await?;
-        self.cache.insert(key, sql, &[], statement.clone());
-        Ok(statement)
     }
 }
 
@@ -639,7 +628,9 @@ where
                     if let Err(e) = bind::check(&params) {
                         return Some((Err(e), StreamState::Done));
                     }
-                    conn.s.in_flight = true;
+                    if let Err(e) = conn.s.begin() {
+                        return Some((Err(e), StreamState::Done));
+                    }
                     match conn.s.start(&sql, &params).await {
                         Ok((rows, names)) => next_row(conn, Box::pin(rows), names, sql).await,
                         Err(e) => {

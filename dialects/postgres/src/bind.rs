@@ -31,6 +31,14 @@
 //! than integer widths) are an [`Error::InvalidStatement`]; nested arrays are
 //! [`Error::Unsupported`].
 //!
+//! Performance: PostgreSQL looks a value up in a long `= ANY` / `<> ALL` array through a hash
+//! table only when the column and the elements have the same type (`int4col` with an `int4[]`,
+//! `int8col` with an `int8[]`; text with `varchar` too). Across types (`int4col` with an
+//! `int8[]`) it compares each row with the elements one by one: fine with an index on the
+//! column (for `= ANY`) or short arrays, very slow for a scan of many rows against a long
+//! array. Bind values of the column's width (`I32` for an `int4` column) or write the cast
+//! (`x = ANY($1::int4[])`).
+//!
 //! An array of NULLs only is typed by its first NULL (`Null(I64)` elements make an `int8[]`).
 //! An empty array, and a NULL of [`ValueType::Array`], have no element type: they are sent
 //! untyped (OID 0, in text format: `{}`), so the server gives them the type the statement

@@ -83,10 +83,23 @@
 //! | `Uuid` | `uuid` |
 //! | `Json` | `jsonb` |
 //! | `Decimal` | `numeric` (scale kept) |
+//! | `Array` | the array type of its elements (`int8[]`, `text[]`, …) |
 //! | `Null(t)` | NULL of the type above for `t` |
 //!
 //! Because parameters are typed, a `text` parameter is not implicitly converted to a column of
 //! another type (an enum, `inet`, …): write the cast in the SQL (`$1::mood`).
+//!
+//! A [`quarry::Value::Array`] (what the compiler binds for a long `IN` list: `x = ANY($1)`,
+//! `x <> ALL($1)`) is one parameter in PostgreSQL's binary array format, typed by its first
+//! non-NULL element; integers of mixed widths widen to the widest (an `int8[]` compares with
+//! an `int4` column through PostgreSQL's cross-type operators, index included). Elements of
+//! different types are an [`quarry::Error::InvalidStatement`], nested arrays
+//! [`quarry::Error::Unsupported`]. An array of typed NULLs takes their type; an empty array (or
+//! a NULL of [`quarry::ValueType::Array`]) is sent untyped, so the server gives it the type the
+//! statement needs. Mind SQL's rules: `x <> ALL($1)` is never true when the array holds a NULL.
+//! PostgreSQL hashes a long array only when its element type is the column's type: bind
+//! values of the column's width (`I32` for an `int4` column) or cast (`$1::int4[]`), or a scan
+//! compares every row with every element.
 //!
 //! Result cells decode by their column's type:
 //!
@@ -103,12 +116,38 @@
 //! | `uuid` | `Uuid` |
 //! | `json`, `jsonb` | `Json` |
 //! | `numeric` | `Decimal` |
+//! | one-dimensional arrays of the above | `Array` |
 //!
 //! A NULL cell is [`quarry::Value::Null`] of the matching [`quarry::ValueType`]. Values
 //! without a quarry form are a [`quarry::Error::Decode`] naming the column: `infinity` dates
-//! and timestamps, years beyond ±9999, `24:00:00`, numeric `NaN` and `±Infinity`. Other types
-//! (`interval`, `timetz`, arrays, …) are a decode error too: cast them in the query
-//! (`SELECT period::text …`).
+//! and timestamps, years beyond ±9999, `24:00:00`, numeric `NaN` and `±Infinity`, and
+//! multi-dimensional arrays. Other types (`interval`, `timetz`, ranges, …) are a decode error
+//! too: cast them in the query (`SELECT period::text …`).
+//!
+//! ## Bulk loads (`COPY`)
+//!
+//! [`quarry::BackendConnection::copy_in`] (which the executor uses for large plain INSERTs)
+//! runs `COPY … FROM STDIN (FORMAT binary)` through tokio-postgres'
+//! [`BinaryCopyInWriter`](tokio_postgres::binary_copy::BinaryCopyInWriter), writing the values
+//! row by row without allocating per row. Each value is written in the binary form of its
+//! column's actual type, learnt by preparing the probe `SELECT` (never run); conversions follow
+//! what an INSERT's assignment casts would do where those do not depend on session settings:
+//! integers of any width into any integer column (range-checked), integers and decimals into
+//! float and numeric columns, text into `varchar`, enum, `json`/`jsonb` and domain columns,
+//! `Date` into `timestamp`, arrays element by element. A value that cannot be written is an
+//! error with the SQLSTATE the server would give an INSERT (`22003` out of range, `42804`
+//! datatype mismatch, …) naming the row and the column; nothing of the COPY is kept. Server
+//! errors (unique violations, NOT NULL, CHECK, …) map as for any statement, and the whole COPY
+//! is rolled back (inside a transaction, the transaction is aborted, as after a failed INSERT).
+//!
+//! The probe and the `COPY` statement are prepared on every call (together, in one round
+//! trip) rather than cached: a cached probe would not notice `ALTER TABLE … TYPE` and could
+//! write values in a column's former binary form. A COPY future dropped midway leaves the
+//! connection marked in flight, so the pool closes it (the server then rolls the COPY back). A
+//! COPY the server refuses before it starts (permission denied, read-only transaction) returns
+//! the server's error but leaves tokio-postgres one reply out of step with the server: that
+//! connection then refuses further statements with a [`quarry::Error::Connection`] and is
+//! closed when returned to the pool.
 //!
 //! ## Errors
 //!

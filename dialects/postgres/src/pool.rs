@@ -288,6 +288,7 @@ impl Manager {
                 client,
                 in_flight: false,
                 discarded: false,
+                lost: false,
                 cache: StatementCache::new(self.statement_cache_size),
             }),
         })
@@ -318,6 +319,9 @@ pub(crate) struct Session {
     pub(crate) in_flight: bool,
     /// Set by [`quarry::BackendConnection::discard`]: close instead of reuse.
     pub(crate) discarded: bool,
+    /// Set when the driver's protocol state no longer matches the server's (a COPY that
+    /// failed to start): every later call is refused, and the pool closes the connection.
+    pub(crate) lost: bool,
     pub(crate) cache: StatementCache,
 }
 
@@ -327,6 +331,7 @@ impl std::fmt::Debug for PgClient {
             .field("closed", &self.s.client.is_closed())
             .field("in_flight", &self.s.in_flight)
             .field("discarded", &self.s.discarded)
+            .field("lost", &self.s.lost)
             .field("prepared_statements", &self.s.cache.len())
             .finish()
     }
@@ -359,7 +364,7 @@ impl PgClient {
 
     /// Whether the pool must close this connection rather than reuse it.
     pub(crate) fn is_broken(&self) -> bool {
-        self.s.in_flight || self.s.discarded || self.s.client.is_closed()
+        self.s.in_flight || self.s.discarded || self.s.lost || self.s.client.is_closed()
     }
 }
 

@@ -54,6 +54,7 @@
 //! | `Uuid` | text, hyphenated lower case | `UUID`, or `CHAR(36)` (quarry's UUID column) holding canonical UUID text → `Value::Uuid` |
 //! | `Json` | text | `JSON` → `Value::Json` |
 //! | `Decimal` | real, when it has at most 15 significant digits | `NUMERIC(p, s)` / `DECIMAL(p, s)` → `Value::Decimal` with scale `s` |
+//! | `Array` | not bound: a PostgreSQL-only parameter, [`quarry::Error::Unsupported`] | — |
 //!
 //! The `+00:00` suffix keeps instants in SQLite's own date-time format (its date functions read
 //! it) and in the same text quarry writes for literals; texts with the same suffix sort in time
