@@ -1,8 +1,17 @@
 //! Build + compile benchmark, quarry vs sea-query 1.0, PostgreSQL and MySQL output (BENCH.md).
 //!
 //! Each iteration builds the statement from scratch and renders SQL text plus bound values,
-//! on both sides. Statements 3–5 (INSERT / UPDATE) join this file once the DML builders land;
-//! this covers the SELECT reference statements 1, 2 and 6.
+//! on both sides. All six reference statements: 1 (point select), 2 (join/group/having),
+//! 3 (one-row INSERT … RETURNING id), 4 (the INSERT with 100 rows in one VALUES), 5 (UPDATE)
+//! and 6 (CTE + window).
+//!
+//! Statements 3 and 4 take their row data from a `Vec` generated once (the same for both
+//! sides); each iteration copies the text cells into the statement (both builders own their
+//! values), so the per-row cost is the builder's, not the data generator's. `created_at` is a
+//! `quarry::value::Timestamp` on quarry's side and a `chrono::NaiveDateTime` on sea-query's
+//! (its `with-chrono` feature), both `Copy`. MySQL has no RETURNING: sea-query's MySQL builder
+//! drops it silently and quarry's `MySql` dialect refuses it, so the MySQL output of
+//! statement 3 is compiled without RETURNING on both sides.
 //!
 //! Run: `cargo bench --bench build_compile -- --warm-up-time 1 --measurement-time 3`
 
@@ -92,6 +101,97 @@ fn s2<B: QueryBuilder>(b: B) -> (String, sea_query::Values) {
         .build(b)
 }
 
+/// One pre-generated row of `users`, as both builders take it.
+struct UserRow {
+    id: i64,
+    name: String,
+    email: String,
+    active: bool,
+    created_at: Timestamp,
+    created_at_chrono: chrono::NaiveDateTime,
+}
+
+fn user_rows(n: i64) -> Vec<UserRow> {
+    let base = chrono::NaiveDate::from_ymd_opt(2024, 1, 1)
+        .unwrap()
+        .and_hms_opt(0, 0, 0)
+        .unwrap();
+    (1..=n)
+        .map(|id| {
+            let chrono_ts = base + chrono::Duration::seconds(id * 37);
+            UserRow {
+                id,
+                name: format!("user {id}"),
+                email: format!("user{id}@example.com"),
+                active: id % 3 != 0,
+                created_at: Timestamp::from_micros_since_epoch(
+                    chrono_ts.and_utc().timestamp_micros(),
+                )
+                .unwrap(),
+                created_at_chrono: chrono_ts,
+            }
+        })
+        .collect()
+}
+
+/// Statement 3 (`returning`: PostgreSQL) and 4 (`rows.len()` rows).
+fn q3(d: &dyn Dialect, rows: &[UserRow], returning: bool) -> quarry::Compiled {
+    let u = Users::new();
+    let q = insert(u).rows(rows.iter().map(|r| {
+        (
+            u.id.set(r.id),
+            u.name.set(r.name.as_str()),
+            u.email.set(r.email.as_str()),
+            u.active.set(r.active),
+            u.created_at.set(r.created_at),
+        )
+    }));
+    if returning {
+        q.returning(u.id).compile(d).unwrap()
+    } else {
+        q.compile(d).unwrap()
+    }
+}
+
+fn s3<B: QueryBuilder>(b: B, rows: &[UserRow], returning: bool) -> (String, sea_query::Values) {
+    let mut q = SQuery::insert();
+    q.into_table("users")
+        .columns(["id", "name", "email", "active", "created_at"]);
+    for r in rows {
+        q.values_panic([
+            r.id.into(),
+            r.name.as_str().into(),
+            r.email.as_str().into(),
+            r.active.into(),
+            r.created_at_chrono.into(),
+        ]);
+    }
+    if returning {
+        q.returning_col("id");
+    }
+    q.build(b)
+}
+
+/// Statement 5.
+fn q5(d: &dyn Dialect) -> quarry::Compiled {
+    let u = Users::new();
+    update(u)
+        .set(u.name, black_box("Ann"))
+        .set(u.active, black_box(true))
+        .filter(u.id.eq(black_box(42_i64)))
+        .compile(d)
+        .unwrap()
+}
+
+fn s5<B: QueryBuilder>(b: B) -> (String, sea_query::Values) {
+    SQuery::update()
+        .table("users")
+        .value("name", black_box("Ann"))
+        .value("active", black_box(true))
+        .and_where(SExpr::col("id").eq(black_box(42_i64)))
+        .build(b)
+}
+
 fn q6(d: &dyn Dialect) -> quarry::Compiled {
     let o = Orders::new();
     let recent = select((
@@ -147,6 +247,7 @@ fn s6<B: QueryBuilder>(b: B) -> (String, sea_query::Values) {
 
 fn bench(c: &mut Criterion) {
     let ts: Timestamp = "2024-01-01 00:00:00".parse().unwrap();
+    let rows = user_rows(100);
     let dialects: [(&str, &dyn Dialect); 2] = [("postgres", &Postgres), ("mysql", &MySql)];
     for (name, d) in dialects {
         let mut g = c.benchmark_group(format!("1_point_select/{name}"));
@@ -171,6 +272,49 @@ fn bench(c: &mut Criterion) {
         }
         g.finish();
 
+        let pg = name == "postgres";
+        let mut g = c.benchmark_group(format!("3_insert_returning/{name}"));
+        let one = &rows[..1];
+        g.bench_function("quarry", |b| {
+            b.iter(|| black_box(q3(d, black_box(one), pg)))
+        });
+        if pg {
+            g.bench_function("sea_query", |b| {
+                b.iter(|| black_box(s3(PostgresQueryBuilder, black_box(one), true)))
+            });
+        } else {
+            g.bench_function("sea_query", |b| {
+                b.iter(|| black_box(s3(MysqlQueryBuilder, black_box(one), false)))
+            });
+        }
+        g.finish();
+
+        let mut g = c.benchmark_group(format!("4_insert_100_rows/{name}"));
+        g.bench_function("quarry", |b| {
+            b.iter(|| black_box(q3(d, black_box(&rows), pg)))
+        });
+        if pg {
+            g.bench_function("sea_query", |b| {
+                b.iter(|| black_box(s3(PostgresQueryBuilder, black_box(&rows), true)))
+            });
+        } else {
+            g.bench_function("sea_query", |b| {
+                b.iter(|| black_box(s3(MysqlQueryBuilder, black_box(&rows), false)))
+            });
+        }
+        g.finish();
+
+        let mut g = c.benchmark_group(format!("5_update/{name}"));
+        g.bench_function("quarry", |b| b.iter(|| black_box(q5(d))));
+        if pg {
+            g.bench_function("sea_query", |b| {
+                b.iter(|| black_box(s5(PostgresQueryBuilder)))
+            });
+        } else {
+            g.bench_function("sea_query", |b| b.iter(|| black_box(s5(MysqlQueryBuilder))));
+        }
+        g.finish();
+
         let mut g = c.benchmark_group(format!("6_cte_window/{name}"));
         g.bench_function("quarry", |b| b.iter(|| black_box(q6(d))));
         if name == "postgres" {
@@ -184,16 +328,70 @@ fn bench(c: &mut Criterion) {
     }
 }
 
-/// Prints each statement once per side, so the comparison is visibly like for like.
+/// Prints each statement once per side, so the comparison is visibly like for like, and
+/// checks that the DML statements (3–5) come out as the same SQL up to sea-query's identifier
+/// quoting, with the same number of bound values. (On statement 2 sea-query binds LIMIT and
+/// OFFSET as parameters where quarry writes them as literals.)
 fn show(_c: &mut Criterion) {
     let ts: Timestamp = "2024-01-01 00:00:00".parse().unwrap();
-    for (q, s) in [
-        (q1(&Postgres), s1(PostgresQueryBuilder)),
-        (q2(&Postgres, ts), s2(PostgresQueryBuilder)),
-        (q6(&Postgres), s6(PostgresQueryBuilder)),
-    ] {
-        eprintln!("quarry:    {}\nsea-query: {}\n", q.sql, s.0);
+    let rows = user_rows(100);
+    let unquote = |s: &str| s.replace(['"', '`'], "");
+    let cases: Vec<(&str, quarry::Compiled, (String, sea_query::Values), bool)> = vec![
+        ("1 pg", q1(&Postgres), s1(PostgresQueryBuilder), false),
+        ("2 pg", q2(&Postgres, ts), s2(PostgresQueryBuilder), false),
+        (
+            "3 pg",
+            q3(&Postgres, &rows[..1], true),
+            s3(PostgresQueryBuilder, &rows[..1], true),
+            true,
+        ),
+        (
+            "3 mysql",
+            q3(&MySql, &rows[..1], false),
+            s3(MysqlQueryBuilder, &rows[..1], false),
+            true,
+        ),
+        (
+            "4 pg",
+            q3(&Postgres, &rows, true),
+            s3(PostgresQueryBuilder, &rows, true),
+            true,
+        ),
+        (
+            "4 mysql",
+            q3(&MySql, &rows, false),
+            s3(MysqlQueryBuilder, &rows, false),
+            true,
+        ),
+        ("5 pg", q5(&Postgres), s5(PostgresQueryBuilder), true),
+        ("5 mysql", q5(&MySql), s5(MysqlQueryBuilder), true),
+        ("6 pg", q6(&Postgres), s6(PostgresQueryBuilder), false),
+    ];
+    for (label, q, s, same_sql) in cases {
+        let short = |t: &str| -> String {
+            if t.len() > 160 {
+                format!("{} … ({} bytes)", &t[..120], t.len())
+            } else {
+                t.to_owned()
+            }
+        };
+        eprintln!(
+            "{label}\n  quarry:    {} [{} values]\n  sea-query: {} [{} values]",
+            short(&q.sql),
+            q.params.len(),
+            short(&s.0),
+            s.1 .0.len()
+        );
+        if same_sql {
+            assert_eq!(
+                q.params.len(),
+                s.1 .0.len(),
+                "{label}: bound value counts differ"
+            );
+            assert_eq!(q.sql, unquote(&s.0), "{label}: SQL differs beyond quoting");
+        }
     }
+    eprintln!();
 }
 
 criterion_group!(benches, show, bench);
