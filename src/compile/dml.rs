@@ -150,13 +150,17 @@ fn plan_columns<'a>(
             continue;
         }
         let mut any = false;
-        let mut all = true;
-        for r in 0..s.rows {
-            if matches!(cells[r * width + i], Expr::Default) {
-                any = true;
-            } else {
-                all = false;
+        let mut all = s.rows > 0;
+        if s.any_default {
+            for r in 0..s.rows {
+                if matches!(cells[r * width + i], Expr::Default) {
+                    any = true;
+                } else {
+                    all = false;
+                }
             }
+        } else {
+            all = false;
         }
         let fill = if !any {
             Fill::Keyword
@@ -365,6 +369,7 @@ fn compile_insert_cells(
     };
     let limit = f.max_bind_params.saturating_sub(tail_params);
     let max_bytes = f.max_statement_bytes;
+    let max_rows = f.max_insert_rows.unwrap_or(usize::MAX).max(1);
     let width = s.columns.len();
     let too_big = || {
         invalid(format!(
@@ -402,7 +407,7 @@ fn compile_insert_cells(
         {
             // Plain values: measured before writing, so they can move into the parameters.
             let (p, b) = measure_row(row, &cols);
-            if c.w.param_count() + p > limit || bytes + b > max_bytes {
+            if c.w.param_count() + p > limit || bytes + b > max_bytes || in_stmt >= max_rows {
                 if in_stmt == 0 {
                     return Err(too_big());
                 }
@@ -461,7 +466,8 @@ fn compile_insert_cells(
                 .iter()
                 .map(value_bytes)
                 .sum::<usize>();
-        let over = c.w.param_count() > limit || bytes + row_bytes > max_bytes;
+        let over =
+            c.w.param_count() > limit || bytes + row_bytes > max_bytes || in_stmt >= max_rows;
         if over {
             if in_stmt == 0 {
                 return Err(too_big());

@@ -79,6 +79,7 @@ const BASE: Features = Features {
     bulk_copy: false,
     large_in_list: LargeInList::JsonTable,
     max_statement_bytes: 8 << 20,
+    max_insert_rows: Some(2000),
 };
 
 static MYSQL_FEATURES: Features = BASE;

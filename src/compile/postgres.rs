@@ -66,6 +66,7 @@ static FEATURES: Features = Features {
     bulk_copy: true,
     large_in_list: LargeInList::Array,
     max_statement_bytes: 512 << 20,
+    max_insert_rows: None,
 };
 
 impl Dialect for Postgres {

@@ -69,6 +69,7 @@ static FEATURES: Features = Features {
     bulk_copy: false,
     large_in_list: LargeInList::JsonEach,
     max_statement_bytes: 512 << 20,
+    max_insert_rows: None,
 };
 
 impl Dialect for Sqlite {

@@ -29,6 +29,8 @@ pub struct SqlWriter<'d> {
     sql: String,
     params: Vec<Value>,
     dialect: &'d dyn Dialect,
+    /// The dialect's placeholder style, read once.
+    placeholder: Placeholder,
 }
 
 impl<'d> SqlWriter<'d> {
@@ -42,6 +44,7 @@ impl<'d> SqlWriter<'d> {
             sql: String::with_capacity(256),
             params: Vec::new(),
             dialect,
+            placeholder: dialect.features().placeholder,
         }
     }
 
@@ -210,7 +213,7 @@ impl<'d> SqlWriter<'d> {
     /// ```
     pub fn push_param(&mut self, value: Value) {
         self.params.push(value);
-        match self.dialect.features().placeholder {
+        match self.placeholder {
             Placeholder::Dollar => {
                 self.sql.push('$');
                 push_decimal(&mut self.sql, self.params.len());

@@ -842,6 +842,8 @@ impl Connection {
                 };
                 if let Some(n) = copied {
                     total.rows_affected = n;
+                    let cells = copy.values.len();
+                    drop_later(copy, cells);
                     return Ok((total, out));
                 }
                 copy.fallback(self.dialect)?
@@ -860,6 +862,8 @@ impl Connection {
             }
         }
         tx.commit().await?;
+        let cells = batch.iter().map(|c| c.params.len()).sum();
+        drop_later(batch, cells);
         Ok((total, out))
     }
 
@@ -1261,4 +1265,16 @@ impl futures_core::Stream for VecStream {
     ) -> std::task::Poll<Option<Self::Item>> {
         std::task::Poll::Ready(self.0.next().map(Ok))
     }
+}
+
+/// Frees a large batch off the caller's path: dropping hundreds of thousands of values (and
+/// their strings) takes milliseconds the caller need not wait for. Small ones drop here.
+fn drop_later<T: Send + 'static>(value: T, cells: usize) {
+    if cells < 50_000 {
+        return;
+    }
+    // If the thread cannot start, the closure (and the value) drops right here.
+    let _ = std::thread::Builder::new()
+        .name("quarry-drop".into())
+        .spawn(move || drop(value));
 }

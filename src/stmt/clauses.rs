@@ -203,22 +203,22 @@ impl<C: ColumnNames, const N: usize> ColumnNames for [C; N] {
 /// ```
 /// use quarry::Assignments;
 /// let mut names = Vec::new();
-/// (quarry::Assign::new("a", 1_i64), quarry::Assign::new("b", 2_i64)).for_each(&mut |a| names.push(a.column));
+/// (quarry::Assign::new("a", 1_i64), quarry::Assign::new("b", 2_i64)).for_each(|a| names.push(a.column));
 /// assert_eq!(names, ["a", "b"]);
 /// ```
 pub trait Assignments {
     /// Calls `f` with each assignment, in order.
-    fn for_each(self, f: &mut dyn FnMut(Assign));
+    fn for_each<F: FnMut(Assign)>(self, f: F);
 }
 
 impl Assignments for Assign {
-    fn for_each(self, f: &mut dyn FnMut(Assign)) {
+    fn for_each<F: FnMut(Assign)>(self, mut f: F) {
         f(self)
     }
 }
 
 impl Assignments for Vec<Assign> {
-    fn for_each(self, f: &mut dyn FnMut(Assign)) {
+    fn for_each<F: FnMut(Assign)>(self, mut f: F) {
         for a in self {
             f(a)
         }
@@ -226,7 +226,7 @@ impl Assignments for Vec<Assign> {
 }
 
 impl<const N: usize> Assignments for [Assign; N] {
-    fn for_each(self, f: &mut dyn FnMut(Assign)) {
+    fn for_each<F: FnMut(Assign)>(self, mut f: F) {
         for a in self {
             f(a)
         }
@@ -261,7 +261,7 @@ name_tuples! {
 macro_rules! assign_tuples {
     ($( ($($t:ident $i:tt),+) )*) => {$(
         impl Assignments for ($($t,)+) {
-            fn for_each(self, f: &mut dyn FnMut(Assign)) {
+            fn for_each<F: FnMut(Assign)>(self, mut f: F) {
                 $( f(self.$i); )+
             }
         }

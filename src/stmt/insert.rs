@@ -90,6 +90,8 @@ pub struct InsertStmt {
     pub returning: Vec<SelectItem>,
     /// A misuse found while building, reported when compiling.
     pub(crate) error: Option<Cow<'static, str>>,
+    /// Some cell may be `DEFAULT` (when false, the compiler skips looking).
+    pub(crate) any_default: bool,
 }
 
 impl InsertStmt {
@@ -109,6 +111,7 @@ impl InsertStmt {
             on_conflict: None,
             returning: Vec::new(),
             error: None,
+            any_default: false,
         }
     }
 
@@ -124,7 +127,7 @@ impl InsertStmt {
         if self.rows == 0 && self.columns.is_empty() {
             // The first row names the columns.
             self.rows = 1;
-            row.for_each(&mut |a: Assign| {
+            row.for_each(|a: Assign| {
                 if self.columns.iter().any(|c| same_name(c, &a.column)) {
                     self.fail(format!(
                         "a row of the INSERT sets column {} twice",
@@ -132,6 +135,7 @@ impl InsertStmt {
                     ));
                     return;
                 }
+                self.any_default |= matches!(a.value, Expr::Default);
                 self.columns.push(a.column);
                 self.values.push(a.value);
             });
@@ -142,13 +146,15 @@ impl InsertStmt {
         // Rows usually give every column in the first row's order: push them as they come,
         // and only when one is out of place lay the row out and place each by name.
         let mut laid_out = false;
-        row.for_each(&mut |a: Assign| {
+        row.for_each(|a: Assign| {
             let width = self.columns.len();
             let next = self.values.len() - start;
             if !laid_out && next < width && same_name(&self.columns[next], &a.column) {
+                self.any_default |= matches!(a.value, Expr::Default);
                 self.values.push(a.value);
                 return;
             }
+            self.any_default = true;
             if !laid_out {
                 self.values.resize_with(start + width, || Expr::Default);
                 laid_out = true;
@@ -173,12 +179,14 @@ impl InsertStmt {
         // Columns the row left out take their default.
         let end = self.rows * self.columns.len();
         if self.values.len() < end {
+            self.any_default = true;
             self.values.resize_with(end, || Expr::Default);
         }
     }
 
     /// Adds a column, `DEFAULT` in every row so far.
     fn add_column(&mut self, name: Name) {
+        self.any_default = true;
         let old = self.columns.len();
         self.columns.push(name);
         if self.rows == 0 {

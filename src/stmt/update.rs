@@ -152,7 +152,7 @@ impl<R> Update<R> {
     /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "UPDATE t SET a = ?, b = DEFAULT");
     /// ```
     pub fn values(mut self, items: impl Assignments) -> Self {
-        items.for_each(&mut |a| self.stmt.set.push(a));
+        items.for_each(|a| self.stmt.set.push(a));
         self
     }
 
