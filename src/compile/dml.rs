@@ -379,6 +379,25 @@ fn compile_insert_cells(
             d.name()
         ))
     };
+    // Rows of plain values in column order with `?` placeholders all read the same: write
+    // them from one template.
+    let template = (!inline
+        && !s.any_default
+        && c.w.placeholder() == super::Placeholder::Question
+        && cols.len() == width
+        && cols
+            .iter()
+            .enumerate()
+            .all(|(i, col)| matches!(col.source, Source::Cell(j, _) if j == i)))
+    .then(|| {
+        let mut t = String::with_capacity(2 + width * 3);
+        t.push('(');
+        for i in 0..width {
+            t.push_str(if i == 0 { "?" } else { ", ?" });
+        }
+        t.push(')');
+        t
+    });
     let mut in_stmt = 0usize;
     let mut bytes = 0usize;
     let mut r = 0usize;
@@ -400,6 +419,40 @@ fn compile_insert_cells(
         }
         let base = r * width;
         let row = &cells.all()[base..base + width];
+        if let (Some(t), true) = (&template, row.iter().all(|e| matches!(e, Expr::Value(_)))) {
+            let b = t.len()
+                + 2
+                + row
+                    .iter()
+                    .map(|e| match e {
+                        Expr::Value(v) => value_bytes(v),
+                        _ => 0,
+                    })
+                    .sum::<usize>();
+            if c.w.param_count() + width > limit || bytes + b > max_bytes || in_stmt >= max_rows {
+                if in_stmt == 0 {
+                    return Err(too_big());
+                }
+                insert_tail(&mut c, s, &cols, true)?;
+                let done = std::mem::replace(&mut c.w, SqlWriter::new(d));
+                out.push(done.finish());
+                in_stmt = 0;
+                continue;
+            }
+            if in_stmt > 0 {
+                c.w.push(", ");
+            }
+            c.w.push(t);
+            for i in 0..width {
+                if let Some(v) = cells.value(base + i) {
+                    c.w.push_value_only(v);
+                }
+            }
+            bytes += b;
+            in_stmt += 1;
+            r += 1;
+            continue;
+        }
         if !inline
             && row
                 .iter()

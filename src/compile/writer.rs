@@ -257,6 +257,16 @@ impl<'d> SqlWriter<'d> {
         self.params.len()
     }
 
+    /// The dialect's placeholder style.
+    pub(crate) fn placeholder(&self) -> Placeholder {
+        self.placeholder
+    }
+
+    /// Adds a parameter whose `?` placeholder the caller has written already.
+    pub(crate) fn push_value_only(&mut self, value: Value) {
+        self.params.push(value);
+    }
+
     /// The parameters written so far.
     pub(crate) fn params(&self) -> &[Value] {
         &self.params
