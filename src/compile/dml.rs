@@ -115,33 +115,46 @@ fn plan_columns<'a>(
     let f = d.features();
     let meta: Option<&'a Table> = s.table.meta.as_ref().map(|m| m.table());
     let width = s.columns.len();
-    // Each column's metadata (columns usually come in the table's order: look there first),
-    // and which metadata columns the insert gives.
-    let mut defs: Vec<Option<&'a ColumnDef>> = Vec::with_capacity(width);
-    let mut given = vec![false; meta.map_or(0, |t| t.columns.len())];
-    for (i, c) in s.columns.iter().enumerate() {
-        let Some(t) = meta else {
-            if s.columns[..i].iter().any(|p| p == c) {
-                return Err(invalid(format!("the INSERT names column {c} twice")));
-            }
-            defs.push(None);
-            continue;
-        };
-        let found = match t.columns.get(i) {
-            Some(def) if def.name == **c => Some(i),
-            _ => t.columns.iter().position(|def| def.name == **c),
-        };
-        let Some(k) = found else {
-            return Err(invalid(format!("table {} has no column {c}", t.name)));
-        };
-        if std::mem::replace(&mut given[k], true) {
-            return Err(invalid(format!("the INSERT names column {c} twice")));
-        }
-        defs.push(Some(&t.columns[k]));
-    }
+    // Which metadata columns the insert gives: a bit set, a vector only past 128 columns.
+    let n_meta = meta.map_or(0, |t| t.columns.len());
+    let mut given_small: u128 = 0;
+    let mut given_big = if n_meta > 128 {
+        vec![false; n_meta]
+    } else {
+        Vec::new()
+    };
     let mut out = Vec::with_capacity(width + 2);
     for (i, name) in s.columns.iter().enumerate() {
-        let def = defs[i];
+        // The column's metadata (columns usually come in the table's order: look there first).
+        let def = match meta {
+            None => {
+                if s.columns[..i].iter().any(|p| p == name) {
+                    return Err(invalid(format!("the INSERT names column {name} twice")));
+                }
+                None
+            }
+            Some(t) => {
+                let found = match t.columns.get(i) {
+                    Some(def) if def.name == **name => Some(i),
+                    _ => t.columns.iter().position(|def| def.name == **name),
+                };
+                let Some(k) = found else {
+                    return Err(invalid(format!("table {} has no column {name}", t.name)));
+                };
+                let seen = if n_meta > 128 {
+                    std::mem::replace(&mut given_big[k], true)
+                } else {
+                    let bit = 1u128 << k;
+                    let seen = given_small & bit != 0;
+                    given_small |= bit;
+                    seen
+                };
+                if seen {
+                    return Err(invalid(format!("the INSERT names column {name} twice")));
+                }
+                Some(&t.columns[k])
+            }
+        };
         if s.select.is_some() {
             out.push(OutColumn {
                 name: ColName::Stmt(name),
@@ -191,8 +204,13 @@ fn plan_columns<'a>(
         });
     }
     if let Some(t) = meta {
-        for (c, given) in t.columns.iter().zip(&given) {
-            if *given {
+        for (k, c) in t.columns.iter().enumerate() {
+            let given = if n_meta > 128 {
+                given_big[k]
+            } else {
+                given_small & (1u128 << k) != 0
+            };
+            if given {
                 continue;
             }
             match (&c.default, s.select.is_some()) {
