@@ -146,10 +146,12 @@ fn q3(d: &dyn Dialect, rows: &[UserRow], returning: bool) -> quarry::Compiled {
             u.created_at.set(r.created_at),
         )
     }));
+    // Built for this one render: compiled by value, its values move into the parameters
+    // (`compile(&self)` would copy them, as sea-query's `build(&self)` does).
     if returning {
-        q.returning(u.id).compile(d).unwrap()
+        quarry::IntoCompiled::into_compiled(q.returning(u.id), d).unwrap()
     } else {
-        q.compile(d).unwrap()
+        quarry::IntoCompiled::into_compiled(q, d).unwrap()
     }
 }
 

@@ -775,7 +775,7 @@ fn upsert_sets(c: &mut Compiler<'_>, set: &[Assign], t: &TableRef) -> Result<()>
 fn assignments(
     c: &mut Compiler<'_>,
     set: &[Assign],
-    qualifier: Option<&str>,
+    qualifier: Option<&Name>,
     meta: Option<&Table>,
 ) -> Result<()> {
     for (i, a) in set.iter().enumerate() {
@@ -783,13 +783,15 @@ fn assignments(
             c.w.push(", ");
         }
         if let Some(q) = qualifier {
-            c.w.push_ident(q);
+            c.w.push_name(q);
             c.w.push_char('.');
         }
-        c.w.push_ident(&a.column);
+        c.w.push_name(&a.column);
         c.w.push(" = ");
-        let client = match (&a.value, meta.and_then(|t| t.get_column(&a.column))) {
-            (Expr::Default, Some(col)) => col.default.as_ref(),
+        let client = match &a.value {
+            Expr::Default => meta
+                .and_then(|t| t.get_column(&a.column))
+                .and_then(|col| col.default.as_ref()),
             _ => None,
         };
         if let Some(v) = client {
@@ -882,9 +884,9 @@ pub(crate) fn compile_update(s: &UpdateStmt, d: &dyn Dialect, inline: bool) -> R
         }
     }
     c.w.push(" SET ");
-    let q = s.table.qualifier().to_owned();
+    let q = s.table.qualifier_name();
     let meta = s.table.meta.as_ref().map(|m| m.table());
-    assignments(&mut c, &s.set, join.then_some(q.as_str()), meta)?;
+    assignments(&mut c, &s.set, join.then_some(&q), meta)?;
     if !join && !s.from.is_empty() {
         c.w.push(" FROM ");
         for (i, f) in s.from.iter().enumerate() {
