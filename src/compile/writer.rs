@@ -31,6 +31,8 @@ pub struct SqlWriter<'d> {
     dialect: &'d dyn Dialect,
     /// The dialect's placeholder style, read once.
     placeholder: Placeholder,
+    /// The dialect's slot in the identifier cache, read once.
+    ident_slot: Option<u8>,
 }
 
 impl<'d> SqlWriter<'d> {
@@ -45,6 +47,7 @@ impl<'d> SqlWriter<'d> {
             params: Vec::new(),
             dialect,
             placeholder: dialect.features().placeholder,
+            ident_slot: dialect.identifier_cache_slot(),
         }
     }
 
@@ -139,7 +142,7 @@ impl<'d> SqlWriter<'d> {
     }
 
     fn push_static_ident(&mut self, ident: &'static str) {
-        let Some(slot) = self.dialect.identifier_cache_slot() else {
+        let Some(slot) = self.ident_slot else {
             return self.push_ident(ident);
         };
         if ident_cache::get(ident, slot) == Some(true) {
