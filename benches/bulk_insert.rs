@@ -590,15 +590,13 @@ fn run_backend<F: Fixture>(
     g.throughput(Throughput::Elements(ROWS as u64));
     g.sample_size(10);
     g.sampling_mode(SamplingMode::Flat);
-    let cell = std::cell::RefCell::new(&mut *fixture);
     g.bench_function(BenchmarkId::from_parameter("quarry"), |b| {
         b.iter_custom(|iters| {
             rt.block_on(async {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
-                    let mut f = cell.borrow_mut();
-                    f.reset().await;
-                    total += quarry_load(f.engine(), data).await;
+                    fixture.reset().await;
+                    total += quarry_load(fixture.engine(), data).await;
                 }
                 total
             })
@@ -609,16 +607,14 @@ fn run_backend<F: Fixture>(
             rt.block_on(async {
                 let mut total = Duration::ZERO;
                 for _ in 0..iters {
-                    let mut f = cell.borrow_mut();
-                    f.reset().await;
-                    total += f.raw(data).await;
+                    fixture.reset().await;
+                    total += fixture.raw(data).await;
                 }
                 total
             })
         })
     });
     g.finish();
-    drop(cell);
 
     // Paired rounds, with quarry's phases.
     let rounds: usize = std::env::var("QUARRY_BENCH_ROUNDS")
