@@ -143,25 +143,114 @@ pub(crate) fn decimal_to_f64(d: &Decimal) -> Result<f64> {
     Ok(f)
 }
 
-/// A quarry value as a SQLite value: what is bound.
-pub(crate) fn to_sql(v: &Value) -> Result<ToSqlOutput<'_>> {
-    use rusqlite::types::Value as S;
+/// Room for the text of any value formatted by hand (the longest, a `TimestampTz` with a
+/// negative year and a fraction, is 33 bytes; a UUID is 36).
+pub(crate) const TEXT_BUF: usize = 40;
+
+/// Writes `n` as `width` decimal digits (zero-padded; `n` must fit) at `buf[at..]`.
+fn put_digits(buf: &mut [u8], at: usize, mut n: u32, width: usize) {
+    for i in (0..width).rev() {
+        buf[at + i] = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
+}
+
+/// `[-]YYYY-MM-DD` (years -9999..=9999) at `buf[at..]`; the end.
+fn put_date(buf: &mut [u8], mut at: usize, d: &Date) -> usize {
+    if d.year() < 0 {
+        buf[at] = b'-';
+        at += 1;
+    }
+    put_digits(buf, at, d.year().unsigned_abs(), 4);
+    buf[at + 4] = b'-';
+    put_digits(buf, at + 5, u32::from(d.month()), 2);
+    buf[at + 7] = b'-';
+    put_digits(buf, at + 8, u32::from(d.day()), 2);
+    at + 10
+}
+
+/// `HH:MM:SS[.ffffff]` (the fraction without trailing zeros, absent when zero) at
+/// `buf[at..]`; the end.
+fn put_time(buf: &mut [u8], at: usize, t: &Time) -> usize {
+    let (h, m, s, us) = t.parts();
+    put_digits(buf, at, u32::from(h), 2);
+    buf[at + 2] = b':';
+    put_digits(buf, at + 3, u32::from(m), 2);
+    buf[at + 5] = b':';
+    put_digits(buf, at + 6, u32::from(s), 2);
+    let mut end = at + 8;
+    if us != 0 {
+        buf[end] = b'.';
+        put_digits(buf, end + 1, us, 6);
+        end += 7;
+        while buf[end - 1] == b'0' {
+            end -= 1;
+        }
+    }
+    end
+}
+
+/// `YYYY-MM-DD HH:MM:SS[.ffffff]` at `buf[at..]`; the end.
+fn put_timestamp(buf: &mut [u8], at: usize, ts: &Timestamp) -> usize {
+    let at = put_date(buf, at, &ts.date);
+    buf[at] = b' ';
+    put_time(buf, at + 1, &ts.time)
+}
+
+/// The hyphenated lower-case text of a UUID in `buf[..36]`.
+fn put_uuid(buf: &mut [u8], u: &Uuid) -> usize {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut at = 0;
+    for (i, b) in u.0.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            buf[at] = b'-';
+            at += 1;
+        }
+        buf[at] = HEX[usize::from(b >> 4)];
+        buf[at + 1] = HEX[usize::from(b & 0xf)];
+        at += 2;
+    }
+    at
+}
+
+/// A quarry value as the SQLite value bound for it. Text that quarry formats (dates, times,
+/// timestamps, UUIDs) is written by hand into `buf` and borrowed from it (rusqlite has SQLite
+/// copy bound text at once, so the buffer only has to outlive the bind call): no allocation,
+/// no `core::fmt`. The text is the same as the values' `Display` (see the crate docs).
+pub(crate) fn sql_ref<'a>(v: &'a Value, buf: &'a mut [u8; TEXT_BUF]) -> Result<ValueRef<'a>> {
+    let text = |buf: &'a [u8; TEXT_BUF], len: usize| ValueRef::Text(&buf[..len]);
     Ok(match v {
-        Value::Null(_) => ToSqlOutput::Owned(S::Null),
-        Value::Bool(b) => ToSqlOutput::Owned(S::Integer(i64::from(*b))),
-        Value::I16(v) => ToSqlOutput::Owned(S::Integer(i64::from(*v))),
-        Value::I32(v) => ToSqlOutput::Owned(S::Integer(i64::from(*v))),
-        Value::I64(v) => ToSqlOutput::Owned(S::Integer(*v)),
-        Value::F32(v) => ToSqlOutput::Owned(S::Real(f64::from(*v))),
-        Value::F64(v) => ToSqlOutput::Owned(S::Real(*v)),
-        Value::Text(s) | Value::Json(s) => ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
-        Value::Bytes(b) => ToSqlOutput::Borrowed(ValueRef::Blob(b)),
-        Value::Date(d) => ToSqlOutput::Owned(S::Text(d.to_string())),
-        Value::Time(t) => ToSqlOutput::Owned(S::Text(t.to_string())),
-        Value::Timestamp(t) => ToSqlOutput::Owned(S::Text(t.to_string())),
-        Value::TimestampTz(t) => ToSqlOutput::Owned(S::Text(format!("{t}+00:00"))),
-        Value::Uuid(u) => ToSqlOutput::Owned(S::Text(u.to_string())),
-        Value::Decimal(d) => ToSqlOutput::Owned(S::Real(decimal_to_f64(d)?)),
+        Value::Null(_) => ValueRef::Null,
+        Value::Bool(b) => ValueRef::Integer(i64::from(*b)),
+        Value::I16(v) => ValueRef::Integer(i64::from(*v)),
+        Value::I32(v) => ValueRef::Integer(i64::from(*v)),
+        Value::I64(v) => ValueRef::Integer(*v),
+        Value::F32(v) => ValueRef::Real(f64::from(*v)),
+        Value::F64(v) => ValueRef::Real(*v),
+        Value::Text(s) | Value::Json(s) => ValueRef::Text(s.as_bytes()),
+        Value::Bytes(b) => ValueRef::Blob(b),
+        Value::Date(d) => {
+            let n = put_date(buf, 0, d);
+            text(buf, n)
+        }
+        Value::Time(t) => {
+            let n = put_time(buf, 0, t);
+            text(buf, n)
+        }
+        Value::Timestamp(t) => {
+            let n = put_timestamp(buf, 0, t);
+            text(buf, n)
+        }
+        Value::TimestampTz(t) => {
+            let n = put_timestamp(buf, 0, t);
+            buf[n..n + 6].copy_from_slice(b"+00:00");
+            text(buf, n + 6)
+        }
+        Value::Uuid(u) => {
+            let n = put_uuid(buf, u);
+            text(buf, n)
+        }
+        Value::Decimal(d) => ValueRef::Real(decimal_to_f64(d)?),
         Value::Array(items) => {
             return Err(Error::unsupported(
                 "sqlite",
@@ -181,8 +270,96 @@ pub(crate) fn to_sql(v: &Value) -> Result<ToSqlOutput<'_>> {
     })
 }
 
+/// One parameter of [`Encoded`]: a SQLite value, its text or blob bytes in the shared buffer.
+#[derive(Clone, Copy, Debug)]
+enum Cell {
+    Null,
+    Int(i64),
+    Real(f64),
+    /// Text ending at this offset of [`Encoded::bytes`] (starting where the previous text or
+    /// blob ended).
+    Text(usize),
+    /// A blob, likewise.
+    Blob(usize),
+}
+
+/// Parameters converted to SQLite values for another thread: one cell per parameter and the
+/// bytes of every text and blob in one buffer. Encoding copies the bytes (one `memcpy` per
+/// text, into a buffer that is reused from statement to statement) but allocates nothing per
+/// value, unlike cloning the `Value`s, and dates, times, timestamps and UUIDs are formatted on
+/// the way.
+#[derive(Debug, Default)]
+pub(crate) struct Encoded {
+    cells: Vec<Cell>,
+    bytes: Vec<u8>,
+}
+
+impl Encoded {
+    /// `params`, encoded (replacing what was there). On an error (a value SQLite cannot
+    /// bind) the buffers are left empty.
+    pub(crate) fn encode(&mut self, params: &[Value]) -> Result<()> {
+        self.clear();
+        self.cells.reserve(params.len());
+        let mut buf = [0u8; TEXT_BUF];
+        for p in params {
+            let cell = match sql_ref(p, &mut buf) {
+                Ok(ValueRef::Null) => Cell::Null,
+                Ok(ValueRef::Integer(n)) => Cell::Int(n),
+                Ok(ValueRef::Real(f)) => Cell::Real(f),
+                Ok(ValueRef::Text(t)) => {
+                    self.bytes.extend_from_slice(t);
+                    Cell::Text(self.bytes.len())
+                }
+                Ok(ValueRef::Blob(b)) => {
+                    self.bytes.extend_from_slice(b);
+                    Cell::Blob(self.bytes.len())
+                }
+                Err(e) => {
+                    self.clear();
+                    return Err(e);
+                }
+            };
+            self.cells.push(cell);
+        }
+        Ok(())
+    }
+
+    /// Empties the buffers (keeping their capacity); a very large buffer is given back.
+    pub(crate) fn clear(&mut self) {
+        /// Capacity (in bytes) kept between statements.
+        const KEEP: usize = 4 << 20;
+        self.cells.clear();
+        self.bytes.clear();
+        if self.cells.capacity() * std::mem::size_of::<Cell>() > KEEP {
+            self.cells = Vec::new();
+        }
+        if self.bytes.capacity() > KEEP {
+            self.bytes = Vec::new();
+        }
+    }
+}
+
+/// The parameters of a statement: the caller's values (bound in place), or values encoded for
+/// the connection's thread.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Params<'a> {
+    Values(&'a [Value]),
+    Encoded(&'a Encoded),
+}
+
+impl Params<'_> {
+    pub(crate) const NONE: Params<'static> = Params::Values(&[]);
+
+    fn len(&self) -> usize {
+        match self {
+            Params::Values(v) => v.len(),
+            Params::Encoded(e) => e.cells.len(),
+        }
+    }
+}
+
 /// Checks the parameter count and binds `params`.
-fn bind(stmt: &mut rusqlite::Statement<'_>, params: &[Value], sql: &str) -> Result<()> {
+fn bind(stmt: &mut rusqlite::Statement<'_>, params: Params<'_>, sql: &str) -> Result<()> {
     let expected = stmt.parameter_count();
     if expected != params.len() {
         return Err(error(
@@ -190,10 +367,38 @@ fn bind(stmt: &mut rusqlite::Statement<'_>, params: &[Value], sql: &str) -> Resu
             Some(sql),
         ));
     }
-    for (i, p) in params.iter().enumerate() {
-        let v = to_sql(p)?;
-        stmt.raw_bind_parameter(i + 1, v)
-            .map_err(|e| error(e, Some(sql)))?;
+    let mut put = |i: usize, v: ValueRef<'_>| {
+        stmt.raw_bind_parameter(i + 1, ToSqlOutput::Borrowed(v))
+            .map_err(|e| error(e, Some(sql)))
+    };
+    match params {
+        Params::Values(values) => {
+            let mut buf = [0u8; TEXT_BUF];
+            for (i, p) in values.iter().enumerate() {
+                put(i, sql_ref(p, &mut buf)?)?;
+            }
+        }
+        Params::Encoded(e) => {
+            let mut start = 0;
+            for (i, c) in e.cells.iter().enumerate() {
+                let v = match *c {
+                    Cell::Null => ValueRef::Null,
+                    Cell::Int(n) => ValueRef::Integer(n),
+                    Cell::Real(f) => ValueRef::Real(f),
+                    Cell::Text(end) => {
+                        let t = &e.bytes[start..end];
+                        start = end;
+                        ValueRef::Text(t)
+                    }
+                    Cell::Blob(end) => {
+                        let b = &e.bytes[start..end];
+                        start = end;
+                        ValueRef::Blob(b)
+                    }
+                };
+                put(i, v)?;
+            }
+        }
     }
     Ok(())
 }
@@ -234,10 +439,44 @@ impl Meta {
     }
 }
 
+/// Hashes SQL text by its length and its first and last bytes only, so that looking up a long
+/// statement (a multi-row INSERT of a bulk load is some 100 KB) costs a short hash and one
+/// `memcmp` instead of hashing all of it. Texts alike at both ends and of equal length share a
+/// hash and are told apart by comparison.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct SqlHash(std::collections::hash_map::RandomState);
+
+impl std::hash::BuildHasher for SqlHash {
+    type Hasher = SampledHasher;
+    fn build_hasher(&self) -> SampledHasher {
+        SampledHasher(self.0.build_hasher())
+    }
+}
+
+/// The hasher of [`SqlHash`].
+pub(crate) struct SampledHasher(std::collections::hash_map::DefaultHasher);
+
+impl std::hash::Hasher for SampledHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        /// Bytes hashed at each end of a long text.
+        const EDGE: usize = 128;
+        if bytes.len() <= 2 * EDGE {
+            self.0.write(bytes);
+        } else {
+            self.0.write_usize(bytes.len());
+            self.0.write(&bytes[..EDGE]);
+            self.0.write(&bytes[bytes.len() - EDGE..]);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0.finish()
+    }
+}
+
 /// Per-connection state kept beside rusqlite's statement cache: result metadata by SQL text.
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
-    meta: HashMap<Box<str>, Arc<Meta>>,
+    meta: HashMap<Box<str>, Arc<Meta>, SqlHash>,
     capacity: usize,
     /// The work of the last statement: SQLite virtual-machine steps plus full-scan steps
     /// (a measure that, unlike a clock, does not depend on the machine's load).
@@ -247,7 +486,7 @@ pub(crate) struct Cache {
 impl Cache {
     pub(crate) fn new(capacity: usize) -> Cache {
         Cache {
-            meta: HashMap::new(),
+            meta: HashMap::default(),
             capacity: capacity.max(1),
             last_work: 0,
         }
@@ -402,7 +641,7 @@ pub(crate) fn execute(
     conn: &rusqlite::Connection,
     cache: &mut Cache,
     sql: &str,
-    params: &[Value],
+    params: Params<'_>,
 ) -> Result<ExecResult> {
     let mut stmt = conn.prepare_cached(sql).map_err(|e| error(e, Some(sql)))?;
     bind(&mut stmt, params, sql)?;
@@ -444,7 +683,7 @@ pub(crate) fn fetch_all(
     conn: &rusqlite::Connection,
     cache: &mut Cache,
     sql: &str,
-    params: &[Value],
+    params: Params<'_>,
 ) -> Result<Vec<Row>> {
     let mut out = Vec::new();
     fetch_each(conn, cache, sql, params, |row| match row {
@@ -466,7 +705,7 @@ pub(crate) fn fetch_each(
     conn: &rusqlite::Connection,
     cache: &mut Cache,
     sql: &str,
-    params: &[Value],
+    params: Params<'_>,
     mut emit: impl FnMut(Result<Row>) -> Result<bool>,
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(sql).map_err(|e| error(e, Some(sql)))?;
@@ -502,7 +741,7 @@ pub(crate) fn execute_script(
 ) -> Result<()> {
     let single = !sql.trim_end().trim_end_matches(';').contains(';');
     if single && !sql.trim().is_empty() {
-        return execute(conn, cache, sql, &[]).map(|_| ());
+        return execute(conn, cache, sql, Params::NONE).map(|_| ());
     }
     // Several statements: not cached, and not counted as work.
     cache.last_work = 0;
@@ -578,12 +817,108 @@ mod tests {
 
     #[test]
     fn array_parameters_are_unsupported() {
-        let err = to_sql(&Value::Array(vec![Value::I64(1), Value::I64(2)])).unwrap_err();
+        let mut buf = [0u8; TEXT_BUF];
+        let array = Value::Array(vec![Value::I64(1), Value::I64(2)]);
+        let err = sql_ref(&array, &mut buf).unwrap_err();
         assert!(err.is_unsupported(), "{err}");
         assert!(err.to_string().contains("sqlite"), "{err}");
         assert!(err.to_string().contains("array"), "{err}");
+        let mut e = Encoded::default();
+        assert!(e.encode(&[Value::I64(1), array]).is_err());
+        assert!(e.cells.is_empty() && e.bytes.is_empty());
         // A NULL is a NULL, whatever its declared type.
-        assert!(to_sql(&Value::Null(quarry::ValueType::Array)).is_ok());
+        assert!(sql_ref(&Value::Null(quarry::ValueType::Array), &mut buf).is_ok());
+    }
+
+    /// The text bound for `v`, from `sql_ref` and through `Encoded`.
+    fn bound_text(v: &Value) -> String {
+        let mut buf = [0u8; TEXT_BUF];
+        let direct = match sql_ref(v, &mut buf).unwrap() {
+            ValueRef::Text(t) => String::from_utf8(t.to_vec()).unwrap(),
+            other => panic!("{other:?}"),
+        };
+        let mut e = Encoded::default();
+        e.encode(std::slice::from_ref(v)).unwrap();
+        assert!(matches!(e.cells[..], [Cell::Text(n)] if n == e.bytes.len()));
+        assert_eq!(e.bytes, direct.as_bytes());
+        direct
+    }
+
+    #[test]
+    fn temporal_and_uuid_text_matches_display() {
+        let dates = [
+            Date::new(2024, 2, 29).unwrap(),
+            Date::new(1, 1, 1).unwrap(),
+            Date::new(0, 12, 31).unwrap(),
+            Date::new(-44, 3, 15).unwrap(),
+            Date::new(-9999, 1, 1).unwrap(),
+            Date::new(9999, 12, 31).unwrap(),
+            Date::new(987, 10, 5).unwrap(),
+        ];
+        let times = [
+            Time::new(0, 0, 0, 0).unwrap(),
+            Time::new(23, 59, 59, 999_999).unwrap(),
+            Time::new(12, 5, 9, 500_000).unwrap(),
+            Time::new(1, 2, 3, 120).unwrap(),
+            Time::new(1, 2, 3, 1).unwrap(),
+            Time::new(1, 2, 3, 100_000).unwrap(),
+        ];
+        for d in dates {
+            assert_eq!(bound_text(&Value::Date(d)), d.to_string());
+            for t in times {
+                let ts = Timestamp::new(d, t);
+                assert_eq!(bound_text(&Value::Timestamp(ts)), ts.to_string());
+                assert_eq!(bound_text(&Value::TimestampTz(ts)), format!("{ts}+00:00"));
+            }
+        }
+        for t in times {
+            assert_eq!(bound_text(&Value::Time(t)), t.to_string());
+        }
+        for u in [
+            Uuid([0; 16]),
+            Uuid([0xff; 16]),
+            "67e55044-10b1-426f-9247-bb680e5fe0c8".parse().unwrap(),
+        ] {
+            assert_eq!(bound_text(&Value::Uuid(u)), u.to_string());
+        }
+    }
+
+    #[test]
+    fn encoded_parameters_keep_their_order() {
+        let params = [
+            Value::I64(7),
+            Value::Text("ab".into()),
+            Value::Null(ValueType::Text),
+            Value::Bytes(vec![1, 2, 3]),
+            Value::Text(String::new()),
+            Value::F64(1.5),
+            Value::Bool(true),
+            Value::Text("cd".into()),
+        ];
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        let mut e = Encoded::default();
+        e.encode(&params).unwrap();
+        for p in [Params::Values(&params), Params::Encoded(&e)] {
+            let mut stmt = conn.prepare("SELECT ?, ?, ?, ?, ?, ?, ?, ?").unwrap();
+            bind(&mut stmt, p, "").unwrap();
+            let mut rows = stmt.raw_query();
+            let row = rows.next().unwrap().unwrap();
+            let got: Vec<rusqlite::types::Value> = (0..8).map(|i| row.get(i).unwrap()).collect();
+            use rusqlite::types::Value as S;
+            assert_eq!(
+                got,
+                vec![
+                    S::Integer(7),
+                    S::Text("ab".into()),
+                    S::Null,
+                    S::Blob(vec![1, 2, 3]),
+                    S::Text(String::new()),
+                    S::Real(1.5),
+                    S::Integer(1),
+                    S::Text("cd".into()),
+                ]
+            );
+        }
     }
 
     #[tokio::test]
@@ -600,6 +935,54 @@ mod tests {
         // The connection is still usable.
         let n: i64 = engine.fetch_scalar("SELECT 2").await.unwrap();
         assert_eq!(n, 2);
+    }
+
+    /// Every executor binds the same text and rejects the same values, the connection's thread
+    /// (parameters encoded for it) included, for statements and for streams.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn executors_bind_alike() {
+        let ts: Timestamp = "2024-02-29 23:59:01.0505".parse().unwrap();
+        let params = vec![
+            Value::Timestamp(ts),
+            Value::Date(ts.date),
+            Value::Time(ts.time),
+            Value::TimestampTz(ts),
+            Value::Text("é".into()),
+            Value::Bytes(vec![0, 1]),
+            Value::I32(-4),
+        ];
+        for executor in ["thread", "spawn_blocking", "block_in_place", "auto"] {
+            let url = format!("sqlite::memory:?executor={executor}");
+            let engine = crate::connect(&url).await.unwrap();
+            let select = quarry::Compiled {
+                sql: "SELECT ? || '|' || ? || '|' || ? || '|' || ? || '|' || ? || '|' || hex(?) \
+                      || '|' || ? AS t"
+                    .into(),
+                params: params.clone(),
+            };
+            let want = "2024-02-29 23:59:01.0505|2024-02-29|23:59:01.0505|\
+                        2024-02-29 23:59:01.0505+00:00|é|0001|-4";
+            let got: String = engine.fetch_scalar(select.clone()).await.unwrap();
+            assert_eq!(got, want, "{executor}");
+            let mut rows = engine.stream(select).await.unwrap();
+            let row = rows.next().await.unwrap().unwrap();
+            assert_eq!(row.get::<String>("t").unwrap(), want, "{executor}");
+            assert!(rows.next().await.is_none());
+            drop(rows);
+            let bad = quarry::Compiled {
+                sql: "SELECT ?, ?".into(),
+                params: vec![Value::I64(1), Value::Array(vec![Value::I64(1)])],
+            };
+            let err = engine.fetch_all(bad.clone()).await.unwrap_err();
+            assert!(err.is_unsupported(), "{executor}: {err}");
+            let mut rows = engine.stream(bad).await.unwrap();
+            let err = rows.next().await.unwrap().unwrap_err();
+            assert!(err.is_unsupported(), "{executor}: {err}");
+            assert!(rows.next().await.is_none());
+            drop(rows);
+            let n: i64 = engine.fetch_scalar("SELECT 2").await.unwrap();
+            assert_eq!(n, 2, "{executor}");
+        }
     }
 
     #[test]

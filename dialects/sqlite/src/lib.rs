@@ -204,6 +204,7 @@ pub use quarry::Sqlite;
 /// ```
 pub use rusqlite;
 
+use convert::{Encoded, Params};
 use quarry::{
     Backend, BackendConnection, BoxFuture, BoxStream, Dialect, Engine, Error, ExecResult,
     PoolOptions, Result, Row, Value,
@@ -279,7 +280,7 @@ impl Manager {
         Ok(PooledSqlite {
             shared,
             broken: false,
-            heavy: HashSet::new(),
+            heavy: HashSet::default(),
         })
     }
 }
@@ -301,7 +302,7 @@ pub struct PooledSqlite {
     broken: bool,
     /// SQL texts whose last run on this connection did at least [`HEAVY_WORK`] steps
     /// ([`Executor::Auto`] sends them to the connection's thread).
-    heavy: HashSet<Box<str>>,
+    heavy: HashSet<Box<str>, convert::SqlHash>,
 }
 
 /// SQLite VM plus full-scan steps from which [`Executor::Auto`] deems a statement heavy (a
@@ -465,7 +466,9 @@ impl SqliteConnection {
                 }
                 let r = tokio::task::block_in_place(|| {
                     shared
-                        .with_conn(|held| worker::perform(held, op.job(), sql, params))
+                        .with_conn(|held| {
+                            worker::perform(held, op.job(), sql, Params::Values(params))
+                        })
                         .unwrap_or_else(|e| Response::Unit(Err(e)))
                 });
                 if shared.last_work() >= HEAVY_WORK {
@@ -481,13 +484,19 @@ impl SqliteConnection {
                 // ends; waiting for it here is allowed (we are off the worker).
                 tokio::task::block_in_place(|| {
                     shared
-                        .with_conn(|held| worker::perform(held, op.job(), sql, params))
+                        .with_conn(|held| {
+                            worker::perform(held, op.job(), sql, Params::Values(params))
+                        })
                         .unwrap_or_else(|e| Response::Unit(Err(e)))
                 })
             }
             Executor::SpawnBlocking if tokio::runtime::Handle::try_current().is_ok() => {
                 let theirs = shared.clone();
-                let (sql, params) = (sql.to_owned(), params.to_vec());
+                let sql = sql.to_owned();
+                let mut encoded = Encoded::default();
+                if let Err(e) = encoded.encode(params) {
+                    return Response::Unit(Err(e));
+                }
                 struct Interrupt<'a>(&'a Shared, bool);
                 impl Drop for Interrupt<'_> {
                     fn drop(&mut self) {
@@ -499,7 +508,9 @@ impl SqliteConnection {
                 let mut guard = Interrupt(shared, true);
                 let out = tokio::task::spawn_blocking(move || {
                     theirs
-                        .with_conn(|held| worker::perform(held, op.job(), &sql, &params))
+                        .with_conn(|held| {
+                            worker::perform(held, op.job(), &sql, Params::Encoded(&encoded))
+                        })
                         .unwrap_or_else(|e| Response::Unit(Err(e)))
                 })
                 .await;

@@ -9,7 +9,7 @@
 //! statement before registering its waker, so it is not parked either. See the crate docs for
 //! what this buys.
 
-use crate::convert::{self, Cache};
+use crate::convert::{self, Cache, Encoded, Params};
 use crate::options::SqliteOptions;
 use quarry::{Error, ExecResult, Result, Row, Value};
 use std::future::Future;
@@ -68,7 +68,7 @@ pub(crate) fn lost() -> Error {
 struct Slot {
     job: Job,
     sql: String,
-    params: Vec<Value>,
+    params: Encoded,
     response: Option<Response>,
     waker: Option<Waker>,
 }
@@ -171,7 +171,7 @@ impl Shared {
             slot: Mutex::new(Slot {
                 job: Job::None,
                 sql: String::new(),
-                params: Vec::new(),
+                params: Encoded::default(),
                 response: None,
                 waker: None,
             }),
@@ -240,7 +240,7 @@ impl Shared {
         }
         let _death = Death(self);
         let mut sql = String::new();
-        let mut params: Vec<Value> = Vec::new();
+        let mut params = Encoded::default();
         while self.wait_for_job() {
             let job = {
                 let mut slot = lock(&self.slot);
@@ -252,7 +252,8 @@ impl Shared {
                 self.state.store(RUNNING, Ordering::SeqCst);
                 std::mem::replace(&mut slot.job, Job::None)
             };
-            let response = self.with_conn(|held| perform(held, job, &sql, &params));
+            let response =
+                self.with_conn(|held| perform(held, job, &sql, Params::Encoded(&params)));
             params.clear();
             let waker = {
                 let mut slot = lock(&self.slot);
@@ -372,19 +373,20 @@ impl Shared {
         }
     }
 
-    /// Posts a job (the connection must be settled); whether the thread had to be woken.
-    fn submit(&self, job: Job, sql: &str, params: &[Value]) -> bool {
+    /// Posts a job (the connection must be settled); whether the thread had to be woken. The
+    /// parameters are encoded into the slot's reused buffers (see [`Encoded`]); a value SQLite
+    /// cannot bind fails here, and nothing is posted.
+    fn submit(&self, job: Job, sql: &str, params: &[Value]) -> Result<bool> {
         {
             let mut slot = lock(&self.slot);
+            slot.params.encode(params)?;
             slot.sql.clear();
             slot.sql.push_str(sql);
-            slot.params.clear();
-            slot.params.extend_from_slice(params);
             slot.job = job;
             slot.response = None;
             self.state.store(REQUEST, Ordering::SeqCst);
         }
-        self.wake_thread()
+        Ok(self.wake_thread())
     }
 
     /// Runs a job on the thread and waits for its response. A caller alone on the engine
@@ -398,7 +400,10 @@ impl Shared {
         self.settle().await;
         let alone = self.in_flight.fetch_add(1, Ordering::Relaxed) == 0;
         let _in_flight = InFlight(&self.in_flight);
-        let woken = self.submit(job, sql, params);
+        let woken = match self.submit(job, sql, params) {
+            Ok(woken) => woken,
+            Err(e) => return Response::Unit(Err(e)),
+        };
         let spin = alone && !woken;
         let guard = CancelOnDrop(self);
         let r = Wait { shared: self, spin }.await;
@@ -414,7 +419,9 @@ impl Shared {
         params: &[Value],
     ) -> mpsc::Receiver<Result<Vec<Row>>> {
         let (tx, rx) = mpsc::channel(STREAM_BATCHES);
-        let _ = self.submit(Job::Stream(tx), sql, params);
+        if let Err(e) = self.submit(Job::Stream(tx.clone()), sql, params) {
+            let _ = tx.try_send(Err(e));
+        }
         rx
     }
 
@@ -492,7 +499,7 @@ impl Future for Wait<'_> {
 fn stream_rows(
     held: &mut Held,
     sql: &str,
-    params: &[Value],
+    params: Params<'_>,
     tx: &mpsc::Sender<Result<Vec<Row>>>,
 ) -> Result<()> {
     /// The consumer went away: stop quietly.
@@ -517,7 +524,7 @@ fn stream_rows(
 }
 
 /// Runs a job on the connection (on whatever thread holds it).
-pub(crate) fn perform(held: &mut Held, job: Job, sql: &str, params: &[Value]) -> Response {
+pub(crate) fn perform(held: &mut Held, job: Job, sql: &str, params: Params<'_>) -> Response {
     match job {
         Job::None => Response::Unit(Ok(())),
         Job::Execute => Response::Exec(convert::execute(&held.conn, &mut held.cache, sql, params)),
