@@ -767,7 +767,7 @@ impl Connection {
     pub async fn execute_result(&mut self, stmt: impl IntoCompiled) -> Result<ExecResult> {
         match stmt.into_plan(self.dialect)? {
             Plan::One(c) => self.execute_compiled(&c).await,
-            plan => Ok(self.run_plan(plan, false).await?.0),
+            plan => Ok(Box::pin(self.run_plan(plan, false)).await?.0),
         }
     }
 
@@ -797,7 +797,7 @@ impl Connection {
     pub async fn fetch_all(&mut self, stmt: impl IntoCompiled) -> Result<Vec<Row>> {
         match stmt.into_plan(self.dialect)? {
             Plan::One(c) => self.fetch_compiled(&c).await,
-            plan => Ok(self.run_plan(plan, true).await?.1),
+            plan => Ok(Box::pin(self.run_plan(plan, true)).await?.1),
         }
     }
 
@@ -823,6 +823,9 @@ impl Connection {
     /// Runs a statement split in several (a large INSERT) in one transaction, or a
     /// savepoint inside the current one: all of it lands or none. Returns the summed
     /// result and, when `rows`, the rows every part returned.
+    ///
+    /// Callers box this future: it is rare and large, and the one-statement paths should not
+    /// carry its size in their own.
     async fn run_plan(&mut self, plan: Plan, rows: bool) -> Result<(ExecResult, Vec<Row>)> {
         let mut total = ExecResult::default();
         let mut out = Vec::new();
@@ -915,7 +918,7 @@ impl Connection {
                     .ok_or_else(|| Error::NotFound { sql: c.sql })
             }
             plan => {
-                let rows = self.run_plan(plan, true).await?.1;
+                let rows = Box::pin(self.run_plan(plan, true)).await?.1;
                 rows.into_iter().next().ok_or_else(|| Error::NotFound {
                     sql: "(an INSERT run as several statements)".into(),
                 })
@@ -993,7 +996,7 @@ impl Connection {
             plan => {
                 // Split statements run as one transaction first; their rows then stream
                 // from memory.
-                let rows = self.run_plan(plan, true).await?.1;
+                let rows = Box::pin(self.run_plan(plan, true)).await?.1;
                 return Ok(RowStream {
                     inner: Box::pin(VecStream(rows.into_iter())),
                     span: tracing::Span::none(),
