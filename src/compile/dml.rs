@@ -437,75 +437,67 @@ fn compile_insert_cells(
         }
         let base = r * width;
         let row = &cells.all()[base..base + width];
-        if let (Some(t), true) = (&template, row.iter().all(|e| matches!(e, Expr::Value(_)))) {
-            let b = t.len()
-                + 2
-                + row
+        let templated = template.is_some() && row.iter().all(|e| matches!(e, Expr::Value(_)));
+        if templated
+            || (!inline
+                && row
                     .iter()
-                    .map(|e| match e {
-                        Expr::Value(v) => value_bytes(v),
-                        _ => 0,
-                    })
-                    .sum::<usize>();
-            if c.w.param_count() + width > limit || bytes + b > max_bytes || in_stmt >= max_rows {
-                if in_stmt == 0 {
-                    return Err(too_big());
-                }
-                insert_tail(&mut c, s, &cols, true)?;
-                let done = std::mem::replace(&mut c.w, SqlWriter::new(d));
-                out.push(done.finish());
-                in_stmt = 0;
-                continue;
-            }
-            if in_stmt > 0 {
-                c.w.push(", ");
-            }
-            c.w.push(t);
-            for i in 0..width {
-                if let Some(v) = cells.value(base + i) {
-                    c.w.push_value_only(v);
-                }
-            }
-            bytes += b;
-            in_stmt += 1;
-            r += 1;
-            continue;
-        }
-        if !inline
-            && row
-                .iter()
-                .all(|e| matches!(e, Expr::Value(_) | Expr::Default))
+                    .all(|e| matches!(e, Expr::Value(_) | Expr::Default)))
         {
             // Plain values: measured before writing, so they can move into the parameters.
-            let (p, b) = measure_row(row, &cols);
+            let (p, b) = match &template {
+                Some(t) if templated => (
+                    width,
+                    t.len()
+                        + 2
+                        + row
+                            .iter()
+                            .map(|e| match e {
+                                Expr::Value(v) => value_bytes(v),
+                                _ => 0,
+                            })
+                            .sum::<usize>(),
+                ),
+                _ => measure_row(row, &cols),
+            };
             if c.w.param_count() + p > limit || bytes + b > max_bytes || in_stmt >= max_rows {
                 if in_stmt == 0 {
                     return Err(too_big());
                 }
-                insert_tail(&mut c, s, &cols, true)?;
-                let done = std::mem::replace(&mut c.w, SqlWriter::new(d));
-                out.push(done.finish());
+                end_statement(&mut c, s, &cols, &mut out, d)?;
                 in_stmt = 0;
                 continue;
             }
             if in_stmt > 0 {
                 c.w.push(", ");
             }
-            c.w.push_char('(');
-            for (i, col) in cols.iter().enumerate() {
-                if i > 0 {
-                    c.w.push(", ");
+            match &template {
+                Some(t) if templated => {
+                    c.w.push(t);
+                    for i in 0..width {
+                        if let Some(v) = cells.value(base + i) {
+                            c.w.push_value_only(v);
+                        }
+                    }
                 }
-                match col.source {
-                    Source::Cell(index, fill) => match cells.value(base + index) {
-                        Some(v) => c.w.push_param(v),
-                        None => write_fill(&mut c, fill)?,
-                    },
-                    Source::Const(v) => c.value(v)?,
-                    Source::Filled(fill) => write_fill(&mut c, fill)?,
+                _ => {
+                    c.w.push_char('(');
+                    for (i, col) in cols.iter().enumerate() {
+                        if i > 0 {
+                            c.w.push(", ");
+                        }
+                        match col.source {
+                            Source::Cell(index, fill) => match cells.value(base + index) {
+                                Some(v) => c.w.push_param(v),
+                                None => write_fill(&mut c, fill)?,
+                            },
+                            Source::Const(v) => c.value(v)?,
+                            Source::Filled(fill) => write_fill(&mut c, fill)?,
+                        }
+                    }
+                    c.w.push_char(')');
                 }
             }
-            c.w.push_char(')');
             bytes += b;
             in_stmt += 1;
             r += 1;
@@ -545,9 +537,7 @@ fn compile_insert_cells(
             }
             // This row starts the next statement.
             c.w.rewind(mark);
-            insert_tail(&mut c, s, &cols, true)?;
-            let done = std::mem::replace(&mut c.w, SqlWriter::new(d));
-            out.push(done.finish());
+            end_statement(&mut c, s, &cols, &mut out, d)?;
             in_stmt = 0;
             continue;
         }
@@ -560,6 +550,20 @@ fn compile_insert_cells(
         out.push(c.w.finish());
     }
     Ok(out)
+}
+
+/// Ends the statement being written (upsert clause and RETURNING) and starts a new one.
+fn end_statement<'d>(
+    c: &mut Compiler<'d>,
+    s: &InsertStmt,
+    cols: &[OutColumn<'_>],
+    out: &mut Vec<Compiled>,
+    d: &'d dyn Dialect,
+) -> Result<()> {
+    insert_tail(c, s, cols, true)?;
+    let done = std::mem::replace(&mut c.w, SqlWriter::new(d));
+    out.push(done.finish());
+    Ok(())
 }
 
 /// Bytes a bound value adds to a statement on the wire (roughly).
