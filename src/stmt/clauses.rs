@@ -290,6 +290,14 @@ assign_tuples! {
     (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9, A_ 10, A_ 11, A_ 12, A_ 13, A_ 14, A_ 15)
 }
 
+/// `*slot = *slot AND cond` (just `cond` when empty): repeated `filter` calls.
+pub(crate) fn and_into(slot: &mut Option<Expr>, cond: Expr) {
+    *slot = Some(match slot.take() {
+        Some(f) => f.and_expr(cond),
+        None => cond,
+    });
+}
+
 /// The table an INSERT, UPDATE or DELETE writes to, from anything usable in FROM; a
 /// subquery is refused when compiling.
 pub(crate) fn target(source: impl TableSource) -> Result<TableRef, &'static str> {
@@ -445,3 +453,22 @@ macro_rules! run_methods {
 }
 
 pub(crate) use run_methods;
+
+/// `IntoCompiled` for a statement and a reference to it, through its `compile`.
+macro_rules! into_compiled_by_ref {
+    ($ty:ident) => {
+        impl<R> IntoCompiled for &$ty<R> {
+            fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
+                self.compile(dialect)
+            }
+        }
+
+        impl<R> IntoCompiled for $ty<R> {
+            fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
+                self.compile(dialect)
+            }
+        }
+    };
+}
+
+pub(crate) use into_compiled_by_ref;

@@ -150,11 +150,7 @@ impl<R> Delete<R> {
     /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "DELETE FROM t WHERE id > ? AND id < ?");
     /// ```
     pub fn filter(mut self, cond: impl Operand<bool>) -> Self {
-        let cond = cond.into_operand();
-        self.stmt.filter = Some(match self.stmt.filter.take() {
-            Some(f) => f.and_expr(cond),
-            None => cond,
-        });
+        super::clauses::and_into(&mut self.stmt.filter, cond.into_operand());
         self
     }
 
@@ -198,16 +194,6 @@ impl<R> Delete<R> {
     }
 }
 
-impl<R> IntoCompiled for &Delete<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
-    }
-}
-
-impl<R> IntoCompiled for Delete<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
-    }
-}
+super::clauses::into_compiled_by_ref!(Delete);
 
 super::clauses::run_methods!(Delete, "delete(t).filter(t.a.eq(1)).returning(t.a)");

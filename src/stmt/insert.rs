@@ -513,11 +513,7 @@ impl<R> Insert<R> {
     /// ```
     pub fn do_update_where(mut self, cond: impl Operand<bool>) -> Self {
         let (_, filter) = self.update_action();
-        let cond = cond.into_operand();
-        *filter = Some(match filter.take() {
-            Some(f) => f.and_expr(cond),
-            None => cond,
-        });
+        super::clauses::and_into(filter, cond.into_operand());
         self
     }
 

@@ -1228,11 +1228,7 @@ impl<R> Select<R> {
     /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.a FROM t WHERE t.a > $1 AND t.a < $2");
     /// ```
     pub fn filter(mut self, cond: impl Operand<bool>) -> Self {
-        let cond = cond.into_operand();
-        self.stmt.filter = Some(match self.stmt.filter.take() {
-            Some(prev) => prev.and_expr(cond),
-            None => cond,
-        });
+        super::clauses::and_into(&mut self.stmt.filter, cond.into_operand());
         self
     }
 
@@ -1259,11 +1255,7 @@ impl<R> Select<R> {
     /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.a FROM t GROUP BY t.a HAVING count(t.a) >= $1");
     /// ```
     pub fn having(mut self, cond: impl Operand<bool>) -> Self {
-        let cond = cond.into_operand();
-        self.stmt.having = Some(match self.stmt.having.take() {
-            Some(prev) => prev.and_expr(cond),
-            None => cond,
-        });
+        super::clauses::and_into(&mut self.stmt.having, cond.into_operand());
         self
     }
 

@@ -181,11 +181,7 @@ impl<R> Update<R> {
     /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "UPDATE t SET n = ? WHERE id > ? AND n < ?");
     /// ```
     pub fn filter(mut self, cond: impl Operand<bool>) -> Self {
-        let cond = cond.into_operand();
-        self.stmt.filter = Some(match self.stmt.filter.take() {
-            Some(f) => f.and_expr(cond),
-            None => cond,
-        });
+        super::clauses::and_into(&mut self.stmt.filter, cond.into_operand());
         self
     }
 
@@ -229,16 +225,6 @@ impl<R> Update<R> {
     }
 }
 
-impl<R> IntoCompiled for &Update<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
-    }
-}
-
-impl<R> IntoCompiled for Update<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
-    }
-}
+super::clauses::into_compiled_by_ref!(Update);
 
 super::clauses::run_methods!(Update, "update(t).set(t.a, 1).returning(t.a)");
