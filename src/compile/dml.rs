@@ -865,6 +865,30 @@ fn returning(
     r
 }
 
+/// The tables an UPDATE or DELETE joins with, `sep` between them.
+fn from_items(
+    c: &mut Compiler<'_>,
+    items: &[crate::stmt::select::FromItem],
+    sep: &str,
+) -> Result<()> {
+    for (i, f) in items.iter().enumerate() {
+        if i > 0 {
+            c.w.push(sep);
+        }
+        c.write_from_item(f)?;
+    }
+    Ok(())
+}
+
+/// ` WHERE cond`, when there is one.
+fn where_clause(c: &mut Compiler<'_>, filter: &Option<Expr>) -> Result<()> {
+    if let Some(f) = filter {
+        c.w.push(" WHERE ");
+        c.expr(f, 0)?;
+    }
+    Ok(())
+}
+
 /// Compiles an UPDATE.
 pub(crate) fn compile_update(s: &UpdateStmt, d: &dyn Dialect, inline: bool) -> Result<Compiled> {
     if let Some(e) = s.error {
@@ -882,10 +906,8 @@ pub(crate) fn compile_update(s: &UpdateStmt, d: &dyn Dialect, inline: bool) -> R
     c.w.push("UPDATE ");
     c.table_ref(&s.table);
     if join {
-        for f in &s.from {
-            c.w.push(" JOIN ");
-            c.write_from_item(f)?;
-        }
+        c.w.push(" JOIN ");
+        from_items(&mut c, &s.from, " JOIN ")?;
     }
     c.w.push(" SET ");
     let q = s.table.qualifier_name();
@@ -893,17 +915,9 @@ pub(crate) fn compile_update(s: &UpdateStmt, d: &dyn Dialect, inline: bool) -> R
     assignments(&mut c, &s.set, join.then_some(&q), meta)?;
     if !join && !s.from.is_empty() {
         c.w.push(" FROM ");
-        for (i, f) in s.from.iter().enumerate() {
-            if i > 0 {
-                c.w.push(", ");
-            }
-            c.write_from_item(f)?;
-        }
+        from_items(&mut c, &s.from, ", ")?;
     }
-    if let Some(f) = &s.filter {
-        c.w.push(" WHERE ");
-        c.expr(f, 0)?;
-    }
+    where_clause(&mut c, &s.filter)?;
     if !s.returning.is_empty() && join {
         return Err(c.unsupported("RETURNING on a multi-table UPDATE"));
     }
@@ -922,10 +936,7 @@ pub(crate) fn compile_delete(s: &DeleteStmt, d: &dyn Dialect, inline: bool) -> R
         c.omit = Some(s.table.qualifier_name());
         c.w.push("DELETE FROM ");
         c.table_ref(&s.table);
-        if let Some(f) = &s.filter {
-            c.w.push(" WHERE ");
-            c.expr(f, 0)?;
-        }
+        where_clause(&mut c, &s.filter)?;
     } else if c.f.multi_table_join {
         if !s.returning.is_empty() {
             return Err(c.unsupported("RETURNING on a multi-table DELETE"));
@@ -934,43 +945,22 @@ pub(crate) fn compile_delete(s: &DeleteStmt, d: &dyn Dialect, inline: bool) -> R
         c.w.push_ident(s.table.qualifier());
         c.w.push(" FROM ");
         c.table_ref(&s.table);
-        for f in &s.using {
-            c.w.push(" JOIN ");
-            c.write_from_item(f)?;
-        }
-        if let Some(f) = &s.filter {
-            c.w.push(" WHERE ");
-            c.expr(f, 0)?;
-        }
+        c.w.push(" JOIN ");
+        from_items(&mut c, &s.using, " JOIN ")?;
+        where_clause(&mut c, &s.filter)?;
     } else if c.f.delete_using {
         c.w.push("DELETE FROM ");
         c.table_ref(&s.table);
         c.w.push(" USING ");
-        for (i, f) in s.using.iter().enumerate() {
-            if i > 0 {
-                c.w.push(", ");
-            }
-            c.write_from_item(f)?;
-        }
-        if let Some(f) = &s.filter {
-            c.w.push(" WHERE ");
-            c.expr(f, 0)?;
-        }
+        from_items(&mut c, &s.using, ", ")?;
+        where_clause(&mut c, &s.filter)?;
     } else {
         // DELETE … USING as a correlated EXISTS: a row goes when the join finds a match.
         c.w.push("DELETE FROM ");
         c.table_ref(&s.table);
         c.w.push(" WHERE EXISTS (SELECT 1 FROM ");
-        for (i, f) in s.using.iter().enumerate() {
-            if i > 0 {
-                c.w.push(", ");
-            }
-            c.write_from_item(f)?;
-        }
-        if let Some(f) = &s.filter {
-            c.w.push(" WHERE ");
-            c.expr(f, 0)?;
-        }
+        from_items(&mut c, &s.using, ", ")?;
+        where_clause(&mut c, &s.filter)?;
         c.w.push_char(')');
     }
     // (SQLite's EXISTS form has no other table at the top.)
