@@ -233,31 +233,6 @@ impl<const N: usize> Assignments for [Assign; N] {
     }
 }
 
-macro_rules! name_tuples {
-    ($( ($($t:ident $i:tt),+) )*) => {$(
-        impl<$($t: ColumnNames),+> ColumnNames for ($($t,)+) {
-            fn push_names(self, out: &mut Vec<Name>) {
-                $( self.$i.push_names(out); )+
-            }
-        }
-    )*};
-}
-
-name_tuples! {
-    (A 0)
-    (A 0, B 1)
-    (A 0, B 1, C 2)
-    (A 0, B 1, C 2, D 3)
-    (A 0, B 1, C 2, D 3, E 4)
-    (A 0, B 1, C 2, D 3, E 4, F 5)
-    (A 0, B 1, C 2, D 3, E 4, F 5, G 6)
-    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7)
-    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8)
-    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9)
-    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10)
-    (A 0, B 1, C 2, D 3, E 4, F 5, G 6, H 7, I 8, J 9, K 10, L 11)
-}
-
 macro_rules! assign_tuples {
     ($( ($($t:ident $i:tt),+) )*) => {$(
         impl Assignments for ($($t,)+) {

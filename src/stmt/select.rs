@@ -910,6 +910,11 @@ macro_rules! tuples {
                 $( self.$i.push_items(out); )+
             }
         }
+        impl<$($t: super::clauses::ColumnNames),+> super::clauses::ColumnNames for ($($t,)+) {
+            fn push_names(self, out: &mut Vec<Name>) {
+                $( self.$i.push_names(out); )+
+            }
+        }
         impl<$($t: IntoExpr),+> ExprList for ($($t,)+) {
             fn into_exprs(self) -> Vec<Expr> {
                 vec![$( self.$i.into_expr() ),+]
