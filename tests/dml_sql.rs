@@ -598,6 +598,7 @@ fn owned_and_borrowed_compiles_agree() {
     let parts = q.compile_batches(&quarry::Sqlite).unwrap();
     match q.clone().into_plan(&quarry::Sqlite).unwrap() {
         quarry::compile::Plan::Batch(owned) => assert_eq!(owned, parts),
+        quarry::compile::Plan::Chunked(owned) => assert_eq!(owned.to_compiled(), parts),
         other => panic!("expected a batch, got {other:?}"),
     }
 }
@@ -615,4 +616,153 @@ fn update_from_returning_keeps_qualifiers() {
         mysql_family: ErrorKind::Unsupported,
         sqlite: "UPDATE users SET hits = orders.id FROM orders WHERE orders.user_id = users.id RETURNING users.id, users.hits",
     );
+}
+
+/// Rows of plain values in the first row's column order are kept as bare values and written
+/// from one template; any other row moves the insert to the general form. Both must compile
+/// to the same statements, split at the same rows.
+#[test]
+fn plain_rows_and_general_rows_compile_alike() {
+    use quarry::IntoCompiled;
+    let t = Table::new("big")
+        .column(ColumnDef::new("a", SqlType::BigInt))
+        .column(ColumnDef::new("b", SqlType::Text))
+        .column(ColumnDef::new("c", SqlType::Boolean));
+    let tr = quarry::TableRef::new(&t);
+    // Long texts, so the 8 MiB statement-size limit splits too, not only the value limit.
+    let text = |n: i64| format!("{n}:{}", "x".repeat(if n % 7 == 0 { 9000 } else { 10 }));
+    let row = |n: i64| {
+        vec![
+            Assign::new("a", n),
+            Assign::new("b", text(n)),
+            Assign::new("c", n % 2 == 0),
+        ]
+    };
+    // The same rows with the last one's cells in another order: the general form.
+    let reordered = |n: i64| {
+        vec![
+            Assign::new("c", n % 2 == 0),
+            Assign::new("a", n),
+            Assign::new("b", text(n)),
+        ]
+    };
+    for rows in [2_i64, 3, 30_000] {
+        let plain = insert(tr.clone()).rows((0..rows).map(row));
+        let general = insert(tr.clone())
+            .rows((0..rows - 1).map(row))
+            .values(reordered(rows - 1));
+        for d in [
+            &quarry::Postgres as &dyn quarry::Dialect,
+            &quarry::MySql,
+            &quarry::MariaDb,
+            &quarry::Sqlite,
+        ] {
+            let (p, g) = (
+                plain.compile_batches(d).unwrap(),
+                general.compile_batches(d).unwrap(),
+            );
+            assert_eq!(p.len(), g.len(), "{rows} rows on {}", d.name());
+            assert!(p == g, "{rows} rows on {}: statements differ", d.name());
+            if rows == 30_000 {
+                assert!(p.len() > 1, "{}", d.name());
+                assert!(
+                    p.iter().all(|c| c.sql.len() + c.params.len() < 9 << 20),
+                    "{}",
+                    d.name()
+                );
+            }
+            // By value: the same statements, one plan.
+            let owned = match plain.clone().into_plan(d).unwrap() {
+                quarry::compile::Plan::One(c) => vec![c],
+                quarry::compile::Plan::Batch(v) => v,
+                quarry::compile::Plan::Chunked(c) => c.to_compiled(),
+                quarry::compile::Plan::Copy(c) => c
+                    .fallback(d)
+                    .map(|p| match p {
+                        quarry::compile::Plan::Chunked(c) => c.to_compiled(),
+                        quarry::compile::Plan::One(c) => vec![c],
+                        other => panic!("{other:?}"),
+                    })
+                    .unwrap(),
+            };
+            assert!(
+                owned == p,
+                "{rows} rows on {}: owned plan differs",
+                d.name()
+            );
+        }
+    }
+}
+
+/// A row that breaks the plain form part-way (a DEFAULT, a missing or an extra column, a
+/// column given twice) gives the same statement as when the insert was general throughout.
+#[test]
+fn rows_leaving_the_plain_form_midway() {
+    let u = Users::new();
+    // First row plain, second row DEFAULT in its middle.
+    let q = insert(u)
+        .values((u.name.set("a"), u.active.set(false), u.hits.set(1)))
+        .values((
+            u.name.set("b"),
+            u.active.set(quarry::DEFAULT),
+            u.hits.set(2),
+        ));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "INSERT INTO users (name, active, hits) VALUES ($1, $2, $3), ($4, DEFAULT, $5)",
+            vec![s("a"), b(false), i(1), s("b"), i(2)]),
+        mysql_family: WithParams(
+            "INSERT INTO users (name, active, hits) VALUES (?, ?, ?), (?, DEFAULT, ?)",
+            vec![s("a"), b(false), i(1), s("b"), i(2)]),
+        sqlite: WithParams(
+            "INSERT INTO users (name, active, hits) VALUES (?, ?, ?), (?, ?, ?)",
+            vec![s("a"), b(false), i(1), s("b"), b(true), i(2)]),
+    );
+    // The first row's DEFAULT in its middle; a later row leaves a column out, another adds
+    // one.
+    let q = insert(u)
+        .values((
+            u.name.set("a"),
+            u.active.set(quarry::DEFAULT),
+            u.hits.set(1),
+        ))
+        .values((u.name.set("b"), u.active.set(true)))
+        .values((
+            u.name.set("c"),
+            u.active.set(false),
+            u.hits.set(3),
+            u.email.set("e"),
+        ));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "INSERT INTO users (name, active, hits, email) VALUES ($1, DEFAULT, $2, DEFAULT), ($3, $4, $5, DEFAULT), ($6, $7, $8, $9)",
+            vec![s("a"), i(1), s("b"), b(true), i(0), s("c"), b(false), i(3), s("e")]),
+        mysql_family: WithParams(
+            "INSERT INTO users (name, active, hits, email) VALUES (?, DEFAULT, ?, DEFAULT), (?, ?, ?, DEFAULT), (?, ?, ?, ?)",
+            vec![s("a"), i(1), s("b"), b(true), i(0), s("c"), b(false), i(3), s("e")]),
+        sqlite: WithParams(
+            "INSERT INTO users (name, active, hits, email) VALUES (?, ?, ?, NULL), (?, ?, ?, NULL), (?, ?, ?, ?)",
+            vec![s("a"), b(true), i(1), s("b"), b(true), i(0), s("c"), b(false), i(3), s("e")]),
+    );
+    // A column given twice in a later row is an error, as in the first row.
+    let q = insert(u)
+        .values((u.name.set("a"), u.active.set(false)))
+        .values((u.name.set("b"), u.name.set("c")));
+    assert!(q
+        .compile(&quarry::Postgres)
+        .unwrap_err()
+        .to_string()
+        .contains("twice"));
+    let q = insert(u).values((u.name.set("a"), u.name.set("b")));
+    assert!(q
+        .compile(&quarry::Sqlite)
+        .unwrap_err()
+        .to_string()
+        .contains("twice"));
+    // Cells read back the same either way.
+    let q = insert(u)
+        .values((u.name.set("a"), u.active.set(false)))
+        .values((u.active.set(true), u.name.set("b")));
+    assert_eq!(q.stmt().cell(1, 0), Some(quarry::Expr::Value(s("b"))));
+    assert_eq!(q.stmt().cell(1, 1), Some(quarry::Expr::Value(b(true))));
 }

@@ -38,12 +38,211 @@ pub struct CopyPlan {
 
 impl CopyPlan {
     /// The same rows as multi-row INSERTs.
-    pub fn fallback(self, dialect: &dyn Dialect) -> Result<Vec<Compiled>> {
+    pub fn fallback(self, dialect: &dyn Dialect) -> Result<Plan> {
         let mut stmt = self.stmt;
         stmt.columns.truncate(self.columns);
-        stmt.values = self.values.into_iter().map(Expr::Value).collect();
-        compile_insert_owned(stmt, dialect)
+        stmt.values = Vec::new();
+        stmt.plain = self.values;
+        plan_statements(stmt, dialect)
     }
+}
+
+/// A large INSERT of plain rows split in statements (see [`Plan::Chunked`]): the statements'
+/// texts (every full statement reads the same) and one vector of all their parameters.
+#[doc(hidden)]
+#[derive(Debug, PartialEq)]
+pub struct Chunked {
+    /// The distinct statement texts.
+    pub texts: Vec<String>,
+    /// Each statement in order: its text (an index into `texts`) and where its parameters
+    /// end in `params` (they start where the previous statement's end).
+    pub parts: Vec<(usize, usize)>,
+    /// Every statement's parameters, one after the other.
+    pub params: Vec<Value>,
+}
+
+impl Chunked {
+    /// The statements in order, as SQL text and parameters.
+    pub fn statements(&self) -> impl Iterator<Item = (&str, &[Value])> + '_ {
+        let mut start = 0;
+        self.parts.iter().map(move |&(t, end)| {
+            let p = &self.params[start..end];
+            start = end;
+            (self.texts[t].as_str(), p)
+        })
+    }
+
+    /// The statements as [`Compiled`] (copies of the texts and values).
+    pub fn to_compiled(&self) -> Vec<Compiled> {
+        self.to_compiled_from(&self.params)
+    }
+
+    /// The statements with their parameters taken from `params` instead.
+    fn to_compiled_from(&self, params: &[Value]) -> Vec<Compiled> {
+        let mut start = 0;
+        self.parts
+            .iter()
+            .map(|&(t, end)| {
+                let c = Compiled {
+                    sql: self.texts[t].clone(),
+                    params: params[start..end].to_vec(),
+                };
+                start = end;
+                c
+            })
+            .collect()
+    }
+}
+
+/// How plain rows split in statements: one, or several (the texts and, per statement, its
+/// text and the end of its parameters, as in [`Chunked`]).
+enum PlainLayout {
+    One(String),
+    Many {
+        texts: Vec<String>,
+        parts: Vec<(usize, usize)>,
+    },
+}
+
+impl PlainLayout {
+    /// The statements, their parameters copied from `plain`.
+    fn cloned(self, plain: &[Value]) -> Vec<Compiled> {
+        match self {
+            PlainLayout::One(sql) => vec![Compiled {
+                sql,
+                params: plain.to_vec(),
+            }],
+            PlainLayout::Many { texts, parts } => Chunked {
+                texts,
+                parts,
+                params: Vec::new(),
+            }
+            .to_compiled_from(plain),
+        }
+    }
+
+    /// The statements, `plain` moved into the parameters (as they are, for one statement).
+    fn into_plan(self, plain: Vec<Value>) -> Plan {
+        match self {
+            PlainLayout::One(sql) => Plan::One(Compiled { sql, params: plain }),
+            PlainLayout::Many { texts, parts } => Plan::Chunked(Box::new(Chunked {
+                texts,
+                parts,
+                params: plain,
+            })),
+        }
+    }
+}
+
+/// Lays out an INSERT of plain rows (`s.plain`) written from one template: `None` when it
+/// needs the general compiler (SQL for logs, columns added or filled from the metadata, an
+/// upsert or RETURNING with bound values).
+fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<PlainLayout>> {
+    if inline || !s.is_plain() {
+        return Ok(None);
+    }
+    if let Some(e) = &s.error {
+        return Err(invalid(e.to_string()));
+    }
+    check_target(&s.table)?;
+    let width = s.columns.len();
+    let cols = plan_columns(s, &[], d)?;
+    let identity = cols.len() == width
+        && cols
+            .iter()
+            .enumerate()
+            .all(|(i, col)| matches!(col.source, Source::Cell(j, _) if j == i));
+    if !identity || !plain_tail(s) {
+        return Ok(None);
+    }
+    let f = d.features();
+    let limit = f.max_bind_params;
+    let max_bytes = f.max_statement_bytes;
+    let max_rows = f.max_insert_rows.unwrap_or(usize::MAX).max(1);
+    // The statement's text before its rows, and what each row adds ("(?, ?), ").
+    let mut c = Compiler::new(d, false);
+    insert_head(&mut c, s, &cols)?;
+    c.w.push(" VALUES ");
+    let head_bytes = c.w.sql().len();
+    // (As the general compiler measures rows, so both split at the same rows.)
+    let row_bytes = if c.w.placeholder() == super::Placeholder::Dollar {
+        4 + width * 6
+    } else {
+        2 + width * 3
+    };
+    // Where each statement but the last ends (in rows).
+    let mut ends = Vec::new();
+    let (mut in_stmt, mut bytes) = (0usize, head_bytes);
+    for (r, row) in s.plain.chunks_exact(width).enumerate() {
+        let b = row_bytes + row.iter().map(value_bytes).sum::<usize>();
+        if (in_stmt + 1) * width > limit || bytes + b > max_bytes || in_stmt >= max_rows {
+            if in_stmt == 0 {
+                return Err(invalid(format!(
+                    "one row of the INSERT needs more than {} bound values or {} bytes on {}",
+                    limit,
+                    max_bytes,
+                    d.name()
+                )));
+            }
+            ends.push(r);
+            in_stmt = 0;
+            bytes = head_bytes;
+        }
+        in_stmt += 1;
+        bytes += b;
+    }
+    if ends.is_empty() {
+        c.w.push_placeholder_rows(s.rows, width);
+        insert_tail(&mut c, s, &cols, true)?;
+        return Ok(Some(PlainLayout::One(c.w.finish().sql)));
+    }
+    ends.push(s.rows);
+    // One text per distinct number of rows (placeholders restart in every statement).
+    let head = c.w.finish().sql;
+    let mut texts: Vec<(usize, String)> = Vec::new();
+    let mut parts = Vec::with_capacity(ends.len());
+    let mut start = 0;
+    for end in ends {
+        let n = end - start;
+        let t = match texts.iter().position(|(k, _)| *k == n) {
+            Some(t) => t,
+            None => {
+                let mut c = Compiler::new(d, false);
+                c.w.reserve(head_bytes + n * (row_bytes + 2) + 32);
+                c.w.push(&head);
+                c.w.push_placeholder_rows(n, width);
+                insert_tail(&mut c, s, &cols, true)?;
+                texts.push((n, c.w.finish().sql));
+                texts.len() - 1
+            }
+        };
+        parts.push((t, end * width));
+        start = end;
+    }
+    Ok(Some(PlainLayout::Many {
+        texts: texts.into_iter().map(|(_, t)| t).collect(),
+        parts,
+    }))
+}
+
+/// Whether the upsert clause and RETURNING bind no values (so every statement of a split
+/// insert ends the same).
+fn plain_tail(s: &InsertStmt) -> bool {
+    let set_plain = |set: &[Assign]| {
+        set.iter()
+            .all(|a| matches!(a.value, Expr::Excluded(_) | Expr::Column(_)))
+    };
+    let upsert = match &s.on_conflict {
+        None => true,
+        Some(oc) => match &oc.action {
+            ConflictAction::Nothing => true,
+            ConflictAction::Update { set, filter } => filter.is_none() && set_plain(set),
+        },
+    };
+    upsert
+        && s.returning
+            .iter()
+            .all(|i| matches!(i.expr, Expr::Column(_)))
 }
 
 fn invalid(msg: impl Into<String>) -> Error {
@@ -303,13 +502,49 @@ pub(crate) fn compile_insert(
     d: &dyn Dialect,
     inline: bool,
 ) -> Result<Vec<Compiled>> {
+    if s.is_plain() {
+        if let Some(layout) = plain_layout(s, d, inline)? {
+            return Ok(layout.cloned(&s.plain));
+        }
+        let mut cells: Vec<Expr> = s.plain.iter().cloned().map(Expr::Value).collect();
+        return compile_insert_cells(s, Cells::Owned(&mut cells), d, inline);
+    }
     compile_insert_cells(s, Cells::Shared(&s.values), d, inline)
 }
 
-/// Compiles an INSERT it owns: its values move into the parameters.
-pub(crate) fn compile_insert_owned(mut s: InsertStmt, d: &dyn Dialect) -> Result<Vec<Compiled>> {
+/// Plans an INSERT it owns as statements (no bulk copy): its values move into the
+/// parameters.
+pub(crate) fn plan_statements(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {
+    if s.is_plain() {
+        if let Some(layout) = plain_layout(&s, d, false)? {
+            return Ok(layout.into_plan(std::mem::take(&mut s.plain)));
+        }
+        let mut cells: Vec<Expr> = std::mem::take(&mut s.plain)
+            .into_iter()
+            .map(Expr::Value)
+            .collect();
+        return statements_plan(compile_insert_cells(
+            &s,
+            Cells::Owned(&mut cells),
+            d,
+            false,
+        )?);
+    }
     let mut values = std::mem::take(&mut s.values);
-    compile_insert_cells(&s, Cells::Owned(&mut values), d, false)
+    statements_plan(compile_insert_cells(
+        &s,
+        Cells::Owned(&mut values),
+        d,
+        false,
+    )?)
+}
+
+fn statements_plan(mut v: Vec<Compiled>) -> Result<Plan> {
+    Ok(if v.len() == 1 {
+        Plan::One(v.remove(0))
+    } else {
+        Plan::Batch(v)
+    })
 }
 
 /// The parameters and (roughly) the bytes a row of plain values and defaults adds.
@@ -1006,19 +1241,30 @@ pub(crate) fn plan_insert(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {
         let probe_sql = w.finish().sql;
         let width = s.columns.len();
         let columns = width + consts.len();
-        let cells = std::mem::take(&mut s.values);
-        let mut values = Vec::with_capacity(s.rows * columns);
-        let mut row = 0;
-        for (i, e) in cells.into_iter().enumerate() {
-            if let Expr::Value(v) = e {
-                values.push(v);
-            }
-            if (i + 1) % width == 0 {
+        let values = if s.is_plain() && consts.is_empty() {
+            // The rows as they are.
+            std::mem::take(&mut s.plain)
+        } else {
+            let cells: Vec<Value> = if s.is_plain() {
+                std::mem::take(&mut s.plain)
+            } else {
+                std::mem::take(&mut s.values)
+                    .into_iter()
+                    .filter_map(|e| match e {
+                        Expr::Value(v) => Some(v),
+                        _ => None,
+                    })
+                    .collect()
+            };
+            let mut values = Vec::with_capacity(s.rows * columns);
+            let mut cells = cells.into_iter();
+            for _ in 0..s.rows {
+                values.extend(cells.by_ref().take(width));
                 values.extend(consts.iter().cloned());
-                row += 1;
             }
-        }
-        debug_assert_eq!(row, s.rows);
+            values
+        };
+        debug_assert_eq!(values.len(), s.rows * columns);
         // The fallback writes the client defaults as ordinary columns.
         let mut stmt = s;
         for c in &names[width..] {
@@ -1032,10 +1278,5 @@ pub(crate) fn plan_insert(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {
             stmt,
         })));
     }
-    let mut v = compile_insert_owned(s, d)?;
-    Ok(if v.len() == 1 {
-        Plan::One(v.remove(0))
-    } else {
-        Plan::Batch(v)
-    })
+    plan_statements(s, d)
 }

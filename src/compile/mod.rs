@@ -111,6 +111,9 @@ pub enum Plan {
     One(Compiled),
     /// Several statements run in one transaction (a savepoint inside one): all or none.
     Batch(Vec<Compiled>),
+    /// Several statements of plain rows run in one transaction, their parameters in one
+    /// vector: the same as `Batch`, without a vector of values per statement.
+    Chunked(Box<dml::Chunked>),
     /// A bulk load through the backend's copy protocol, or the batch when it has none.
     Copy(Box<dml::CopyPlan>),
 }

@@ -265,6 +265,44 @@ impl<'d> SqlWriter<'d> {
         self.placeholder
     }
 
+    /// Writes `rows` rows of `width` placeholders, `(?, ?), (?, ?)` or `($1, $2), ($3, $4)`,
+    /// for values the caller binds itself (numbered after the parameters pushed so far).
+    pub(crate) fn push_placeholder_rows(&mut self, rows: usize, width: usize) {
+        let mut n = self.params.len();
+        match self.placeholder {
+            Placeholder::Question => {
+                let row_len = 1 + width * 3;
+                self.sql.reserve(rows * (row_len + 2));
+                let start = self.sql.len();
+                self.sql.push('(');
+                for i in 0..width {
+                    self.sql.push_str(if i == 0 { "?" } else { ", ?" });
+                }
+                self.sql.push(')');
+                if rows > 1 {
+                    // The other rows read the same: copies of the first.
+                    let row = self.sql[start..].to_owned();
+                    for _ in 1..rows {
+                        self.sql.push_str(", ");
+                        self.sql.push_str(&row);
+                    }
+                }
+            }
+            Placeholder::Dollar => {
+                self.sql.reserve(rows * (width * 5 + 2));
+                for r in 0..rows {
+                    self.sql.push_str(if r > 0 { ", (" } else { "(" });
+                    for i in 0..width {
+                        n += 1;
+                        self.sql.push_str(if i == 0 { "$" } else { ", $" });
+                        push_decimal(&mut self.sql, n);
+                    }
+                    self.sql.push(')');
+                }
+            }
+        }
+    }
+
     /// Adds a parameter whose `?` placeholder the caller has written already.
     pub(crate) fn push_value_only(&mut self, value: Value) {
         self.params.push(value);
@@ -301,6 +339,15 @@ impl<'d> SqlWriter<'d> {
 
 /// Appends `n` in decimal without going through `fmt` (placeholders are on the hot path).
 fn push_decimal(out: &mut String, mut n: usize) {
+    if n < 10 {
+        out.push(char::from(b'0' + n as u8));
+        return;
+    }
+    if n < 100 {
+        out.push(char::from(b'0' + (n / 10) as u8));
+        out.push(char::from(b'0' + (n % 10) as u8));
+        return;
+    }
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {

@@ -6,7 +6,7 @@ use crate::compile::{Compiled, Dialect, IntoCompiled, Plan, SqlWriter};
 use crate::error::{Error, Result};
 use crate::schema::metadata::{DdlStep, StepOwner};
 use crate::schema::MetaData;
-use crate::value::FromValue;
+use crate::value::{FromValue, Value};
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
@@ -772,16 +772,20 @@ impl Connection {
     }
 
     async fn execute_compiled(&mut self, c: &Compiled) -> Result<ExecResult> {
+        self.execute_sql(&c.sql, &c.params).await
+    }
+
+    async fn execute_sql(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult> {
         self.settle().await?;
         let (backend, log) = (self.backend, self.log_parameters);
         let inner = self.inner()?;
         traced(
             backend,
-            &c.sql,
-            &c.params,
+            sql,
+            params,
             log,
             |r: &ExecResult| r.rows_affected,
-            inner.execute(&c.sql, &c.params),
+            inner.execute(sql, params),
         )
         .await
     }
@@ -832,6 +836,16 @@ impl Connection {
         let batch = match plan {
             Plan::One(c) => vec![c],
             Plan::Batch(v) => v,
+            Plan::Chunked(chunks) => {
+                let mut tx = self.begin().await?;
+                for (sql, params) in chunks.statements() {
+                    tx.run_part(sql, params, rows, &mut total, &mut out).await?;
+                }
+                tx.commit().await?;
+                let cells = chunks.params.len();
+                drop_later(chunks, cells);
+                return Ok((total, out));
+            }
             Plan::Copy(copy) => {
                 // Inside a transaction the copy gets a savepoint, so a failed load leaves the
                 // transaction usable, as a failed split INSERT does.
@@ -849,20 +863,14 @@ impl Connection {
                     drop_later(copy, cells);
                     return Ok((total, out));
                 }
-                copy.fallback(self.dialect)?
+                // No copy path: the same rows as INSERTs (never a copy plan again).
+                return Box::pin(self.run_plan(copy.fallback(self.dialect)?, rows)).await;
             }
         };
         let mut tx = self.begin().await?;
         for c in &batch {
-            if rows {
-                let r = tx.fetch_compiled(c).await?;
-                total.rows_affected += r.len() as u64;
-                out.extend(r);
-            } else {
-                let r = tx.execute_compiled(c).await?;
-                total.rows_affected += r.rows_affected;
-                total.last_insert_id = total.last_insert_id.or(r.last_insert_id);
-            }
+            tx.run_part(&c.sql, &c.params, rows, &mut total, &mut out)
+                .await?;
         }
         tx.commit().await?;
         let cells = batch.iter().map(|c| c.params.len()).sum();
@@ -870,17 +878,43 @@ impl Connection {
         Ok((total, out))
     }
 
+    /// Runs one statement of a split one, adding its result to `total` (and its rows to
+    /// `out` when `rows`).
+    async fn run_part(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        rows: bool,
+        total: &mut ExecResult,
+        out: &mut Vec<Row>,
+    ) -> Result<()> {
+        if rows {
+            let r = self.fetch_sql(sql, params).await?;
+            total.rows_affected += r.len() as u64;
+            out.extend(r);
+        } else {
+            let r = self.execute_sql(sql, params).await?;
+            total.rows_affected += r.rows_affected;
+            total.last_insert_id = total.last_insert_id.or(r.last_insert_id);
+        }
+        Ok(())
+    }
+
     async fn fetch_compiled(&mut self, c: &Compiled) -> Result<Vec<Row>> {
+        self.fetch_sql(&c.sql, &c.params).await
+    }
+
+    async fn fetch_sql(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
         self.settle().await?;
         let (backend, log) = (self.backend, self.log_parameters);
         let inner = self.inner()?;
         traced(
             backend,
-            &c.sql,
-            &c.params,
+            sql,
+            params,
             log,
             |rows: &Vec<Row>| rows.len() as u64,
-            inner.fetch_all(&c.sql, &c.params),
+            inner.fetch_all(sql, params),
         )
         .await
     }

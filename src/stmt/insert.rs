@@ -27,6 +27,7 @@ use crate::compile::{Compiled, Dialect, IntoCompiled, Plan};
 use crate::error::{Error, Result};
 use crate::exec::{Connection, Engine, Row};
 use crate::expr::{Expr, Name, Operand};
+use crate::value::Value;
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
@@ -77,9 +78,16 @@ pub struct InsertStmt {
     pub table: TableRef,
     /// The columns given.
     pub columns: Vec<Name>,
-    /// The VALUES cells, row after row (`columns.len()` per row); [`Expr::Default`] for a
-    /// column a row leaves to its default.
-    pub values: Vec<Expr>,
+    /// The VALUES cells, row after row (`columns.len()` per row), when some row is not plain
+    /// (an expression, [`Expr::Default`] for a column a row leaves to its default, columns out
+    /// of order); empty while every row is plain (see `plain`). Read cells with
+    /// [`InsertStmt::cell`].
+    pub(crate) values: Vec<Expr>,
+    /// The VALUES cells while every row is plain: bound values only, every row giving the
+    /// first row's columns in its order. Such rows compile from one template and their
+    /// values become the statement's parameters as they are. At most one of `values` and
+    /// `plain` is non-empty.
+    pub(crate) plain: Vec<Value>,
     /// The number of VALUES rows.
     pub rows: usize,
     /// `INSERT … SELECT`.
@@ -106,6 +114,7 @@ impl InsertStmt {
             table,
             columns: Vec::new(),
             values: Vec::new(),
+            plain: Vec::new(),
             rows: 0,
             select: None,
             on_conflict: None,
@@ -121,9 +130,104 @@ impl InsertStmt {
         }
     }
 
-    /// Appends one row; a column the row leaves out is `DEFAULT`, a column new in this row is
-    /// `DEFAULT` in the rows before it.
+    /// The cell of `row` for the `column`-th column (`None` out of range).
+    ///
+    /// ```
+    /// use quarry::{Assign, Expr, Value};
+    /// let q = quarry::insert("t").values((Assign::new("a", 1_i64), Assign::new("b", quarry::DEFAULT)));
+    /// assert_eq!(q.stmt().cell(0, 0), Some(Expr::Value(Value::I64(1))));
+    /// assert_eq!(q.stmt().cell(0, 1), Some(Expr::Default));
+    /// assert_eq!(q.stmt().cell(1, 0), None);
+    /// ```
+    pub fn cell(&self, row: usize, column: usize) -> Option<Expr> {
+        let width = self.columns.len();
+        if row >= self.rows || column >= width {
+            return None;
+        }
+        let i = row * width + column;
+        if self.plain.is_empty() {
+            self.values.get(i).cloned()
+        } else {
+            self.plain.get(i).cloned().map(Expr::Value)
+        }
+    }
+
+    /// Whether the rows are held as plain values (see `plain`).
+    pub(crate) fn is_plain(&self) -> bool {
+        !self.plain.is_empty()
+    }
+
+    /// Moves plain rows into the general form.
+    fn demote(&mut self) {
+        if !self.plain.is_empty() {
+            self.values = std::mem::take(&mut self.plain)
+                .into_iter()
+                .map(Expr::Value)
+                .collect();
+        }
+    }
+
+    /// Appends one row: kept plain while every row is (see `plain`), else in the general form.
     fn push_row(&mut self, row: impl Assignments) {
+        // Plain rows are possible while nothing went to the general form, and the columns
+        // were not named ahead of the rows (`columns`, a misuse reported elsewhere).
+        if !self.values.is_empty() || (self.rows == 0 && !self.columns.is_empty()) {
+            return self.push_general_row(row);
+        }
+        let first = self.rows == 0;
+        let start = self.plain.len();
+        let width = self.columns.len();
+        // Assignments that broke the plain form, to replay through the general form.
+        let mut rest: Vec<Assign> = Vec::new();
+        row.for_each(|a: Assign| {
+            if !rest.is_empty() {
+                rest.push(a);
+                return;
+            }
+            let next = self.plain.len() - start;
+            let fits = if first {
+                !self.columns.iter().any(|c| same_name(c, &a.column))
+            } else {
+                next < width && same_name(&self.columns[next], &a.column)
+            };
+            match a.value {
+                Expr::Value(v) if fits => {
+                    if first {
+                        self.columns.push(a.column);
+                    }
+                    self.plain.push(v);
+                }
+                value => rest.push(Assign {
+                    column: a.column,
+                    value,
+                }),
+            }
+        });
+        let given = self.plain.len() - start;
+        if rest.is_empty() && (first || given == width) && !(first && given == 0) {
+            self.rows += 1;
+            return;
+        }
+        // Replay the row's cells taken so far, then the rest, in the general form.
+        let taken: Vec<Value> = self.plain.drain(start..).collect();
+        let mut replay = Vec::with_capacity(taken.len() + rest.len());
+        for (k, v) in taken.into_iter().enumerate() {
+            replay.push(Assign {
+                column: self.columns[if first { width + k } else { k }].clone(),
+                value: Expr::Value(v),
+            });
+        }
+        if first {
+            self.columns.truncate(width);
+        }
+        replay.extend(rest);
+        self.demote();
+        self.push_general_row(replay);
+    }
+
+    /// Appends one row in the general form; a column the row leaves out is `DEFAULT`, a
+    /// column new in this row is `DEFAULT` in the rows before it.
+    fn push_general_row(&mut self, row: impl Assignments) {
         if self.rows == 0 && self.columns.is_empty() {
             // The first row names the columns.
             self.rows = 1;
@@ -256,7 +360,7 @@ pub fn insert(table: impl TableSource) -> Insert<Row> {
         }
     };
     stmt.columns.reserve(8);
-    stmt.values.reserve(8);
+    stmt.plain.reserve(8);
     Insert {
         stmt,
         _row: PhantomData,
@@ -334,9 +438,12 @@ impl<R> Insert<R> {
                 None => return self,
             }
         }
-        self.stmt
-            .values
-            .reserve(low.saturating_sub(1) * self.stmt.columns.len());
+        let more = low.saturating_sub(1) * self.stmt.columns.len();
+        if self.stmt.is_plain() {
+            self.stmt.plain.reserve(more);
+        } else {
+            self.stmt.values.reserve(more);
+        }
         if self.stmt.select.is_some() {
             self.stmt
                 .fail("an INSERT takes either VALUES rows or a SELECT, not both");
@@ -603,15 +710,16 @@ impl<R> IntoCompiled for &Insert<R> {
 impl<R> IntoCompiled for Insert<R> {
     /// Compiles, moving the values into the parameters (no copies).
     fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        let mut v = crate::compile::dml::compile_insert_owned(self.stmt, dialect)?;
-        if v.len() != 1 {
-            return Err(Error::InvalidStatement(format!(
-                "this INSERT needs {} statements on {}; execute it through an Engine, which splits it and runs the parts in one transaction",
-                v.len(),
-                dialect.name()
-            )));
-        }
-        Ok(v.remove(0))
+        let n = match crate::compile::dml::plan_statements(self.stmt, dialect)? {
+            Plan::One(c) => return Ok(c),
+            Plan::Batch(v) => v.len(),
+            Plan::Chunked(c) => c.parts.len(),
+            Plan::Copy(_) => 0,
+        };
+        Err(Error::InvalidStatement(format!(
+            "this INSERT needs {n} statements on {}; execute it through an Engine, which splits it and runs the parts in one transaction",
+            dialect.name()
+        )))
     }
 
     fn into_plan(self, dialect: &dyn Dialect) -> Result<Plan> {
