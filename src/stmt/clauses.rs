@@ -3,6 +3,7 @@
 
 use crate::expr::{Column, DynColumn, Expr, IntoExpr, Name, TypedExpr, ValueFor};
 use crate::stmt::select::{FromItem, TableRef, TableSource};
+use crate::value::Value;
 
 /// `column = value`: one cell of an INSERT row or one UPDATE SET item. Build it with
 /// [`Column::set`] (type-checked) or [`DynColumn::set`].
@@ -209,6 +210,32 @@ impl<C: ColumnNames, const N: usize> ColumnNames for [C; N] {
 pub trait Assignments {
     /// Calls `f` with each assignment, in order.
     fn for_each<F: FnMut(Assign)>(self, f: F);
+
+    /// Appends the values of a row that sets exactly `columns`, in that order, to bound
+    /// values (the plain form of INSERT rows); gives the row back when it is not such a row.
+    /// The default gives every row back (it then goes through [`Assignments::for_each`]).
+    ///
+    /// ```
+    /// use quarry::{Assign, Assignments};
+    /// let mut out = Vec::new();
+    /// let row = (Assign::new("a", 1_i64), Assign::new("b", 2_i64));
+    /// assert!(row.push_plain(&["a".into(), "b".into()], &mut out).is_ok());
+    /// assert_eq!(out, [quarry::Value::I64(1), quarry::Value::I64(2)]);
+    /// ```
+    #[doc(hidden)]
+    fn push_plain(self, columns: &[Name], out: &mut Vec<Value>) -> Result<(), Self>
+    where
+        Self: Sized,
+    {
+        let _ = (columns, out);
+        Err(self)
+    }
+}
+
+/// Name equality, by address first: rows built from `table!` columns share their `'static`
+/// names, so most comparisons need not look at the bytes.
+pub(crate) fn same_name(a: &Name, b: &Name) -> bool {
+    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }
 
 impl Assignments for Assign {
@@ -238,6 +265,18 @@ macro_rules! assign_tuples {
         impl Assignments for ($($t,)+) {
             fn for_each<F: FnMut(Assign)>(self, mut f: F) {
                 $( f(self.$i); )+
+            }
+
+            fn push_plain(self, columns: &[Name], out: &mut Vec<Value>) -> Result<(), Self> {
+                if columns.len() == [$($i),+].len()
+                    $( && same_name(&columns[$i], &self.$i.column)
+                       && matches!(self.$i.value, Expr::Value(_)) )+
+                {
+                    $( if let Expr::Value(v) = self.$i.value { out.push(v); } )+
+                    Ok(())
+                } else {
+                    Err(self)
+                }
             }
         }
     )*};

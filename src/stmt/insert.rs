@@ -21,7 +21,7 @@
 //!     "INSERT INTO users (id, name, hits) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE hits = users.hits + VALUE(hits)");
 //! ```
 
-use super::clauses::{target, Assign, Assignments, ColumnNames, SetTarget};
+use super::clauses::{same_name, target, Assign, Assignments, ColumnNames, SetTarget};
 use super::select::{DecodeRow, Query, SelectItem, Selection, TableRef, TableSource};
 use crate::compile::{Compiled, Dialect, IntoCompiled, Plan};
 use crate::error::{Error, Result};
@@ -175,6 +175,17 @@ impl InsertStmt {
             return self.push_general_row(row);
         }
         let first = self.rows == 0;
+        let row = if first {
+            row
+        } else {
+            match row.push_plain(&self.columns, &mut self.plain) {
+                Ok(()) => {
+                    self.rows += 1;
+                    return;
+                }
+                Err(row) => row,
+            }
+        };
         let start = self.plain.len();
         let width = self.columns.len();
         // Assignments that broke the plain form, to replay through the general form.
@@ -310,11 +321,6 @@ impl InsertStmt {
     }
 }
 
-/// Name equality, by address first: rows built from `table!` columns share their `'static`
-/// names, so most comparisons need not look at the bytes.
-fn same_name(a: &Name, b: &Name) -> bool {
-    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
-}
 
 /// An INSERT statement whose RETURNING rows decode into `R`.
 ///
