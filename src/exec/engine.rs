@@ -836,13 +836,37 @@ impl Connection {
         let batch = match plan {
             Plan::One(c) => vec![c],
             Plan::Batch(v) => v,
-            Plan::Chunked(chunks) => {
+            Plan::Chunked(mut chunks) => {
                 let mut tx = self.begin().await?;
-                for (sql, params) in chunks.statements() {
-                    tx.run_part(sql, params, rows, &mut total, &mut out).await?;
+                let crate::compile::dml::Chunked {
+                    texts,
+                    parts,
+                    params,
+                } = &mut *chunks;
+                // Each statement's values are freed while the next one runs (the caller
+                // waits then anyway), rather than all at the end.
+                let (mut start, mut freed) = (0, 0);
+                for &(t, end) in parts.iter() {
+                    let (done, rest) = params.split_at_mut(start);
+                    let run =
+                        tx.run_part(&texts[t], &rest[..end - start], rows, &mut total, &mut out);
+                    let mut run = std::pin::pin!(run);
+                    // The first poll starts the statement.
+                    let first = std::future::poll_fn(|cx| {
+                        std::task::Poll::Ready(std::future::Future::poll(run.as_mut(), cx))
+                    })
+                    .await;
+                    for v in &mut done[freed..] {
+                        *v = Value::Bool(false);
+                    }
+                    match first {
+                        std::task::Poll::Ready(r) => r?,
+                        std::task::Poll::Pending => run.await?,
+                    }
+                    (freed, start) = (start, end);
                 }
                 tx.commit().await?;
-                let cells = chunks.params.len();
+                let cells = chunks.params.len() - freed;
                 drop_later(chunks, cells);
                 return Ok((total, out));
             }
