@@ -321,7 +321,6 @@ impl InsertStmt {
     }
 }
 
-
 /// An INSERT statement whose RETURNING rows decode into `R`.
 ///
 /// Rows are added with [`Insert::values`] (one row of `column.set(value)` items) or
