@@ -307,6 +307,61 @@ async fn decoding_follows_a_schema_change_under_a_cached_statement() {
     }
 }
 
+/// A result's column names and decoding follow the schema when quarry keeps them beside a
+/// cached statement: after a re-prepare (a column renamed and retyped), and after the
+/// statement left rusqlite's cache and was prepared afresh, also when that fresh statement
+/// first ran through `execute`, which reads no rows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn column_names_follow_renames_across_cache_evictions() {
+    for executor in EXECUTORS {
+        // Two cached statements per connection, so two other statements evict a third.
+        let engine = connect(&format!(
+            "sqlite::memory:?pool_max_size=1&statement_cache=2&executor={executor}"
+        ))
+        .await;
+        engine
+            .execute_script("CREATE TABLE s (a BOOLEAN); INSERT INTO s (a) VALUES (1)")
+            .await
+            .expect("create");
+        let select = "SELECT * FROM s";
+        let row = engine.fetch_one(select).await.expect("select");
+        assert_eq!(row.columns(), ["a"], "{executor}");
+        assert_eq!(row.value(0).expect("a"), &Value::Bool(true), "{executor}");
+        // Re-prepared under the cached statement.
+        engine
+            .execute_script("ALTER TABLE s RENAME COLUMN a TO b")
+            .await
+            .expect("rename");
+        let row = engine.fetch_one(select).await.expect("select");
+        assert_eq!(row.columns(), ["b"], "{executor}: after a rename");
+        // Evicted, schema changed, prepared afresh.
+        for round in 0..3 {
+            // (Through `execute`, which keeps no metadata, so only rusqlite's cache turns over.)
+            for other in ["SELECT 1", "SELECT 2", "SELECT 3"] {
+                engine.execute(other).await.expect("other");
+            }
+            let (name, ty, want) = match round {
+                0 => ("c", "INTEGER", Value::I64(1)),
+                1 => ("d", "BOOLEAN", Value::Bool(true)),
+                _ => ("e", "TEXT", Value::from("1")),
+            };
+            engine
+                .execute_script(&format!(
+                    "DROP TABLE s; CREATE TABLE s ({name} {ty}); INSERT INTO s VALUES (1)"
+                ))
+                .await
+                .expect("recreate");
+            if round == 2 {
+                // The fresh statement runs once unseen by the metadata first.
+                engine.execute(select).await.expect("execute");
+            }
+            let row = engine.fetch_one(select).await.expect("select");
+            assert_eq!(row.columns(), [name], "{executor}: round {round}");
+            assert_eq!(row.value(0).expect("v"), &want, "{executor}: round {round}");
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn last_insert_id_is_the_rowid_after_an_insert() {
     let engine = connect("sqlite::memory:").await;

@@ -408,34 +408,20 @@ fn bind(stmt: &mut rusqlite::Statement<'_>, params: Params<'_>, sql: &str) -> Re
 pub(crate) struct Meta {
     columns: Arc<[String]>,
     kinds: Vec<Kind>,
-    decls: Vec<Option<String>>,
 }
 
 impl Meta {
     fn build(stmt: &rusqlite::Statement<'_>) -> Meta {
         let mut names = Vec::with_capacity(stmt.column_count());
         let mut kinds = Vec::with_capacity(stmt.column_count());
-        let mut decls = Vec::with_capacity(stmt.column_count());
         for c in stmt.columns() {
             names.push(c.name().to_owned());
             kinds.push(Kind::of(c.decl_type()));
-            decls.push(c.decl_type().map(str::to_owned));
         }
         Meta {
             columns: names.into(),
             kinds,
-            decls,
         }
-    }
-
-    /// Whether this still describes `stmt` (a schema change re-prepares a cached statement and
-    /// may change its columns).
-    fn matches(&self, stmt: &rusqlite::Statement<'_>) -> bool {
-        self.columns.len() == stmt.column_count()
-            && stmt
-                .columns()
-                .zip(self.columns.iter().zip(&self.decls))
-                .all(|(c, (name, decl))| c.name() == name && c.decl_type() == decl.as_deref())
     }
 }
 
@@ -443,40 +429,104 @@ impl Meta {
 /// statement (a multi-row INSERT of a bulk load is some 100 KB) costs a short hash and one
 /// `memcmp` instead of hashing all of it. Texts alike at both ends and of equal length share a
 /// hash and are told apart by comparison.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct SqlHash(std::collections::hash_map::RandomState);
+///
+/// The hash is a multiply-rotate one over 8-byte words (as rustc's `FxHasher`), seeded per
+/// map: a lookup happens on every statement, and SipHash cost more than the rest of the
+/// lookup. (The keys are the application's own SQL texts, not outside input.)
+#[derive(Clone, Debug)]
+pub(crate) struct SqlHash(u64);
+
+impl Default for SqlHash {
+    fn default() -> Self {
+        use std::hash::BuildHasher;
+        SqlHash(std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64) | 1)
+    }
+}
 
 impl std::hash::BuildHasher for SqlHash {
     type Hasher = SampledHasher;
     fn build_hasher(&self) -> SampledHasher {
-        SampledHasher(self.0.build_hasher())
+        SampledHasher(self.0)
     }
 }
 
 /// The hasher of [`SqlHash`].
-pub(crate) struct SampledHasher(std::collections::hash_map::DefaultHasher);
+pub(crate) struct SampledHasher(u64);
+
+impl SampledHasher {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(Self::K);
+    }
+
+    fn add_bytes(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            self.add(u64::from_le_bytes(b));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(b));
+        }
+    }
+}
 
 impl std::hash::Hasher for SampledHasher {
     fn write(&mut self, bytes: &[u8]) {
         /// Bytes hashed at each end of a long text.
         const EDGE: usize = 128;
+        self.add(bytes.len() as u64);
         if bytes.len() <= 2 * EDGE {
-            self.0.write(bytes);
+            self.add_bytes(bytes);
         } else {
-            self.0.write_usize(bytes.len());
-            self.0.write(&bytes[..EDGE]);
-            self.0.write(&bytes[bytes.len() - EDGE..]);
+            self.add_bytes(&bytes[..EDGE]);
+            self.add_bytes(&bytes[bytes.len() - EDGE..]);
         }
     }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
     fn finish(&self) -> u64 {
-        self.0.finish()
+        // Spread the high bits (the multiplications' best) over the low ones too.
+        self.0 ^ (self.0 >> 29)
     }
 }
 
+/// A statement's result metadata, and the statement's run and re-prepare counters
+/// (`sqlite3_stmt_status`) as of its last run that quarry saw.
+#[derive(Debug)]
+struct MetaEntry {
+    meta: Arc<Meta>,
+    reprepares: i32,
+    runs: i32,
+}
+
+/// The statement's (re-prepare, run) counters. SQLite counts a run when it starts (the first
+/// step), and keeps both counters across a re-prepare, which adds one to the first.
+fn counters(stmt: &rusqlite::Statement<'_>) -> (i32, i32) {
+    use rusqlite::StatementStatus as S;
+    (stmt.get_status(S::RePrepare), stmt.get_status(S::Run))
+}
+
 /// Per-connection state kept beside rusqlite's statement cache: result metadata by SQL text.
+///
+/// The metadata of a cached statement stays valid while the statement is the same prepared
+/// statement and was not re-prepared (a schema change re-prepares it, and may change its
+/// columns). Rather than reading every column's name and declared type again on each run,
+/// quarry follows the statement's counters: every run of a cached statement goes through
+/// [`Cache::meta`] or [`Cache::after_run`], so the entry's run count is the statement's as of
+/// its previous run; a run that finds one more run and no re-prepare is the same statement,
+/// unchanged. Anything else (a re-prepare, a statement prepared afresh after rusqlite's
+/// cache evicted it, whose counters start again at 0, a run quarry did not see) reads the
+/// metadata again.
 #[derive(Debug, Default)]
 pub(crate) struct Cache {
-    meta: HashMap<Box<str>, Arc<Meta>, SqlHash>,
+    meta: HashMap<Box<str>, MetaEntry, SqlHash>,
     capacity: usize,
     /// The work of the last statement: SQLite virtual-machine steps plus full-scan steps
     /// (a measure that, unlike a clock, does not depend on the machine's load).
@@ -492,18 +542,43 @@ impl Cache {
         }
     }
 
+    /// The metadata of `stmt` (text `sql`), read after its first step in this run.
     fn meta(&mut self, sql: &str, stmt: &rusqlite::Statement<'_>) -> Arc<Meta> {
-        if let Some(m) = self.meta.get(sql) {
-            if m.matches(stmt) {
-                return m.clone();
+        let (reprepares, runs) = counters(stmt);
+        if let Some(e) = self.meta.get_mut(sql) {
+            if e.reprepares == reprepares && e.runs.wrapping_add(1) == runs {
+                e.runs = runs;
+                return e.meta.clone();
             }
         }
         let m = Arc::new(Meta::build(stmt));
         if self.meta.len() >= self.capacity {
             self.meta.clear();
         }
-        self.meta.insert(sql.into(), m.clone());
+        let entry = MetaEntry {
+            meta: m.clone(),
+            reprepares,
+            runs,
+        };
+        self.meta.insert(sql.into(), entry);
         m
+    }
+
+    /// After a run of `stmt` (text `sql`): its work, and, when the run did not read the
+    /// metadata (`meta_read` false), the run counted against the metadata kept for `sql`.
+    fn after_run(&mut self, sql: &str, stmt: &rusqlite::Statement<'_>, meta_read: bool) {
+        self.last_work = work(stmt);
+        if meta_read || self.meta.is_empty() {
+            return;
+        }
+        let (reprepares, runs) = counters(stmt);
+        if let Some(e) = self.meta.get_mut(sql) {
+            if e.reprepares == reprepares && e.runs.wrapping_add(1) == runs {
+                e.runs = runs;
+            } else {
+                self.meta.remove(sql);
+            }
+        }
     }
 }
 
@@ -662,7 +737,7 @@ pub(crate) fn execute(
         }
         r
     };
-    cache.last_work = work(&stmt);
+    cache.after_run(sql, &stmt, false);
     drained?;
     let rows_affected = if conn.total_changes() == total {
         0
@@ -710,13 +785,17 @@ pub(crate) fn fetch_each(
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(sql).map_err(|e| error(e, Some(sql)))?;
     bind(&mut stmt, params, sql)?;
+    let mut meta_read = false;
     let out = {
         let mut rows = stmt.raw_query();
         let mut meta: Option<Arc<Meta>> = None;
         loop {
             match rows.next() {
                 Ok(Some(row)) => {
-                    let meta = meta.get_or_insert_with(|| cache.meta(sql, row.as_ref()));
+                    let meta = meta.get_or_insert_with(|| {
+                        meta_read = true;
+                        cache.meta(sql, row.as_ref())
+                    });
                     match emit(decode_row(row, meta, sql)) {
                         Ok(true) => {}
                         Ok(false) => break Ok(()),
@@ -728,7 +807,7 @@ pub(crate) fn fetch_each(
             }
         }
     };
-    cache.last_work = work(&stmt);
+    cache.after_run(sql, &stmt, meta_read);
     out
 }
 
@@ -1048,5 +1127,25 @@ mod tests {
         assert!(!is_insert("INSERTED"));
         assert!(is_insert("insert"));
         assert!(!is_insert("REPLACED"));
+    }
+
+    #[test]
+    fn sql_texts_hash_by_their_ends() {
+        use std::collections::HashSet;
+        use std::hash::BuildHasher;
+        let h = SqlHash::default();
+        // Short texts: every byte counts.
+        let short: HashSet<u64> = (0..10_000)
+            .map(|i| h.hash_one(format!("SELECT * FROM t WHERE id = {i}")))
+            .collect();
+        assert!(short.len() > 9_990, "{} distinct hashes", short.len());
+        // Long texts alike at both ends share a hash, and a map still tells them apart.
+        let long = |mid: char| format!("{}{}{}", "a".repeat(200), mid, "b".repeat(200));
+        assert_eq!(h.hash_one(long('x')), h.hash_one(long('y')));
+        assert_ne!(h.hash_one(long('x')), h.hash_one(format!("{}!", long('x'))));
+        let mut m: HashMap<Box<str>, u8, SqlHash> = HashMap::default();
+        m.insert(long('x').into(), 1);
+        m.insert(long('y').into(), 2);
+        assert_eq!((m[long('x').as_str()], m[long('y').as_str()]), (1, 2));
     }
 }
