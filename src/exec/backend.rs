@@ -150,3 +150,89 @@ pub trait Driver: Send + Sync + 'static {
         options: &'a PoolOptions,
     ) -> BoxFuture<'a, Result<Engine>>;
 }
+
+/// A fast, non-cryptographic hasher for the SQL texts backends cache their statements by: a
+/// multiply-rotate hash over eight bytes at a time (as rustc's `FxHasher`). A statement cache
+/// looks up on every statement, where SipHash would cost more than the rest of the lookup.
+/// Not resistant to chosen collisions: for the application's own SQL, not outside input.
+///
+/// ```
+/// use std::hash::Hasher;
+/// let mut a = quarry::exec::SqlTextHasher::default();
+/// a.write(b"SELECT 1");
+/// let mut b = quarry::exec::SqlTextHasher::default();
+/// b.write(b"SELECT 2");
+/// assert_ne!(a.finish(), b.finish());
+/// ```
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SqlTextHasher(u64);
+
+impl SqlTextHasher {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+
+    /// A hasher starting from `seed` (for a per-map random seed).
+    ///
+    /// ```
+    /// use std::hash::Hasher;
+    /// let (mut a, mut b) = (quarry::exec::SqlTextHasher::with_seed(1), quarry::exec::SqlTextHasher::with_seed(2));
+    /// a.write(b"x");
+    /// b.write(b"x");
+    /// assert_ne!(a.finish(), b.finish());
+    /// ```
+    pub fn with_seed(seed: u64) -> Self {
+        SqlTextHasher(seed)
+    }
+
+    /// Adds one 64-bit word.
+    ///
+    /// ```
+    /// use std::hash::Hasher;
+    /// let mut h = quarry::exec::SqlTextHasher::default();
+    /// h.add_word(7);
+    /// assert_ne!(h.finish(), 0);
+    /// ```
+    pub fn add_word(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+
+    /// Adds bytes, eight at a time, the last word zero-padded (callers that must tell `"a"`
+    /// from `"a\0"` add the length too, as [`std::hash::Hasher::write`] does).
+    ///
+    /// ```
+    /// use std::hash::Hasher;
+    /// let (mut a, mut b) = (quarry::exec::SqlTextHasher::default(), quarry::exec::SqlTextHasher::default());
+    /// a.add_bytes(b"abc");
+    /// b.add_bytes(b"abd");
+    /// assert_ne!(a.finish(), b.finish());
+    /// ```
+    pub fn add_bytes(&mut self, bytes: &[u8]) {
+        let mut words = bytes.chunks_exact(8);
+        for w in &mut words {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(w);
+            self.add_word(u64::from_le_bytes(b));
+        }
+        let rest = words.remainder();
+        if !rest.is_empty() {
+            let mut b = [0u8; 8];
+            b[..rest.len()].copy_from_slice(rest);
+            self.add_word(u64::from_le_bytes(b));
+        }
+    }
+}
+
+impl std::hash::Hasher for SqlTextHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.add_bytes(bytes);
+        // The zero padding would make "a" and "a\0" alike: the length tells them apart.
+        self.add_word(bytes.len() as u64);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add_word(u64::from(i));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}

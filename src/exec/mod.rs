@@ -11,7 +11,9 @@ mod engine;
 mod options;
 mod row;
 
-pub use backend::{Backend, BackendConnection, BoxFuture, BoxStream, CopyIn, Driver, ExecResult};
+pub use backend::{
+    Backend, BackendConnection, BoxFuture, BoxStream, CopyIn, Driver, ExecResult, SqlTextHasher,
+};
 pub use de::FromRow;
 pub use engine::{install_drivers, Connection, Engine, EngineBuilder, RowStream, Transaction};
 pub use options::{IsolationLevel, PoolOptions, TxOptions};

@@ -11,47 +11,9 @@
 //! multiply-rotate hash rather than SipHash: the keys are the application's own SQL.
 
 use mysql_async::Statement;
+use quarry::exec::SqlTextHasher as FxHasher;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
-
-/// A fast, non-cryptographic string hasher (the "Fx" hash of rustc).
-#[derive(Default, Clone, Copy)]
-pub(crate) struct FxHasher(u64);
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FxHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(c);
-            self.add(u64::from_le_bytes(w));
-        }
-        let rest = chunks.remainder();
-        if !rest.is_empty() {
-            let mut w = [0u8; 8];
-            w[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(w));
-        }
-        // The zero padding above would make "a" and "a\0" alike: the length tells them apart.
-        self.add(bytes.len() as u64);
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+use std::hash::BuildHasherDefault;
 
 type Map = HashMap<Box<str>, (Statement, u64), BuildHasherDefault<FxHasher>>;
 

@@ -52,24 +52,14 @@ type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 /// The cache key of `sql` run with `params`: a hash of the text and the parameter types
 /// (FxHash-style, eight bytes at a time: this runs on every statement).
 pub(crate) fn key(sql: &str, params: &[Value]) -> u64 {
-    const K: u64 = 0x517c_c1b7_2722_0a95;
-    let step = |h: u64, word: u64| (h.rotate_left(5) ^ word).wrapping_mul(K);
-    let bytes = sql.as_bytes();
-    let mut h = step(0, bytes.len() as u64);
-    let mut chunks = bytes.chunks_exact(8);
-    for c in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(c);
-        h = step(h, u64::from_le_bytes(word));
-    }
-    let mut tail = [0u8; 8];
-    tail[..chunks.remainder().len()].copy_from_slice(chunks.remainder());
-    h = step(h, u64::from_le_bytes(tail));
-    h = step(h, params.len() as u64);
+    let mut h = quarry::exec::SqlTextHasher::default();
+    h.add_word(sql.len() as u64);
+    h.add_bytes(sql.as_bytes());
+    h.add_word(params.len() as u64);
     for p in params {
-        h = step(h, param_tag(p));
+        h.add_word(param_tag(p));
     }
-    h
+    h.finish()
 }
 
 /// A distinct number per parameter type: per [`ValueType`], and for an array per array type

@@ -430,9 +430,9 @@ impl Meta {
 /// `memcmp` instead of hashing all of it. Texts alike at both ends and of equal length share a
 /// hash and are told apart by comparison.
 ///
-/// The hash is a multiply-rotate one over 8-byte words (as rustc's `FxHasher`), seeded per
-/// map: a lookup happens on every statement, and SipHash cost more than the rest of the
-/// lookup. (The keys are the application's own SQL texts, not outside input.)
+/// The hash is [`quarry::exec::SqlTextHasher`], seeded per map: a lookup happens on every
+/// statement, and SipHash cost more than the rest of the lookup. (The keys are the
+/// application's own SQL texts, not outside input.)
 #[derive(Clone, Debug)]
 pub(crate) struct SqlHash(u64);
 
@@ -446,54 +446,30 @@ impl Default for SqlHash {
 impl std::hash::BuildHasher for SqlHash {
     type Hasher = SampledHasher;
     fn build_hasher(&self) -> SampledHasher {
-        SampledHasher(self.0)
+        SampledHasher(quarry::exec::SqlTextHasher::with_seed(self.0))
     }
 }
 
 /// The hasher of [`SqlHash`].
-pub(crate) struct SampledHasher(u64);
-
-impl SampledHasher {
-    const K: u64 = 0xf135_7aea_2e62_a9c5;
-
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(Self::K);
-    }
-
-    fn add_bytes(&mut self, bytes: &[u8]) {
-        let mut words = bytes.chunks_exact(8);
-        for w in &mut words {
-            let mut b = [0u8; 8];
-            b.copy_from_slice(w);
-            self.add(u64::from_le_bytes(b));
-        }
-        let rest = words.remainder();
-        if !rest.is_empty() {
-            let mut b = [0u8; 8];
-            b[..rest.len()].copy_from_slice(rest);
-            self.add(u64::from_le_bytes(b));
-        }
-    }
-}
+pub(crate) struct SampledHasher(quarry::exec::SqlTextHasher);
 
 impl std::hash::Hasher for SampledHasher {
     fn write(&mut self, bytes: &[u8]) {
         /// Bytes hashed at each end of a long text.
         const EDGE: usize = 128;
-        self.add(bytes.len() as u64);
+        self.0.add_word(bytes.len() as u64);
         if bytes.len() <= 2 * EDGE {
-            self.add_bytes(bytes);
+            self.0.add_bytes(bytes);
         } else {
-            self.add_bytes(&bytes[..EDGE]);
-            self.add_bytes(&bytes[bytes.len() - EDGE..]);
+            self.0.add_bytes(&bytes[..EDGE]);
+            self.0.add_bytes(&bytes[bytes.len() - EDGE..]);
         }
     }
     fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
+        self.0.add_word(u64::from(i));
     }
     fn finish(&self) -> u64 {
-        // Spread the high bits (the multiplications' best) over the low ones too.
-        self.0 ^ (self.0 >> 29)
+        self.0.finish()
     }
 }
 
