@@ -765,4 +765,14 @@ fn rows_leaving_the_plain_form_midway() {
         .values((u.active.set(true), u.name.set("b")));
     assert_eq!(q.stmt().cell(1, 0), Some(quarry::Expr::Value(s("b"))));
     assert_eq!(q.stmt().cell(1, 1), Some(quarry::Expr::Value(b(true))));
+    // The same rows compare equal in either form.
+    let plain = insert(u)
+        .values((u.name.set("a"), u.active.set(false)))
+        .values((u.name.set("b"), u.active.set(true)));
+    assert_eq!(plain.stmt(), q.stmt());
+    assert_eq!(q.stmt(), plain.stmt());
+    let other = insert(u)
+        .values((u.name.set("a"), u.active.set(false)))
+        .values((u.name.set("c"), u.active.set(true)));
+    assert_ne!(other.stmt(), q.stmt());
 }

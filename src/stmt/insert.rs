@@ -68,11 +68,13 @@ pub struct OnConflict {
 
 /// The data of an INSERT statement.
 ///
+/// Statements compare equal when they hold the same rows, whichever form quarry keeps them in.
+///
 /// ```
 /// let s = quarry::InsertStmt::new(quarry::TableRef::named("t"));
 /// assert_eq!(s.rows, 0);
 /// ```
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub struct InsertStmt {
     /// The table written to.
     pub table: TableRef,
@@ -100,6 +102,34 @@ pub struct InsertStmt {
     pub(crate) error: Option<Cow<'static, str>>,
     /// Some cell may be `DEFAULT` (when false, the compiler skips looking).
     pub(crate) any_default: bool,
+}
+
+impl PartialEq for InsertStmt {
+    fn eq(&self, other: &Self) -> bool {
+        let cells_equal = match (self.is_plain(), other.is_plain()) {
+            (true, true) => self.plain == other.plain,
+            (false, false) => self.values == other.values,
+            (true, false) => same_cells(&self.plain, &other.values),
+            (false, true) => same_cells(&other.plain, &self.values),
+        };
+        cells_equal
+            && self.table == other.table
+            && self.columns == other.columns
+            && self.rows == other.rows
+            && self.select == other.select
+            && self.on_conflict == other.on_conflict
+            && self.returning == other.returning
+            && self.error == other.error
+    }
+}
+
+/// Plain cells and general cells hold the same values.
+fn same_cells(plain: &[Value], general: &[Expr]) -> bool {
+    plain.len() == general.len()
+        && plain
+            .iter()
+            .zip(general)
+            .all(|(p, g)| matches!(g, Expr::Value(v) if v == p))
 }
 
 impl InsertStmt {
