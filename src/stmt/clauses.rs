@@ -260,9 +260,16 @@ impl<const N: usize> Assignments for [Assign; N] {
     }
 }
 
+/// `Assign`, whatever the tuple list's type name (rows are tuples of `Assign`s).
+macro_rules! assign_of {
+    ($t:ident) => {
+        Assign
+    };
+}
+
 macro_rules! assign_tuples {
     ($( ($($t:ident $i:tt),+) )*) => {$(
-        impl Assignments for ($($t,)+) {
+        impl Assignments for ($(assign_of!($t),)+) {
             fn for_each<F: FnMut(Assign)>(self, mut f: F) {
                 $( f(self.$i); )+
             }
@@ -282,27 +289,7 @@ macro_rules! assign_tuples {
     )*};
 }
 
-#[allow(non_camel_case_types)]
-type A_ = Assign;
-
-assign_tuples! {
-    (A_ 0)
-    (A_ 0, A_ 1)
-    (A_ 0, A_ 1, A_ 2)
-    (A_ 0, A_ 1, A_ 2, A_ 3)
-    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4)
-    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5)
-    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6)
-    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7)
-    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8)
-    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9)
-    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9, A_ 10)
-    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9, A_ 10, A_ 11)
-    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9, A_ 10, A_ 11, A_ 12)
-    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9, A_ 10, A_ 11, A_ 12, A_ 13)
-    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9, A_ 10, A_ 11, A_ 12, A_ 13, A_ 14)
-    (A_ 0, A_ 1, A_ 2, A_ 3, A_ 4, A_ 5, A_ 6, A_ 7, A_ 8, A_ 9, A_ 10, A_ 11, A_ 12, A_ 13, A_ 14, A_ 15)
-}
+super::select::for_each_tuple!(assign_tuples);
 
 /// `*slot = *slot AND cond` (just `cond` when empty): repeated `filter` calls.
 pub(crate) fn and_into(slot: &mut Option<Expr>, cond: Expr) {
