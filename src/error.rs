@@ -145,6 +145,24 @@ impl Error {
         }
     }
 
+    /// The [`Error::Unsupported`] of a backend that cannot bind a `Value::Array` of
+    /// `elements` values (only PostgreSQL binds arrays).
+    ///
+    /// ```
+    /// let e = quarry::Error::unsupported_array_parameter("sqlite", 3);
+    /// assert_eq!(e.kind(), quarry::ErrorKind::Unsupported);
+    /// assert!(e.to_string().contains("3 elements"));
+    /// ```
+    pub fn unsupported_array_parameter(backend: &'static str, elements: usize) -> Self {
+        Error::unsupported(
+            backend,
+            format!(
+                "array parameters (a Value::Array of {elements} elements): only PostgreSQL binds \
+                 arrays; bind one parameter per element (`IN (?, ?, …)`)"
+            ),
+        )
+    }
+
     /// An [`Error::InvalidSchema`] with `message`.
     ///
     /// ```

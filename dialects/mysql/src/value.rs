@@ -429,14 +429,7 @@ pub(crate) fn bind(v: &Value) -> Result<My> {
         Value::Uuid(u) => My::Bytes(u.to_string().into_bytes()),
         Value::Decimal(d) => My::Bytes(d.as_str().as_bytes().to_vec()),
         Value::Array(items) => {
-            return Err(Error::unsupported(
-                "mysql",
-                format!(
-                    "array parameters (a Value::Array of {} elements): only PostgreSQL binds \
-                     arrays; bind one parameter per element (`IN (?, ?, …)`)",
-                    items.len()
-                ),
-            ))
+            return Err(Error::unsupported_array_parameter("mysql", items.len()))
         }
         other => {
             return Err(Error::unsupported(

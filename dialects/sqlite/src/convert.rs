@@ -252,14 +252,7 @@ pub(crate) fn sql_ref<'a>(v: &'a Value, buf: &'a mut [u8; TEXT_BUF]) -> Result<V
         }
         Value::Decimal(d) => ValueRef::Real(decimal_to_f64(d)?),
         Value::Array(items) => {
-            return Err(Error::unsupported(
-                "sqlite",
-                format!(
-                    "array parameters (a Value::Array of {} elements): only PostgreSQL binds \
-                     arrays; bind one parameter per element (`IN (?, ?, …)`)",
-                    items.len()
-                ),
-            ))
+            return Err(Error::unsupported_array_parameter("sqlite", items.len()))
         }
         other => {
             return Err(Error::unsupported(
