@@ -623,12 +623,23 @@ fn update_from_returning_keeps_qualifiers() {
 /// to the same statements, split at the same rows.
 #[test]
 fn plain_rows_and_general_rows_compile_alike() {
-    use quarry::IntoCompiled;
-    let t = Table::new("big")
+    // Without and with a client-side default of a column the rows leave out (bound after
+    // each row's values).
+    let plain_table = Table::new("big")
         .column(ColumnDef::new("a", SqlType::BigInt))
         .column(ColumnDef::new("b", SqlType::Text))
         .column(ColumnDef::new("c", SqlType::Boolean));
-    let tr = quarry::TableRef::new(&t);
+    let with_default = plain_table
+        .clone()
+        .column(ColumnDef::new("d", SqlType::Text).default("dflt"));
+    for t in [plain_table, with_default] {
+        plain_and_general_alike(&t);
+    }
+}
+
+fn plain_and_general_alike(t: &Table) {
+    use quarry::IntoCompiled;
+    let tr = quarry::TableRef::new(t);
     // Long texts, so the 8 MiB statement-size limit splits too, not only the value limit.
     let text = |n: i64| format!("{n}:{}", "x".repeat(if n % 7 == 0 { 9000 } else { 10 }));
     let row = |n: i64| {

@@ -94,9 +94,18 @@ impl Chunked {
     }
 }
 
-/// How plain rows split in statements: one, or several (the texts and, per statement, its
-/// text and the end of its parameters, as in [`Chunked`]).
-enum PlainLayout {
+/// How plain rows split in statements (one, or several: the texts and, per statement, its
+/// text and the end of its parameters, as in [`Chunked`]), and the client defaults each row's
+/// parameters end with.
+struct PlainLayout {
+    texts: PlainTexts,
+    /// Values per row in the statement (`plain`'s width).
+    width: usize,
+    /// Client defaults of columns the rows leave out, bound after each row's values.
+    consts: Vec<Value>,
+}
+
+enum PlainTexts {
     One(String),
     Many {
         texts: Vec<String>,
@@ -105,38 +114,67 @@ enum PlainLayout {
 }
 
 impl PlainLayout {
+    /// The parameters: `cells` as they are, or each row followed by the client defaults.
+    fn params(&self, cells: impl ExactSizeIterator<Item = Value>) -> Vec<Value> {
+        let rows = cells.len() / self.width.max(1);
+        let mut out = Vec::with_capacity(rows * (self.width + self.consts.len()));
+        let mut cells = cells;
+        for _ in 0..rows {
+            out.extend(cells.by_ref().take(self.width));
+            out.extend(self.consts.iter().cloned());
+        }
+        out
+    }
+
     /// The statements, their parameters copied from `plain`.
     fn cloned(self, plain: &[Value]) -> Vec<Compiled> {
-        match self {
-            PlainLayout::One(sql) => vec![Compiled {
-                sql,
-                params: plain.to_vec(),
-            }],
-            PlainLayout::Many { texts, parts } => Chunked {
-                texts,
-                parts,
-                params: Vec::new(),
+        let params = if self.consts.is_empty() {
+            plain.to_vec()
+        } else {
+            self.params(plain.iter().cloned())
+        };
+        match self.texts {
+            PlainTexts::One(sql) => vec![Compiled { sql, params }],
+            PlainTexts::Many { texts, parts } => {
+                let mut params = params.into_iter();
+                let mut start = 0;
+                parts
+                    .iter()
+                    .map(|&(t, end)| {
+                        let c = Compiled {
+                            sql: texts[t].clone(),
+                            params: params.by_ref().take(end - start).collect(),
+                        };
+                        start = end;
+                        c
+                    })
+                    .collect()
             }
-            .to_compiled_from(plain),
         }
     }
 
-    /// The statements, `plain` moved into the parameters (as they are, for one statement).
+    /// The statements, `plain` moved into the parameters (as they are, for one statement
+    /// without client defaults).
     fn into_plan(self, plain: Vec<Value>) -> Plan {
-        match self {
-            PlainLayout::One(sql) => Plan::One(Compiled { sql, params: plain }),
-            PlainLayout::Many { texts, parts } => Plan::Chunked(Box::new(Chunked {
+        let params = if self.consts.is_empty() {
+            plain
+        } else {
+            self.params(plain.into_iter())
+        };
+        match self.texts {
+            PlainTexts::One(sql) => Plan::One(Compiled { sql, params }),
+            PlainTexts::Many { texts, parts } => Plan::Chunked(Box::new(Chunked {
                 texts,
                 parts,
-                params: plain,
+                params,
             })),
         }
     }
 }
 
-/// Lays out an INSERT of plain rows (`s.plain`) written from one template: `None` when it
-/// needs the general compiler (SQL for logs, columns added or filled from the metadata, an
-/// upsert or RETURNING with bound values).
+/// Lays out an INSERT of plain rows (`s.plain`) written from one template, each row followed
+/// by the client defaults of columns it leaves out: `None` when it needs the general compiler
+/// (SQL for logs, columns filled in another way, an upsert or RETURNING with bound values).
 fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<PlainLayout>> {
     if inline || !s.is_plain() {
         return Ok(None);
@@ -147,14 +185,19 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
     check_target(&s.table)?;
     let width = s.columns.len();
     let cols = plan_columns(s, &[], d)?;
-    let identity = cols.len() == width
-        && cols
-            .iter()
-            .enumerate()
-            .all(|(i, col)| matches!(col.source, Source::Cell(j, _) if j == i));
-    if !identity || !plain_tail(s) {
+    // The rows' cells in order, then client defaults only.
+    let mut consts = Vec::new();
+    for (i, col) in cols.iter().enumerate() {
+        match col.source {
+            Source::Cell(j, _) if j == i && i < width => {}
+            Source::Const(v) if i >= width => consts.push(v.clone()),
+            _ => return Ok(None),
+        }
+    }
+    if cols.len() < width || !plain_tail(s) {
         return Ok(None);
     }
+    let out_width = cols.len();
     let f = d.features();
     let limit = f.max_bind_params;
     let max_bytes = f.max_statement_bytes;
@@ -164,9 +207,10 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
     insert_head(&mut c, s, &cols)?;
     c.w.push(" VALUES ");
     let head_bytes = c.w.sql().len();
-    // (As the general compiler measures rows, so both split at the same rows.)
-    let row_bytes = if c.w.placeholder() == super::Placeholder::Dollar {
-        4 + width * 6
+    // (As the general compiler measures rows, so both split at the same rows: from one
+    // template for `?` rows without defaults, else by value.)
+    let row_bytes = if c.w.placeholder() == super::Placeholder::Dollar || !consts.is_empty() {
+        4 + out_width * 6 + consts.iter().map(value_bytes).sum::<usize>()
     } else {
         2 + width * 3
     };
@@ -175,7 +219,7 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
     let (mut in_stmt, mut bytes) = (0usize, head_bytes);
     for (r, row) in s.plain.chunks_exact(width).enumerate() {
         let b = row_bytes + row.iter().map(value_bytes).sum::<usize>();
-        if (in_stmt + 1) * width > limit || bytes + b > max_bytes || in_stmt >= max_rows {
+        if (in_stmt + 1) * out_width > limit || bytes + b > max_bytes || in_stmt >= max_rows {
             if in_stmt == 0 {
                 return Err(invalid(format!(
                     "one row of the INSERT needs more than {} bound values or {} bytes on {}",
@@ -192,9 +236,13 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
         bytes += b;
     }
     if ends.is_empty() {
-        c.w.push_placeholder_rows(s.rows, width);
+        c.w.push_placeholder_rows(s.rows, out_width);
         insert_tail(&mut c, s, &cols, true)?;
-        return Ok(Some(PlainLayout::One(c.w.finish().sql)));
+        return Ok(Some(PlainLayout {
+            texts: PlainTexts::One(c.w.finish().sql),
+            width,
+            consts,
+        }));
     }
     ends.push(s.rows);
     // One text per distinct number of rows (placeholders restart in every statement).
@@ -210,18 +258,22 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
                 let mut c = Compiler::new(d, false);
                 c.w.reserve(head_bytes + n * (row_bytes + 2) + 32);
                 c.w.push(&head);
-                c.w.push_placeholder_rows(n, width);
+                c.w.push_placeholder_rows(n, out_width);
                 insert_tail(&mut c, s, &cols, true)?;
                 texts.push((n, c.w.finish().sql));
                 texts.len() - 1
             }
         };
-        parts.push((t, end * width));
+        parts.push((t, end * out_width));
         start = end;
     }
-    Ok(Some(PlainLayout::Many {
-        texts: texts.into_iter().map(|(_, t)| t).collect(),
-        parts,
+    Ok(Some(PlainLayout {
+        texts: PlainTexts::Many {
+            texts: texts.into_iter().map(|(_, t)| t).collect(),
+            parts,
+        },
+        width,
+        consts,
     }))
 }
 
