@@ -46,24 +46,7 @@ async fn own_engine(builder: quarry::EngineBuilder) -> Option<Engine> {
 
 /// Waits until the server no longer lists backend `pid`, then lets the client notice.
 async fn wait_gone(admin: &Engine, pid: i32) {
-    let start = Instant::now();
-    loop {
-        let n: i64 = admin
-            .fetch_scalar(q(
-                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1",
-                vec![Value::I32(pid)],
-            ))
-            .await
-            .unwrap();
-        if n == 0 {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "backend {pid} still alive"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    common::wait_pg_backend_gone(admin, pid).await;
     // The client's connection task reads the server's goodbye asynchronously.
     tokio::time::sleep(Duration::from_millis(250)).await;
 }

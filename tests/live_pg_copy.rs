@@ -499,24 +499,7 @@ async fn dropped_copy_discards_the_connection() {
     drop(conn);
     // The pool closed the connection rather than taking it back mid-COPY.
     assert_eq!(b.pool_state(), (0, 0));
-    let start = Instant::now();
-    loop {
-        let n: i64 = admin
-            .fetch_scalar(q(
-                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1",
-                vec![Value::I32(pid)],
-            ))
-            .await
-            .unwrap();
-        if n == 0 {
-            break;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "backend {pid} still alive"
-        );
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
+    common::wait_pg_backend_gone(&admin, pid).await;
     let n: i64 = admin
         .fetch_scalar("SELECT count(*) FROM lpc_cancel")
         .await

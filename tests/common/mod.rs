@@ -364,3 +364,25 @@ pub async fn in_transaction(conn: &mut quarry::Connection) -> bool {
         }
     }
 }
+
+/// Waits (up to 10 s) until PostgreSQL no longer lists backend `pid` in `pg_stat_activity`.
+pub async fn wait_pg_backend_gone(admin: &Engine, pid: i32) {
+    let start = std::time::Instant::now();
+    loop {
+        let n: i64 = admin
+            .fetch_scalar(quarry::Compiled {
+                sql: "SELECT count(*) FROM pg_stat_activity WHERE pid = $1".into(),
+                params: vec![quarry::Value::I32(pid)],
+            })
+            .await
+            .unwrap();
+        if n == 0 {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(10),
+            "backend {pid} still alive"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
