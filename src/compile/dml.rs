@@ -74,21 +74,10 @@ impl Chunked {
 
     /// The statements as [`Compiled`] (copies of the texts and values).
     pub fn to_compiled(&self) -> Vec<Compiled> {
-        self.to_compiled_from(&self.params)
-    }
-
-    /// The statements with their parameters taken from `params` instead.
-    fn to_compiled_from(&self, params: &[Value]) -> Vec<Compiled> {
-        let mut start = 0;
-        self.parts
-            .iter()
-            .map(|&(t, end)| {
-                let c = Compiled {
-                    sql: self.texts[t].clone(),
-                    params: params[start..end].to_vec(),
-                };
-                start = end;
-                c
+        self.statements()
+            .map(|(sql, params)| Compiled {
+                sql: sql.to_owned(),
+                params: params.to_vec(),
             })
             .collect()
     }
