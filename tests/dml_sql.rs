@@ -429,6 +429,9 @@ fn missing_not_null_column_is_caught_before_the_database() {
     assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
     let e = q.compile(&quarry::Postgres).unwrap_err().to_string();
     assert!(e.contains("name"), "{e}");
+    // Leading columns in the table's order, the required one after them left out.
+    let q = insert(u).values(u.id.set(1));
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
     // An unknown column, and a column set twice.
     let q = insert(u).values((u.name.set("a"), Assign::new("nope", 1_i64)));
     assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);

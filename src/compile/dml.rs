@@ -9,7 +9,7 @@ use super::{Compiled, Dialect, Plan, Returning, SqlWriter, UpsertStyle};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, Name};
 use crate::schema::{ColumnDef, ServerDefault, Table};
-use crate::stmt::clauses::Assign;
+use crate::stmt::clauses::{same_name, Assign};
 use crate::stmt::delete::DeleteStmt;
 use crate::stmt::insert::{ConflictAction, InsertStmt};
 use crate::stmt::select::{SelectItem, TableRef};
@@ -173,27 +173,40 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
     }
     check_target(&s.table)?;
     let width = s.columns.len();
-    let cols = plan_columns(s, &[], d)?;
-    // The rows' cells in order, then client defaults only.
+    // The columns: the statement's own when they need no planning (`direct`), else planned,
+    // the rows' cells first in order, then client defaults only.
+    let direct = direct_columns(s);
+    let planned = if direct {
+        Vec::new()
+    } else {
+        plan_columns(s, &[], d)?
+    };
     let mut consts = Vec::new();
-    for (i, col) in cols.iter().enumerate() {
+    for (i, col) in planned.iter().enumerate() {
         match col.source {
             Source::Cell(j, _) if j == i && i < width => {}
             Source::Const(v) if i >= width => consts.push(v.clone()),
             _ => return Ok(None),
         }
     }
-    if cols.len() < width || !plain_tail(s) {
+    if (!direct && planned.len() < width) || !plain_tail(s) {
         return Ok(None);
     }
-    let out_width = cols.len();
+    let names = || {
+        s.columns[..if direct { width } else { 0 }]
+            .iter()
+            .map(ColName::Stmt)
+            .chain(planned.iter().map(|c| c.name))
+    };
+    let first = names().next();
+    let out_width = width + consts.len();
     let f = d.features();
     let limit = f.max_bind_params;
     let max_bytes = f.max_statement_bytes;
     let max_rows = f.max_insert_rows.unwrap_or(usize::MAX).max(1);
     // The statement's text before its rows, and what each row adds ("(?, ?), ").
     let mut c = Compiler::new(d, false);
-    insert_head(&mut c, s, &cols)?;
+    insert_head(&mut c, s, names())?;
     c.w.push(" VALUES ");
     let head_bytes = c.w.sql().len();
     // (As the general compiler measures rows, so both split at the same rows: from one
@@ -226,7 +239,7 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
     }
     if ends.is_empty() {
         c.w.push_placeholder_rows(s.rows, out_width);
-        insert_tail(&mut c, s, &cols, true)?;
+        insert_tail(&mut c, s, first, true)?;
         return Ok(Some(PlainLayout {
             texts: PlainTexts::One(c.w.finish().sql),
             width,
@@ -248,7 +261,7 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
                 c.w.reserve(head_bytes + n * (row_bytes + 2) + 32);
                 c.w.push(&head);
                 c.w.push_placeholder_rows(n, out_width);
-                insert_tail(&mut c, s, &cols, true)?;
+                insert_tail(&mut c, s, first, true)?;
                 texts.push((n, c.w.finish().sql));
                 texts.len() - 1
             }
@@ -264,6 +277,32 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
         width,
         consts,
     }))
+}
+
+/// Whether plain rows' columns need no planning: the metadata's first columns in its order
+/// with nothing to fill in for the others (no client default, none required), or, without
+/// metadata, a few distinct names. [`plan_columns`] decides every other case.
+fn direct_columns(s: &InsertStmt) -> bool {
+    let cols = &s.columns;
+    if s.select.is_some() || s.any_default {
+        return false;
+    }
+    match s.table.meta.as_ref().map(|m| m.table()) {
+        Some(t) => {
+            cols.len() <= t.columns.len()
+                && cols.iter().zip(&t.columns).all(|(n, c)| **n == *c.name)
+                && t.columns[cols.len()..]
+                    .iter()
+                    .all(|c| c.default.is_none() && !required(c))
+        }
+        None => {
+            cols.len() <= 16
+                && cols
+                    .iter()
+                    .enumerate()
+                    .all(|(i, n)| !cols[..i].iter().any(|p| same_name(p, n)))
+        }
+    }
 }
 
 /// Whether the upsert clause and RETURNING bind no values (so every statement of a split
@@ -633,7 +672,7 @@ fn compile_insert_cells(
     let mut c = Compiler::new(d, inline);
     let f = d.features();
     if let Some(q) = &s.select {
-        insert_head(&mut c, s, &cols)?;
+        insert_head(&mut c, s, cols.iter().map(|c| c.name))?;
         c.w.push_char(' ');
         let wrap = s.on_conflict.is_some() && !f.values_default;
         if wrap {
@@ -644,7 +683,7 @@ fn compile_insert_cells(
         if wrap {
             c.w.push(") WHERE true");
         }
-        insert_tail(&mut c, s, &cols, true)?;
+        insert_tail(&mut c, s, first_name(&cols), true)?;
         out.push(c.w.finish());
         return Ok(out);
     }
@@ -658,7 +697,7 @@ fn compile_insert_cells(
         0
     } else {
         let mut probe = Compiler::new(d, inline);
-        insert_tail(&mut probe, s, &cols, false)?;
+        insert_tail(&mut probe, s, first_name(&cols), false)?;
         probe.w.param_count()
     };
     let limit = f.max_bind_params.saturating_sub(tail_params);
@@ -701,7 +740,7 @@ fn compile_insert_cells(
             let n = (s.rows - r).saturating_mul(cols.len().max(1)).min(limit);
             c.w.reserve(64 + n * 6);
             c.w.reserve_params(n);
-            insert_head(&mut c, s, &cols)?;
+            insert_head(&mut c, s, cols.iter().map(|c| c.name))?;
             if cols.is_empty() && f.upsert == UpsertStyle::OnConflict {
                 c.w.push(" DEFAULT VALUES");
                 r += 1;
@@ -740,7 +779,7 @@ fn compile_insert_cells(
                 if in_stmt == 0 {
                     return Err(too_big());
                 }
-                end_statement(&mut c, s, &cols, &mut out, d)?;
+                end_statement(&mut c, s, first_name(&cols), &mut out, d)?;
                 in_stmt = 0;
                 continue;
             }
@@ -813,7 +852,7 @@ fn compile_insert_cells(
             }
             // This row starts the next statement.
             c.w.rewind(mark);
-            end_statement(&mut c, s, &cols, &mut out, d)?;
+            end_statement(&mut c, s, first_name(&cols), &mut out, d)?;
             in_stmt = 0;
             continue;
         }
@@ -822,7 +861,7 @@ fn compile_insert_cells(
         r += 1;
     }
     if in_stmt > 0 {
-        insert_tail(&mut c, s, &cols, true)?;
+        insert_tail(&mut c, s, first_name(&cols), true)?;
         out.push(c.w.finish());
     }
     Ok(out)
@@ -832,11 +871,11 @@ fn compile_insert_cells(
 fn end_statement<'d>(
     c: &mut Compiler<'d>,
     s: &InsertStmt,
-    cols: &[OutColumn<'_>],
+    first: Option<ColName<'_>>,
     out: &mut Vec<Compiled>,
     d: &'d dyn Dialect,
 ) -> Result<()> {
-    insert_tail(c, s, cols, true)?;
+    insert_tail(c, s, first, true)?;
     let done = std::mem::replace(&mut c.w, SqlWriter::new(d));
     out.push(done.finish());
     Ok(())
@@ -870,31 +909,39 @@ fn write_fill(c: &mut Compiler<'_>, fill: Fill<'_>) -> Result<()> {
 }
 
 /// `INSERT INTO t (a, b)`.
-fn insert_head(c: &mut Compiler<'_>, s: &InsertStmt, cols: &[OutColumn<'_>]) -> Result<()> {
+fn insert_head<'a>(
+    c: &mut Compiler<'_>,
+    s: &InsertStmt,
+    mut names: impl Iterator<Item = ColName<'a>>,
+) -> Result<()> {
     c.w.push("INSERT INTO ");
     insert_target(c, &s.table)?;
-    if cols.is_empty() {
+    let Some(first) = names.next() else {
         if c.f.upsert != UpsertStyle::OnConflict {
             c.w.push(" ()");
         }
         return Ok(());
-    }
+    };
     c.w.push(" (");
-    for (i, col) in cols.iter().enumerate() {
-        if i > 0 {
-            c.w.push(", ");
-        }
-        col.name.write(&mut c.w);
+    first.write(&mut c.w);
+    for name in names {
+        c.w.push(", ");
+        name.write(&mut c.w);
     }
     c.w.push_char(')');
     Ok(())
+}
+
+/// The first column written (for MySQL's insert-or-ignore no-op update).
+fn first_name<'a>(cols: &[OutColumn<'a>]) -> Option<ColName<'a>> {
+    cols.first().map(|c| c.name)
 }
 
 /// The upsert clause and RETURNING.
 fn insert_tail(
     c: &mut Compiler<'_>,
     s: &InsertStmt,
-    cols: &[OutColumn<'_>],
+    first_col: Option<ColName<'_>>,
     _final: bool,
 ) -> Result<()> {
     if let Some(oc) = &s.on_conflict {
@@ -937,12 +984,7 @@ fn insert_tail(
                 c.w.push(" ON DUPLICATE KEY UPDATE ");
                 match &oc.action {
                     ConflictAction::Nothing => {
-                        let Some(first) = oc
-                            .target
-                            .first()
-                            .map(ColName::Stmt)
-                            .or(cols.first().map(|c| c.name))
-                        else {
+                        let Some(first) = oc.target.first().map(ColName::Stmt).or(first_col) else {
                             return Err(invalid(
                                 "an insert-or-ignore needs a column to write a no-op update with",
                             ));

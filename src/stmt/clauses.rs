@@ -230,6 +230,28 @@ pub trait Assignments {
         let _ = (columns, out);
         Err(self)
     }
+
+    /// Appends the columns and values of a first row that sets distinct columns to bound
+    /// values (the plain form of INSERT rows); gives the row back when it is not such a row.
+    /// The default gives every row back (it then goes through [`Assignments::for_each`]).
+    ///
+    /// ```
+    /// use quarry::{Assign, Assignments};
+    /// let (mut columns, mut out) = (Vec::new(), Vec::new());
+    /// let row = (Assign::new("a", 1_i64), Assign::new("b", 2_i64));
+    /// assert!(row.push_first_plain(&mut columns, &mut out).is_ok());
+    /// assert_eq!(columns, ["a", "b"]);
+    /// let twice = (Assign::new("a", 1_i64), Assign::new("a", 2_i64));
+    /// assert!(twice.push_first_plain(&mut columns, &mut out).is_err());
+    /// ```
+    #[doc(hidden)]
+    fn push_first_plain(self, columns: &mut Vec<Name>, out: &mut Vec<Value>) -> Result<(), Self>
+    where
+        Self: Sized,
+    {
+        let _ = (columns, out);
+        Err(self)
+    }
 }
 
 /// Name equality, by address first: rows built from `table!` columns share their `'static`
@@ -284,6 +306,28 @@ macro_rules! assign_tuples {
                 } else {
                     Err(self)
                 }
+            }
+
+            fn push_first_plain(
+                self,
+                columns: &mut Vec<Name>,
+                out: &mut Vec<Value>,
+            ) -> Result<(), Self> {
+                let names = [$(&self.$i.column),+];
+                let distinct = (1..names.len())
+                    .all(|i| !names[..i].iter().any(|p| same_name(p, names[i])));
+                if !(distinct $( && matches!(self.$i.value, Expr::Value(_)) )+) {
+                    return Err(self);
+                }
+                columns.reserve(names.len());
+                out.reserve(names.len());
+                $(
+                    if let Expr::Value(v) = self.$i.value {
+                        columns.push(self.$i.column);
+                        out.push(v);
+                    }
+                )+
+                Ok(())
             }
         }
     )*};

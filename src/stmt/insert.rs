@@ -206,7 +206,14 @@ impl InsertStmt {
         }
         let first = self.rows == 0;
         let row = if first {
-            row
+            // (A row that gives it back may still be plain, as a `Vec` of assignments is.)
+            match row.push_first_plain(&mut self.columns, &mut self.plain) {
+                Ok(()) => {
+                    self.rows = 1;
+                    return;
+                }
+                Err(row) => row,
+            }
         } else {
             match row.push_plain(&self.columns, &mut self.plain) {
                 Ok(()) => {
@@ -369,7 +376,7 @@ impl InsertStmt {
 /// assert_eq!(c.params.len(), 4);
 /// ```
 pub struct Insert<R = Row> {
-    stmt: InsertStmt,
+    stmt: Box<InsertStmt>,
     _row: PhantomData<fn() -> R>,
 }
 
@@ -397,7 +404,7 @@ pub fn insert(table: impl TableSource) -> Insert<Row> {
     stmt.columns.reserve(8);
     stmt.plain.reserve(8);
     Insert {
-        stmt,
+        stmt: Box::new(stmt),
         _row: PhantomData,
     }
 }
@@ -433,7 +440,7 @@ impl<R> Insert<R> {
     /// assert_eq!(quarry::insert("t").into_stmt().rows, 0);
     /// ```
     pub fn into_stmt(self) -> InsertStmt {
-        self.stmt
+        *self.stmt
     }
 
     /// Adds one row: `column.set(value)` items (a tuple, an array or a `Vec` of them).
@@ -731,7 +738,7 @@ impl<R> IntoCompiled for &Insert<R> {
     fn into_plan(self, dialect: &dyn Dialect) -> Result<Plan> {
         if dialect.features().bulk_copy && self.stmt.rows >= crate::compile::dml::COPY_MIN_ROWS {
             // A bulk copy beats multi-row INSERTs by far: worth copying the values for.
-            return crate::compile::dml::plan_insert(self.stmt.clone(), dialect);
+            return crate::compile::dml::plan_insert(InsertStmt::clone(&self.stmt), dialect);
         }
         let mut v = self.compile_batches(dialect)?;
         Ok(if v.len() == 1 {
@@ -745,7 +752,7 @@ impl<R> IntoCompiled for &Insert<R> {
 impl<R> IntoCompiled for Insert<R> {
     /// Compiles, moving the values into the parameters (no copies).
     fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        let n = match crate::compile::dml::plan_statements(self.stmt, dialect)? {
+        let n = match crate::compile::dml::plan_statements(*self.stmt, dialect)? {
             Plan::One(c) => return Ok(c),
             Plan::Batch(v) => v.len(),
             Plan::Chunked(c) => c.parts.len(),
@@ -758,7 +765,7 @@ impl<R> IntoCompiled for Insert<R> {
     }
 
     fn into_plan(self, dialect: &dyn Dialect) -> Result<Plan> {
-        crate::compile::dml::plan_insert(self.stmt, dialect)
+        crate::compile::dml::plan_insert(*self.stmt, dialect)
     }
 }
 
