@@ -122,9 +122,9 @@ pub use compile::{
 };
 pub use error::{DatabaseError, Error, ErrorKind, Result};
 pub use exec::{
-    install_drivers, Backend, BackendConnection, BoxFuture, BoxStream, Connection, Driver, Engine,
-    EngineBuilder, ExecResult, FromRow, IsolationLevel, PoolOptions, Row, RowIndex, RowStream,
-    Transaction, TxOptions,
+    install_drivers, Backend, BackendConnection, BoxFuture, BoxStream, Cell, CellFor, Connection,
+    Driver, Engine, EngineBuilder, ExecResult, FromRow, InsertRows, IsolationLevel, PoolOptions,
+    Row, RowFor, RowIndex, RowSource, RowStream, Transaction, TxOptions,
 };
 pub use expr::{
     and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star, current_date,

@@ -1289,6 +1289,83 @@ pub(crate) fn compile_delete(s: &DeleteStmt, d: &dyn Dialect, inline: bool) -> R
 
 /// How the executor runs an INSERT: COPY for a large plain load where the dialect has it,
 /// else one statement or a batch.
+/// `COPY t (a, b) FROM STDIN (FORMAT binary)` and its probe, `SELECT a, b FROM t`.
+fn copy_texts(t: &TableRef, names: &[String], d: &dyn Dialect) -> (String, String) {
+    let mut w = SqlWriter::new(d);
+    w.push("COPY ");
+    w.push_qualified(t.schema.as_deref(), &t.name);
+    w.push(" (");
+    w.push_ident_list(names.iter().map(String::as_str));
+    w.push(") FROM STDIN (FORMAT binary)");
+    let copy_sql = w.finish().sql;
+    let mut w = SqlWriter::new(d);
+    w.push("SELECT ");
+    w.push_ident_list(names.iter().map(String::as_str));
+    w.push(" FROM ");
+    w.push_qualified(t.schema.as_deref(), &t.name);
+    (copy_sql, w.finish().sql)
+}
+
+/// The texts of an insert of rows bound one by one
+/// ([`Connection::insert_rows`](crate::Connection::insert_rows)).
+pub(crate) struct RowsPlan {
+    /// `INSERT INTO t (a, b) VALUES `: every statement's text before its rows.
+    pub head: String,
+    /// The COPY statement and its probe.
+    pub copy_sql: String,
+    pub probe_sql: String,
+    /// Values per row: the columns given, then the client defaults of those left out.
+    pub width: usize,
+    /// The client defaults, bound after each row's values.
+    pub consts: Vec<Value>,
+    /// The most rows one statement takes.
+    pub max_rows: usize,
+}
+
+/// Plans an insert of rows of `given` values into `s`'s table and columns (no rows in `s`):
+/// the columns are checked as for any INSERT (required columns, unknown or repeated ones)
+/// and client defaults are added.
+pub(crate) fn rows_plan(s: &InsertStmt, given: usize, d: &dyn Dialect) -> Result<RowsPlan> {
+    if let Some(e) = &s.error {
+        return Err(invalid(e.to_string()));
+    }
+    check_target(&s.table)?;
+    let width = s.columns.len();
+    if width == 0 || width != given {
+        return Err(invalid(format!(
+            "rows of {given} values for {width} columns"
+        )));
+    }
+    let cols = plan_columns(s, &[], d)?;
+    let mut consts = Vec::new();
+    for (i, col) in cols.iter().enumerate() {
+        match col.source {
+            Source::Cell(j, _) if j == i && i < width => {}
+            Source::Const(v) if i >= width => consts.push(v.clone()),
+            _ => return Err(invalid("these columns cannot take rows bound one by one")),
+        }
+    }
+    let mut c = Compiler::new(d, false);
+    insert_head(&mut c, s, cols.iter().map(|c| c.name))?;
+    c.w.push(" VALUES ");
+    let head = c.w.finish().sql;
+    let names: Vec<String> = cols.iter().map(|c| c.name.as_str().to_owned()).collect();
+    let (copy_sql, probe_sql) = copy_texts(&s.table, &names, d);
+    let f = d.features();
+    let out_width = cols.len();
+    let max_rows = (f.max_bind_params / out_width)
+        .min(f.max_insert_rows.unwrap_or(usize::MAX))
+        .max(1);
+    Ok(RowsPlan {
+        head,
+        copy_sql,
+        probe_sql,
+        width: out_width,
+        consts,
+        max_rows,
+    })
+}
+
 pub(crate) fn plan_insert(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {
     let f = d.features();
     if f.bulk_copy
@@ -1309,19 +1386,7 @@ pub(crate) fn plan_insert(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {
             })
             .collect();
         let names: Vec<String> = cols.iter().map(|c| c.name.as_str().to_owned()).collect();
-        let mut w = SqlWriter::new(d);
-        w.push("COPY ");
-        w.push_qualified(s.table.schema.as_deref(), &s.table.name);
-        w.push(" (");
-        w.push_ident_list(names.iter().map(String::as_str));
-        w.push(") FROM STDIN (FORMAT binary)");
-        let copy_sql = w.finish().sql;
-        let mut w = SqlWriter::new(d);
-        w.push("SELECT ");
-        w.push_ident_list(names.iter().map(String::as_str));
-        w.push(" FROM ");
-        w.push_qualified(s.table.schema.as_deref(), &s.table.name);
-        let probe_sql = w.finish().sql;
+        let (copy_sql, probe_sql) = copy_texts(&s.table, &names, d);
         let width = s.columns.len();
         let columns = width + consts.len();
         let values = if s.is_plain() && consts.is_empty() {

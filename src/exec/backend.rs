@@ -1,6 +1,6 @@
 //! The traits backend crates implement.
 
-use super::{Engine, PoolOptions, Row};
+use super::{Engine, InsertRows, PoolOptions, Row};
 use crate::compile::Dialect;
 use crate::error::Result;
 use crate::value::Value;
@@ -133,6 +133,19 @@ pub trait BackendConnection: Send {
     /// backend has no such path; the core then runs multi-row INSERTs instead.
     fn copy_in<'a>(&'a mut self, copy: CopyIn<'a>) -> Option<BoxFuture<'a, Result<u64>>> {
         let _ = copy;
+        None
+    }
+
+    /// Inserts rows bound by reference ([`InsertRows`]), returning the number of rows
+    /// written: the backend binds each cell straight from the caller's data. It must fail
+    /// (not write a short statement) if the source runs out before [`InsertRows::rows`] rows.
+    /// `None` (the default) means the backend has no such path; the core then collects the
+    /// rows into values, one statement's worth at a time, and runs multi-row INSERTs.
+    fn insert_rows<'a>(
+        &'a mut self,
+        rows: &'a mut InsertRows<'_>,
+    ) -> Option<BoxFuture<'a, Result<u64>>> {
+        let _ = rows;
         None
     }
 }

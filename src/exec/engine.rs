@@ -543,6 +543,47 @@ impl Engine {
         })
     }
 
+    /// Inserts rows straight from the caller's data, each text and byte value bound by
+    /// reference (no `String` copied per cell): the columns are typed, and each row is a tuple
+    /// of values for them ([`RowFor`](crate::RowFor)). All rows land in one transaction (a
+    /// savepoint inside one), or none. Returns the number of rows inserted.
+    ///
+    /// This is the bulk path: PostgreSQL loads the rows with `COPY … (FORMAT binary)`, SQLite
+    /// binds them into multi-row INSERTs on the calling thread (through `block_in_place` on a
+    /// multi-threaded runtime; the statements are not cancellable midway), and MariaDB/MySQL
+    /// send multi-row INSERTs within the bound-parameter limit. Client-side column defaults
+    /// are filled in, and a NOT NULL column left out is an error before anything is sent.
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// quarry::table! { pub struct Users("users") { id: i64, name: String, email: Option<String> } }
+    /// struct User { id: i64, name: String, email: Option<String> }
+    /// let data = vec![User { id: 1, name: "Ann".into(), email: None }];
+    /// let u = Users::new();
+    /// let n = e
+    ///     .insert_rows(u, (u.id, u.name, u.email), data.iter().map(|r| (r.id, &r.name, &r.email)))
+    ///     .await?;
+    /// assert_eq!(n, 1);
+    /// # Ok(()) }
+    /// ```
+    pub async fn insert_rows<C, I>(
+        &self,
+        table: impl crate::TableSource,
+        columns: C,
+        rows: I,
+    ) -> Result<u64>
+    where
+        C: crate::ColumnNames,
+        I: IntoIterator,
+        I::IntoIter: ExactSizeIterator + Send,
+        I::Item: crate::RowFor<C>,
+    {
+        self.acquire()
+            .await?
+            .insert_rows(table, columns, rows)
+            .await
+    }
+
     /// Runs SQL text holding one or more statements, without parameters.
     ///
     /// ```no_run
@@ -803,6 +844,148 @@ impl Connection {
             Plan::One(c) => self.fetch_compiled(&c).await,
             plan => Ok(Box::pin(self.run_plan(plan, true)).await?.1),
         }
+    }
+
+    /// Inserts rows straight from the caller's data; see [`Engine::insert_rows`].
+    ///
+    /// ```no_run
+    /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
+    /// quarry::table! { pub struct T("t") { id: i64, name: String } }
+    /// let t = T::new();
+    /// let mut tx = e.begin().await?;
+    /// tx.insert_rows(t, (t.id, t.name), [(1_i64, "a"), (2, "b")]).await?;
+    /// tx.commit().await?;
+    /// # Ok(()) }
+    /// ```
+    pub async fn insert_rows<C, I>(
+        &mut self,
+        table: impl crate::TableSource,
+        columns: C,
+        rows: I,
+    ) -> Result<u64>
+    where
+        C: crate::ColumnNames,
+        I: IntoIterator,
+        I::IntoIter: ExactSizeIterator + Send,
+        I::Item: crate::RowFor<C>,
+    {
+        use crate::RowFor;
+        let rows = rows.into_iter();
+        let n = rows.len();
+        let stmt = crate::insert(table).columns(columns).into_stmt();
+        let plan = crate::compile::dml::rows_plan(&stmt, I::Item::WIDTH, self.dialect)?;
+        if n == 0 {
+            return Ok(0);
+        }
+        let mut source = super::Rows {
+            iter: rows,
+            consts: &plan.consts,
+            given: 0,
+            _columns: std::marker::PhantomData::<fn() -> C>,
+        };
+        let mut tx = self.begin().await?;
+        let result = Box::pin(tx.load_rows(&plan, n, &mut source)).await;
+        let result = result.and_then(|written| {
+            if source.given != n || source.iter.next().is_some() {
+                return Err(Error::InvalidStatement(format!(
+                    "the rows' iterator said it had {n} rows but gave {}",
+                    if source.given == n {
+                        "more".to_owned()
+                    } else {
+                        source.given.to_string()
+                    }
+                )));
+            }
+            Ok(written)
+        });
+        match result {
+            Ok(written) => {
+                tx.commit().await?;
+                Ok(written)
+            }
+            Err(e) => {
+                // Undone now rather than before the connection's next statement, so that
+                // the transaction does not hold its locks meanwhile.
+                let _ = tx.rollback().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs an insert of rows bound by reference: through the backend's own path, or as
+    /// multi-row INSERTs of values collected one statement at a time.
+    async fn load_rows(
+        &mut self,
+        plan: &crate::compile::dml::RowsPlan,
+        n: usize,
+        source: &mut dyn super::RowSource,
+    ) -> Result<u64> {
+        self.settle().await?;
+        let (backend, log, dialect) = (self.backend, self.log_parameters, self.dialect);
+        let mut request = super::InsertRows {
+            width: plan.width,
+            rows: n,
+            max_rows: plan.max_rows,
+            copy_sql: &plan.copy_sql,
+            probe_sql: &plan.probe_sql,
+            source,
+            head: &plan.head,
+            dialect,
+        };
+        if let Some(fut) = self.inner()?.insert_rows(&mut request) {
+            return traced(backend, &plan.head, &[], log, |n: &u64| *n, fut).await;
+        }
+        // Values collected one statement at a time, within the parameter and size limits;
+        // a row that would pass the size limit starts the next statement.
+        let max_bytes = dialect.features().max_statement_bytes;
+        let mut values: Vec<Value> = Vec::new();
+        let mut carry: Vec<Value> = Vec::new();
+        let mut carry_bytes = 0;
+        let (mut done, mut written) = (0, 0);
+        while done < n {
+            values.clear();
+            values.append(&mut carry);
+            let mut in_stmt = usize::from(!values.is_empty());
+            let mut bytes = plan.head.len() + std::mem::take(&mut carry_bytes);
+            while done + in_stmt < n && in_stmt < plan.max_rows {
+                let start = values.len();
+                let mut row_bytes = 4 + plan.width * 6;
+                let more = request.source.next_row(&mut |c| {
+                    row_bytes += c.wire_bytes();
+                    values.push(c.into_value());
+                });
+                if !more {
+                    return Err(Error::InvalidStatement(format!(
+                        "the rows' iterator said it had {n} rows but gave {}",
+                        done + in_stmt
+                    )));
+                }
+                if values.len() - start != plan.width {
+                    return Err(Error::InvalidStatement(format!(
+                        "a row gave {} values for {} columns",
+                        values.len() - start,
+                        plan.width
+                    )));
+                }
+                if bytes + row_bytes > max_bytes {
+                    if in_stmt == 0 || plan.head.len() + row_bytes > max_bytes {
+                        return Err(Error::InvalidStatement(format!(
+                            "one row of the INSERT needs more than {max_bytes} bytes on {}",
+                            dialect.name()
+                        )));
+                    }
+                    carry = values.split_off(start);
+                    carry_bytes = row_bytes;
+                    break;
+                }
+                in_stmt += 1;
+                bytes += row_bytes;
+            }
+            let sql = request.statement(in_stmt);
+            written += self.execute_sql(&sql, &values).await?.rows_affected;
+            done += in_stmt;
+        }
+        Ok(written)
     }
 
     /// Loads a COPY plan through the backend; `None` when it has no copy path.

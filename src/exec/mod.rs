@@ -10,6 +10,7 @@ mod de;
 mod engine;
 mod options;
 mod row;
+mod rows;
 
 pub use backend::{
     Backend, BackendConnection, BoxFuture, BoxStream, CopyIn, Driver, ExecResult, SqlTextHasher,
@@ -18,3 +19,5 @@ pub use de::FromRow;
 pub use engine::{install_drivers, Connection, Engine, EngineBuilder, RowStream, Transaction};
 pub use options::{IsolationLevel, PoolOptions, TxOptions};
 pub use row::{Row, RowIndex};
+pub(crate) use rows::Rows;
+pub use rows::{Cell, CellFor, InsertRows, RowFor, RowSource};

@@ -1,0 +1,293 @@
+//! Rows bound by reference: [`Connection::insert_rows`](crate::Connection::insert_rows)
+//! inserts rows straight from the caller's data, without building a [`Value`] per text or
+//! byte cell, as `executemany` does in Python's database drivers.
+//!
+//! A row is a tuple whose items fit the columns' Rust types ([`CellFor`]): for a
+//! `Column<String>` a `&str` or `&String`, for a `Column<i64>` an `i64`, for a
+//! `Column<Option<T>>` also `Option<…>`. A row of the wrong types does not compile.
+
+use crate::expr::Column;
+use crate::value::{Date, Decimal, IntoValue, Json, Time, Timestamp, Utc, Uuid, Value};
+
+/// One value of a row bound by reference: a [`Value`] (scalars are copied into one), or text
+/// and bytes borrowed from the caller's row. Backends bind [`Cell::Text`] and [`Cell::Bytes`]
+/// straight from the borrowed data.
+///
+/// ```
+/// use quarry::{Cell, CellFor, Value};
+/// assert_eq!(CellFor::<String>::cell("Ann"), Cell::Text("Ann"));
+/// assert_eq!(CellFor::<i64>::cell(&7_i64), Cell::Value(Value::I64(7)));
+/// assert_eq!(Cell::Text("Ann").into_value(), Value::Text("Ann".into()));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum Cell<'a> {
+    /// A value (scalars, and what has no borrowed form).
+    Value(Value),
+    /// UTF-8 text, borrowed.
+    Text(&'a str),
+    /// Bytes, borrowed.
+    Bytes(&'a [u8]),
+}
+
+impl Cell<'_> {
+    /// The cell as an owned [`Value`] (copying borrowed text and bytes).
+    ///
+    /// ```
+    /// assert_eq!(quarry::Cell::Bytes(b"ab").into_value(), quarry::Value::Bytes(b"ab".to_vec()));
+    /// ```
+    pub fn into_value(self) -> Value {
+        match self {
+            Cell::Value(v) => v,
+            Cell::Text(s) => Value::Text(s.to_owned()),
+            Cell::Bytes(b) => Value::Bytes(b.to_vec()),
+        }
+    }
+
+    /// Roughly the bytes the cell adds to a statement on the wire.
+    pub(crate) fn wire_bytes(&self) -> usize {
+        match self {
+            Cell::Text(s) => s.len() + 4,
+            Cell::Bytes(b) => b.len() + 4,
+            Cell::Value(Value::Text(s) | Value::Json(s)) => s.len() + 4,
+            Cell::Value(Value::Bytes(b)) => b.len() + 4,
+            Cell::Value(Value::Decimal(d)) => d.as_str().len() + 4,
+            Cell::Value(_) => 12,
+        }
+    }
+}
+
+/// A Rust value that can be bound by reference into a column whose Rust type is `T`: `T`
+/// itself, `&str` (or `str`, `&String`) for `String`, `&[u8]` for `Vec<u8>`, a reference to
+/// any of these, and for an `Option<T>` column also `Option` of them. NULL into a non-`Option`
+/// column does not compile.
+///
+/// ```
+/// use quarry::{Cell, CellFor, Value, ValueType};
+/// assert_eq!(CellFor::<Option<String>>::cell(&None::<&str>), Cell::Value(Value::Null(ValueType::Text)));
+/// assert_eq!(CellFor::<Option<String>>::cell(&Some("x")), Cell::Text("x"));
+/// assert_eq!(CellFor::<Vec<u8>>::cell(&&b"ab"[..]), Cell::Bytes(b"ab"));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be bound into a column of Rust type `{T}`",
+    label = "not a value for this column",
+    note = "a column of `T` takes a `T` (`&str` for `String`, `&[u8]` for `Vec<u8>`) or a reference to one; an `Option<T>` column also takes `Option` of those"
+)]
+pub trait CellFor<T> {
+    /// The cell bound.
+    fn cell(&self) -> Cell<'_>;
+}
+
+impl<T, U: CellFor<T> + ?Sized> CellFor<T> for &U {
+    fn cell(&self) -> Cell<'_> {
+        (**self).cell()
+    }
+}
+
+impl<T: IntoValue, U: CellFor<T>> CellFor<Option<T>> for Option<U> {
+    fn cell(&self) -> Cell<'_> {
+        match self {
+            Some(v) => v.cell(),
+            None => Cell::Value(Value::Null(T::VALUE_TYPE)),
+        }
+    }
+}
+
+/// Types bound as a copy of their [`Value`], into a `T` or an `Option<T>` column.
+macro_rules! value_cells {
+    ($($t:ty),* $(,)?) => {$(
+        impl CellFor<$t> for $t {
+            fn cell(&self) -> Cell<'_> {
+                Cell::Value(self.clone().into_value())
+            }
+        }
+        impl CellFor<Option<$t>> for $t {
+            fn cell(&self) -> Cell<'_> {
+                Cell::Value(self.clone().into_value())
+            }
+        }
+    )*};
+}
+
+value_cells!(bool, i16, i32, i64, f32, f64, Date, Time, Timestamp, Utc, Uuid, Decimal, Json);
+
+#[cfg(feature = "chrono-0_4")]
+value_cells!(
+    chrono::NaiveDate,
+    chrono::NaiveTime,
+    chrono::NaiveDateTime,
+    chrono::DateTime<chrono::Utc>
+);
+#[cfg(feature = "time-0_3")]
+value_cells!(
+    time::Date,
+    time::Time,
+    time::PrimitiveDateTime,
+    time::OffsetDateTime
+);
+#[cfg(feature = "uuid-1")]
+value_cells!(uuid::Uuid);
+#[cfg(feature = "rust_decimal-1")]
+value_cells!(rust_decimal::Decimal);
+#[cfg(feature = "serde_json-1")]
+value_cells!(serde_json::Value);
+
+/// Borrowed text and bytes.
+macro_rules! borrowed_cells {
+    ($($t:ty => $col:ty, $variant:ident, $as:ident);* $(;)?) => {$(
+        impl CellFor<$col> for $t {
+            fn cell(&self) -> Cell<'_> {
+                Cell::$variant(self.$as())
+            }
+        }
+        impl CellFor<Option<$col>> for $t {
+            fn cell(&self) -> Cell<'_> {
+                Cell::$variant(self.$as())
+            }
+        }
+    )*};
+}
+
+borrowed_cells!(
+    str => String, Text, as_ref;
+    String => String, Text, as_str;
+    [u8] => Vec<u8>, Bytes, as_ref;
+    Vec<u8> => Vec<u8>, Bytes, as_slice;
+);
+
+/// A row for the columns `C` (a tuple of typed columns): a tuple of as many items, each a
+/// [`CellFor`] its column's type.
+///
+/// ```
+/// use quarry::RowFor;
+/// quarry::table! { pub struct T("t") { id: i64, name: String, note: Option<String> } }
+/// fn takes<C, R: RowFor<C>>(_: C, _: R) -> usize { R::WIDTH }
+/// let t = T::new();
+/// assert_eq!(takes((t.id, t.name, t.note), (1_i64, "Ann", None::<&str>)), 3);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a row for the columns `{C}`",
+    label = "not a row for these columns",
+    note = "a row is a tuple with one item per column, each a value for its column's type (`&str` for `String`, `Option<…>` or `None` only for `Option` columns)"
+)]
+pub trait RowFor<C> {
+    /// Values per row.
+    const WIDTH: usize;
+    /// Calls `out` with each cell, in column order.
+    fn cells(&self, out: &mut dyn FnMut(Cell<'_>));
+}
+
+macro_rules! row_tuples {
+    ($( ($($c:ident $r:ident $i:tt),+) )*) => {$(
+        impl<$($c, $r: CellFor<$c>),+> RowFor<($(Column<$c>,)+)> for ($($r,)+) {
+            const WIDTH: usize = [$($i),+].len();
+            fn cells(&self, out: &mut dyn FnMut(Cell<'_>)) {
+                $( out(self.$i.cell()); )+
+            }
+        }
+    )*};
+}
+
+row_tuples! {
+    (C0 R0 0)
+    (C0 R0 0, C1 R1 1)
+    (C0 R0 0, C1 R1 1, C2 R2 2)
+    (C0 R0 0, C1 R1 1, C2 R2 2, C3 R3 3)
+    (C0 R0 0, C1 R1 1, C2 R2 2, C3 R3 3, C4 R4 4)
+    (C0 R0 0, C1 R1 1, C2 R2 2, C3 R3 3, C4 R4 4, C5 R5 5)
+    (C0 R0 0, C1 R1 1, C2 R2 2, C3 R3 3, C4 R4 4, C5 R5 5, C6 R6 6)
+    (C0 R0 0, C1 R1 1, C2 R2 2, C3 R3 3, C4 R4 4, C5 R5 5, C6 R6 6, C7 R7 7)
+    (C0 R0 0, C1 R1 1, C2 R2 2, C3 R3 3, C4 R4 4, C5 R5 5, C6 R6 6, C7 R7 7, C8 R8 8)
+    (C0 R0 0, C1 R1 1, C2 R2 2, C3 R3 3, C4 R4 4, C5 R5 5, C6 R6 6, C7 R7 7, C8 R8 8,
+     C9 R9 9)
+    (C0 R0 0, C1 R1 1, C2 R2 2, C3 R3 3, C4 R4 4, C5 R5 5, C6 R6 6, C7 R7 7, C8 R8 8,
+     C9 R9 9, C10 R10 10)
+    (C0 R0 0, C1 R1 1, C2 R2 2, C3 R3 3, C4 R4 4, C5 R5 5, C6 R6 6, C7 R7 7, C8 R8 8,
+     C9 R9 9, C10 R10 10, C11 R11 11)
+    (C0 R0 0, C1 R1 1, C2 R2 2, C3 R3 3, C4 R4 4, C5 R5 5, C6 R6 6, C7 R7 7, C8 R8 8,
+     C9 R9 9, C10 R10 10, C11 R11 11, C12 R12 12)
+    (C0 R0 0, C1 R1 1, C2 R2 2, C3 R3 3, C4 R4 4, C5 R5 5, C6 R6 6, C7 R7 7, C8 R8 8,
+     C9 R9 9, C10 R10 10, C11 R11 11, C12 R12 12, C13 R13 13)
+    (C0 R0 0, C1 R1 1, C2 R2 2, C3 R3 3, C4 R4 4, C5 R5 5, C6 R6 6, C7 R7 7, C8 R8 8,
+     C9 R9 9, C10 R10 10, C11 R11 11, C12 R12 12, C13 R13 13, C14 R14 14)
+    (C0 R0 0, C1 R1 1, C2 R2 2, C3 R3 3, C4 R4 4, C5 R5 5, C6 R6 6, C7 R7 7, C8 R8 8,
+     C9 R9 9, C10 R10 10, C11 R11 11, C12 R12 12, C13 R13 13, C14 R14 14, C15 R15 15)
+}
+
+/// The rows of an [`InsertRows`] request, one at a time (what a backend reads).
+pub trait RowSource: Send {
+    /// Writes the next row's cells to `out`, in column order (the table's client defaults
+    /// after the given columns); `false` when no row is left.
+    fn next_row(&mut self, out: &mut dyn FnMut(Cell<'_>)) -> bool;
+}
+
+/// An insert of rows bound by reference, as a backend runs it
+/// ([`BackendConnection::insert_rows`](crate::BackendConnection::insert_rows)): every
+/// statement is [`InsertRows::statement`] for its number of rows, the rows come from
+/// `source`. The caller has started a transaction (or a savepoint) around it.
+pub struct InsertRows<'a> {
+    /// Values per row (the columns given, then the table's client defaults).
+    pub width: usize,
+    /// The number of rows.
+    pub rows: usize,
+    /// The most rows one statement takes (the dialect's bound-parameter limit).
+    pub max_rows: usize,
+    /// `COPY t (a, b) FROM STDIN (FORMAT binary)`, for a backend that loads that way.
+    pub copy_sql: &'a str,
+    /// `SELECT a, b FROM t`: prepared (never run) to learn each column's exact type.
+    pub probe_sql: &'a str,
+    /// The rows.
+    pub source: &'a mut dyn RowSource,
+    pub(crate) head: &'a str,
+    pub(crate) dialect: &'static dyn crate::Dialect,
+}
+
+impl InsertRows<'_> {
+    /// The INSERT statement for `rows` rows, with the dialect's placeholders.
+    pub fn statement(&self, rows: usize) -> String {
+        let mut w = crate::SqlWriter::new(self.dialect);
+        w.reserve(self.head.len() + rows * (self.width * 6 + 4));
+        w.push(self.head);
+        w.push_placeholder_rows(rows, self.width);
+        w.finish().sql
+    }
+}
+
+impl std::fmt::Debug for InsertRows<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("InsertRows")
+            .field("width", &self.width)
+            .field("rows", &self.rows)
+            .field("max_rows", &self.max_rows)
+            .field("head", &self.head)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The engine's [`RowSource`] over the caller's rows: each row's cells, then the client
+/// defaults; it counts the rows it gives so that an iterator whose length was wrong is
+/// caught.
+pub(crate) struct Rows<'c, I, C> {
+    pub(crate) iter: I,
+    pub(crate) consts: &'c [Value],
+    pub(crate) given: usize,
+    pub(crate) _columns: std::marker::PhantomData<fn() -> C>,
+}
+
+impl<I, C> RowSource for Rows<'_, I, C>
+where
+    I: Iterator + Send,
+    I::Item: RowFor<C>,
+{
+    fn next_row(&mut self, out: &mut dyn FnMut(Cell<'_>)) -> bool {
+        let Some(row) = self.iter.next() else {
+            return false;
+        };
+        row.cells(out);
+        for v in self.consts {
+            out(Cell::Value(v.clone()));
+        }
+        self.given += 1;
+        true
+    }
+}

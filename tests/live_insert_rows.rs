@@ -1,0 +1,367 @@
+//! `insert_rows`: rows bound by reference, on SQLite, PostgreSQL and MariaDB (those
+//! configured). Values of every common type land as given (client defaults filled in, server
+//! defaults applied); a load larger than one statement lands whole in one transaction, and one
+//! that fails partway, or whose iterator misreports its length, leaves nothing — also inside
+//! an outer transaction, which stays usable.
+//!
+//! Every test uses tables of its own (`qrows_<test>`), so tests run side by side.
+
+mod common;
+
+use quarry::prelude::*;
+use quarry::value::Timestamp;
+use quarry::{Engine, ErrorKind, MetaData, SqlType};
+
+fn be(engine: &Engine) -> &'static str {
+    engine.dialect().name()
+}
+
+async fn fresh(engine: &Engine, md: &MetaData) {
+    engine.drop_all(md).await.unwrap();
+    engine.create_all(md).await.unwrap();
+}
+
+quarry::table! {
+    pub struct Typed("qrows_typed") {
+        id: i64 => primary_key(),
+        name: String => sql_type(SqlType::Varchar(100)),
+        note: Option<String> => sql_type(SqlType::Varchar(100)),
+        active: bool,
+        score: f64,
+        small: i32,
+        data: Option<Vec<u8>>,
+        at: Timestamp,
+        kind: String => sql_type(SqlType::Varchar(20)).default("client"),
+        qty: i32 => server_default(7_i32),
+    }
+}
+
+/// The test's own data, as an application would hold it.
+struct Person {
+    id: i64,
+    name: String,
+    note: Option<String>,
+    active: bool,
+    score: f64,
+    small: i32,
+    data: Option<Vec<u8>>,
+    at: Timestamp,
+}
+
+type TypedRow = (
+    i64,
+    String,
+    Option<String>,
+    bool,
+    f64,
+    i32,
+    Option<Vec<u8>>,
+    Timestamp,
+    String,
+    i32,
+);
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rows_by_reference_land_as_given_with_defaults() {
+    for engine in common::all_engines().await {
+        let b = be(&engine);
+        eprintln!("live_insert_rows::rows_by_reference_land_as_given_with_defaults on {b}");
+        let md = MetaData::new().with(Typed::table());
+        fresh(&engine, &md).await;
+        let t = Typed::new();
+        let at: Timestamp = "2024-02-29 23:59:58.123456".parse().unwrap();
+        let people = [
+            Person {
+                id: i64::MIN + 1,
+                name: "Ann".into(),
+                note: None,
+                active: true,
+                score: -1.5,
+                small: i32::MAX,
+                data: Some(vec![0, 1, 255]),
+                at,
+            },
+            Person {
+                id: 2,
+                name: "Zoë 🦀 'quoted'".into(),
+                note: Some("".into()),
+                active: false,
+                score: 1e300,
+                small: i32::MIN,
+                data: None,
+                at: "1900-01-01 00:00:00".parse().unwrap(),
+            },
+            Person {
+                id: i64::MAX,
+                name: String::new(),
+                note: Some("x".repeat(100)),
+                active: true,
+                score: 0.0,
+                small: 0,
+                data: Some(Vec::new()),
+                at: "9999-12-31 23:59:59.999999".parse().unwrap(),
+            },
+        ];
+        let n = engine
+            .insert_rows(
+                t,
+                (
+                    t.id, t.name, t.note, t.active, t.score, t.small, t.data, t.at,
+                ),
+                people.iter().map(|p| {
+                    (
+                        p.id,
+                        p.name.as_str(),
+                        p.note.as_deref(),
+                        p.active,
+                        p.score,
+                        p.small,
+                        p.data.as_deref(),
+                        p.at,
+                    )
+                }),
+            )
+            .await
+            .unwrap();
+        assert_eq!(n, 3, "{b}");
+        let got: Vec<TypedRow> = select((
+            t.id, t.name, t.note, t.active, t.score, t.small, t.data, t.at, t.kind, t.qty,
+        ))
+        .from(t)
+        .order_by(t.id)
+        .fetch_all(&engine)
+        .await
+        .unwrap();
+        let want: Vec<TypedRow> = people
+            .iter()
+            .map(|p| {
+                (
+                    p.id,
+                    p.name.clone(),
+                    p.note.clone(),
+                    p.active,
+                    p.score,
+                    p.small,
+                    p.data.clone(),
+                    p.at,
+                    "client".to_owned(),
+                    7,
+                )
+            })
+            .collect();
+        assert_eq!(got, want, "{b}");
+
+        // Owned values, references to them and `Option`s of either are rows too.
+        let n = engine
+            .insert_rows(
+                t,
+                (t.id, t.name, t.active, t.score, t.small, t.at),
+                vec![(10_i64, "owned".to_owned(), true, 1.0, 1, at)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{b}");
+        let name = String::from("borrowed");
+        let n = engine
+            .insert_rows(
+                t,
+                (t.id, t.name, t.note, t.active, t.score, t.small, t.at),
+                [(11_i64, &name, Some(&name), false, 2.0, 2, at)],
+            )
+            .await
+            .unwrap();
+        assert_eq!(n, 1, "{b}");
+        let names: Vec<(String, Option<String>)> = select((t.name, t.note))
+            .from(t)
+            .filter(t.id.between(10, 11))
+            .order_by(t.id)
+            .fetch_all(&engine)
+            .await
+            .unwrap();
+        assert_eq!(
+            names,
+            [
+                ("owned".to_owned(), None),
+                ("borrowed".to_owned(), Some("borrowed".to_owned()))
+            ],
+            "{b}"
+        );
+
+        // No rows: nothing sent, nothing written.
+        let none: Vec<(i64, &str, bool, f64, i32, Timestamp)> = Vec::new();
+        let n = engine
+            .insert_rows(t, (t.id, t.name, t.active, t.score, t.small, t.at), none)
+            .await
+            .unwrap();
+        assert_eq!(n, 0, "{b}");
+
+        // A NOT NULL column without a default left out: refused before the database.
+        let r = engine
+            .insert_rows(t, (t.id, t.name), [(20_i64, "no active")])
+            .await;
+        assert_eq!(r.unwrap_err().kind(), ErrorKind::InvalidStatement, "{b}");
+        engine.drop_all(&md).await.unwrap();
+    }
+}
+
+quarry::table! {
+    pub struct Load("qrows_load") {
+        id: i64 => primary_key(),
+        name: String => sql_type(SqlType::Varchar(40)),
+        email: String => sql_type(SqlType::Varchar(60)),
+        active: bool,
+        at: Timestamp,
+    }
+}
+
+struct LoadRow {
+    id: i64,
+    name: String,
+    email: String,
+    active: bool,
+    at: Timestamp,
+}
+
+fn load_rows(ids: std::ops::Range<i64>) -> Vec<LoadRow> {
+    let base: Timestamp = "2024-01-01 00:00:00".parse().unwrap();
+    ids.map(|id| LoadRow {
+        id,
+        name: format!("user {id}"),
+        email: format!("user{id}@example.com"),
+        active: id % 3 != 0,
+        at: Timestamp::from_micros_since_epoch(base.micros_since_epoch() + id * 1_000_123).unwrap(),
+    })
+    .collect()
+}
+
+async fn load_count(engine: &Engine) -> i64 {
+    engine
+        .fetch_scalar("SELECT COUNT(*) FROM qrows_load")
+        .await
+        .unwrap()
+}
+
+/// Inserts `rows` into `qrows_load` through `conn`.
+async fn load(conn: &mut quarry::Connection, rows: &[LoadRow]) -> quarry::Result<u64> {
+    let t = Load::new();
+    conn.insert_rows(
+        t,
+        (t.id, t.name, t.email, t.active, t.at),
+        rows.iter()
+            .map(|r| (r.id, &r.name, r.email.as_str(), r.active, r.at)),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_large_load_lands_whole_or_not_at_all() {
+    // 40 000 rows of 5 values: 200 000 values, several statements on every backend that
+    // splits (SQLite: 32 766 values a statement, MariaDB: 65 535).
+    const N: i64 = 40_000;
+    for engine in common::all_engines().await {
+        let b = be(&engine);
+        eprintln!("live_insert_rows::a_large_load_lands_whole_or_not_at_all on {b}");
+        let md = MetaData::new().with(Load::table());
+        fresh(&engine, &md).await;
+        let rows = load_rows(0..N);
+        let mut conn = engine.acquire().await.unwrap();
+        assert_eq!(load(&mut conn, &rows).await.unwrap(), N as u64, "{b}");
+        assert_eq!(load_count(&engine).await, N, "{b}");
+        let t = Load::new();
+        let last: (i64, String, String, bool, Timestamp) =
+            select((t.id, t.name, t.email, t.active, t.at))
+                .from(t)
+                .filter(t.id.eq(N - 1))
+                .fetch_one(&engine)
+                .await
+                .unwrap();
+        let r = &rows[(N - 1) as usize];
+        assert_eq!(
+            last,
+            (r.id, r.name.clone(), r.email.clone(), r.active, r.at),
+            "{b}"
+        );
+
+        // A duplicate key near the end: the whole load fails with the typed error and
+        // nothing of it stays.
+        let mut more = load_rows(N..2 * N);
+        more[(N - 10) as usize].id = 5;
+        let e = load(&mut conn, &more).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::UniqueViolation, "{b}: {e}");
+        assert_eq!(load_count(&engine).await, N, "{b}");
+
+        // Inside a transaction: a failed load leaves the transaction usable (a savepoint),
+        // and a load rolled back with it leaves nothing.
+        let mut tx = conn.begin().await.unwrap();
+        assert!(load(&mut tx, &more).await.is_err(), "{b}");
+        let ok = load_rows(N..N + 100);
+        assert_eq!(load(&mut tx, &ok).await.unwrap(), 100, "{b}");
+        tx.rollback().await.unwrap();
+        assert_eq!(load_count(&engine).await, N, "{b}");
+        let mut tx = conn.begin().await.unwrap();
+        assert_eq!(load(&mut tx, &ok).await.unwrap(), 100, "{b}");
+        tx.commit().await.unwrap();
+        assert_eq!(load_count(&engine).await, N + 100, "{b}");
+        // The connection is clean afterwards.
+        assert!(!common::in_transaction(&mut conn).await, "{b}");
+        drop(conn);
+        engine.drop_all(&md).await.unwrap();
+    }
+}
+
+/// An iterator whose `len()` is not the number of rows it gives.
+struct Lying<I> {
+    inner: I,
+    claimed: usize,
+}
+
+impl<I: Iterator> Iterator for Lying<I> {
+    type Item = I::Item;
+    fn next(&mut self) -> Option<I::Item> {
+        self.inner.next()
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.claimed, Some(self.claimed))
+    }
+}
+
+impl<I: Iterator> ExactSizeIterator for Lying<I> {}
+
+quarry::table! {
+    pub struct Lied("qrows_lied") {
+        id: i64 => primary_key(),
+        name: String => sql_type(SqlType::Varchar(40)),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_iterator_of_the_wrong_length_leaves_nothing() {
+    for engine in common::all_engines().await {
+        let b = be(&engine);
+        eprintln!("live_insert_rows::an_iterator_of_the_wrong_length_leaves_nothing on {b}");
+        let md = MetaData::new().with(Lied::table());
+        fresh(&engine, &md).await;
+        let t = Lied::new();
+        for (claimed, given) in [(10, 5), (3, 5), (40_000, 39_999)] {
+            let rows = (0..given as i64).map(|i| (i, "n"));
+            let r = engine
+                .insert_rows(
+                    t,
+                    (t.id, t.name),
+                    Lying {
+                        inner: rows,
+                        claimed,
+                    },
+                )
+                .await;
+            let e = r.unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidStatement, "{b}: {e}");
+            let count: i64 = engine
+                .fetch_scalar("SELECT COUNT(*) FROM qrows_lied")
+                .await
+                .unwrap();
+            assert_eq!(count, 0, "{b}: claimed {claimed}");
+        }
+        engine.drop_all(&md).await.unwrap();
+    }
+}
