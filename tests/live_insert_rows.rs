@@ -365,3 +365,72 @@ async fn an_iterator_of_the_wrong_length_leaves_nothing() {
         engine.drop_all(&md).await.unwrap();
     }
 }
+
+/// SQLite binds the rows in place only where it may block (`executor=auto` or
+/// `block_in_place` on a multi-threaded runtime); elsewhere the rows go through the
+/// connection's thread as values. Both land the same rows, atomically.
+#[tokio::test(flavor = "current_thread")]
+async fn sqlite_rows_go_through_every_executor() {
+    common::install();
+    for url in [
+        "sqlite::memory:",
+        "sqlite::memory:?executor=thread",
+        "sqlite::memory:?executor=spawn_blocking",
+    ] {
+        let engine = Engine::connect(url).await.unwrap();
+        let md = MetaData::new().with(Load::table());
+        fresh(&engine, &md).await;
+        let rows = load_rows(0..7_000);
+        let mut conn = engine.acquire().await.unwrap();
+        assert_eq!(load(&mut conn, &rows).await.unwrap(), 7_000, "{url}");
+        let mut dup = load_rows(7_000..14_000);
+        dup[6_999].id = 1;
+        let e = load(&mut conn, &dup).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::UniqueViolation, "{url}: {e}");
+        drop(conn);
+        assert_eq!(load_count(&engine).await, 7_000, "{url}");
+    }
+}
+
+quarry::table! {
+    pub struct Narrow("qrows_narrow") {
+        id: i64 => primary_key(),
+        n: i64 => sql_type(SqlType::Integer),
+    }
+}
+
+/// A value the column's type cannot hold fails the whole load (PostgreSQL names the row and
+/// column it found while writing the COPY data; MariaDB refuses it in strict mode); SQLite's
+/// INTEGER holds any 64-bit integer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_value_the_column_cannot_hold_fails_the_load() {
+    for engine in common::all_engines().await {
+        let b = be(&engine);
+        eprintln!("live_insert_rows::a_value_the_column_cannot_hold_fails_the_load on {b}");
+        let md = MetaData::new().with(Narrow::table());
+        fresh(&engine, &md).await;
+        let t = Narrow::new();
+        let r = engine
+            .insert_rows(t, (t.id, t.n), [(1_i64, 5_i64), (2, i64::MAX)])
+            .await;
+        let count: i64 = engine
+            .fetch_scalar("SELECT COUNT(*) FROM qrows_narrow")
+            .await
+            .unwrap();
+        match b {
+            "sqlite" => {
+                assert_eq!(r.unwrap(), 2, "{b}");
+                assert_eq!(count, 2, "{b}");
+            }
+            _ => {
+                let e = r.unwrap_err();
+                if b == "postgresql" {
+                    assert_eq!(e.code(), Some("22003"), "{b}: {e}");
+                    assert!(e.to_string().contains("row 2, column 2"), "{b}: {e}");
+                }
+                assert_eq!(count, 0, "{b}: {e}");
+            }
+        }
+        engine.drop_all(&md).await.unwrap();
+    }
+}

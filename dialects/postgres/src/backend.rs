@@ -443,6 +443,56 @@ impl BackendConnection for PgConnection {
             result
         }))
     }
+
+    /// Loads the rows with `COPY … FROM STDIN (FORMAT binary)`, each cell written into the
+    /// COPY data straight from the caller's row.
+    fn insert_rows<'a>(
+        &'a mut self,
+        rows: &'a mut quarry::InsertRows<'_>,
+    ) -> Option<BoxFuture<'a, Result<u64>>> {
+        Some(Box::pin(async move {
+            let pg: &mut Session = &mut self.conn.s;
+            pg.begin()?;
+            let result = pg.copy_rows(rows).await;
+            settle(pg, &result);
+            result
+        }))
+    }
+}
+
+/// Appends one COPY field: its length, then `cell` in the binary form of `ty` (`-1` for
+/// NULL). Borrowed text into a text column is written as it is; anything else goes through
+/// [`encode::encode`].
+fn copy_field(
+    cell: quarry::Cell<'_>,
+    target: &Target,
+    ty: &Type,
+    out: &mut BytesMut,
+) -> std::result::Result<(), ConvertError> {
+    let at = out.len();
+    out.extend_from_slice(&[0; 4]);
+    let is_null = match (&cell, target) {
+        (quarry::Cell::Text(s), Target::Text) => {
+            out.extend_from_slice(s.as_bytes());
+            IsNull::No
+        }
+        (quarry::Cell::Bytes(b), Target::Bytea) => {
+            out.extend_from_slice(b);
+            IsNull::No
+        }
+        (quarry::Cell::Value(v), _) => encode::encode(v, target, ty, out)?,
+        _ => encode::encode(&cell.into_value(), target, ty, out)?,
+    };
+    let len = match is_null {
+        IsNull::Yes => {
+            out.truncate(at + 4);
+            -1
+        }
+        IsNull::No => i32::try_from(out.len() - at - 4)
+            .map_err(|_| ConvertError::new(encode::OUT_OF_RANGE, "a value of more than 2 GiB"))?,
+    };
+    out[at..at + 4].copy_from_slice(&len.to_be_bytes());
+    Ok(())
 }
 
 /// One field of a `COPY` row: a value and how its column's type is written.
@@ -550,6 +600,95 @@ impl Session {
             }
         }
         writer.finish().await.map_err(err)
+    }
+
+    /// Loads rows bound by reference with `COPY … (FORMAT binary)`: the COPY data is written
+    /// here (header, then each row's fields, then the trailer) and sent in chunks of about
+    /// 64 KiB. Prepared as [`Session::run_copy`] prepares, for the same reasons.
+    async fn copy_rows(&mut self, rows: &mut quarry::InsertRows<'_>) -> Result<u64> {
+        use futures_util::SinkExt;
+        const CHUNK: usize = 64 * 1024;
+        let (probe, statement) = future::join(
+            self.client.prepare(rows.probe_sql),
+            self.client.prepare(rows.copy_sql),
+        )
+        .await;
+        let probe = probe.map_err(|e| map_error(e, Some(rows.probe_sql)))?;
+        let copy_sql = rows.copy_sql;
+        let err = |e| map_error(e, Some(copy_sql));
+        let statement = statement.map_err(err)?;
+        let types: Vec<Type> = probe.columns().iter().map(|c| c.type_().clone()).collect();
+        if types.len() != rows.width {
+            return Err(quarry::Error::InvalidStatement(format!(
+                "COPY of rows of {} values, but its probe statement has {} columns",
+                rows.width,
+                types.len()
+            )));
+        }
+        let targets: Vec<Target> = types.iter().map(Target::of).collect();
+        let sink = match self.client.copy_in::<_, bytes::Bytes>(&statement).await {
+            Ok(sink) => sink,
+            Err(e) => {
+                // As in `run_copy`: the session is out of step.
+                self.lost = true;
+                return Err(err(e));
+            }
+        };
+        let mut sink = pin!(sink);
+        let mut buf = BytesMut::with_capacity(CHUNK + 1024);
+        buf.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
+        buf.extend_from_slice(&[0; 8]);
+        let fields = i16::try_from(rows.width).map_err(|_| {
+            quarry::Error::InvalidStatement("COPY of more than 32767 columns".into())
+        })?;
+        for r in 0..rows.rows {
+            buf.extend_from_slice(&fields.to_be_bytes());
+            let (mut col, mut failed) = (0, None);
+            let more = rows.source.next_row(&mut |cell| {
+                if failed.is_some() || col >= types.len() {
+                    col += 1;
+                    return;
+                }
+                if let Err(ce) = copy_field(cell, &targets[col], &types[col], &mut buf) {
+                    failed = Some(quarry::Error::database(
+                        classify(ce.code, "ERROR"),
+                        ce.code,
+                        format!(
+                            "{} (row {}, column {} \"{}\")",
+                            ce.message,
+                            r + 1,
+                            col + 1,
+                            probe.columns()[col].name()
+                        ),
+                        Some(copy_sql),
+                    ));
+                }
+                col += 1;
+            });
+            // Returning drops the sink unfinished, which aborts the COPY (CopyFail): nothing
+            // is written, and the session stays in step.
+            if let Some(e) = failed {
+                return Err(e);
+            }
+            if !more {
+                return Err(quarry::Error::InvalidStatement(format!(
+                    "the rows ended after {r} of {}",
+                    rows.rows
+                )));
+            }
+            if col != rows.width {
+                return Err(quarry::Error::InvalidStatement(format!(
+                    "a row of {col} values for {} columns",
+                    rows.width
+                )));
+            }
+            if buf.len() >= CHUNK {
+                sink.send(buf.split().freeze()).await.map_err(err)?;
+            }
+        }
+        buf.extend_from_slice(&(-1_i16).to_be_bytes());
+        sink.send(buf.freeze()).await.map_err(err)?;
+        sink.as_mut().finish().await.map_err(err)
     }
 }
 

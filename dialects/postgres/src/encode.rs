@@ -58,7 +58,7 @@ pub(crate) struct ConvertError {
 }
 
 impl ConvertError {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
         ConvertError {
             code,
             message: message.into(),

@@ -585,6 +585,26 @@ impl BackendConnection for SqliteConnection {
     fn discard(&mut self) {
         self.conn.broken = true;
     }
+
+    /// Binds the rows straight from the caller's data on the calling thread (through
+    /// `block_in_place`), under `executor=auto` and `block_in_place` on a multi-threaded
+    /// runtime; otherwise the core's by-value path runs the statements through the executor.
+    fn insert_rows<'a>(
+        &'a mut self,
+        rows: &'a mut quarry::InsertRows<'_>,
+    ) -> Option<BoxFuture<'a, Result<u64>>> {
+        if !matches!(self.executor, Executor::Auto | Executor::BlockInPlace)
+            || !can_block_in_place()
+        {
+            return None;
+        }
+        let shared = &self.conn.shared;
+        Some(Box::pin(async move {
+            tokio::task::block_in_place(|| {
+                shared.with_conn(|held| convert::insert_rows(&held.conn, &mut held.cache, rows))
+            })?
+        }))
+    }
 }
 
 enum StreamState {
