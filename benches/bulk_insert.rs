@@ -119,6 +119,31 @@ async fn quarry_load(engine: &Engine, data: &[UserRow]) -> Duration {
     t
 }
 
+/// One load through `insert_rows` (the rows bound by reference); the elapsed time.
+async fn quarry_rows_load(engine: &Engine, data: &[UserRow]) -> Duration {
+    let u = BulkUsers::new();
+    let start = Instant::now();
+    let n = engine
+        .insert_rows(
+            u,
+            (u.id, u.name, u.email, u.active, u.created_at),
+            data.iter().map(|r| {
+                (
+                    r.id,
+                    r.name.as_str(),
+                    r.email.as_str(),
+                    r.active,
+                    r.created_at,
+                )
+            }),
+        )
+        .await
+        .expect("quarry insert_rows");
+    let t = start.elapsed();
+    assert_eq!(n, ROWS as u64, "quarry inserted {n} rows");
+    t
+}
+
 /// Wall and process CPU time of one phase.
 #[derive(Clone, Copy, Default)]
 struct Spent {
@@ -587,6 +612,8 @@ fn run_backend<F: Fixture>(
         fixture.raw(data).await;
         fixture.reset().await;
         quarry_load(fixture.engine(), data).await;
+        fixture.reset().await;
+        quarry_rows_load(fixture.engine(), data).await;
     });
     let mut g = c.benchmark_group(format!("bulk_insert_100k/{name}"));
     g.throughput(Throughput::Elements(ROWS as u64));
@@ -599,6 +626,18 @@ fn run_backend<F: Fixture>(
                 for _ in 0..iters {
                     fixture.reset().await;
                     total += quarry_load(fixture.engine(), data).await;
+                }
+                total
+            })
+        })
+    });
+    g.bench_function(BenchmarkId::from_parameter("quarry_rows"), |b| {
+        b.iter_custom(|iters| {
+            rt.block_on(async {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    fixture.reset().await;
+                    total += quarry_rows_load(fixture.engine(), data).await;
                 }
                 total
             })
@@ -625,22 +664,34 @@ fn run_backend<F: Fixture>(
         .unwrap_or(7);
     let (mut q_rate, mut r_rate, mut ratio) = (Vec::new(), Vec::new(), Vec::new());
     let (mut q_cpu, mut r_cpu, mut cpu_ratio) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut rows_rate, mut rows_ratio, mut rows_cpu) = (Vec::new(), Vec::new(), Vec::new());
     let mut wall: [Vec<f64>; 4] = Default::default();
     let mut cpu: [Vec<f64>; 4] = Default::default();
     rt.block_on(async {
         for round in 0..rounds {
             let mut q = [Spent::default(); 2];
             let mut raw = Spent::default();
-            for side in 0..2 {
+            let mut by_ref = Spent::default();
+            // The three sides in rotating order.
+            for side in 0..3 {
                 fixture.reset().await;
-                if (side + round) % 2 == 0 {
-                    q = quarry_split(fixture.engine(), data).await;
-                } else {
-                    let t0 = Spent::start();
-                    fixture.raw(data).await;
-                    raw = Spent::since(t0);
+                match (side + round) % 3 {
+                    0 => q = quarry_split(fixture.engine(), data).await,
+                    1 => {
+                        let t0 = Spent::start();
+                        fixture.raw(data).await;
+                        raw = Spent::since(t0);
+                    }
+                    _ => {
+                        let t0 = Spent::start();
+                        quarry_rows_load(fixture.engine(), data).await;
+                        by_ref = Spent::since(t0);
+                    }
                 }
             }
+            rows_rate.push(ROWS as f64 / by_ref.wall.as_secs_f64());
+            rows_ratio.push(raw.wall.as_secs_f64() / by_ref.wall.as_secs_f64());
+            rows_cpu.push(by_ref.cpu_ns as f64 / 1e6);
             let qt = q[0].wall + q[1].wall;
             let qc = q[0].cpu_ns + q[1].cpu_ns;
             q_rate.push(ROWS as f64 / qt.as_secs_f64());
@@ -669,6 +720,18 @@ fn run_backend<F: Fixture>(
                 .map(|r| format!("{r:.2}"))
                 .collect::<Vec<_>>()
                 .join(" ")
+        );
+        println!(
+            "bulk_insert_100k/{name} paired, insert_rows: {:.0} rows/s, median ratio \
+             insert_rows/raw {:.2} (per round: {}); client CPU {:.1} ms",
+            median(&mut rows_rate),
+            median(&mut rows_ratio.clone()),
+            rows_ratio
+                .iter()
+                .map(|r| format!("{r:.2}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            median(&mut rows_cpu)
         );
         println!(
             "bulk_insert_100k/{name} client CPU per load (median ms, all threads): quarry {:.1}, \

@@ -931,59 +931,24 @@ impl Connection {
             source,
             head: &plan.head,
             dialect,
+            taken: 0,
+            carry: Vec::new(),
         };
         if let Some(fut) = self.inner()?.insert_rows(&mut request) {
             return traced(backend, &plan.head, &[], log, |n: &u64| *n, fut).await;
         }
-        // Values collected one statement at a time, within the parameter and size limits;
-        // a row that would pass the size limit starts the next statement.
+        // Values collected one statement at a time, within the parameter and size limits.
         let max_bytes = dialect.features().max_statement_bytes;
         let mut values: Vec<Value> = Vec::new();
-        let mut carry: Vec<Value> = Vec::new();
-        let mut carry_bytes = 0;
-        let (mut done, mut written) = (0, 0);
-        while done < n {
+        let mut written = 0;
+        loop {
             values.clear();
-            values.append(&mut carry);
-            let mut in_stmt = usize::from(!values.is_empty());
-            let mut bytes = plan.head.len() + std::mem::take(&mut carry_bytes);
-            while done + in_stmt < n && in_stmt < plan.max_rows {
-                let start = values.len();
-                let mut row_bytes = 4 + plan.width * 6;
-                let more = request.source.next_row(&mut |c| {
-                    row_bytes += c.wire_bytes();
-                    values.push(c.into_value());
-                });
-                if !more {
-                    return Err(Error::InvalidStatement(format!(
-                        "the rows' iterator said it had {n} rows but gave {}",
-                        done + in_stmt
-                    )));
-                }
-                if values.len() - start != plan.width {
-                    return Err(Error::InvalidStatement(format!(
-                        "a row gave {} values for {} columns",
-                        values.len() - start,
-                        plan.width
-                    )));
-                }
-                if bytes + row_bytes > max_bytes {
-                    if in_stmt == 0 || plan.head.len() + row_bytes > max_bytes {
-                        return Err(Error::InvalidStatement(format!(
-                            "one row of the INSERT needs more than {max_bytes} bytes on {}",
-                            dialect.name()
-                        )));
-                    }
-                    carry = values.split_off(start);
-                    carry_bytes = row_bytes;
-                    break;
-                }
-                in_stmt += 1;
-                bytes += row_bytes;
+            let n = request.next_statement(max_bytes, &mut |c| values.push(c.into_value()))?;
+            if n == 0 {
+                break;
             }
-            let sql = request.statement(in_stmt);
+            let sql = request.statement(n);
             written += self.execute_sql(&sql, &values).await?.rows_affected;
-            done += in_stmt;
         }
         Ok(written)
     }

@@ -49,11 +49,18 @@ impl Cell<'_> {
         match self {
             Cell::Text(s) => s.len() + 4,
             Cell::Bytes(b) => b.len() + 4,
-            Cell::Value(Value::Text(s) | Value::Json(s)) => s.len() + 4,
-            Cell::Value(Value::Bytes(b)) => b.len() + 4,
-            Cell::Value(Value::Decimal(d)) => d.as_str().len() + 4,
-            Cell::Value(_) => 12,
+            Cell::Value(v) => value_bytes(v),
         }
+    }
+}
+
+/// Roughly the bytes a value adds to a statement on the wire.
+fn value_bytes(v: &Value) -> usize {
+    match v {
+        Value::Text(s) | Value::Json(s) => s.len() + 4,
+        Value::Bytes(b) => b.len() + 4,
+        Value::Decimal(d) => d.as_str().len() + 4,
+        _ => 12,
     }
 }
 
@@ -240,9 +247,82 @@ pub struct InsertRows<'a> {
     pub source: &'a mut dyn RowSource,
     pub(crate) head: &'a str,
     pub(crate) dialect: &'static dyn crate::Dialect,
+    /// Rows handed out by [`InsertRows::next_statement`] (the carried one included).
+    pub(crate) taken: usize,
+    /// A row read but left for the next statement (it would have passed the size limit).
+    pub(crate) carry: Vec<Value>,
 }
 
 impl InsertRows<'_> {
+    /// Hands the next statement's rows to `out`, cell by cell, for a backend that collects a
+    /// statement's values before sending it: up to [`InsertRows::max_rows`] rows and, past
+    /// the first, only as many as keep the statement under about `max_bytes` on the wire (a
+    /// row that would pass it is kept for the next statement). Returns the number of rows
+    /// handed out, 0 once all are.
+    ///
+    /// An error when the source ends before [`InsertRows::rows`] rows, when a row has the
+    /// wrong number of values, or when one row alone passes `max_bytes`.
+    pub fn next_statement(
+        &mut self,
+        max_bytes: usize,
+        out: &mut dyn FnMut(Cell<'_>),
+    ) -> crate::Result<usize> {
+        let too_big = |dialect: &dyn crate::Dialect| {
+            crate::Error::InvalidStatement(format!(
+                "one row of the INSERT needs more than {max_bytes} bytes on {}",
+                dialect.name()
+            ))
+        };
+        let mut bytes = self.head.len();
+        let mut n = 0;
+        if !self.carry.is_empty() {
+            for v in std::mem::take(&mut self.carry) {
+                bytes += value_bytes(&v) + 6;
+                out(Cell::Value(v));
+            }
+            n = 1;
+        }
+        let mut row: Vec<Value> = Vec::new();
+        while self.taken < self.rows && n < self.max_rows {
+            // The row is measured before it is handed out: its cells are kept (as values)
+            // only if it might not fit.
+            let (mut width, mut row_bytes) = (0, 4);
+            let room = max_bytes.saturating_sub(bytes);
+            row.clear();
+            let more = self.source.next_row(&mut |c| {
+                width += 1;
+                row_bytes += c.wire_bytes() + 6;
+                row.push(c.into_value());
+            });
+            if !more {
+                return Err(crate::Error::InvalidStatement(format!(
+                    "the rows' iterator said it had {} rows but gave {}",
+                    self.rows, self.taken
+                )));
+            }
+            if width != self.width {
+                return Err(crate::Error::InvalidStatement(format!(
+                    "a row gave {width} values for {} columns",
+                    self.width
+                )));
+            }
+            self.taken += 1;
+            if row_bytes > room {
+                if n == 0 || self.head.len() + row_bytes > max_bytes {
+                    return Err(too_big(self.dialect));
+                }
+                self.carry = std::mem::take(&mut row);
+                return Ok(n);
+            }
+            for v in row.drain(..) {
+                out(Cell::Value(v));
+            }
+            bytes += row_bytes;
+            n += 1;
+        }
+        Ok(n)
+    }
+
     /// The INSERT statement for `rows` rows, with the dialect's placeholders.
     pub fn statement(&self, rows: usize) -> String {
         let mut w = crate::SqlWriter::new(self.dialect);
@@ -289,5 +369,89 @@ where
         }
         self.given += 1;
         true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Texts(std::vec::IntoIter<(i64, String)>);
+
+    impl RowSource for Texts {
+        fn next_row(&mut self, out: &mut dyn FnMut(Cell<'_>)) -> bool {
+            let Some((id, s)) = self.0.next() else {
+                return false;
+            };
+            out(Cell::Value(Value::I64(id)));
+            out(Cell::Text(&s));
+            true
+        }
+    }
+
+    /// Rows split by size: a row that would pass the limit starts the next statement, a row
+    /// alone past it is an error, and a source that ends early is caught.
+    #[test]
+    fn next_statement_splits_by_rows_and_bytes() {
+        let rows: Vec<(i64, String)> = (0..7).map(|i| (i, "x".repeat(100))).collect();
+        let mut source = Texts(rows.into_iter());
+        let mut r = InsertRows {
+            width: 2,
+            rows: 7,
+            max_rows: 3,
+            copy_sql: "",
+            probe_sql: "",
+            source: &mut source,
+            head: "INSERT INTO t (id, s) VALUES ",
+            dialect: &crate::MariaDb,
+            taken: 0,
+            carry: Vec::new(),
+        };
+        // About 132 bytes a row: 200 bytes take one row (the head counts too).
+        let mut sizes = Vec::new();
+        let mut ids = Vec::new();
+        loop {
+            let n = r
+                .next_statement(200, &mut |c| {
+                    if let Cell::Value(Value::I64(i)) = c {
+                        ids.push(i);
+                    }
+                })
+                .unwrap();
+            if n == 0 {
+                break;
+            }
+            sizes.push(n);
+        }
+        assert_eq!(sizes, [1, 1, 1, 1, 1, 1, 1]);
+        assert_eq!(ids, (0..7).collect::<Vec<_>>());
+        let rows: Vec<(i64, String)> = (0..7).map(|i| (i, "x".repeat(10))).collect();
+        let mut source = Texts(rows.into_iter());
+        r.source = &mut source;
+        r.taken = 0;
+        let mut sizes = Vec::new();
+        while let n @ 1.. = r.next_statement(usize::MAX, &mut |_| {}).unwrap() {
+            sizes.push(n);
+        }
+        assert_eq!(sizes, [3, 3, 1]);
+        let mut sizes = Vec::new();
+        let rows: Vec<(i64, String)> = (0..7).map(|i| (i, "x".repeat(10))).collect();
+        let mut source = Texts(rows.into_iter());
+        r.source = &mut source;
+        r.taken = 0;
+        while let n @ 1.. = r.next_statement(140, &mut |_| {}).unwrap() {
+            sizes.push(n);
+        }
+        assert_eq!(sizes, [2, 2, 2, 1]);
+        // One row alone too large.
+        let mut source = Texts(vec![(1, "x".repeat(1000))].into_iter());
+        r.source = &mut source;
+        r.taken = 0;
+        assert!(r.next_statement(500, &mut |_| {}).is_err());
+        // The source ends early.
+        let mut source = Texts(vec![(1, String::new())].into_iter());
+        r.source = &mut source;
+        r.taken = 0;
+        assert!(r.next_statement(usize::MAX, &mut |_| {}).is_err());
     }
 }

@@ -3,7 +3,7 @@
 use crate::cache::StmtCache;
 use crate::error::{lost_connection, map_error, Lost};
 use crate::manager::{MySqlConnectionManager, PooledConn};
-use crate::value::{bind_all, RowDecoder};
+use crate::value::{bind_all, bind_cell, RowDecoder};
 use mysql_async::prelude::Queryable;
 use mysql_async::{BinaryProtocol, Column, Conn, Params, QueryResult, Statement, TextProtocol};
 use quarry::{
@@ -496,6 +496,60 @@ impl BackendConnection for MySqlConnection {
         params: &'a [Value],
     ) -> BoxFuture<'a, Result<ExecResult>> {
         Box::pin(async move { run!(self, sql, params, |conn, p| execute(conn, sql, p)) })
+    }
+
+    /// Multi-row INSERTs whose parameters are made straight from the cells (one copy of
+    /// each text, as a hand-written loop would make), within the parameter limit and
+    /// `max_allowed_packet`.
+    fn insert_rows<'a>(
+        &'a mut self,
+        rows: &'a mut quarry::InsertRows<'_>,
+    ) -> Option<BoxFuture<'a, Result<u64>>> {
+        Some(Box::pin(async move {
+            let dialect: &dyn Dialect = if self.mariadb {
+                &quarry::MariaDb
+            } else {
+                &quarry::MySql
+            };
+            let max_bytes = dialect.features().max_statement_bytes;
+            let mut written = 0;
+            loop {
+                let mut params = Vec::with_capacity(rows.max_rows.min(rows.rows) * rows.width);
+                let mut failed = None;
+                let n = rows.next_statement(max_bytes, &mut |c| match bind_cell(c) {
+                    Ok(p) => params.push(p),
+                    Err(e) => {
+                        failed.get_or_insert(e);
+                    }
+                })?;
+                if let Some(e) = failed {
+                    return Err(e);
+                }
+                if n == 0 {
+                    return Ok(written);
+                }
+                let sql = rows.statement(n);
+                // Not retried as `run!` retries (its values are gone once sent); inside the
+                // transaction the load runs in, a retry could not move to another connection
+                // anyway.
+                let mariadb = self.mariadb;
+                let pooled = self.pooled()?;
+                pooled.busy = true;
+                let result = execute(pooled, &sql, Params::Positional(params)).await;
+                pooled.busy = false;
+                match result {
+                    Ok(r) => {
+                        pooled.unread = false;
+                        pooled.after_success();
+                        written += r.rows_affected;
+                    }
+                    Err(e) => {
+                        pooled.after_error(&e);
+                        return Err(map_error(e, Some(&sql), mariadb));
+                    }
+                }
+            }
+        }))
     }
 
     fn fetch_all<'a>(

@@ -440,6 +440,19 @@ pub(crate) fn bind(v: &Value) -> Result<My> {
     })
 }
 
+/// The driver parameter for one cell of rows bound by reference: owned text and bytes move
+/// into it, borrowed ones are copied once.
+pub(crate) fn bind_cell(cell: quarry::Cell<'_>) -> Result<My> {
+    Ok(match cell {
+        quarry::Cell::Text(s) => My::Bytes(s.as_bytes().to_vec()),
+        quarry::Cell::Bytes(b) => My::Bytes(b.to_vec()),
+        quarry::Cell::Value(Value::Text(s) | Value::Json(s)) => My::Bytes(s.into_bytes()),
+        quarry::Cell::Value(Value::Bytes(b)) => My::Bytes(b),
+        quarry::Cell::Value(v) => bind(&v)?,
+        other => bind(&other.into_value())?,
+    })
+}
+
 /// The driver parameters for `params`.
 pub(crate) fn bind_all(params: &[Value]) -> Result<mysql_async::Params> {
     if params.is_empty() {
