@@ -1,6 +1,7 @@
 //! A tour of quarry: declare a schema in Rust, print its DDL for three dialects, create it on a
 //! real database, insert (with RETURNING and an upsert), update, delete, query into structs and
-//! tuples, use a transaction with a savepoint, and stream rows.
+//! tuples, use a transaction with a savepoint, stream rows, and bulk-load rows straight from
+//! the application's data.
 //!
 //! ```text
 //! cargo run --example quickstart                                      # SQLite in memory
@@ -153,6 +154,17 @@ async fn main() -> quarry::Result<()> {
         );
     }
     drop(rows);
+
+    // A bulk load bound straight from the application's data (COPY on PostgreSQL, multi-row
+    // INSERTs elsewhere), all in one transaction.
+    let totals = (1..=1000)
+        .map(|i| format!("{}.{:02}", i / 100, i % 100).parse())
+        .collect::<Result<Vec<quarry::value::Decimal>, _>>()?;
+    let loaded = engine
+        .insert_rows(o, (o.user_id, o.total), totals.iter().map(|t| (ann_id, t)))
+        .await?;
+    let orders: i64 = engine.fetch_scalar("SELECT COUNT(*) FROM orders").await?;
+    println!("bulk-loaded {loaded} orders; {orders} in all");
 
     // Delete with a condition; the foreign key cascades to Bob's orders (none here).
     let gone = delete(u)
