@@ -682,76 +682,78 @@ fn is_insert(sql: &str) -> bool {
 /// Runs one statement; returns the rows it changed and, after an INSERT, the last rowid.
 /// Rows a query returns are read and dropped.
 /// Runs an insert of rows bound by reference: statements of up to `max_rows` rows, each
-/// cell bound as the source gives it.
+/// cell bound as the source gives it. The statements of a full `max_rows` run one prepared
+/// statement again and again; the last, shorter one has its own.
 pub(crate) fn insert_rows(
     conn: &rusqlite::Connection,
     cache: &mut Cache,
     rows: &mut quarry::InsertRows<'_>,
 ) -> Result<u64> {
     let (mut done, mut written) = (0, 0);
-    // The text of a full statement, kept for the next one.
-    let mut full: Option<String> = None;
+    let mut buf = [0u8; TEXT_BUF];
     while done < rows.rows {
         let n = (rows.rows - done).min(rows.max_rows);
-        let sql = match &full {
-            Some(sql) if n == rows.max_rows => sql.clone(),
-            _ => rows.statement(n),
-        };
+        let sql = rows.statement(n);
         let mut stmt = conn
             .prepare_cached(&sql)
             .map_err(|e| error(e, Some(&sql)))?;
         let expected = stmt.parameter_count();
-        let (mut at, mut failed) = (0, None);
-        let mut buf = [0u8; TEXT_BUF];
-        for _ in 0..n {
-            let more = rows.source.next_row(&mut |cell| {
-                if failed.is_some() {
-                    return;
+        while rows.rows - done >= n {
+            let (mut at, mut failed) = (0, None);
+            for _ in 0..n {
+                let more = rows.source.next_row(&mut |cell| {
+                    if failed.is_some() {
+                        return;
+                    }
+                    at += 1;
+                    let r = match &cell {
+                        quarry::Cell::Text(s) => stmt.raw_bind_parameter(
+                            at,
+                            ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
+                        ),
+                        quarry::Cell::Bytes(b) => {
+                            stmt.raw_bind_parameter(at, ToSqlOutput::Borrowed(ValueRef::Blob(b)))
+                        }
+                        quarry::Cell::Value(v) => match sql_ref(v, &mut buf) {
+                            Ok(v) => stmt.raw_bind_parameter(at, ToSqlOutput::Borrowed(v)),
+                            Err(e) => {
+                                failed = Some(e);
+                                return;
+                            }
+                        },
+                        other => match sql_ref(&other.clone().into_value(), &mut buf) {
+                            Ok(v) => stmt.raw_bind_parameter(at, ToSqlOutput::Borrowed(v)),
+                            Err(e) => {
+                                failed = Some(e);
+                                return;
+                            }
+                        },
+                    };
+                    if let Err(e) = r {
+                        failed = Some(error(e, None));
+                    }
+                });
+                if let Some(e) = failed.take() {
+                    return Err(e);
                 }
-                at += 1;
-                let r = match &cell {
-                    quarry::Cell::Text(s) => stmt
-                        .raw_bind_parameter(at, ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())))
-                        .map_err(|e| error(e, None)),
-                    quarry::Cell::Bytes(b) => stmt
-                        .raw_bind_parameter(at, ToSqlOutput::Borrowed(ValueRef::Blob(b)))
-                        .map_err(|e| error(e, None)),
-                    quarry::Cell::Value(v) => sql_ref(v, &mut buf).and_then(|v| {
-                        stmt.raw_bind_parameter(at, ToSqlOutput::Borrowed(v))
-                            .map_err(|e| error(e, None))
-                    }),
-                    other => sql_ref(&other.clone().into_value(), &mut buf).and_then(|v| {
-                        stmt.raw_bind_parameter(at, ToSqlOutput::Borrowed(v))
-                            .map_err(|e| error(e, None))
-                    }),
-                };
-                if let Err(e) = r {
-                    failed = Some(e);
+                if !more {
+                    return Err(Error::InvalidStatement(format!(
+                        "the rows ended after {} of {}",
+                        done + at / rows.width.max(1),
+                        rows.rows
+                    )));
                 }
-            });
-            if let Some(e) = failed.take() {
-                return Err(e);
             }
-            if !more {
+            if at != expected {
                 return Err(Error::InvalidStatement(format!(
-                    "the rows ended after {} of {}",
-                    done + at / rows.width.max(1),
-                    rows.rows
+                    "rows of {} values bound to a statement of {expected} parameters",
+                    at / n
                 )));
             }
-        }
-        if at != expected {
-            return Err(Error::InvalidStatement(format!(
-                "rows of {} values bound to a statement of {expected} parameters",
-                at / n
-            )));
-        }
-        let r = stmt.raw_execute();
-        cache.after_run(&sql, &stmt, false);
-        written += r.map_err(|e| error(e, Some(&sql)))? as u64;
-        done += n;
-        if n == rows.max_rows && full.is_none() {
-            full = Some(sql);
+            let r = stmt.raw_execute();
+            cache.after_run(&sql, &stmt, false);
+            written += r.map_err(|e| error(e, Some(&sql)))? as u64;
+            done += n;
         }
     }
     Ok(written)
