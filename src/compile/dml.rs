@@ -882,7 +882,7 @@ fn end_statement<'d>(
 }
 
 /// Bytes a bound value adds to a statement on the wire (roughly).
-fn value_bytes(v: &Value) -> usize {
+pub(crate) fn value_bytes(v: &Value) -> usize {
     match v {
         Value::Text(s) | Value::Json(s) => s.len() + 4,
         Value::Bytes(b) => b.len() + 4,

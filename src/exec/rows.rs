@@ -6,6 +6,7 @@
 //! `Column<String>` a `&str` or `&String`, for a `Column<i64>` an `i64`, for a
 //! `Column<Option<T>>` also `Option<…>`. A row of the wrong types does not compile.
 
+use crate::compile::dml::value_bytes;
 use crate::expr::Column;
 use crate::value::{Date, Decimal, IntoValue, Json, Time, Timestamp, Utc, Uuid, Value};
 
@@ -51,16 +52,6 @@ impl Cell<'_> {
             Cell::Bytes(b) => b.len() + 4,
             Cell::Value(v) => value_bytes(v),
         }
-    }
-}
-
-/// Roughly the bytes a value adds to a statement on the wire.
-fn value_bytes(v: &Value) -> usize {
-    match v {
-        Value::Text(s) | Value::Json(s) => s.len() + 4,
-        Value::Bytes(b) => b.len() + 4,
-        Value::Decimal(d) => d.as_str().len() + 4,
-        _ => 12,
     }
 }
 

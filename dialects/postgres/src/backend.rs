@@ -20,7 +20,7 @@ use std::sync::Arc;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::private::BytesMut;
 use tokio_postgres::types::{IsNull, ToSql, Type};
-use tokio_postgres::{RowStream, Statement};
+use tokio_postgres::{CopyInSink, RowStream, Statement};
 
 /// A PostgreSQL database reached through a bb8 pool; wrap it in a [`quarry::Engine`].
 ///
@@ -545,8 +545,8 @@ impl ToSql for CopyField<'_> {
 }
 
 impl Session {
-    /// Runs a binary `COPY … FROM STDIN` of `copy.values`; see [`BackendConnection::copy_in`]
-    /// and the crate docs.
+    /// Prepares a COPY and its probe and starts the COPY: the probe, the columns' types and
+    /// how each is written, and the sink for the data.
     ///
     /// Both statements are prepared on every call, together in one round trip, rather than
     /// taken from the statement cache:
@@ -557,26 +557,30 @@ impl Session {
     /// - a cached `COPY` statement the server forgot (`DEALLOCATE ALL`) fails at Bind, and a
     ///   COPY that fails to start desynchronises tokio-postgres (see below), so it could not
     ///   be retried on the same session.
-    async fn run_copy(&mut self, copy: CopyIn<'_>) -> Result<u64> {
+    async fn start_copy(
+        &mut self,
+        probe_sql: &str,
+        copy_sql: &str,
+        width: usize,
+    ) -> Result<(Statement, Vec<Type>, Vec<Target>, CopyInSink<bytes::Bytes>)> {
         let (probe, statement) = future::join(
-            self.client.prepare(copy.probe_sql),
-            self.client.prepare(copy.copy_sql),
+            self.client.prepare(probe_sql),
+            self.client.prepare(copy_sql),
         )
         .await;
-        let probe = probe.map_err(|e| map_error(e, Some(copy.probe_sql)))?;
-        let err = |e| map_error(e, Some(copy.copy_sql));
+        let probe = probe.map_err(|e| map_error(e, Some(probe_sql)))?;
+        let err = |e| map_error(e, Some(copy_sql));
         let statement = statement.map_err(err)?;
         let types: Vec<Type> = probe.columns().iter().map(|c| c.type_().clone()).collect();
-        if types.len() != copy.columns {
+        if types.len() != width {
             return Err(quarry::Error::InvalidStatement(format!(
-                "COPY of rows of {} values, but its probe statement has {} columns",
-                copy.columns,
+                "COPY of rows of {width} values, but its probe statement has {} columns",
                 types.len()
             )));
         }
         let targets: Vec<Target> = types.iter().map(Target::of).collect();
-        let sink = match self.client.copy_in::<_, bytes::Bytes>(&statement).await {
-            Ok(sink) => sink,
+        match self.client.copy_in::<_, bytes::Bytes>(&statement).await {
+            Ok(sink) => Ok((probe, types, targets, sink)),
             Err(e) => {
                 // The COPY failed before it started (permission denied, read-only
                 // transaction, …). tokio-postgres then still sends CopyFail and Sync, and the
@@ -584,9 +588,18 @@ impl Session {
                 // expect: every later answer would go to the wrong request. The session is
                 // lost; the error itself is the server's.
                 self.lost = true;
-                return Err(err(e));
+                Err(err(e))
             }
-        };
+        }
+    }
+
+    /// Runs a binary `COPY … FROM STDIN` of `copy.values`; see [`BackendConnection::copy_in`]
+    /// and the crate docs.
+    async fn run_copy(&mut self, copy: CopyIn<'_>) -> Result<u64> {
+        let (probe, types, targets, sink) = self
+            .start_copy(copy.probe_sql, copy.copy_sql, copy.columns)
+            .await?;
+        let err = |e| map_error(e, Some(copy.copy_sql));
         let mut writer = pin!(BinaryCopyInWriter::new(sink, &types));
         for (r, row) in copy.values.chunks_exact(copy.columns).enumerate() {
             let fields = Fields {
@@ -604,36 +617,15 @@ impl Session {
 
     /// Loads rows bound by reference with `COPY … (FORMAT binary)`: the COPY data is written
     /// here (header, then each row's fields, then the trailer) and sent in chunks of about
-    /// 64 KiB. Prepared as [`Session::run_copy`] prepares, for the same reasons.
+    /// 64 KiB.
     async fn copy_rows(&mut self, rows: &mut quarry::InsertRows<'_>) -> Result<u64> {
         use futures_util::SinkExt;
         const CHUNK: usize = 64 * 1024;
-        let (probe, statement) = future::join(
-            self.client.prepare(rows.probe_sql),
-            self.client.prepare(rows.copy_sql),
-        )
-        .await;
-        let probe = probe.map_err(|e| map_error(e, Some(rows.probe_sql)))?;
+        let (probe, types, targets, sink) = self
+            .start_copy(rows.probe_sql, rows.copy_sql, rows.width)
+            .await?;
         let copy_sql = rows.copy_sql;
         let err = |e| map_error(e, Some(copy_sql));
-        let statement = statement.map_err(err)?;
-        let types: Vec<Type> = probe.columns().iter().map(|c| c.type_().clone()).collect();
-        if types.len() != rows.width {
-            return Err(quarry::Error::InvalidStatement(format!(
-                "COPY of rows of {} values, but its probe statement has {} columns",
-                rows.width,
-                types.len()
-            )));
-        }
-        let targets: Vec<Target> = types.iter().map(Target::of).collect();
-        let sink = match self.client.copy_in::<_, bytes::Bytes>(&statement).await {
-            Ok(sink) => sink,
-            Err(e) => {
-                // As in `run_copy`: the session is out of step.
-                self.lost = true;
-                return Err(err(e));
-            }
-        };
         let mut sink = pin!(sink);
         let mut buf = BytesMut::with_capacity(CHUNK + 1024);
         buf.extend_from_slice(b"PGCOPY\n\xff\r\n\0");
