@@ -91,6 +91,25 @@ impl<T: IntoValue, U: CellFor<T>> CellFor<Option<T>> for Option<U> {
     }
 }
 
+/// A dynamic [`Value`] goes into any column (checked by the database, as
+/// [`ValueFor`](crate::ValueFor) lets a `Value` be stored anywhere); its text and bytes are
+/// bound by reference.
+///
+/// ```
+/// use quarry::{Cell, CellFor, Value};
+/// assert_eq!(CellFor::<i64>::cell(&Value::Text("x".into())), Cell::Text("x"));
+/// assert_eq!(CellFor::<i64>::cell(&Value::I64(1)), Cell::Value(Value::I64(1)));
+/// ```
+impl<T> CellFor<T> for Value {
+    fn cell(&self) -> Cell<'_> {
+        match self {
+            Value::Text(s) => Cell::Text(s),
+            Value::Bytes(b) => Cell::Bytes(b),
+            v => Cell::Value(v.clone()),
+        }
+    }
+}
+
 /// Types bound as a copy of their [`Value`], into a `T` or an `Option<T>` column.
 macro_rules! value_cells {
     ($($t:ty),* $(,)?) => {$(
