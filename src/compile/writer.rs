@@ -134,24 +134,27 @@ impl<'d> SqlWriter<'d> {
 
     /// Appends a name: for a `'static` one whose rendering this dialect lets quarry remember
     /// ([`Dialect::identifier_cache_slot`]), without asking the dialect again.
+    #[inline]
     pub(crate) fn push_name(&mut self, name: &crate::expr::Name) {
-        match name {
-            std::borrow::Cow::Borrowed(s) => self.push_static_ident(s),
-            std::borrow::Cow::Owned(s) => self.push_ident(s),
+        // The common case, kept small enough to inline: a `'static` name known to be written
+        // as it is.
+        if let (std::borrow::Cow::Borrowed(s), Some(slot)) = (name, self.ident_slot) {
+            if ident_cache::get(s, slot) == Some(true) {
+                self.sql.push_str(s);
+                return;
+            }
         }
+        self.push_name_slow(name)
     }
 
-    fn push_static_ident(&mut self, ident: &'static str) {
-        let Some(slot) = self.ident_slot else {
-            return self.push_ident(ident);
+    #[inline(never)]
+    fn push_name_slow(&mut self, name: &crate::expr::Name) {
+        let (std::borrow::Cow::Borrowed(ident), Some(slot)) = (name, self.ident_slot) else {
+            return self.push_ident(name);
         };
-        if ident_cache::get(ident, slot) == Some(true) {
-            self.sql.push_str(ident);
-            return;
-        }
         let start = self.sql.len();
         self.push_ident(ident);
-        let plain = self.sql[start..] == *ident;
+        let plain = self.sql[start..] == **ident;
         ident_cache::put(ident, slot, plain);
     }
 
@@ -375,6 +378,7 @@ mod ident_cache {
     static CACHE: [AtomicU64; SIZE] = [const { AtomicU64::new(0) }; SIZE];
 
     /// The entry's slot pair (two-way set, Fibonacci hashing of the address) and its key.
+    #[inline]
     fn key(s: &'static str) -> Option<(usize, u64)> {
         let (ptr, len) = (s.as_ptr() as usize, s.len());
         if len == 0 || len > 255 || ptr >= 1 << 48 {
@@ -385,6 +389,7 @@ mod ident_cache {
         Some((index, ((ptr as u64) << 16) | ((len as u64) << 8)))
     }
 
+    #[inline]
     pub(super) fn get(s: &'static str, slot: u8) -> Option<bool> {
         let (index, key) = key(s)?;
         if slot >= 4 {
