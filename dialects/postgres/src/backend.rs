@@ -642,18 +642,8 @@ impl Session {
                     return;
                 }
                 if let Err(ce) = copy_field(cell, &targets[col], &types[col], &mut buf) {
-                    failed = Some(quarry::Error::database(
-                        classify(ce.code, "ERROR"),
-                        ce.code,
-                        format!(
-                            "{} (row {}, column {} \"{}\")",
-                            ce.message,
-                            r + 1,
-                            col + 1,
-                            probe.columns()[col].name()
-                        ),
-                        Some(copy_sql),
-                    ));
+                    let name = probe.columns()[col].name();
+                    failed = Some(field_error(ce, r, col, name, copy_sql));
                 }
                 col += 1;
             });
@@ -684,6 +674,22 @@ impl Session {
     }
 }
 
+/// A value of row `r`, column `c` (both 0-based) that cannot be written as its column's type:
+/// the SQLSTATE the server would give, naming the row and the column.
+fn field_error(ce: ConvertError, r: usize, c: usize, name: &str, sql: &str) -> quarry::Error {
+    quarry::Error::database(
+        classify(ce.code, "ERROR"),
+        ce.code,
+        format!(
+            "{} (row {}, column {} \"{name}\")",
+            ce.message,
+            r + 1,
+            c + 1
+        ),
+        Some(sql),
+    )
+}
+
 /// The error of writing row `r` (0-based) of `copy`: a value that cannot be written as its
 /// column's type is reported with the SQLSTATE the server would give and names the row and
 /// the column; anything else is the driver's error.
@@ -704,18 +710,7 @@ fn copy_write_error(
     for (c, ((v, target), col)) in row.iter().zip(targets).zip(probe.columns()).enumerate() {
         scratch.clear();
         if let Err(ce) = encode::encode(v, target, col.type_(), &mut scratch) {
-            return quarry::Error::database(
-                classify(ce.code, "ERROR"),
-                ce.code,
-                format!(
-                    "{} (row {}, column {} \"{}\")",
-                    ce.message,
-                    r + 1,
-                    c + 1,
-                    col.name()
-                ),
-                Some(copy.copy_sql),
-            );
+            return field_error(ce, r, c, col.name(), copy.copy_sql);
         }
     }
     map_error(e, Some(copy.copy_sql))
