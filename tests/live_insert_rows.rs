@@ -480,3 +480,70 @@ async fn long_rows_split_by_size_and_land_whole() {
         engine.drop_all(&md).await.unwrap();
     }
 }
+
+quarry::table! {
+    pub struct Cut("qrows_cut") {
+        id: i64 => primary_key(),
+        name: String => sql_type(SqlType::Varchar(40)),
+    }
+}
+
+/// A load whose future is dropped at some point (a deadline from a fraction of a millisecond
+/// to tens of milliseconds, on a pool of one connection so that the same connection comes
+/// back): the table holds all the rows or none of them, and the connection the pool hands out
+/// next is outside any transaction and answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_load_dropped_midway_leaves_all_or_nothing_and_a_clean_connection() {
+    common::install();
+    let mut urls = vec!["sqlite::memory:?pool_max_size=1".to_owned()];
+    for var in ["QUARRY_TEST_POSTGRES_URL", "QUARRY_TEST_MYSQL_URL"] {
+        if let Some(u) = common::url(var) {
+            let sep = if u.contains('?') { '&' } else { '?' };
+            urls.push(format!("{u}{sep}pool_max_size=1"));
+        }
+    }
+    const N: i64 = 20_000;
+    let names: Vec<String> = (0..N).map(|i| format!("name {i}")).collect();
+    for url in urls {
+        let engine = Engine::connect(&url).await.unwrap();
+        let b = be(&engine);
+        eprintln!("live_insert_rows::a_load_dropped_midway… on {b}");
+        let md = MetaData::new().with(Cut::table());
+        fresh(&engine, &md).await;
+        let t = Cut::new();
+        let (mut whole, mut none) = (0, 0);
+        for step in 0..12_u64 {
+            let deadline = std::time::Duration::from_micros(200 + step * step * 400);
+            let load = engine.insert_rows(
+                t,
+                (t.id, t.name),
+                names.iter().enumerate().map(|(i, n)| (i as i64, n)),
+            );
+            let r = tokio::time::timeout(deadline, load).await;
+            let mut conn = engine.acquire().await.unwrap();
+            assert!(!common::in_transaction(&mut conn).await, "{b}: step {step}");
+            let count: i64 = conn
+                .fetch_scalar("SELECT COUNT(*) FROM qrows_cut")
+                .await
+                .unwrap();
+            match r {
+                Ok(Ok(n)) => {
+                    assert_eq!((n, count), (N as u64, N), "{b}: step {step}");
+                    whole += 1;
+                }
+                Ok(Err(e)) => panic!("{b}: step {step}: {e}"),
+                Err(_) => {
+                    assert!(count == 0 || count == N, "{b}: step {step}: {count} rows");
+                    if count == 0 {
+                        none += 1;
+                    } else {
+                        whole += 1;
+                    }
+                }
+            }
+            conn.execute_script("DELETE FROM qrows_cut").await.unwrap();
+        }
+        eprintln!("  {b}: {whole} loads landed whole, {none} left nothing");
+        engine.drop_all(&md).await.unwrap();
+    }
+}
