@@ -582,11 +582,12 @@ async fn cancellation_at_random_points_leaves_clean_connections() {
         };
         // Deadlines up to a few operations' length, so that some finish (commits included) and
         // many are dropped mid-flight. PostgreSQL's round trips and its reconnects after
-        // discarded connections are slower: it gets longer ones.
+        // discarded connections are slower: it gets longer ones. (With 15 ms on MariaDB, a
+        // quiet machine finished all but about 480 of the 2000 operations in time.)
         let max_deadline_us: u64 = if engine.dialect().name() == "postgresql" {
             60_000
         } else {
-            15_000
+            8_000
         };
         let next_id = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(1));
         let committed = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(0));

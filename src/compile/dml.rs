@@ -59,6 +59,12 @@ pub struct Chunked {
     pub parts: Vec<(usize, usize)>,
     /// Every statement's parameters, one after the other.
     pub params: Vec<Value>,
+    /// Every statement's text before its rows (`INSERT INTO t (a, b) VALUES `).
+    pub head: String,
+    /// Every statement's text after its rows (an upsert clause, RETURNING; no parameters).
+    pub tail: String,
+    /// Parameters per row.
+    pub width: usize,
 }
 
 impl Chunked {
@@ -99,6 +105,8 @@ enum PlainTexts {
     Many {
         texts: Vec<String>,
         parts: Vec<(usize, usize)>,
+        head: String,
+        tail: String,
     },
 }
 
@@ -124,7 +132,7 @@ impl PlainLayout {
         };
         match self.texts {
             PlainTexts::One(sql) => vec![Compiled { sql, params }],
-            PlainTexts::Many { texts, parts } => {
+            PlainTexts::Many { texts, parts, .. } => {
                 let mut params = params.into_iter();
                 let mut start = 0;
                 parts
@@ -152,10 +160,18 @@ impl PlainLayout {
         };
         match self.texts {
             PlainTexts::One(sql) => Plan::One(Compiled { sql, params }),
-            PlainTexts::Many { texts, parts } => Plan::Chunked(Box::new(Chunked {
+            PlainTexts::Many {
+                texts,
+                parts,
+                head,
+                tail,
+            } => Plan::Chunked(Box::new(Chunked {
                 texts,
                 parts,
                 params,
+                head,
+                tail,
+                width: self.width + self.consts.len(),
             })),
         }
     }
@@ -269,10 +285,15 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
         parts.push((t, end * out_width));
         start = end;
     }
+    let mut c = Compiler::new(d, false);
+    insert_tail(&mut c, s, first, true)?;
+    let tail = c.w.finish().sql;
     Ok(Some(PlainLayout {
         texts: PlainTexts::Many {
             texts: texts.into_iter().map(|(_, t)| t).collect(),
             parts,
+            head,
+            tail,
         },
         width,
         consts,
@@ -1311,6 +1332,8 @@ fn copy_texts(t: &TableRef, names: &[String], d: &dyn Dialect) -> (String, Strin
 pub(crate) struct RowsPlan {
     /// `INSERT INTO t (a, b) VALUES `: every statement's text before its rows.
     pub head: String,
+    /// Every statement's text after its rows (none for `insert_rows`).
+    pub tail: String,
     /// The COPY statement and its probe.
     pub copy_sql: String,
     pub probe_sql: String,
@@ -1358,6 +1381,7 @@ pub(crate) fn rows_plan(s: &InsertStmt, given: usize, d: &dyn Dialect) -> Result
         .max(1);
     Ok(RowsPlan {
         head,
+        tail: String::new(),
         copy_sql,
         probe_sql,
         width: out_width,

@@ -136,15 +136,17 @@ pub trait BackendConnection: Send {
         None
     }
 
-    /// Inserts rows bound by reference ([`InsertRows`]), returning the number of rows
-    /// written: the backend binds each cell straight from the caller's data. It must fail
-    /// (not write a short statement) if the source runs out before [`InsertRows::rows`] rows.
+    /// Inserts rows bound by reference ([`InsertRows`]): the backend binds each cell straight
+    /// from the caller's data. It must fail (not write a short statement) if the source runs
+    /// out before [`InsertRows::rows`] rows. The result counts the rows written and gives the
+    /// first statement's generated id where the backend reports one. A bulk protocol that
+    /// cannot run [`InsertRows::statement`] (COPY) is for requests with a `copy_sql` only.
     /// `None` (the default) means the backend has no such path; the core then collects the
     /// rows into values, one statement's worth at a time, and runs multi-row INSERTs.
     fn insert_rows<'a>(
         &'a mut self,
         rows: &'a mut InsertRows<'_>,
-    ) -> Option<BoxFuture<'a, Result<u64>>> {
+    ) -> Option<BoxFuture<'a, Result<ExecResult>>> {
         let _ = rows;
         None
     }

@@ -546,7 +546,9 @@ impl Engine {
     /// Inserts rows straight from the caller's data, each text and byte value bound by
     /// reference (no `String` copied per cell): the columns are typed, and each row is a tuple
     /// of values for them ([`RowFor`](crate::RowFor)). All rows land in one transaction (a
-    /// savepoint inside one), or none. Returns the number of rows inserted.
+    /// savepoint inside one), or none. Returns the number of rows inserted. The number of
+    /// rows is taken from the iterator's `size_hint` when it is exact (a slice's, a `Vec`'s,
+    /// a range's, mapped); other iterators are collected first.
     ///
     /// This is the bulk path: PostgreSQL loads the rows with `COPY … (FORMAT binary)`, SQLite
     /// binds them into multi-row INSERTs on the calling thread (through `block_in_place` on a
@@ -575,8 +577,8 @@ impl Engine {
     where
         C: crate::ColumnNames,
         I: IntoIterator,
-        I::IntoIter: ExactSizeIterator + Send,
-        I::Item: crate::RowFor<C>,
+        I::IntoIter: Send,
+        I::Item: crate::RowFor<C> + Send,
     {
         self.acquire()
             .await?
@@ -866,14 +868,36 @@ impl Connection {
     where
         C: crate::ColumnNames,
         I: IntoIterator,
-        I::IntoIter: ExactSizeIterator + Send,
-        I::Item: crate::RowFor<C>,
+        I::IntoIter: Send,
+        I::Item: crate::RowFor<C> + Send,
     {
         use crate::RowFor;
-        let rows = rows.into_iter();
-        let n = rows.len();
         let stmt = crate::insert(table).columns(columns).into_stmt();
         let plan = crate::compile::dml::rows_plan(&stmt, I::Item::WIDTH, self.dialect)?;
+        let rows = rows.into_iter();
+        match rows.size_hint() {
+            (low, Some(high)) if low == high => self.insert_counted::<C, _>(&plan, rows, low).await,
+            _ => {
+                // The number of rows must be known before the first statement is written.
+                let rows: Vec<I::Item> = rows.collect();
+                let n = rows.len();
+                self.insert_counted::<C, _>(&plan, rows.into_iter(), n)
+                    .await
+            }
+        }
+    }
+
+    /// [`Connection::insert_rows`] of `n` rows (as the iterator says: checked).
+    async fn insert_counted<C, I>(
+        &mut self,
+        plan: &crate::compile::dml::RowsPlan,
+        rows: I,
+        n: usize,
+    ) -> Result<u64>
+    where
+        I: Iterator + Send,
+        I::Item: crate::RowFor<C>,
+    {
         if n == 0 {
             return Ok(0);
         }
@@ -884,8 +908,8 @@ impl Connection {
             _columns: std::marker::PhantomData::<fn() -> C>,
         };
         let mut tx = self.begin().await?;
-        let result = Box::pin(tx.load_rows(&plan, n, &mut source)).await;
-        let result = result.and_then(|written| {
+        let result = Box::pin(tx.load_rows(plan, n, &mut source)).await;
+        let result = result.and_then(|done| {
             if source.given != n || source.iter.next().is_some() {
                 return Err(Error::InvalidStatement(format!(
                     "the rows' iterator said it had {n} rows but gave {}",
@@ -896,7 +920,7 @@ impl Connection {
                     }
                 )));
             }
-            Ok(written)
+            Ok(done.rows_affected)
         });
         match result {
             Ok(written) => {
@@ -919,7 +943,7 @@ impl Connection {
         plan: &crate::compile::dml::RowsPlan,
         n: usize,
         source: &mut dyn super::RowSource,
-    ) -> Result<u64> {
+    ) -> Result<ExecResult> {
         self.settle().await?;
         let (backend, log, dialect) = (self.backend, self.log_parameters, self.dialect);
         let mut request = super::InsertRows {
@@ -930,17 +954,19 @@ impl Connection {
             probe_sql: &plan.probe_sql,
             source,
             head: &plan.head,
+            tail: &plan.tail,
             dialect,
             taken: 0,
             carry: Vec::new(),
         };
         if let Some(fut) = self.inner()?.insert_rows(&mut request) {
-            return traced(backend, &plan.head, &[], log, |n: &u64| *n, fut).await;
+            let rows = |r: &ExecResult| r.rows_affected;
+            return traced(backend, &plan.head, &[], log, rows, fut).await;
         }
         // Values collected one statement at a time, within the parameter and size limits.
         let max_bytes = dialect.features().max_statement_bytes;
         let mut values: Vec<Value> = Vec::new();
-        let mut written = 0;
+        let mut total = ExecResult::default();
         loop {
             values.clear();
             let n = request.next_statement(max_bytes, &mut |c| values.push(c.into_value()))?;
@@ -948,9 +974,11 @@ impl Connection {
                 break;
             }
             let sql = request.statement(n);
-            written += self.execute_sql(&sql, &values).await?.rows_affected;
+            let r = self.execute_sql(&sql, &values).await?;
+            total.rows_affected += r.rows_affected;
+            total.last_insert_id = total.last_insert_id.or(r.last_insert_id);
         }
-        Ok(written)
+        Ok(total)
     }
 
     /// Loads a COPY plan through the backend; `None` when it has no copy path.
@@ -984,12 +1012,48 @@ impl Connection {
         let batch = match plan {
             Plan::One(c) => vec![c],
             Plan::Batch(v) => v,
+            Plan::Chunked(mut chunks) if !rows => {
+                // Run as rows moved out of the plan's values, so that a backend can bind them
+                // its own way (SQLite in place, one prepared statement for every full part).
+                let f = self.dialect.features();
+                let width = chunks.width.max(1);
+                let plan = crate::compile::dml::RowsPlan {
+                    head: std::mem::take(&mut chunks.head),
+                    tail: std::mem::take(&mut chunks.tail),
+                    copy_sql: String::new(),
+                    probe_sql: String::new(),
+                    width,
+                    consts: Vec::new(),
+                    max_rows: (f.max_bind_params / width)
+                        .min(f.max_insert_rows.unwrap_or(usize::MAX))
+                        .max(1),
+                };
+                let n = chunks.params.len() / width;
+                let mut source = super::rows::MovedRows {
+                    values: chunks.params.chunks_exact_mut(width),
+                };
+                let mut tx = self.begin().await?;
+                match Box::pin(tx.load_rows(&plan, n, &mut source)).await {
+                    Ok(r) => {
+                        tx.commit().await?;
+                        total = r;
+                    }
+                    Err(e) => {
+                        let _ = tx.rollback().await;
+                        return Err(e);
+                    }
+                }
+                // Its values went to the backend: nothing heavy is left to free.
+                drop(chunks);
+                return Ok((total, out));
+            }
             Plan::Chunked(mut chunks) => {
                 let mut tx = self.begin().await?;
                 let crate::compile::dml::Chunked {
                     texts,
                     parts,
                     params,
+                    ..
                 } = &mut *chunks;
                 // Each statement's values are freed while the next one runs (the caller
                 // waits then anyway), rather than all at the end.

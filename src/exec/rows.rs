@@ -238,10 +238,11 @@ pub trait RowSource: Send {
     fn next_row(&mut self, out: &mut dyn FnMut(Cell<'_>)) -> bool;
 }
 
-/// An insert of rows bound by reference, as a backend runs it
+/// An insert of rows, as a backend runs it
 /// ([`BackendConnection::insert_rows`](crate::BackendConnection::insert_rows)): every
 /// statement is [`InsertRows::statement`] for its number of rows, the rows come from
-/// `source`. The caller has started a transaction (or a savepoint) around it.
+/// `source` (borrowed from the caller's data by `insert_rows`, or moved out of a split
+/// INSERT's values). The caller has started a transaction (or a savepoint) around it.
 pub struct InsertRows<'a> {
     /// Values per row (the columns given, then the table's client defaults).
     pub width: usize,
@@ -249,13 +250,16 @@ pub struct InsertRows<'a> {
     pub rows: usize,
     /// The most rows one statement takes (the dialect's bound-parameter limit).
     pub max_rows: usize,
-    /// `COPY t (a, b) FROM STDIN (FORMAT binary)`, for a backend that loads that way.
+    /// `COPY t (a, b) FROM STDIN (FORMAT binary)`, for a backend that loads that way; empty
+    /// when the statements must run as [`InsertRows::statement`] gives them (a split INSERT
+    /// with an upsert clause, say).
     pub copy_sql: &'a str,
     /// `SELECT a, b FROM t`: prepared (never run) to learn each column's exact type.
     pub probe_sql: &'a str,
     /// The rows.
     pub source: &'a mut dyn RowSource,
     pub(crate) head: &'a str,
+    pub(crate) tail: &'a str,
     pub(crate) dialect: &'static dyn crate::Dialect,
     /// Rows handed out by [`InsertRows::next_statement`] (the carried one included).
     pub(crate) taken: usize,
@@ -336,9 +340,10 @@ impl InsertRows<'_> {
     /// The INSERT statement for `rows` rows, with the dialect's placeholders.
     pub fn statement(&self, rows: usize) -> String {
         let mut w = crate::SqlWriter::new(self.dialect);
-        w.reserve(self.head.len() + rows * (self.width * 6 + 4));
+        w.reserve(self.head.len() + rows * (self.width * 6 + 4) + self.tail.len());
         w.push(self.head);
         w.push_placeholder_rows(rows, self.width);
+        w.push(self.tail);
         w.finish().sql
     }
 }
@@ -351,6 +356,24 @@ impl std::fmt::Debug for InsertRows<'_> {
             .field("max_rows", &self.max_rows)
             .field("head", &self.head)
             .finish_non_exhaustive()
+    }
+}
+
+/// The rows of a split INSERT's values, each value moved out as it is given (what is left
+/// behind is a `Bool`, which needs no freeing).
+pub(crate) struct MovedRows<'v> {
+    pub(crate) values: std::slice::ChunksExactMut<'v, Value>,
+}
+
+impl RowSource for MovedRows<'_> {
+    fn next_row(&mut self, out: &mut dyn FnMut(Cell<'_>)) -> bool {
+        let Some(row) = self.values.next() else {
+            return false;
+        };
+        for v in row {
+            out(Cell::Value(std::mem::replace(v, Value::Bool(false))));
+        }
+        true
     }
 }
 
@@ -413,6 +436,7 @@ mod tests {
             probe_sql: "",
             source: &mut source,
             head: "INSERT INTO t (id, s) VALUES ",
+            tail: "",
             dialect: &crate::MariaDb,
             taken: 0,
             carry: Vec::new(),

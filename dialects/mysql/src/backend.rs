@@ -253,21 +253,72 @@ async fn execute(
     params: Params,
 ) -> mysql_async::Result<ExecResult> {
     let (conn, stmts, _) = pooled.parts();
-    if matches!(params, Params::Empty) {
+    // Rows an INSERT, REPLACE or DELETE … RETURNING returned: the server reports no rows
+    // affected for a statement that returns rows, so they are counted instead. (Other
+    // statements' rows are dropped uncounted: a SELECT affects no rows.)
+    let count = modifies_rows(sql);
+    let returned = if matches!(params, Params::Empty) {
         // Text protocol: any statement (DDL included) runs, in one round trip.
-        conn.query_drop(sql).await?;
+        if count {
+            let mut result = conn.query_iter(sql).await?;
+            let returned = count_rows(&mut result).await?;
+            result.drop_result().await?;
+            returned
+        } else {
+            conn.query_drop(sql).await?;
+            None
+        }
     } else {
         let stmt = prepared(conn, stmts, sql).await?;
         exec_prepared(conn, stmts, sql, &stmt, params).await?;
-        QueryResult::<BinaryProtocol>::new(&mut *conn)
-            .drop_result()
-            .await?;
-    }
+        let mut result = QueryResult::<BinaryProtocol>::new(&mut *conn);
+        let returned = if count {
+            count_rows(&mut result).await?
+        } else {
+            None
+        };
+        result.drop_result().await?;
+        returned
+    };
     Ok(ExecResult {
-        rows_affected: conn.affected_rows(),
+        rows_affected: returned.unwrap_or_else(|| conn.affected_rows()),
         // An unsigned id above i64::MAX cannot be reported.
         last_insert_id: conn.last_insert_id().and_then(|id| i64::try_from(id).ok()),
     })
+}
+
+/// Whether `sql` is an INSERT, REPLACE or DELETE (whose RETURNING rows are the rows it
+/// changed), after any leading spaces and comments.
+fn modifies_rows(sql: &str) -> bool {
+    let mut s = sql;
+    loop {
+        s = s.trim_start();
+        if let Some(rest) = s.strip_prefix("--").or_else(|| s.strip_prefix('#')) {
+            s = rest.split_once('\n').map_or("", |(_, r)| r);
+        } else if let Some(rest) = s.strip_prefix("/*") {
+            s = rest.split_once("*/").map_or("", |(_, r)| r);
+        } else {
+            break;
+        }
+    }
+    let word = s.as_bytes();
+    [&b"insert"[..], b"replace", b"delete"]
+        .iter()
+        .any(|k| word.len() >= k.len() && word[..k.len()].eq_ignore_ascii_case(k))
+}
+
+/// The rows of the current result set, read and counted; `None` when it has no columns.
+async fn count_rows<P: mysql_async::prelude::Protocol>(
+    result: &mut QueryResult<'_, '_, P>,
+) -> mysql_async::Result<Option<u64>> {
+    if result.columns().is_none_or(|c| c.is_empty()) {
+        return Ok(None);
+    }
+    let mut n = 0;
+    while result.next().await?.is_some() {
+        n += 1;
+    }
+    Ok(Some(n))
 }
 
 /// A started query: the columns of its first result set (`None` when it has none) and the
@@ -504,7 +555,7 @@ impl BackendConnection for MySqlConnection {
     fn insert_rows<'a>(
         &'a mut self,
         rows: &'a mut quarry::InsertRows<'_>,
-    ) -> Option<BoxFuture<'a, Result<u64>>> {
+    ) -> Option<BoxFuture<'a, Result<ExecResult>>> {
         Some(Box::pin(async move {
             let dialect: &dyn Dialect = if self.mariadb {
                 &quarry::MariaDb
@@ -512,7 +563,7 @@ impl BackendConnection for MySqlConnection {
                 &quarry::MySql
             };
             let max_bytes = dialect.features().max_statement_bytes;
-            let mut written = 0;
+            let mut total = ExecResult::default();
             loop {
                 let mut params = Vec::with_capacity(rows.max_rows.min(rows.rows) * rows.width);
                 let mut failed = None;
@@ -526,7 +577,7 @@ impl BackendConnection for MySqlConnection {
                     return Err(e);
                 }
                 if n == 0 {
-                    return Ok(written);
+                    return Ok(total);
                 }
                 let sql = rows.statement(n);
                 // Not retried as `run!` retries (its values are gone once sent); inside the
@@ -541,7 +592,8 @@ impl BackendConnection for MySqlConnection {
                     Ok(r) => {
                         pooled.unread = false;
                         pooled.after_success();
-                        written += r.rows_affected;
+                        total.rows_affected += r.rows_affected;
+                        total.last_insert_id = total.last_insert_id.or(r.last_insert_id);
                     }
                     Err(e) => {
                         pooled.after_error(&e);
@@ -586,6 +638,20 @@ impl BackendConnection for MySqlConnection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statements_whose_returned_rows_are_counted() {
+        assert!(modifies_rows("INSERT INTO t VALUES (1) RETURNING id"));
+        assert!(modifies_rows(
+            "  -- note\n /* c */ delete FROM t RETURNING id"
+        ));
+        assert!(modifies_rows("Replace INTO t VALUES (1)"));
+        assert!(!modifies_rows("SELECT 1"));
+        assert!(!modifies_rows("UPDATE t SET a = 1"));
+        assert!(!modifies_rows("ins"));
+        assert!(!modifies_rows("éé"));
+        assert!(!modifies_rows("/* unterminated"));
+    }
 
     #[test]
     fn statements_that_change_nothing() {

@@ -449,13 +449,20 @@ impl BackendConnection for PgConnection {
     fn insert_rows<'a>(
         &'a mut self,
         rows: &'a mut quarry::InsertRows<'_>,
-    ) -> Option<BoxFuture<'a, Result<u64>>> {
+    ) -> Option<BoxFuture<'a, Result<ExecResult>>> {
+        if rows.copy_sql.is_empty() {
+            // Statements with an upsert clause or RETURNING: the core runs them.
+            return None;
+        }
         Some(Box::pin(async move {
             let pg: &mut Session = &mut self.conn.s;
             pg.begin()?;
             let result = pg.copy_rows(rows).await;
             settle(pg, &result);
-            result
+            Ok(ExecResult {
+                rows_affected: result?,
+                last_insert_id: None,
+            })
         }))
     }
 }

@@ -688,8 +688,9 @@ pub(crate) fn insert_rows(
     conn: &rusqlite::Connection,
     cache: &mut Cache,
     rows: &mut quarry::InsertRows<'_>,
-) -> Result<u64> {
+) -> Result<ExecResult> {
     let (mut done, mut written) = (0, 0);
+    let mut last_insert_id = None;
     let mut buf = [0u8; TEXT_BUF];
     while done < rows.rows {
         let n = (rows.rows - done).min(rows.max_rows);
@@ -750,13 +751,37 @@ pub(crate) fn insert_rows(
                     at / n
                 )));
             }
-            let r = stmt.raw_execute();
+            // Stepped to the end rather than `raw_execute`d: a RETURNING tail gives rows.
+            let total_before = conn.total_changes();
+            let r = {
+                let mut q = stmt.raw_query();
+                loop {
+                    match q.next() {
+                        Ok(Some(_)) => {}
+                        Ok(None) => break Ok(()),
+                        Err(e) => break Err(e),
+                    }
+                }
+            };
             cache.after_run(&sql, &stmt, false);
-            written += r.map_err(|e| error(e, Some(&sql)))? as u64;
+            r.map_err(|e| error(e, Some(&sql)))?;
+            let changed = if conn.total_changes() == total_before {
+                0
+            } else {
+                conn.changes()
+            };
+            if done == 0 && changed > 0 {
+                // As a split INSERT reports it: the first statement's.
+                last_insert_id = Some(conn.last_insert_rowid());
+            }
+            written += changed;
             done += n;
         }
     }
-    Ok(written)
+    Ok(ExecResult {
+        rows_affected: written,
+        last_insert_id,
+    })
 }
 
 pub(crate) fn execute(

@@ -592,7 +592,7 @@ impl BackendConnection for SqliteConnection {
     fn insert_rows<'a>(
         &'a mut self,
         rows: &'a mut quarry::InsertRows<'_>,
-    ) -> Option<BoxFuture<'a, Result<u64>>> {
+    ) -> Option<BoxFuture<'a, Result<ExecResult>>> {
         if !matches!(self.executor, Executor::Auto | Executor::BlockInPlace)
             || !can_block_in_place()
         {
