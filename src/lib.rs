@@ -77,6 +77,19 @@
 //! engine.create_all(&md).await?;
 //! # Ok(()) }
 //! ```
+//!
+//! Bulk loads take rows straight from the application's data, typed per column, in one
+//! transaction: binary COPY on PostgreSQL, multi-row INSERTs bound in place elsewhere
+//! ([`Engine::insert_rows`]).
+//!
+//! ```no_run
+//! # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+//! quarry::table! { pub struct Users("users") { id: i64, email: String } }
+//! let people: Vec<(i64, String)> = vec![(1, "a@example.com".into())];
+//! let u = Users::new();
+//! engine.insert_rows(u, (u.id, u.email), people.iter().map(|(id, e)| (*id, e))).await?;
+//! # Ok(()) }
+//! ```
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
