@@ -13,7 +13,8 @@ mod row;
 mod rows;
 
 pub use backend::{
-    Backend, BackendConnection, BoxFuture, BoxStream, CopyIn, Driver, ExecResult, SqlTextHasher,
+    starts_with_keyword, Backend, BackendConnection, BoxFuture, BoxStream, CopyIn, Driver,
+    ExecResult, SqlTextHasher,
 };
 pub use de::FromRow;
 pub use engine::{install_drivers, Connection, Engine, EngineBuilder, RowStream, Transaction};

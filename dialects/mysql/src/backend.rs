@@ -288,23 +288,9 @@ async fn execute(
 }
 
 /// Whether `sql` is an INSERT, REPLACE or DELETE (whose RETURNING rows are the rows it
-/// changed), after any leading spaces and comments.
+/// changed).
 fn modifies_rows(sql: &str) -> bool {
-    let mut s = sql;
-    loop {
-        s = s.trim_start();
-        if let Some(rest) = s.strip_prefix("--").or_else(|| s.strip_prefix('#')) {
-            s = rest.split_once('\n').map_or("", |(_, r)| r);
-        } else if let Some(rest) = s.strip_prefix("/*") {
-            s = rest.split_once("*/").map_or("", |(_, r)| r);
-        } else {
-            break;
-        }
-    }
-    let word = s.as_bytes();
-    [&b"insert"[..], b"replace", b"delete"]
-        .iter()
-        .any(|k| word.len() >= k.len() && word[..k.len()].eq_ignore_ascii_case(k))
+    quarry::exec::starts_with_keyword(sql, &["INSERT", "REPLACE", "DELETE"])
 }
 
 /// The rows of the current result set, read and counted; `None` when it has no columns.

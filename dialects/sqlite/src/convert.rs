@@ -657,26 +657,7 @@ fn decode_row(row: &rusqlite::Row<'_>, meta: &Meta, sql: &str) -> Result<Row> {
 
 /// Whether `sql` starts with INSERT or REPLACE (after blanks and comments).
 fn is_insert(sql: &str) -> bool {
-    let mut s = sql;
-    loop {
-        s = s.trim_start();
-        if let Some(rest) = s.strip_prefix("--") {
-            s = rest.split_once('\n').map_or("", |(_, r)| r);
-        } else if let Some(rest) = s.strip_prefix("/*") {
-            s = rest.split_once("*/").map_or("", |(_, r)| r);
-        } else {
-            break;
-        }
-    }
-    let word = s.as_bytes().get(..8).unwrap_or(s.as_bytes());
-    let is = |kw: &[u8]| {
-        word.len() >= kw.len()
-            && word[..kw.len()].eq_ignore_ascii_case(kw)
-            && !word
-                .get(kw.len())
-                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-    };
-    is(b"INSERT") || is(b"REPLACE")
+    quarry::exec::starts_with_keyword(sql, &["INSERT", "REPLACE"])
 }
 
 /// Runs one statement; returns the rows it changed and, after an INSERT, the last rowid.
