@@ -1,6 +1,8 @@
 //! Rows bound by reference: [`Connection::insert_rows`](crate::Connection::insert_rows)
-//! inserts rows straight from the caller's data, without building a [`Value`] per text or
-//! byte cell, as `executemany` does in Python's database drivers.
+//! inserts rows straight from the caller's data, as `executemany` does in Python's database
+//! drivers. SQLite and PostgreSQL bind text and bytes from the borrowed data without making a
+//! [`Value`] of them; MariaDB copies each once, into the driver's parameter, as a
+//! hand-written loop does.
 //!
 //! A row is a tuple whose items fit the columns' Rust types ([`CellFor`]): for a
 //! `Column<String>` a `&str` or `&String`, for a `Column<i64>` an `i64`, for a
@@ -298,8 +300,8 @@ impl InsertRows<'_> {
         }
         let mut row: Vec<Value> = Vec::new();
         while self.taken < self.rows && n < self.max_rows {
-            // The row is measured before it is handed out: its cells are kept (as values)
-            // only if it might not fit.
+            // The row is read into values and measured: handed out if it fits, else kept for
+            // the next statement.
             let (mut width, mut row_bytes) = (0, 4);
             let room = max_bytes.saturating_sub(bytes);
             row.clear();
