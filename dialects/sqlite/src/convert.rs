@@ -662,6 +662,47 @@ fn is_insert(sql: &str) -> bool {
 
 /// Runs one statement; returns the rows it changed and, after an INSERT, the last rowid.
 /// Rows a query returns are read and dropped.
+/// Steps a bound statement to its end (any rows it returns, RETURNING's say, read and
+/// dropped); the number of rows it changed (0 for one that changed none, rather than the
+/// count of an earlier statement).
+fn run_to_end(
+    conn: &rusqlite::Connection,
+    stmt: &mut rusqlite::Statement<'_>,
+) -> rusqlite::Result<u64> {
+    let before = conn.total_changes();
+    {
+        let mut rows = stmt.raw_query();
+        while rows.next()?.is_some() {}
+    }
+    Ok(if conn.total_changes() == before {
+        0
+    } else {
+        conn.changes()
+    })
+}
+
+/// Binds one cell as parameter `at` (1-based): borrowed text and bytes as they are, values as
+/// [`sql_ref`] gives them.
+fn bind_cell(
+    stmt: &mut rusqlite::Statement<'_>,
+    at: usize,
+    cell: &quarry::Cell<'_>,
+    buf: &mut [u8; TEXT_BUF],
+) -> Result<()> {
+    let owned;
+    let v = match cell {
+        quarry::Cell::Text(s) => ValueRef::Text(s.as_bytes()),
+        quarry::Cell::Bytes(b) => ValueRef::Blob(b),
+        quarry::Cell::Value(v) => sql_ref(v, buf)?,
+        other => {
+            owned = other.clone().into_value();
+            sql_ref(&owned, buf)?
+        }
+    };
+    stmt.raw_bind_parameter(at, ToSqlOutput::Borrowed(v))
+        .map_err(|e| error(e, None))
+}
+
 /// Runs an insert of rows bound by reference: statements of up to `max_rows` rows, each
 /// cell bound as the source gives it. The statements of a full `max_rows` run one prepared
 /// statement again and again; the last, shorter one has its own.
@@ -684,35 +725,9 @@ pub(crate) fn insert_rows(
             let (mut at, mut failed) = (0, None);
             for _ in 0..n {
                 let more = rows.source.next_row(&mut |cell| {
-                    if failed.is_some() {
-                        return;
-                    }
-                    at += 1;
-                    let r = match &cell {
-                        quarry::Cell::Text(s) => stmt.raw_bind_parameter(
-                            at,
-                            ToSqlOutput::Borrowed(ValueRef::Text(s.as_bytes())),
-                        ),
-                        quarry::Cell::Bytes(b) => {
-                            stmt.raw_bind_parameter(at, ToSqlOutput::Borrowed(ValueRef::Blob(b)))
-                        }
-                        quarry::Cell::Value(v) => match sql_ref(v, &mut buf) {
-                            Ok(v) => stmt.raw_bind_parameter(at, ToSqlOutput::Borrowed(v)),
-                            Err(e) => {
-                                failed = Some(e);
-                                return;
-                            }
-                        },
-                        other => match sql_ref(&other.clone().into_value(), &mut buf) {
-                            Ok(v) => stmt.raw_bind_parameter(at, ToSqlOutput::Borrowed(v)),
-                            Err(e) => {
-                                failed = Some(e);
-                                return;
-                            }
-                        },
-                    };
-                    if let Err(e) = r {
-                        failed = Some(error(e, None));
+                    if failed.is_none() {
+                        at += 1;
+                        failed = bind_cell(&mut stmt, at, &cell, &mut buf).err();
                     }
                 });
                 if let Some(e) = failed.take() {
@@ -732,25 +747,9 @@ pub(crate) fn insert_rows(
                     at / n
                 )));
             }
-            // Stepped to the end rather than `raw_execute`d: a RETURNING tail gives rows.
-            let total_before = conn.total_changes();
-            let r = {
-                let mut q = stmt.raw_query();
-                loop {
-                    match q.next() {
-                        Ok(Some(_)) => {}
-                        Ok(None) => break Ok(()),
-                        Err(e) => break Err(e),
-                    }
-                }
-            };
+            let r = run_to_end(conn, &mut stmt);
             cache.after_run(&sql, &stmt, false);
-            r.map_err(|e| error(e, Some(&sql)))?;
-            let changed = if conn.total_changes() == total_before {
-                0
-            } else {
-                conn.changes()
-            };
+            let changed = r.map_err(|e| error(e, Some(&sql)))?;
             if done == 0 && changed > 0 {
                 // As a split INSERT reports it: the first statement's.
                 last_insert_id = Some(conn.last_insert_rowid());
@@ -773,30 +772,10 @@ pub(crate) fn execute(
 ) -> Result<ExecResult> {
     let mut stmt = conn.prepare_cached(sql).map_err(|e| error(e, Some(sql)))?;
     bind(&mut stmt, params, sql)?;
-    let total = conn.total_changes();
     let rowid = conn.last_insert_rowid();
-    let drained = {
-        let mut rows = stmt.raw_query();
-        let mut r = Ok(());
-        loop {
-            match rows.next() {
-                Ok(Some(_)) => {}
-                Ok(None) => break,
-                Err(e) => {
-                    r = Err(error(e, Some(sql)));
-                    break;
-                }
-            }
-        }
-        r
-    };
+    let r = run_to_end(conn, &mut stmt);
     cache.after_run(sql, &stmt, false);
-    drained?;
-    let rows_affected = if conn.total_changes() == total {
-        0
-    } else {
-        conn.changes()
-    };
+    let rows_affected = r.map_err(|e| error(e, Some(sql)))?;
     let new_rowid = conn.last_insert_rowid();
     let last_insert_id =
         ((is_insert(sql) && rows_affected > 0) || new_rowid != rowid).then_some(new_rowid);
