@@ -1374,11 +1374,8 @@ pub(crate) fn rows_plan(s: &InsertStmt, given: usize, d: &dyn Dialect) -> Result
     let head = c.w.finish().sql;
     let names: Vec<String> = cols.iter().map(|c| c.name.as_str().to_owned()).collect();
     let (copy_sql, probe_sql) = copy_texts(&s.table, &names, d);
-    let f = d.features();
     let out_width = cols.len();
-    let max_rows = (f.max_bind_params / out_width)
-        .min(f.max_insert_rows.unwrap_or(usize::MAX))
-        .max(1);
+    let max_rows = rows_per_statement(d, out_width);
     Ok(RowsPlan {
         head,
         tail: String::new(),
@@ -1388,6 +1385,32 @@ pub(crate) fn rows_plan(s: &InsertStmt, given: usize, d: &dyn Dialect) -> Result
         consts,
         max_rows,
     })
+}
+
+/// The most rows of `width` values one statement takes on `d` (its bound-parameter limit
+/// and its cap on rows per INSERT).
+fn rows_per_statement(d: &dyn Dialect, width: usize) -> usize {
+    let f = d.features();
+    (f.max_bind_params / width.max(1))
+        .min(f.max_insert_rows.unwrap_or(usize::MAX))
+        .max(1)
+}
+
+impl RowsPlan {
+    /// A split INSERT's statements as rows to run (its texts' head and tail; the values are
+    /// the plan's own, taken from `c.params` by the caller).
+    pub(crate) fn of_chunked(c: &mut Chunked, d: &dyn Dialect) -> RowsPlan {
+        let width = c.width.max(1);
+        RowsPlan {
+            head: std::mem::take(&mut c.head),
+            tail: std::mem::take(&mut c.tail),
+            copy_sql: String::new(),
+            probe_sql: String::new(),
+            width,
+            consts: Vec::new(),
+            max_rows: rows_per_statement(d, width),
+        }
+    }
 }
 
 pub(crate) fn plan_insert(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {

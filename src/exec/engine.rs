@@ -907,25 +907,42 @@ impl Connection {
             given: 0,
             _columns: std::marker::PhantomData::<fn() -> C>,
         };
+        let done = self
+            .load_atomically(plan, n, &mut source, |source| {
+                if source.given != n || source.iter.next().is_some() {
+                    return Err(Error::InvalidStatement(format!(
+                        "the rows' iterator said it had {n} rows but gave {}",
+                        if source.given == n {
+                            "more".to_owned()
+                        } else {
+                            source.given.to_string()
+                        }
+                    )));
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(done.rows_affected)
+    }
+
+    /// Runs `n` rows of `source` ([`Connection::load_rows`]) in a transaction (a savepoint
+    /// inside one) that commits only if `check` then accepts the source: all the rows land,
+    /// or none.
+    async fn load_atomically<S: super::RowSource>(
+        &mut self,
+        plan: &crate::compile::dml::RowsPlan,
+        n: usize,
+        source: &mut S,
+        check: impl FnOnce(&mut S) -> Result<()>,
+    ) -> Result<ExecResult> {
         let mut tx = self.begin().await?;
-        let result = Box::pin(tx.load_rows(plan, n, &mut source)).await;
-        let result = result.and_then(|done| {
-            if source.given != n || source.iter.next().is_some() {
-                return Err(Error::InvalidStatement(format!(
-                    "the rows' iterator said it had {n} rows but gave {}",
-                    if source.given == n {
-                        "more".to_owned()
-                    } else {
-                        source.given.to_string()
-                    }
-                )));
-            }
-            Ok(done.rows_affected)
-        });
+        let result = Box::pin(tx.load_rows(plan, n, source))
+            .await
+            .and_then(|done| check(source).map(|()| done));
         match result {
-            Ok(written) => {
+            Ok(done) => {
                 tx.commit().await?;
-                Ok(written)
+                Ok(done)
             }
             Err(e) => {
                 // Undone now rather than before the connection's next statement, so that
@@ -1015,36 +1032,15 @@ impl Connection {
             Plan::Chunked(mut chunks) if !rows => {
                 // Run as rows moved out of the plan's values, so that a backend can bind them
                 // its own way (SQLite in place, one prepared statement for every full part).
-                let f = self.dialect.features();
-                let width = chunks.width.max(1);
-                let plan = crate::compile::dml::RowsPlan {
-                    head: std::mem::take(&mut chunks.head),
-                    tail: std::mem::take(&mut chunks.tail),
-                    copy_sql: String::new(),
-                    probe_sql: String::new(),
-                    width,
-                    consts: Vec::new(),
-                    max_rows: (f.max_bind_params / width)
-                        .min(f.max_insert_rows.unwrap_or(usize::MAX))
-                        .max(1),
-                };
-                let n = chunks.params.len() / width;
+                let plan = crate::compile::dml::RowsPlan::of_chunked(&mut chunks, self.dialect);
+                let n = chunks.params.len() / plan.width;
                 let mut source = super::rows::MovedRows {
-                    values: chunks.params.chunks_exact_mut(width),
+                    values: chunks.params.chunks_exact_mut(plan.width),
                 };
-                let mut tx = self.begin().await?;
-                match Box::pin(tx.load_rows(&plan, n, &mut source)).await {
-                    Ok(r) => {
-                        tx.commit().await?;
-                        total = r;
-                    }
-                    Err(e) => {
-                        let _ = tx.rollback().await;
-                        return Err(e);
-                    }
-                }
+                total = self
+                    .load_atomically(&plan, n, &mut source, |_| Ok(()))
+                    .await?;
                 // Its values went to the backend: nothing heavy is left to free.
-                drop(chunks);
                 return Ok((total, out));
             }
             Plan::Chunked(mut chunks) => {
