@@ -752,6 +752,116 @@ async fn pool_timeout_comes_quickly() {
     assert_eq!(engine.pool_state(), (1, 1));
 }
 
+/// Rows in the connection's own TEMP table `mine`, or `None` when this connection has none
+/// (a connection other than the one that created it).
+async fn temp_rows(engine: &Engine) -> Option<i64> {
+    engine
+        .fetch_scalar("SELECT count(*) FROM temp.mine")
+        .await
+        .ok()
+}
+
+/// The connection returned last is reused without a bb8 checkout, within the pool's rules: a
+/// caller waiting for the only connection gets it when it comes back, a connection returned
+/// inside a transaction is rolled back before it is used again, and one idle past its idle
+/// timeout or older than its lifetime is closed (a TEMP table tells connections apart).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_returned_connection_is_reused_within_the_pool_rules() {
+    common::install();
+    for executor in EXECUTORS {
+        let engine = Engine::builder()
+            .max_size(1)
+            .connection_timeout(Duration::from_secs(10))
+            .idle_timeout(Some(Duration::from_millis(300)))
+            .connect(&format!("sqlite::memory:?executor={executor}"))
+            .await
+            .expect("connect");
+        {
+            let mut c = engine.acquire().await.expect("acquire");
+            c.execute("CREATE TEMP TABLE mine (x INTEGER)")
+                .await
+                .expect("temp table");
+        }
+        assert_eq!(engine.pool_state(), (1, 1), "{executor}");
+        assert_eq!(
+            temp_rows(&engine).await,
+            Some(0),
+            "{executor}: same connection"
+        );
+
+        // A waiter on the only connection is served as soon as it comes back.
+        let held = engine.acquire().await.expect("hold");
+        let e = engine.clone();
+        let waiter = tokio::spawn(async move {
+            let start = Instant::now();
+            let one: i64 = e.fetch_scalar("SELECT 1").await.expect("waiter");
+            (one, start.elapsed())
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(engine.pool_state(), (1, 0), "{executor}: held");
+        drop(held);
+        let (one, waited) = waiter.await.expect("task");
+        assert_eq!(one, 1);
+        assert!(
+            waited < Duration::from_secs(5),
+            "{executor}: waited {waited:?}"
+        );
+
+        // Sixteen tasks over a pool of one: every call is served, none times out.
+        let tasks: Vec<_> = (0..16)
+            .map(|_| {
+                let e = engine.clone();
+                tokio::spawn(async move {
+                    for _ in 0..40 {
+                        assert_eq!(temp_rows(&e).await, Some(0));
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.expect("task");
+        }
+
+        // Returned inside a transaction: rolled back, not handed out as it is.
+        {
+            let mut c = engine.acquire().await.expect("acquire");
+            c.execute("BEGIN").await.expect("begin");
+            c.execute("INSERT INTO temp.mine VALUES (1)")
+                .await
+                .expect("insert");
+        }
+        assert_eq!(temp_rows(&engine).await, Some(0), "{executor}: rolled back");
+        assert_eq!(engine.pool_state(), (1, 1), "{executor}");
+
+        // Idle past its idle timeout: closed; a new connection has no TEMP table.
+        tokio::time::sleep(Duration::from_millis(450)).await;
+        assert_eq!(temp_rows(&engine).await, None, "{executor}: idle timeout");
+        assert_eq!(engine.pool_state(), (1, 1), "{executor}");
+    }
+
+    // Busy all along but older than its lifetime: closed all the same.
+    let engine = Engine::builder()
+        .max_lifetime(Some(Duration::from_millis(300)))
+        .connect("sqlite::memory:")
+        .await
+        .expect("connect");
+    {
+        let mut c = engine.acquire().await.expect("acquire");
+        c.execute("CREATE TEMP TABLE mine (x INTEGER)")
+            .await
+            .expect("temp table");
+    }
+    let start = Instant::now();
+    while temp_rows(&engine).await.is_some() {
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "a connection outlived its lifetime"
+        );
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(start.elapsed() >= Duration::from_millis(250));
+}
+
 /// An engine whose connections have `tick(x)`, which counts its calls in `ticks` and returns x.
 async fn ticking_engine(url: &str, ticks: Arc<AtomicU64>) -> Engine {
     let options = SqliteOptions::parse(url)

@@ -109,6 +109,18 @@ pub trait BackendConnection: Send {
         params: &'a [Value],
     ) -> BoxFuture<'a, Result<Vec<Row>>>;
 
+    /// Runs one query with bound `params` and returns its first row, if any (what
+    /// `fetch_one` and `fetch_optional` need). The default reads every row through
+    /// [`BackendConnection::fetch_all`] and keeps the first; a backend that can stop early
+    /// (SQLite, for read-only statements) saves the work of finding the rest.
+    fn fetch_first<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+    ) -> BoxFuture<'a, Result<Option<Row>>> {
+        Box::pin(async move { Ok(self.fetch_all(sql, params).await?.into_iter().next()) })
+    }
+
     /// Runs one query and streams its rows, holding memory constant. Dropping the stream
     /// before its end must leave the connection usable (or discarded).
     fn fetch_stream(&mut self, sql: String, params: Vec<Value>) -> BoxStream<'_, Result<Row>>;

@@ -1151,6 +1151,22 @@ impl Connection {
         .await
     }
 
+    /// The first row of one statement (the backend may stop reading there).
+    async fn fetch_first(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
+        self.settle().await?;
+        let (backend, log) = (self.backend, self.log_parameters);
+        let inner = self.inner()?;
+        traced(
+            backend,
+            sql,
+            params,
+            log,
+            |row: &Option<Row>| u64::from(row.is_some()),
+            inner.fetch_first(sql, params),
+        )
+        .await
+    }
+
     /// Runs a query and decodes every row into `T`.
     ///
     /// ```no_run
@@ -1177,12 +1193,10 @@ impl Connection {
     /// ```
     pub async fn fetch_one(&mut self, stmt: impl IntoCompiled) -> Result<Row> {
         match stmt.into_plan(self.dialect)? {
-            Plan::One(c) => {
-                let rows = self.fetch_compiled(&c).await?;
-                rows.into_iter()
-                    .next()
-                    .ok_or_else(|| Error::NotFound { sql: c.sql })
-            }
+            Plan::One(c) => self
+                .fetch_first(&c.sql, &c.params)
+                .await?
+                .ok_or_else(|| Error::NotFound { sql: c.sql }),
             plan => {
                 let rows = Box::pin(self.run_plan(plan, true)).await?.1;
                 rows.into_iter().next().ok_or_else(|| Error::NotFound {
@@ -1213,7 +1227,14 @@ impl Connection {
     /// # Ok(()) }
     /// ```
     pub async fn fetch_optional(&mut self, stmt: impl IntoCompiled) -> Result<Option<Row>> {
-        Ok(self.fetch_all(stmt).await?.into_iter().next())
+        match stmt.into_plan(self.dialect)? {
+            Plan::One(c) => self.fetch_first(&c.sql, &c.params).await,
+            plan => Ok(Box::pin(self.run_plan(plan, true))
+                .await?
+                .1
+                .into_iter()
+                .next()),
+        }
     }
 
     /// [`Connection::fetch_optional`] decoded into `T`.

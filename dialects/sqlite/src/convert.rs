@@ -803,6 +803,33 @@ pub(crate) fn fetch_all(
     Ok(out)
 }
 
+/// Runs a query and returns its first row. A read-only statement stops there, as rusqlite's
+/// `query_row` does: SQLite does not look for a second row. Any other statement (an INSERT …
+/// RETURNING, say) is still stepped to its end, so that all of it runs, but its further
+/// rows are not decoded.
+pub(crate) fn fetch_first(
+    conn: &rusqlite::Connection,
+    cache: &mut Cache,
+    sql: &str,
+    params: Params<'_>,
+) -> Result<Option<Row>> {
+    let mut first = None;
+    fetch_rows(conn, cache, sql, params, Until::FirstRow, |row| {
+        first = Some(row?);
+        Ok(false)
+    })?;
+    Ok(first)
+}
+
+/// Where [`fetch_rows`] stops when `emit` asks for no more rows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Until {
+    /// At once (the statement is reset).
+    Asked,
+    /// At once for a read-only statement; any other is stepped to its end without decoding.
+    FirstRow,
+}
+
 /// Runs a query and hands each decoded row to `emit`, which returns false to stop early (the
 /// statement is then reset, as it is at the end) or an error to give up.
 ///
@@ -813,10 +840,22 @@ pub(crate) fn fetch_each(
     cache: &mut Cache,
     sql: &str,
     params: Params<'_>,
+    emit: impl FnMut(Result<Row>) -> Result<bool>,
+) -> Result<()> {
+    fetch_rows(conn, cache, sql, params, Until::Asked, emit)
+}
+
+fn fetch_rows(
+    conn: &rusqlite::Connection,
+    cache: &mut Cache,
+    sql: &str,
+    params: Params<'_>,
+    until: Until,
     mut emit: impl FnMut(Result<Row>) -> Result<bool>,
 ) -> Result<()> {
     let mut stmt = conn.prepare_cached(sql).map_err(|e| error(e, Some(sql)))?;
     bind(&mut stmt, params, sql)?;
+    let drain = until == Until::FirstRow && !stmt.readonly();
     let mut meta_read = false;
     let out = {
         let mut rows = stmt.raw_query();
@@ -830,6 +869,15 @@ pub(crate) fn fetch_each(
                     });
                     match emit(decode_row(row, meta, sql)) {
                         Ok(true) => {}
+                        Ok(false) if drain => {
+                            break loop {
+                                match rows.next() {
+                                    Ok(Some(_)) => {}
+                                    Ok(None) => break Ok(()),
+                                    Err(e) => break Err(error(e, Some(sql))),
+                                }
+                            }
+                        }
                         Ok(false) => break Ok(()),
                         Err(e) => break Err(e),
                     }

@@ -41,6 +41,8 @@ pub(crate) enum Job {
     None,
     Execute,
     Fetch,
+    /// The first row only (see [`convert::fetch_first`]).
+    First,
     Script,
     Ping,
     /// Rolls back a transaction left open by a caller that went away.
@@ -52,6 +54,7 @@ pub(crate) enum Job {
 pub(crate) enum Response {
     Exec(Result<ExecResult>),
     Rows(Result<Vec<Row>>),
+    Row(Result<Option<Row>>),
     Unit(Result<()>),
 }
 
@@ -529,6 +532,12 @@ pub(crate) fn perform(held: &mut Held, job: Job, sql: &str, params: Params<'_>) 
         Job::None => Response::Unit(Ok(())),
         Job::Execute => Response::Exec(convert::execute(&held.conn, &mut held.cache, sql, params)),
         Job::Fetch => Response::Rows(convert::fetch_all(&held.conn, &mut held.cache, sql, params)),
+        Job::First => Response::Row(convert::fetch_first(
+            &held.conn,
+            &mut held.cache,
+            sql,
+            params,
+        )),
         Job::Script => Response::Unit(convert::execute_script(&held.conn, &mut held.cache, sql)),
         Job::Ping => Response::Unit(convert::execute_script(
             &held.conn,
