@@ -788,3 +788,83 @@ async fn sqlite_busy_is_a_retryable_serialization_failure() {
     drop(engine);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// The server's id of the session a call runs on.
+async fn session_id(engine: &Engine) -> i64 {
+    let sql = match engine.dialect().name() {
+        "postgresql" => "SELECT pg_backend_pid()::bigint",
+        _ => "SELECT CONNECTION_ID()",
+    };
+    engine.fetch_scalar(sql).await.expect("session id")
+}
+
+/// On the server backends too, the connection returned last is handed to the next caller
+/// without a bb8 checkout, within the pool's rules: the same session serves one call after
+/// another, a caller waiting for the pool's only connection is served when it comes back,
+/// many tasks over a pool of one are all served, a connection returned inside a transaction
+/// is not handed out again, and one idle past its idle timeout is closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_last_returned_connection_is_reused_within_the_pool_rules() {
+    common::install();
+    for var in ["QUARRY_TEST_POSTGRES_URL", "QUARRY_TEST_MYSQL_URL"] {
+        let Some(url) = common::url(var) else {
+            continue;
+        };
+        let engine = Engine::builder()
+            .max_size(1)
+            .connection_timeout(Duration::from_secs(10))
+            .idle_timeout(Some(Duration::from_millis(400)))
+            .connect(&url)
+            .await
+            .expect("connect");
+        let be = engine.dialect().name();
+        let first = session_id(&engine).await;
+        assert_eq!(engine.pool_state(), (1, 1), "{be}");
+        assert_eq!(session_id(&engine).await, first, "{be}: reused");
+
+        let held = engine.acquire().await.expect("hold");
+        assert_eq!(engine.pool_state(), (1, 0), "{be}: held");
+        let e = engine.clone();
+        let waiter = tokio::spawn(async move {
+            let start = std::time::Instant::now();
+            (session_id(&e).await, start.elapsed())
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        drop(held);
+        let (id, waited) = waiter.await.expect("task");
+        assert_eq!(id, first, "{be}");
+        assert!(waited < Duration::from_secs(5), "{be}: waited {waited:?}");
+
+        let tasks: Vec<_> = (0..16)
+            .map(|_| {
+                let e = engine.clone();
+                tokio::spawn(async move {
+                    for _ in 0..10 {
+                        assert_eq!(session_id(&e).await, first);
+                    }
+                })
+            })
+            .collect();
+        for t in tasks {
+            t.await.expect("task");
+        }
+
+        if be != "postgresql" {
+            // The server reports the open transaction: the connection is closed, not reused.
+            {
+                let mut c = engine.acquire().await.expect("acquire");
+                c.execute("START TRANSACTION").await.expect("begin");
+            }
+            let after = session_id(&engine).await;
+            assert_ne!(
+                after, first,
+                "{be}: a connection left in a transaction was reused"
+            );
+        }
+        let before = session_id(&engine).await;
+        assert_eq!(session_id(&engine).await, before, "{be}: reused");
+        tokio::time::sleep(Duration::from_millis(600)).await;
+        assert_ne!(session_id(&engine).await, before, "{be}: idle timeout");
+        assert_eq!(engine.pool_state(), (1, 1), "{be}");
+    }
+}

@@ -8,6 +8,7 @@
 mod backend;
 mod de;
 mod engine;
+mod lane;
 mod options;
 mod row;
 mod rows;
@@ -18,6 +19,7 @@ pub use backend::{
 };
 pub use de::FromRow;
 pub use engine::{install_drivers, Connection, Engine, EngineBuilder, RowStream, Transaction};
+pub use lane::{Lane, LaneRules};
 pub use options::{IsolationLevel, PoolOptions, TxOptions};
 pub use row::{Row, RowIndex};
 pub(crate) use rows::Rows;

@@ -6,6 +6,7 @@ use crate::manager::{MySqlConnectionManager, PooledConn};
 use crate::value::{bind_all, bind_cell, RowDecoder};
 use mysql_async::prelude::Queryable;
 use mysql_async::{BinaryProtocol, Column, Conn, Params, QueryResult, Statement, TextProtocol};
+use quarry::exec::{Lane, LaneRules};
 use quarry::{
     BackendConnection, BoxFuture, BoxStream, Dialect, Error, ExecResult, Result, Row, Value,
 };
@@ -21,6 +22,8 @@ const ER_UNKNOWN_STMT_HANDLER: u16 = 1243;
 /// The pooled MySQL/MariaDB backend behind an [`quarry::Engine`].
 pub(crate) struct MySqlBackend {
     pub(crate) pool: bb8::Pool<MySqlConnectionManager>,
+    /// The connection returned last, handed to the next caller without a bb8 checkout.
+    pub(crate) lane: Arc<Lane<MySqlLane>>,
     pub(crate) dialect: &'static dyn Dialect,
     pub(crate) mariadb: bool,
     /// How many times the first statement of a checkout may move to another connection when
@@ -56,10 +59,11 @@ impl quarry::Backend for MySqlBackend {
 
     fn acquire(&self) -> BoxFuture<'_, Result<Box<dyn BackendConnection>>> {
         Box::pin(async move {
-            let conn = self.pool.get_owned().await.map_err(run_error)?;
+            let conn = checkout(&self.lane, &self.pool).await?;
             Ok(Box::new(MySqlConnection {
                 conn: Some(conn),
                 pool: self.pool.clone(),
+                lane: self.lane.clone(),
                 mariadb: self.mariadb,
                 fresh: true,
                 replacements: self.replacements,
@@ -69,19 +73,59 @@ impl quarry::Backend for MySqlBackend {
 
     fn pool_state(&self) -> (u32, u32) {
         let s = self.pool.state();
-        (s.connections, s.idle_connections)
+        (s.connections, s.idle_connections + self.lane.parked())
     }
+}
+
+type Checkout = bb8::PooledConnection<'static, MySqlConnectionManager>;
+
+/// The rules of the lane beside the pool (see [`quarry::exec::Lane`]): a connection is parked
+/// only when bb8 would keep it.
+pub(crate) struct MySqlLane;
+
+impl LaneRules for MySqlLane {
+    type Conn = Checkout;
+
+    fn reusable(conn: &Checkout) -> bool {
+        !conn.unusable()
+    }
+
+    fn opened(conn: &Checkout) -> std::time::Instant {
+        conn.born
+    }
+
+    fn retire(conn: &mut Checkout) {
+        conn.broken = true;
+    }
+}
+
+/// A connection from the lane, else from bb8.
+async fn checkout(
+    lane: &Lane<MySqlLane>,
+    pool: &bb8::Pool<MySqlConnectionManager>,
+) -> Result<Checkout> {
+    lane.checkout(|| async { pool.get_owned().await.map_err(run_error) })
+        .await
 }
 
 /// One pooled connection checked out by quarry.
 pub(crate) struct MySqlConnection {
     /// `None` once a replacement could not be checked out.
-    conn: Option<bb8::PooledConnection<'static, MySqlConnectionManager>>,
+    conn: Option<Checkout>,
     pool: bb8::Pool<MySqlConnectionManager>,
+    lane: Arc<Lane<MySqlLane>>,
     mariadb: bool,
     /// No statement has run on this checkout yet.
     fresh: bool,
     replacements: u32,
+}
+
+impl Drop for MySqlConnection {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.lane.give_back(conn);
+        }
+    }
 }
 
 /// Whether a failed first statement may run again on another connection: always when the
@@ -149,12 +193,7 @@ impl MySqlConnection {
         if let Some(mut old) = self.conn.take() {
             old.broken = true;
         }
-        let conn = self
-            .pool
-            .get_owned()
-            .await
-            .map_err(crate::backend::run_error)?;
-        self.conn = Some(conn);
+        self.conn = Some(checkout(&self.lane, &self.pool).await?);
         Ok(())
     }
 }

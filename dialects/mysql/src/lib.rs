@@ -114,6 +114,13 @@
 //! transaction is open or autocommit is off. Other session state (user variables, temporary
 //! tables, `SET SESSION`) stays with the connection, as in any pool.
 //!
+//! The connection returned last, if bb8 would keep it, waits beside the pool for the next
+//! caller ([`quarry::exec::Lane`]), which then skips bb8's checkout and return (a timeout
+//! future, a lock, three clock readings). It counts against `max_size` and as idle in
+//! [`quarry::Engine::pool_state`]; while any caller waits on the pool, returned connections go
+//! to the pool; `idle_timeout` and `max_lifetime` are checked when it is taken; with
+//! `pool_test_on_checkout` every checkout goes through bb8.
+//!
 //! Without a ping on checkout, a connection the server closed while it sat in the pool
 //! (`KILL`, `wait_timeout`, a restart) is found out by the first statement of the checkout;
 //! that statement then moves to another connection when it provably never reached the server
@@ -289,6 +296,7 @@ pub async fn connect_with(url: &str, options: &PoolOptions) -> Result<Engine> {
     let _ = pool.add(first);
     Ok(Engine::from_backend(MySqlBackend {
         pool,
+        lane: std::sync::Arc::new(quarry::exec::Lane::new(options)),
         dialect,
         mariadb: dialect.name() == "mariadb",
         replacements: options.max_size.saturating_add(1),

@@ -181,6 +181,7 @@ impl MySqlConnectionManager {
             broken: false,
             in_transaction: false,
             autocommit: true,
+            born: std::time::Instant::now(),
             caches: Box::new(Caches {
                 decoders: DecoderCache::default(),
                 statements: StmtCache::new(self.stmt_cache_size),
@@ -216,6 +217,8 @@ pub struct PooledConn {
     in_transaction: bool,
     /// The server said autocommit is on.
     autocommit: bool,
+    /// When it was opened (for `max_lifetime` while it is parked in the lane beside the pool).
+    pub(crate) born: std::time::Instant,
     /// Boxed: bb8 moves a pooled connection by value several times per checkout, so it is
     /// kept small.
     caches: Box<Caches>,

@@ -8,7 +8,7 @@ use crate::error::{classify, connect_error, map_error};
 use crate::pool::{pool_builder, Manager, PgClient, Session};
 use futures_util::future;
 use futures_util::stream::{self, StreamExt};
-use quarry::exec::CopyIn;
+use quarry::exec::{CopyIn, Lane, LaneRules};
 use quarry::{
     Backend, BackendConnection, BoxFuture, BoxStream, Dialect, ExecResult, PoolOptions, Postgres,
     Result, Row, Value,
@@ -34,6 +34,9 @@ use tokio_postgres::{CopyInSink, RowStream, Statement};
 #[derive(Clone)]
 pub struct PostgresBackend {
     pool: bb8::Pool<Manager>,
+    /// The connection returned last, handed to the next caller without a bb8 checkout (off
+    /// for a pool built by [`PostgresBackend::with_builder`], whose options are not known).
+    lane: Arc<Lane<PgLane>>,
 }
 
 impl fmt::Debug for PostgresBackend {
@@ -74,7 +77,8 @@ impl PostgresBackend {
         let (url, options) = options.clone().apply_url(url)?;
         let manager =
             Manager::from_url(&url)?.default_connect_timeout(&url, options.connection_timeout);
-        Self::with_builder(manager, pool_builder(&options)?).await
+        let lane = Lane::new(&options);
+        Self::build(manager, pool_builder(&options)?, lane).await
     }
 
     /// Builds a pool from `builder` over `manager` and opens its first connection, so that an
@@ -90,11 +94,24 @@ impl PostgresBackend {
     /// # Ok(()) }
     /// ```
     pub async fn with_builder(manager: Manager, builder: bb8::Builder<Manager>) -> Result<Self> {
+        let mut off = PoolOptions::default();
+        off.test_on_checkout = true;
+        Self::build(manager, builder, Lane::new(&off)).await
+    }
+
+    async fn build(
+        manager: Manager,
+        builder: bb8::Builder<Manager>,
+        lane: Lane<PgLane>,
+    ) -> Result<Self> {
         let first = manager.open().await.map_err(connect_error)?;
         let pool = builder.build_unchecked(manager);
         // A full pool just drops the connection: the check above already succeeded.
         let _ = pool.add(first);
-        Ok(PostgresBackend { pool })
+        Ok(PostgresBackend {
+            pool,
+            lane: Arc::new(lane),
+        })
     }
 
     /// The underlying pool, e.g. to borrow a raw tokio-postgres client for `COPY`.
@@ -121,7 +138,10 @@ impl Backend for PostgresBackend {
 
     fn acquire(&self) -> BoxFuture<'_, Result<Box<dyn BackendConnection>>> {
         Box::pin(async move {
-            let mut conn = self.pool.get_owned().await.map_err(run_error)?;
+            let lane = &self.lane;
+            let mut conn = lane
+                .checkout(|| async { self.pool.get_owned().await.map_err(run_error) })
+                .await?;
             if conn.s.client.is_closed() {
                 // An idle connection the server closed (restart, pg_terminate_backend, idle
                 // session timeout) is dropped instead of being handed out; every pooled
@@ -136,14 +156,48 @@ impl Backend for PostgresBackend {
                     }
                 }
             }
-            Ok(Box::new(PgConnection { conn }) as Box<dyn BackendConnection>)
+            Ok(Box::new(PgConnection {
+                conn: Some(conn),
+                lane: self.lane.clone(),
+            }) as Box<dyn BackendConnection>)
         })
     }
 
     fn pool_state(&self) -> (u32, u32) {
         let state = self.pool.state();
-        (state.connections, state.idle_connections)
+        (
+            state.connections,
+            state.idle_connections + self.lane.parked(),
+        )
     }
+}
+
+type Checkout = bb8::PooledConnection<'static, Manager>;
+
+/// The rules of the lane beside the pool (see [`quarry::exec::Lane`]): a connection is parked
+/// only when bb8 would keep it.
+struct PgLane;
+
+impl LaneRules for PgLane {
+    type Conn = Checkout;
+
+    fn reusable(conn: &Checkout) -> bool {
+        !conn.is_broken()
+    }
+
+    fn opened(conn: &Checkout) -> std::time::Instant {
+        conn.s.born
+    }
+
+    fn retire(conn: &mut Checkout) {
+        conn.s.discarded = true;
+    }
+}
+
+/// The error of a connection already given back (never seen by callers: the core does not
+/// use a connection after dropping it).
+fn released() -> quarry::Error {
+    quarry::Error::connection("connection already released", None)
 }
 
 fn run_error(e: bb8::RunError<tokio_postgres::Error>) -> quarry::Error {
@@ -360,7 +414,23 @@ impl Session {
 /// its end) leaves the flag set and the pool closes the connection instead of reusing a
 /// session that may be inside a transaction or a result.
 struct PgConnection {
-    conn: bb8::PooledConnection<'static, Manager>,
+    /// `None` only once given back.
+    conn: Option<Checkout>,
+    lane: Arc<Lane<PgLane>>,
+}
+
+impl PgConnection {
+    fn session(&mut self) -> Result<&mut Session> {
+        Ok(&mut self.conn.as_deref_mut().ok_or_else(released)?.s)
+    }
+}
+
+impl Drop for PgConnection {
+    fn drop(&mut self) {
+        if let Some(conn) = self.conn.take() {
+            self.lane.give_back(conn);
+        }
+    }
 }
 
 impl BackendConnection for PgConnection {
@@ -371,7 +441,7 @@ impl BackendConnection for PgConnection {
     ) -> BoxFuture<'a, Result<ExecResult>> {
         Box::pin(async move {
             bind::check(params)?;
-            let pg: &mut Session = &mut self.conn.s;
+            let pg: &mut Session = self.session()?;
             pg.begin()?;
             let result = pg.run_execute(sql, params).await;
             settle(pg, &result);
@@ -386,7 +456,7 @@ impl BackendConnection for PgConnection {
     ) -> BoxFuture<'a, Result<Vec<Row>>> {
         Box::pin(async move {
             bind::check(params)?;
-            let pg: &mut Session = &mut self.conn.s;
+            let pg: &mut Session = self.session()?;
             pg.begin()?;
             let result = pg.run_fetch_all(sql, params).await;
             settle(pg, &result);
@@ -395,20 +465,27 @@ impl BackendConnection for PgConnection {
     }
 
     fn fetch_stream(&mut self, sql: String, params: Vec<Value>) -> BoxStream<'_, Result<Row>> {
-        row_stream(&mut *self.conn, sql, params)
+        match self.conn.as_deref_mut() {
+            Some(conn) => row_stream(conn, sql, params),
+            None => Box::pin(stream::once(future::ready(Err(released())))),
+        }
     }
 
     fn into_stream(
-        self: Box<Self>,
+        mut self: Box<Self>,
         sql: String,
         params: Vec<Value>,
     ) -> BoxStream<'static, Result<Row>> {
-        row_stream(self.conn, sql, params)
+        // The stream owns the connection and returns it to bb8 when it ends.
+        match self.conn.take() {
+            Some(conn) => row_stream(conn, sql, params),
+            None => Box::pin(stream::once(future::ready(Err(released())))),
+        }
     }
 
     fn execute_script<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
         Box::pin(async move {
-            let pg: &mut Session = &mut self.conn.s;
+            let pg: &mut Session = self.session()?;
             pg.begin()?;
             let result = pg
                 .client
@@ -421,7 +498,9 @@ impl BackendConnection for PgConnection {
     }
 
     fn discard(&mut self) {
-        self.conn.s.discarded = true;
+        if let Some(conn) = self.conn.as_mut() {
+            conn.s.discarded = true;
+        }
     }
 
     fn copy_in<'a>(&'a mut self, copy: CopyIn<'a>) -> Option<BoxFuture<'a, Result<u64>>> {
@@ -436,7 +515,7 @@ impl BackendConnection for PgConnection {
             if copy.values.is_empty() {
                 return Ok(0);
             }
-            let pg: &mut Session = &mut self.conn.s;
+            let pg: &mut Session = self.session()?;
             pg.begin()?;
             let result = pg.run_copy(copy).await;
             settle(pg, &result);
@@ -455,7 +534,7 @@ impl BackendConnection for PgConnection {
             return None;
         }
         Some(Box::pin(async move {
-            let pg: &mut Session = &mut self.conn.s;
+            let pg: &mut Session = self.session()?;
             pg.begin()?;
             let result = pg.copy_rows(rows).await;
             settle(pg, &result);

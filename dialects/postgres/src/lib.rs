@@ -53,6 +53,14 @@
 //! stream was dropped before its end, or after a driver-level failure. Waiting longer than
 //! `connection_timeout` for a free connection is [`quarry::Error::PoolTimeout`].
 //!
+//! The connection returned last, if bb8 would keep it, waits beside the pool for the next
+//! caller ([`quarry::exec::Lane`]), which then skips bb8's checkout and return (a timeout
+//! future, a lock, three clock readings). It counts against `max_size` and as idle in
+//! [`quarry::Engine::pool_state`]; while any caller waits on the pool, returned connections go
+//! to the pool; `idle_timeout` and `max_lifetime` are checked when it is taken; with
+//! `test_on_checkout` (and for a pool built by `PostgresBackend::with_builder`) every
+//! checkout goes through bb8.
+//!
 //! ## Statements
 //!
 //! A statement seen for the first time on a connection is sent unnamed (parse, bind and

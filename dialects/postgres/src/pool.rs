@@ -289,6 +289,7 @@ impl Manager {
                 in_flight: false,
                 discarded: false,
                 lost: false,
+                born: std::time::Instant::now(),
                 cache: StatementCache::new(self.statement_cache_size),
             }),
         })
@@ -322,6 +323,8 @@ pub(crate) struct Session {
     /// Set when the driver's protocol state no longer matches the server's (a COPY that
     /// failed to start): every later call is refused, and the pool closes the connection.
     pub(crate) lost: bool,
+    /// When it was opened (for `max_lifetime` while it is parked in the lane beside the pool).
+    pub(crate) born: std::time::Instant,
     pub(crate) cache: StatementCache,
 }
 

@@ -38,8 +38,8 @@
 //! Every [`quarry::PoolOptions`] field is applied to the bb8 pool; idle connections are reused
 //! last-in first-out, so a lone caller keeps getting the connection whose thread is awake.
 //!
-//! The connection returned last is kept beside the pool and handed to the next caller
-//! directly: a checkout from bb8 (its timeout future, its lock, three clock readings per
+//! The connection returned last is kept beside the pool ([`quarry::exec::Lane`]) and handed
+//! to the next caller directly: a checkout from bb8 (its timeout future, its lock, three clock readings per
 //! checkout and return) costs about a tenth of an in-memory point select. That connection
 //! still counts against `max_size` and as idle in [`quarry::Engine::pool_state`]. Only a clean
 //! connection is kept there (no transaction open, nothing in flight); while any caller waits on
@@ -218,6 +218,7 @@ pub use quarry::Sqlite;
 pub use rusqlite;
 
 use convert::{Encoded, Params};
+use quarry::exec::{Lane, LaneRules};
 use quarry::{
     Backend, BackendConnection, BoxFuture, BoxStream, Dialect, Engine, Error, ExecResult,
     PoolOptions, Result, Row, Value,
@@ -227,7 +228,6 @@ use std::fmt;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
-use std::sync::Mutex;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -375,7 +375,7 @@ impl bb8::ManageConnection for Manager {
 /// ```
 pub struct SqliteBackend {
     pool: bb8::Pool<Manager>,
-    lane: Arc<Lane>,
+    lane: Arc<Lane<SqliteLane>>,
     executor: Executor,
     /// Keeps an in-memory database alive while the engine lives.
     _keeper: Option<PooledSqlite>,
@@ -401,10 +401,15 @@ impl Backend for SqliteBackend {
 
     fn acquire(&self) -> BoxFuture<'_, Result<Box<dyn BackendConnection>>> {
         Box::pin(async move {
-            let mut conn = match self.lane.take() {
-                Some(conn) => conn,
-                None => self.lane.checkout(&self.pool).await?,
-            };
+            let mut conn = self
+                .lane
+                .checkout(|| async {
+                    self.pool.get_owned().await.map_err(|e| match e {
+                        bb8::RunError::User(e) => e,
+                        bb8::RunError::TimedOut => Error::PoolTimeout,
+                    })
+                })
+                .await?;
             if conn.shared.take_reset() {
                 // Returned with a statement in flight or a transaction open: finish and roll
                 // back before anyone uses it.
@@ -430,128 +435,23 @@ impl Backend for SqliteBackend {
 
 type Checkout = bb8::PooledConnection<'static, Manager>;
 
-/// One idle connection kept beside the bb8 pool, so that one caller after another (the
-/// common case for an embedded database) reuses it without bb8's checkout: its timeout
-/// future, its lock and the three clock readings of a checkout and return. The connection
-/// still belongs to the pool (bb8 counts it as checked out; [`SqliteBackend::pool_state`]
-/// counts it as idle), and the pool's rules hold for it:
-///
-/// - only a clean connection is parked (no statement in flight, no transaction open, not
-///   broken); any other goes back to bb8, which resets or closes it;
-/// - `idle_timeout` and `max_lifetime` are checked when it is taken (an expired one is closed
-///   and the caller goes to bb8); bb8's reaper does not see it while it is parked;
-/// - with `test_on_checkout` the lane is off, so that every checkout is pinged by bb8;
-/// - a caller never waits on bb8 while a connection sits here: callers count themselves in
-///   `waiting` before they look at the slot, and a connection returned while anyone waits
-///   goes to bb8 (handed to the waiter), or is taken back out of the slot and sent there when
-///   a caller came in between.
-struct Lane {
-    slot: Mutex<Option<Parked>>,
-    /// Callers checking out through bb8 right now.
-    waiting: AtomicUsize,
-    enabled: bool,
-    idle_timeout: Option<Duration>,
-    max_lifetime: Option<Duration>,
-}
+/// The rules of the [`Lane`] beside the pool: the connection returned last, handed to the
+/// next caller without a bb8 checkout (see [`quarry::exec::Lane`]).
+struct SqliteLane;
 
-struct Parked {
-    conn: Checkout,
-    /// When its idle timeout or its lifetime ends, whichever comes first.
-    expires: Option<Instant>,
-}
+impl LaneRules for SqliteLane {
+    type Conn = Checkout;
 
-/// Counts a caller in [`Lane::waiting`] while it waits on bb8 (dropped futures included).
-struct Waiting<'a>(&'a AtomicUsize);
-
-impl Drop for Waiting<'_> {
-    fn drop(&mut self) {
-        self.0.fetch_sub(1, Ordering::SeqCst);
-    }
-}
-
-impl Lane {
-    fn new(options: &PoolOptions) -> Lane {
-        Lane {
-            slot: Mutex::new(None),
-            waiting: AtomicUsize::new(0),
-            enabled: !options.test_on_checkout,
-            idle_timeout: options.idle_timeout,
-            max_lifetime: options.max_lifetime,
-        }
+    fn reusable(conn: &Checkout) -> bool {
+        !conn.broken && !conn.shared.is_dead() && conn.shared.is_clean()
     }
 
-    /// The parked connection, if there is one and it is still fit to use.
-    fn take(&self) -> Option<Checkout> {
-        if !self.enabled {
-            return None;
-        }
-        let parked = self.slot.try_lock().ok()?.take()?;
-        let mut conn = parked.conn;
-        let expired = parked.expires.is_some_and(|t| Instant::now() >= t);
-        if expired || conn.broken || conn.shared.is_dead() {
-            // bb8 closes it on its return.
-            conn.broken = true;
-            return None;
-        }
-        Some(conn)
+    fn opened(conn: &Checkout) -> Instant {
+        conn.born
     }
 
-    /// Checks a connection out of bb8, counted as waiting meanwhile.
-    async fn checkout(&self, pool: &bb8::Pool<Manager>) -> Result<Checkout> {
-        self.waiting.fetch_add(1, Ordering::SeqCst);
-        let _waiting = Waiting(&self.waiting);
-        // Parked between this caller's look at the slot and its count: take it after all.
-        if let Some(conn) = self.take() {
-            return Ok(conn);
-        }
-        pool.get_owned().await.map_err(|e| match e {
-            bb8::RunError::User(e) => e,
-            bb8::RunError::TimedOut => Error::PoolTimeout,
-        })
-    }
-
-    /// Parks a returned connection, or lets it go back to bb8 (by dropping it).
-    fn give_back(&self, conn: Checkout) {
-        if !self.enabled
-            || conn.broken
-            || !conn.shared.is_clean()
-            || self.waiting.load(Ordering::SeqCst) > 0
-        {
-            return;
-        }
-        let Ok(mut slot) = self.slot.try_lock() else {
-            return;
-        };
-        if slot.is_some() {
-            return;
-        }
-        let expires = match (self.idle_timeout, self.max_lifetime) {
-            (None, None) => None,
-            (idle, lifetime) => {
-                let idle_ends = idle.and_then(|d| Instant::now().checked_add(d));
-                let life_ends = lifetime.and_then(|d| conn.born.checked_add(d));
-                match (idle_ends, life_ends) {
-                    (Some(a), Some(b)) => Some(a.min(b)),
-                    (a, b) => a.or(b),
-                }
-            }
-        };
-        *slot = Some(Parked { conn, expires });
-        drop(slot);
-        // A caller that counted itself after the check above may be waiting on bb8 now: hand
-        // the connection over through bb8.
-        if self.waiting.load(Ordering::SeqCst) > 0 {
-            let back = self.slot.lock().map(|mut s| s.take());
-            drop(back);
-        }
-    }
-
-    /// 1 while a connection is parked, else 0.
-    fn parked(&self) -> u32 {
-        self.slot
-            .lock()
-            .map(|s| u32::from(s.is_some()))
-            .unwrap_or(0)
+    fn retire(conn: &mut Checkout) {
+        conn.broken = true;
     }
 }
 
@@ -561,7 +461,7 @@ struct SqliteConnection {
     conn: Option<Checkout>,
     /// The connection's shared state (the same as `conn`'s).
     shared: Arc<Shared>,
-    lane: Arc<Lane>,
+    lane: Arc<Lane<SqliteLane>>,
     executor: Executor,
 }
 

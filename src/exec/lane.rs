@@ -1,0 +1,282 @@
+//! [`Lane`]: the connection returned last, kept beside a backend's pool for the next caller.
+
+use super::PoolOptions;
+use crate::Result;
+use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// What a [`Lane`] needs to know of a backend's pooled connections. A backend implements it
+/// on a type of its own (the connection type is usually the pool's, a bb8
+/// `PooledConnection<'static, M>`).
+///
+/// ```
+/// use quarry::exec::{Lane, LaneRules};
+/// use std::time::Instant;
+///
+/// struct Conn { opened: Instant, broken: bool }
+/// struct Rules;
+/// impl LaneRules for Rules {
+///     type Conn = Conn;
+///     fn reusable(c: &Conn) -> bool { !c.broken }
+///     fn opened(c: &Conn) -> Instant { c.opened }
+///     fn retire(c: &mut Conn) { c.broken = true }
+/// }
+/// let lane = Lane::<Rules>::new(&quarry::PoolOptions::default());
+/// lane.give_back(Conn { opened: Instant::now(), broken: false });
+/// assert_eq!(lane.parked(), 1);
+/// assert!(lane.take().is_some());
+/// ```
+pub trait LaneRules: Send + Sync + 'static {
+    /// The connection the pool hands out; dropping it returns it to the pool.
+    type Conn: Send;
+
+    /// Whether `conn` may be handed out again as it is: not broken, nothing in flight or
+    /// unread, no transaction open.
+    fn reusable(conn: &Self::Conn) -> bool;
+
+    /// When `conn` was opened (its `max_lifetime` counts from there).
+    fn opened(conn: &Self::Conn) -> Instant;
+
+    /// Marks `conn` so that the pool closes it, rather than keeps it, when it is dropped.
+    fn retire(conn: &mut Self::Conn);
+}
+
+/// One idle connection kept beside a backend's pool, so that one caller after another (the
+/// common case in a request handler or a script) reuses it without a pool checkout: bb8's
+/// costs a timeout future, a lock, and three clock readings per checkout and return, about a
+/// tenth of an in-memory SQLite point select. The lane's costs are a lock it never waits for
+/// and two clock readings (none when the pool has no idle timeout and no lifetime).
+///
+/// The connection still belongs to the pool (it counts against `max_size`; the pool counts
+/// it as checked out, [`Lane::parked`] lets the backend report it as idle), and the pool's
+/// rules hold for it:
+///
+/// - only a [reusable](LaneRules::reusable) connection is parked; any other goes back to the
+///   pool, which resets or closes it;
+/// - `idle_timeout` and `max_lifetime` are checked when it is taken: an expired connection is
+///   [retired](LaneRules::retire) (the pool closes it) and the caller goes to the pool. The
+///   pool's reaper does not see a parked connection, so one left parked while nothing runs
+///   stays open until the next call or until the engine is dropped;
+/// - with `test_on_checkout` the lane is off: every checkout goes through the pool, which
+///   pings it;
+/// - a caller never waits on the pool while a connection sits here: callers count themselves
+///   as waiting before they look at the lane ([`Lane::checkout`]), and a connection returned
+///   while anyone waits goes to the pool (which hands it to the waiter), or is taken back out
+///   of the lane and sent there when a caller came in between.
+pub struct Lane<R: LaneRules> {
+    slot: Mutex<Option<Parked<R::Conn>>>,
+    /// Callers checking out through the pool right now.
+    waiting: AtomicUsize,
+    enabled: bool,
+    idle_timeout: Option<Duration>,
+    max_lifetime: Option<Duration>,
+}
+
+struct Parked<C> {
+    conn: C,
+    /// When its idle timeout or its lifetime ends, whichever comes first.
+    expires: Option<Instant>,
+}
+
+/// Counts a caller as waiting on the pool while it does (a dropped future included).
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl<R: LaneRules> std::fmt::Debug for Lane<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Lane")
+            .field("parked", &self.parked())
+            .field("waiting", &self.waiting.load(Ordering::Relaxed))
+            .field("enabled", &self.enabled)
+            .finish()
+    }
+}
+
+impl<R: LaneRules> Lane<R> {
+    /// An empty lane following the pool's `idle_timeout`, `max_lifetime` and
+    /// `test_on_checkout` (which turns it off). A zero timeout counts as none, as bb8 takes it.
+    ///
+    /// ```
+    /// # use quarry::exec::{Lane, LaneRules};
+    /// # struct Rules;
+    /// # impl LaneRules for Rules {
+    /// #     type Conn = std::time::Instant;
+    /// #     fn reusable(_: &Self::Conn) -> bool { true }
+    /// #     fn opened(c: &Self::Conn) -> std::time::Instant { *c }
+    /// #     fn retire(_: &mut Self::Conn) {}
+    /// # }
+    /// let mut options = quarry::PoolOptions::default();
+    /// options.test_on_checkout = true;
+    /// let lane = Lane::<Rules>::new(&options);
+    /// lane.give_back(std::time::Instant::now());
+    /// assert_eq!(lane.parked(), 0);
+    /// ```
+    pub fn new(options: &PoolOptions) -> Self {
+        let positive = |d: Option<Duration>| d.filter(|d| !d.is_zero());
+        Lane {
+            slot: Mutex::new(None),
+            waiting: AtomicUsize::new(0),
+            enabled: !options.test_on_checkout,
+            idle_timeout: positive(options.idle_timeout),
+            max_lifetime: positive(options.max_lifetime),
+        }
+    }
+
+    /// The parked connection, if there is one and it is still fit to use. An expired or
+    /// unusable one is retired and dropped (the pool closes it).
+    ///
+    /// ```
+    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use std::time::{Duration, Instant};
+    /// # struct Rules;
+    /// # impl LaneRules for Rules {
+    /// #     type Conn = (Instant, bool);
+    /// #     fn reusable(c: &Self::Conn) -> bool { !c.1 }
+    /// #     fn opened(c: &Self::Conn) -> Instant { c.0 }
+    /// #     fn retire(c: &mut Self::Conn) { c.1 = true }
+    /// # }
+    /// let mut options = quarry::PoolOptions::default();
+    /// options.max_lifetime = Some(Duration::from_secs(60));
+    /// let lane = Lane::<Rules>::new(&options);
+    /// lane.give_back((Instant::now() - Duration::from_secs(61), false));
+    /// assert!(lane.take().is_none(), "older than its lifetime");
+    /// assert_eq!(lane.parked(), 0);
+    /// ```
+    pub fn take(&self) -> Option<R::Conn> {
+        self.take_from(self.slot.try_lock().ok()?.take())
+    }
+
+    fn take_from(&self, parked: Option<Parked<R::Conn>>) -> Option<R::Conn> {
+        if !self.enabled {
+            return None;
+        }
+        let parked = parked?;
+        let mut conn = parked.conn;
+        let expired = parked.expires.is_some_and(|t| Instant::now() >= t);
+        if expired || !R::reusable(&conn) {
+            R::retire(&mut conn);
+            return None;
+        }
+        Some(conn)
+    }
+
+    /// A connection from the lane, or else from the pool through `checkout`, the caller
+    /// counted as waiting meanwhile (so that connections returned in the meantime go to the
+    /// pool, which hands them to it).
+    ///
+    /// ```
+    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use std::time::Instant;
+    /// # struct Rules;
+    /// # impl LaneRules for Rules {
+    /// #     type Conn = Instant;
+    /// #     fn reusable(_: &Self::Conn) -> bool { true }
+    /// #     fn opened(c: &Self::Conn) -> Instant { *c }
+    /// #     fn retire(_: &mut Self::Conn) {}
+    /// # }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() -> quarry::Result<()> {
+    /// let lane = Lane::<Rules>::new(&quarry::PoolOptions::default());
+    /// let fresh = Instant::now();
+    /// let conn = lane.checkout(|| async move { Ok(fresh) }).await?;
+    /// assert_eq!(conn, fresh);
+    /// # Ok(()) }
+    /// ```
+    pub async fn checkout<F, Fut>(&self, from_pool: F) -> Result<R::Conn>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<R::Conn>>,
+    {
+        if let Some(conn) = self.take() {
+            return Ok(conn);
+        }
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let _waiting = Waiting(&self.waiting);
+        // Parked between the look above and the count: take it after all (waiting for the
+        // lock this time, so that a connection parked before the count is always seen).
+        let parked = self.slot.lock().ok().and_then(|mut s| s.take());
+        if let Some(conn) = self.take_from(parked) {
+            return Ok(conn);
+        }
+        from_pool().await
+    }
+
+    /// Parks a returned connection, or lets it go back to the pool by dropping it (when it is
+    /// not reusable, the lane is full or off, or a caller waits on the pool).
+    ///
+    /// ```
+    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use std::time::Instant;
+    /// # struct Rules;
+    /// # impl LaneRules for Rules {
+    /// #     type Conn = (Instant, bool);
+    /// #     fn reusable(c: &Self::Conn) -> bool { !c.1 }
+    /// #     fn opened(c: &Self::Conn) -> Instant { c.0 }
+    /// #     fn retire(c: &mut Self::Conn) { c.1 = true }
+    /// # }
+    /// let lane = Lane::<Rules>::new(&quarry::PoolOptions::default());
+    /// lane.give_back((Instant::now(), true));
+    /// assert_eq!(lane.parked(), 0, "a broken connection goes back to the pool");
+    /// lane.give_back((Instant::now(), false));
+    /// lane.give_back((Instant::now(), false));
+    /// assert_eq!(lane.parked(), 1, "one at most");
+    /// ```
+    pub fn give_back(&self, conn: R::Conn) {
+        if !self.enabled || self.waiting.load(Ordering::SeqCst) > 0 || !R::reusable(&conn) {
+            return;
+        }
+        let Ok(mut slot) = self.slot.try_lock() else {
+            return;
+        };
+        if slot.is_some() {
+            return;
+        }
+        let expires = match (self.idle_timeout, self.max_lifetime) {
+            (None, None) => None,
+            (idle, lifetime) => {
+                let idle_ends = idle.and_then(|d| Instant::now().checked_add(d));
+                let life_ends = lifetime.and_then(|d| R::opened(&conn).checked_add(d));
+                match (idle_ends, life_ends) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }
+            }
+        };
+        *slot = Some(Parked { conn, expires });
+        drop(slot);
+        // A caller that counted itself after the check above may be waiting on the pool now:
+        // hand the connection over through the pool.
+        if self.waiting.load(Ordering::SeqCst) > 0 {
+            let back = self.slot.lock().map(|mut s| s.take());
+            drop(back);
+        }
+    }
+
+    /// 1 while a connection is parked, else 0 (for a backend's `pool_state`).
+    ///
+    /// ```
+    /// # use quarry::exec::{Lane, LaneRules};
+    /// # struct Rules;
+    /// # impl LaneRules for Rules {
+    /// #     type Conn = std::time::Instant;
+    /// #     fn reusable(_: &Self::Conn) -> bool { true }
+    /// #     fn opened(c: &Self::Conn) -> std::time::Instant { *c }
+    /// #     fn retire(_: &mut Self::Conn) {}
+    /// # }
+    /// let lane = Lane::<Rules>::new(&quarry::PoolOptions::default());
+    /// assert_eq!(lane.parked(), 0);
+    /// ```
+    pub fn parked(&self) -> u32 {
+        self.slot
+            .lock()
+            .map(|s| u32::from(s.is_some()))
+            .unwrap_or(0)
+    }
+}
