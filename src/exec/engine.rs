@@ -671,6 +671,10 @@ impl Drop for Connection {
     }
 }
 
+/// One statement's call on a backend connection (`fetch_all`, `fetch_first`).
+type BackendCall<T> =
+    for<'a> fn(&'a mut dyn BackendConnection, &'a str, &'a [Value]) -> BoxFuture<'a, Result<T>>;
+
 fn savepoint(level: usize) -> String {
     format!("quarry_sp_{level}")
 }
@@ -1137,22 +1141,35 @@ impl Connection {
     }
 
     async fn fetch_sql(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
-        self.settle().await?;
-        let (backend, log) = (self.backend, self.log_parameters);
-        let inner = self.inner()?;
-        traced(
-            backend,
+        self.traced_call(
             sql,
             params,
-            log,
             |rows: &Vec<Row>| rows.len() as u64,
-            inner.fetch_all(sql, params),
+            |c, s, p| c.fetch_all(s, p),
         )
         .await
     }
 
     /// The first row of one statement (the backend may stop reading there).
     async fn fetch_first(&mut self, sql: &str, params: &[Value]) -> Result<Option<Row>> {
+        self.traced_call(
+            sql,
+            params,
+            |row: &Option<Row>| u64::from(row.is_some()),
+            |c, s, p| c.fetch_first(s, p),
+        )
+        .await
+    }
+
+    /// Runs one backend call for `sql` in its tracing span, once any unfinished business on
+    /// the connection is settled.
+    async fn traced_call<T>(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        rows: fn(&T) -> u64,
+        call: BackendCall<T>,
+    ) -> Result<T> {
         self.settle().await?;
         let (backend, log) = (self.backend, self.log_parameters);
         let inner = self.inner()?;
@@ -1161,8 +1178,8 @@ impl Connection {
             sql,
             params,
             log,
-            |row: &Option<Row>| u64::from(row.is_some()),
-            inner.fetch_first(sql, params),
+            rows,
+            call(&mut **inner, sql, params),
         )
         .await
     }
