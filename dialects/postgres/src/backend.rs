@@ -116,6 +116,10 @@ impl PostgresBackend {
 
     /// The underlying pool, e.g. to borrow a raw tokio-postgres client for `COPY`.
     ///
+    /// A checkout made here does not see the connection the engine keeps beside the pool for
+    /// its next call (see the crate docs): with every other connection in use, it waits until
+    /// one is returned, as it would for any connection checked out by the engine.
+    ///
     /// ```no_run
     /// # async fn demo(b: quarry_postgres::PostgresBackend) -> Result<(), Box<dyn std::error::Error>> {
     /// let conn = b.pool().get().await?;
