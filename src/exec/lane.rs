@@ -150,7 +150,9 @@ impl<R: LaneRules> Lane<R> {
     /// assert_eq!(lane.parked(), 0);
     /// ```
     pub fn take(&self) -> Option<R::Conn> {
-        self.take_from(self.slot.try_lock().ok()?.take())
+        // The lock is released before the connection is looked at (and, if expired, closed).
+        let parked = self.slot.try_lock().ok()?.take();
+        self.take_from(parked)
     }
 
     fn take_from(&self, parked: Option<Parked<R::Conn>>) -> Option<R::Conn> {
