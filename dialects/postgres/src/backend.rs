@@ -142,10 +142,11 @@ impl Backend for PostgresBackend {
 
     fn acquire(&self) -> BoxFuture<'_, Result<Box<dyn BackendConnection>>> {
         Box::pin(async move {
-            let lane = &self.lane;
-            let mut conn = lane
-                .checkout(|| async { self.pool.get_owned().await.map_err(run_error) })
-                .await?;
+            let checkout = || {
+                self.lane
+                    .checkout(|| async { self.pool.get_owned().await.map_err(run_error) })
+            };
+            let mut conn = checkout().await?;
             if conn.s.client.is_closed() {
                 // An idle connection the server closed (restart, pg_terminate_backend, idle
                 // session timeout) is dropped instead of being handed out; every pooled
@@ -154,7 +155,9 @@ impl Backend for PostgresBackend {
                 for _ in 0..attempts {
                     conn.s.discarded = true;
                     drop(conn);
-                    conn = self.pool.get_owned().await.map_err(run_error)?;
+                    // Through the lane, so that a connection parked meanwhile is not
+                    // waited past.
+                    conn = checkout().await?;
                     if !conn.s.client.is_closed() {
                         break;
                     }
