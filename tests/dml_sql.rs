@@ -606,6 +606,53 @@ fn owned_and_borrowed_compiles_agree() {
     }
 }
 
+/// An UPDATE compiled by value moves its SET values into the parameters; it must bind the
+/// same values in the same order as compiling by reference, whatever comes before SET (a
+/// subquery in MariaDB's multi-table form) and whatever the cells are.
+#[test]
+fn owned_and_borrowed_updates_agree() {
+    use quarry::IntoCompiled;
+    let (u, o) = (Users::new(), Orders::new());
+    let recent = select(o.user_id)
+        .from(o)
+        .filter(o.total.gt(10.5_f64))
+        .subquery("r");
+    let r_user: quarry::Column<i64> = quarry::Column::new("r", "user_id");
+    let qs = [
+        update(u)
+            .set(u.name, "Ann")
+            .set(u.email, Some("a@x".to_owned()))
+            .set(u.hits, u.hits.dynamic() + 1_i64)
+            .set(u.active, true)
+            .filter(u.id.eq(7_i64).and(u.name.ne("Bob"))),
+        update(u)
+            .set(u.name, "Cy")
+            .set(u.hits, DEFAULT)
+            .from(recent)
+            .filter(r_user.eq(u.id).and(u.name.like("%x%"))),
+    ];
+    for q in qs {
+        for d in [
+            &quarry::Postgres as &dyn quarry::Dialect,
+            &quarry::MariaDb,
+            &quarry::MySql,
+            &quarry::Sqlite,
+        ] {
+            let borrowed = q.compile(d);
+            let owned = q.clone().into_compiled(d);
+            match (borrowed, owned) {
+                (Ok(b), Ok(o)) => assert_eq!(o, b, "{}", d.name()),
+                (Err(b), Err(o)) => assert_eq!(o.kind(), b.kind(), "{}", d.name()),
+                (b, o) => panic!("{}: {b:?} vs {o:?}", d.name()),
+            }
+        }
+    }
+    let q = update(u).set(u.name, "Ann").filter(u.id.eq(7_i64));
+    let owned = q.into_compiled(&quarry::Postgres).unwrap();
+    assert_eq!(owned.sql, "UPDATE users SET name = $1 WHERE id = $2");
+    assert_eq!(owned.params, [s("Ann"), i(7)]);
+}
+
 #[test]
 fn update_from_returning_keeps_qualifiers() {
     let (u, o) = (Users::new(), Orders::new());

@@ -1114,14 +1114,45 @@ fn upsert_sets(c: &mut Compiler<'_>, set: &[Assign], t: &TableRef) -> Result<()>
     with_excluded(c, |c| assignments(c, set, None, meta))
 }
 
+/// The SET cells an UPDATE (or an upsert's update) compiles from: borrowed, or owned by a
+/// statement compiled by value, whose bound values then move into the parameters.
+trait SetCells {
+    fn cells(&self) -> &[Assign];
+    /// Takes cell `i`'s bound value, if it is one and may be taken.
+    fn take(&mut self, i: usize) -> Option<Value>;
+}
+
+impl SetCells for &[Assign] {
+    fn cells(&self) -> &[Assign] {
+        self
+    }
+    fn take(&mut self, _: usize) -> Option<Value> {
+        None
+    }
+}
+
+impl SetCells for &mut [Assign] {
+    fn cells(&self) -> &[Assign] {
+        self
+    }
+    fn take(&mut self, i: usize) -> Option<Value> {
+        match &mut self[i].value {
+            // (The statement is dropped after compiling: what is left in the cell is never read.)
+            Expr::Value(v) => Some(std::mem::replace(v, Value::Bool(false))),
+            _ => None,
+        }
+    }
+}
+
 /// `a = x, b = y`, targets qualified with `qualifier` where given.
 fn assignments(
     c: &mut Compiler<'_>,
-    set: &[Assign],
+    mut set: impl SetCells,
     qualifier: Option<&Name>,
     meta: Option<&Table>,
 ) -> Result<()> {
-    for (i, a) in set.iter().enumerate() {
+    for i in 0..set.cells().len() {
+        let a = &set.cells()[i];
         if i > 0 {
             c.w.push(", ");
         }
@@ -1153,6 +1184,14 @@ fn assignments(
             write_fill(c, Fill::Declared(col))?;
             continue;
         }
+        if !c.inline && matches!(a.value, Expr::Value(_)) {
+            if let Some(v) = set.take(i) {
+                // Bound as `Compiler::value` binds it, without copying it.
+                c.w.push_param(v);
+                continue;
+            }
+        }
+        let a = &set.cells()[i];
         let saved = c.allow_default;
         c.allow_default = true;
         let r = c.expr(&a.value, 0);
@@ -1230,11 +1269,35 @@ fn where_clause(c: &mut Compiler<'_>, filter: &Option<Expr>) -> Result<()> {
 
 /// Compiles an UPDATE.
 pub(crate) fn compile_update(s: &UpdateStmt, d: &dyn Dialect, inline: bool) -> Result<Compiled> {
+    update_sql(s.parts(), s.set.as_slice(), d, inline)
+}
+
+/// Compiles an UPDATE it owns: the values its SET binds move into the parameters.
+pub(crate) fn compile_update_owned(mut s: UpdateStmt, d: &dyn Dialect) -> Result<Compiled> {
+    let mut set = std::mem::take(&mut s.set);
+    update_sql(s.parts(), set.as_mut_slice(), d, false)
+}
+
+/// An UPDATE's parts other than its SET cells.
+pub(crate) struct UpdateParts<'a> {
+    pub(crate) table: &'a TableRef,
+    pub(crate) from: &'a [crate::stmt::select::FromItem],
+    pub(crate) filter: &'a Option<Expr>,
+    pub(crate) returning: &'a [SelectItem],
+    pub(crate) error: Option<&'static str>,
+}
+
+fn update_sql(
+    s: UpdateParts<'_>,
+    set: impl SetCells,
+    d: &dyn Dialect,
+    inline: bool,
+) -> Result<Compiled> {
     if let Some(e) = s.error {
         return Err(invalid(e));
     }
-    check_target(&s.table)?;
-    if s.set.is_empty() {
+    check_target(s.table)?;
+    if set.cells().is_empty() {
         return Err(invalid("the UPDATE sets no column"));
     }
     let mut c = Compiler::new(d, inline);
@@ -1243,24 +1306,24 @@ pub(crate) fn compile_update(s: &UpdateStmt, d: &dyn Dialect, inline: bool) -> R
         c.omit = Some(s.table.qualifier_name());
     }
     c.w.push("UPDATE ");
-    c.table_ref(&s.table);
+    c.table_ref(s.table);
     if join {
         c.w.push(" JOIN ");
-        from_items(&mut c, &s.from, " JOIN ")?;
+        from_items(&mut c, s.from, " JOIN ")?;
     }
     c.w.push(" SET ");
     let q = s.table.qualifier_name();
     let meta = s.table.meta.as_ref().map(|m| m.table());
-    assignments(&mut c, &s.set, join.then_some(&q), meta)?;
+    assignments(&mut c, set, join.then_some(&q), meta)?;
     if !join && !s.from.is_empty() {
         c.w.push(" FROM ");
-        from_items(&mut c, &s.from, ", ")?;
+        from_items(&mut c, s.from, ", ")?;
     }
-    where_clause(&mut c, &s.filter)?;
+    where_clause(&mut c, s.filter)?;
     if !s.returning.is_empty() && join {
         return Err(c.unsupported("RETURNING on a multi-table UPDATE"));
     }
-    returning(&mut c, &s.returning, &s.table, false, !s.from.is_empty())?;
+    returning(&mut c, s.returning, s.table, false, !s.from.is_empty())?;
     Ok(c.w.finish())
 }
 

@@ -5,8 +5,8 @@
 use super::{Compiled, Dialect, Features, SqlWriter};
 use crate::error::{Error, Result};
 use crate::expr::{
-    ColumnRef, Expr, Frame, FrameBound, FrameUnits, FuncCall, FuncName, Nulls, OrderBy, Over,
-    UnaryOp, Window,
+    BinaryOp, ColumnRef, Expr, Frame, FrameBound, FrameUnits, FuncCall, FuncName, Nulls, OrderBy,
+    Over, UnaryOp, Window,
 };
 use crate::stmt::select::{
     CompoundStmt, Distinct, FromItem, Join, JoinKind, Query, SelectStmt, TableRef,
@@ -515,6 +515,24 @@ impl<'d> Compiler<'d> {
 
     /// Writes `e`, parenthesized when it binds less tightly than `min`.
     pub(crate) fn expr(&mut self, e: &Expr, min: u8) -> Result<()> {
+        // The common nodes first, in this small function: the general one below is large,
+        // and entering it costs more than writing a column or binding a value.
+        match e {
+            Expr::Column(c) => {
+                self.column(c);
+                return Ok(());
+            }
+            Expr::Value(v) => return self.value(v),
+            Expr::Binary(operands, op) if op.precedence() >= min => {
+                return self.binary(operands, *op);
+            }
+            _ => {}
+        }
+        self.expr_general(e, min)
+    }
+
+    /// [`Compiler::expr`] for every other node.
+    fn expr_general(&mut self, e: &Expr, min: u8) -> Result<()> {
         if e.precedence() < min {
             self.w.push_char('(');
             self.expr_inner(e)?;
@@ -523,6 +541,19 @@ impl<'d> Compiler<'d> {
         } else {
             self.expr_inner(e)
         }
+    }
+
+    /// `l op r`, its operands parenthesized where they bind less tightly.
+    fn binary(&mut self, operands: &(Expr, Expr), op: BinaryOp) -> Result<()> {
+        let (l, r) = operands;
+        let p = op.precedence();
+        // Comparisons do not chain: both sides bind tighter. Arithmetic is
+        // left-associative: the right side must bind tighter.
+        self.expr(l, if p == 4 { 5 } else { p })?;
+        self.w.push_char(' ');
+        self.w.push(op.as_sql());
+        self.w.push_char(' ');
+        self.expr(r, p + 1)
     }
 
     fn column(&mut self, c: &ColumnRef) {
@@ -554,17 +585,7 @@ impl<'d> Compiler<'d> {
                 self.w.push_char('-');
                 self.expr(x, 9)?;
             }
-            Expr::Binary(operands, op) => {
-                let (l, r) = &**operands;
-                let p = op.precedence();
-                // Comparisons do not chain: both sides bind tighter. Arithmetic is
-                // left-associative: the right side must bind tighter.
-                self.expr(l, if p == 4 { 5 } else { p })?;
-                self.w.push_char(' ');
-                self.w.push(op.as_sql());
-                self.w.push_char(' ');
-                self.expr(r, p + 1)?;
-            }
+            Expr::Binary(operands, op) => self.binary(operands, *op)?,
             Expr::And(v) => self.junction(v, " AND ", 2, "1 = 1")?,
             Expr::Or(v) => self.junction(v, " OR ", 1, "1 = 0")?,
             Expr::IsNull(x, negated) => {

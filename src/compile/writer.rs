@@ -47,7 +47,7 @@ impl<'d> SqlWriter<'d> {
             params: Vec::new(),
             dialect,
             placeholder: dialect.features().placeholder,
-            ident_slot: dialect.identifier_cache_slot(),
+            ident_slot: dialect.identifier_cache_slot().filter(|&s| s < 4),
         }
     }
 
@@ -218,6 +218,10 @@ impl<'d> SqlWriter<'d> {
     /// assert_eq!(w.sql(), "$1, $2");
     /// ```
     pub fn push_param(&mut self, value: Value) {
+        if self.params.capacity() == 0 {
+            // Room for a typical statement's values at once, without growing through 4.
+            self.params = Vec::with_capacity(8);
+        }
         self.params.push(value);
         match self.placeholder {
             Placeholder::Dollar => {
@@ -295,6 +299,13 @@ impl<'d> SqlWriter<'d> {
                 self.sql.reserve(rows * (width * 5 + 2));
                 for r in 0..rows {
                     self.sql.push_str(if r > 0 { ", (" } else { "(" });
+                    if n == 0 && width <= DOLLARS_MAX {
+                        // The numbering starts at 1: the row is a prefix of `DOLLARS`.
+                        self.sql.push_str(&DOLLARS[..dollars_len(width)]);
+                        self.sql.push(')');
+                        n = width;
+                        continue;
+                    }
                     for i in 0..width {
                         n += 1;
                         self.sql.push_str(if i == 0 { "$" } else { ", $" });
@@ -340,6 +351,22 @@ impl<'d> SqlWriter<'d> {
     }
 }
 
+/// `$1, $2, …, $32`: a first row of placeholders is a prefix of it.
+const DOLLARS: &str = concat!(
+    "$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, ",
+    "$17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32"
+);
+const DOLLARS_MAX: usize = 32;
+
+/// The length of `$1, …, $width` (`1 <= width <= DOLLARS_MAX`).
+fn dollars_len(width: usize) -> usize {
+    if width <= 9 {
+        4 * width - 2
+    } else {
+        34 + 5 * (width - 9)
+    }
+}
+
 /// Appends `n` in decimal without going through `fmt` (placeholders are on the hot path).
 fn push_decimal(out: &mut String, mut n: usize) {
     if n < 10 {
@@ -368,65 +395,60 @@ fn push_decimal(out: &mut String, mut n: usize) {
 
 /// Remembers which `'static` identifiers a dialect writes as they are (no quoting), so the
 /// names of `table!` tables and columns are checked against the reserved words once, not in
-/// every statement. A two-way set-associative table of atomics: an entry packs the string's address
-/// (48 bits) and length (8 bits) with a known bit and a plain bit per dialect slot. Races only
-/// lose entries, and a lost entry is recomputed.
+/// every statement. A direct-mapped table of 2048 atomics: an entry packs the string's address
+/// (48 bits) and length (8 bits) with a known bit and a plain bit per dialect slot. Races and
+/// collisions only lose entries, and a lost entry is recomputed.
 mod ident_cache {
     use std::sync::atomic::{AtomicU64, Ordering};
 
-    const SIZE: usize = 1024;
-    static CACHE: [AtomicU64; SIZE] = [const { AtomicU64::new(0) }; SIZE];
+    const BITS: u32 = 11;
+    static CACHE: [AtomicU64; 1 << BITS] = [const { AtomicU64::new(0) }; 1 << BITS];
 
-    /// The entry's slot pair (two-way set, Fibonacci hashing of the address) and its key.
+    /// The entry's index (Fibonacci hashing of the address and length) and its key; `None`
+    /// for a string the packing cannot represent.
     #[inline]
     fn key(s: &'static str) -> Option<(usize, u64)> {
-        let (ptr, len) = (s.as_ptr() as usize, s.len());
-        if len == 0 || len > 255 || ptr >= 1 << 48 {
+        let (ptr, len) = (s.as_ptr() as u64, s.len() as u64);
+        if ptr >> 48 != 0 || len.wrapping_sub(1) > 254 {
             return None;
         }
-        let h = (ptr as u64 ^ ((len as u64) << 48)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        let index = (h >> 54) as usize & (SIZE - 2);
-        Some((index, ((ptr as u64) << 16) | ((len as u64) << 8)))
+        let h = (ptr ^ (len << 48)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        Some(((h >> (64 - BITS)) as usize, (ptr << 16) | (len << 8)))
     }
 
+    /// Whether `s` is known to be written as it is (`Some(true)`) or quoted, for the
+    /// dialect in `slot` (0–3, checked by the writer).
     #[inline]
     pub(super) fn get(s: &'static str, slot: u8) -> Option<bool> {
         let (index, key) = key(s)?;
-        if slot >= 4 {
+        let e = CACHE[index].load(Ordering::Relaxed);
+        if e & !0xff != key || e & (1 << (4 + slot)) == 0 {
             return None;
         }
-        for i in [index, index + 1] {
-            let e = CACHE[i].load(Ordering::Relaxed);
-            if e & !0xff == key {
-                if e & (1 << (4 + slot)) == 0 {
-                    return None;
-                }
-                return Some(e & (1 << slot) != 0);
-            }
-        }
-        None
+        Some(e & (1 << slot) != 0)
     }
 
     pub(super) fn put(s: &'static str, slot: u8, plain: bool) {
         let Some((index, key)) = key(s) else { return };
-        if slot >= 4 {
-            return;
-        }
         let bits = (1 << (4 + slot)) | (u64::from(plain) << slot);
-        let (a, b) = (
-            CACHE[index].load(Ordering::Relaxed),
-            CACHE[index + 1].load(Ordering::Relaxed),
-        );
-        let (i, base) = if a & !0xff == key {
-            (index, a)
-        } else if b & !0xff == key {
-            (index + 1, b)
-        } else if a == 0 {
-            (index, key)
-        } else {
-            // Replace the second way; the first keeps the older entry.
-            (index + 1, key)
-        };
-        CACHE[i].store(base | bits, Ordering::Relaxed);
+        let e = CACHE[index].load(Ordering::Relaxed);
+        // Keep what other dialects know of the same string; evict any other string.
+        let base = if e & !0xff == key { e } else { key };
+        CACHE[index].store(base | bits, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn dollar_prefixes_end_at_a_placeholder() {
+        for width in 1..=super::DOLLARS_MAX {
+            let expected: Vec<String> = (1..=width).map(|i| format!("${i}")).collect();
+            assert_eq!(
+                &super::DOLLARS[..super::dollars_len(width)],
+                expected.join(", ")
+            );
+        }
+        assert_eq!(super::dollars_len(super::DOLLARS_MAX), super::DOLLARS.len());
     }
 }

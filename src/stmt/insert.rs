@@ -401,8 +401,8 @@ pub fn insert(table: impl TableSource) -> Insert<Row> {
             s
         }
     };
-    stmt.columns.reserve(8);
-    stmt.plain.reserve(8);
+    stmt.columns = Vec::with_capacity(8);
+    stmt.plain = Vec::with_capacity(8);
     Insert {
         stmt: Box::new(stmt),
         _row: PhantomData,
@@ -679,6 +679,9 @@ impl<R> Insert<R> {
     pub fn returning<S: Selection>(self, items: S) -> Insert<S::Row> {
         let mut stmt = self.stmt;
         stmt.returning.clear();
+        if stmt.returning.capacity() == 0 {
+            stmt.returning = Vec::with_capacity(4);
+        }
         items.push_items(&mut stmt.returning);
         Insert {
             stmt,

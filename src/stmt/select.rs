@@ -1140,6 +1140,10 @@ impl<R> Select<R> {
     /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT t.a FROM t");
     /// ```
     pub fn from(mut self, source: impl TableSource) -> Self {
+        if self.stmt.from.capacity() == 0 {
+            // Most selects read one table.
+            self.stmt.from = Vec::with_capacity(1);
+        }
         self.stmt.from.push(source.into_from_item());
         self
     }

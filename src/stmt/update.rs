@@ -46,6 +46,17 @@ pub struct UpdateStmt {
 }
 
 impl UpdateStmt {
+    /// Everything but the SET cells, borrowed.
+    pub(crate) fn parts(&self) -> crate::compile::dml::UpdateParts<'_> {
+        crate::compile::dml::UpdateParts {
+            table: &self.table,
+            from: &self.from,
+            filter: &self.filter,
+            returning: &self.returning,
+            error: self.error,
+        }
+    }
+
     /// An UPDATE of `table` with nothing set yet.
     ///
     /// ```
@@ -225,6 +236,17 @@ impl<R> Update<R> {
     }
 }
 
-super::clauses::into_compiled_by_ref!(Update);
+impl<R> IntoCompiled for &Update<R> {
+    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
+        self.compile(dialect)
+    }
+}
+
+/// By value, the values that SET binds move into the parameters rather than being copied.
+impl<R> IntoCompiled for Update<R> {
+    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
+        crate::compile::dml::compile_update_owned(self.stmt, dialect)
+    }
+}
 
 super::clauses::run_methods!(Update, "update(t).set(t.a, 1).returning(t.a)");
