@@ -992,7 +992,7 @@ pub fn select<S: Selection>(items: S) -> Select<S::Row> {
     };
     items.push_items(&mut stmt.items);
     Select {
-        stmt,
+        stmt: Box::new(stmt),
         _row: PhantomData,
     }
 }
@@ -1008,7 +1008,7 @@ pub fn select<S: Selection>(items: S) -> Select<S::Row> {
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT t.a FROM t");
 /// ```
 pub struct Select<R = Row> {
-    stmt: SelectStmt,
+    stmt: Box<SelectStmt>,
     _row: PhantomData<fn() -> R>,
 }
 
@@ -1047,7 +1047,7 @@ impl Select<Row> {
     /// ```
     pub fn new() -> Self {
         Select {
-            stmt: SelectStmt::default(),
+            stmt: Box::default(),
             _row: PhantomData,
         }
     }
@@ -1060,7 +1060,7 @@ impl Select<Row> {
     /// ```
     pub fn from_stmt(stmt: SelectStmt) -> Self {
         Select {
-            stmt,
+            stmt: Box::new(stmt),
             _row: PhantomData,
         }
     }
@@ -1094,7 +1094,7 @@ impl<R> Select<R> {
     /// assert_eq!(quarry::select(quarry::val(1_i64)).into_stmt().items.len(), 1);
     /// ```
     pub fn into_stmt(self) -> SelectStmt {
-        self.stmt
+        *self.stmt
     }
 
     /// Forgets the row type: a dynamic select whose rows are [`Row`]s.
@@ -1104,7 +1104,10 @@ impl<R> Select<R> {
     /// # let _ = q;
     /// ```
     pub fn dynamic(self) -> Select<Row> {
-        Select::from_stmt(self.stmt)
+        Select {
+            stmt: self.stmt,
+            _row: PhantomData,
+        }
     }
 
     /// `SELECT DISTINCT`.
@@ -1603,7 +1606,7 @@ impl<R: DecodeRow> Select<R> {
 
 impl<R> From<Select<R>> for Query {
     fn from(s: Select<R>) -> Query {
-        Query::Select(Box::new(s.stmt))
+        Query::Select(s.stmt)
     }
 }
 

@@ -85,7 +85,7 @@ impl UpdateStmt {
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "UPDATE users SET name = ?, active = ? WHERE id = ?");
 /// ```
 pub struct Update<R = Row> {
-    stmt: UpdateStmt,
+    stmt: Box<UpdateStmt>,
     _row: PhantomData<fn() -> R>,
 }
 
@@ -109,7 +109,7 @@ pub fn update(table: impl TableSource) -> Update<Row> {
         }
     };
     Update {
-        stmt,
+        stmt: Box::new(stmt),
         _row: PhantomData,
     }
 }
@@ -245,7 +245,7 @@ impl<R> IntoCompiled for &Update<R> {
 /// By value, the values that SET binds move into the parameters rather than being copied.
 impl<R> IntoCompiled for Update<R> {
     fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        crate::compile::dml::compile_update_owned(self.stmt, dialect)
+        crate::compile::dml::compile_update_owned(*self.stmt, dialect)
     }
 }
 
