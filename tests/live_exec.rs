@@ -802,7 +802,8 @@ async fn session_id(engine: &Engine) -> i64 {
 /// without a bb8 checkout, within the pool's rules: the same session serves one call after
 /// another, a caller waiting for the pool's only connection is served when it comes back,
 /// many tasks over a pool of one are all served, a connection returned inside a transaction
-/// is not handed out again, and one idle past its idle timeout is closed.
+/// is not handed out again, and one idle past its idle timeout is closed, even while nothing
+/// runs.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_last_returned_connection_is_reused_within_the_pool_rules() {
     common::install();
@@ -863,7 +864,14 @@ async fn the_last_returned_connection_is_reused_within_the_pool_rules() {
         }
         let before = session_id(&engine).await;
         assert_eq!(session_id(&engine).await, before, "{be}: reused");
-        tokio::time::sleep(Duration::from_millis(600)).await;
+        // Idle past its idle timeout while nothing runs: closed then and there by the
+        // lane's reaper, as bb8 closes its own idle connections.
+        tokio::time::sleep(Duration::from_millis(900)).await;
+        assert_eq!(
+            engine.pool_state(),
+            (0, 0),
+            "{be}: closed while nothing ran"
+        );
         assert_ne!(session_id(&engine).await, before, "{be}: idle timeout");
         assert_eq!(engine.pool_state(), (1, 1), "{be}");
     }

@@ -764,7 +764,8 @@ async fn temp_rows(engine: &Engine) -> Option<i64> {
 /// The connection returned last is reused without a bb8 checkout, within the pool's rules: a
 /// caller waiting for the only connection gets it when it comes back, a connection returned
 /// inside a transaction is rolled back before it is used again, and one idle past its idle
-/// timeout or older than its lifetime is closed (a TEMP table tells connections apart).
+/// timeout (even while nothing runs) or older than its lifetime is closed (a TEMP table tells
+/// connections apart).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_last_returned_connection_is_reused_within_the_pool_rules() {
     common::install();
@@ -833,8 +834,15 @@ async fn the_last_returned_connection_is_reused_within_the_pool_rules() {
         assert_eq!(temp_rows(&engine).await, Some(0), "{executor}: rolled back");
         assert_eq!(engine.pool_state(), (1, 1), "{executor}");
 
-        // Idle past its idle timeout: closed; a new connection has no TEMP table.
-        tokio::time::sleep(Duration::from_millis(450)).await;
+        // Idle past its idle timeout while nothing runs: closed then and there by the
+        // lane's reaper, as bb8 closes its own idle connections, not kept until the next
+        // call; a new connection has no TEMP table.
+        tokio::time::sleep(Duration::from_millis(800)).await;
+        assert_eq!(
+            engine.pool_state(),
+            (0, 0),
+            "{executor}: closed while nothing ran"
+        );
         assert_eq!(temp_rows(&engine).await, None, "{executor}: idle timeout");
         assert_eq!(engine.pool_state(), (1, 1), "{executor}");
     }

@@ -57,8 +57,9 @@ pub trait LaneRules: Send + Sync + 'static {
 ///   pool, which resets or closes it;
 /// - `idle_timeout` and `max_lifetime` are checked when it is taken: an expired connection is
 ///   [retired](LaneRules::retire) (the pool closes it) and the caller goes to the pool. The
-///   pool's reaper does not see a parked connection, so one left parked while nothing runs
-///   stays open until the next call or until the engine is dropped;
+///   pool's reaper does not see a parked connection: backends call [`Lane::reap`] every
+///   [`Lane::reap_period`] instead, so that one left parked while nothing runs is closed
+///   too;
 /// - with `test_on_checkout` the lane is off: every checkout goes through the pool, which
 ///   pings it;
 /// - a caller never waits on the pool while a connection sits here: callers count themselves
@@ -259,6 +260,137 @@ impl<R: LaneRules> Lane<R> {
             let back = self.slot.lock().map(|mut s| s.take());
             drop(back);
         }
+    }
+
+    /// Closes the parked connection if its idle timeout or lifetime has passed, as the pool's
+    /// reaper closes its own idle connections; `true` if it did. Backends call it every
+    /// [`Lane::reap_period`], so that a connection left parked while nothing runs is not kept
+    /// open past the pool's rules.
+    ///
+    /// ```
+    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use std::time::{Duration, Instant};
+    /// # struct Rules;
+    /// # impl LaneRules for Rules {
+    /// #     type Conn = (Instant, bool);
+    /// #     fn reusable(c: &Self::Conn) -> bool { !c.1 }
+    /// #     fn opened(c: &Self::Conn) -> Instant { c.0 }
+    /// #     fn retire(c: &mut Self::Conn) { c.1 = true }
+    /// # }
+    /// let mut options = quarry::PoolOptions::default();
+    /// options.max_lifetime = Some(Duration::from_secs(60));
+    /// let lane = Lane::<Rules>::new(&options);
+    /// lane.give_back((Instant::now(), false));
+    /// assert!(!lane.reap(), "still young");
+    /// assert_eq!(lane.parked(), 1);
+    /// lane.take();
+    /// lane.give_back((Instant::now() - Duration::from_secs(61), false));
+    /// assert!(lane.reap(), "older than its lifetime");
+    /// assert_eq!(lane.parked(), 0);
+    /// ```
+    pub fn reap(&self) -> bool {
+        let Ok(mut slot) = self.slot.try_lock() else {
+            return false;
+        };
+        let now = Instant::now();
+        if slot
+            .as_ref()
+            .is_none_or(|p| p.expires.is_none_or(|t| now < t))
+        {
+            return false;
+        }
+        let parked = slot.take();
+        // Closed outside the lock.
+        drop(slot);
+        if let Some(mut p) = parked {
+            R::retire(&mut p.conn);
+        }
+        true
+    }
+
+    /// How often a backend should call [`Lane::reap`]: `None` when nothing parked can
+    /// expire (no idle timeout and no lifetime) or the lane is off; else a quarter of the
+    /// shorter of the two, between 50 ms and 30 s (bb8 reaps its own connections every
+    /// 30 s).
+    ///
+    /// ```
+    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use std::time::{Duration, Instant};
+    /// # struct Rules;
+    /// # impl LaneRules for Rules {
+    /// #     type Conn = Instant;
+    /// #     fn reusable(_: &Self::Conn) -> bool { true }
+    /// #     fn opened(c: &Self::Conn) -> Instant { *c }
+    /// #     fn retire(_: &mut Self::Conn) {}
+    /// # }
+    /// let lane = Lane::<Rules>::new(&quarry::PoolOptions::default()); // 10 min idle, 30 min life
+    /// assert_eq!(lane.reap_period(), Some(Duration::from_secs(30)));
+    /// let mut options = quarry::PoolOptions::default();
+    /// options.idle_timeout = Some(Duration::from_secs(8));
+    /// assert_eq!(Lane::<Rules>::new(&options).reap_period(), Some(Duration::from_secs(2)));
+    /// options.idle_timeout = None;
+    /// options.max_lifetime = None;
+    /// assert_eq!(Lane::<Rules>::new(&options).reap_period(), None);
+    /// ```
+    pub fn reap_period(&self) -> Option<Duration> {
+        if !self.enabled {
+            return None;
+        }
+        let shortest = match (self.idle_timeout, self.max_lifetime) {
+            (Some(a), Some(b)) => a.min(b),
+            (a, b) => a.or(b)?,
+        };
+        Some((shortest / 4).clamp(Duration::from_millis(50), Duration::from_secs(30)))
+    }
+
+    /// The task that calls [`Lane::reap`] every [`Lane::reap_period`] for as long as the
+    /// lane is alive, for the backend to spawn on its runtime with the runtime's `sleep`;
+    /// `None` when nothing parked can expire.
+    ///
+    /// ```
+    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use std::time::{Duration, Instant};
+    /// # struct Rules;
+    /// # impl LaneRules for Rules {
+    /// #     type Conn = (Instant, bool);
+    /// #     fn reusable(c: &Self::Conn) -> bool { !c.1 }
+    /// #     fn opened(c: &Self::Conn) -> Instant { c.0 }
+    /// #     fn retire(c: &mut Self::Conn) { c.1 = true }
+    /// # }
+    /// # #[tokio::main(flavor = "current_thread")]
+    /// # async fn main() {
+    /// let mut options = quarry::PoolOptions::default();
+    /// options.idle_timeout = Some(Duration::from_millis(200));
+    /// let lane = std::sync::Arc::new(Lane::<Rules>::new(&options));
+    /// let reaper = tokio::spawn(Lane::reaper(&lane, tokio::time::sleep).unwrap());
+    /// lane.give_back((Instant::now(), false));
+    /// tokio::time::sleep(Duration::from_millis(400)).await;
+    /// assert_eq!(lane.parked(), 0, "closed while nothing ran");
+    /// drop(lane);
+    /// reaper.await.unwrap(); // ends once the lane is gone
+    /// # }
+    /// ```
+    pub fn reaper<S, F>(
+        lane: &std::sync::Arc<Self>,
+        sleep: S,
+    ) -> Option<impl Future<Output = ()> + Send + 'static>
+    where
+        S: Fn(Duration) -> F + Send + 'static,
+        F: Future<Output = ()> + Send,
+    {
+        let period = lane.reap_period()?;
+        let lane = std::sync::Arc::downgrade(lane);
+        Some(async move {
+            loop {
+                sleep(period).await;
+                match lane.upgrade() {
+                    Some(lane) => {
+                        lane.reap();
+                    }
+                    None => break,
+                }
+            }
+        })
     }
 
     /// 1 while a connection is parked, else 0 (for a backend's `pool_state`).

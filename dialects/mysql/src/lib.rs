@@ -118,7 +118,8 @@
 //! caller ([`quarry::exec::Lane`]), which then skips bb8's checkout and return (a timeout
 //! future, a lock, three clock readings). It counts against `max_size` and as idle in
 //! [`quarry::Engine::pool_state`]; while any caller waits on the pool, returned connections go
-//! to the pool; `idle_timeout` and `max_lifetime` are checked when it is taken; with
+//! to the pool; `idle_timeout` and `max_lifetime` are checked when it is taken, and by a
+//! reaper task of the lane's own while nothing runs (bb8's reaper does not see it); with
 //! `pool_test_on_checkout` every checkout goes through bb8.
 //!
 //! Without a ping on checkout, a connection the server closed while it sat in the pool
@@ -294,9 +295,15 @@ pub async fn connect_with(url: &str, options: &PoolOptions) -> Result<Engine> {
     // The pool is empty and has room unless min_idle connections beat us to it; then this
     // one is simply closed.
     let _ = pool.add(first);
+    let lane = std::sync::Arc::new(quarry::exec::Lane::new(options));
+    // Closes a connection left parked past the pool's idle timeout or lifetime, as bb8's
+    // reaper closes its own; it ends when the engine is gone.
+    if let Some(reaper) = quarry::exec::Lane::reaper(&lane, tokio::time::sleep) {
+        tokio::spawn(reaper);
+    }
     Ok(Engine::from_backend(MySqlBackend {
         pool,
-        lane: std::sync::Arc::new(quarry::exec::Lane::new(options)),
+        lane,
         dialect,
         mariadb: dialect.name() == "mariadb",
         replacements: options.max_size.saturating_add(1),

@@ -108,10 +108,13 @@ impl PostgresBackend {
         let pool = builder.build_unchecked(manager);
         // A full pool just drops the connection: the check above already succeeded.
         let _ = pool.add(first);
-        Ok(PostgresBackend {
-            pool,
-            lane: Arc::new(lane),
-        })
+        let lane = Arc::new(lane);
+        // Closes a connection left parked past the pool's idle timeout or lifetime, as bb8's
+        // reaper closes its own; it ends when the backend is gone.
+        if let Some(reaper) = Lane::reaper(&lane, tokio::time::sleep) {
+            tokio::spawn(reaper);
+        }
+        Ok(PostgresBackend { pool, lane })
     }
 
     /// The underlying pool, e.g. to borrow a raw tokio-postgres client for `COPY`.

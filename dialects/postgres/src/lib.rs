@@ -57,7 +57,8 @@
 //! caller ([`quarry::exec::Lane`]), which then skips bb8's checkout and return (a timeout
 //! future, a lock, three clock readings). It counts against `max_size` and as idle in
 //! [`quarry::Engine::pool_state`]; while any caller waits on the pool, returned connections go
-//! to the pool; `idle_timeout` and `max_lifetime` are checked when it is taken; with
+//! to the pool; `idle_timeout` and `max_lifetime` are checked when it is taken, and by a
+//! reaper task of the lane's own while nothing runs (bb8's reaper does not see it); with
 //! `test_on_checkout` (and for a pool built by `PostgresBackend::with_builder`) every
 //! checkout goes through bb8.
 //!

@@ -44,8 +44,9 @@
 //! still counts against `max_size` and as idle in [`quarry::Engine::pool_state`]. Only a clean
 //! connection is kept there (no transaction open, nothing in flight); while any caller waits on
 //! the pool, returned connections go to the pool so that it is served; `idle_timeout` and
-//! `max_lifetime` are checked when it is taken (bb8's reaper does not see it while it waits);
-//! with `test_on_checkout` every checkout goes through bb8 and is pinged.
+//! `max_lifetime` are checked when it is taken, and by a reaper task of the lane's own while
+//! nothing runs (bb8's reaper does not see it); with `test_on_checkout` every checkout goes
+//! through bb8 and is pinged.
 //!
 //! `fetch_one`, `fetch_optional` and `fetch_scalar` stop a read-only statement after its first
 //! row, as rusqlite's `query_row` does; any other statement (`INSERT … RETURNING`) still runs to
@@ -816,6 +817,14 @@ pub async fn connect(url: &str) -> Result<Engine> {
 pub async fn connect_with(options: SqliteOptions, pool: &PoolOptions) -> Result<Engine> {
     check_pool(pool)?;
     let lane = Arc::new(Lane::new(pool));
+    // Closes a connection left parked past the pool's idle timeout or lifetime, as bb8's
+    // reaper closes its own; it ends when the engine is gone.
+    if let (Some(reaper), Ok(rt)) = (
+        Lane::reaper(&lane, tokio::time::sleep),
+        tokio::runtime::Handle::try_current(),
+    ) {
+        rt.spawn(reaper);
+    }
     let executor = options.executor;
     let manager = Manager::new(options);
     let keeper = match manager.options.location {
