@@ -407,22 +407,44 @@ async fn finish(conn: &mut Conn, binary: bool) -> mysql_async::Result<()> {
     }
 }
 
-/// Runs a query and decodes the rows of its first result set as they arrive. A decode error
-/// is kept (the first one) while the rest is read, so the connection is left clean.
-async fn fetch(
+/// Where a query's decoded rows go: all of them ([`BackendConnection::fetch_all`]), or the
+/// first one only ([`BackendConnection::fetch_first`], which thus needs no `Vec`).
+trait Gather: Default {
+    fn add(&mut self, row: Row);
+}
+
+impl Gather for Vec<Row> {
+    fn add(&mut self, row: Row) {
+        self.push(row);
+    }
+}
+
+impl Gather for Option<Row> {
+    fn add(&mut self, row: Row) {
+        if self.is_none() {
+            *self = Some(row);
+        }
+    }
+}
+
+/// Runs a query and decodes the rows of its first result set as they arrive, gathering them
+/// into `G`. Every row is read and decoded (also past the first when only that one is kept,
+/// so that both gatherings fail alike). A decode error is kept (the first one) while the rest
+/// is read, so the connection is left clean.
+async fn fetch<G: Gather>(
     pooled: &mut PooledConn,
     sql: &str,
     params: Params,
-) -> mysql_async::Result<Result<Vec<Row>>> {
+) -> mysql_async::Result<Result<G>> {
     let (conn, stmts, decoders) = pooled.parts();
     let opened = open(conn, stmts, sql, params).await?;
-    let mut out: Result<Vec<Row>> = Ok(Vec::new());
+    let mut out: Result<G> = Ok(G::default());
     if let Some(columns) = opened.columns {
         let decoder = decoders.get(&columns);
         while let Some(row) = read_row(conn, opened.binary).await? {
             if let Ok(rows) = &mut out {
                 match decoder.decode(row) {
-                    Ok(r) => rows.push(r),
+                    Ok(r) => rows.add(r),
                     Err(e) => out = Err(e.with_sql(sql)),
                 }
             }
@@ -634,7 +656,21 @@ impl BackendConnection for MySqlConnection {
         sql: &'a str,
         params: &'a [Value],
     ) -> BoxFuture<'a, Result<Vec<Row>>> {
-        Box::pin(async move { run!(self, sql, params, |conn, p| fetch(conn, sql, p))? })
+        Box::pin(async move { run!(self, sql, params, |conn, p| fetch::<Vec<Row>>(conn, sql, p))? })
+    }
+
+    /// As [`BackendConnection::fetch_all`] (every row is read and decoded), keeping the first
+    /// row only: no `Vec` of rows, and no second boxed future as the default makes.
+    fn fetch_first<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+    ) -> BoxFuture<'a, Result<Option<Row>>> {
+        Box::pin(async move {
+            run!(self, sql, params, |conn, p| fetch::<Option<Row>>(
+                conn, sql, p
+            ))?
+        })
     }
 
     fn fetch_stream(&mut self, sql: String, params: Vec<Value>) -> BoxStream<'_, Result<Row>> {

@@ -394,13 +394,14 @@ impl Session {
         })
     }
 
-    /// Runs a query to its end; returns its decoded rows (the first decode error, once every
-    /// row is read).
-    async fn run_fetch_all(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>> {
+    /// Runs a query to its end; returns its decoded rows gathered into `G` (all of them, or
+    /// the first only), or the first decode error, once every row is read (and decoded: both
+    /// gatherings fail alike).
+    async fn run_fetch<G: Gather>(&mut self, sql: &str, params: &[Value]) -> Result<G> {
         let err = |e| map_error(e, Some(sql));
         let (rows, mut names) = self.start(sql, params).await.map_err(err)?;
         let mut rows = pin!(rows);
-        let mut out = Vec::new();
+        let mut out = G::default();
         let mut failure = None;
         while let Some(row) = rows.next().await {
             let row = row.map_err(err)?;
@@ -409,11 +410,31 @@ impl Session {
             }
             let names = names.get_or_insert_with(|| column_names(row.columns()));
             match decode_row(&row, names) {
-                Ok(r) => out.push(r),
+                Ok(r) => out.add(r),
                 Err(e) => failure = Some(e),
             }
         }
         failure.map_or(Ok(out), Err)
+    }
+}
+
+/// Where a query's decoded rows go: all of them ([`BackendConnection::fetch_all`]), or the
+/// first one only ([`BackendConnection::fetch_first`], which thus needs no `Vec`).
+trait Gather: Default {
+    fn add(&mut self, row: Row);
+}
+
+impl Gather for Vec<Row> {
+    fn add(&mut self, row: Row) {
+        self.push(row);
+    }
+}
+
+impl Gather for Option<Row> {
+    fn add(&mut self, row: Row) {
+        if self.is_none() {
+            *self = Some(row);
+        }
     }
 }
 
@@ -468,7 +489,24 @@ impl BackendConnection for PgConnection {
             bind::check(params)?;
             let pg: &mut Session = self.session()?;
             pg.begin()?;
-            let result = pg.run_fetch_all(sql, params).await;
+            let result = pg.run_fetch::<Vec<Row>>(sql, params).await;
+            settle(pg, &result);
+            result
+        })
+    }
+
+    /// As [`BackendConnection::fetch_all`] (every row is read and decoded), keeping the first
+    /// row only: no `Vec` of rows, and no second boxed future as the default makes.
+    fn fetch_first<'a>(
+        &'a mut self,
+        sql: &'a str,
+        params: &'a [Value],
+    ) -> BoxFuture<'a, Result<Option<Row>>> {
+        Box::pin(async move {
+            bind::check(params)?;
+            let pg: &mut Session = self.session()?;
+            pg.begin()?;
+            let result = pg.run_fetch::<Option<Row>>(sql, params).await;
             settle(pg, &result);
             result
         })
