@@ -80,6 +80,29 @@ pub trait Backend: Send + Sync + fmt::Debug + 'static {
     /// time.
     fn acquire(&self) -> BoxFuture<'_, Result<Box<dyn BackendConnection>>>;
 
+    /// A connection that is ready at once, without waiting or any I/O (one kept beside the
+    /// pool for the next caller, say), or `None`: the engine then calls
+    /// [`Backend::acquire`]. The engine tries this first on every checkout, so that the
+    /// common case costs no boxed future; what it hands out must be as fit to use as what
+    /// `acquire` hands out. The default has none.
+    ///
+    /// ```
+    /// # use quarry::{Backend, BackendConnection, BoxFuture, Dialect, Sqlite, Result};
+    /// #[derive(Debug)]
+    /// struct Nothing;
+    /// impl Backend for Nothing {
+    ///     fn name(&self) -> &'static str { "nothing" }
+    ///     fn dialect(&self) -> &'static dyn Dialect { &Sqlite }
+    ///     fn acquire(&self) -> BoxFuture<'_, Result<Box<dyn BackendConnection>>> {
+    ///         Box::pin(async { Err(quarry::Error::PoolTimeout) })
+    ///     }
+    /// }
+    /// assert!(Nothing.acquire_ready().is_none());
+    /// ```
+    fn acquire_ready(&self) -> Option<Box<dyn BackendConnection>> {
+        None
+    }
+
     /// The pool's state: (connections open, connections idle).
     fn pool_state(&self) -> (u32, u32) {
         (0, 0)

@@ -333,8 +333,13 @@ impl Engine {
     /// # Ok(()) }
     /// ```
     pub async fn acquire(&self) -> Result<Connection> {
+        let backend = &self.shared.backend;
+        let inner = match backend.acquire_ready() {
+            Some(inner) => inner,
+            None => backend.acquire().await?,
+        };
         Ok(Connection {
-            inner: Some(self.shared.backend.acquire().await?),
+            inner: Some(inner),
             dialect: self.shared.backend.dialect(),
             backend: self.shared.backend.name(),
             log_parameters: self.log_parameters,

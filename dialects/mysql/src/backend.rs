@@ -40,6 +40,20 @@ impl fmt::Debug for MySqlBackend {
     }
 }
 
+impl MySqlBackend {
+    /// A checked-out connection, as the engine takes it.
+    fn connection(&self, conn: Checkout) -> Box<dyn BackendConnection> {
+        Box::new(MySqlConnection {
+            conn: Some(conn),
+            pool: self.pool.clone(),
+            lane: self.lane.clone(),
+            mariadb: self.mariadb,
+            fresh: true,
+            replacements: self.replacements,
+        })
+    }
+}
+
 /// Maps a bb8 checkout failure.
 pub(crate) fn run_error(e: bb8::RunError<Error>) -> Error {
     match e {
@@ -60,15 +74,13 @@ impl quarry::Backend for MySqlBackend {
     fn acquire(&self) -> BoxFuture<'_, Result<Box<dyn BackendConnection>>> {
         Box::pin(async move {
             let conn = checkout(&self.lane, &self.pool).await?;
-            Ok(Box::new(MySqlConnection {
-                conn: Some(conn),
-                pool: self.pool.clone(),
-                lane: self.lane.clone(),
-                mariadb: self.mariadb,
-                fresh: true,
-                replacements: self.replacements,
-            }) as Box<dyn BackendConnection>)
+            Ok(self.connection(conn))
         })
+    }
+
+    /// The connection parked in the lane, if any (no boxed future, no bb8 checkout).
+    fn acquire_ready(&self) -> Option<Box<dyn BackendConnection>> {
+        self.lane.take().map(|conn| self.connection(conn))
     }
 
     fn pool_state(&self) -> (u32, u32) {

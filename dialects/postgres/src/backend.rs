@@ -166,11 +166,19 @@ impl Backend for PostgresBackend {
                     }
                 }
             }
-            Ok(Box::new(PgConnection {
-                conn: Some(conn),
-                lane: self.lane.clone(),
-            }) as Box<dyn BackendConnection>)
+            Ok(self.connection(conn))
         })
+    }
+
+    /// The connection parked in the lane, if any and still open (no boxed future, no bb8
+    /// checkout). A closed one is discarded, and [`Backend::acquire`] finds another.
+    fn acquire_ready(&self) -> Option<Box<dyn BackendConnection>> {
+        let mut conn = self.lane.take()?;
+        if conn.s.client.is_closed() {
+            conn.s.discarded = true;
+            return None;
+        }
+        Some(self.connection(conn))
     }
 
     fn pool_state(&self) -> (u32, u32) {
@@ -183,6 +191,16 @@ impl Backend for PostgresBackend {
 }
 
 type Checkout = bb8::PooledConnection<'static, Manager>;
+
+impl PostgresBackend {
+    /// A checked-out connection, as the engine takes it.
+    fn connection(&self, conn: Checkout) -> Box<dyn BackendConnection> {
+        Box::new(PgConnection {
+            conn: Some(conn),
+            lane: self.lane.clone(),
+        })
+    }
+}
 
 /// The rules of the lane beside the pool (see [`quarry::exec::Lane`]): a connection is parked
 /// only when bb8 would keep it.
