@@ -261,16 +261,13 @@ macro_rules! run {
     }};
 }
 
-/// The prepared statement for `sql`: from the connection's cache, or prepared now (closing
-/// the least recently used one when the cache is full).
-async fn prepared(
+/// Prepares `sql` and caches its statement (closing the least recently used one when the
+/// cache is full), for a statement the cache does not hold.
+async fn prepare(
     conn: &mut Conn,
     stmts: &mut StmtCache,
     sql: &str,
 ) -> mysql_async::Result<Statement> {
-    if let Some(stmt) = stmts.get(sql) {
-        return Ok(stmt);
-    }
     let stmt = conn.prep(sql).await?;
     if let Some(old) = stmts.insert(sql, stmt.clone()) {
         conn.close(old).await?;
@@ -278,23 +275,22 @@ async fn prepared(
     Ok(stmt)
 }
 
-/// Executes `stmt` (prepared for `sql`); its result, if any, is left pending on the
-/// connection. A statement the server no longer knows is dropped from the cache, and the
-/// error (`ER_UNKNOWN_STMT_HANDLER`) makes [`run!`] try once more.
+/// Executes `stmt`; its result, if any, is left pending on the connection. The statement is
+/// borrowed (from the cache, usually), as a program holding its `Statement` would use it.
 async fn exec_prepared(
     conn: &mut Conn,
-    stmts: &mut StmtCache,
-    sql: &str,
     stmt: &Statement,
     params: Params,
 ) -> mysql_async::Result<()> {
-    match conn.exec_iter(stmt, params).await {
-        Ok(_) => Ok(()),
-        Err(mysql_async::Error::Server(e)) if e.code == ER_UNKNOWN_STMT_HANDLER => {
-            stmts.remove(sql);
-            Err(mysql_async::Error::Server(e))
-        }
-        Err(e) => Err(e),
+    conn.exec_iter(stmt, params).await.map(drop)
+}
+
+/// After executing the statement of `sql` failed with `err`: a statement the server no
+/// longer knows is dropped from the cache, and the error (`ER_UNKNOWN_STMT_HANDLER`) makes
+/// [`run!`] try once more.
+fn forget_unknown(stmts: &mut StmtCache, sql: &str, err: &mysql_async::Error) {
+    if is_unknown_statement(err) {
+        stmts.remove(sql);
     }
 }
 
@@ -320,8 +316,17 @@ async fn execute(
             None
         }
     } else {
-        let stmt = prepared(conn, stmts, sql).await?;
-        exec_prepared(conn, stmts, sql, &stmt, params).await?;
+        let fresh;
+        let stmt = match stmts.get(sql) {
+            Some(stmt) => stmt,
+            None => {
+                fresh = prepare(conn, stmts, sql).await?;
+                &fresh
+            }
+        };
+        exec_prepared(conn, stmt, params)
+            .await
+            .inspect_err(|e| forget_unknown(stmts, sql, e))?;
         let mut result = QueryResult::<BinaryProtocol>::new(&mut *conn);
         let returned = if count {
             count_rows(&mut result).await?
@@ -374,18 +379,29 @@ async fn open(
 ) -> mysql_async::Result<Opened> {
     let empty = matches!(params, Params::Empty);
     // Binary protocol even without parameters: the statement is prepared once per connection.
-    let (columns, binary) = match prepared(conn, stmts, sql).await {
-        Ok(stmt) => {
-            exec_prepared(conn, stmts, sql, &stmt, params).await?;
+    let fresh;
+    let stmt = match stmts.get(sql) {
+        Some(stmt) => Some(stmt),
+        None => match prepare(conn, stmts, sql).await {
+            Ok(stmt) => {
+                fresh = stmt;
+                Some(&fresh)
+            }
+            Err(mysql_async::Error::Server(e)) if e.code == ER_UNSUPPORTED_PS && empty => None,
+            Err(e) => return Err(e),
+        },
+    };
+    let (columns, binary) = match stmt {
+        Some(stmt) => {
+            exec_prepared(conn, stmt, params)
+                .await
+                .inspect_err(|e| forget_unknown(stmts, sql, e))?;
             (
                 QueryResult::<BinaryProtocol>::new(&mut *conn).columns(),
                 true,
             )
         }
-        Err(mysql_async::Error::Server(e)) if e.code == ER_UNSUPPORTED_PS && empty => {
-            (conn.query_iter(sql).await?.columns(), false)
-        }
-        Err(e) => return Err(e),
+        None => (conn.query_iter(sql).await?.columns(), false),
     };
     Ok(Opened {
         columns: columns.filter(|c| !c.is_empty()),
@@ -476,7 +492,7 @@ async fn open_stream(
     let (conn, stmts, decoders) = pooled.parts();
     let opened = open(conn, stmts, sql, params).await?;
     match opened.columns {
-        Some(columns) => Ok(Some((decoders.get(&columns), opened.binary))),
+        Some(columns) => Ok(Some((decoders.get(&columns).clone(), opened.binary))),
         None => {
             finish(conn, opened.binary).await?;
             Ok(None)

@@ -60,13 +60,12 @@ impl StmtCache {
         self.last = Some(stmt);
     }
 
-    /// The statement prepared for `sql`, if any (it becomes the most recently used).
-    pub(crate) fn get(&mut self, sql: &str) -> Option<Statement> {
+    /// The statement prepared for `sql`, if any (it becomes the most recently used),
+    /// borrowed: executing it takes no clone.
+    pub(crate) fn get(&mut self, sql: &str) -> Option<&Statement> {
         self.clock += 1;
-        if let Some(stmt) = &self.last {
-            if self.last_sql == sql {
-                return Some(stmt.clone());
-            }
+        if self.last.is_some() && self.last_sql == sql {
+            return self.last.as_ref();
         }
         let clock = self.clock;
         let stmt = self.map.get_mut(sql).map(|(stmt, used)| {
@@ -74,8 +73,8 @@ impl StmtCache {
             stmt.clone()
         })?;
         self.retire_last();
-        self.set_last(sql, stmt.clone());
-        Some(stmt)
+        self.set_last(sql, stmt);
+        self.last.as_ref()
     }
 
     /// Remembers `stmt` for `sql`; returns the statement evicted to make room (the least

@@ -361,8 +361,9 @@ pub(crate) struct DecoderCache {
 }
 
 impl DecoderCache {
-    /// The decoder for `columns`, built and remembered when new.
-    pub(crate) fn get(&mut self, columns: &Arc<[mysql_async::Column]>) -> RowDecoder {
+    /// The decoder for `columns`, built and remembered when new (borrowed: nothing is cloned
+    /// when the shape is the most recent one, the common case of a statement run again).
+    pub(crate) fn get(&mut self, columns: &Arc<[mysql_async::Column]>) -> &RowDecoder {
         let hit = self
             .entries
             .iter()
@@ -373,16 +374,21 @@ impl DecoderCache {
                     .filter(|(c, _)| **c == **columns)
                     .map(|_| self.entries.len() - 1)
             });
-        let (cols, decoder) = match hit {
-            Some(i) => self.entries.remove(i),
+        match hit {
+            Some(i) if i + 1 == self.entries.len() => {}
+            Some(i) => {
+                let entry = self.entries.remove(i);
+                self.entries.push(entry);
+            }
             None => {
                 if self.entries.len() == DECODER_CACHE_SIZE {
                     self.entries.remove(0);
                 }
-                (columns.clone(), RowDecoder::new(columns))
+                self.entries
+                    .push((columns.clone(), RowDecoder::new(columns)));
             }
-        };
-        self.entries.push((cols, decoder.clone()));
+        }
+        let (_, decoder) = &self.entries[self.entries.len() - 1];
         decoder
     }
 }
@@ -690,7 +696,7 @@ mod tests {
         let mut cache = DecoderCache::default();
         let a: Arc<[mysql_async::Column]> =
             vec![column("a", ColumnType::MYSQL_TYPE_LONGLONG)].into();
-        let first = cache.get(&a);
+        let first = cache.get(&a).clone();
         // Same list (MariaDB's cached metadata): same names.
         assert!(Arc::ptr_eq(&first.names, &cache.get(&a).names));
         // An equal list read again from the wire: same names too.
