@@ -313,22 +313,15 @@ impl Session {
     ) -> std::result::Result<(RowStream, Option<Arc<[String]>>), tokio_postgres::Error> {
         let key = cache::key(sql, params);
         match self.cache.lookup(key, sql, params) {
-            Lookup::Hit => {
-                let first = match self.cache.get(key) {
-                    Some((statement, names)) => {
-                        let names = Arc::clone(names);
-                        let rows = self
-                            .client
-                            .query_raw(statement, params.iter().map(PgParam))
-                            .await;
-                        Some(rows.map(|rows| (rows, Some(names))))
-                    }
-                    None => None,
-                };
-                match first {
-                    Some(Ok(started)) => Ok(started),
-                    Some(Err(e)) => Box::pin(self.recover(key, sql, params, e)).await,
-                    None => Box::pin(self.start_unnamed(sql, params)).await,
+            Lookup::Hit(statement, names) => {
+                let names = Arc::clone(names);
+                let rows = self
+                    .client
+                    .query_raw(statement, params.iter().map(PgParam))
+                    .await;
+                match rows {
+                    Ok(rows) => Ok((rows, Some(names))),
+                    Err(e) => Box::pin(self.recover(key, sql, params, e)).await,
                 }
             }
             Lookup::Prepare => Box::pin(self.start_prepared(key, sql, params)).await,

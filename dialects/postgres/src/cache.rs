@@ -105,9 +105,9 @@ struct Entry {
 }
 
 /// What to do with a statement.
-pub(crate) enum Lookup {
-    /// Run the prepared statement of this key ([`StatementCache::get`]).
-    Hit,
+pub(crate) enum Lookup<'a> {
+    /// Run this prepared statement, whose columns have these names.
+    Hit(&'a Statement, &'a Arc<[String]>),
     /// Seen before: prepare it and [`StatementCache::insert`] it.
     Prepare,
     /// Send it unnamed.
@@ -138,8 +138,9 @@ impl StatementCache {
         self.entries.len()
     }
 
-    /// Looks `sql` with `params` (of hash `key`) up.
-    pub(crate) fn lookup(&mut self, key: u64, sql: &str, params: &[Value]) -> Lookup {
+    /// Looks `sql` with `params` (of hash `key`) up (one hash lookup: a hit hands out the
+    /// statement).
+    pub(crate) fn lookup(&mut self, key: u64, sql: &str, params: &[Value]) -> Lookup<'_> {
         if self.capacity == 0 {
             return Lookup::Unnamed;
         }
@@ -150,7 +151,7 @@ impl StatementCache {
                 && e.types.iter().zip(params).all(|(t, p)| *t == param_tag(p))
             {
                 e.last_used = self.tick;
-                return Lookup::Hit;
+                return Lookup::Hit(&e.statement, &e.columns);
             }
             // A hash collision: prepare this one in its place.
             return Lookup::Prepare;
@@ -163,11 +164,6 @@ impl StatementCache {
         }
         self.seen.insert(key);
         Lookup::Unnamed
-    }
-
-    /// The prepared statement of `key` and its column names, after a [`Lookup::Hit`].
-    pub(crate) fn get(&self, key: u64) -> Option<(&Statement, &Arc<[String]>)> {
-        self.entries.get(&key).map(|e| (&e.statement, &e.columns))
     }
 
     /// Keeps `statement` for `sql` with `params` (of hash `key`), evicting the least recently
