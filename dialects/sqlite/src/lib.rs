@@ -419,18 +419,35 @@ impl Backend for SqliteBackend {
                     return Err(e);
                 }
             }
-            Ok(Box::new(SqliteConnection {
-                shared: conn.shared.clone(),
-                conn: Some(conn),
-                lane: self.lane.clone(),
-                executor: self.executor,
-            }) as Box<dyn BackendConnection>)
+            Ok(self.connection(conn))
         })
+    }
+
+    /// The connection parked in the lane, if any (no boxed future, no bb8 checkout).
+    fn acquire_ready(&self) -> Option<Box<dyn BackendConnection>> {
+        let conn = self.lane.take()?;
+        if conn.shared.reset_pending() {
+            // A clean-up must be awaited first: back to the pool, where `acquire` finds it.
+            return None;
+        }
+        Some(self.connection(conn))
     }
 
     fn pool_state(&self) -> (u32, u32) {
         let s = self.pool.state();
         (s.connections, s.idle_connections + self.lane.parked())
+    }
+}
+
+impl SqliteBackend {
+    /// A checked-out connection, as the engine takes it.
+    fn connection(&self, conn: Checkout) -> Box<dyn BackendConnection> {
+        Box::new(SqliteConnection {
+            shared: conn.shared.clone(),
+            conn: Some(conn),
+            lane: self.lane.clone(),
+            executor: self.executor,
+        })
     }
 }
 

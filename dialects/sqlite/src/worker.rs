@@ -360,7 +360,12 @@ impl Shared {
         self.needs_reset.store(true, Ordering::SeqCst);
     }
 
-    /// Takes the clean-up mark.
+    /// Whether a clean-up is due (the mark stays).
+    pub(crate) fn reset_pending(&self) -> bool {
+        self.needs_reset.load(Ordering::SeqCst)
+    }
+
+    /// Whether a clean-up is due, clearing the mark.
     pub(crate) fn take_reset(&self) -> bool {
         self.needs_reset.swap(false, Ordering::SeqCst)
     }
