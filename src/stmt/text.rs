@@ -67,7 +67,15 @@ impl Sql {
     pub(crate) fn write_to(&self, w: &mut SqlWriter<'_>, inline: bool) -> Result<()> {
         let dialect = w.dialect();
         let bytes = self.text.as_bytes();
-        let mut used = vec![None::<usize>; self.binds.len()]; // placeholder number per binding
+        // The placeholder number of each binding once used; on the stack for a few bindings.
+        let mut few = [None::<usize>; 8];
+        let mut many = Vec::new();
+        let used: &mut [Option<usize>] = if self.binds.len() <= few.len() {
+            &mut few[..self.binds.len()]
+        } else {
+            many.resize(self.binds.len(), None);
+            &mut many
+        };
         let mut i = 0;
         let mut start = 0;
         while i < bytes.len() {
@@ -165,6 +173,27 @@ impl IntoCompiled for &Sql {
 mod tests {
     use super::*;
     use crate::{Postgres, Sqlite};
+
+    #[test]
+    fn many_bindings_each_used_once_or_twice() {
+        let text = (0..12)
+            .map(|i| format!(":p{i}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut q = sql(format!("SELECT {text}, :p11"));
+        for i in 0..12_i64 {
+            q = q.bind(&format!("p{i}"), i);
+        }
+        let c = q.compile(&Postgres).unwrap();
+        let dollars = (1..=12).map(|i| format!("${i}")).collect::<Vec<_>>();
+        assert_eq!(c.sql, format!("SELECT {}, $12", dollars.join(", ")));
+        assert_eq!(c.params, (0..12).map(Value::I64).collect::<Vec<_>>());
+        let c = q.compile(&Sqlite).unwrap();
+        assert_eq!(c.params.len(), 13);
+        let unused = sql("SELECT :p0").bind("p0", 0_i64);
+        let unused = (1..10).fold(unused, |q, i| q.bind(&format!("p{i}"), i));
+        assert!(unused.compile(&Postgres).is_err(), "nine bindings unused");
+    }
 
     #[test]
     fn skips_quotes_comments_and_casts() {
