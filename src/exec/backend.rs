@@ -109,6 +109,42 @@ pub trait Backend: Send + Sync + fmt::Debug + 'static {
     }
 }
 
+/// Where a backend's decoded rows go: all of them (`Vec<Row>`, for
+/// [`BackendConnection::fetch_all`]) or the first one only (`Option<Row>`, for
+/// [`BackendConnection::fetch_first`], which then needs no `Vec`). A backend whose protocol
+/// delivers every row reads them all either way and gathers them through this.
+///
+/// ```
+/// use quarry::exec::Gather;
+/// fn gather<G: Gather>(rows: Vec<quarry::Row>) -> G {
+///     let mut g = G::default();
+///     rows.into_iter().for_each(|r| g.add(r));
+///     g
+/// }
+/// let none: Option<quarry::Row> = gather(Vec::new());
+/// assert!(none.is_none());
+/// let all: Vec<quarry::Row> = gather(Vec::new());
+/// assert!(all.is_empty());
+/// ```
+pub trait Gather: Default + Send {
+    /// Takes one more row.
+    fn add(&mut self, row: Row);
+}
+
+impl Gather for Vec<Row> {
+    fn add(&mut self, row: Row) {
+        self.push(row);
+    }
+}
+
+impl Gather for Option<Row> {
+    fn add(&mut self, row: Row) {
+        if self.is_none() {
+            *self = Some(row);
+        }
+    }
+}
+
 /// One pooled connection; returned to the pool when dropped, unless [discarded].
 ///
 /// Backends never write SQL: statements (including `BEGIN`, `SAVEPOINT`, …) come compiled from

@@ -15,7 +15,7 @@ mod rows;
 
 pub use backend::{
     starts_with_keyword, Backend, BackendConnection, BoxFuture, BoxStream, CopyIn, Driver,
-    ExecResult, SqlTextHasher,
+    ExecResult, Gather, SqlTextHasher,
 };
 pub use de::FromRow;
 pub use engine::{install_drivers, Connection, Engine, EngineBuilder, RowStream, Transaction};

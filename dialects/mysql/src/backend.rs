@@ -6,7 +6,7 @@ use crate::manager::{MySqlConnectionManager, PooledConn};
 use crate::value::{bind_all, bind_cell, RowDecoder};
 use mysql_async::prelude::Queryable;
 use mysql_async::{BinaryProtocol, Column, Conn, Params, QueryResult, Statement, TextProtocol};
-use quarry::exec::{Lane, LaneRules};
+use quarry::exec::{Gather, Lane, LaneRules};
 use quarry::{
     BackendConnection, BoxFuture, BoxStream, Dialect, Error, ExecResult, Result, Row, Value,
 };
@@ -432,26 +432,6 @@ async fn finish(conn: &mut Conn, binary: bool) -> mysql_async::Result<()> {
             return Ok(());
         }
         Box::pin(QueryResult::<TextProtocol>::new(conn).drop_result()).await
-    }
-}
-
-/// Where a query's decoded rows go: all of them ([`BackendConnection::fetch_all`]), or the
-/// first one only ([`BackendConnection::fetch_first`], which thus needs no `Vec`).
-trait Gather: Default {
-    fn add(&mut self, row: Row);
-}
-
-impl Gather for Vec<Row> {
-    fn add(&mut self, row: Row) {
-        self.push(row);
-    }
-}
-
-impl Gather for Option<Row> {
-    fn add(&mut self, row: Row) {
-        if self.is_none() {
-            *self = Some(row);
-        }
     }
 }
 

@@ -8,7 +8,7 @@ use crate::error::{classify, connect_error, map_error};
 use crate::pool::{pool_builder, Manager, PgClient, Session};
 use futures_util::future;
 use futures_util::stream::{self, StreamExt};
-use quarry::exec::{CopyIn, Lane, LaneRules};
+use quarry::exec::{CopyIn, Gather, Lane, LaneRules};
 use quarry::{
     Backend, BackendConnection, BoxFuture, BoxStream, Dialect, ExecResult, PoolOptions, Postgres,
     Result, Row, Value,
@@ -426,26 +426,6 @@ impl Session {
             }
         }
         failure.map_or(Ok(out), Err)
-    }
-}
-
-/// Where a query's decoded rows go: all of them ([`BackendConnection::fetch_all`]), or the
-/// first one only ([`BackendConnection::fetch_first`], which thus needs no `Vec`).
-trait Gather: Default {
-    fn add(&mut self, row: Row);
-}
-
-impl Gather for Vec<Row> {
-    fn add(&mut self, row: Row) {
-        self.push(row);
-    }
-}
-
-impl Gather for Option<Row> {
-    fn add(&mut self, row: Row) {
-        if self.is_none() {
-            *self = Some(row);
-        }
     }
 }
 
