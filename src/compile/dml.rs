@@ -43,7 +43,7 @@ impl CopyPlan {
         stmt.columns.truncate(self.columns);
         stmt.values = Vec::new();
         stmt.plain = self.values;
-        plan_statements(stmt, dialect)
+        plan_statements(&mut stmt, dialect)
     }
 }
 
@@ -615,25 +615,23 @@ pub(crate) fn compile_insert(
 
 /// Plans an INSERT it owns as statements (no bulk copy): its values move into the
 /// parameters.
-pub(crate) fn plan_statements(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {
+///
+/// The statement is borrowed mutably where it is (its values are taken), not moved: a copy
+/// of a freshly built statement costs more than its size suggests.
+pub(crate) fn plan_statements(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Plan> {
     if s.is_plain() {
-        if let Some(layout) = plain_layout(&s, d, false)? {
+        if let Some(layout) = plain_layout(s, d, false)? {
             return Ok(layout.into_plan(std::mem::take(&mut s.plain)));
         }
         let mut cells: Vec<Expr> = std::mem::take(&mut s.plain)
             .into_iter()
             .map(Expr::Value)
             .collect();
-        return statements_plan(compile_insert_cells(
-            &s,
-            Cells::Owned(&mut cells),
-            d,
-            false,
-        )?);
+        return statements_plan(compile_insert_cells(s, Cells::Owned(&mut cells), d, false)?);
     }
     let mut values = std::mem::take(&mut s.values);
     statements_plan(compile_insert_cells(
-        &s,
+        s,
         Cells::Owned(&mut values),
         d,
         false,
@@ -1272,8 +1270,10 @@ pub(crate) fn compile_update(s: &UpdateStmt, d: &dyn Dialect, inline: bool) -> R
     update_sql(s.parts(), s.set.as_slice(), d, inline)
 }
 
-/// Compiles an UPDATE it owns: the values its SET binds move into the parameters.
-pub(crate) fn compile_update_owned(mut s: UpdateStmt, d: &dyn Dialect) -> Result<Compiled> {
+/// Compiles an UPDATE about to be dropped: the values its SET binds move into the
+/// parameters. (Borrowed mutably where it is, rather than moved: a copy of a freshly built
+/// statement costs more than its size suggests.)
+pub(crate) fn compile_update_owned(s: &mut UpdateStmt, d: &dyn Dialect) -> Result<Compiled> {
     let mut set = std::mem::take(&mut s.set);
     update_sql(s.parts(), set.as_mut_slice(), d, false)
 }
@@ -1476,7 +1476,7 @@ impl RowsPlan {
     }
 }
 
-pub(crate) fn plan_insert(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {
+pub(crate) fn plan_insert(mut s: Box<InsertStmt>, d: &dyn Dialect) -> Result<Plan> {
     let f = d.features();
     if f.bulk_copy
         && s.error.is_none()
@@ -1524,7 +1524,7 @@ pub(crate) fn plan_insert(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {
         };
         debug_assert_eq!(values.len(), s.rows * columns);
         // The fallback writes the client defaults as ordinary columns.
-        let mut stmt = s;
+        let mut stmt = *s;
         for c in &names[width..] {
             stmt.columns.push(Name::Owned(c.clone()));
         }
@@ -1536,5 +1536,5 @@ pub(crate) fn plan_insert(mut s: InsertStmt, d: &dyn Dialect) -> Result<Plan> {
             stmt,
         })));
     }
-    plan_statements(s, d)
+    plan_statements(&mut s, d)
 }

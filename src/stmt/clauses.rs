@@ -296,6 +296,7 @@ macro_rules! assign_tuples {
                 $( f(self.$i); )+
             }
 
+            #[inline]
             fn push_plain(self, columns: &[Name], out: &mut Vec<Value>) -> Result<(), Self> {
                 if columns.len() == [$($i),+].len()
                     $( && same_name(&columns[$i], &self.$i.column)
@@ -308,6 +309,7 @@ macro_rules! assign_tuples {
                 }
             }
 
+            #[inline]
             fn push_first_plain(
                 self,
                 columns: &mut Vec<Name>,

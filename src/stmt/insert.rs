@@ -139,6 +139,7 @@ impl InsertStmt {
     /// let s = quarry::InsertStmt::new(quarry::TableRef::named("t"));
     /// assert!(s.columns.is_empty());
     /// ```
+    #[inline]
     pub fn new(table: TableRef) -> Self {
         InsertStmt {
             table,
@@ -198,6 +199,7 @@ impl InsertStmt {
     }
 
     /// Appends one row: kept plain while every row is (see `plain`), else in the general form.
+    #[inline]
     fn push_row(&mut self, row: impl Assignments) {
         // Plain rows are possible while nothing went to the general form, and the columns
         // were not named ahead of the rows (`columns`, a misuse reported elsewhere).
@@ -393,18 +395,16 @@ pub struct Insert<R = Row> {
 /// assert!(q.compile(&MySql).is_err()); // MySQL 8 has no RETURNING
 /// ```
 pub fn insert(table: impl TableSource) -> Insert<Row> {
-    let mut stmt = match target(table) {
-        Ok(t) => InsertStmt::new(t),
-        Err(e) => {
-            let mut s = InsertStmt::new(TableRef::named(""));
-            s.fail(e);
-            s
-        }
-    };
+    // Built in its box: a copy of a freshly written statement costs more than its size.
+    let mut stmt = Box::new(InsertStmt::new(TableRef::NONE));
+    match target(table) {
+        Ok(t) => stmt.table = t,
+        Err(e) => stmt.fail(e),
+    }
     stmt.columns = Vec::with_capacity(8);
     stmt.plain = Vec::with_capacity(8);
     Insert {
-        stmt: Box::new(stmt),
+        stmt,
         _row: PhantomData,
     }
 }
@@ -741,7 +741,10 @@ impl<R> IntoCompiled for &Insert<R> {
     fn into_plan(self, dialect: &dyn Dialect) -> Result<Plan> {
         if dialect.features().bulk_copy && self.stmt.rows >= crate::compile::dml::COPY_MIN_ROWS {
             // A bulk copy beats multi-row INSERTs by far: worth copying the values for.
-            return crate::compile::dml::plan_insert(InsertStmt::clone(&self.stmt), dialect);
+            return crate::compile::dml::plan_insert(
+                Box::new(InsertStmt::clone(&self.stmt)),
+                dialect,
+            );
         }
         let mut v = self.compile_batches(dialect)?;
         Ok(if v.len() == 1 {
@@ -754,8 +757,8 @@ impl<R> IntoCompiled for &Insert<R> {
 
 impl<R> IntoCompiled for Insert<R> {
     /// Compiles, moving the values into the parameters (no copies).
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        let n = match crate::compile::dml::plan_statements(*self.stmt, dialect)? {
+    fn into_compiled(mut self, dialect: &dyn Dialect) -> Result<Compiled> {
+        let n = match crate::compile::dml::plan_statements(&mut self.stmt, dialect)? {
             Plan::One(c) => return Ok(c),
             Plan::Batch(v) => v.len(),
             Plan::Chunked(c) => c.parts.len(),
@@ -768,7 +771,7 @@ impl<R> IntoCompiled for Insert<R> {
     }
 
     fn into_plan(self, dialect: &dyn Dialect) -> Result<Plan> {
-        crate::compile::dml::plan_insert(*self.stmt, dialect)
+        crate::compile::dml::plan_insert(self.stmt, dialect)
     }
 }
 

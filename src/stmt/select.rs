@@ -139,6 +139,14 @@ pub struct TableRef {
 }
 
 impl TableRef {
+    /// A reference to no table yet, for statements built in place.
+    pub(crate) const NONE: TableRef = TableRef {
+        schema: None,
+        name: Name::Borrowed(""),
+        alias: None,
+        meta: None,
+    };
+
     /// A table known by name only (no join inference).
     ///
     /// ```
@@ -986,13 +994,12 @@ for_each_tuple!(tuples);
 ///     "SELECT users.id, users.name FROM users WHERE users.active = ? ORDER BY users.name LIMIT 5");
 /// ```
 pub fn select<S: Selection>(items: S) -> Select<S::Row> {
-    let mut stmt = SelectStmt {
-        items: Vec::with_capacity(4),
-        ..SelectStmt::default()
-    };
+    // Built in its box: a copy of a freshly written statement costs more than its size.
+    let mut stmt = Box::<SelectStmt>::default();
+    stmt.items = Vec::with_capacity(4);
     items.push_items(&mut stmt.items);
     Select {
-        stmt: Box::new(stmt),
+        stmt,
         _row: PhantomData,
     }
 }

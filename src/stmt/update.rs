@@ -62,6 +62,7 @@ impl UpdateStmt {
     /// ```
     /// assert_eq!(quarry::UpdateStmt::new(quarry::TableRef::named("t")).table.name, "t");
     /// ```
+    #[inline]
     pub fn new(table: TableRef) -> Self {
         UpdateStmt {
             table,
@@ -100,16 +101,14 @@ pub struct Update<R = Row> {
 /// assert!(q.compile(&quarry::MariaDb).is_err()); // MariaDB: RETURNING on INSERT and DELETE only
 /// ```
 pub fn update(table: impl TableSource) -> Update<Row> {
-    let stmt = match target(table) {
-        Ok(t) => UpdateStmt::new(t),
-        Err(e) => {
-            let mut s = UpdateStmt::new(TableRef::named(""));
-            s.error = Some(e);
-            s
-        }
-    };
+    // Built in its box: a copy of a freshly written statement costs more than its size.
+    let mut stmt = Box::new(UpdateStmt::new(TableRef::NONE));
+    match target(table) {
+        Ok(t) => stmt.table = t,
+        Err(e) => stmt.error = Some(e),
+    }
     Update {
-        stmt: Box::new(stmt),
+        stmt,
         _row: PhantomData,
     }
 }
@@ -244,8 +243,8 @@ impl<R> IntoCompiled for &Update<R> {
 
 /// By value, the values that SET binds move into the parameters rather than being copied.
 impl<R> IntoCompiled for Update<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        crate::compile::dml::compile_update_owned(*self.stmt, dialect)
+    fn into_compiled(mut self, dialect: &dyn Dialect) -> Result<Compiled> {
+        crate::compile::dml::compile_update_owned(&mut self.stmt, dialect)
     }
 }
 
