@@ -157,9 +157,9 @@ pub use stmt::ddl::{CreateIndex, CreateTable, CreateType, DropIndex, DropTable, 
 pub use stmt::delete::{delete, Delete, DeleteStmt};
 pub use stmt::insert::{insert, ConflictAction, Insert, InsertStmt, OnConflict};
 pub use stmt::select::{
-    select, Compound, CompoundStmt, Cte, DecodeRow, Distinct, ExprList, FromItem, IntoOrderBy,
-    Join, JoinKind, Labeled, LockStrength, LockWait, Query, RowLock, Select, SelectItem,
-    SelectStmt, Selection, SetOp, Subquery, TableMeta, TableRef, TableSource,
+    select, Compound, CompoundStmt, Cte, DecodeRow, Distinct, ExprList, FromItem, FromItems,
+    IntoOrderBy, Join, JoinKind, Labeled, LockStrength, LockWait, Query, RowLock, Select,
+    SelectItem, SelectStmt, Selection, SetOp, Subquery, TableMeta, TableRef, TableSource,
 };
 pub use stmt::text::{sql, Sql};
 pub use stmt::update::{update, Update, UpdateStmt};

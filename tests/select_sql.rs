@@ -72,6 +72,29 @@ fn point_select_typed() {
     );
 }
 
+/// Several FROM items (the first is kept inline, the others in a vector) are written in
+/// order, comma-separated, each with its alias.
+#[test]
+fn several_from_items() {
+    let (a, b) = (Users::alias("a"), Users::alias("b"));
+    let t = Transfers::new();
+    let q = select((a.name, b.name))
+        .from(t)
+        .from(a)
+        .from(b)
+        .filter(t.from_user.eq(a.id).and(t.to_user.eq(b.id)));
+    assert_eq!(q.stmt().from.len(), 3);
+    assert_sql!(|d| q.compile(d).map(|c| quarry::Compiled::new(c.sql)),
+        postgres: "SELECT a.name, b.name FROM transfers, users AS a, users AS b WHERE transfers.from_user = a.id AND transfers.to_user = b.id",
+        mysql_family: "SELECT a.name, b.name FROM transfers, users AS a, users AS b WHERE transfers.from_user = a.id AND transfers.to_user = b.id",
+        sqlite: "SELECT a.name, b.name FROM transfers, users AS a, users AS b WHERE transfers.from_user = a.id AND transfers.to_user = b.id",
+    );
+    let mut two = q.clone().into_stmt();
+    two.from = vec![two.from[1].clone(), two.from[2].clone()].into();
+    assert_eq!(two.from.len(), 2);
+    assert_ne!(two, q.into_stmt());
+}
+
 #[test]
 fn comparisons_and_option_columns() {
     let u = Users::new();

@@ -602,6 +602,93 @@ pub enum Distinct {
     On(Vec<Expr>),
 }
 
+/// A SELECT's FROM items: one kept inline (the common case: no allocation), more in a
+/// vector. Reads as a slice.
+///
+/// ```
+/// use quarry::{FromItem, FromItems, TableRef};
+/// let mut from = FromItems::default();
+/// assert!(from.is_empty());
+/// from.push(FromItem::Table(TableRef::named("a")));
+/// from.push(FromItem::Table(TableRef::named("b")));
+/// assert_eq!(from.len(), 2);
+/// assert!(matches!(&from[1], FromItem::Table(t) if t.name == "b"));
+/// assert_eq!(FromItems::from(vec![FromItem::Table(TableRef::named("a"))]).len(), 1);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct FromItems(FromRepr);
+
+#[derive(Clone, Debug, Default)]
+enum FromRepr {
+    #[default]
+    Empty,
+    One(FromItem),
+    Many(Vec<FromItem>),
+}
+
+impl FromItems {
+    /// Appends an item.
+    ///
+    /// ```
+    /// let mut from = quarry::FromItems::default();
+    /// from.push(quarry::FromItem::Table(quarry::TableRef::named("t")));
+    /// assert_eq!(from.len(), 1);
+    /// ```
+    pub fn push(&mut self, item: FromItem) {
+        self.0 = match std::mem::take(&mut self.0) {
+            FromRepr::Empty => FromRepr::One(item),
+            FromRepr::One(first) => FromRepr::Many(vec![first, item]),
+            FromRepr::Many(mut v) => {
+                v.push(item);
+                FromRepr::Many(v)
+            }
+        };
+    }
+}
+
+impl std::ops::Deref for FromItems {
+    type Target = [FromItem];
+
+    fn deref(&self) -> &[FromItem] {
+        match &self.0 {
+            FromRepr::Empty => &[],
+            FromRepr::One(item) => std::slice::from_ref(item),
+            FromRepr::Many(v) => v,
+        }
+    }
+}
+
+impl std::ops::DerefMut for FromItems {
+    fn deref_mut(&mut self) -> &mut [FromItem] {
+        match &mut self.0 {
+            FromRepr::Empty => &mut [],
+            FromRepr::One(item) => std::slice::from_mut(item),
+            FromRepr::Many(v) => v,
+        }
+    }
+}
+
+impl PartialEq for FromItems {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl From<Vec<FromItem>> for FromItems {
+    fn from(v: Vec<FromItem>) -> Self {
+        FromItems(FromRepr::Many(v))
+    }
+}
+
+impl<'a> IntoIterator for &'a FromItems {
+    type Item = &'a FromItem;
+    type IntoIter = std::slice::Iter<'a, FromItem>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
 /// The data of a SELECT statement.
 ///
 /// ```
@@ -619,7 +706,7 @@ pub struct SelectStmt {
     /// The select list (`*` when empty).
     pub items: Vec<SelectItem>,
     /// FROM.
-    pub from: Vec<FromItem>,
+    pub from: FromItems,
     /// JOINs.
     pub joins: Vec<Join>,
     /// WHERE.
@@ -1150,10 +1237,6 @@ impl<R> Select<R> {
     /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT t.a FROM t");
     /// ```
     pub fn from(mut self, source: impl TableSource) -> Self {
-        if self.stmt.from.capacity() == 0 {
-            // Most selects read one table.
-            self.stmt.from = Vec::with_capacity(1);
-        }
         self.stmt.from.push(source.into_from_item());
         self
     }
