@@ -107,6 +107,7 @@ pub fn update(table: impl TableSource) -> Update<Row> {
         Ok(t) => stmt.table = t,
         Err(e) => stmt.error = Some(e),
     }
+    stmt.set = Vec::with_capacity(4);
     Update {
         stmt,
         _row: PhantomData,
