@@ -396,7 +396,7 @@ pub struct Insert<R = Row> {
 /// ```
 pub fn insert(table: impl TableSource) -> Insert<Row> {
     // Built in its box: a copy of a freshly written statement costs more than its size.
-    let mut stmt = Box::new(InsertStmt::new(TableRef::NONE));
+    let mut stmt = Box::write(Box::new_uninit(), InsertStmt::new(TableRef::NONE));
     match target(table) {
         Ok(t) => stmt.table = t,
         Err(e) => stmt.fail(e),

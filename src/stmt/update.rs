@@ -102,7 +102,7 @@ pub struct Update<R = Row> {
 /// ```
 pub fn update(table: impl TableSource) -> Update<Row> {
     // Built in its box: a copy of a freshly written statement costs more than its size.
-    let mut stmt = Box::new(UpdateStmt::new(TableRef::NONE));
+    let mut stmt = Box::write(Box::new_uninit(), UpdateStmt::new(TableRef::NONE));
     match target(table) {
         Ok(t) => stmt.table = t,
         Err(e) => stmt.error = Some(e),
