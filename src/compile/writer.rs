@@ -224,10 +224,16 @@ impl<'d> SqlWriter<'d> {
         }
         self.params.push(value);
         match self.placeholder {
-            Placeholder::Dollar => {
-                self.sql.push('$');
-                push_decimal(&mut self.sql, self.params.len());
-            }
+            Placeholder::Dollar => match self.params.len() {
+                // `$1` … `$9` without the general number writer.
+                n @ 1..=9 => self
+                    .sql
+                    .push_str(&DOLLARS[dollars_len(n) - 2..dollars_len(n)]),
+                n => {
+                    self.sql.push('$');
+                    push_decimal(&mut self.sql, n);
+                }
+            },
             Placeholder::Question => self.sql.push('?'),
         }
     }

@@ -396,10 +396,13 @@ pub struct Insert<R = Row> {
 /// ```
 pub fn insert(table: impl TableSource) -> Insert<Row> {
     // Built in its box: a copy of a freshly written statement costs more than its size.
-    let mut stmt = Box::write(Box::new_uninit(), InsertStmt::new(TableRef::NONE));
-    match target(table) {
-        Ok(t) => stmt.table = t,
-        Err(e) => stmt.fail(e),
+    let (table, error) = match target(table) {
+        Ok(t) => (t, None),
+        Err(e) => (TableRef::NONE, Some(e)),
+    };
+    let mut stmt = Box::write(Box::new_uninit(), InsertStmt::new(table));
+    if let Some(e) = error {
+        stmt.fail(e);
     }
     stmt.columns = Vec::with_capacity(8);
     stmt.plain = Vec::with_capacity(8);

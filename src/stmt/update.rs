@@ -102,11 +102,12 @@ pub struct Update<R = Row> {
 /// ```
 pub fn update(table: impl TableSource) -> Update<Row> {
     // Built in its box: a copy of a freshly written statement costs more than its size.
-    let mut stmt = Box::write(Box::new_uninit(), UpdateStmt::new(TableRef::NONE));
-    match target(table) {
-        Ok(t) => stmt.table = t,
-        Err(e) => stmt.error = Some(e),
-    }
+    let (table, error) = match target(table) {
+        Ok(t) => (t, None),
+        Err(e) => (TableRef::NONE, Some(e)),
+    };
+    let mut stmt = Box::write(Box::new_uninit(), UpdateStmt::new(table));
+    stmt.error = error;
     stmt.set = Vec::with_capacity(4);
     Update {
         stmt,
