@@ -1312,9 +1312,9 @@ fn update_sql(
         from_items(&mut c, s.from, " JOIN ")?;
     }
     c.w.push(" SET ");
-    let q = s.table.qualifier_name();
+    let q = join.then(|| s.table.qualifier_name());
     let meta = s.table.meta.as_ref().map(|m| m.table());
-    assignments(&mut c, set, join.then_some(&q), meta)?;
+    assignments(&mut c, set, q.as_ref(), meta)?;
     if !join && !s.from.is_empty() {
         c.w.push(" FROM ");
         from_items(&mut c, s.from, ", ")?;
