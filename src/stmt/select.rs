@@ -614,9 +614,17 @@ pub enum Distinct {
 /// assert_eq!(from.len(), 2);
 /// assert!(matches!(&from[1], FromItem::Table(t) if t.name == "b"));
 /// assert_eq!(FromItems::from(vec![FromItem::Table(TableRef::named("a"))]).len(), 1);
+/// assert!(format!("{:?}", FromItems::default()) == "[]");
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct FromItems(FromRepr);
+
+/// As a list, whatever the storage.
+impl std::fmt::Debug for FromItems {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
 
 #[derive(Clone, Debug, Default)]
 enum FromRepr {
