@@ -558,7 +558,11 @@ impl<'d> Compiler<'d> {
 
     fn column(&mut self, c: &ColumnRef) {
         if let (Some(t), false) = (&c.table, self.unqualified) {
-            if !self.omit.as_ref().is_some_and(|o| same_text(o, t)) {
+            if !self
+                .omit
+                .as_ref()
+                .is_some_and(|o| crate::stmt::clauses::same_name(o, t))
+            {
                 self.ident(t);
                 self.w.push_char('.');
             }
@@ -989,10 +993,4 @@ fn push_json_string(out: &mut String, s: &str) {
         }
     }
     out.push('"');
-}
-
-/// String equality, by address first: the names of `table!` tables are the same `'static`
-/// strings wherever they appear.
-fn same_text(a: &str, b: &str) -> bool {
-    (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }

@@ -81,6 +81,13 @@ struct Parked<C> {
     expires: Option<Instant>,
 }
 
+impl<C> Parked<C> {
+    /// Whether its idle timeout or lifetime has passed at `now`.
+    fn expired(&self, now: Instant) -> bool {
+        self.expires.is_some_and(|t| now >= t)
+    }
+}
+
 /// Counts a caller as waiting on the pool while it does (a dropped future included).
 struct Waiting<'a>(&'a AtomicUsize);
 
@@ -161,8 +168,8 @@ impl<R: LaneRules> Lane<R> {
             return None;
         }
         let parked = parked?;
+        let expired = parked.expired(Instant::now());
         let mut conn = parked.conn;
-        let expired = parked.expires.is_some_and(|t| Instant::now() >= t);
         if expired || !R::reusable(&conn) {
             R::retire(&mut conn);
             return None;
@@ -292,11 +299,7 @@ impl<R: LaneRules> Lane<R> {
         let Ok(mut slot) = self.slot.try_lock() else {
             return false;
         };
-        let now = Instant::now();
-        if slot
-            .as_ref()
-            .is_none_or(|p| p.expires.is_none_or(|t| now < t))
-        {
+        if !slot.as_ref().is_some_and(|p| p.expired(Instant::now())) {
             return false;
         }
         let parked = slot.take();
