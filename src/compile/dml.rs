@@ -102,12 +102,17 @@ struct PlainLayout {
 
 enum PlainTexts {
     One(String),
-    Many {
-        texts: Vec<String>,
-        parts: Vec<(usize, usize)>,
-        head: String,
-        tail: String,
-    },
+    /// (Boxed: the layout of the common one-statement insert is handed back through a few
+    /// calls, and stays small.)
+    Many(Box<ManyTexts>),
+}
+
+/// The texts of an insert split into several statements.
+struct ManyTexts {
+    texts: Vec<String>,
+    parts: Vec<(usize, usize)>,
+    head: String,
+    tail: String,
 }
 
 impl PlainLayout {
@@ -132,7 +137,8 @@ impl PlainLayout {
         };
         match self.texts {
             PlainTexts::One(sql) => vec![Compiled { sql, params }],
-            PlainTexts::Many { texts, parts, .. } => {
+            PlainTexts::Many(many) => {
+                let ManyTexts { texts, parts, .. } = *many;
                 let mut params = params.into_iter();
                 let mut start = 0;
                 parts
@@ -160,19 +166,22 @@ impl PlainLayout {
         };
         match self.texts {
             PlainTexts::One(sql) => Plan::One(Compiled { sql, params }),
-            PlainTexts::Many {
-                texts,
-                parts,
-                head,
-                tail,
-            } => Plan::Chunked(Box::new(Chunked {
-                texts,
-                parts,
-                params,
-                head,
-                tail,
-                width: self.width + self.consts.len(),
-            })),
+            PlainTexts::Many(many) => {
+                let ManyTexts {
+                    texts,
+                    parts,
+                    head,
+                    tail,
+                } = *many;
+                Plan::Chunked(Box::new(Chunked {
+                    texts,
+                    parts,
+                    params,
+                    head,
+                    tail,
+                    width: self.width + self.consts.len(),
+                }))
+            }
         }
     }
 }
@@ -289,12 +298,12 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
     insert_tail(&mut c, s, first, true)?;
     let tail = c.w.finish().sql;
     Ok(Some(PlainLayout {
-        texts: PlainTexts::Many {
+        texts: PlainTexts::Many(Box::new(ManyTexts {
             texts: texts.into_iter().map(|(_, t)| t).collect(),
             parts,
             head,
             tail,
-        },
+        })),
         width,
         consts,
     }))
@@ -1116,16 +1125,17 @@ fn upsert_sets(c: &mut Compiler<'_>, set: &[Assign], t: &TableRef) -> Result<()>
 /// statement compiled by value, whose bound values then move into the parameters.
 trait SetCells {
     fn cells(&self) -> &[Assign];
-    /// Takes cell `i`'s bound value, if it is one and may be taken.
-    fn take(&mut self, i: usize) -> Option<Value>;
+    /// Moves cell `i`'s bound value into the parameters (writing its placeholder), if it is
+    /// one and may be taken; whether it did.
+    fn bind_taken(&mut self, i: usize, w: &mut SqlWriter<'_>) -> bool;
 }
 
 impl SetCells for &[Assign] {
     fn cells(&self) -> &[Assign] {
         self
     }
-    fn take(&mut self, _: usize) -> Option<Value> {
-        None
+    fn bind_taken(&mut self, _: usize, _: &mut SqlWriter<'_>) -> bool {
+        false
     }
 }
 
@@ -1133,11 +1143,17 @@ impl SetCells for &mut [Assign] {
     fn cells(&self) -> &[Assign] {
         self
     }
-    fn take(&mut self, i: usize) -> Option<Value> {
+    #[inline]
+    fn bind_taken(&mut self, i: usize, w: &mut SqlWriter<'_>) -> bool {
         match &mut self[i].value {
             // (The statement is dropped after compiling: what is left in the cell is never read.)
-            Expr::Value(v) => Some(std::mem::replace(v, Value::Bool(false))),
-            _ => None,
+            // Moved straight into the parameters: a value handed back through an `Option` is
+            // rewritten and read back at once, which stalls more than it costs to copy.
+            Expr::Value(v) => {
+                w.push_param(std::mem::replace(v, Value::Bool(false)));
+                true
+            }
+            _ => false,
         }
     }
 }
@@ -1182,12 +1198,9 @@ fn assignments(
             write_fill(c, Fill::Declared(col))?;
             continue;
         }
-        if !c.inline && matches!(a.value, Expr::Value(_)) {
-            if let Some(v) = set.take(i) {
-                // Bound as `Compiler::value` binds it, without copying it.
-                c.w.push_param(v);
-                continue;
-            }
+        // Bound as `Compiler::value` binds it, without copying it.
+        if !c.inline && matches!(a.value, Expr::Value(_)) && set.bind_taken(i, &mut c.w) {
+            continue;
         }
         let a = &set.cells()[i];
         let saved = c.allow_default;
