@@ -25,11 +25,63 @@ use std::fmt;
 pub trait FromRow: Sized {
     /// Decodes `row`.
     fn from_row(row: &Row) -> Result<Self>;
+
+    /// Decodes `row`, taking its values: text and bytes move into the result rather than
+    /// being copied (what the `fetch_*_as` methods use).
+    ///
+    /// ```
+    /// use quarry::{FromRow, Row, Value};
+    /// let row = Row::new(vec!["id".to_string(), "name".to_string()].into(),
+    ///     vec![Value::I64(1), Value::Text("ann".into())]);
+    /// let (id, name): (i64, String) = FromRow::from_owned_row(row).unwrap();
+    /// assert_eq!((id, name.as_str()), (1, "ann"));
+    /// ```
+    fn from_owned_row(row: Row) -> Result<Self> {
+        Self::from_row(&row)
+    }
 }
 
 impl<T: DeserializeOwned> FromRow for T {
     fn from_row(row: &Row) -> Result<Self> {
-        T::deserialize(RowDe { row })
+        T::deserialize(RowDe {
+            columns: row.columns(),
+            values: Cells::Borrowed(row.values()),
+        })
+    }
+
+    fn from_owned_row(row: Row) -> Result<Self> {
+        let (columns, values) = row.into_parts();
+        T::deserialize(RowDe {
+            columns: &columns,
+            values: Cells::Owned(values.into_iter()),
+        })
+    }
+}
+
+/// A row's values, read in order: borrowed (each one copied) or owned (each one moved).
+enum Cells<'r> {
+    Borrowed(&'r [Value]),
+    Owned(std::vec::IntoIter<Value>),
+}
+
+impl Cells<'_> {
+    fn len(&self) -> usize {
+        match self {
+            Cells::Borrowed(v) => v.len(),
+            Cells::Owned(it) => it.len(),
+        }
+    }
+
+    /// The next value (the first of what is left).
+    fn next_value(&mut self) -> Option<Value> {
+        match self {
+            Cells::Borrowed(v) => {
+                let (first, rest) = v.split_first()?;
+                *v = rest;
+                Some(first.clone())
+            }
+            Cells::Owned(it) => it.next(),
+        }
     }
 }
 
@@ -54,24 +106,36 @@ fn in_column(e: Error, column: &str) -> Error {
 }
 
 struct RowDe<'r> {
-    row: &'r Row,
+    columns: &'r [String],
+    values: Cells<'r>,
 }
 
-impl RowDe<'_> {
-    fn single(&self) -> Result<ValueDe<'_>> {
-        if self.row.len() != 1 {
-            return Err(Error::Decode {
+impl<'r> RowDe<'r> {
+    fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    fn single(mut self) -> Result<ValueDe<'r>> {
+        let n = self.len();
+        match (n, self.values.next_value()) {
+            (1, Some(value)) => Ok(ValueDe {
+                value,
+                column: self.columns.first().map_or("?", String::as_str),
+            }),
+            _ => Err(Error::Decode {
                 column: String::new(),
-                message: format!(
-                    "a single value needs a one-column row, this one has {} columns",
-                    self.row.len()
-                ),
-            });
+                message: format!("a single value needs a one-column row, this one has {n} columns"),
+            }),
         }
-        Ok(ValueDe {
-            value: self.row.value(0)?.clone(),
-            column: &self.row.columns()[0],
-        })
+    }
+
+    /// The cells in order, each with its column's name.
+    fn walk(self) -> Walk<'r> {
+        Walk {
+            columns: self.columns,
+            values: self.values,
+            next: 0,
+        }
     }
 }
 
@@ -93,10 +157,7 @@ impl<'de> de::Deserializer<'de> for RowDe<'_> {
     }
 
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_map(Columns {
-            row: self.row,
-            next: 0,
-        })
+        visitor.visit_map(self.walk())
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
@@ -109,19 +170,16 @@ impl<'de> de::Deserializer<'de> for RowDe<'_> {
     }
 
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        visitor.visit_seq(Cells {
-            row: self.row,
-            next: 0,
-        })
+        visitor.visit_seq(self.walk())
     }
 
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
-        if len != self.row.len() {
+        if len != self.len() {
             return Err(Error::Decode {
                 column: String::new(),
                 message: format!(
                     "a tuple of {len} needs as many columns, the row has {}",
-                    self.row.len()
+                    self.len()
                 ),
             });
         }
@@ -189,62 +247,63 @@ impl<'de> de::Deserializer<'de> for RowDe<'_> {
     }
 }
 
-struct Columns<'r> {
-    row: &'r Row,
+/// A row's cells in order: as a map (column name, value) or as a sequence of values.
+struct Walk<'r> {
+    columns: &'r [String],
+    values: Cells<'r>,
     next: usize,
 }
 
-impl<'de> de::MapAccess<'de> for Columns<'_> {
+impl<'r> Walk<'r> {
+    /// The next cell, named.
+    fn cell(&mut self) -> Option<ValueDe<'r>> {
+        let value = self.values.next_value()?;
+        let column = self.columns.get(self.next).map_or("?", String::as_str);
+        self.next += 1;
+        Some(ValueDe { value, column })
+    }
+}
+
+impl<'de> de::MapAccess<'de> for Walk<'_> {
     type Error = Error;
 
     fn next_key_seed<K: de::DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>> {
-        if self.next >= self.row.len() {
+        if self.values.len() == 0 {
             return Ok(None);
         }
-        let name = self.row.columns()[self.next].clone();
+        let name = self.columns.get(self.next).map_or("?", String::as_str);
         seed.deserialize(name.into_deserializer()).map(Some)
     }
 
     fn next_value_seed<V: de::DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value> {
-        let i = self.next;
-        self.next += 1;
-        let column = &self.row.columns()[i];
-        seed.deserialize(ValueDe {
-            value: self.row.value(i)?.clone(),
-            column,
-        })
-        .map_err(|e| in_column(e, column))
+        let Some(cell) = self.cell() else {
+            return Err(<Error as de::Error>::custom(
+                "a value asked for past the row's end",
+            ));
+        };
+        let column = cell.column;
+        seed.deserialize(cell).map_err(|e| in_column(e, column))
     }
 }
 
-struct Cells<'r> {
-    row: &'r Row,
-    next: usize,
-}
-
-impl<'de> de::SeqAccess<'de> for Cells<'_> {
+impl<'de> de::SeqAccess<'de> for Walk<'_> {
     type Error = Error;
 
     fn next_element_seed<T: de::DeserializeSeed<'de>>(
         &mut self,
         seed: T,
     ) -> Result<Option<T::Value>> {
-        if self.next >= self.row.len() {
+        let Some(cell) = self.cell() else {
             return Ok(None);
-        }
-        let i = self.next;
-        self.next += 1;
-        let column = &self.row.columns()[i];
-        seed.deserialize(ValueDe {
-            value: self.row.value(i)?.clone(),
-            column,
-        })
-        .map(Some)
-        .map_err(|e| in_column(e, column))
+        };
+        let column = cell.column;
+        seed.deserialize(cell)
+            .map(Some)
+            .map_err(|e| in_column(e, column))
     }
 
     fn size_hint(&self) -> Option<usize> {
-        Some(self.row.len() - self.next)
+        Some(self.values.len())
     }
 }
 
@@ -416,5 +475,53 @@ impl<'de> de::Deserializer<'de> for ValueDe<'_> {
 
     serde::forward_to_deserialize_any! {
         unit_struct seq tuple tuple_struct map struct identifier ignored_any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FromRow;
+    use crate::{Row, Value, ValueType};
+
+    fn row() -> Row {
+        Row::new(
+            vec!["id".to_string(), "name".to_string(), "nick".to_string()].into(),
+            vec![
+                Value::I64(7),
+                Value::Text("ann".into()),
+                Value::Null(ValueType::Text),
+            ],
+        )
+    }
+
+    #[derive(serde::Deserialize, Debug, PartialEq)]
+    struct User {
+        id: i64,
+        name: String,
+        nick: Option<String>,
+    }
+
+    /// Decoding by value (values moved out) and by reference (values copied) agree, on
+    /// success and on failure, for tuples, structs and single values.
+    #[test]
+    fn owned_and_borrowed_rows_decode_alike() {
+        type T = (i64, String, Option<String>);
+        let by_ref = T::from_row(&row()).unwrap();
+        assert_eq!(T::from_owned_row(row()).unwrap(), by_ref);
+        assert_eq!(by_ref, (7, "ann".to_string(), None));
+        let user = User::from_owned_row(row()).unwrap();
+        assert_eq!(user, User::from_row(&row()).unwrap());
+        assert_eq!(user.name, "ann");
+        // NULL into a non-Option names its column either way.
+        type Strict = (i64, String, String);
+        let owned = Strict::from_owned_row(row()).unwrap_err().to_string();
+        assert_eq!(owned, Strict::from_row(&row()).unwrap_err().to_string());
+        assert!(owned.contains("nick"), "{owned}");
+        // Arity mismatches and single values.
+        assert!(<(i64, String)>::from_owned_row(row()).is_err());
+        let one = Row::new(vec!["n".to_string()].into(), vec![Value::I64(3)]);
+        assert_eq!(i64::from_owned_row(one.clone()).unwrap(), 3);
+        assert_eq!(i64::from_row(&one).unwrap(), 3);
+        assert!(i64::from_owned_row(row()).is_err());
     }
 }

@@ -1200,8 +1200,8 @@ impl Connection {
     pub async fn fetch_all_as<T: FromRow>(&mut self, stmt: impl IntoCompiled) -> Result<Vec<T>> {
         self.fetch_all(stmt)
             .await?
-            .iter()
-            .map(T::from_row)
+            .into_iter()
+            .map(T::from_owned_row)
             .collect()
     }
 
@@ -1237,7 +1237,7 @@ impl Connection {
     /// # Ok(()) }
     /// ```
     pub async fn fetch_one_as<T: FromRow>(&mut self, stmt: impl IntoCompiled) -> Result<T> {
-        T::from_row(&self.fetch_one(stmt).await?)
+        T::from_owned_row(self.fetch_one(stmt).await?)
     }
 
     /// Runs a query; its first row, if any.
@@ -1273,7 +1273,7 @@ impl Connection {
     ) -> Result<Option<T>> {
         self.fetch_optional(stmt)
             .await?
-            .map(|r| T::from_row(&r))
+            .map(T::from_owned_row)
             .transpose()
     }
 

@@ -123,6 +123,27 @@ impl Row {
         T::from_value(self.values[i].clone(), name)
     }
 
+    /// The values.
+    ///
+    /// ```
+    /// let r = quarry::Row::new(vec!["a".to_string()].into(), vec![quarry::Value::I64(1)]);
+    /// assert_eq!(r.values(), [quarry::Value::I64(1)]);
+    /// ```
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
+    /// The column names and the values, consuming the row.
+    ///
+    /// ```
+    /// let r = quarry::Row::new(vec!["a".to_string()].into(), vec![quarry::Value::I64(1)]);
+    /// let (columns, values) = r.into_parts();
+    /// assert_eq!((&columns[..], &values[..]), (&["a".to_string()][..], &[quarry::Value::I64(1)][..]));
+    /// ```
+    pub fn into_parts(self) -> (Arc<[String]>, Vec<Value>) {
+        (self.columns, self.values)
+    }
+
     /// The values, consuming the row.
     ///
     /// ```

@@ -1039,7 +1039,19 @@ macro_rules! tuples {
                         message: format!("expected {n} columns, the row has {}", row.len()),
                     });
                 }
-                Ok(($( row.get::<$t>($i)?, )+))
+                // The values move out of the row (text is not copied).
+                let (columns, values) = row.into_parts();
+                let mut values = values.into_iter();
+                let name = |i: usize| columns.get(i).map_or("?", String::as_str);
+                Ok(($(
+                    match values.next() {
+                        Some(v) => $t::from_value(v, name($i))?,
+                        None => return Err(Error::Decode {
+                            column: name($i).to_owned(),
+                            message: "the row ended early".into(),
+                        }),
+                    },
+                )+))
             }
         }
     )*};
