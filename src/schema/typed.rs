@@ -177,6 +177,7 @@ macro_rules! table {
         }
 
         impl $crate::TableSource for $name {
+            #[inline]
             fn into_from_item(self) -> $crate::FromItem {
                 $crate::FromItem::Table($crate::TableRef::from_static(Self::metadata(), self.__alias))
             }

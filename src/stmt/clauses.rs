@@ -347,6 +347,10 @@ pub(crate) fn and_into(slot: &mut Option<Expr>, cond: Expr) {
 
 /// The table an INSERT, UPDATE or DELETE writes to, from anything usable in FROM; a
 /// subquery is refused when compiling.
+///
+/// Inlined into the statement builders: the table is then written where the statement is
+/// built, not returned through memory and copied at once (a store-forwarding stall).
+#[inline(always)]
 pub(crate) fn target(source: impl TableSource) -> Result<TableRef, &'static str> {
     match source.into_from_item() {
         FromItem::Table(t) => Ok(t),

@@ -193,6 +193,7 @@ impl TableRef {
     /// let r = quarry::TableRef::from_static(T.get_or_init(|| quarry::Table::new("t")), Some("x"));
     /// assert_eq!(r.alias.as_deref(), Some("x"));
     /// ```
+    #[inline]
     pub fn from_static(table: &'static Table, alias: Option<&'static str>) -> Self {
         TableRef {
             schema: table.schema.as_deref().map(Name::Borrowed),
