@@ -262,6 +262,11 @@ impl<'d> SqlWriter<'d> {
         d.write_literal(self, value)
     }
 
+    /// The `i`-th parameter bound so far.
+    pub(crate) fn param(&self, i: usize) -> Option<&Value> {
+        self.params.get(i)
+    }
+
     /// How many parameters are bound so far.
     ///
     /// ```

@@ -65,101 +65,160 @@ impl Sql {
     /// Writes the fragment into `w`: its parameters are bound after those already in `w` (or,
     /// with `inline`, written as literals, for debug renderings).
     pub(crate) fn write_to(&self, w: &mut SqlWriter<'_>, inline: bool) -> Result<()> {
-        let dialect = w.dialect();
-        let bytes = self.text.as_bytes();
-        // The placeholder number of each binding once used; on the stack for a few bindings.
-        let mut few = [None::<usize>; 8];
-        let mut many = Vec::new();
-        let used: &mut [Option<usize>] = if self.binds.len() <= few.len() {
-            &mut few[..self.binds.len()]
-        } else {
-            many.resize(self.binds.len(), None);
-            &mut many
-        };
-        let mut i = 0;
-        let mut start = 0;
-        while i < bytes.len() {
-            match bytes[i] {
-                q @ (b'\'' | b'"' | b'`') => {
-                    i += 1;
-                    while i < bytes.len() {
-                        if bytes[i] == q {
-                            if bytes.get(i + 1) == Some(&q) {
-                                i += 2;
-                                continue;
-                            }
-                            break;
-                        }
-                        i += 1;
-                    }
-                    i += 1;
-                }
-                b'-' if bytes.get(i + 1) == Some(&b'-') => {
-                    while i < bytes.len() && bytes[i] != b'\n' {
-                        i += 1;
-                    }
-                }
-                b'/' if bytes.get(i + 1) == Some(&b'*') => {
-                    i += 2;
-                    while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/'))
-                    {
-                        i += 1;
-                    }
-                    i += 2;
-                }
-                b':' if bytes.get(i + 1) == Some(&b':') => i += 2,
-                b':' if bytes
-                    .get(i + 1)
-                    .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_') =>
-                {
-                    let name_start = i + 1;
-                    let mut end = name_start;
-                    while end < bytes.len()
-                        && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_')
-                    {
-                        end += 1;
-                    }
-                    let name = &self.text[name_start..end];
-                    let Some(k) = self.binds.iter().position(|(n, _)| n == name) else {
-                        return Err(Error::InvalidStatement(format!(
-                            "parameter :{name} is not bound"
-                        )));
-                    };
-                    w.push(&self.text[start..i]);
-                    match (dialect.features().placeholder, used[k]) {
-                        _ if inline => {
-                            w.push_literal(&self.binds[k].1)?;
-                            used[k] = Some(0);
-                        }
-                        (Placeholder::Dollar, Some(n)) => {
-                            w.push_char('$');
-                            w.push_u64(n as u64);
-                        }
-                        _ => {
-                            w.push_param(self.binds[k].1.clone());
-                            used[k] = Some(w.param_count());
-                        }
-                    }
-                    i = end;
-                    start = end;
-                }
-                _ => i += 1,
-            }
-        }
-        w.push(&self.text[start.min(self.text.len())..]);
-        if let Some(k) = used.iter().position(Option::is_none) {
-            return Err(Error::InvalidStatement(format!(
-                "parameter :{} is bound but not used",
-                self.binds[k].0
-            )));
-        }
-        Ok(())
+        write_text(&self.text, Binds::Borrowed(&self.binds), w, inline)
     }
 }
 
+/// The bound values of a fragment being written: borrowed (each use copies its value) or
+/// owned (the first use moves it; a `?` dialect's later uses copy it from the parameters).
+enum Binds<'a> {
+    Borrowed(&'a [(String, Value)]),
+    Owned(&'a mut [(String, Value)]),
+}
+
+impl Binds<'_> {
+    fn names(&self) -> &[(String, Value)] {
+        match self {
+            Binds::Borrowed(b) => b,
+            Binds::Owned(b) => b,
+        }
+    }
+
+    /// Binding `k`'s value for its first use.
+    fn first_use(&mut self, k: usize) -> Value {
+        match self {
+            Binds::Borrowed(b) => b[k].1.clone(),
+            // (The fragment is dropped after compiling: the value left behind is never read.)
+            Binds::Owned(b) => std::mem::replace(&mut b[k].1, Value::Bool(false)),
+        }
+    }
+}
+
+/// Bytes where something other than plain text may start: quotes, comments, `:`.
+const SPECIAL: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'\'' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'`' as usize] = true;
+    t[b'-' as usize] = true;
+    t[b'/' as usize] = true;
+    t[b':' as usize] = true;
+    t
+};
+
+/// Writes `text`, its `:name` parameters bound from `binds` (see [`Sql`]).
+fn write_text(text: &str, mut binds: Binds<'_>, w: &mut SqlWriter<'_>, inline: bool) -> Result<()> {
+    let dialect = w.dialect();
+    let bytes = text.as_bytes();
+    let n_binds = binds.names().len();
+    // The placeholder number of each binding once used; on the stack for a few bindings.
+    let mut few = [None::<usize>; 8];
+    let mut many = Vec::new();
+    let used: &mut [Option<usize>] = if n_binds <= few.len() {
+        &mut few[..n_binds]
+    } else {
+        many.resize(n_binds, None);
+        &mut many
+    };
+    let mut i = 0;
+    let mut start = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            q @ (b'\'' | b'"' | b'`') => {
+                i += 1;
+                while i < bytes.len() {
+                    if bytes[i] == q {
+                        if bytes.get(i + 1) == Some(&q) {
+                            i += 2;
+                            continue;
+                        }
+                        break;
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'-' if bytes.get(i + 1) == Some(&b'-') => {
+                while i < bytes.len() && bytes[i] != b'\n' {
+                    i += 1;
+                }
+            }
+            b'/' if bytes.get(i + 1) == Some(&b'*') => {
+                i += 2;
+                while i < bytes.len() && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
+                    i += 1;
+                }
+                i += 2;
+            }
+            b':' if bytes.get(i + 1) == Some(&b':') => i += 2,
+            b':' if bytes
+                .get(i + 1)
+                .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_') =>
+            {
+                let name_start = i + 1;
+                let mut end = name_start;
+                while end < bytes.len()
+                    && (bytes[end].is_ascii_alphanumeric() || bytes[end] == b'_')
+                {
+                    end += 1;
+                }
+                let name = &text[name_start..end];
+                let Some(k) = binds.names().iter().position(|(n, _)| n == name) else {
+                    return Err(Error::InvalidStatement(format!(
+                        "parameter :{name} is not bound"
+                    )));
+                };
+                w.push(&text[start..i]);
+                match (dialect.features().placeholder, used[k]) {
+                    _ if inline => {
+                        w.push_literal(&binds.names()[k].1)?;
+                        used[k] = Some(0);
+                    }
+                    (Placeholder::Dollar, Some(n)) => {
+                        w.push_char('$');
+                        w.push_u64(n as u64);
+                    }
+                    (_, Some(n)) => {
+                        // A `?` dialect repeats the value: a copy of the one bound first.
+                        let v = w
+                            .param(n - 1)
+                            .cloned()
+                            .unwrap_or_else(|| binds.first_use(k));
+                        w.push_param(v);
+                    }
+                    (_, None) => {
+                        w.push_param(binds.first_use(k));
+                        used[k] = Some(w.param_count());
+                    }
+                }
+                i = end;
+                start = end;
+            }
+            // Plain text: on to the next byte that may start something else.
+            _ => {
+                i += 1;
+                while i < bytes.len() && !SPECIAL[usize::from(bytes[i])] {
+                    i += 1;
+                }
+            }
+        }
+    }
+    w.push(&text[start.min(text.len())..]);
+    if let Some(k) = used.iter().position(Option::is_none) {
+        return Err(Error::InvalidStatement(format!(
+            "parameter :{} is bound but not used",
+            binds.names()[k].0
+        )));
+    }
+    Ok(())
+}
+
 impl IntoCompiled for Sql {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
+    /// Compiles, moving the bound values into the parameters (no copies).
+    fn into_compiled(mut self, dialect: &dyn Dialect) -> Result<Compiled> {
+        let mut w = SqlWriter::new(dialect);
+        write_text(&self.text, Binds::Owned(&mut self.binds), &mut w, false)?;
+        Ok(w.finish())
     }
 }
 
@@ -173,6 +232,43 @@ impl IntoCompiled for &Sql {
 mod tests {
     use super::*;
     use crate::{Postgres, Sqlite};
+
+    /// Compiled by value (values moved) and by reference (values copied), a fragment gives
+    /// the same SQL and parameters: names used twice, quotes, comments and casts around them.
+    #[test]
+    fn owned_and_borrowed_fragments_agree() {
+        use crate::MySql;
+        let q = sql(
+            "SELECT :a, 'it''s :a' AS t, b::text, \"q:a\" -- :a\n, /* :b */ :b, :a || :b FROM x",
+        )
+        .bind("a", "text")
+        .bind("b", 7_i64);
+        for d in [&Postgres as &dyn Dialect, &MySql, &Sqlite] {
+            let by_ref = q.compile(d).unwrap();
+            let by_value = q.clone().into_compiled(d).unwrap();
+            assert_eq!(by_ref, by_value, "{}", d.name());
+        }
+        let pg = q.compile(&Postgres).unwrap();
+        assert_eq!(
+            pg.sql,
+            "SELECT $1, 'it''s :a' AS t, b::text, \"q:a\" -- :a\n, /* :b */ $2, $1 || $2 FROM x"
+        );
+        assert_eq!(pg.params, [Value::Text("text".into()), Value::I64(7)]);
+        let my = q.into_compiled(&MySql).unwrap();
+        assert_eq!(
+            my.params,
+            [
+                Value::Text("text".into()),
+                Value::I64(7),
+                Value::Text("text".into()),
+                Value::I64(7)
+            ]
+        );
+        // Errors alike either way.
+        let unbound = sql("SELECT :a, :c").bind("a", 1_i64);
+        assert!(unbound.compile(&Postgres).is_err());
+        assert!(unbound.into_compiled(&Postgres).is_err());
+    }
 
     #[test]
     fn many_bindings_each_used_once_or_twice() {
