@@ -143,13 +143,42 @@ fn user_rows(n: i64) -> Vec<UserRow> {
 /// (as sea-query's side makes its one `values_panic` call).
 fn q3_one(d: &dyn Dialect, r: &UserRow, returning: bool) -> quarry::Compiled {
     let u = Users::new();
-    let q = insert(u).values((
+    let q = insert(u).values(user_cells(u, r));
+    finish_insert(q, u, d, returning)
+}
+
+/// One row of statements 3 and 4: the five `column.set(value)` cells, the text copied.
+#[inline(always)]
+fn user_cells(
+    u: Users,
+    r: &UserRow,
+) -> (
+    quarry::Assign,
+    quarry::Assign,
+    quarry::Assign,
+    quarry::Assign,
+    quarry::Assign,
+) {
+    (
         u.id.set(r.id),
         u.name.set(r.name.as_str()),
         u.email.set(r.email.as_str()),
         u.active.set(r.active),
         u.created_at.set(r.created_at),
-    ));
+    )
+}
+
+/// Compiles an insert of statement 3 or 4 by value (`returning`: with `RETURNING id`).
+///
+/// Built for this one render: compiled by value, its values move into the parameters
+/// (`compile(&self)` would copy them, as sea-query's `build(&self)` does).
+#[inline(always)]
+fn finish_insert(
+    q: quarry::Insert,
+    u: Users,
+    d: &dyn Dialect,
+    returning: bool,
+) -> quarry::Compiled {
     if returning {
         quarry::IntoCompiled::into_compiled(q.returning(u.id), d).unwrap()
     } else {
@@ -160,22 +189,8 @@ fn q3_one(d: &dyn Dialect, r: &UserRow, returning: bool) -> quarry::Compiled {
 /// Statement 4 (`rows.len()` rows, through `rows`; `returning`: PostgreSQL).
 fn q3(d: &dyn Dialect, rows: &[UserRow], returning: bool) -> quarry::Compiled {
     let u = Users::new();
-    let q = insert(u).rows(rows.iter().map(|r| {
-        (
-            u.id.set(r.id),
-            u.name.set(r.name.as_str()),
-            u.email.set(r.email.as_str()),
-            u.active.set(r.active),
-            u.created_at.set(r.created_at),
-        )
-    }));
-    // Built for this one render: compiled by value, its values move into the parameters
-    // (`compile(&self)` would copy them, as sea-query's `build(&self)` does).
-    if returning {
-        quarry::IntoCompiled::into_compiled(q.returning(u.id), d).unwrap()
-    } else {
-        quarry::IntoCompiled::into_compiled(q, d).unwrap()
-    }
+    let q = insert(u).rows(rows.iter().map(|r| user_cells(u, r)));
+    finish_insert(q, u, d, returning)
 }
 
 fn s3<B: QueryBuilder>(b: B, rows: &[UserRow], returning: bool) -> (String, sea_query::Values) {
