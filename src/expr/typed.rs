@@ -261,48 +261,62 @@ macro_rules! base_type {
         impl HasBase for Option<$b> { type Base = $b; }
         $( impl HasBase for $extra { type Base = $b; } )*
         impl Operand<$b> for $b {
+            #[inline]
             fn into_operand(self) -> Expr { self.into_expr() }
         }
         impl Operand<Any> for $b {
+            #[inline]
             fn into_operand(self) -> Expr { self.into_expr() }
         }
         impl Operand<Any> for Option<$b> {
+            #[inline]
             fn into_operand(self) -> Expr { self.into_expr() }
         }
         $(
             impl Operand<$b> for $extra {
+                #[inline]
                 fn into_operand(self) -> Expr { self.into_expr() }
             }
             impl Operand<Any> for $extra {
+                #[inline]
                 fn into_operand(self) -> Expr { self.into_expr() }
             }
         )*
         impl Operand<$b> for Column<$b> {
+            #[inline]
             fn into_operand(self) -> Expr { self.into_expr() }
         }
         impl Operand<$b> for Column<Option<$b>> {
+            #[inline]
             fn into_operand(self) -> Expr { self.into_expr() }
         }
         impl Operand<$b> for TypedExpr<$b> {
+            #[inline]
             fn into_operand(self) -> Expr { self.into_expr() }
         }
         impl Operand<$b> for TypedExpr<Option<$b>> {
+            #[inline]
             fn into_operand(self) -> Expr { self.into_expr() }
         }
         impl ValueFor<$b> for $b {
+            #[inline]
             fn into_value_expr(self) -> Expr { self.into_expr() }
         }
         impl ValueFor<Option<$b>> for $b {
+            #[inline]
             fn into_value_expr(self) -> Expr { self.into_expr() }
         }
         impl ValueFor<Option<$b>> for Option<$b> {
+            #[inline]
             fn into_value_expr(self) -> Expr { self.into_expr() }
         }
         $(
             impl ValueFor<$b> for $extra {
+                #[inline]
                 fn into_value_expr(self) -> Expr { self.into_expr() }
             }
             impl ValueFor<Option<$b>> for $extra {
+                #[inline]
                 fn into_value_expr(self) -> Expr { self.into_expr() }
             }
         )*
@@ -347,6 +361,7 @@ impl<T: SqlBase, X: SqlBase<Base = T::Base>> ValueFor<T> for TypedExpr<X> {
 macro_rules! dynamic_value_for {
     ($($t:ty),*) => {$(
         impl<T> ValueFor<T> for $t {
+            #[inline]
             fn into_value_expr(self) -> Expr { self.into_expr() }
         }
     )*};

@@ -63,11 +63,13 @@ macro_rules! simple {
         impl sealed::Sealed for $t {}
         impl IntoValue for $t {
             const VALUE_TYPE: ValueType = ValueType::$vt;
+            #[inline]
             fn into_value(self) -> Value {
                 Value::$variant(self.into())
             }
         }
         impl From<$t> for Value {
+            #[inline]
             fn from(v: $t) -> Value {
                 v.into_value()
             }
