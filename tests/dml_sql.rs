@@ -837,3 +837,42 @@ fn rows_leaving_the_plain_form_midway() {
         .values((u.name.set("c"), u.active.set(true)));
     assert_ne!(other.stmt(), q.stmt());
 }
+
+#[test]
+fn a_column_set_twice_in_a_plain_row_is_an_error_on_every_path() {
+    // Plain rows (tuples of bound values) are not checked while building: every way of
+    // compiling them must find the repeat, with the table's metadata and without, on each
+    // dialect, by reference and by value, split or not, and in the debug rendering.
+    let u = Users::new();
+    let with_meta = || {
+        insert(u)
+            .values((u.id.set(1), u.name.set("a"), u.id.set(2)))
+            .values((u.id.set(3), u.name.set("b"), u.id.set(4)))
+    };
+    let without_meta = || {
+        insert("t")
+            .values((Assign::new("a", 1_i64), Assign::new("a", 2_i64)))
+            .values((Assign::new("a", 3_i64), Assign::new("a", 4_i64)))
+    };
+    // In the metadata's order up to the repeat (the direct layout's case) and out of it.
+    let first_twice = || insert(u).values((u.id.set(1), u.id.set(2)));
+    let twice = |r: quarry::Result<String>| {
+        let e = r.expect_err("a repeated column must be refused");
+        assert!(e.to_string().contains("twice"), "{e}");
+    };
+    let dialects: [&dyn quarry::Dialect; 4] = [
+        &quarry::Postgres,
+        &quarry::MySql,
+        &quarry::MariaDb,
+        &quarry::Sqlite,
+    ];
+    for d in dialects {
+        for q in [with_meta(), without_meta(), first_twice()] {
+            twice(q.compile(d).map(|c| c.sql));
+            twice(q.compile_batches(d).map(|v| v[0].sql.clone()));
+            twice(q.to_debug_sql(d));
+            twice(quarry::IntoCompiled::into_compiled(q.clone(), d).map(|c| c.sql));
+            twice(quarry::IntoCompiled::into_plan(q, d).map(|_| String::new()));
+        }
+    }
+}

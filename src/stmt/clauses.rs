@@ -231,9 +231,12 @@ pub trait Assignments {
         Err(self)
     }
 
-    /// Appends the columns and values of a first row that sets distinct columns to bound
-    /// values (the plain form of INSERT rows); gives the row back when it is not such a row.
-    /// The default gives every row back (it then goes through [`Assignments::for_each`]).
+    /// Appends the columns and values of a first row that sets its columns to bound values
+    /// (the plain form of INSERT rows); gives the row back when it is not such a row. The
+    /// default gives every row back (it then goes through [`Assignments::for_each`]).
+    ///
+    /// The columns are not checked for repeats here: compiling does it, on the way it
+    /// matches them against the table (a column set twice is an error then).
     ///
     /// ```
     /// use quarry::{Assign, Assignments};
@@ -241,8 +244,8 @@ pub trait Assignments {
     /// let row = (Assign::new("a", 1_i64), Assign::new("b", 2_i64));
     /// assert!(row.push_first_plain(&mut columns, &mut out).is_ok());
     /// assert_eq!(columns, ["a", "b"]);
-    /// let twice = (Assign::new("a", 1_i64), Assign::new("a", 2_i64));
-    /// assert!(twice.push_first_plain(&mut columns, &mut out).is_err());
+    /// let twice = quarry::insert("t").values((Assign::new("a", 1_i64), Assign::new("a", 2_i64)));
+    /// assert!(twice.compile(&quarry::Postgres).unwrap_err().to_string().contains("twice"));
     /// ```
     #[doc(hidden)]
     fn push_first_plain(self, columns: &mut Vec<Name>, out: &mut Vec<Value>) -> Result<(), Self>
@@ -315,14 +318,13 @@ macro_rules! assign_tuples {
                 columns: &mut Vec<Name>,
                 out: &mut Vec<Value>,
             ) -> Result<(), Self> {
-                let names = [$(&self.$i.column),+];
-                let distinct = (1..names.len())
-                    .all(|i| !names[..i].iter().any(|p| same_name(p, names[i])));
-                if !(distinct $( && matches!(self.$i.value, Expr::Value(_)) )+) {
+                // (Repeated columns are found when compiling: by `direct_columns`'s match
+                // with the metadata or its own check, else by `plan_columns`.)
+                if !($( matches!(self.$i.value, Expr::Value(_)) )&&+) {
                     return Err(self);
                 }
-                columns.reserve(names.len());
-                out.reserve(names.len());
+                columns.reserve([$($i),+].len());
+                out.reserve([$($i),+].len());
                 $(
                     if let Expr::Value(v) = self.$i.value {
                         columns.push(self.$i.column);
