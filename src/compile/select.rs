@@ -67,11 +67,14 @@ pub(crate) struct Compiler<'d> {
 }
 
 impl<'d> Compiler<'d> {
+    #[inline]
     pub(crate) fn new(d: &'d dyn Dialect, inline: bool) -> Self {
+        // (The features first: see `SqlWriter::new`.)
+        let f = d.features();
         Compiler {
             w: SqlWriter::new(d),
             d,
-            f: d.features(),
+            f,
             inline,
             unqualified: false,
             omit: None,

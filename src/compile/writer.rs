@@ -41,13 +41,20 @@ impl<'d> SqlWriter<'d> {
     /// ```
     /// assert_eq!(quarry::SqlWriter::new(&quarry::Sqlite).sql(), "");
     /// ```
+    #[inline]
     pub fn new(dialect: &'d dyn Dialect) -> Self {
+        // The dialect's answers first, so that no call comes between writing the fields
+        // (the byte-wide ones would else be read back at once with a wider load, which
+        // stalls on store forwarding).
+        let placeholder = dialect.features().placeholder;
+        let ident_slot = dialect.identifier_cache_slot().filter(|&s| s < 4);
+        let sql = String::with_capacity(256);
         SqlWriter {
-            sql: String::with_capacity(256),
+            sql,
             params: Vec::new(),
             dialect,
-            placeholder: dialect.features().placeholder,
-            ident_slot: dialect.identifier_cache_slot().filter(|&s| s < 4),
+            placeholder,
+            ident_slot,
         }
     }
 
