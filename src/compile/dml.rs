@@ -156,6 +156,21 @@ impl PlainLayout {
         }
     }
 
+    /// The one statement, `plain` moved into its parameters (an error when the rows need
+    /// several statements).
+    #[inline(always)]
+    fn into_one(self, plain: Vec<Value>, d: &dyn Dialect) -> Result<Compiled> {
+        let params = if self.consts.is_empty() {
+            plain
+        } else {
+            self.params(plain.into_iter())
+        };
+        match self.texts {
+            PlainTexts::One(sql) => Ok(Compiled { sql, params }),
+            PlainTexts::Many(many) => Err(needs_statements(many.parts.len(), d)),
+        }
+    }
+
     /// The statements, `plain` moved into the parameters (as they are, for one statement
     /// without client defaults).
     fn into_plan(self, plain: Vec<Value>) -> Plan {
@@ -189,6 +204,7 @@ impl PlainLayout {
 /// Lays out an INSERT of plain rows (`s.plain`) written from one template, each row followed
 /// by the client defaults of columns it leaves out: `None` when it needs the general compiler
 /// (SQL for logs, columns filled in another way, an upsert or RETURNING with bound values).
+#[inline(always)]
 fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<PlainLayout>> {
     if inline || !s.is_plain() {
         return Ok(None);
@@ -645,6 +661,43 @@ pub(crate) fn plan_statements(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Pla
         d,
         false,
     )?)
+}
+
+/// Compiles an INSERT it owns to its one statement, its values moved into the parameters;
+/// an INSERT that needs several statements is an error naming how many.
+///
+/// The one statement of plain rows is written straight into the result: handed back
+/// through a [`Plan`], it was copied on the way with wider loads than the stores that had
+/// just written it, which stalls on store forwarding.
+pub(crate) fn insert_into_compiled(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Compiled> {
+    if s.is_plain() {
+        if let Some(layout) = plain_layout(s, d, false)? {
+            let plain = std::mem::take(&mut s.plain);
+            return layout.into_one(plain, d);
+        }
+    }
+    insert_into_compiled_general(s, d)
+}
+
+/// [`insert_into_compiled`] for rows not in the plain form, or plain rows the plain
+/// layout does not take.
+#[inline(never)]
+fn insert_into_compiled_general(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Compiled> {
+    match plan_statements(s, d)? {
+        Plan::One(c) => Ok(c),
+        Plan::Batch(v) => Err(needs_statements(v.len(), d)),
+        Plan::Chunked(c) => Err(needs_statements(c.parts.len(), d)),
+        Plan::Copy(_) => Err(needs_statements(0, d)),
+    }
+}
+
+/// The error of an INSERT compiled to one statement that needs `n`.
+#[cold]
+fn needs_statements(n: usize, d: &dyn Dialect) -> Error {
+    Error::InvalidStatement(format!(
+        "this INSERT needs {n} statements on {}; execute it through an Engine, which splits it and runs the parts in one transaction",
+        d.name()
+    ))
 }
 
 fn statements_plan(mut v: Vec<Compiled>) -> Result<Plan> {

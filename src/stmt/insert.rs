@@ -761,16 +761,7 @@ impl<R> IntoCompiled for &Insert<R> {
 impl<R> IntoCompiled for Insert<R> {
     /// Compiles, moving the values into the parameters (no copies).
     fn into_compiled(mut self, dialect: &dyn Dialect) -> Result<Compiled> {
-        let n = match crate::compile::dml::plan_statements(&mut self.stmt, dialect)? {
-            Plan::One(c) => return Ok(c),
-            Plan::Batch(v) => v.len(),
-            Plan::Chunked(c) => c.parts.len(),
-            Plan::Copy(_) => 0,
-        };
-        Err(Error::InvalidStatement(format!(
-            "this INSERT needs {n} statements on {}; execute it through an Engine, which splits it and runs the parts in one transaction",
-            dialect.name()
-        )))
+        crate::compile::dml::insert_into_compiled(&mut self.stmt, dialect)
     }
 
     fn into_plan(self, dialect: &dyn Dialect) -> Result<Plan> {
