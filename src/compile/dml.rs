@@ -1289,22 +1289,27 @@ fn returning(
     } else {
         c.omit.replace(t.qualifier_name())
     };
-    let mut r = Ok(());
+    let r = returning_items(c, items);
+    c.omit = saved;
+    r
+}
+
+/// The RETURNING items, comma-separated.
+///
+/// (`?` on each item's result, not a result kept in a variable: moving the result into
+/// the variable read it back with wider loads than the stores that wrote it.)
+fn returning_items(c: &mut Compiler<'_>, items: &[SelectItem]) -> Result<()> {
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
             c.w.push(", ");
         }
-        r = c.expr(&item.expr, 0);
-        if r.is_err() {
-            break;
-        }
+        c.expr(&item.expr, 0)?;
         if let Some(a) = &item.alias {
             c.w.push(" AS ");
             c.ident(a);
         }
     }
-    c.omit = saved;
-    r
+    Ok(())
 }
 
 /// The tables an UPDATE or DELETE joins with, `sep` between them.

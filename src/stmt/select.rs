@@ -922,8 +922,11 @@ fn item(expr: Expr) -> SelectItem {
 
 impl<T> Selection for Column<T> {
     type Row = T;
+    #[inline]
     fn push_items(self, out: &mut Vec<SelectItem>) {
-        out.push(item(self.into_expr()));
+        // Made where it goes (`push` composed it on the stack first, then copied it with
+        // wider loads than the stores that wrote it: a store-forwarding stall).
+        out.resize_with(out.len() + 1, || item(self.into_expr()));
     }
 }
 impl<T> Selection for TypedExpr<T> {
