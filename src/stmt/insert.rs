@@ -396,11 +396,14 @@ pub struct Insert<R = Row> {
 /// ```
 pub fn insert(table: impl TableSource) -> Insert<Row> {
     // Built in its box: a copy of a freshly written statement costs more than its size.
+    // (The box first: the table is then written into it, not to the stack across the
+    // allocator's call and copied from there with wider loads, which stalls.)
+    let uninit = Box::new_uninit();
     let (table, error) = match target(table) {
         Ok(t) => (t, None),
         Err(e) => (TableRef::NONE, Some(e)),
     };
-    let mut stmt = Box::write(Box::new_uninit(), InsertStmt::new(table));
+    let mut stmt = Box::write(uninit, InsertStmt::new(table));
     if let Some(e) = error {
         stmt.fail(e);
     }
