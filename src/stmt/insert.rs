@@ -199,32 +199,35 @@ impl InsertStmt {
     }
 
     /// Appends one row: kept plain while every row is (see `plain`), else in the general form.
-    #[inline]
+    ///
+    /// Inlined where the row is built: the row's cells are then read where they were
+    /// written. Called, it took the row as a copy, made with wider loads than the stores
+    /// that had just written the row (a store-forwarding stall). Rows that are not plain
+    /// go on in [`InsertStmt::push_row_rest`].
+    #[inline(always)]
     fn push_row(&mut self, row: impl Assignments) {
         // Plain rows are possible while nothing went to the general form, and the columns
         // were not named ahead of the rows (`columns`, a misuse reported elsewhere).
         if !self.values.is_empty() || (self.rows == 0 && !self.columns.is_empty()) {
             return self.push_general_row(row);
         }
-        let first = self.rows == 0;
-        let row = if first {
+        if self.rows == 0 {
             // (A row that gives it back may still be plain, as a `Vec` of assignments is.)
             match row.push_first_plain(&mut self.columns, &mut self.plain) {
-                Ok(()) => {
-                    self.rows = 1;
-                    return;
-                }
-                Err(row) => row,
+                Ok(()) => self.rows = 1,
+                Err(row) => self.push_row_rest(row, true),
             }
         } else {
             match row.push_plain(&self.columns, &mut self.plain) {
-                Ok(()) => {
-                    self.rows += 1;
-                    return;
-                }
-                Err(row) => row,
+                Ok(()) => self.rows += 1,
+                Err(row) => self.push_row_rest(row, false),
             }
-        };
+        }
+    }
+
+    /// [`InsertStmt::push_row`] for a row its plain forms gave back (`first`: the first row).
+    #[inline(never)]
+    fn push_row_rest(&mut self, row: impl Assignments, first: bool) {
         let start = self.plain.len();
         let width = self.columns.len();
         // Assignments that broke the plain form, to replay through the general form.
@@ -458,6 +461,7 @@ impl<R> Insert<R> {
     /// let q = insert(t).values((t.a.set(1), t.b.set("x"))).values(t.a.set(2));
     /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "INSERT INTO t (a, b) VALUES ($1, $2), ($3, DEFAULT)");
     /// ```
+    #[inline]
     pub fn values(mut self, row: impl Assignments) -> Self {
         if self.stmt.select.is_some() {
             self.stmt
