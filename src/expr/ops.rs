@@ -387,7 +387,11 @@ impl Expr {
     }
 
     pub(crate) fn binary(self, op: BinaryOp, rhs: Expr) -> Expr {
-        Expr::Binary(Box::new((self, rhs)), op)
+        // The box first, then the operands into it: `Box::new((self, rhs))` composed the
+        // pair on the stack from operands the caller had just written, with wider loads than
+        // the caller's stores (a store-forwarding stall), before the allocator's call.
+        let pair = Box::new_uninit();
+        Expr::Binary(Box::write(pair, (self, rhs)), op)
     }
 
     /// `self AND rhs`, flattening nested ANDs.

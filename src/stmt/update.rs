@@ -102,11 +102,13 @@ pub struct Update<R = Row> {
 /// ```
 pub fn update(table: impl TableSource) -> Update<Row> {
     // Built in its box: a copy of a freshly written statement costs more than its size.
+    // (The box first: see `insert`.)
+    let uninit = Box::new_uninit();
     let (table, error) = match target(table) {
         Ok(t) => (t, None),
         Err(e) => (TableRef::NONE, Some(e)),
     };
-    let mut stmt = Box::write(Box::new_uninit(), UpdateStmt::new(table));
+    let mut stmt = Box::write(uninit, UpdateStmt::new(table));
     stmt.error = error;
     stmt.set = Vec::with_capacity(4);
     Update {
@@ -150,7 +152,10 @@ impl<R> Update<R> {
     /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "UPDATE t SET a = $1, b = $2");
     /// ```
     pub fn set<C: SetTarget<V>, V>(mut self, column: C, value: V) -> Self {
-        self.stmt.set.push(column.assign(value));
+        // Made where it goes (`push` composed it on the stack, then copied it with wider
+        // loads than the stores that wrote it: a store-forwarding stall).
+        let item = std::iter::once_with(|| column.assign(value));
+        self.stmt.set.extend(item);
         self
     }
 
