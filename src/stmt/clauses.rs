@@ -259,6 +259,7 @@ pub trait Assignments {
 
 /// Name equality, by address first: rows built from `table!` columns share their `'static`
 /// names, so most comparisons need not look at the bytes.
+#[inline]
 pub(crate) fn same_name(a: &Name, b: &Name) -> bool {
     (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
 }
@@ -299,7 +300,7 @@ macro_rules! assign_tuples {
                 $( f(self.$i); )+
             }
 
-            #[inline]
+            #[inline(always)]
             fn push_plain(self, columns: &[Name], out: &mut Vec<Value>) -> Result<(), Self> {
                 if columns.len() == [$($i),+].len()
                     $( && same_name(&columns[$i], &self.$i.column)
