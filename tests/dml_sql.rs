@@ -876,3 +876,55 @@ fn a_column_set_twice_in_a_plain_row_is_an_error_on_every_path() {
         }
     }
 }
+
+quarry::table! {
+    /// Reserved words as column names: the kept column list must keep their quoting.
+    pub struct Keyed("keyed") {
+        id: i64 => primary_key(),
+        order: String,
+        select: Option<i64>,
+    }
+}
+
+#[test]
+fn an_insert_of_every_column_reads_the_same_each_time_and_per_dialect() {
+    // An INSERT giving every column of a `table!` table in order writes its column list
+    // from a per-dialect copy made the first time: the first, the second and the tenth
+    // compile read alike, quoted as each dialect quotes, and two tables keep their own.
+    let k = Keyed::new();
+    let u = Users::new();
+    for _ in 0..10 {
+        let q = insert(k).values((k.id.set(1), k.order.set("a"), k.select.set(2)));
+        assert_sql!(|d| quarry::IntoCompiled::into_compiled(q.clone(), d),
+            postgres: WithParams("INSERT INTO keyed (id, \"order\", \"select\") VALUES ($1, $2, $3)",
+                vec![i(1), s("a"), i(2)]),
+            mysql_family: WithParams("INSERT INTO keyed (id, `order`, `select`) VALUES (?, ?, ?)",
+                vec![i(1), s("a"), i(2)]),
+            sqlite: WithParams("INSERT INTO keyed (id, \"order\", \"select\") VALUES (?, ?, ?)",
+                vec![i(1), s("a"), i(2)]),
+        );
+        let q = insert(u)
+            .values((
+                u.id.set(1),
+                u.name.set("a"),
+                u.email.set("e"),
+                u.active.set(true),
+                u.hits.set(3),
+            ))
+            .returning(u.id);
+        assert_sql!(|d| q.compile(d),
+            postgres: WithParams(
+                "INSERT INTO users (id, name, email, active, hits) VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                vec![i(1), s("a"), s("e"), b(true), i(3)]),
+            sqlite: WithParams(
+                "INSERT INTO users (id, name, email, active, hits) VALUES (?, ?, ?, ?, ?) RETURNING id",
+                vec![i(1), s("a"), s("e"), b(true), i(3)]),
+        );
+        // Fewer columns than the table's: written name by name, as before.
+        let q = insert(k).values((k.id.set(1), k.order.set("a")));
+        assert_sql!(|d| q.compile(d),
+            postgres: WithParams("INSERT INTO keyed (id, \"order\") VALUES ($1, $2)", vec![i(1), s("a")]),
+            mysql_family: WithParams("INSERT INTO keyed (id, `order`) VALUES (?, ?)", vec![i(1), s("a")]),
+        );
+    }
+}

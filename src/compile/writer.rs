@@ -139,6 +139,11 @@ impl<'d> SqlWriter<'d> {
         d.write_identifier(self, ident);
     }
 
+    /// The dialect's slot in the identifier cache (see [`Dialect::identifier_cache_slot`]).
+    pub(crate) fn ident_slot(&self) -> Option<u8> {
+        self.ident_slot
+    }
+
     /// Appends a name: for a `'static` one whose rendering this dialect lets quarry remember
     /// ([`Dialect::identifier_cache_slot`]), without asking the dialect again.
     #[inline]
