@@ -247,7 +247,7 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
     let max_rows = f.max_insert_rows.unwrap_or(usize::MAX).max(1);
     // The statement's text before its rows, and what each row adds ("(?, ?), ").
     let mut c = Compiler::new(d, false);
-    if !(direct && cached_head(&mut c, s)?) {
+    if !(direct && cached_head(&mut c, s, d)?) {
         insert_head(&mut c, s, names())?;
     }
     c.w.push(" VALUES ");
@@ -1018,14 +1018,16 @@ fn insert_head<'a>(
 /// Writes the head of an INSERT that gives every column of a `table!` struct's table in
 /// the table's order (`direct` plain rows): its column list is written once per dialect
 /// and kept (see [`column_lists`]). False, with nothing written, for any other INSERT.
-fn cached_head(c: &mut Compiler<'_>, s: &InsertStmt) -> Result<bool> {
+///
+/// (`d` is the compiler's dialect, given apart: read back from the compiler just made, the
+/// two words of the reference stalled on store forwarding.)
+fn cached_head(c: &mut Compiler<'_>, s: &InsertStmt, d: &dyn Dialect) -> Result<bool> {
     let (Some(TableMeta::Static(t)), Some(slot)) = (&s.table.meta, c.w.ident_slot()) else {
         return Ok(false);
     };
     if s.columns.len() != t.columns.len() || t.columns.is_empty() {
         return Ok(false);
     }
-    let d = c.d;
     let Some(list) = column_lists::get(t, slot, || {
         let mut w = SqlWriter::new(d);
         w.push(" (");
