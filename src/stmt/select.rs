@@ -645,7 +645,19 @@ impl FromItems {
     /// from.push(quarry::FromItem::Table(quarry::TableRef::named("t")));
     /// assert_eq!(from.len(), 1);
     /// ```
+    #[inline]
     pub fn push(&mut self, item: FromItem) {
+        // The first item, inlined where it is made, goes straight to its place (copied
+        // from the caller's stores at once, it stalled on store forwarding).
+        if let FromRepr::Empty = self.0 {
+            self.0 = FromRepr::One(item);
+            return;
+        }
+        self.push_more(item)
+    }
+
+    /// [`FromItems::push`] past the first item.
+    fn push_more(&mut self, item: FromItem) {
         self.0 = match std::mem::take(&mut self.0) {
             FromRepr::Empty => FromRepr::One(item),
             FromRepr::One(first) => FromRepr::Many(vec![first, item]),
@@ -1262,6 +1274,7 @@ impl<R> Select<R> {
     /// let q = select(T::new().a).from(T::new());
     /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT t.a FROM t");
     /// ```
+    #[inline]
     pub fn from(mut self, source: impl TableSource) -> Self {
         self.stmt.from.push(source.into_from_item());
         self
