@@ -204,7 +204,6 @@ impl PlainLayout {
 /// Lays out an INSERT of plain rows (`s.plain`) written from one template, each row followed
 /// by the client defaults of columns it leaves out: `None` when it needs the general compiler
 /// (SQL for logs, columns filled in another way, an upsert or RETURNING with bound values).
-#[inline(always)]
 fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<PlainLayout>> {
     if inline || !s.is_plain() {
         return Ok(None);
@@ -241,45 +240,15 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
     };
     let first = names().next();
     let out_width = width + consts.len();
-    let f = d.features();
-    let limit = f.max_bind_params;
-    let max_bytes = f.max_statement_bytes;
-    let max_rows = f.max_insert_rows.unwrap_or(usize::MAX).max(1);
-    // The statement's text before its rows, and what each row adds ("(?, ?), ").
+    // The statement's text before its rows.
     let mut c = Compiler::new(d, false);
     if !(direct && cached_head(&mut c, s, d)?) {
         insert_head(&mut c, s, names())?;
     }
     c.w.push(" VALUES ");
     let head_bytes = c.w.sql().len();
-    // (As the general compiler measures rows, so both split at the same rows: from one
-    // template for `?` rows without defaults, else by value.)
-    let row_bytes = if c.w.placeholder() == super::Placeholder::Dollar || !consts.is_empty() {
-        4 + out_width * 6 + consts.iter().map(value_bytes).sum::<usize>()
-    } else {
-        2 + width * 3
-    };
-    // Where each statement but the last ends (in rows).
-    let mut ends = Vec::new();
-    let (mut in_stmt, mut bytes) = (0usize, head_bytes);
-    for (r, row) in s.plain.chunks_exact(width).enumerate() {
-        let b = row_bytes + row.iter().map(value_bytes).sum::<usize>();
-        if (in_stmt + 1) * out_width > limit || bytes + b > max_bytes || in_stmt >= max_rows {
-            if in_stmt == 0 {
-                return Err(invalid(format!(
-                    "one row of the INSERT needs more than {} bound values or {} bytes on {}",
-                    limit,
-                    max_bytes,
-                    d.name()
-                )));
-            }
-            ends.push(r);
-            in_stmt = 0;
-            bytes = head_bytes;
-        }
-        in_stmt += 1;
-        bytes += b;
-    }
+    let row_bytes = row_text_bytes(&c, width, out_width, &consts);
+    let mut ends = split_rows(s, d, out_width, head_bytes, row_bytes)?;
     if ends.is_empty() {
         c.w.push_placeholder_rows(s.rows, out_width);
         insert_tail(&mut c, s, first, true)?;
@@ -325,6 +294,54 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
         width,
         consts,
     }))
+}
+
+/// What each plain row adds to the statement's text besides its values (`"(?, ?), "`):
+/// as the general compiler measures rows, so both split at the same rows (from one
+/// template for `?` rows without client defaults, else by value).
+fn row_text_bytes(c: &Compiler<'_>, width: usize, out_width: usize, consts: &[Value]) -> usize {
+    if c.w.placeholder() == super::Placeholder::Dollar || !consts.is_empty() {
+        4 + out_width * 6 + consts.iter().map(value_bytes).sum::<usize>()
+    } else {
+        2 + width * 3
+    }
+}
+
+/// Where each statement of an INSERT of plain rows ends (in rows), but the last: empty
+/// when the rows fit one statement (the dialect's limits on bound values, statement bytes
+/// and rows per statement). A row too large for a statement of its own is an error.
+fn split_rows(
+    s: &InsertStmt,
+    d: &dyn Dialect,
+    out_width: usize,
+    head_bytes: usize,
+    row_bytes: usize,
+) -> Result<Vec<usize>> {
+    let f = d.features();
+    let limit = f.max_bind_params;
+    let max_bytes = f.max_statement_bytes;
+    let max_rows = f.max_insert_rows.unwrap_or(usize::MAX).max(1);
+    let mut ends = Vec::new();
+    let (mut in_stmt, mut bytes) = (0usize, head_bytes);
+    for (r, row) in s.plain.chunks_exact(s.columns.len().max(1)).enumerate() {
+        let b = row_bytes + row.iter().map(value_bytes).sum::<usize>();
+        if (in_stmt + 1) * out_width > limit || bytes + b > max_bytes || in_stmt >= max_rows {
+            if in_stmt == 0 {
+                return Err(invalid(format!(
+                    "one row of the INSERT needs more than {} bound values or {} bytes on {}",
+                    limit,
+                    max_bytes,
+                    d.name()
+                )));
+            }
+            ends.push(r);
+            in_stmt = 0;
+            bytes = head_bytes;
+        }
+        in_stmt += 1;
+        bytes += b;
+    }
+    Ok(ends)
 }
 
 /// Whether plain rows' columns need no planning: the metadata's first columns in its order
@@ -672,6 +689,33 @@ pub(crate) fn plan_statements(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Pla
 /// through a [`Plan`], it was copied on the way with wider loads than the stores that had
 /// just written it, which stalls on store forwarding.
 pub(crate) fn insert_into_compiled(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Compiled> {
+    // The common case, written here in one piece (nothing handed back through a layout):
+    // plain rows in the table's own columns, one statement. Anything else, or rows that
+    // need several statements, go through `plain_layout` or the general compiler.
+    if s.is_plain() && s.error.is_none() && direct_columns(s) && plain_tail(s) {
+        check_target(&s.table)?;
+        let width = s.columns.len();
+        let mut c = Compiler::new(d, false);
+        if !cached_head(&mut c, s, d)? {
+            insert_head(&mut c, s, s.columns.iter().map(ColName::Stmt))?;
+        }
+        c.w.push(" VALUES ");
+        let row_bytes = row_text_bytes(&c, width, width, &[]);
+        if split_rows(s, d, width, c.w.sql().len(), row_bytes)?.is_empty() {
+            c.w.push_placeholder_rows(s.rows, width);
+            insert_tail(&mut c, s, s.columns.first().map(ColName::Stmt), true)?;
+            return Ok(Compiled {
+                sql: c.w.finish().sql,
+                params: std::mem::take(&mut s.plain),
+            });
+        }
+    }
+    insert_into_compiled_layout(s, d)
+}
+
+/// [`insert_into_compiled`] past its common case.
+#[inline(never)]
+fn insert_into_compiled_layout(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Compiled> {
     if s.is_plain() {
         if let Some(layout) = plain_layout(s, d, false)? {
             let plain = std::mem::take(&mut s.plain);
