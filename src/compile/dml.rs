@@ -248,7 +248,8 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
     c.w.push(" VALUES ");
     let head_bytes = c.w.sql().len();
     let row_bytes = row_text_bytes(&c, width, out_width, &consts);
-    let mut ends = split_rows(s, d, out_width, head_bytes, row_bytes)?;
+    let mut ends = Vec::new();
+    split_rows(s, d, out_width, head_bytes, row_bytes, &mut ends)?;
     if ends.is_empty() {
         c.w.push_placeholder_rows(s.rows, out_width);
         insert_tail(&mut c, s, first, true)?;
@@ -307,21 +308,25 @@ fn row_text_bytes(c: &Compiler<'_>, width: usize, out_width: usize, consts: &[Va
     }
 }
 
-/// Where each statement of an INSERT of plain rows ends (in rows), but the last: empty
-/// when the rows fit one statement (the dialect's limits on bound values, statement bytes
-/// and rows per statement). A row too large for a statement of its own is an error.
+/// Appends to `ends` where each statement of an INSERT of plain rows ends (in rows), but
+/// the last: nothing when the rows fit one statement (the dialect's limits on bound values,
+/// statement bytes and rows per statement). A row too large for a statement of its own is
+/// an error.
+///
+/// (`ends` is the caller's: a vector handed back in the result was copied out of it with
+/// wider loads than its stores, which stalled.)
 fn split_rows(
     s: &InsertStmt,
     d: &dyn Dialect,
     out_width: usize,
     head_bytes: usize,
     row_bytes: usize,
-) -> Result<Vec<usize>> {
+    ends: &mut Vec<usize>,
+) -> Result<()> {
     let f = d.features();
     let limit = f.max_bind_params;
     let max_bytes = f.max_statement_bytes;
     let max_rows = f.max_insert_rows.unwrap_or(usize::MAX).max(1);
-    let mut ends = Vec::new();
     let (mut in_stmt, mut bytes) = (0usize, head_bytes);
     for (r, row) in s.plain.chunks_exact(s.columns.len().max(1)).enumerate() {
         let b = row_bytes + row.iter().map(value_bytes).sum::<usize>();
@@ -341,7 +346,7 @@ fn split_rows(
         in_stmt += 1;
         bytes += b;
     }
-    Ok(ends)
+    Ok(())
 }
 
 /// Whether plain rows' columns need no planning: the metadata's first columns in its order
@@ -701,7 +706,9 @@ pub(crate) fn insert_into_compiled(s: &mut InsertStmt, d: &dyn Dialect) -> Resul
         }
         c.w.push(" VALUES ");
         let row_bytes = row_text_bytes(&c, width, width, &[]);
-        if split_rows(s, d, width, c.w.sql().len(), row_bytes)?.is_empty() {
+        let mut ends = Vec::new();
+        split_rows(s, d, width, c.w.sql().len(), row_bytes, &mut ends)?;
+        if ends.is_empty() {
             c.w.push_placeholder_rows(s.rows, width);
             insert_tail(&mut c, s, s.columns.first().map(ColName::Stmt), true)?;
             return Ok(Compiled {
