@@ -928,3 +928,28 @@ fn an_insert_of_every_column_reads_the_same_each_time_and_per_dialect() {
         );
     }
 }
+
+#[test]
+fn an_insert_too_large_for_one_statement_says_how_many_it_needs() {
+    // Compiled by value to one statement, an INSERT that needs several is an error naming
+    // as many statements as `compile_batches` makes, whichever path lays it out: the
+    // table's own columns in order (the direct path), or columns left to a client default.
+    let u = Users::new();
+    let k = Keyed::new();
+    let direct = || {
+        insert(k).rows((0..40_000_i64).map(|i| (k.id.set(i), k.order.set("o"), k.select.set(i))))
+    };
+    let planned = || insert(u).rows((0..40_000_i64).map(|i| (u.name.set("n"), u.active.set(true))));
+    for q in [direct(), planned()] {
+        for d in [&quarry::Sqlite as &dyn quarry::Dialect, &quarry::Postgres] {
+            let q = q.clone();
+            let n = q.compile_batches(d).expect("batches").len();
+            assert!(n > 1, "{}", d.name());
+            let e = quarry::IntoCompiled::into_compiled(q, d).expect_err("several statements");
+            assert!(
+                e.to_string().contains(&format!("needs {n} statements")),
+                "{e}"
+            );
+        }
+    }
+}

@@ -158,7 +158,6 @@ impl PlainLayout {
 
     /// The one statement, `plain` moved into its parameters (an error when the rows need
     /// several statements).
-    #[inline(always)]
     fn into_one(self, plain: Vec<Value>, d: &dyn Dialect) -> Result<Compiled> {
         let params = if self.consts.is_empty() {
             plain
@@ -695,8 +694,8 @@ pub(crate) fn plan_statements(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Pla
 /// just written it, which stalls on store forwarding.
 pub(crate) fn insert_into_compiled(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Compiled> {
     // The common case, written here in one piece (nothing handed back through a layout):
-    // plain rows in the table's own columns, one statement. Anything else, or rows that
-    // need several statements, go through `plain_layout` or the general compiler.
+    // plain rows in the table's own columns. Other rows go through `plain_layout` or the
+    // general compiler.
     if s.is_plain() && s.error.is_none() && direct_columns(s) && plain_tail(s) {
         check_target(&s.table)?;
         let width = s.columns.len();
@@ -708,19 +707,22 @@ pub(crate) fn insert_into_compiled(s: &mut InsertStmt, d: &dyn Dialect) -> Resul
         let row_bytes = row_text_bytes(&c, width, width, &[]);
         let mut ends = Vec::new();
         split_rows(s, d, width, c.w.sql().len(), row_bytes, &mut ends)?;
-        if ends.is_empty() {
-            c.w.push_placeholder_rows(s.rows, width);
-            insert_tail(&mut c, s, s.columns.first().map(ColName::Stmt), true)?;
-            return Ok(Compiled {
-                sql: c.w.finish().sql,
-                params: std::mem::take(&mut s.plain),
-            });
+        if !ends.is_empty() {
+            // (As `plain_layout` would split them: one statement per end, and the last.)
+            return Err(needs_statements(ends.len() + 1, d));
         }
+        c.w.push_placeholder_rows(s.rows, width);
+        insert_tail(&mut c, s, s.columns.first().map(ColName::Stmt), true)?;
+        return Ok(Compiled {
+            sql: c.w.finish().sql,
+            params: std::mem::take(&mut s.plain),
+        });
     }
     insert_into_compiled_layout(s, d)
 }
 
-/// [`insert_into_compiled`] past its common case.
+/// [`insert_into_compiled`] past its common case: plain rows with columns to plan (client
+/// defaults, another order), else the general compiler.
 #[inline(never)]
 fn insert_into_compiled_layout(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Compiled> {
     if s.is_plain() {

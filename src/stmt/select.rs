@@ -936,9 +936,7 @@ impl<T> Selection for Column<T> {
     type Row = T;
     #[inline]
     fn push_items(self, out: &mut Vec<SelectItem>) {
-        // Made where it goes (`push` composed it on the stack first, then copied it with
-        // wider loads than the stores that wrote it: a store-forwarding stall).
-        out.resize_with(out.len() + 1, || item(self.into_expr()));
+        super::push_made(out, || item(self.into_expr()));
     }
 }
 impl<T> Selection for TypedExpr<T> {

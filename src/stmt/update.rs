@@ -152,10 +152,7 @@ impl<R> Update<R> {
     /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "UPDATE t SET a = $1, b = $2");
     /// ```
     pub fn set<C: SetTarget<V>, V>(mut self, column: C, value: V) -> Self {
-        // Made where it goes (`push` composed it on the stack, then copied it with wider
-        // loads than the stores that wrote it: a store-forwarding stall).
-        let item = std::iter::once_with(|| column.assign(value));
-        self.stmt.set.extend(item);
+        super::push_made(&mut self.stmt.set, || column.assign(value));
         self
     }
 
