@@ -939,7 +939,7 @@ fn an_insert_too_large_for_one_statement_says_how_many_it_needs() {
     let direct = || {
         insert(k).rows((0..40_000_i64).map(|i| (k.id.set(i), k.order.set("o"), k.select.set(i))))
     };
-    let planned = || insert(u).rows((0..40_000_i64).map(|i| (u.name.set("n"), u.active.set(true))));
+    let planned = || insert(u).rows((0..40_000_i64).map(|_| (u.name.set("n"), u.active.set(true))));
     for q in [direct(), planned()] {
         for d in [&quarry::Sqlite as &dyn quarry::Dialect, &quarry::Postgres] {
             let q = q.clone();
