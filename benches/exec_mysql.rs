@@ -7,7 +7,8 @@
 //!   FROM bench_users WHERE id = :id").bind("id", id))` (named parameters compiled on every
 //!   call, a pool checkout per call, rows decoded into `Row` and read with `get`).
 //!   `quarry_compiled`: the same with a `Compiled { sql, params }` built for each call (no
-//!   named-parameter compilation: what the backend itself costs). Raw: one
+//!   named-parameter compilation: what the backend itself costs), on an engine of its own.
+//!   Raw: one
 //!   `mysql_async::Conn`, the statement prepared once (`conn.prep`), then
 //!   `conn.exec_first::<(i64, String), _, _>(&stmt, (id,))` — no pool at all.
 //! - `16_tasks_pool_8`: 16 tokio tasks share the operations of an iteration batch. quarry: the
@@ -20,9 +21,18 @@
 //! Both sides use the same URL (so the same transport: the Unix socket for a local server,
 //! unless `prefer_socket=false`), a 2-worker tokio runtime, and pseudo-random ids in 1..=10000.
 //!
-//! After criterion's groups, a paired run alternates the three sides in short blocks and
-//! prints median ops/s and median per-round ratios: on a shared machine, load from elsewhere
-//! then hits every side alike.
+//! After criterion's groups, a paired run alternates the three sides in short blocks (30
+//! rounds; `QUARRY_BENCH_ROUNDS` to change), each block after an untimed warm-up of a tenth
+//! of its operations, and prints median ops/s, median per-round ratios and the ratio of the
+//! mean rates: on a shared machine, load from elsewhere then hits every side alike.
+//!
+//! Every side has connections of its own (`quarry` and `quarry_compiled` each their own
+//! engine), so that each block starts right after a block that ran on other connections. On
+//! a small VM, a connection kept busy runs in a different scheduling state (client and
+//! server threads placed on the cores differently) than one taken up after another was busy;
+//! with one engine shared by the two quarry sides, the rotation always ran one right after
+//! the other on the same connection, and that side measured 6–12 % slower than the same code
+//! run after raw.
 //!
 //! ```text
 //! QUARRY_TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/test \
@@ -156,24 +166,28 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// alike; prints the median ops/s of each side and the medians of the per-round ratios.
 fn paired(
     rt: &tokio::runtime::Runtime,
-    engine: &Engine,
+    engines: [&Engine; 2],
     raw_conn: &std::sync::Arc<tokio::sync::Mutex<mysql_async::Conn>>,
     stmt: &mysql_async::Statement,
     raw_pool: &mysql_async::Pool,
 ) {
-    const ROUNDS: usize = 15;
+    let rounds: usize = std::env::var("QUARRY_BENCH_ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .filter(|r| *r > 0)
+        .unwrap_or(30);
     const SIDES: [&str; 3] = ["quarry", "quarry_compiled", "raw_mysql_async"];
-    println!("\npaired rounds ({ROUNDS} rounds, the three sides in rotating order; medians):");
+    println!("\npaired rounds ({rounds} rounds, the three sides in rotating order; medians):");
     for concurrent in [false, true] {
         let n: u64 = if concurrent { 12_000 } else { 3000 };
         let mut ops: [Vec<f64>; 3] = Default::default();
         let mut ratios: [Vec<f64>; 2] = Default::default();
-        for round in 0..ROUNDS {
+        for round in 0..rounds {
             let mut this = [0.0; 3];
             for k in 0..3 {
                 let side = (k + round) % 3;
                 let (e, c, st, p) = (
-                    engine.clone(),
+                    engines[side.min(1)].clone(),
                     raw_conn.clone(),
                     stmt.clone(),
                     raw_pool.clone(),
@@ -182,17 +196,27 @@ fn paired(
                     let compiled = side == 1;
                     match (concurrent, side) {
                         (false, 0 | 1) => {
-                            let start = Instant::now();
                             let mut seed = 0x5eed_u64 + round as u64;
+                            for _ in 0..n / 10 {
+                                quarry_select(&e, next_id(&mut seed), compiled).await;
+                            }
+                            let start = Instant::now();
                             for _ in 0..n {
                                 quarry_select(&e, next_id(&mut seed), compiled).await;
                             }
                             start.elapsed()
                         }
                         (false, _) => {
-                            let start = Instant::now();
                             let mut seed = 0x5eed_u64 + round as u64;
                             let mut conn = c.lock().await;
+                            for _ in 0..n / 10 {
+                                let row: Option<(i64, String)> = conn
+                                    .exec_first(&st, (next_id(&mut seed),))
+                                    .await
+                                    .expect("raw select");
+                                std::hint::black_box(row);
+                            }
+                            let start = Instant::now();
                             for _ in 0..n {
                                 let id = next_id(&mut seed);
                                 let row: Option<(i64, String)> =
@@ -204,18 +228,20 @@ fn paired(
                             start.elapsed()
                         }
                         (true, 0 | 1) => {
-                            concurrently(n, move |id| {
+                            let op = move |id| {
                                 let e = e.clone();
                                 async move { quarry_select(&e, id, compiled).await }
-                            })
-                            .await
+                            };
+                            concurrently(n / 10, op.clone()).await;
+                            concurrently(n, op).await
                         }
                         (true, _) => {
-                            concurrently(n, move |id| {
+                            let op = move |id| {
                                 let p = p.clone();
                                 async move { raw_pool_select(&p, id).await }
-                            })
-                            .await
+                            };
+                            concurrently(n / 10, op.clone()).await;
+                            concurrently(n, op).await
                         }
                     }
                 });
@@ -227,10 +253,12 @@ fn paired(
             ratios[0].push(this[0] / this[2]);
             ratios[1].push(this[1] / this[2]);
         }
+        let sum = |v: &Vec<f64>| v.iter().sum::<f64>();
+        let (mq, mqc) = (sum(&ops[0]) / sum(&ops[2]), sum(&ops[1]) / sum(&ops[2]));
         let [q, qc, r] = ops.map(median);
         let [rq, rqc] = ratios.map(median);
         println!(
-            "  {:21} {} {q:7.0} ops/s, {} {qc:7.0} ops/s, {} {r:7.0} ops/s; quarry/raw {rq:.3}, quarry_compiled/raw {rqc:.3}",
+            "  {:21} {} {q:7.0} ops/s, {} {qc:7.0} ops/s, {} {r:7.0} ops/s; quarry/raw {rq:.3}, quarry_compiled/raw {rqc:.3} (ratios of mean rates {mq:.3}, {mqc:.3})",
             if concurrent { "16 tasks, pool of 8:" } else { "sequential:" },
             SIDES[0],
             SIDES[1],
@@ -250,13 +278,11 @@ fn main() {
         .build()
         .expect("tokio runtime");
     quarry::install_drivers(&[&quarry_mysql::DRIVER]);
-    let (engine, raw_conn, raw_pool) = rt.block_on(async {
-        let engine = Engine::connect(&with_options(
-            &url,
-            &format!("pool_max_size={POOL}&pool_min_idle={POOL}"),
-        ))
-        .await
-        .expect("quarry engine");
+    let (engine, engine_compiled, raw_conn, raw_pool) = rt.block_on(async {
+        let pooled = with_options(&url, &format!("pool_max_size={POOL}&pool_min_idle={POOL}"));
+        let engine = Engine::connect(&pooled).await.expect("quarry engine");
+        // The `quarry_compiled` side's own connections (see the module docs).
+        let engine_compiled = Engine::connect(&pooled).await.expect("quarry engine");
         setup(&engine).await;
         let raw_conn = mysql_async::Conn::from_url(&url)
             .await
@@ -271,7 +297,7 @@ fn main() {
                         .with_reset_connection(false),
                 );
         let raw_pool = mysql_async::Pool::new(opts);
-        (engine, raw_conn, raw_pool)
+        (engine, engine_compiled, raw_conn, raw_pool)
     });
     let raw_conn = std::sync::Arc::new(tokio::sync::Mutex::new(raw_conn));
     let stmt = rt.block_on(async { raw_conn.lock().await.prep(SELECT).await.expect("prepare") });
@@ -281,7 +307,7 @@ fn main() {
         let mut g = c.benchmark_group("point_select/sequential");
         g.throughput(Throughput::Elements(1));
         for (name, compiled) in [("quarry", false), ("quarry_compiled", true)] {
-            let e = engine.clone();
+            let e = if compiled { &engine_compiled } else { &engine }.clone();
             g.bench_function(BenchmarkId::from_parameter(name), |b| {
                 let mut seed = 0x2545_f491_4f6c_dd1d_u64;
                 b.to_async(&rt).iter(|| {
@@ -314,7 +340,7 @@ fn main() {
         let mut g = c.benchmark_group("point_select/16_tasks_pool_8");
         g.throughput(Throughput::Elements(1));
         for (name, compiled) in [("quarry", false), ("quarry_compiled", true)] {
-            let e = engine.clone();
+            let e = if compiled { &engine_compiled } else { &engine }.clone();
             g.bench_function(BenchmarkId::from_parameter(name), |b| {
                 b.to_async(&rt).iter_custom(|iters| {
                     let e = e.clone();
@@ -344,9 +370,16 @@ fn main() {
         g.finish();
     }
     c.final_summary();
-    paired(&rt, &engine, &raw_conn, &stmt, &raw_pool);
+    paired(
+        &rt,
+        [&engine, &engine_compiled],
+        &raw_conn,
+        &stmt,
+        &raw_pool,
+    );
     rt.block_on(async move {
         drop(engine);
+        drop(engine_compiled);
         let _ = raw_pool.disconnect().await;
     });
 }

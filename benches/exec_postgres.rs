@@ -18,7 +18,7 @@
 //!   is checked out and returned on every call, and its statement cache prepares the query on
 //!   its second run.
 //! - `quarry_sql`: the same through `quarry::sql("… WHERE id = :id").bind("id", id)`, parsed
-//!   and compiled on every call.
+//!   and compiled on every call, on an `Engine` of its own (see the paired comparison below).
 //! - `raw`: tokio-postgres with a statement prepared up front and `query_one` per call.
 //!
 //! Two modes:
@@ -34,11 +34,20 @@
 //!
 //! The runtime is a multi-threaded tokio runtime with 2 workers (the machine's cores).
 //!
-//! After criterion's measurements (when run by `cargo bench`), a paired comparison runs: ten
+//! After criterion's measurements (when run by `cargo bench`), a paired comparison runs: 30
 //! rounds (`QUARRY_BENCH_ROUNDS` to change), each measuring every side for 300 ms per mode
-//! (rotating which side goes first), and prints the median ops/s of each side and the median
-//! of the per-round ratios to raw. On a shared machine whose load drifts during the run, that
-//! ratio is steadier than the ratio of criterion's separate estimates.
+//! after 50 ms of untimed warm-up (rotating which side goes first), and prints the median
+//! ops/s of each side, the median of the per-round ratios to raw with its quartiles, and the
+//! ratio of the mean rates. On a shared machine whose load drifts during the run, that ratio
+//! is steadier than the ratio of criterion's separate estimates.
+//!
+//! Every side has connections of its own (`quarry` and `quarry_sql` each their own `Engine`,
+//! raw its own client and pool), so that each measured block starts right after a block that
+//! ran on other connections. On a small VM, the first statements on a connection after
+//! another connection was busy run in a different scheduling state (client and server
+//! processes placed on the cores differently) than a connection kept busy; two sides
+//! sharing one engine, with the rotation always running one right after the other, measured
+//! that side up to 15 % slower than the same code run first.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use quarry::{Compiled, Engine, Value};
@@ -160,6 +169,8 @@ impl Side {
 #[derive(Clone)]
 struct Fixture {
     engine: Engine,
+    /// The `quarry_sql` side's own engine (see the module docs).
+    engine_sql: Engine,
     single: Arc<(Client, Statement)>,
     pool: bb8::Pool<RawManager>,
     ids: Arc<AtomicI64>,
@@ -167,12 +178,16 @@ struct Fixture {
 
 impl Fixture {
     async fn new(url: &str, config: &Config) -> Fixture {
-        let engine = Engine::builder()
-            .max_size(POOL)
-            .min_idle(POOL)
-            .connect(url)
-            .await
-            .expect("engine");
+        let connect = || async {
+            Engine::builder()
+                .max_size(POOL)
+                .min_idle(POOL)
+                .connect(url)
+                .await
+                .expect("engine")
+        };
+        let engine = connect().await;
+        let engine_sql = connect().await;
         let pool = bb8::Pool::builder()
             .max_size(POOL)
             .min_idle(POOL)
@@ -186,6 +201,7 @@ impl Fixture {
         let single = Arc::new(raw_client(config).await.expect("raw client"));
         let fixture = Fixture {
             engine,
+            engine_sql,
             single,
             pool,
             ids: Arc::new(AtomicI64::new(0)),
@@ -217,7 +233,7 @@ impl Fixture {
             }
             Side::QuarrySql => {
                 let row = self
-                    .engine
+                    .engine_sql
                     .fetch_one(
                         quarry::sql("SELECT id, name FROM users WHERE id = :id").bind("id", id),
                     )
@@ -301,9 +317,12 @@ fn paired(rt: &tokio::runtime::Runtime, fixture: &Fixture) {
         .ok()
         .and_then(|r| r.parse().ok())
         .filter(|r| *r > 0)
-        .unwrap_or(10);
+        .unwrap_or(30);
     let window = Duration::from_millis(300);
-    println!("paired comparison: {rounds} rounds of {window:?} per side and mode");
+    let warm_up = Duration::from_millis(50);
+    println!(
+        "paired comparison: {rounds} rounds of {window:?} per side and mode, each after {warm_up:?} untimed"
+    );
     for (mode, tasks) in [("sequential", 1_u64), ("concurrent16_pool8", TASKS)] {
         let mut ops: Vec<Vec<f64>> = vec![Vec::new(); SIDES.len()];
         let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); SIDES.len()];
@@ -312,6 +331,7 @@ fn paired(rt: &tokio::runtime::Runtime, fixture: &Fixture) {
             let mut this = [0.0; 3];
             for k in 0..SIDES.len() {
                 let i = (round + k) % SIDES.len();
+                rt.block_on(rate(fixture, SIDES[i], tasks, warm_up));
                 this[i] = rt.block_on(rate(fixture, SIDES[i], tasks, window));
             }
             let raw = this[2];
@@ -328,8 +348,9 @@ fn paired(rt: &tokio::runtime::Runtime, fixture: &Fixture) {
         println!("  {mode}: {}", line.join(", "));
         for i in 0..2 {
             let r = &ratios[i];
+            let means = ops[i].iter().sum::<f64>() / ops[2].iter().sum::<f64>();
             println!(
-                "    {}/raw {:.3} (median of per-round ratios; quartiles {:.3}..{:.3})",
+                "    {}/raw {:.3} (median of per-round ratios; quartiles {:.3}..{:.3}; ratio of mean rates {means:.3})",
                 SIDES[i].name(),
                 median(r.clone()),
                 quartile(r, 1),
