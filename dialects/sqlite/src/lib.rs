@@ -124,57 +124,57 @@
 //!   the SQL and the parameters, a blocking-pool wake-up and a task wake-up per statement).
 //!   Dropping the future interrupts the statement.
 //!
-//! Measured on the project's shared 2-core benchmark machine: `benches/exec_sqlite.rs`, a
-//! primary-key point select on a 10k-row `users` table with `Engine::fetch_one` of a
-//! `Compiled`, from tokio tasks on a 2-worker runtime (`seq`: one task; `16x8`: 16 tasks over a
-//! pool of 8), against rusqlite `prepare_cached` on one connection, synchronous, in the same
-//! run. Other builds shared the machine (load average 3–10), so single figures move a lot —
-//! run 2 caught bursts of outside load in several rows; the interleaved medians
+//! Measured on the project's 2-core benchmark machine, with nothing else running:
+//! `benches/exec_sqlite.rs`, a primary-key point select on a 10k-row `users` table with
+//! `Engine::fetch_one` of a `Compiled`, from tokio tasks on a 2-worker runtime (`seq`: one
+//! task; `16x8`: 16 tasks over a pool of 8), against rusqlite `prepare_cached` on one
+//! connection, synchronous, in the same run. The interleaved medians
 //! (`cargo run --release -p quarry-sqlite --example executor_rounds -- 5`, each case measured
-//! one second at a time in turn, five rounds, at load 2–4) are the steadiest. Selects per
-//! second, and the share of raw rusqlite:
+//! one second at a time in turn, five rounds) are the steadiest. Selects per second, and the
+//! share of raw rusqlite:
 //!
 //! ```text
-//! cargo bench --bench exec_sqlite -- --warm-up-time 1 --measurement-time 5
+//! cargo bench --bench exec_sqlite -- --warm-up-time 1 --measurement-time 3
 //! ```
 //!
-//! | database | executor | tasks | criterion run 1 | criterion run 2 | interleaved medians |
-//! |---|---|---|---|---|---|
-//! | memory | `auto` | seq | 566k (0.45×) | 455k (0.43×) | 577k (0.48×) |
-//! | memory | `auto` | 16x8 | 888k (0.70×) | 430k (0.40×) | 831k (0.70×) |
-//! | memory | `block_in_place` | seq | 590k (0.46×) | 466k (0.44×) | 592k (0.50×) |
-//! | memory | `block_in_place` | 16x8 | 538k (0.42×) | 441k (0.41×) | 807k (0.68×) |
-//! | memory | `thread` | seq | 426k (0.34×) | 46k (0.04×) | 405k (0.34×) |
-//! | memory | `thread` | 16x8 | 177k (0.14×) | 106k (0.10×) | 166k (0.14×) |
-//! | memory | `spawn_blocking` | seq | 47k (0.04×) | 39k (0.04×) | 32k (0.03×) |
-//! | memory | `spawn_blocking` | 16x8 | 133k (0.10×) | 106k (0.10×) | 119k (0.10×) |
-//! | memory | raw rusqlite | 1 thread | 1270k | 1062k | 1195k |
-//! | file | `auto` | seq | 258k (0.68×) | 61k (0.17×) | 268k (0.73×) |
-//! | file | `auto` | 16x8 | 613k (1.62×) | 206k (0.55×) | 775k (2.10×) |
-//! | file | `block_in_place` | seq | 256k (0.68×) | 265k (0.71×) | 264k (0.72×) |
-//! | file | `block_in_place` | 16x8 | 743k (1.97×) | 52k (0.14×) | 855k (2.32×) |
-//! | file | `thread` | seq | 220k (0.58×) | 27k (0.07×) | 224k (0.61×) |
-//! | file | `thread` | 16x8 | 126k (0.33×) | 93k (0.25×) | 127k (0.34×) |
-//! | file | `spawn_blocking` | seq | 28k (0.07×) | 63k (0.17×) | 29k (0.08×) |
-//! | file | `spawn_blocking` | 16x8 | 116k (0.31×) | 84k (0.23×) | 115k (0.31×) |
-//! | file | raw rusqlite | 1 thread | 378k | 372k | 369k |
-//! | range_scan, memory | `auto` | 16x8 | 34.0k (1.35×) | 14.2k (1.21×) | – |
-//! | range_scan, memory | `block_in_place` | 16x8 | 39.6k (1.57×) | 6.4k (0.54×) | – |
-//! | range_scan, memory | `thread` | 16x8 | 32.7k (1.29×) | 16.2k (1.39×) | – |
-//! | range_scan, memory | `spawn_blocking` | 16x8 | 31.1k (1.23×) | 17.3k (1.48×) | – |
-//! | range_scan, memory | raw rusqlite | 1 thread | 25.2k | 11.7k | – |
+//! | database | executor | tasks | criterion | interleaved medians |
+//! |---|---|---|---|---|
+//! | memory | `auto` | seq | 926k (0.56×) | 997k (0.59×) |
+//! | memory | `auto` | 16x8 | 1211k (0.74×) | 1250k (0.73×) |
+//! | memory | `block_in_place` | seq | 952k (0.58×) | 996k (0.59×) |
+//! | memory | `block_in_place` | 16x8 | 1269k (0.77×) | 1282k (0.75×) |
+//! | memory | `thread` | seq | 345k (0.21×) | 710k (0.42×) |
+//! | memory | `thread` | 16x8 | 181k (0.11×) | 250k (0.15×) |
+//! | memory | `spawn_blocking` | seq | 63k (0.04×) | 75k (0.04×) |
+//! | memory | `spawn_blocking` | 16x8 | 185k (0.11×) | 199k (0.12×) |
+//! | memory | raw rusqlite | 1 thread | 1644k | 1701k |
+//! | file | `auto` | seq | 364k (0.81×) | 382k (0.80×) |
+//! | file | `auto` | 16x8 | 335k (0.75×) | 1158k (2.43×) |
+//! | file | `block_in_place` | seq | 367k (0.82×) | 384k (0.80×) |
+//! | file | `block_in_place` | 16x8 | 356k (0.79×) | 1165k (2.44×) |
+//! | file | `thread` | seq | 200k (0.45×) | 329k (0.69×) |
+//! | file | `thread` | 16x8 | 123k (0.27×) | 162k (0.34×) |
+//! | file | `spawn_blocking` | seq | 22k (0.05×) | 49k (0.10×) |
+//! | file | `spawn_blocking` | 16x8 | 109k (0.24×) | 188k (0.39×) |
+//! | file | raw rusqlite | 1 thread | 449k | 477k |
+//! | range_scan, memory | `auto` | 16x8 | 51.5k (1.30×) | – |
+//! | range_scan, memory | `block_in_place` | 16x8 | 63.9k (1.61×) | – |
+//! | range_scan, memory | `thread` | 16x8 | 51.9k (1.31×) | – |
+//! | range_scan, memory | `spawn_blocking` | 16x8 | 46.4k (1.17×) | – |
+//! | range_scan, memory | raw rusqlite | 1 thread | 39.7k | – |
 //!
-//! On a file, 16 tasks beat one raw connection because WAL lets both cores read at once.
-//! `thread`'s sequential figure needs a core free for its spinning (run 2 had none); under
-//! load it pays two wake-ups per statement, as `spawn_blocking` always does. `range_scan` is an
-//! aggregate over 500 rows (40–90 µs): under outside load `block_in_place` churns threads on
-//! it (run 2), which `auto` avoids by sending it to the connection's thread.
+//! On a file, 16 tasks can beat one raw connection because WAL lets both cores read at once;
+//! that case swings from run to run (0.75× to 2.4× for `auto`; a criterion run of only raw and
+//! `auto` gave 0.61× and 0.77× in memory, 0.81× and 2.24× on the file). `thread`'s sequential
+//! figure needs a core free for its spinning; otherwise it pays two wake-ups per statement, as
+//! `spawn_blocking` always does. `range_scan` is an aggregate over 500 rows (tens of
+//! microseconds): under outside load `block_in_place` churns threads on it, which `auto`
+//! avoids by sending it to the connection's thread.
 //!
-//! Running rusqlite directly on the worker (not allowed; measured once, in a separate run, only
-//! as a floor) reached about 0.42× raw sequentially and 0.45× with 16 tasks in memory: the rest
-//! of the path (the bb8 checkout and return, the engine's boxing and tracing spans, building
-//! the rows) costs about as much as an in-memory select itself, so `block_in_place` and `auto`
-//! are close to the floor, and the in-memory sequential case sits at about 0.45–0.5× raw.
+//! The rest of the path (the pool checkout and return, the engine's boxing and tracing spans,
+//! building the rows) costs about as much as an in-memory select itself, which is why the
+//! in-memory cases sit near 0.6× raw and the file cases, where SQLite's own work is larger,
+//! near 0.8×.
 //!
 //! ## Streams
 //! [`quarry::Engine::stream`] and [`quarry::Connection::stream`] run the query on the
