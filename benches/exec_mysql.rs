@@ -31,8 +31,8 @@
 //! a small VM, a connection kept busy runs in a different scheduling state (client and
 //! server threads placed on the cores differently) than one taken up after another was busy;
 //! with one engine shared by the two quarry sides, the rotation always ran one right after
-//! the other on the same connection, and that side measured 6–12 % slower than the same code
-//! run after raw.
+//! the other on the same connection, and that side measured 5–9 % slower than the other
+//! quarry side in three runs, though it does less work.
 //!
 //! ```text
 //! QUARRY_TEST_MYSQL_URL=mysql://root@127.0.0.1:3306/test \

@@ -47,7 +47,7 @@
 //! another connection was busy run in a different scheduling state (client and server
 //! processes placed on the cores differently) than a connection kept busy; two sides
 //! sharing one engine, with the rotation always running one right after the other, measured
-//! that side up to 15 % slower than the same code run first.
+//! that side 10–17 % slower than the same code run after raw.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use quarry::{Compiled, Engine, Value};
