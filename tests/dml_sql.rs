@@ -945,11 +945,14 @@ fn an_insert_too_large_for_one_statement_says_how_many_it_needs() {
             let q = q.clone();
             let n = q.compile_batches(d).expect("batches").len();
             assert!(n > 1, "{}", d.name());
+            // By reference and by value: the same error, word for word.
+            let by_ref = q.compile(d).expect_err("several statements").to_string();
             let e = quarry::IntoCompiled::into_compiled(q, d).expect_err("several statements");
             assert!(
                 e.to_string().contains(&format!("needs {n} statements")),
                 "{e}"
             );
+            assert_eq!(by_ref, e.to_string());
         }
     }
 }

@@ -742,15 +742,20 @@ fn insert_into_compiled_general(s: &mut InsertStmt, d: &dyn Dialect) -> Result<C
         Plan::One(c) => Ok(c),
         Plan::Batch(v) => Err(needs_statements(v.len(), d)),
         Plan::Chunked(c) => Err(needs_statements(c.parts.len(), d)),
-        Plan::Copy(_) => Err(needs_statements(0, d)),
+        // (`plan_statements` never plans a bulk load; said plainly if it ever did.)
+        Plan::Copy(_) => Err(invalid(format!(
+            "this INSERT is planned as a bulk load on {}; execute it through an Engine",
+            d.name()
+        ))),
     }
 }
 
-/// The error of an INSERT compiled to one statement that needs `n`.
+/// The error of an INSERT compiled to one statement that needs `n` (by value here, by
+/// reference in [`crate::Insert::compile`]): one wording for both.
 #[cold]
-fn needs_statements(n: usize, d: &dyn Dialect) -> Error {
+pub(crate) fn needs_statements(n: usize, d: &dyn Dialect) -> Error {
     Error::InvalidStatement(format!(
-        "this INSERT needs {n} statements on {}; execute it through an Engine, which splits it and runs the parts in one transaction",
+        "this INSERT needs {n} statements on {} (its bound values, bytes or rows exceed one statement's limits); execute it through an Engine, which splits it and runs the parts in one transaction, or use compile_batches",
         d.name()
     ))
 }

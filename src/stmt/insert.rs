@@ -24,7 +24,7 @@
 use super::clauses::{same_name, target, Assign, Assignments, ColumnNames, SetTarget};
 use super::select::{DecodeRow, Query, SelectItem, Selection, TableRef, TableSource};
 use crate::compile::{Compiled, Dialect, IntoCompiled, Plan};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::exec::{Connection, Engine, Row};
 use crate::expr::{Expr, Name, Operand};
 use crate::value::Value;
@@ -712,12 +712,7 @@ impl<R> Insert<R> {
     pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
         let mut v = crate::compile::dml::compile_insert(&self.stmt, dialect, false)?;
         if v.len() != 1 {
-            return Err(Error::InvalidStatement(format!(
-                "this INSERT needs {} statements on {} (more than {} bound values); execute it through an Engine, which splits it and runs the parts in one transaction, or use compile_batches",
-                v.len(),
-                dialect.name(),
-                dialect.features().max_bind_params
-            )));
+            return Err(crate::compile::dml::needs_statements(v.len(), dialect));
         }
         Ok(v.remove(0))
     }
