@@ -1021,3 +1021,130 @@ async fn closed_port_is_a_connection_error() {
         .unwrap();
     assert_eq!(engine.dialect().name(), "mariadb");
 }
+
+/// String literals that need a backslash, for [`backslash_literals_round_trip`].
+const BACKSLASHED: [&str; 5] = [
+    "a\\b",
+    "\\' || current_user, --",
+    "it's \\\\",
+    "tail\\",
+    "\\",
+];
+
+/// Creates a table whose defaults, comments and enum values are [`BACKSLASHED`], inserts a row
+/// of defaults and reads everything back; runs `LIKE … ESCAPE '\'`.
+async fn backslash_literals_round_trip(engine: &Engine, mode: &str) {
+    use quarry::prelude::*;
+    let name = "qm_nbe";
+    engine
+        .execute(format!("DROP TABLE IF EXISTS {name}"))
+        .await
+        .unwrap();
+    let mut t = Table::new(name)
+        .comment(BACKSLASHED[1])
+        .column(ColumnDef::new("id", SqlType::Integer).primary_key())
+        .column(
+            ColumnDef::new("e", SqlType::enumeration("qm_nbe_e", BACKSLASHED))
+                .server_default(BACKSLASHED[0]),
+        );
+    for (i, v) in BACKSLASHED.iter().enumerate() {
+        t = t.column(
+            ColumnDef::new(format!("d{i}"), SqlType::Varchar(50))
+                .not_null()
+                .server_default(*v)
+                .comment(*v),
+        );
+    }
+    let mut md = MetaData::new();
+    md.add(t).unwrap();
+    engine.create_all(&md).await.unwrap();
+    engine
+        .execute(format!("INSERT INTO {name} (id) VALUES (1)"))
+        .await
+        .unwrap();
+    let row = &engine
+        .fetch_all(format!("SELECT * FROM {name}"))
+        .await
+        .unwrap()[0];
+    assert_eq!(sv(row, "e"), BACKSLASHED[0], "{mode}: enum default");
+    for (i, v) in BACKSLASHED.iter().enumerate() {
+        assert_eq!(sv(row, &format!("d{i}")), *v, "{mode}: default d{i}");
+    }
+    let comments = engine
+        .fetch_all(format!(
+            "SELECT column_name, column_comment FROM information_schema.columns \
+             WHERE table_schema = DATABASE() AND table_name = '{name}' AND column_name LIKE 'd%' \
+             ORDER BY ordinal_position"
+        ))
+        .await
+        .unwrap();
+    let got: Vec<String> = comments.iter().map(|r| sv(r, "column_comment")).collect();
+    assert_eq!(got, BACKSLASHED, "{mode}: column comments");
+    let table_comment: String = engine
+        .fetch_scalar(format!(
+            "SELECT table_comment FROM information_schema.tables \
+             WHERE table_schema = DATABASE() AND table_name = '{name}'"
+        ))
+        .await
+        .unwrap();
+    assert_eq!(table_comment, BACKSLASHED[1], "{mode}: table comment");
+    let values: String = engine
+        .fetch_scalar(format!(
+            "SELECT column_type FROM information_schema.columns \
+             WHERE table_schema = DATABASE() AND table_name = '{name}' AND column_name = 'e'"
+        ))
+        .await
+        .unwrap();
+    // information_schema writes the enum's values back as literals, backslashes escaped.
+    let want: Vec<String> = BACKSLASHED
+        .iter()
+        .map(|v| format!("'{}'", v.replace('\\', "\\\\").replace('\'', "''")))
+        .collect();
+    assert_eq!(
+        values,
+        format!("enum({})", want.join(",")),
+        "{mode}: enum values"
+    );
+    // LIKE … ESCAPE '\': `tail\` matches `tail\\` (an escaped backslash) and nothing else does.
+    let d3 = quarry::Column::<String>::new(name, "d3");
+    let n: i64 = engine
+        .fetch_scalar(
+            select(count_star())
+                .from(md.table(name).unwrap())
+                .filter(d3.like_escape("tail\\\\", '\\')),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("{mode}: LIKE ESCAPE: {e}"));
+    assert_eq!(n, 1, "{mode}: LIKE ESCAPE");
+    engine.drop_all(&md).await.unwrap();
+}
+
+/// Issue #20 point 3: on a server whose `sql_mode` has `NO_BACKSLASH_ESCAPES`, quarry's
+/// literals (backslashes escaped) were stored with doubled backslashes and `like_escape('\\')`
+/// failed with 1210. Connections now remove the mode; the same literals round-trip on the
+/// shared server (default mode) and on a private server started with the mode.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_no_backslash_escapes_literals() {
+    let Some(engine) = common::engine(VAR).await else {
+        return;
+    };
+    backslash_literals_round_trip(&engine, "default sql_mode").await;
+    let Some(server) = common::private::PrivateMariaDb::start(
+        "nbe",
+        &["--sql-mode=NO_BACKSLASH_ESCAPES,STRICT_TRANS_TABLES"],
+    ) else {
+        return;
+    };
+    let engine = Engine::connect(&server.url("")).await.unwrap();
+    let global: String = engine
+        .fetch_scalar("SELECT @@GLOBAL.sql_mode")
+        .await
+        .unwrap();
+    assert!(global.contains("NO_BACKSLASH_ESCAPES"), "{global}");
+    let session: String = engine
+        .fetch_scalar("SELECT @@SESSION.sql_mode")
+        .await
+        .unwrap();
+    assert_eq!(session, "STRICT_TRANS_TABLES");
+    backslash_literals_round_trip(&engine, "NO_BACKSLASH_ESCAPES").await;
+}

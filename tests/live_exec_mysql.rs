@@ -64,15 +64,35 @@ async fn connection_killed_by_the_server_is_replaced() {
     };
     // Unix socket (the default for a local server) and TCP behave differently when the peer
     // has gone: the write fails on the first, the read on the second.
+    let url = common::url(VAR).unwrap();
+    let local = url.contains("@127.0.0.1") || url.contains("@localhost");
     for transport in ["", "prefer_socket=false&"] {
         let engine = engine_with(&format!("{transport}pool_max_size=1"))
             .await
             .unwrap();
         let mut conn = engine.acquire().await.unwrap();
         let first = connection_id(&mut conn).await;
+        let socket: String = conn.fetch_scalar("SELECT @@socket").await.unwrap();
         drop(conn);
+        let on_socket = transport.is_empty()
+            && local
+            && !url.contains("prefer_socket=false")
+            && !socket.is_empty();
         kill(&killer, first).await;
-        // The pool's only connection is dead; the next call still succeeds.
+        // The pool's only connection is dead. A query moves to a live connection only when
+        // the driver shows it never reached the server (a SELECT may have side effects, so it
+        // is not run twice): on the Unix socket; over TCP the loss is reported and the next
+        // call gets a live connection.
+        match engine.fetch_scalar::<i64>("SELECT 1").await {
+            Ok(one) => {
+                assert_eq!(one, 1);
+                assert!(on_socket, "{transport}: a query was run again over TCP");
+            }
+            Err(e) => {
+                assert!(!on_socket, "query after KILL on the Unix socket: {e}");
+                assert!(e.is_connection_error(), "{transport}: {e}");
+            }
+        }
         let one: i64 = engine.fetch_scalar("SELECT 1").await.unwrap();
         assert_eq!(one, 1, "{transport}");
         let mut conn = engine.acquire().await.unwrap();
@@ -98,12 +118,7 @@ async fn connection_killed_by_the_server_is_replaced() {
         assert_ne!(connection_id(&mut conn).await, held, "{transport}");
         assert_eq!(engine.pool_state().0, 1, "{transport}");
     }
-    // A statement that is not a query (`DO 1`) moves to a live connection only when the driver
-    // shows it never reached the server: on the Unix socket (the write fails), not over TCP
-    // (the loss shows when the reply is awaited), where the error is reported and the next
-    // call gets a live connection.
-    let url = common::url(VAR).unwrap();
-    let local = url.contains("@127.0.0.1") || url.contains("@localhost");
+    // Nor does a statement that is not a query (`DO 1`).
     for transport in ["", "prefer_socket=false&"] {
         let engine = engine_with(&format!("{transport}pool_max_size=1"))
             .await
@@ -1053,4 +1068,128 @@ async fn interrupted_statement_closes_the_connection() {
     assert_ne!(connection_id(&mut conn).await, id);
     let one: i64 = conn.fetch_scalar("SELECT 1").await.unwrap();
     assert_eq!(one, 1);
+}
+
+/// Issue #20 point 1: a parameterless statement used to go over the text protocol, where
+/// `mysql_async` allows several statements, so `execute("SELECT 1; DROP TABLE victim")` dropped
+/// the table. Every call runs one statement now, as on PostgreSQL and SQLite; scripts go
+/// through `execute_script` only.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_stacked_statements_are_refused() {
+    let Some(engine) = engine_with("").await else {
+        return;
+    };
+    engine
+        .execute("CREATE TABLE IF NOT EXISTS qm_victim (id INT)")
+        .await
+        .unwrap();
+    engine.execute("DELETE FROM qm_victim").await.unwrap();
+    engine
+        .execute("INSERT INTO qm_victim VALUES (1)")
+        .await
+        .unwrap();
+    let stacked = [
+        "SELECT 1; DROP TABLE qm_victim",
+        "DO 1; DROP TABLE qm_victim",
+        "INSERT INTO qm_victim VALUES (2); DROP TABLE qm_victim",
+        "DELETE FROM qm_victim WHERE id = 3;DROP TABLE qm_victim;",
+        "LOCK TABLES qm_victim WRITE; DROP TABLE qm_victim",
+    ];
+    let mut conn = engine.acquire().await.unwrap();
+    // The server refuses to prepare them: a syntax error (1064) at the second statement.
+    let refused = |e: quarry::Error, sql: &str| {
+        assert_eq!(e.kind(), ErrorKind::Database, "{sql}: {e}");
+        assert_eq!(e.code(), Some("1064"), "{sql}: {e}");
+    };
+    for sql in stacked {
+        refused(engine.execute(sql).await.unwrap_err(), sql);
+        refused(conn.execute(sql).await.unwrap_err(), sql);
+        refused(engine.fetch_all(sql).await.unwrap_err(), sql);
+        let mut tx = conn.begin().await.unwrap();
+        refused(tx.execute(sql).await.unwrap_err(), sql);
+        tx.rollback().await.unwrap();
+    }
+    drop(conn);
+    // The table and its one row survived every attempt.
+    let n: i64 = engine
+        .fetch_scalar("SELECT COUNT(*) FROM qm_victim")
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    // A statement the server cannot prepare still runs (over the text protocol), one at a time.
+    engine.execute("SELECT 1").await.unwrap();
+    // The explicit script API runs several.
+    engine
+        .execute_script("INSERT INTO qm_victim VALUES (5); INSERT INTO qm_victim VALUES (6)")
+        .await
+        .unwrap();
+    let n: i64 = engine
+        .fetch_scalar("SELECT COUNT(*) FROM qm_victim")
+        .await
+        .unwrap();
+    assert_eq!(n, 3);
+    engine.execute("DROP TABLE qm_victim").await.unwrap();
+}
+
+/// Issue #20 point 11: after a lost reply, the first statement of a checkout used to run again
+/// on another connection whenever it started with `SELECT`, so a `SELECT NEXTVAL(s)` whose
+/// connection was killed mid-way took two values. A statement that may have run is reported
+/// now, never rerun.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_lost_reply_select_is_not_rerun() {
+    let Some(killer) = engine_with("").await else {
+        return;
+    };
+    for (i, transport) in ["", "prefer_socket=false&"].into_iter().enumerate() {
+        let seq = format!("qm_rerun_seq{i}");
+        killer
+            .execute(format!("CREATE OR REPLACE SEQUENCE {seq} START WITH 1"))
+            .await
+            .unwrap();
+        let engine = engine_with(&format!("{transport}pool_max_size=1"))
+            .await
+            .unwrap();
+        let mut conn = engine.acquire().await.unwrap();
+        let id = connection_id(&mut conn).await;
+        drop(conn);
+        // The value is taken at once; the statement then sleeps until it is killed.
+        let query = format!("SELECT NEXTVAL({seq}) + SLEEP(5) * 0");
+        let running = tokio::spawn({
+            let engine = engine.clone();
+            async move { engine.fetch_scalar::<i64>(query.as_str()).await }
+        });
+        let mut seen = false;
+        for _ in 0..500 {
+            let n: i64 = killer
+                .fetch_scalar(
+                    sql("SELECT COUNT(*) FROM information_schema.processlist \
+                         WHERE id = :id AND info LIKE '%SLEEP(5)%'")
+                    .bind("id", id),
+                )
+                .await
+                .unwrap();
+            if n == 1 {
+                seen = true;
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert!(seen, "{transport}: the query never started");
+        kill(&killer, id).await;
+        let e = running.await.unwrap().unwrap_err();
+        assert!(e.is_connection_error(), "{transport}: {e}");
+        // One value was taken by the killed statement; a rerun would have taken a second.
+        let next: i64 = killer
+            .fetch_scalar(format!("SELECT NEXTVAL({seq})"))
+            .await
+            .unwrap();
+        assert_eq!(next, 2, "{transport}: the killed SELECT ran again");
+        // The engine goes on with a live connection.
+        let one: i64 = engine.fetch_scalar("SELECT 1").await.unwrap();
+        assert_eq!(one, 1);
+        killer
+            .execute(format!("DROP SEQUENCE {seq}"))
+            .await
+            .unwrap();
+    }
 }

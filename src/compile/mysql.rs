@@ -127,8 +127,8 @@ fn write_type(d: &dyn Dialect, w: &mut SqlWriter<'_>, ty: &SqlType, mariadb: boo
     Ok(())
 }
 
-/// MySQL string literals: quotes doubled and backslashes escaped (quarry's connections do not
-/// set `NO_BACKSLASH_ESCAPES`).
+/// MySQL string literals: quotes doubled and backslashes escaped, as MySQL reads them unless
+/// `sql_mode` has `NO_BACKSLASH_ESCAPES` (quarry-mysql's connections remove it).
 fn write_string_literal(w: &mut SqlWriter<'_>, s: &str) {
     w.push_char('\'');
     for ch in s.chars() {

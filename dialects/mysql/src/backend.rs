@@ -142,11 +142,12 @@ impl Drop for MySqlConnection {
 
 /// Whether a failed first statement may run again on another connection: always when the
 /// driver shows the command never reached the server; when the connection was lost before any
-/// reply, only for statements that change nothing (so running one twice is harmless).
+/// reply (the server may have run it), only for statements that are harmless to run twice
+/// (see [`runs_twice_harmlessly`]).
 fn may_rerun(err: &mysql_async::Error, sql: &str) -> bool {
     match lost_connection(err) {
         Lost::NotSent => true,
-        Lost::NoReply => changes_nothing(sql),
+        Lost::NoReply => runs_twice_harmlessly(sql),
         Lost::No => false,
     }
 }
@@ -156,8 +157,10 @@ fn is_unknown_statement(err: &mysql_async::Error) -> bool {
     matches!(err, mysql_async::Error::Server(e) if e.code == ER_UNKNOWN_STMT_HANDLER)
 }
 
-/// Statements that change no data: queries, and the start of a transaction.
-fn changes_nothing(sql: &str) -> bool {
+/// Statements that change nothing whatever they reach: the start of a transaction (which
+/// quarry sends itself) and `SHOW`. Not `SELECT`: it may call `NEXTVAL` or a function with
+/// side effects, or lock rows (`FOR UPDATE`).
+fn runs_twice_harmlessly(sql: &str) -> bool {
     let s = sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
     let starts = |word: &str| {
         s.get(..word.len())
@@ -167,15 +170,9 @@ fn changes_nothing(sql: &str) -> bool {
                 .next()
                 .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '_')
     };
-    [
-        "SELECT",
-        "SHOW",
-        "START TRANSACTION",
-        "SET TRANSACTION",
-        "BEGIN",
-    ]
-    .iter()
-    .any(|w| starts(w))
+    ["SHOW", "START TRANSACTION", "SET TRANSACTION", "BEGIN"]
+        .iter()
+        .any(|w| starts(w))
 }
 
 /// The error of a connection whose previous statement was interrupted.
@@ -275,6 +272,30 @@ async fn prepare(
     Ok(stmt)
 }
 
+/// The prepared statement of `sql`, from the cache or prepared now; `None` for a statement
+/// without parameters that the server cannot prepare (`ER_UNSUPPORTED_PS`), which then runs
+/// over the text protocol.
+///
+/// Every statement is prepared first because the server refuses to prepare a text holding
+/// several statements (error 1064): so `"SELECT 1; DROP TABLE t"` is refused, as on
+/// PostgreSQL and SQLite, instead of reaching the multi-statement text protocol. Scripts go
+/// through `execute_script` only.
+async fn prepared(
+    conn: &mut Conn,
+    stmts: &mut StmtCache,
+    sql: &str,
+    empty: bool,
+) -> mysql_async::Result<Option<Statement>> {
+    if let Some(stmt) = stmts.get(sql) {
+        return Ok(Some(stmt.clone()));
+    }
+    match prepare(conn, stmts, sql).await {
+        Ok(stmt) => Ok(Some(stmt)),
+        Err(mysql_async::Error::Server(e)) if e.code == ER_UNSUPPORTED_PS && empty => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 /// Executes `stmt`; its result, if any, is left pending on the connection. The statement is
 /// borrowed (from the cache, usually), as a program holding its `Statement` would use it.
 async fn exec_prepared(
@@ -304,37 +325,32 @@ async fn execute(
     // affected for a statement that returns rows, so they are counted instead. (Other
     // statements' rows are dropped uncounted: a SELECT affects no rows.)
     let count = modifies_rows(sql);
-    let returned = if matches!(params, Params::Empty) {
-        // Text protocol: any statement (DDL included) runs, in one round trip.
-        if count {
+    let empty = matches!(params, Params::Empty);
+    let returned = match prepared(conn, stmts, sql, empty).await? {
+        Some(stmt) => {
+            exec_prepared(conn, &stmt, params)
+                .await
+                .inspect_err(|e| forget_unknown(stmts, sql, e))?;
+            let mut result = QueryResult::<BinaryProtocol>::new(&mut *conn);
+            let returned = if count {
+                count_rows(&mut result).await?
+            } else {
+                None
+            };
+            result.drop_result().await?;
+            returned
+        }
+        // One statement the server cannot prepare (it refused a text of several).
+        None if count => {
             let mut result = conn.query_iter(sql).await?;
             let returned = count_rows(&mut result).await?;
             result.drop_result().await?;
             returned
-        } else {
+        }
+        None => {
             conn.query_drop(sql).await?;
             None
         }
-    } else {
-        let fresh;
-        let stmt = match stmts.get(sql) {
-            Some(stmt) => stmt,
-            None => {
-                fresh = prepare(conn, stmts, sql).await?;
-                &fresh
-            }
-        };
-        exec_prepared(conn, stmt, params)
-            .await
-            .inspect_err(|e| forget_unknown(stmts, sql, e))?;
-        let mut result = QueryResult::<BinaryProtocol>::new(&mut *conn);
-        let returned = if count {
-            count_rows(&mut result).await?
-        } else {
-            None
-        };
-        result.drop_result().await?;
-        returned
     };
     Ok(ExecResult {
         rows_affected: returned.unwrap_or_else(|| conn.affected_rows()),
@@ -379,21 +395,10 @@ async fn open(
 ) -> mysql_async::Result<Opened> {
     let empty = matches!(params, Params::Empty);
     // Binary protocol even without parameters: the statement is prepared once per connection.
-    let fresh;
-    let stmt = match stmts.get(sql) {
-        Some(stmt) => Some(stmt),
-        None => match prepare(conn, stmts, sql).await {
-            Ok(stmt) => {
-                fresh = stmt;
-                Some(&fresh)
-            }
-            Err(mysql_async::Error::Server(e)) if e.code == ER_UNSUPPORTED_PS && empty => None,
-            Err(e) => return Err(e),
-        },
-    };
+    let stmt = prepared(conn, stmts, sql, empty).await?;
     let (columns, binary) = match stmt {
         Some(stmt) => {
-            exec_prepared(conn, stmt, params)
+            exec_prepared(conn, &stmt, params)
                 .await
                 .inspect_err(|e| forget_unknown(stmts, sql, e))?;
             (
@@ -723,19 +728,20 @@ mod tests {
     }
 
     #[test]
-    fn statements_that_change_nothing() {
+    fn statements_that_run_twice_harmlessly() {
         for sql in [
-            "SELECT 1",
-            "  select id FROM t",
-            "(SELECT 1) UNION (SELECT 2)",
             "SHOW TABLES",
+            "  show variables",
             "START TRANSACTION READ ONLY",
             "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; START TRANSACTION",
             "BEGIN",
         ] {
-            assert!(changes_nothing(sql), "{sql}");
+            assert!(runs_twice_harmlessly(sql), "{sql}");
         }
         for sql in [
+            "SELECT 1",
+            "SELECT NEXTVAL(s)",
+            "(SELECT id FROM t FOR UPDATE)",
             "INSERT INTO t VALUES (1)",
             "UPDATE t SET a = 1",
             "SELECTED",
@@ -745,7 +751,7 @@ mod tests {
             "",
             "é",
         ] {
-            assert!(!changes_nothing(sql), "{sql}");
+            assert!(!runs_twice_harmlessly(sql), "{sql}");
         }
     }
 
@@ -755,7 +761,8 @@ mod tests {
         let pipe = || MyError::Io(std::io::Error::from(std::io::ErrorKind::BrokenPipe).into());
         assert!(may_rerun(&pipe(), "INSERT INTO t VALUES (1)"));
         let eof = || MyError::Io(std::io::Error::from(std::io::ErrorKind::UnexpectedEof).into());
-        assert!(may_rerun(&eof(), "SELECT 1"));
+        assert!(!may_rerun(&eof(), "SELECT NEXTVAL(s)"));
+        assert!(may_rerun(&eof(), "START TRANSACTION"));
         assert!(!may_rerun(&eof(), "INSERT INTO t VALUES (1)"));
         let closed = MyError::Driver(DriverError::ConnectionClosed);
         assert!(may_rerun(&closed, "UPDATE t SET a = 1"));

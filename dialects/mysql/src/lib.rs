@@ -43,20 +43,25 @@
 //! `mysql_async`'s own pool options (`pool_min`, `pool_max`, `conn_ttl`, `abs_conn_ttl`,
 //! `abs_conn_ttl_jitter`, `inactive_connection_ttl`, `ttl_check_interval`,
 //! `reset_connection`) and unknown options are [`quarry::ErrorKind::Configuration`] errors.
-//! Every connection runs `SET NAMES utf8mb4`, whatever the URL says.
+//! Every connection runs `SET NAMES utf8mb4`, whatever the URL says, and removes
+//! `NO_BACKSLASH_ESCAPES` from its `sql_mode`: the string literals quarry writes into DDL and
+//! `LIKE … ESCAPE` escape backslashes, as MySQL reads them by default. (Values are always
+//! bound, so the mode never mattered for them.)
 //!
 //! ## How statements run
 //!
-//! - `execute` without parameters uses the text protocol (one round trip, any statement, DDL
-//!   included); with parameters it uses a prepared statement. It reports the rows *matched*
+//! - Every statement is prepared (once per connection, then kept) and runs over the binary
+//!   protocol, with or without parameters; the few statements the server cannot prepare fall
+//!   back to the text protocol. One call runs one statement: the server refuses to prepare a
+//!   text of several, so `execute("SELECT 1; DROP TABLE t")` fails as it does on PostgreSQL
+//!   and SQLite; scripts go through `execute_script`. `execute` reports the rows *matched*
 //!   (connections set `CLIENT_FOUND_ROWS`, as PostgreSQL and SQLite count) and the
 //!   `AUTO_INCREMENT` id the statement generated (`None` when it generated none, or one above
 //!   `i64::MAX`).
-//! - `fetch_all` and streams always use prepared statements, with or without parameters,
-//!   falling back to the text protocol for the few statements the server cannot prepare.
-//!   Each connection keeps its prepared statements by SQL text (`stmt_cache_size`, 256 by
-//!   default; the least recently used one is closed beyond that), so a statement is prepared
-//!   once per connection and then costs one round trip. Row decoders (column names and
+//! - `fetch_all` and streams use prepared statements the same way. Each connection keeps its
+//!   prepared statements by SQL text (`stmt_cache_size`, 256 by default; the least recently
+//!   used one is closed beyond that), so a statement is prepared once per connection and then
+//!   costs one round trip. Row decoders (column names and
 //!   types) are kept per result shape too.
 //! - Rows are decoded as they are read, by the column's type, flags and character set (so
 //!   both protocols decode alike):
@@ -81,8 +86,12 @@
 //!   way quarry stores instants in `DATETIME(6)`), `Time` → a TIME, `Uuid` → its hyphenated
 //!   text (what MariaDB's `UUID` and `CHAR(36)` columns take), `Decimal` → its exact text.
 //!   An `Array` (a PostgreSQL-only parameter) is a [`quarry::Error::Unsupported`].
-//! - `execute_script` sends the whole text at once (`mysql_async` enables
-//!   `CLIENT_MULTI_STATEMENTS`).
+//! - `execute_script` sends the whole text at once over the text protocol (`mysql_async`
+//!   enables `CLIENT_MULTI_STATEMENTS`): the one call that runs several statements.
+//! - After a lost connection, the first statement of a checkout runs again on another
+//!   connection only when it provably never reached the server, or when running it twice is
+//!   harmless (`START TRANSACTION`, `SHOW`); a `SELECT` may have side effects (`NEXTVAL`, a
+//!   function, `FOR UPDATE`), so its loss is reported as a connection error.
 //!
 //! ## Streams
 //!

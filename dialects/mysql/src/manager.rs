@@ -18,6 +18,12 @@ use std::fmt;
 /// ```
 pub const DEFAULT_STMT_CACHE_SIZE: usize = 256;
 
+/// What every connection runs when it opens: `utf8mb4`, and `NO_BACKSLASH_ESCAPES` removed from
+/// the session's `sql_mode`, so that the string literals quarry writes (backslashes escaped,
+/// as MySQL reads them by default) mean the same on a server configured with it.
+const SESSION_SETUP: &str = "SET NAMES utf8mb4, SESSION sql_mode = TRIM(BOTH ',' FROM \
+     REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',NO_BACKSLASH_ESCAPES,', ','))";
+
 /// `mysql_async` URL options that configure its own connection pool, which quarry does not use:
 /// they are refused rather than silently ignored.
 const DRIVER_POOL_OPTIONS: &[&str] = &[
@@ -34,10 +40,12 @@ const DRIVER_POOL_OPTIONS: &[&str] = &[
 /// A bb8 [`ManageConnection`](bb8::ManageConnection) opening `mysql_async` connections.
 ///
 /// Every connection talks `utf8mb4` (`SET NAMES utf8mb4` when it opens, whatever the URL
-/// says), reports *matched* rows for `UPDATE` (`CLIENT_FOUND_ROWS`, as PostgreSQL and SQLite
+/// says), reads backslashes in string literals as escapes (`NO_BACKSLASH_ESCAPES` is removed
+/// from its `sql_mode`), reports *matched* rows for `UPDATE` (`CLIENT_FOUND_ROWS`, as PostgreSQL and SQLite
 /// count) and keeps up to [`DEFAULT_STMT_CACHE_SIZE`] prepared statements unless the URL sets
-/// `stmt_cache_size`. `mysql_async` announces `CLIENT_MULTI_STATEMENTS`, so scripts may hold
-/// several statements. `mariadb://` URLs are accepted as `mysql://`. The URL options are listed
+/// `stmt_cache_size`. `mysql_async` announces `CLIENT_MULTI_STATEMENTS`, so scripts
+/// (`execute_script`) may hold several statements; every other call prepares its statement,
+/// which the server refuses for a text of several. `mariadb://` URLs are accepted as `mysql://`. The URL options are listed
 /// at the crate root.
 ///
 /// Most applications call [`crate::connect`]; the manager is public for building a pool with
@@ -138,7 +146,7 @@ impl MySqlConnectionManager {
         // quarry's own cache (see `cache.rs`) closes statements beyond `stmt_cache_size`;
         // the driver's is larger so that it never closes one quarry still holds.
         let opts = OptsBuilder::from_opts(opts)
-            .init(vec!["SET NAMES utf8mb4"])
+            .init(vec![SESSION_SETUP])
             .client_found_rows(true)
             .stmt_cache_size(stmt_cache_size.saturating_mul(2).saturating_add(16));
         Ok(MySqlConnectionManager {
@@ -361,7 +369,7 @@ mod tests {
         assert!(o.stmt_cache_size() > 8);
         assert_eq!(o.wait_timeout(), Some(60));
         assert!(o.client_found_rows());
-        assert_eq!(o.init(), ["SET NAMES utf8mb4"]);
+        assert_eq!(o.init(), [SESSION_SETUP]);
         let d = MySqlConnectionManager::new("mysql://u@h/db").unwrap();
         assert_eq!(d.stmt_cache_size(), DEFAULT_STMT_CACHE_SIZE);
         assert!(d.opts().client_found_rows());
