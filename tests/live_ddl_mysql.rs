@@ -263,7 +263,7 @@ fn expect_type(c: &ColumnDef) -> String {
         SqlType::Numeric { precision, scale } => format!("decimal({precision},{scale})"),
         SqlType::Varchar(n) => format!("varchar({n})"),
         SqlType::Char(n) => format!("char({n})"),
-        SqlType::Text => "text".into(),
+        SqlType::Text => "longtext".into(),
         SqlType::Blob => "longblob".into(),
         SqlType::Date => "date".into(),
         SqlType::Time => "time(6)".into(),

@@ -1193,3 +1193,99 @@ async fn regression_lost_reply_select_is_not_rerun() {
             .unwrap();
     }
 }
+
+quarry::table! {
+    pub struct Big("qm_big") {
+        id: i64 => primary_key(),
+        body: String,
+        data: Vec<u8>,
+    }
+}
+
+/// Issue #20 point 6: `SqlType::Text` was `TEXT` (64 KiB) on the MySQL family, so a
+/// 100,000-byte string failed in strict mode and was cut to 65,535 bytes otherwise; and one
+/// row over a hard-coded 8 MiB was refused whatever `max_allowed_packet` allowed. `Text` is
+/// `LONGTEXT` now, a row over the split target gets a statement of its own (the server
+/// judges it), and bulk loads split under the connection's `max_allowed_packet`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_large_text_and_packet_size() {
+    use quarry::prelude::*;
+    let Some(engine) = engine_with("").await else {
+        return;
+    };
+    let t = Big::new();
+    let mut md = quarry::MetaData::new();
+    md.add(Big::table()).unwrap();
+    let fresh = |engine: Engine| {
+        let md = md.clone();
+        async move {
+            engine.drop_all(&md).await.unwrap();
+            engine.create_all(&md).await.unwrap();
+        }
+    };
+    // Non-strict mode (the setting that cut values silently) on a connection of its own.
+    fresh(engine.clone()).await;
+    let long = "é".repeat(50_000); // 100,000 bytes
+    let blob: Vec<u8> = (0..9 << 20).map(|i: u32| (i % 251) as u8).collect();
+    let mut conn = engine.acquire().await.unwrap();
+    conn.execute("SET SESSION sql_mode = ''").await.unwrap();
+    conn.execute(insert(t).values((
+        t.id.set(1),
+        t.body.set(long.clone()),
+        t.data.set(blob.clone()),
+    )))
+    .await
+    .unwrap();
+    drop(conn);
+    let (body, data): (String, Vec<u8>) = select((t.body, t.data))
+        .from(t)
+        .filter(t.id.eq(1))
+        .fetch_one(&engine)
+        .await
+        .unwrap();
+    assert_eq!(body.len(), 100_000);
+    assert_eq!(body, long);
+    assert_eq!(data.len(), blob.len());
+    assert!(data == blob, "the 9 MiB blob came back changed");
+
+    // A server with a 1 MiB max_allowed_packet: a 3 MB bulk load splits under it; a row
+    // larger than the packet is refused by the driver with an error, and the engine goes on.
+    let Some(server) =
+        common::private::PrivateMariaDb::start("packet", &["--max-allowed-packet=1M"])
+    else {
+        return;
+    };
+    let small = Engine::connect(&server.url("")).await.unwrap();
+    fresh(small.clone()).await;
+    let rows: Vec<(i64, String)> = (0..300).map(|i| (i, format!("{i:0>10000}"))).collect();
+    let n = small
+        .insert_rows(
+            t,
+            (t.id, t.body, t.data),
+            rows.iter().map(|(id, s)| (*id, s.as_str(), &[][..])),
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 300);
+    let total: i64 = small
+        .fetch_scalar("SELECT SUM(LENGTH(body)) FROM qm_big")
+        .await
+        .unwrap();
+    assert_eq!(total, 300 * 10_000);
+    let e = insert(t)
+        .values((
+            t.id.set(1000),
+            t.body.set("x".repeat(2 << 20)),
+            t.data.set(Vec::new()),
+        ))
+        .execute(&small)
+        .await
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("max_allowed_packet") || e.to_string().contains("packet"),
+        "{e}"
+    );
+    let one: i64 = small.fetch_scalar("SELECT 1").await.unwrap();
+    assert_eq!(one, 1);
+    engine.drop_all(&md).await.unwrap();
+}

@@ -307,10 +307,19 @@ fn row_text_bytes(c: &Compiler<'_>, width: usize, out_width: usize, consts: &[Va
     }
 }
 
+/// The error of an INSERT row with more values than one statement may bind.
+fn too_many_values(limit: usize, d: &dyn Dialect) -> Error {
+    invalid(format!(
+        "one row of the INSERT needs more than {limit} bound values on {}",
+        d.name()
+    ))
+}
+
 /// Appends to `ends` where each statement of an INSERT of plain rows ends (in rows), but
 /// the last: nothing when the rows fit one statement (the dialect's limits on bound values,
-/// statement bytes and rows per statement). A row too large for a statement of its own is
-/// an error.
+/// statement bytes and rows per statement). A row larger than the statement bytes goes in a
+/// statement of its own (the server judges it); one with more values than a statement may
+/// bind is an error.
 ///
 /// (`ends` is the caller's: a vector handed back in the result was copied out of it with
 /// wider loads than its stores, which stalled.)
@@ -329,15 +338,12 @@ fn split_rows(
     let (mut in_stmt, mut bytes) = (0usize, head_bytes);
     for (r, row) in s.plain.chunks_exact(s.columns.len().max(1)).enumerate() {
         let b = row_bytes + row.iter().map(value_bytes).sum::<usize>();
-        if (in_stmt + 1) * out_width > limit || bytes + b > max_bytes || in_stmt >= max_rows {
-            if in_stmt == 0 {
-                return Err(invalid(format!(
-                    "one row of the INSERT needs more than {} bound values or {} bytes on {}",
-                    limit,
-                    max_bytes,
-                    d.name()
-                )));
+        if in_stmt == 0 {
+            if out_width > limit {
+                return Err(too_many_values(limit, d));
             }
+        } else if (in_stmt + 1) * out_width > limit || bytes + b > max_bytes || in_stmt >= max_rows
+        {
             ends.push(r);
             in_stmt = 0;
             bytes = head_bytes;
@@ -845,14 +851,7 @@ fn compile_insert_cells(
     let max_bytes = f.max_statement_bytes;
     let max_rows = f.max_insert_rows.unwrap_or(usize::MAX).max(1);
     let width = s.columns.len();
-    let too_big = || {
-        invalid(format!(
-            "one row of the INSERT needs more than {} bound values or {} bytes on {}",
-            limit,
-            max_bytes,
-            d.name()
-        ))
-    };
+    let too_big = || too_many_values(limit, d);
     // Rows of plain values in column order with `?` placeholders all read the same: write
     // them from one template.
     let template = (!inline
@@ -916,7 +915,9 @@ fn compile_insert_cells(
                 ),
                 _ => measure_row(row, &cols),
             };
-            if c.w.param_count() + p > limit || bytes + b > max_bytes || in_stmt >= max_rows {
+            let params_over = c.w.param_count() + p > limit;
+            // A row alone over the statement bytes still gets a statement.
+            if params_over || (in_stmt > 0 && (bytes + b > max_bytes || in_stmt >= max_rows)) {
                 if in_stmt == 0 {
                     return Err(too_big());
                 }
@@ -985,8 +986,8 @@ fn compile_insert_cells(
                 .iter()
                 .map(value_bytes)
                 .sum::<usize>();
-        let over =
-            c.w.param_count() > limit || bytes + row_bytes > max_bytes || in_stmt >= max_rows;
+        let over = c.w.param_count() > limit
+            || (in_stmt > 0 && (bytes + row_bytes > max_bytes || in_stmt >= max_rows));
         if over {
             if in_stmt == 0 {
                 return Err(too_big());

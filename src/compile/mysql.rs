@@ -106,6 +106,9 @@ fn write_type(d: &dyn Dialect, w: &mut SqlWriter<'_>, ty: &SqlType, mariadb: boo
             w.push("DECIMAL");
             w.push(probe.sql().trim_start_matches("NUMERIC"));
         }
+        // LONGTEXT as LONGBLOB: TEXT holds 64 KiB only, and a longer value is refused in
+        // strict mode or silently cut in non-strict mode.
+        SqlType::Text => w.push("LONGTEXT"),
         SqlType::Blob => w.push("LONGBLOB"),
         SqlType::Time => w.push("TIME(6)"),
         SqlType::Timestamp | SqlType::TimestampTz => w.push("DATETIME(6)"),

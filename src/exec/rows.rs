@@ -273,22 +273,17 @@ impl InsertRows<'_> {
     /// Hands the next statement's rows to `out`, cell by cell, for a backend that collects a
     /// statement's values before sending it: up to [`InsertRows::max_rows`] rows and, past
     /// the first, only as many as keep the statement under about `max_bytes` on the wire (a
-    /// row that would pass it is kept for the next statement). Returns the number of rows
-    /// handed out, 0 once all are.
+    /// row that would pass it is kept for the next statement; a row larger than `max_bytes`
+    /// goes alone, and the server judges it). Returns the number of rows handed out, 0 once
+    /// all are.
     ///
-    /// An error when the source ends before [`InsertRows::rows`] rows, when a row has the
-    /// wrong number of values, or when one row alone passes `max_bytes`.
+    /// An error when the source ends before [`InsertRows::rows`] rows, or when a row has the
+    /// wrong number of values.
     pub fn next_statement(
         &mut self,
         max_bytes: usize,
         out: &mut dyn FnMut(Cell<'_>),
     ) -> crate::Result<usize> {
-        let too_big = |dialect: &dyn crate::Dialect| {
-            crate::Error::InvalidStatement(format!(
-                "one row of the INSERT needs more than {max_bytes} bytes on {}",
-                dialect.name()
-            ))
-        };
         let mut bytes = self.head.len();
         let mut n = 0;
         if !self.carry.is_empty() {
@@ -323,10 +318,7 @@ impl InsertRows<'_> {
                 )));
             }
             self.taken += 1;
-            if row_bytes > room {
-                if n == 0 || self.head.len() + row_bytes > max_bytes {
-                    return Err(too_big(self.dialect));
-                }
+            if row_bytes > room && n > 0 {
                 self.carry = std::mem::take(&mut row);
                 return Ok(n);
             }

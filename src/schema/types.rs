@@ -13,7 +13,7 @@
 //! | `Numeric(p, s)` | NUMERIC(p, s) | DECIMAL(p, s) | DECIMAL(p, s) | NUMERIC(p, s) |
 //! | `Varchar(n)` | VARCHAR(n) | VARCHAR(n) | VARCHAR(n) | VARCHAR(n) |
 //! | `Char(n)` | CHAR(n) | CHAR(n) | CHAR(n) | CHAR(n) |
-//! | `Text` | TEXT | TEXT | TEXT | TEXT |
+//! | `Text` | TEXT | LONGTEXT | LONGTEXT | TEXT |
 //! | `Blob` | BYTEA | LONGBLOB | LONGBLOB | BLOB |
 //! | `Date` | DATE | DATE | DATE | DATE |
 //! | `Time` | TIME | TIME(6) | TIME(6) | TIME |
@@ -23,6 +23,9 @@
 //! | `Json` | JSONB | JSON | JSON | TEXT |
 //! | `Enum` | CREATE TYPE … AS ENUM | ENUM(…) | ENUM(…) | VARCHAR(n) + CHECK |
 //! | `Custom(s)` | s | s | s | s |
+//!
+//! `Text` is `LONGTEXT` on the MySQL family, as `Blob` is `LONGBLOB`: MySQL's `TEXT` holds
+//! 64 KiB only. Neither can be a key there; a key column takes `Varchar(n)`.
 //!
 //! MySQL's `TIMESTAMP` type only spans 1970–2038 and converts with the session time zone, so
 //! both timestamp types use `DATETIME(6)` there; the executor stores `TimestampTz` values in UTC.

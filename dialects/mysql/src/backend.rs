@@ -600,6 +600,26 @@ where
     ))
 }
 
+impl MySqlConnection {
+    /// The size bulk INSERTs split under on this connection: `target`, or less where the
+    /// server's `max_allowed_packet` is smaller (read once per connection; an eighth is left
+    /// for the packet's header and the estimate's slack).
+    async fn statement_bytes(&mut self, target: usize) -> Result<usize> {
+        const SQL: &str = "SELECT @@max_allowed_packet";
+        let max = match self.pooled()?.max_packet() {
+            Some(max) => max,
+            None => {
+                let max: Option<u64> =
+                    run!(self, SQL, &[], |conn, _p| conn.conn_mut().query_first(SQL))?;
+                let max = max.map_or(target, |m| usize::try_from(m).unwrap_or(usize::MAX));
+                self.pooled()?.set_max_packet(max);
+                max
+            }
+        };
+        Ok(target.min(max - max / 8))
+    }
+}
+
 impl BackendConnection for MySqlConnection {
     fn execute<'a>(
         &'a mut self,
@@ -622,7 +642,9 @@ impl BackendConnection for MySqlConnection {
             } else {
                 &quarry::MySql
             };
-            let max_bytes = dialect.features().max_statement_bytes;
+            let max_bytes = self
+                .statement_bytes(dialect.features().max_statement_bytes)
+                .await?;
             let mut total = ExecResult::default();
             loop {
                 let mut params = Vec::with_capacity(rows.max_rows.min(rows.rows) * rows.width);

@@ -193,6 +193,7 @@ impl MySqlConnectionManager {
             caches: Box::new(Caches {
                 decoders: DecoderCache::default(),
                 statements: StmtCache::new(self.stmt_cache_size),
+                max_packet: None,
             }),
         };
         pooled.after_success();
@@ -239,6 +240,8 @@ struct Caches {
     decoders: DecoderCache,
     /// Prepared statements by SQL text.
     statements: StmtCache,
+    /// The server's `max_allowed_packet`, once read (by the first bulk INSERT).
+    max_packet: Option<usize>,
 }
 
 impl fmt::Debug for PooledConn {
@@ -268,6 +271,16 @@ impl PooledConn {
     pub(crate) fn parts(&mut self) -> (&mut Conn, &mut StmtCache, &mut DecoderCache) {
         let caches = &mut *self.caches;
         (&mut self.conn, &mut caches.statements, &mut caches.decoders)
+    }
+
+    /// The server's `max_allowed_packet`, if read on this connection.
+    pub(crate) fn max_packet(&self) -> Option<usize> {
+        self.caches.max_packet
+    }
+
+    /// Records the server's `max_allowed_packet`.
+    pub(crate) fn set_max_packet(&mut self, bytes: usize) {
+        self.caches.max_packet = Some(bytes);
     }
 
     /// The server's id of this connection (`CONNECTION_ID()`).
