@@ -98,6 +98,9 @@ pub enum Error {
         /// The driver's error.
         #[source]
         source: Option<Box<dyn std::error::Error + Send + Sync>>,
+        /// No statement had started: a new connection could not be opened, so trying again
+        /// (later) is safe ([`Error::is_retryable`]).
+        before_statement: bool,
     },
     /// No pooled connection became available in time.
     #[error("timed out waiting for a pooled connection")]
@@ -210,6 +213,23 @@ impl Error {
         Error::Connection {
             message: message.into(),
             source,
+            before_statement: false,
+        }
+    }
+
+    /// A connection error from an attempt to open a connection, before any statement ran:
+    /// [`Error::is_retryable`].
+    ///
+    /// ```
+    /// let e = quarry::Error::connect_failed("connection refused");
+    /// assert!(e.is_connection_error() && e.is_retryable());
+    /// assert!(!quarry::Error::connection("lost", None).is_retryable());
+    /// ```
+    pub fn connect_failed(message: impl Into<String>) -> Self {
+        Error::Connection {
+            message: message.into(),
+            source: None,
+            before_statement: true,
         }
     }
 
@@ -309,17 +329,24 @@ impl Error {
         self.kind() == ErrorKind::CheckViolation
     }
 
-    /// Whether retrying the transaction may succeed (serialization failure or deadlock).
+    /// Whether retrying the transaction may succeed: a serialization failure, a deadlock, or a
+    /// connection that could not be opened (before any statement ran; see
+    /// [`Error::connect_failed`]). A connection lost mid-way is not: what it ran is unknown.
     ///
     /// ```
     /// let e = quarry::Error::database(quarry::ErrorKind::Deadlock, "40P01", "deadlock", None);
     /// assert!(e.is_retryable());
     /// ```
     pub fn is_retryable(&self) -> bool {
-        matches!(
-            self.kind(),
-            ErrorKind::SerializationFailure | ErrorKind::Deadlock
-        )
+        match self {
+            Error::Connection {
+                before_statement, ..
+            } => *before_statement,
+            e => matches!(
+                e.kind(),
+                ErrorKind::SerializationFailure | ErrorKind::Deadlock
+            ),
+        }
     }
 
     /// Whether the connection could not be made or was lost.

@@ -381,8 +381,9 @@ impl Engine {
     }
 
     /// Runs `f` in a transaction and commits it, retrying the whole transaction up to
-    /// `retries` more times when it fails with a serialization failure or a deadlock
-    /// ([`Error::is_retryable`]). Any other error rolls back and is returned.
+    /// `retries` more times when it fails with a serialization failure or a deadlock, or
+    /// when no connection could be opened for it ([`Error::is_retryable`]). Any other error
+    /// rolls back and is returned.
     ///
     /// ```no_run
     /// # async fn demo(e: quarry::Engine) -> quarry::Result<()> {
@@ -397,7 +398,16 @@ impl Engine {
     {
         let mut attempt = 0;
         loop {
-            let mut tx = self.begin_with(options).await?;
+            let mut tx = match self.begin_with(options).await {
+                Ok(tx) => tx,
+                // No connection could be opened: nothing ran, so try again.
+                Err(e) if e.is_retryable() && attempt < retries => {
+                    attempt += 1;
+                    tracing::debug!(attempt, error = %e, "retrying transaction");
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let outcome = match f(&mut tx).await {
                 Ok(v) => tx.commit().await.map(|()| v),
                 Err(e) => {

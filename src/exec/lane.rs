@@ -1,10 +1,10 @@
 //! [`Lane`]: the connection returned last, kept beside a backend's pool for the next caller.
 
-use super::PoolOptions;
+use super::{ConnectGate, PoolOptions};
 use crate::Result;
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// What a [`Lane`] needs to know of a backend's pooled connections. A backend implements it
@@ -73,6 +73,9 @@ pub struct Lane<R: LaneRules> {
     enabled: bool,
     idle_timeout: Option<Duration>,
     max_lifetime: Option<Duration>,
+    /// Ends a wait for the pool when a connection attempt fails (the backend's manager
+    /// reports its attempts to it).
+    gate: Arc<ConnectGate>,
 }
 
 struct Parked<C> {
@@ -134,7 +137,27 @@ impl<R: LaneRules> Lane<R> {
             enabled: !options.test_on_checkout,
             idle_timeout: positive(options.idle_timeout),
             max_lifetime: positive(options.max_lifetime),
+            gate: Arc::default(),
         }
+    }
+
+    /// The gate that the backend's connection manager reports its attempts to:
+    /// [`Lane::checkout`] waits for the pool through it.
+    ///
+    /// ```
+    /// # use quarry::exec::{Lane, LaneRules};
+    /// # struct Rules;
+    /// # impl LaneRules for Rules {
+    /// #     type Conn = ();
+    /// #     fn reusable(_: &()) -> bool { true }
+    /// #     fn opened(_: &()) -> std::time::Instant { std::time::Instant::now() }
+    /// #     fn retire(_: &mut ()) {}
+    /// # }
+    /// let lane = Lane::<Rules>::new(&quarry::PoolOptions::default());
+    /// assert_eq!(lane.gate().last_failure(), None);
+    /// ```
+    pub fn gate(&self) -> &Arc<ConnectGate> {
+        &self.gate
     }
 
     /// The parked connection, if there is one and it is still fit to use. An expired or
@@ -215,7 +238,7 @@ impl<R: LaneRules> Lane<R> {
         if let Some(conn) = self.take_from(parked) {
             return Ok(conn);
         }
-        from_pool().await
+        self.gate.wait(from_pool()).await
     }
 
     /// Parks a returned connection, or lets it go back to the pool by dropping it (when it is

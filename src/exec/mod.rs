@@ -6,6 +6,7 @@
 //! `quarry-mysql` implement [`Backend`] over their drivers, each with a bb8 pool.
 
 mod backend;
+mod connect;
 mod de;
 mod engine;
 mod lane;
@@ -17,6 +18,7 @@ pub use backend::{
     starts_with_keyword, Backend, BackendConnection, BoxFuture, BoxStream, CopyIn, Driver,
     ExecResult, Gather, SqlTextHasher,
 };
+pub use connect::ConnectGate;
 pub use de::FromRow;
 pub use engine::{install_drivers, Connection, Engine, EngineBuilder, RowStream, Transaction};
 pub use lane::{Lane, LaneRules};

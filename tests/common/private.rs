@@ -40,7 +40,9 @@ fn spare_port() -> u16 {
 
 /// A fresh, empty directory under the system temp dir owned by `user`.
 fn temp_dir(name: &str, user: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("quarry-{name}-{}", std::process::id()));
+    static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("quarry-{name}-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create temp dir");
     run(Command::new("chown").arg(user).arg(&dir));
@@ -60,8 +62,10 @@ fn run(cmd: &mut Command) {
 /// A MariaDB server of the test's own (`mariadb-install-db` + `mariadbd`, run as user
 /// `mysql`), with user `root` (no password) and an empty database `test`.
 pub struct PrivateMariaDb {
-    child: Child,
+    /// `None` while stopped.
+    child: Option<Child>,
     dir: PathBuf,
+    args: Vec<String>,
     /// The TCP port it listens on (127.0.0.1).
     pub port: u16,
 }
@@ -83,37 +87,60 @@ impl PrivateMariaDb {
                 "--skip-test-db",
                 "--skip-name-resolve",
             ]));
-        let port = spare_port();
+        let mut server = PrivateMariaDb {
+            child: None,
+            dir,
+            args: args.iter().map(|a| a.to_string()).collect(),
+            port: spare_port(),
+        };
+        server.start_again();
+        run(Command::new("mysql").args([
+            "-h127.0.0.1",
+            &format!("-P{}", server.port),
+            "-uroot",
+            "-e",
+            "CREATE DATABASE test",
+        ]));
+        Some(server)
+    }
+
+    /// Starts the server again after [`PrivateMariaDb::stop`], on the same port and data, and
+    /// waits until it answers.
+    pub fn start_again(&mut self) {
+        assert!(self.child.is_none(), "already running");
         let child = Command::new(MARIADBD)
             .arg("--no-defaults")
-            .arg(format!("--datadir={}", data.display()))
-            .arg(format!("--socket={}", dir.join("sock").display()))
-            .arg(format!("--port={port}"))
+            .arg(format!("--datadir={}", self.dir.join("data").display()))
+            .arg(format!("--socket={}", self.dir.join("sock").display()))
+            .arg(format!("--port={}", self.port))
             .args([
                 "--bind-address=127.0.0.1",
                 "--user=mysql",
                 "--skip-name-resolve",
                 "--innodb-buffer-pool-size=16M",
             ])
-            .args(args)
+            .args(&self.args)
             .stdout(Stdio::null())
             .stderr(
-                std::fs::File::create(dir.join("error.log"))
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(self.dir.join("error.log"))
                     .map(Stdio::from)
                     .unwrap_or_else(|_| Stdio::null()),
             )
             .spawn()
             .expect("start mariadbd");
-        let server = PrivateMariaDb { child, dir, port };
-        server.wait_ready();
-        run(Command::new("mysql").args([
-            "-h127.0.0.1",
-            &format!("-P{port}"),
-            "-uroot",
-            "-e",
-            "CREATE DATABASE test",
-        ]));
-        Some(server)
+        self.child = Some(child);
+        self.wait_ready();
+    }
+
+    /// Kills the server (`SIGKILL`: no goodbye to its clients) and waits for it to end.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 
     /// The URL of its `test` database, with `options` as the query string.
@@ -147,10 +174,117 @@ impl PrivateMariaDb {
 
 impl Drop for PrivateMariaDb {
     fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .arg(self.child.id().to_string())
-            .status();
-        let _ = self.child.wait();
+        self.stop();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+const PG_BIN: &str = "/usr/lib/postgresql/15/bin";
+
+/// A PostgreSQL cluster of the test's own (`initdb` + `pg_ctl`, run as user `postgres`), with
+/// user `postgres` (trust authentication) and a database `test`.
+pub struct PrivatePostgres {
+    dir: PathBuf,
+    args: String,
+    running: bool,
+    /// The TCP port it listens on (127.0.0.1).
+    pub port: u16,
+}
+
+impl PrivatePostgres {
+    /// Creates and starts a cluster with `settings` (`name=value` pairs, each passed as
+    /// `-c name=value`); `None` when skipped.
+    pub fn start(name: &str, settings: &[&str]) -> Option<Self> {
+        have(&format!("{PG_BIN}/initdb"))?;
+        let dir = temp_dir(name, "postgres");
+        run(Command::new("runuser")
+            .args(["-u", "postgres", "--"])
+            .arg(format!("{PG_BIN}/initdb"))
+            .arg("-D")
+            .arg(dir.join("data"))
+            .args(["-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]));
+        let port = spare_port();
+        let mut args = format!(
+            "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            dir.display()
+        );
+        for s in settings {
+            args.push_str(" -c ");
+            args.push_str(s);
+        }
+        let mut server = PrivatePostgres {
+            dir,
+            args,
+            running: false,
+            port,
+        };
+        server.start_again();
+        run(Command::new("psql").args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "-U",
+            "postgres",
+            "-d",
+            "postgres",
+            "-c",
+            "CREATE DATABASE test",
+        ]));
+        Some(server)
+    }
+
+    /// The URL of its `test` database, with `options` as the query string.
+    pub fn url(&self, options: &str) -> String {
+        let q = if options.is_empty() { "" } else { "?" };
+        format!(
+            "postgres://postgres@127.0.0.1:{}/test{q}{options}",
+            self.port
+        )
+    }
+
+    /// The cluster's directory (its data is in `data/`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn pg_ctl(&self, args: &[&str]) {
+        run(Command::new("runuser")
+            .args(["-u", "postgres", "--"])
+            .arg(format!("{PG_BIN}/pg_ctl"))
+            .arg("-D")
+            .arg(self.dir.join("data"))
+            .args(args));
+    }
+
+    /// Starts the cluster again after [`PrivatePostgres::stop`] and waits until it answers.
+    pub fn start_again(&mut self) {
+        let log = self.dir.join("log");
+        let log = log.to_string_lossy().into_owned();
+        self.pg_ctl(&["-o", &self.args.clone(), "-l", &log, "-w", "start"]);
+        self.running = true;
+    }
+
+    /// Stops the cluster at once (`-m immediate`: backends are killed, no goodbye to clients).
+    pub fn stop(&mut self) {
+        if self.running {
+            self.pg_ctl(&["-m", "immediate", "-w", "stop"]);
+            self.running = false;
+        }
+    }
+}
+
+impl Drop for PrivatePostgres {
+    fn drop(&mut self) {
+        if self.running {
+            let _ = Command::new("runuser")
+                .args(["-u", "postgres", "--"])
+                .arg(format!("{PG_BIN}/pg_ctl"))
+                .arg("-D")
+                .arg(self.dir.join("data"))
+                .args(["-m", "immediate", "-w", "stop"])
+                .output();
+        }
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

@@ -202,20 +202,6 @@ async fn server_version(conn: &mut PooledConn) -> Result<String> {
     }
 }
 
-/// Forwards the pool's background connection failures to `tracing`.
-#[derive(Clone, Copy, Debug)]
-struct LogErrors;
-
-impl bb8::ErrorSink<Error> for LogErrors {
-    fn sink(&self, error: Error) {
-        tracing::warn!(%error, "quarry-mysql: opening a pooled connection failed");
-    }
-
-    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<Error>> {
-        Box::new(*self)
-    }
-}
-
 /// `Some(0)` means "never" (bb8 refuses a zero duration).
 fn nonzero(d: Option<Duration>) -> Option<Duration> {
     d.filter(|d| !d.is_zero())
@@ -252,7 +238,9 @@ fn pool_builder(options: &PoolOptions) -> Result<bb8::Builder<MySqlConnectionMan
         // caches on both sides are warm, and idle connections beyond what the load needs age
         // out (idle_timeout) instead of being kept alive by round-robin use.
         .queue_strategy(bb8::QueueStrategy::Lifo)
-        .error_sink(Box::new(LogErrors)))
+        // A failed attempt is reported to the waiting callers at once (see `WakeOnError`)
+        // rather than retried until the pool timeout.
+        .retry_connection(false))
 }
 
 /// Connects to a MySQL or MariaDB server and returns a pooled [`Engine`], with pool options
@@ -287,7 +275,7 @@ pub async fn connect(url: &str) -> Result<Engine> {
 /// ```
 pub async fn connect_with(url: &str, options: &PoolOptions) -> Result<Engine> {
     let builder = pool_builder(options)?;
-    let manager = MySqlConnectionManager::new(url)?;
+    let mut manager = MySqlConnectionManager::new(url)?;
     let timeout = options.connection_timeout;
     let mut first = match tokio::time::timeout(timeout, manager.open()).await {
         Ok(conn) => conn?,
@@ -300,11 +288,14 @@ pub async fn connect_with(url: &str, options: &PoolOptions) -> Result<Engine> {
     };
     let version = server_version(&mut first).await?;
     let dialect = dialect_for_version(&version);
-    let pool = builder.build_unchecked(manager);
+    let lane = std::sync::Arc::new(quarry::exec::Lane::new(options));
+    manager.report_to(lane.gate());
+    let pool = builder
+        .error_sink(Box::new(WakeOnError(lane.gate().clone())))
+        .build_unchecked(manager);
     // The pool is empty and has room unless min_idle connections beat us to it; then this
     // one is simply closed.
     let _ = pool.add(first);
-    let lane = std::sync::Arc::new(quarry::exec::Lane::new(options));
     // Closes a connection left parked past the pool's idle timeout or lifetime, as bb8's
     // reaper closes its own; it ends when the engine is gone.
     if let Some(reaper) = quarry::exec::Lane::reaper(&lane, tokio::time::sleep) {
@@ -348,6 +339,22 @@ impl quarry::Driver for MySqlDriver {
         options: &'a PoolOptions,
     ) -> BoxFuture<'a, Result<Engine>> {
         Box::pin(connect_with(url, options))
+    }
+}
+
+/// bb8's error sink: logs a failed connection attempt and, the pool having counted it, wakes
+/// the callers waiting for it (see [`quarry::exec::ConnectGate::wake`]).
+#[derive(Debug, Clone)]
+struct WakeOnError(std::sync::Arc<quarry::exec::ConnectGate>);
+
+impl bb8::ErrorSink<Error> for WakeOnError {
+    fn sink(&self, error: Error) {
+        tracing::warn!(%error, "quarry-mysql: opening a pooled connection failed");
+        self.0.wake();
+    }
+
+    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<Error>> {
+        Box::new(self.clone())
     }
 }
 

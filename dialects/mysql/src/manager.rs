@@ -6,8 +6,10 @@ use crate::value::DecoderCache;
 use mysql_async::consts::StatusFlags;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder};
+use quarry::exec::ConnectGate;
 use quarry::{Error, Result};
 use std::fmt;
+use std::sync::Arc;
 
 /// Prepared statements each connection keeps (least recently used ones are closed beyond it),
 /// unless the URL sets `stmt_cache_size`.
@@ -63,6 +65,9 @@ pub struct MySqlConnectionManager {
     opts: Opts,
     /// Prepared statements quarry keeps per connection.
     stmt_cache_size: usize,
+    /// Told of every connection attempt, so that callers waiting for the pool learn of a
+    /// failed one at once.
+    gate: Arc<ConnectGate>,
 }
 
 impl fmt::Debug for MySqlConnectionManager {
@@ -152,7 +157,13 @@ impl MySqlConnectionManager {
         Ok(MySqlConnectionManager {
             opts: opts.into(),
             stmt_cache_size,
+            gate: Arc::default(),
         })
+    }
+
+    /// Reports connection attempts to `gate` (the lane's, whose checkouts wait through it).
+    pub(crate) fn report_to(&mut self, gate: &Arc<ConnectGate>) {
+        self.gate = gate.clone();
     }
 
     /// The driver options connections are opened with.
@@ -336,7 +347,12 @@ impl bb8::ManageConnection for MySqlConnectionManager {
     type Error = Error;
 
     async fn connect(&self) -> Result<PooledConn> {
-        self.open().await
+        let opened = self.open().await;
+        match &opened {
+            Ok(_) => self.gate.succeeded(),
+            Err(e) => self.gate.failed(e),
+        }
+        opened
     }
 
     async fn is_valid(&self, conn: &mut PooledConn) -> Result<()> {

@@ -8,7 +8,7 @@ use crate::error::{classify, connect_error, map_error};
 use crate::pool::{pool_builder, Manager, PgClient, Session};
 use futures_util::future;
 use futures_util::stream::{self, StreamExt};
-use quarry::exec::{CopyIn, Gather, Lane, LaneRules};
+use quarry::exec::{ConnectGate, CopyIn, Gather, Lane, LaneRules};
 use quarry::{
     Backend, BackendConnection, BoxFuture, BoxStream, Dialect, ExecResult, PoolOptions, Postgres,
     Result, Row, Value,
@@ -100,12 +100,15 @@ impl PostgresBackend {
     }
 
     async fn build(
-        manager: Manager,
+        mut manager: Manager,
         builder: bb8::Builder<Manager>,
         lane: Lane<PgLane>,
     ) -> Result<Self> {
         let first = manager.open().await.map_err(connect_error)?;
-        let pool = builder.build_unchecked(manager);
+        manager.report_to(lane.gate());
+        let pool = builder
+            .error_sink(Box::new(WakeOnError(lane.gate().clone())))
+            .build_unchecked(manager);
         // A full pool just drops the connection: the check above already succeeded.
         let _ = pool.add(first);
         let lane = Arc::new(lane);
@@ -936,5 +939,20 @@ where
             conn.s.in_flight = false;
             None
         }
+    }
+}
+
+/// bb8's error sink: once the pool has counted a failed connection attempt, the callers
+/// waiting for it are woken (see [`ConnectGate::wake`]).
+#[derive(Debug, Clone)]
+struct WakeOnError(Arc<ConnectGate>);
+
+impl bb8::ErrorSink<tokio_postgres::Error> for WakeOnError {
+    fn sink(&self, _: tokio_postgres::Error) {
+        self.0.wake();
+    }
+
+    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<tokio_postgres::Error>> {
+        Box::new(self.clone())
     }
 }

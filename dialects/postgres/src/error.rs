@@ -75,15 +75,19 @@ pub(crate) fn map_error(err: tokio_postgres::Error, sql: Option<&str>) -> Error 
 /// Maps an error raised while opening a connection: every failure there (refused, bad
 /// credentials, unknown database, TLS required) means the engine cannot reach its database.
 pub(crate) fn connect_error(err: tokio_postgres::Error) -> Error {
-    let message = match err.as_db_error() {
+    Error::connection(connect_message(&err), Some(Box::new(err)))
+}
+
+/// What a failed connection attempt says.
+pub(crate) fn connect_message(err: &tokio_postgres::Error) -> String {
+    match err.as_db_error() {
         Some(db) => format!(
             "cannot connect to PostgreSQL: {} ({})",
             db.message(),
             db.code().code()
         ),
         None => format!("cannot connect to PostgreSQL: {err}"),
-    };
-    Error::connection(message, Some(Box::new(err)))
+    }
 }
 
 #[cfg(test)]

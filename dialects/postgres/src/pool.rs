@@ -1,7 +1,9 @@
 //! The bb8 connection manager over tokio-postgres, URL options and pool settings.
 
 use crate::cache::{StatementCache, DEFAULT_CAPACITY};
+use quarry::exec::ConnectGate;
 use quarry::{Error, PoolOptions};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio_postgres::config::SslMode;
 use tokio_postgres::{Client, Config, NoTls};
@@ -186,6 +188,9 @@ fn parse(url: &str) -> quarry::Result<(Config, Extras)> {
 pub struct Manager {
     config: Config,
     statement_cache_size: usize,
+    /// Told of every connection attempt, so that callers waiting for the pool learn of a
+    /// failed one at once.
+    gate: Arc<ConnectGate>,
 }
 
 impl Manager {
@@ -205,6 +210,7 @@ impl Manager {
         Manager {
             config,
             statement_cache_size: DEFAULT_CAPACITY,
+            gate: Arc::default(),
         }
     }
 
@@ -371,12 +377,26 @@ impl PgClient {
     }
 }
 
+impl Manager {
+    /// Reports connection attempts to `gate` (the lane's, whose checkouts wait through it).
+    pub(crate) fn report_to(&mut self, gate: &Arc<ConnectGate>) {
+        self.gate = gate.clone();
+    }
+}
+
 impl bb8::ManageConnection for Manager {
     type Connection = PgClient;
     type Error = tokio_postgres::Error;
 
     async fn connect(&self) -> Result<PgClient, tokio_postgres::Error> {
-        self.open().await
+        let opened = self.open().await;
+        match &opened {
+            Ok(_) => self.gate.succeeded(),
+            Err(e) => self
+                .gate
+                .failed(&Error::connect_failed(crate::error::connect_message(e))),
+        }
+        opened
     }
 
     async fn is_valid(&self, conn: &mut PgClient) -> Result<(), tokio_postgres::Error> {

@@ -219,7 +219,7 @@ pub use quarry::Sqlite;
 pub use rusqlite;
 
 use convert::{Encoded, Params};
-use quarry::exec::{Lane, LaneRules};
+use quarry::exec::{ConnectGate, Lane, LaneRules};
 use quarry::{
     Backend, BackendConnection, BoxFuture, BoxStream, Dialect, Engine, Error, ExecResult,
     PoolOptions, Result, Row, Value,
@@ -258,6 +258,9 @@ pub struct Manager {
     options: SqliteOptions,
     next: AtomicU64,
     in_flight: Arc<AtomicUsize>,
+    /// Told of every connection attempt, so that callers waiting for the pool learn of a
+    /// failed one at once.
+    gate: Arc<ConnectGate>,
 }
 
 impl fmt::Debug for Manager {
@@ -281,6 +284,7 @@ impl Manager {
             options,
             next: AtomicU64::new(0),
             in_flight: Arc::new(AtomicUsize::new(0)),
+            gate: Arc::default(),
         }
     }
 
@@ -348,7 +352,12 @@ impl bb8::ManageConnection for Manager {
     type Error = Error;
 
     async fn connect(&self) -> Result<PooledSqlite> {
-        self.open().await
+        let opened = self.open().await;
+        match &opened {
+            Ok(_) => self.gate.succeeded(),
+            Err(e) => self.gate.failed(e),
+        }
+        opened
     }
 
     async fn is_valid(&self, conn: &mut PooledSqlite) -> Result<()> {
@@ -843,7 +852,8 @@ pub async fn connect_with(options: SqliteOptions, pool: &PoolOptions) -> Result<
         rt.spawn(reaper);
     }
     let executor = options.executor;
-    let manager = Manager::new(options);
+    let mut manager = Manager::new(options);
+    manager.gate = lane.gate().clone();
     let keeper = match manager.options.location {
         Location::Memory(_) => Some(manager.open().await?),
         Location::File(_) => None,
@@ -859,6 +869,7 @@ pub async fn connect_with(options: SqliteOptions, pool: &PoolOptions) -> Result<
         .test_on_check_out(pool.test_on_checkout)
         .retry_connection(false)
         .queue_strategy(bb8::QueueStrategy::Lifo)
+        .error_sink(Box::new(WakeOnError(lane.gate().clone())))
         .build_unchecked(manager);
     // The pool has room for it: it was just created empty.
     let _ = pool.add(first);
@@ -929,4 +940,19 @@ fn assert_send_sync() {
     is::<SqliteBackend>();
     fn send<T: Send>() {}
     send::<RowStream>();
+}
+
+/// bb8's error sink: once the pool has counted a failed connection attempt, the callers
+/// waiting for it are woken (see [`ConnectGate::wake`]).
+#[derive(Debug, Clone)]
+struct WakeOnError(Arc<ConnectGate>);
+
+impl bb8::ErrorSink<Error> for WakeOnError {
+    fn sink(&self, _: Error) {
+        self.0.wake();
+    }
+
+    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<Error>> {
+        Box::new(self.clone())
+    }
 }
