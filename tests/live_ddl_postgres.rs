@@ -929,3 +929,143 @@ async fn regression_pg_literals_survive_either_string_mode() {
     .unwrap();
     pg_literals_round_trip(&off, "off").await;
 }
+
+fn pgenum_type(name: &str, schema: Option<&str>) -> SqlType {
+    SqlType::Enum(quarry::EnumType {
+        name: name.into(),
+        schema: schema.map(Into::into),
+        values: vec!["happy".into(), "it's ok".into(), "a\\b".into()],
+    })
+}
+
+quarry::table! {
+    pub struct PgEnumRows("pgenum_rows") {
+        id: i64 => primary_key(),
+        mood: String => sql_type(pgenum_type("pgenum_mood", None)),
+        was: Option<String> => sql_type(pgenum_type("pgenum_was", Some("public"))).default("happy"),
+    }
+}
+
+/// Values for native enum columns go through the builder with no cast by hand: INSERT (one
+/// and several rows, client default), upsert, UPDATE SET, WHERE comparisons and IN lists
+/// (short and long), with `table!` columns and dynamic ones, and read back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_pg_enum_columns_through_the_builder() {
+    use quarry::prelude::*;
+    use quarry::DynColumn;
+    let Some(engine) = common::engine(URL_VAR).await else {
+        return;
+    };
+    engine
+        .execute_script(
+            "DROP TABLE IF EXISTS pgenum_rows; DROP TYPE IF EXISTS pgenum_mood; \
+             DROP TYPE IF EXISTS public.pgenum_was",
+        )
+        .await
+        .unwrap();
+    let md = MetaData::new().with(PgEnumRows::table());
+    engine.create_all(&md).await.unwrap();
+    let m = PgEnumRows::new();
+    let n = engine
+        .execute(insert(m).rows([
+            (m.id.set(1), m.mood.set("happy"), m.was.set(None::<String>)),
+            (
+                m.id.set(2),
+                m.mood.set("it's ok"),
+                m.was.set(Some("a\\b".to_owned())),
+            ),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    // One row, `was` from its client default.
+    engine
+        .execute(insert(m).values((m.id.set(3), m.mood.set("a\\b"))))
+        .await
+        .unwrap();
+    // Upsert: the conflicting row takes the new mood.
+    engine
+        .execute(
+            insert(m)
+                .values((m.id.set(1), m.mood.set("a\\b"), m.was.set(None::<String>)))
+                .on_conflict(m.id)
+                .do_update_set(m.mood, "it's ok"),
+        )
+        .await
+        .unwrap();
+    // UPDATE SET and WHERE on enum columns.
+    let n = engine
+        .execute(
+            update(m).set(m.was, Some("it's ok".to_owned())).filter(
+                m.mood
+                    .eq("it's ok")
+                    .and(m.was.ne("a\\b").or(m.was.is_null())),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 1, "row 1 only");
+    // Dynamic columns of the runtime table.
+    let t = PgEnumRows::table();
+    let c = |name: &str| DynColumn::new("pgenum_rows", name);
+    engine
+        .execute(insert(&t).values([c("id").set(4_i64), c("mood").set("happy")]))
+        .await
+        .unwrap();
+    engine
+        .execute(
+            update(&t)
+                .set(c("was"), "a\\b")
+                .filter(c("mood").eq("happy").and(c("id").eq(4_i64))),
+        )
+        .await
+        .unwrap();
+
+    let rows: Vec<(i64, String, Option<String>)> = engine
+        .fetch_all_as(select((m.id, m.mood, m.was)).from(m).order_by(m.id))
+        .await
+        .unwrap();
+    let own = |s: &str| s.to_owned();
+    assert_eq!(
+        rows,
+        [
+            (1, own("it's ok"), Some(own("it's ok"))),
+            (2, own("it's ok"), Some(own("a\\b"))),
+            (3, own("a\\b"), Some(own("happy"))),
+            (4, own("happy"), Some(own("a\\b"))),
+        ]
+    );
+    // Comparisons: equality, order (enum order, not text order), IN lists short and long.
+    let ids = |rows: Vec<i64>| rows;
+    let q = select(m.id)
+        .from(m)
+        .filter(m.mood.gt("happy"))
+        .order_by(m.id);
+    assert_eq!(ids(engine.fetch_all_as(q).await.unwrap()), [1, 2, 3]);
+    let q = select(m.id)
+        .from(m)
+        .filter(m.mood.in_list(["happy", "a\\b"]))
+        .order_by(m.id);
+    assert_eq!(ids(engine.fetch_all_as(q).await.unwrap()), [3, 4]);
+    let many: Vec<&str> = std::iter::repeat_n("happy", 1200).chain(["a\\b"]).collect();
+    let q = select(m.id)
+        .from(m)
+        .filter(m.mood.in_list(many))
+        .order_by(m.id);
+    assert_eq!(ids(engine.fetch_all_as(q).await.unwrap()), [3, 4]);
+    let q = select(c("id"))
+        .from(&t)
+        .filter(c("was").eq("a\\b"))
+        .order_by(c("id"));
+    assert_eq!(ids(engine.fetch_all_as(q).await.unwrap()), [2, 4]);
+    engine
+        .execute(delete(m).filter(m.mood.eq("happy")))
+        .await
+        .unwrap();
+    let left: i64 = engine
+        .fetch_scalar(select(count_star()).from(m))
+        .await
+        .unwrap();
+    assert_eq!(left, 3);
+    engine.drop_all(&md).await.unwrap();
+}

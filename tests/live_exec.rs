@@ -365,19 +365,15 @@ where
 {
     let be = engine.backend_name();
     let t = name(engine, "rt");
-    let md = MetaData::new().with(
-        Table::new(t.clone())
-            .column(ColumnDef::new("k", SqlType::Integer).primary_key())
-            .column(ColumnDef::new("v", ty.clone())),
-    );
+    let table = Table::new(t.clone())
+        .column(ColumnDef::new("k", SqlType::Integer).primary_key())
+        .column(ColumnDef::new("v", ty.clone()));
+    let md = MetaData::new().with(table.clone());
     fresh(engine, &md).await;
-    // PostgreSQL binds text strictly as text: enum values need a cast.
-    let param = match (&ty, engine.dialect().name()) {
-        (SqlType::Enum(e), "postgresql") => format!("CAST(:v AS {})", e.name),
-        _ => ":v".to_owned(),
-    };
+    // Through the builder, which knows the column's type (PostgreSQL enum values are cast).
+    let col = |c: &str| quarry::DynColumn::new(t.as_str(), c);
     engine
-        .execute(sql(format!("INSERT INTO {t} (k, v) VALUES (1, {param})")).bind("v", v.clone()))
+        .execute(quarry::insert(&table).values([col("k").set(1_i32), col("v").set(v.clone())]))
         .await
         .unwrap_or_else(|e| panic!("{be}: bind {ty:?} {v:?}: {e}"));
     let lit = literal(engine, &v);
