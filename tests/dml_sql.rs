@@ -956,3 +956,117 @@ fn an_insert_too_large_for_one_statement_says_how_many_it_needs() {
         }
     }
 }
+
+fn mood_type(schema: Option<&str>) -> SqlType {
+    SqlType::Enum(quarry::EnumType {
+        name: "mood".into(),
+        schema: schema.map(Into::into),
+        values: vec!["happy".into(), "sad".into()],
+    })
+}
+
+quarry::table! {
+    pub struct Moods("moods") {
+        id: i64 => primary_key(),
+        mood: String => sql_type(mood_type(None)),
+        was: Option<String> => sql_type(mood_type(Some("app"))).default("sad"),
+    }
+}
+
+/// A bound value written into, or compared with, a PostgreSQL enum column is cast to the
+/// column's type (text is bound as `text`, which PostgreSQL neither assigns to nor compares
+/// with an enum); other dialects and columns are unchanged.
+#[test]
+fn regression_pg_enum_values_are_cast() {
+    let m = Moods::new();
+    let q = insert(m).values((m.id.set(1), m.mood.set("happy")));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "INSERT INTO moods (id, mood, was) VALUES ($1, $2::mood, $3::app.mood)",
+            vec![i(1), s("happy"), s("sad")],
+        ),
+        sqlite: WithParams(
+            "INSERT INTO moods (id, mood, was) VALUES (?, ?, ?)",
+            vec![i(1), s("happy"), s("sad")],
+        ),
+    );
+    // Several rows, and an upsert setting the enum column.
+    let q = insert(m)
+        .rows([
+            (m.id.set(1), m.mood.set("happy"), m.was.set(None::<String>)),
+            (
+                m.id.set(2),
+                m.mood.set("sad"),
+                m.was.set(Some("happy".to_owned())),
+            ),
+        ])
+        .on_conflict(m.id)
+        .do_update_set(m.mood, "sad");
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "INSERT INTO moods (id, mood, was) VALUES ($1, $2::mood, $3::app.mood), ($4, $5::mood, $6::app.mood) ON CONFLICT (id) DO UPDATE SET mood = $7::mood",
+            vec![i(1), s("happy"), Value::Null(quarry::ValueType::Text), i(2), s("sad"), s("happy"), s("sad")],
+        ),
+    );
+    let q = update(m)
+        .set(m.mood, "sad")
+        .set(m.id, 3_i64)
+        .filter(m.mood.eq("happy").and(m.was.ne("sad")).and(m.id.eq(1_i64)));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "UPDATE moods SET mood = $1::mood, id = $2 WHERE mood = $3::mood AND was <> $4::app.mood AND id = $5",
+            vec![s("sad"), i(3), s("happy"), s("sad"), i(1)],
+        ),
+        sqlite: WithParams(
+            "UPDATE moods SET mood = ?, id = ? WHERE mood = ? AND was <> ? AND id = ?",
+            vec![s("sad"), i(3), s("happy"), s("sad"), i(1)],
+        ),
+    );
+    let q = select(m.id)
+        .from(m)
+        .filter(m.mood.in_list(["happy", "sad"]).or(m.mood.eq(m.was)));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "SELECT moods.id FROM moods WHERE moods.mood IN ($1::mood, $2::mood) OR moods.mood = moods.was",
+            vec![s("happy"), s("sad")],
+        ),
+    );
+    let q = delete(m).filter(m.mood.eq("sad"));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("DELETE FROM moods WHERE mood = $1::mood", vec![s("sad")]),
+    );
+    // A runtime table and dynamic columns: the same casts.
+    let t = Moods::table();
+    let q = insert(&t).values([
+        DynColumn::new("moods", "id").set(5_i64),
+        DynColumn::new("moods", "mood").set("sad"),
+    ]);
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "INSERT INTO moods (id, mood, was) VALUES ($1, $2::mood, $3::app.mood)",
+            vec![i(5), s("sad"), s("sad")],
+        ),
+    );
+    let q = update(&t)
+        .set(DynColumn::new("moods", "mood"), "happy")
+        .filter(DynColumn::new("moods", "mood").eq("sad"));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "UPDATE moods SET mood = $1::mood WHERE mood = $2::mood",
+            vec![s("happy"), s("sad")],
+        ),
+    );
+    assert_eq!(
+        select(m.id)
+            .from(m)
+            .filter(m.mood.eq("it's"))
+            .to_debug_sql(&quarry::Postgres)
+            .unwrap(),
+        "SELECT moods.id FROM moods WHERE moods.mood = 'it''s'::mood"
+    );
+    // A table known by name only has no types to go by: no cast.
+    let q = update("moods").set("mood", "sad");
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("UPDATE moods SET mood = $1", vec![s("sad")]),
+    );
+}

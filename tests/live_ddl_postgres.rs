@@ -802,3 +802,270 @@ async fn dropped_statement_discards_the_connection() {
         assert_ne!(backend_pid(&mut c).await, pid);
     }
 }
+
+/// Strings that break out of a `'…'` literal when `standard_conforming_strings` is off.
+const HOSTILE: [&str; 4] = ["\\' || current_user, --", "a\\b", "it's", "\\"];
+
+/// One round of [`regression_pg_literals_survive_either_string_mode`] on `engine`, whose session
+/// runs with `standard_conforming_strings` set to `mode`.
+async fn pg_literals_round_trip(engine: &Engine, mode: &str) {
+    use quarry::prelude::*;
+    let r = rows(engine, "SHOW standard_conforming_strings", vec![]).await;
+    assert_eq!(r[0].get::<String>(0).unwrap(), mode);
+    let table: &'static str = if mode == "on" {
+        "pglit_t_on"
+    } else {
+        "pglit_t_off"
+    };
+    let ty = format!("pglit_mood_{mode}");
+    engine
+        .execute_script(&format!(
+            "DROP TABLE IF EXISTS {table}; DROP TYPE IF EXISTS {ty}"
+        ))
+        .await
+        .unwrap();
+    let mood = SqlType::enumeration(ty.clone(), HOSTILE);
+    let mut t = Table::new(table)
+        .comment(HOSTILE[0])
+        .column(ColumnDef::new("id", SqlType::Integer).server_default(1_i32))
+        .column(
+            ColumnDef::new("m", mood)
+                .server_default(HOSTILE[0])
+                .comment(HOSTILE[0]),
+        )
+        .column(ColumnDef::new("raw", SqlType::Blob).server_default(b"\\'x".to_vec()));
+    for (i, s) in HOSTILE.iter().enumerate() {
+        t = t.column(ColumnDef::new(format!("d{i}"), SqlType::Text).server_default(*s));
+    }
+    let md = MetaData::new().with(t);
+    engine.create_all(&md).await.unwrap();
+    engine
+        .execute(format!("INSERT INTO {table} DEFAULT VALUES").as_str())
+        .await
+        .unwrap();
+
+    // Defaults, through the inserted row.
+    let r = rows(
+        engine,
+        &format!("SELECT m::text AS m, raw, d0, d1, d2, d3 FROM {table}"),
+        vec![],
+    )
+    .await;
+    assert_eq!(r[0].get::<String>("m").unwrap(), HOSTILE[0], "{mode}");
+    assert_eq!(r[0].get::<Vec<u8>>("raw").unwrap(), b"\\'x", "{mode}");
+    for (i, s) in HOSTILE.iter().enumerate() {
+        assert_eq!(
+            r[0].get::<String>(format!("d{i}").as_str()).unwrap(),
+            *s,
+            "{mode}"
+        );
+    }
+    // Comments.
+    let r = rows(
+        engine,
+        "SELECT obj_description($1::text::regclass, 'pg_class') AS t,
+                col_description($1::text::regclass, 2) AS c",
+        vec![text(table)],
+    )
+    .await;
+    assert_eq!(r[0].get::<String>("t").unwrap(), HOSTILE[0], "{mode}");
+    assert_eq!(r[0].get::<String>("c").unwrap(), HOSTILE[0], "{mode}");
+    // Enum labels.
+    let r = rows(
+        engine,
+        "SELECT enumlabel::text AS l FROM pg_enum WHERE enumtypid = $1::text::regtype
+          ORDER BY enumsortorder",
+        vec![text(&ty)],
+    )
+    .await;
+    let labels: Vec<String> = r.iter().map(|r| r.get("l").unwrap()).collect();
+    assert_eq!(labels, HOSTILE, "{mode}");
+
+    // LIKE … ESCAPE '\': only the literal underscore matches.
+    engine
+        .execute(format!("UPDATE {table} SET d1 = 'a_b'").as_str())
+        .await
+        .unwrap();
+    engine
+        .execute(format!("INSERT INTO {table} (id, d1) VALUES (2, 'axb')").as_str())
+        .await
+        .unwrap();
+    let d1 = quarry::Column::<String>::new(table, "d1");
+    let id = quarry::Column::<i32>::new(table, "id");
+    let q = select(id).from(table).filter(d1.like_escape("a\\_b", '\\'));
+    let r = engine.fetch_all(&q).await.unwrap();
+    assert_eq!(r.len(), 1, "{mode}");
+    assert_eq!(r[0].get::<i32>(0).unwrap(), 1, "{mode}");
+    // Debug SQL with the literals inlined runs and means the same.
+    let sql = select(id)
+        .from(table)
+        .filter(d1.like_escape("a\\_b", '\\').and(d1.ne(HOSTILE[0])))
+        .to_debug_sql(&Postgres)
+        .unwrap();
+    let r = rows(engine, &sql, vec![]).await;
+    assert_eq!(r.len(), 1, "{mode}: {sql}");
+    for s in HOSTILE {
+        let sql = select(val(s)).to_debug_sql(&Postgres).unwrap();
+        let r = rows(engine, &sql, vec![]).await;
+        assert_eq!(r[0].get::<String>(0).unwrap(), s, "{mode}: {sql}");
+    }
+    engine.drop_all(&md).await.unwrap();
+}
+
+/// String literals quarry writes into PostgreSQL SQL (defaults, comments, enum labels, LIKE
+/// ESCAPE, inlined debug values) keep their bytes whatever `standard_conforming_strings` is.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_pg_literals_survive_either_string_mode() {
+    let Some(engine) = common::engine(URL_VAR).await else {
+        return;
+    };
+    pg_literals_round_trip(&engine, "on").await;
+    let url = common::url(URL_VAR).unwrap();
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let off = Engine::connect(&format!(
+        "{url}{sep}options=-c%20standard_conforming_strings%3Doff"
+    ))
+    .await
+    .unwrap();
+    pg_literals_round_trip(&off, "off").await;
+}
+
+fn pgenum_type(name: &str, schema: Option<&str>) -> SqlType {
+    SqlType::Enum(quarry::EnumType {
+        name: name.into(),
+        schema: schema.map(Into::into),
+        values: vec!["happy".into(), "it's ok".into(), "a\\b".into()],
+    })
+}
+
+quarry::table! {
+    pub struct PgEnumRows("pgenum_rows") {
+        id: i64 => primary_key(),
+        mood: String => sql_type(pgenum_type("pgenum_mood", None)),
+        was: Option<String> => sql_type(pgenum_type("pgenum_was", Some("public"))).default("happy"),
+    }
+}
+
+/// Values for native enum columns go through the builder with no cast by hand: INSERT (one
+/// and several rows, client default), upsert, UPDATE SET, WHERE comparisons and IN lists
+/// (short and long), with `table!` columns and dynamic ones, and read back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_pg_enum_columns_through_the_builder() {
+    use quarry::prelude::*;
+    use quarry::DynColumn;
+    let Some(engine) = common::engine(URL_VAR).await else {
+        return;
+    };
+    engine
+        .execute_script(
+            "DROP TABLE IF EXISTS pgenum_rows; DROP TYPE IF EXISTS pgenum_mood; \
+             DROP TYPE IF EXISTS public.pgenum_was",
+        )
+        .await
+        .unwrap();
+    let md = MetaData::new().with(PgEnumRows::table());
+    engine.create_all(&md).await.unwrap();
+    let m = PgEnumRows::new();
+    let n = engine
+        .execute(insert(m).rows([
+            (m.id.set(1), m.mood.set("happy"), m.was.set(None::<String>)),
+            (
+                m.id.set(2),
+                m.mood.set("it's ok"),
+                m.was.set(Some("a\\b".to_owned())),
+            ),
+        ]))
+        .await
+        .unwrap();
+    assert_eq!(n, 2);
+    // One row, `was` from its client default.
+    engine
+        .execute(insert(m).values((m.id.set(3), m.mood.set("a\\b"))))
+        .await
+        .unwrap();
+    // Upsert: the conflicting row takes the new mood.
+    engine
+        .execute(
+            insert(m)
+                .values((m.id.set(1), m.mood.set("a\\b"), m.was.set(None::<String>)))
+                .on_conflict(m.id)
+                .do_update_set(m.mood, "it's ok"),
+        )
+        .await
+        .unwrap();
+    // UPDATE SET and WHERE on enum columns.
+    let n = engine
+        .execute(
+            update(m).set(m.was, Some("it's ok".to_owned())).filter(
+                m.mood
+                    .eq("it's ok")
+                    .and(m.was.ne("a\\b").or(m.was.is_null())),
+            ),
+        )
+        .await
+        .unwrap();
+    assert_eq!(n, 1, "row 1 only");
+    // Dynamic columns of the runtime table.
+    let t = PgEnumRows::table();
+    let c = |name: &str| DynColumn::new("pgenum_rows", name);
+    engine
+        .execute(insert(&t).values([c("id").set(4_i64), c("mood").set("happy")]))
+        .await
+        .unwrap();
+    engine
+        .execute(
+            update(&t)
+                .set(c("was"), "a\\b")
+                .filter(c("mood").eq("happy").and(c("id").eq(4_i64))),
+        )
+        .await
+        .unwrap();
+
+    let rows: Vec<(i64, String, Option<String>)> = engine
+        .fetch_all_as(select((m.id, m.mood, m.was)).from(m).order_by(m.id))
+        .await
+        .unwrap();
+    let own = |s: &str| s.to_owned();
+    assert_eq!(
+        rows,
+        [
+            (1, own("it's ok"), Some(own("it's ok"))),
+            (2, own("it's ok"), Some(own("a\\b"))),
+            (3, own("a\\b"), Some(own("happy"))),
+            (4, own("happy"), Some(own("a\\b"))),
+        ]
+    );
+    // Comparisons: equality, order (enum order, not text order), IN lists short and long.
+    let ids = |rows: Vec<i64>| rows;
+    let q = select(m.id)
+        .from(m)
+        .filter(m.mood.gt("happy"))
+        .order_by(m.id);
+    assert_eq!(ids(engine.fetch_all_as(q).await.unwrap()), [1, 2, 3]);
+    let q = select(m.id)
+        .from(m)
+        .filter(m.mood.in_list(["happy", "a\\b"]))
+        .order_by(m.id);
+    assert_eq!(ids(engine.fetch_all_as(q).await.unwrap()), [3, 4]);
+    let many: Vec<&str> = std::iter::repeat_n("happy", 1200).chain(["a\\b"]).collect();
+    let q = select(m.id)
+        .from(m)
+        .filter(m.mood.in_list(many))
+        .order_by(m.id);
+    assert_eq!(ids(engine.fetch_all_as(q).await.unwrap()), [3, 4]);
+    let q = select(c("id"))
+        .from(&t)
+        .filter(c("was").eq("a\\b"))
+        .order_by(c("id"));
+    assert_eq!(ids(engine.fetch_all_as(q).await.unwrap()), [2, 4]);
+    engine
+        .execute(delete(m).filter(m.mood.eq("happy")))
+        .await
+        .unwrap();
+    let left: i64 = engine
+        .fetch_scalar(select(count_star()).from(m))
+        .await
+        .unwrap();
+    assert_eq!(left, 3);
+    engine.drop_all(&md).await.unwrap();
+}

@@ -365,19 +365,15 @@ where
 {
     let be = engine.backend_name();
     let t = name(engine, "rt");
-    let md = MetaData::new().with(
-        Table::new(t.clone())
-            .column(ColumnDef::new("k", SqlType::Integer).primary_key())
-            .column(ColumnDef::new("v", ty.clone())),
-    );
+    let table = Table::new(t.clone())
+        .column(ColumnDef::new("k", SqlType::Integer).primary_key())
+        .column(ColumnDef::new("v", ty.clone()));
+    let md = MetaData::new().with(table.clone());
     fresh(engine, &md).await;
-    // PostgreSQL binds text strictly as text: enum values need a cast.
-    let param = match (&ty, engine.dialect().name()) {
-        (SqlType::Enum(e), "postgresql") => format!("CAST(:v AS {})", e.name),
-        _ => ":v".to_owned(),
-    };
+    // Through the builder, which knows the column's type (PostgreSQL enum values are cast).
+    let col = |c: &str| quarry::DynColumn::new(t.as_str(), c);
     engine
-        .execute(sql(format!("INSERT INTO {t} (k, v) VALUES (1, {param})")).bind("v", v.clone()))
+        .execute(quarry::insert(&table).values([col("k").set(1_i32), col("v").set(v.clone())]))
         .await
         .unwrap_or_else(|e| panic!("{be}: bind {ty:?} {v:?}: {e}"));
     let lit = literal(engine, &v);
@@ -874,5 +870,278 @@ async fn the_last_returned_connection_is_reused_within_the_pool_rules() {
         );
         assert_ne!(session_id(&engine).await, before, "{be}: idle timeout");
         assert_eq!(engine.pool_state(), (1, 1), "{be}");
+    }
+}
+
+/// The transaction-control step whose future a test drops.
+#[derive(Clone, Copy, Debug)]
+enum TxStep {
+    Begin,
+    Savepoint,
+    Commit,
+    Rollback,
+    Release,
+    RollbackTo,
+}
+
+/// A transaction's commit or rollback.
+type EndFuture<'a> =
+    std::pin::Pin<Box<dyn std::future::Future<Output = quarry::Result<()>> + Send + 'a>>;
+
+/// How a future given to [`cut`] ended.
+enum Cut<T> {
+    /// Dropped without being polled.
+    NotPolled,
+    /// Dropped after being polled, before it finished.
+    MidWay,
+    Done(T),
+}
+
+/// Polls `fut` `polls` times, 20 ms apart (time for the server's reply to arrive), and drops
+/// it unless it has finished.
+async fn cut<F: std::future::Future>(fut: F, polls: usize) -> Cut<F::Output> {
+    let mut fut = std::pin::pin!(fut);
+    for i in 0..polls {
+        if i > 0 {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        let poll = std::future::poll_fn(|cx| std::task::Poll::Ready(fut.as_mut().poll(cx))).await;
+        if let std::task::Poll::Ready(out) = poll {
+            return Cut::Done(out);
+        }
+    }
+    if polls == 0 {
+        Cut::NotPolled
+    } else {
+        Cut::MidWay
+    }
+}
+
+/// Asserts that `r` is the connection error of an interrupted transaction-control statement.
+fn assert_interrupted<T>(r: quarry::Result<T>, what: &str, ctx: &str) {
+    match r {
+        Ok(_) => panic!("{ctx}: the connection was used after an interrupted {what}"),
+        Err(e) => {
+            assert_eq!(e.kind(), ErrorKind::Connection, "{ctx}: {e}");
+            assert!(e.to_string().contains(what), "{ctx}: {e}");
+        }
+    }
+}
+
+/// Drops one step's future on a borrowed connection after `polls` polls, then checks the
+/// connection's depth, its next use, and whether the row `id` inserted in the transaction was
+/// committed (`Some(committed)`, or `None` when either is right: a COMMIT dropped after it was
+/// sent). Returns whether the future was dropped mid-way.
+async fn cut_step(engine: &Engine, t: &str, id: i64, step: TxStep, polls: usize) -> bool {
+    let insert = |id: i64| sql(format!("INSERT INTO {t} (id) VALUES (:id)")).bind("id", id);
+    let ctx = format!(
+        "{} {step:?} dropped after {polls} polls",
+        engine.backend_name()
+    );
+    let mut conn = engine.acquire().await.unwrap();
+    let (midway, committed) = match step {
+        TxStep::Begin => {
+            let begun = match cut(conn.begin(), polls).await {
+                Cut::Done(tx) => {
+                    let mut tx = tx.unwrap();
+                    tx.execute(insert(id)).await.unwrap();
+                    tx.commit().await.unwrap();
+                    Cut::Done(())
+                }
+                Cut::NotPolled => Cut::NotPolled,
+                Cut::MidWay => Cut::MidWay,
+            };
+            match begun {
+                Cut::Done(()) => (false, Some(true)),
+                Cut::NotPolled => (false, Some(false)),
+                Cut::MidWay => {
+                    assert_eq!(conn.transaction_depth(), 0, "{ctx}");
+                    assert_interrupted(conn.begin().await, "BEGIN", &ctx);
+                    (true, Some(false))
+                }
+            }
+        }
+        TxStep::Savepoint => {
+            let mut tx = conn.begin().await.unwrap();
+            tx.execute(insert(id)).await.unwrap();
+            let begun = match cut(tx.begin(), polls).await {
+                Cut::Done(sp) => {
+                    sp.unwrap().commit().await.unwrap();
+                    Cut::Done(())
+                }
+                Cut::NotPolled => Cut::NotPolled,
+                Cut::MidWay => Cut::MidWay,
+            };
+            assert_eq!(tx.transaction_depth(), 1, "{ctx}");
+            match begun {
+                Cut::Done(()) | Cut::NotPolled => {
+                    tx.commit().await.unwrap();
+                    (false, Some(true))
+                }
+                Cut::MidWay => {
+                    assert_interrupted(tx.execute(insert(id + 1)).await, "SAVEPOINT", &ctx);
+                    assert_interrupted(tx.commit().await, "SAVEPOINT", &ctx);
+                    (true, Some(false))
+                }
+            }
+        }
+        TxStep::Commit | TxStep::Rollback => {
+            let mut tx = conn.begin().await.unwrap();
+            tx.execute(insert(id)).await.unwrap();
+            let commit = matches!(step, TxStep::Commit);
+            let end: EndFuture<'_> = if commit {
+                Box::pin(tx.commit())
+            } else {
+                Box::pin(tx.rollback())
+            };
+            let what = if commit { "COMMIT" } else { "ROLLBACK" };
+            match cut(end, polls).await {
+                Cut::Done(r) => {
+                    r.unwrap();
+                    (false, Some(commit))
+                }
+                // The dropped transaction rolls back before the next statement.
+                Cut::NotPolled => (false, Some(false)),
+                Cut::MidWay => {
+                    assert_eq!(conn.transaction_depth(), 0, "{ctx}");
+                    assert_interrupted(conn.begin().await, what, &ctx);
+                    assert_interrupted(conn.execute(insert(id + 1)).await, what, &ctx);
+                    (true, if commit { None } else { Some(false) })
+                }
+            }
+        }
+        TxStep::Release | TxStep::RollbackTo => {
+            let mut tx = conn.begin().await.unwrap();
+            tx.execute(insert(id)).await.unwrap();
+            let sp = tx.begin().await.unwrap();
+            let release = matches!(step, TxStep::Release);
+            let end: EndFuture<'_> = if release {
+                Box::pin(sp.commit())
+            } else {
+                Box::pin(sp.rollback())
+            };
+            let what = if release {
+                "RELEASE SAVEPOINT"
+            } else {
+                "ROLLBACK TO SAVEPOINT"
+            };
+            let cut = cut(end, polls).await;
+            assert_eq!(tx.transaction_depth(), 1, "{ctx}");
+            match cut {
+                Cut::Done(r) => {
+                    r.unwrap();
+                    tx.commit().await.unwrap();
+                    (false, Some(true))
+                }
+                Cut::NotPolled => {
+                    tx.commit().await.unwrap();
+                    (false, Some(true))
+                }
+                // The outer transaction cannot commit: nothing of it lands.
+                Cut::MidWay => {
+                    assert_interrupted(tx.execute(insert(id + 1)).await, what, &ctx);
+                    assert_interrupted(tx.commit().await, what, &ctx);
+                    (true, Some(false))
+                }
+            }
+        }
+    };
+    if midway {
+        assert_interrupted(conn.execute("SELECT 1").await, "", &ctx);
+    } else {
+        // The connection goes on at depth 0, with working transactions.
+        assert_eq!(conn.transaction_depth(), 0, "{ctx}");
+        let mut tx = conn.begin().await.unwrap();
+        let mut sp = tx.begin().await.unwrap();
+        sp.execute(insert(id + 1)).await.unwrap();
+        sp.commit().await.unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(conn.transaction_depth(), 0, "{ctx}");
+    }
+    drop(conn);
+    // Whatever happened, no transaction of this round is left open: inserting `id` anew either
+    // succeeds (it was not committed) or meets the committed row, without waiting on a lock.
+    let again = tokio::time::timeout(Duration::from_secs(10), engine.execute(insert(id)))
+        .await
+        .unwrap_or_else(|_| panic!("{ctx}: row {id} is still locked by a transaction"));
+    let landed = match again {
+        Ok(_) => false,
+        Err(e) if e.kind() == ErrorKind::UniqueViolation => true,
+        Err(e) => panic!("{ctx}: {e}"),
+    };
+    if let Some(committed) = committed {
+        assert_eq!(landed, committed, "{ctx}: was row {id} committed?");
+    }
+    if !midway {
+        let n: i64 = engine
+            .fetch_scalar(
+                sql(format!("SELECT count(*) FROM {t} WHERE id = :id")).bind("id", id + 1),
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            n, 1,
+            "{ctx}: the connection's next transaction did not commit"
+        );
+    }
+    midway
+}
+
+/// A transaction-control future dropped mid-way on a borrowed connection (a COMMIT, ROLLBACK,
+/// BEGIN, SAVEPOINT, RELEASE or ROLLBACK TO whose reply was not read) leaves the connection
+/// at the right depth and refusing further statements with a connection error, rather than
+/// sending a SAVEPOINT outside any transaction; one dropped before its first poll leaves a
+/// connection that goes on normally. Every step is dropped at each of its await points in turn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_cancelled_commit_leaves_borrowed_connection_consistent() {
+    let mut engines = common::all_engines().await;
+    // SQLite's default executor runs a statement within its first poll; on a thread of its
+    // own, a statement can be dropped while it runs.
+    let threaded = Engine::connect("sqlite::memory:?executor=thread")
+        .await
+        .unwrap();
+    engines.push(threaded);
+    for (k, engine) in engines.into_iter().enumerate() {
+        let be = engine.backend_name();
+        let t = name(&engine, "cut_tx");
+        let md = MetaData::new().with(
+            Table::new(t.clone()).column(ColumnDef::new("id", SqlType::BigInt).primary_key()),
+        );
+        fresh(&engine, &md).await;
+        let mut id = 0;
+        for step in [
+            TxStep::Begin,
+            TxStep::Savepoint,
+            TxStep::Commit,
+            TxStep::Rollback,
+            TxStep::Release,
+            TxStep::RollbackTo,
+        ] {
+            let mut midway = 0;
+            let mut polls = 0;
+            let mut retries = 0;
+            loop {
+                id += 10;
+                let dropped = cut_step(&engine, &t, id, step, polls).await;
+                midway += usize::from(dropped);
+                if !dropped && polls > 0 {
+                    // A local server's reply can be there within the first poll: try again
+                    // for a drop mid-way.
+                    if midway == 0 && retries < 20 {
+                        retries += 1;
+                        continue;
+                    }
+                    break; // the future finished: every await point before it was cut
+                }
+                polls += 1;
+                assert!(polls < 50, "{be} {step:?}: never finished");
+            }
+            // A server round trip, or SQLite's thread, is one await point at least (the
+            // first engine's SQLite statements finish in their first poll).
+            if k > 0 {
+                assert!(midway > 0, "{be} {step:?}: never dropped mid-way");
+            }
+        }
+        engine.drop_all(&md).await.unwrap();
     }
 }

@@ -285,7 +285,7 @@ fn like_ilike_escape() {
         .from(u)
         .filter(u.name.like_escape("a\\_b", '\\'));
     assert_sql!(|d| q.compile(d),
-        postgres: WithParams("SELECT users.id FROM users WHERE users.name LIKE $1 ESCAPE '\\'", vec![s("a\\_b")]),
+        postgres: WithParams("SELECT users.id FROM users WHERE users.name LIKE $1 ESCAPE E'\\\\'", vec![s("a\\_b")]),
         mysql_family: WithParams("SELECT users.id FROM users WHERE users.name LIKE ? ESCAPE '\\\\'", vec![s("a\\_b")]),
     );
     let q = select(u.id)
@@ -882,4 +882,30 @@ fn remembered_identifiers_stay_per_dialect() {
             sqlite: "SELECT t.user FROM t",
         );
     }
+}
+
+/// Inlined (debug) PostgreSQL literals and the LIKE escape character do not depend on
+/// `standard_conforming_strings`: a backslash makes an `E'…'` string with it doubled.
+#[test]
+fn regression_pg_literals_in_debug_sql_and_like_escape() {
+    let u = Users::new();
+    let q = select(u.id).from(u).filter(
+        u.name
+            .like_escape("a\\_b", '\\')
+            .and(u.email.eq("\\' OR 1=1 --")),
+    );
+    assert_eq!(
+        q.to_debug_sql(&quarry::Postgres).unwrap(),
+        "SELECT users.id FROM users WHERE users.name LIKE E'a\\\\_b' ESCAPE E'\\\\' AND users.email = E'\\\\'' OR 1=1 --'"
+    );
+    assert_eq!(
+        select(val(vec![0x5c_u8]))
+            .to_debug_sql(&quarry::Postgres)
+            .unwrap(),
+        "SELECT E'\\\\x5c'::bytea"
+    );
+    assert_eq!(
+        select(val("it's")).to_debug_sql(&quarry::Postgres).unwrap(),
+        "SELECT 'it''s'"
+    );
 }

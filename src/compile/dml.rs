@@ -4,11 +4,11 @@
 //! limit (or its statement-size limit); the statement then ends and another begins, so a
 //! large insert compiles to several statements the executor runs in one transaction.
 
-use super::select::Compiler;
+use super::select::{has_enum_column, write_enum_cast, Compiler};
 use super::{Compiled, Dialect, Plan, Returning, SqlWriter, UpsertStyle};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, Name};
-use crate::schema::{ColumnDef, ServerDefault, Table};
+use crate::schema::{ColumnDef, EnumType, ServerDefault, SqlType, Table};
 use crate::stmt::clauses::{same_name, Assign};
 use crate::stmt::delete::DeleteStmt;
 use crate::stmt::insert::{ConflictAction, InsertStmt};
@@ -204,7 +204,7 @@ impl PlainLayout {
 /// by the client defaults of columns it leaves out: `None` when it needs the general compiler
 /// (SQL for logs, columns filled in another way, an upsert or RETURNING with bound values).
 fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<PlainLayout>> {
-    if inline || !s.is_plain() {
+    if inline || !s.is_plain() || insert_needs_casts(s, d) {
         return Ok(None);
     }
     if let Some(e) = &s.error {
@@ -404,6 +404,39 @@ fn invalid(msg: impl Into<String>) -> Error {
     Error::InvalidStatement(msg.into())
 }
 
+/// Whether values written into `t`'s enum columns need a cast on `d`: PostgreSQL binds text as
+/// `text`, which it neither assigns to nor compares with an enum type (42804, 42883), so a
+/// bound value for an enum column is written `$n::type`, which works alike in VALUES, SET,
+/// an upsert's SET and comparisons. (Binding it untyped instead would let the server infer
+/// the type, but would change how every other text parameter resolves.)
+fn enum_casts(d: &dyn Dialect, t: &Table) -> bool {
+    d.features().enum_style == super::EnumStyle::NamedType && has_enum_column(t)
+}
+
+/// Whether an INSERT's rows need enum casts (see [`enum_casts`]): they then take the general
+/// compiler, which writes them.
+fn insert_needs_casts(s: &InsertStmt, d: &dyn Dialect) -> bool {
+    s.table
+        .meta
+        .as_ref()
+        .is_some_and(|m| enum_casts(d, m.table()))
+}
+
+/// The enum type of column `c`, if it has one.
+fn enum_type(c: &ColumnDef) -> Option<&EnumType> {
+    match &c.sql_type {
+        SqlType::Enum(e) => Some(e),
+        _ => None,
+    }
+}
+
+/// Writes `cast` (after a bound value), if any.
+fn cast_value(c: &mut Compiler<'_>, cast: Option<&EnumType>) {
+    if let Some(e) = cast {
+        write_enum_cast(&mut c.w, e);
+    }
+}
+
 /// A column of the table is required in an INSERT: NOT NULL with no default of any kind.
 fn required(c: &ColumnDef) -> bool {
     !c.nullable && c.default.is_none() && c.server_default.is_none() && !c.autoincrement
@@ -457,6 +490,8 @@ impl<'a> ColName<'a> {
 struct OutColumn<'a> {
     name: ColName<'a>,
     source: Source<'a>,
+    /// The enum type its bound values are cast to (see [`enum_casts`]).
+    cast: Option<&'a EnumType>,
 }
 
 /// Decides the columns written, applying client defaults, checking required columns against
@@ -468,6 +503,8 @@ fn plan_columns<'a>(
 ) -> Result<Vec<OutColumn<'a>>> {
     let f = d.features();
     let meta: Option<&'a Table> = s.table.meta.as_ref().map(|m| m.table());
+    let casts = meta.is_some_and(|t| enum_casts(d, t));
+    let cast_of = |c: Option<&'a ColumnDef>| if casts { c.and_then(enum_type) } else { None };
     let width = s.columns.len();
     // Which metadata columns the insert gives: a bit set, a vector only past 128 columns.
     let n_meta = meta.map_or(0, |t| t.columns.len());
@@ -513,6 +550,7 @@ fn plan_columns<'a>(
             out.push(OutColumn {
                 name: ColName::Stmt(name),
                 source: Source::Cell(i, Fill::Keyword),
+                cast: cast_of(def),
             });
             continue;
         }
@@ -555,6 +593,7 @@ fn plan_columns<'a>(
         out.push(OutColumn {
             name: ColName::Stmt(name),
             source: Source::Cell(i, fill),
+            cast: cast_of(def),
         });
     }
     if let Some(t) = meta {
@@ -571,6 +610,7 @@ fn plan_columns<'a>(
                 (Some(v), false) => out.push(OutColumn {
                     name: ColName::Meta(&c.name),
                     source: Source::Const(v),
+                    cast: cast_of(Some(c)),
                 }),
                 _ if required(c) => {
                     return Err(invalid(format!(
@@ -598,6 +638,7 @@ fn plan_columns<'a>(
         out.push(OutColumn {
             name: ColName::Meta(&c.name),
             source: Source::Filled(fill),
+            cast: None,
         });
     }
     Ok(out)
@@ -702,7 +743,12 @@ pub(crate) fn insert_into_compiled(s: &mut InsertStmt, d: &dyn Dialect) -> Resul
     // The common case, written here in one piece (nothing handed back through a layout):
     // plain rows in the table's own columns. Other rows go through `plain_layout` or the
     // general compiler.
-    if s.is_plain() && s.error.is_none() && direct_columns(s) && plain_tail(s) {
+    if s.is_plain()
+        && s.error.is_none()
+        && direct_columns(s)
+        && plain_tail(s)
+        && !insert_needs_casts(s, d)
+    {
         check_target(&s.table)?;
         let width = s.columns.len();
         let mut c = Compiler::new(d, false);
@@ -787,6 +833,9 @@ fn measure_row(row: &[Expr], cols: &[OutColumn<'_>]) -> (usize, usize) {
     };
     let (mut params, mut bytes) = (0, 4);
     for col in cols {
+        if let Some(e) = col.cast {
+            bytes += e.name.len() + e.schema.as_ref().map_or(0, |s| s.len() + 3) + 4;
+        }
         let (p, b) = match col.source {
             Source::Cell(i, f) => match &row[i] {
                 Expr::Value(v) => (1, value_bytes(v) + 6),
@@ -817,6 +866,7 @@ fn compile_insert_cells(
     let cols = plan_columns(s, cells.all(), d)?;
     let mut out = Vec::new();
     let mut c = Compiler::new(d, inline);
+    c.scope_table(&s.table);
     let f = d.features();
     if let Some(q) = &s.select {
         insert_head(&mut c, s, cols.iter().map(|c| c.name))?;
@@ -858,10 +908,9 @@ fn compile_insert_cells(
         && !s.any_default
         && c.w.placeholder() == super::Placeholder::Question
         && cols.len() == width
-        && cols
-            .iter()
-            .enumerate()
-            .all(|(i, col)| matches!(col.source, Source::Cell(j, _) if j == i)))
+        && cols.iter().enumerate().all(|(i, col)| {
+            matches!(col.source, Source::Cell(j, _) if j == i) && col.cast.is_none()
+        }))
     .then(|| {
         let mut t = String::with_capacity(2 + width * 3);
         t.push('(');
@@ -945,10 +994,16 @@ fn compile_insert_cells(
                         }
                         match col.source {
                             Source::Cell(index, fill) => match cells.value(base + index) {
-                                Some(v) => c.w.push_param(v),
-                                None => write_fill(&mut c, fill)?,
+                                Some(v) => {
+                                    c.w.push_param(v);
+                                    cast_value(&mut c, col.cast);
+                                }
+                                None => write_cast_fill(&mut c, fill, col.cast)?,
                             },
-                            Source::Const(v) => c.value(v)?,
+                            Source::Const(v) => {
+                                c.value(v)?;
+                                cast_value(&mut c, col.cast);
+                            }
                             Source::Filled(fill) => write_fill(&mut c, fill)?,
                         }
                     }
@@ -972,11 +1027,17 @@ fn compile_insert_cells(
             }
             match col.source {
                 Source::Cell(index, fill) => match &row[index] {
-                    Expr::Default => write_fill(&mut c, fill)?,
-                    Expr::Value(v) => c.value(v)?,
+                    Expr::Default => write_cast_fill(&mut c, fill, col.cast)?,
+                    Expr::Value(v) => {
+                        c.value(v)?;
+                        cast_value(&mut c, col.cast);
+                    }
                     e => c.expr(e, 0)?,
                 },
-                Source::Const(v) => c.value(v)?,
+                Source::Const(v) => {
+                    c.value(v)?;
+                    cast_value(&mut c, col.cast);
+                }
                 Source::Filled(fill) => write_fill(&mut c, fill)?,
             }
         }
@@ -1031,6 +1092,15 @@ pub(crate) fn value_bytes(v: &Value) -> usize {
         Value::Decimal(d) => d.as_str().len() + 4,
         _ => 12,
     }
+}
+
+/// [`write_fill`], a client default cast to `cast`.
+fn write_cast_fill(c: &mut Compiler<'_>, fill: Fill<'_>, cast: Option<&EnumType>) -> Result<()> {
+    write_fill(c, fill)?;
+    if let Fill::Value(_) = fill {
+        cast_value(c, cast);
+    }
+    Ok(())
 }
 
 fn write_fill(c: &mut Compiler<'_>, fill: Fill<'_>) -> Result<()> {
@@ -1337,8 +1407,13 @@ fn assignments(
     qualifier: Option<&Name>,
     meta: Option<&Table>,
 ) -> Result<()> {
+    // Bound values for enum columns are cast to the column's type (see `enum_casts`).
+    let enums = meta.filter(|t| enum_casts(c.d, t));
     for i in 0..set.cells().len() {
         let a = &set.cells()[i];
+        let cast = enums
+            .and_then(|t| t.get_column(&a.column))
+            .and_then(enum_type);
         if i > 0 {
             c.w.push(", ");
         }
@@ -1357,6 +1432,7 @@ fn assignments(
         if let Some(v) = client {
             // A client-side default is quarry's to apply, as in INSERT.
             c.value(v)?;
+            cast_value(c, cast);
             continue;
         }
         if matches!(a.value, Expr::Default) && !c.f.values_default {
@@ -1372,6 +1448,7 @@ fn assignments(
         }
         // Bound as `Compiler::value` binds it, without copying it.
         if !c.inline && matches!(a.value, Expr::Value(_)) && set.bind_taken(i, &mut c.w) {
+            cast_value(c, cast);
             continue;
         }
         let a = &set.cells()[i];
@@ -1380,6 +1457,9 @@ fn assignments(
         let r = c.expr(&a.value, 0);
         c.allow_default = saved;
         r?;
+        if matches!(a.value, Expr::Value(_)) {
+            cast_value(c, cast);
+        }
     }
     Ok(())
 }
@@ -1491,6 +1571,10 @@ fn update_sql(
         return Err(invalid("the UPDATE sets no column"));
     }
     let mut c = Compiler::new(d, inline);
+    c.scope_table(s.table);
+    for f in s.from {
+        c.scope_from(f);
+    }
     let join = c.f.multi_table_join && !s.from.is_empty();
     if s.from.is_empty() {
         c.omit = Some(s.table.qualifier_name());
@@ -1524,6 +1608,10 @@ pub(crate) fn compile_delete(s: &DeleteStmt, d: &dyn Dialect, inline: bool) -> R
     }
     check_target(&s.table)?;
     let mut c = Compiler::new(d, inline);
+    c.scope_table(&s.table);
+    for f in &s.using {
+        c.scope_from(f);
+    }
     if s.using.is_empty() {
         c.omit = Some(s.table.qualifier_name());
         c.w.push("DELETE FROM ");

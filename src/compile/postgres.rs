@@ -105,6 +105,38 @@ impl Dialect for Postgres {
         Ok(())
     }
 
+    /// Writes a literal that means the same whatever the session's `standard_conforming_strings`
+    /// (a setting quarry neither checks nor forces): like libpq's `PQescapeLiteral`, a string
+    /// holding a backslash becomes an escape string `E'…'` with backslashes and quotes doubled;
+    /// any other string stays `'…'`, where only quotes are special in both modes.
+    ///
+    /// ```
+    /// use quarry::{Postgres, SqlWriter};
+    /// let mut w = SqlWriter::new(&Postgres);
+    /// w.push_string_literal("it's");
+    /// w.push(" ");
+    /// w.push_string_literal("\\' || current_user, --");
+    /// assert_eq!(w.sql(), r"'it''s' E'\\'' || current_user, --'");
+    /// ```
+    fn write_string_literal(&self, w: &mut SqlWriter<'_>, s: &str) {
+        if !s.contains('\\') {
+            return write_string_literal_default(w, s);
+        }
+        w.push("E'");
+        let mut rest = s;
+        while let Some(i) = rest.find(['\'', '\\']) {
+            w.push(&rest[..i]);
+            w.push(if rest.as_bytes()[i] == b'\'' {
+                "''"
+            } else {
+                "\\\\"
+            });
+            rest = &rest[i + 1..];
+        }
+        w.push(rest);
+        w.push_char('\'');
+    }
+
     fn write_literal(&self, w: &mut SqlWriter<'_>, value: &Value) -> Result<()> {
         let special = |v: f64| {
             if v.is_nan() {
@@ -119,14 +151,15 @@ impl Dialect for Postgres {
             Value::F32(v) if !v.is_finite() => w.push(special(f64::from(*v))),
             Value::F64(v) if !v.is_finite() => w.push(special(*v)),
             Value::Bytes(b) => {
-                let mut hex = String::with_capacity(b.len() * 2 + 12);
-                hex.push_str("'\\x");
+                // The hex input `\x…` holds a backslash, so it goes through the escaping above.
+                let mut hex = String::with_capacity(b.len() * 2 + 2);
+                hex.push_str("\\x");
                 for byte in b {
                     use std::fmt::Write as _;
                     let _ = write!(hex, "{byte:02x}");
                 }
-                hex.push_str("'::bytea");
-                w.push(&hex);
+                self.write_string_literal(w, &hex);
+                w.push("::bytea");
             }
             other => write_literal_default(w, other)?,
         }

@@ -8,8 +8,9 @@ use crate::expr::{
     BinaryOp, ColumnRef, Expr, Frame, FrameBound, FrameUnits, FuncCall, FuncName, Nulls, OrderBy,
     Over, UnaryOp, Window,
 };
+use crate::schema::{EnumType, SqlType, Table};
 use crate::stmt::select::{
-    CompoundStmt, Distinct, FromItem, Join, JoinKind, Query, SelectStmt, TableRef,
+    CompoundStmt, Distinct, FromItem, Join, JoinKind, Query, SelectStmt, TableMeta, TableRef,
 };
 use crate::value::Value;
 
@@ -44,6 +45,7 @@ pub(crate) fn write_expr(w: &mut SqlWriter<'_>, e: &Expr) -> Result<()> {
         omit: None,
         allow_default: false,
         allow_excluded: false,
+        enum_scope: Vec::new(),
     };
     let r = c.expr(e, 0);
     *w = c.w;
@@ -64,6 +66,23 @@ pub(crate) struct Compiler<'d> {
     pub(crate) allow_default: bool,
     /// `excluded(…)` may appear (an upsert's update).
     pub(crate) allow_excluded: bool,
+    /// The tables in scope (by qualifier) whose metadata has a column of a named enum type
+    /// (PostgreSQL): a value compared with such a column is cast to its type, since
+    /// PostgreSQL has no `enum = text` operator and text is bound as `text`.
+    pub(crate) enum_scope: Vec<(crate::expr::Name, TableMeta)>,
+}
+
+/// Whether `t` has a column of an enum type.
+pub(crate) fn has_enum_column(t: &Table) -> bool {
+    t.columns
+        .iter()
+        .any(|c| matches!(c.sql_type, SqlType::Enum(_)))
+}
+
+/// Writes `::type`, the cast of a bound value to enum type `e` (PostgreSQL).
+pub(crate) fn write_enum_cast(w: &mut SqlWriter<'_>, e: &EnumType) {
+    w.push("::");
+    w.push_qualified(e.schema.as_deref(), &e.name);
 }
 
 impl<'d> Compiler<'d> {
@@ -80,7 +99,58 @@ impl<'d> Compiler<'d> {
             omit: None,
             allow_default: false,
             allow_excluded: false,
+            enum_scope: Vec::new(),
         }
+    }
+
+    /// Brings table `t` into scope for enum casts: where the dialect has named enum types
+    /// and `t`'s metadata has an enum column.
+    pub(crate) fn scope_table(&mut self, t: &TableRef) {
+        if self.f.enum_style != super::EnumStyle::NamedType {
+            return;
+        }
+        if let Some(m) = &t.meta {
+            if has_enum_column(m.table()) {
+                self.enum_scope.push((t.qualifier_name(), m.clone()));
+            }
+        }
+    }
+
+    /// [`Compiler::scope_table`] for a FROM item.
+    pub(crate) fn scope_from(&mut self, f: &FromItem) {
+        if let FromItem::Table(t) = f {
+            self.scope_table(t);
+        }
+    }
+
+    /// The cast (`::type`) a value compared with `e` needs: `e` is a qualified column of an
+    /// enum type, of a table in scope.
+    fn enum_cast(&self, e: &Expr) -> Option<String> {
+        if self.enum_scope.is_empty() {
+            return None;
+        }
+        let Expr::Column(c) = e else { return None };
+        let q = c.table.as_ref()?;
+        let (_, meta) = self
+            .enum_scope
+            .iter()
+            .rev()
+            .find(|(n, _)| crate::stmt::clauses::same_name(n, q))?;
+        let SqlType::Enum(ty) = &meta.table().get_column(&c.name)?.sql_type else {
+            return None;
+        };
+        let mut w = SqlWriter::new(self.d);
+        write_enum_cast(&mut w, ty);
+        Some(w.finish().sql)
+    }
+
+    /// Writes `e`, cast with `cast` if it is a bound value.
+    fn cast_operand(&mut self, e: &Expr, min: u8, cast: Option<&str>) -> Result<()> {
+        self.expr(e, min)?;
+        if let (Some(cast), Expr::Value(_)) = (cast, e) {
+            self.w.push(cast);
+        }
+        Ok(())
     }
 
     pub(crate) fn unsupported(&self, what: &str) -> Error {
@@ -92,10 +162,12 @@ impl<'d> Compiler<'d> {
         let saved = (self.omit.take(), self.allow_default, self.allow_excluded);
         self.allow_default = false;
         self.allow_excluded = false;
+        let scope = self.enum_scope.len();
         let r = match q {
             Query::Select(s) => self.select(s),
             Query::Compound(c) => self.compound(c),
         };
+        self.enum_scope.truncate(scope);
         (self.omit, self.allow_default, self.allow_excluded) = saved;
         r
     }
@@ -138,6 +210,11 @@ impl<'d> Compiler<'d> {
                 self.w.push("DISTINCT ON (");
                 self.list(exprs)?;
                 self.w.push(") ");
+            }
+        }
+        if self.f.enum_style == super::EnumStyle::NamedType {
+            for f in s.from.iter().chain(s.joins.iter().map(|j| &j.item)) {
+                self.scope_from(f);
             }
         }
         if s.items.is_empty() {
@@ -550,6 +627,15 @@ impl<'d> Compiler<'d> {
     fn binary(&mut self, operands: &(Expr, Expr), op: BinaryOp) -> Result<()> {
         let (l, r) = operands;
         let p = op.precedence();
+        if !self.enum_scope.is_empty() && p == 4 {
+            // A value compared with an enum column: cast to the column's type.
+            let (lc, rc) = (self.enum_cast(r), self.enum_cast(l));
+            self.cast_operand(l, 5, lc.as_deref())?;
+            self.w.push_char(' ');
+            self.w.push(op.as_sql());
+            self.w.push_char(' ');
+            return self.cast_operand(r, 5, rc.as_deref());
+        }
         // Comparisons do not chain: both sides bind tighter. Arithmetic is
         // left-associative: the right side must bind tighter.
         self.expr(l, if p == 4 { 5 } else { p })?;
@@ -615,7 +701,17 @@ impl<'d> Compiler<'d> {
                 } else {
                     self.expr(expr, 5)?;
                     self.w.push(if *negated { " NOT IN (" } else { " IN (" });
-                    self.list(list)?;
+                    match self.enum_cast(expr) {
+                        None => self.list(list)?,
+                        Some(cast) => {
+                            for (i, e) in list.iter().enumerate() {
+                                if i > 0 {
+                                    self.w.push(", ");
+                                }
+                                self.cast_operand(e, 0, Some(&cast))?;
+                            }
+                        }
+                    }
                     self.w.push_char(')');
                 }
             }
@@ -641,9 +737,10 @@ impl<'d> Compiler<'d> {
                 } else {
                     " BETWEEN "
                 });
-                self.expr(low, 5)?;
+                let cast = self.enum_cast(expr);
+                self.cast_operand(low, 5, cast.as_deref())?;
                 self.w.push(" AND ");
-                self.expr(high, 5)?;
+                self.cast_operand(high, 5, cast.as_deref())?;
             }
             Expr::Like {
                 expr,
@@ -910,6 +1007,10 @@ impl<'d> Compiler<'d> {
                 self.expr(expr, 5)?;
                 self.w.push(if negated { " <> ALL(" } else { " = ANY(" });
                 self.w.push_param(Value::Array(items));
+                if let Some(cast) = self.enum_cast(expr) {
+                    self.w.push(&cast);
+                    self.w.push("[]");
+                }
                 self.w.push_char(')');
             }
             LargeInList::JsonEach | LargeInList::JsonTable => {

@@ -345,6 +345,7 @@ impl Engine {
             log_parameters: self.log_parameters,
             depth: 0,
             pending_rollback: None,
+            interrupted: None,
         })
     }
 
@@ -665,6 +666,10 @@ pub struct Connection {
     depth: usize,
     /// The level a dropped transaction left to roll back before the next statement.
     pending_rollback: Option<usize>,
+    /// The transaction-control statement (`BEGIN`, `COMMIT`, …) whose future was dropped
+    /// before its reply was read: set before it is sent, cleared once it has ended (see
+    /// [`Connection::control`]).
+    interrupted: Option<&'static str>,
 }
 
 impl fmt::Debug for Connection {
@@ -672,13 +677,14 @@ impl fmt::Debug for Connection {
         f.debug_struct("Connection")
             .field("dialect", &self.dialect.name())
             .field("depth", &self.depth)
+            .field("interrupted", &self.interrupted)
             .finish_non_exhaustive()
     }
 }
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        if self.depth > 0 || self.pending_rollback.is_some() {
+        if self.depth > 0 || self.pending_rollback.is_some() || self.interrupted.is_some() {
             if let Some(inner) = self.inner.as_mut() {
                 inner.discard();
             }
@@ -692,6 +698,17 @@ type BackendCall<T> =
 
 fn savepoint(level: usize) -> String {
     format!("quarry_sp_{level}")
+}
+
+/// The error of a connection on which a transaction-control statement was interrupted.
+fn interrupted(what: &str) -> Error {
+    Error::connection(
+        format!(
+            "a {what} on this connection was interrupted (its future was dropped before the \
+             reply was read), so whether it took effect is unknown; the connection is closed"
+        ),
+        None,
+    )
 }
 
 impl Connection {
@@ -725,19 +742,55 @@ impl Connection {
             .ok_or_else(|| Error::connection("connection already released", None))
     }
 
-    /// Rolls back what a dropped transaction left open, before the next statement.
+    /// Before the next statement: refuses a connection on which a transaction-control
+    /// statement was interrupted, and rolls back what a dropped transaction left open.
     async fn settle(&mut self) -> Result<()> {
+        if let Some(what) = self.interrupted {
+            if let Some(inner) = self.inner.as_mut() {
+                inner.discard();
+            }
+            return Err(interrupted(what));
+        }
         if let Some(level) = self.pending_rollback {
-            let sql = if level <= 1 {
-                "ROLLBACK".to_owned()
+            let (sql, what) = if level <= 1 {
+                ("ROLLBACK".to_owned(), "ROLLBACK")
             } else {
                 let sp = savepoint(level);
-                format!("ROLLBACK TO SAVEPOINT {sp}; RELEASE SAVEPOINT {sp}")
+                (
+                    format!("ROLLBACK TO SAVEPOINT {sp}; RELEASE SAVEPOINT {sp}"),
+                    "ROLLBACK TO SAVEPOINT",
+                )
             };
-            self.inner()?.execute_script(&sql).await?;
+            self.control(&sql, what, false).await?;
             self.pending_rollback = None;
         }
         Ok(())
+    }
+
+    /// Runs a transaction-control statement (`what` names it), traced when `trace`.
+    ///
+    /// If this future is dropped after the statement may have been sent and before its reply
+    /// is read, `interrupted` stays set: the server's transaction state is then unknown (a
+    /// COMMIT may or may not have landed, a BEGIN may or may not have opened a transaction),
+    /// and no backend-neutral way learns it (tokio-postgres does not expose the session's
+    /// transaction status, SQLite may still be running the statement on its thread, and the
+    /// MariaDB driver is out of step with the server). So the connection is never trusted
+    /// again: every later statement on it is a connection error and the backend connection is
+    /// closed rather than pooled (which ends any transaction it left open), as for a connection
+    /// lost mid-COMMIT. A future dropped before its first poll sends nothing and is handled by
+    /// [`Transaction`]'s drop instead.
+    async fn control(&mut self, sql: &str, what: &'static str, trace: bool) -> Result<()> {
+        self.interrupted = Some(what);
+        let out = if trace {
+            self.script(sql).await
+        } else {
+            match self.inner() {
+                Ok(inner) => inner.execute_script(sql).await,
+                Err(e) => Err(e),
+            }
+        };
+        self.interrupted = None;
+        out
     }
 
     async fn script(&mut self, sql: &str) -> Result<()> {
@@ -749,25 +802,25 @@ impl Connection {
     /// Opens the next transaction level: BEGIN, or a savepoint inside a transaction.
     async fn start(&mut self, options: TxOptions) -> Result<()> {
         self.settle().await?;
-        let sql = if self.depth == 0 {
+        let (sql, what) = if self.depth == 0 {
             let mut w = SqlWriter::new(self.dialect);
             self.dialect.write_begin(&mut w, &options)?;
-            w.finish().sql
+            (w.finish().sql, "BEGIN")
         } else {
             if options != TxOptions::default() {
                 return Err(Error::InvalidStatement(
                     "isolation level and read-only apply to the outermost transaction only".into(),
                 ));
             }
-            format!("SAVEPOINT {}", savepoint(self.depth + 1))
+            (
+                format!("SAVEPOINT {}", savepoint(self.depth + 1)),
+                "SAVEPOINT",
+            )
         };
-        // Counted before it is sent: if this future is dropped while BEGIN is in flight, the
-        // connection is known to be possibly inside a transaction and is not reused.
+        // If this future is dropped while the statement is in flight, `control` leaves the
+        // connection marked interrupted: it is not used again, nor pooled.
+        self.control(&sql, what, true).await?;
         self.depth += 1;
-        if let Err(e) = self.script(&sql).await {
-            self.depth -= 1;
-            return Err(e);
-        }
         Ok(())
     }
 
@@ -1475,22 +1528,31 @@ impl DerefMut for Transaction<'_> {
 impl Transaction<'_> {
     async fn finish(mut self, commit: bool) -> Result<()> {
         let level = self.level;
-        let sql = match (commit, level) {
-            (true, 1) => "COMMIT".to_owned(),
-            (false, 1) => "ROLLBACK".to_owned(),
-            (true, _) => format!("RELEASE SAVEPOINT {}", savepoint(level)),
+        let (sql, what) = match (commit, level) {
+            (true, 1) => ("COMMIT".to_owned(), "COMMIT"),
+            (false, 1) => ("ROLLBACK".to_owned(), "ROLLBACK"),
+            (true, _) => (
+                format!("RELEASE SAVEPOINT {}", savepoint(level)),
+                "RELEASE SAVEPOINT",
+            ),
             (false, _) => {
                 let sp = savepoint(level);
-                format!("ROLLBACK TO SAVEPOINT {sp}; RELEASE SAVEPOINT {sp}")
+                (
+                    format!("ROLLBACK TO SAVEPOINT {sp}; RELEASE SAVEPOINT {sp}"),
+                    "ROLLBACK TO SAVEPOINT",
+                )
             }
         };
         self.done = true;
         let conn: &mut Connection = &mut self;
+        // The level ends here whatever follows: should this future be dropped mid-way, the
+        // connection is left marked interrupted (see `Connection::control`), not one level deep
+        // in a transaction the server may already have ended.
+        conn.depth = level - 1;
         let out = match conn.settle().await {
-            Ok(()) => conn.script(&sql).await,
+            Ok(()) => conn.control(&sql, what, true).await,
             Err(e) => Err(e),
         };
-        conn.depth = level - 1;
         if out.is_err() {
             if level == 1 {
                 // The server's transaction state is unknown (SQLite keeps a transaction open

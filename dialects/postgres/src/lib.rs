@@ -96,7 +96,9 @@
 //! | `Null(t)` | NULL of the type above for `t` |
 //!
 //! Because parameters are typed, a `text` parameter is not implicitly converted to a column of
-//! another type (an enum, `inet`, …): write the cast in the SQL (`$1::mood`).
+//! another type (an enum, `inet`, …): write the cast in the SQL (`$1::mood`). Statements built
+//! on a table whose metadata declares an enum column ([`quarry::SqlType::Enum`]) get that cast
+//! from the compiler, wherever a value is written into the column or compared with it.
 //!
 //! A [`quarry::Value::Array`] (what the compiler binds for a long `IN` list: `x = ANY($1)`,
 //! `x <> ALL($1)`) is one parameter in PostgreSQL's binary array format, typed by its first
