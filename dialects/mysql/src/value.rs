@@ -461,6 +461,13 @@ fn bind_param(v: &Value, param: Option<usize>) -> Result<My> {
         Value::Array(items) => {
             return Err(Error::unsupported_array_parameter("mysql", items.len()))
         }
+        Value::Invalid(_, reason) => {
+            let at = param.map_or_else(
+                || "a value of rows bound by reference".to_owned(),
+                |p| format!("parameter {p}"),
+            );
+            return Err(Error::unsupported("mysql", format!("{reason} ({at})")));
+        }
         other => {
             return Err(Error::unsupported(
                 "mysql",
@@ -773,6 +780,17 @@ mod tests {
             }
         }
         assert_eq!(bind(&Value::F64(f64::MAX)).unwrap(), My::Double(f64::MAX));
+    }
+
+    #[test]
+    fn regression_year_range_invalid_values_are_refused() {
+        let v = Value::Invalid(ValueType::Date, "the date +10000-01-01".into());
+        let err = bind_all(&[Value::I64(1), v.clone()]).unwrap_err();
+        assert!(err.is_unsupported(), "{err}");
+        assert!(err.to_string().contains("(parameter 2)"), "{err}");
+        assert!(bind_cell(quarry::Cell::Value(v))
+            .unwrap_err()
+            .is_unsupported());
     }
 
     #[test]

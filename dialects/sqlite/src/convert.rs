@@ -274,6 +274,12 @@ pub(crate) fn sql_ref<'a>(
         Value::Array(items) => {
             return Err(Error::unsupported_array_parameter("sqlite", items.len()))
         }
+        Value::Invalid(_, reason) => {
+            return Err(Error::unsupported(
+                "sqlite",
+                format!("{reason} (parameter {param})"),
+            ))
+        }
         other => {
             return Err(Error::unsupported(
                 "sqlite",
@@ -1027,6 +1033,18 @@ mod tests {
                 ValueRef::Real(inf)
             );
         }
+    }
+
+    #[test]
+    fn regression_year_range_invalid_values_are_refused() {
+        let mut buf = [0u8; TEXT_BUF];
+        let v = Value::Invalid(ValueType::Date, "the date +10000-01-01".into());
+        let err = sql_ref(&v, 4, &mut buf).unwrap_err();
+        assert!(err.is_unsupported(), "{err}");
+        assert!(
+            err.to_string().contains("+10000-01-01 (parameter 4)"),
+            "{err}"
+        );
     }
 
     /// The text bound for `v`, from `sql_ref` and through `Encoded`.
