@@ -468,6 +468,7 @@ pub fn write_literal_default(w: &mut SqlWriter<'_>, value: &Value) -> Result<()>
                 "NaN or infinite float literals",
             ))
         }
+        Value::Invalid(_, reason) => return Err(Error::unsupported(d.name(), &**reason)),
         Value::Text(s) => {
             if s.contains('\0') {
                 return Err(Error::InvalidStatement(

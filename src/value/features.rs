@@ -1,5 +1,8 @@
 //! Conversions for the optional `chrono-0_4`, `time-0_3`, `uuid-1`, `rust_decimal-1` and
 //! `serde_json-1` features.
+//!
+//! A chrono or time value that quarry's types cannot hold (a leap second, a year beyond ±9999)
+//! converts to [`Value::Invalid`], which every backend refuses to bind: never a nearby value.
 #![allow(unused_imports)]
 
 use super::convert::{decode_err, sealed::Sealed};
@@ -46,27 +49,44 @@ mod chrono_impls {
     use super::*;
     use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 
-    fn date(d: NaiveDate) -> Value {
-        Date::new(d.year(), d.month() as u8, d.day() as u8).map_or_else(
-            // Out of quarry's range (|year| > 9999): bound as text the database will reject.
-            || Value::Text(d.to_string()),
-            Value::Date,
-        )
+    /// What quarry cannot represent is a `Value::Invalid` that every backend refuses to bind.
+    fn invalid(ty: ValueType, what: &str, v: impl std::fmt::Display, why: &str) -> Value {
+        Value::Invalid(ty, format!("the chrono {what} {v}: {why}").into())
     }
-    fn time(t: NaiveTime) -> Time {
+    const YEARS: &str = "quarry dates range over years -9999 to 9999";
+    const LEAP: &str = "a leap second (second 60) cannot be stored: no supported database \
+                        accepts it";
+
+    fn date(d: NaiveDate) -> Option<Date> {
+        Date::new(d.year(), d.month() as u8, d.day() as u8)
+    }
+    /// The time, or `None` for a leap second (chrono's nanosecond 1e9 and above).
+    fn time(t: NaiveTime) -> Option<Time> {
         Time::new(
             t.hour() as u8,
             t.minute() as u8,
             t.second() as u8,
-            (t.nanosecond() / 1000).min(999_999),
+            t.nanosecond() / 1000,
         )
-        .expect("chrono times are valid")
     }
-    fn timestamp(ts: NaiveDateTime) -> Option<Timestamp> {
-        Some(Timestamp::new(
-            Date::new(ts.year(), ts.month() as u8, ts.day() as u8)?,
-            time(ts.time()),
-        ))
+    fn timestamp(ty: ValueType, ts: NaiveDateTime, v: impl std::fmt::Display) -> Value {
+        let what = if ty == ValueType::Timestamp {
+            "date and time"
+        } else {
+            "instant"
+        };
+        let Some(d) = date(ts.date()) else {
+            return invalid(ty, what, v, YEARS);
+        };
+        let Some(t) = time(ts.time()) else {
+            return invalid(ty, what, v, LEAP);
+        };
+        let ts = Timestamp::new(d, t);
+        if ty == ValueType::Timestamp {
+            Value::Timestamp(ts)
+        } else {
+            Value::TimestampTz(ts)
+        }
     }
     fn naive(ts: Timestamp, column: &str) -> Result<NaiveDateTime> {
         let d =
@@ -78,18 +98,53 @@ mod chrono_impls {
         Ok(NaiveDateTime::new(d, t))
     }
 
-    foreign!(NaiveDate, Date, SqlType::Date, |v| date(v));
-    foreign!(NaiveTime, Time, SqlType::Time, |v| Value::Time(time(v)));
+    foreign!(NaiveDate, Date, SqlType::Date, |v| date(v).map_or_else(
+        || invalid(ValueType::Date, "date", v, YEARS),
+        Value::Date
+    ));
+    foreign!(NaiveTime, Time, SqlType::Time, |v| time(v).map_or_else(
+        || invalid(ValueType::Time, "time", v, LEAP),
+        Value::Time
+    ));
     foreign!(NaiveDateTime, Timestamp, SqlType::Timestamp, |v| timestamp(
+        ValueType::Timestamp,
+        v,
         v
-    )
-    .map_or_else(|| Value::Text(v.to_string()), Value::Timestamp));
+    ));
     foreign!(
         DateTime<chrono::Utc>,
         TimestampTz,
         SqlType::TimestampTz,
-        |v| timestamp(v.naive_utc()).map_or_else(|| Value::Text(v.to_string()), Value::TimestampTz)
+        |v| timestamp(ValueType::TimestampTz, v.naive_utc(), v)
     );
+
+    #[cfg(test)]
+    #[test]
+    fn leap_seconds_and_far_years_are_invalid_values() {
+        let d = NaiveDate::from_ymd_opt(2016, 12, 31).unwrap();
+        let leap = NaiveTime::from_hms_nano_opt(23, 59, 59, 1_000_000_000).unwrap();
+        let invalid = |v: Value, ty: ValueType, why: &str| match v {
+            Value::Invalid(t, reason) => assert!(t == ty && reason.contains(why), "{reason}"),
+            other => panic!("{other:?} is not invalid"),
+        };
+        invalid(leap.into_value(), ValueType::Time, "leap second");
+        invalid(
+            d.and_time(leap).into_value(),
+            ValueType::Timestamp,
+            "leap second",
+        );
+        let utc = d.and_time(leap).and_utc();
+        invalid(utc.into_value(), ValueType::TimestampTz, "leap second");
+        let far = NaiveDate::from_ymd_opt(10_000, 1, 1).unwrap();
+        invalid(far.into_value(), ValueType::Date, "-9999 to 9999");
+        let far = far.and_time(NaiveTime::MIN);
+        invalid(far.into_value(), ValueType::Timestamp, "-9999 to 9999");
+        let last = NaiveTime::from_hms_nano_opt(23, 59, 59, 999_999_999).unwrap();
+        assert_eq!(
+            last.into_value(),
+            Value::Time(Time::new(23, 59, 59, 999_999).unwrap())
+        );
+    }
 
     impl FromValue for NaiveDate {
         fn from_value(value: Value, column: &str) -> Result<Self> {
@@ -138,19 +193,28 @@ mod time_impls {
         time::Time::from_hms_micro(h, m, s, us).map_err(|_| out_of_range(column, "time"))
     }
 
+    /// A year beyond ±9999 (the `time` crate's `large-dates` feature) is a `Value::Invalid`
+    /// that every backend refuses to bind.
+    fn out_of_years(ty: ValueType, v: impl std::fmt::Display) -> Value {
+        Value::Invalid(
+            ty,
+            format!("the time-crate value {v}: quarry dates range over years -9999 to 9999").into(),
+        )
+    }
+
     foreign!(time::Date, Date, SqlType::Date, |v| date(v)
-        .map_or_else(|| Value::Text(v.to_string()), Value::Date));
+        .map_or_else(|| out_of_years(ValueType::Date, v), Value::Date));
     foreign!(time::Time, Time, SqlType::Time, |v| Value::Time(tm(v)));
     foreign!(PrimitiveDateTime, Timestamp, SqlType::Timestamp, |v| date(
         v.date()
     )
     .map(|d| Value::Timestamp(Timestamp::new(d, tm(v.time()))))
-    .unwrap_or_else(|| Value::Text(v.to_string())));
+    .unwrap_or_else(|| out_of_years(ValueType::Timestamp, v)));
     foreign!(OffsetDateTime, TimestampTz, SqlType::TimestampTz, |v| {
         let u = v.to_offset(UtcOffset::UTC);
         date(u.date())
             .map(|d| Value::TimestampTz(Timestamp::new(d, tm(u.time()))))
-            .unwrap_or_else(|| Value::Text(u.to_string()))
+            .unwrap_or_else(|| out_of_years(ValueType::TimestampTz, u))
     });
 
     impl FromValue for time::Date {

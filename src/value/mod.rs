@@ -95,6 +95,17 @@ pub enum Value {
     /// element type is the first non-NULL element's). The compiler produces it for large
     /// `IN` lists (`x = ANY($1)`); the other backends reject it as a parameter.
     Array(Vec<Value>),
+    /// A value of the given type that a conversion could not represent, and why (a chrono
+    /// leap second, a year beyond ±9999). Every backend refuses to bind it and the compiler to
+    /// write it as a literal ([`crate::Error::Unsupported`] with the reason): [`IntoValue`]
+    /// cannot fail, so the refusal travels with the value to where errors are returned.
+    ///
+    /// ```
+    /// use quarry::{Value, ValueType};
+    /// let v = Value::Invalid(ValueType::Time, "a leap second".into());
+    /// assert_eq!(v.value_type(), ValueType::Time);
+    /// ```
+    Invalid(ValueType, Box<str>),
 }
 
 impl Value {
@@ -122,6 +133,7 @@ impl Value {
             Value::Json(_) => ValueType::Json,
             Value::Decimal(_) => ValueType::Decimal,
             Value::Array(_) => ValueType::Array,
+            Value::Invalid(t, _) => *t,
         }
     }
 

@@ -80,7 +80,8 @@
 //! | NULL                                                 | `Null` of the column's type |
 //!
 //!   BOOLEAN is TINYINT(1) and decodes as `I64`; `Row::get::<bool>` accepts 0 and 1.
-//!   Parameters bind as: NULL → NULL, `Bool` → 0/1, integers, floats, `Text` and `Json` →
+//!   Parameters bind as: NULL → NULL, `Bool` → 0/1, integers, floats (NaN and ±infinity,
+//!   which no MySQL or MariaDB column holds, are refused), `Text` and `Json` →
 //!   UTF-8 text, `Bytes` → bytes, `Date` → a DATE (years 0 to 9999, others are refused),
 //!   `Timestamp` → a DATETIME with microseconds, `TimestampTz` → its UTC date and time (the
 //!   way quarry stores instants in `DATETIME(6)`), `Time` → a TIME, `Uuid` → its hyphenated

@@ -410,14 +410,38 @@ fn timestamp(ts: &Timestamp) -> Result<My> {
     Ok(My::Date(y, m, d, h, mi, s, us))
 }
 
-/// The driver value bound for `v`.
+/// The refusal of a NaN or infinite float as parameter `param` (1-based; `None` for a cell of
+/// rows bound by reference, whose statement position the caller does not track): no MySQL or
+/// MariaDB column holds one (FLOAT and DOUBLE refuse it, DECIMAL stores `0`).
+fn non_finite(f: f64, param: Option<usize>) -> Error {
+    let at = match param {
+        Some(p) => format!("parameter {p}"),
+        None => "a value of rows bound by reference".to_owned(),
+    };
+    Error::unsupported(
+        "mysql",
+        format!(
+            "{f} as {at}: MySQL and MariaDB columns cannot hold NaN or infinity; bind NULL or a \
+             finite number"
+        ),
+    )
+}
+
+/// The driver value bound for `v` (a cell of rows bound by reference; see [`bind_param`]).
 pub(crate) fn bind(v: &Value) -> Result<My> {
+    bind_param(v, None)
+}
+
+/// The driver value bound for `v` as parameter `param` (1-based, named in errors).
+fn bind_param(v: &Value, param: Option<usize>) -> Result<My> {
     Ok(match v {
         Value::Null(_) => My::NULL,
         Value::Bool(b) => My::Int(i64::from(*b)),
         Value::I16(i) => My::Int(i64::from(*i)),
         Value::I32(i) => My::Int(i64::from(*i)),
         Value::I64(i) => My::Int(*i),
+        Value::F32(f) if !f.is_finite() => return Err(non_finite(f64::from(*f), param)),
+        Value::F64(f) if !f.is_finite() => return Err(non_finite(*f, param)),
         Value::F32(f) => My::Float(*f),
         Value::F64(f) => My::Double(*f),
         Value::Text(s) | Value::Json(s) => My::Bytes(s.as_bytes().to_vec()),
@@ -436,6 +460,13 @@ pub(crate) fn bind(v: &Value) -> Result<My> {
         Value::Decimal(d) => My::Bytes(d.as_str().as_bytes().to_vec()),
         Value::Array(items) => {
             return Err(Error::unsupported_array_parameter("mysql", items.len()))
+        }
+        Value::Invalid(_, reason) => {
+            let at = param.map_or_else(
+                || "a value of rows bound by reference".to_owned(),
+                |p| format!("parameter {p}"),
+            );
+            return Err(Error::unsupported("mysql", format!("{reason} ({at})")));
         }
         other => {
             return Err(Error::unsupported(
@@ -465,8 +496,8 @@ pub(crate) fn bind_all(params: &[Value]) -> Result<mysql_async::Params> {
         return Ok(mysql_async::Params::Empty);
     }
     let mut bound = Vec::with_capacity(params.len());
-    for p in params {
-        bound.push(bind(p)?);
+    for (i, p) in params.iter().enumerate() {
+        bound.push(bind_param(p, Some(i + 1))?);
     }
     Ok(mysql_async::Params::Positional(bound))
 }
@@ -732,6 +763,34 @@ mod tests {
             bind_all(&[Value::I64(1)]).unwrap(),
             mysql_async::Params::Positional(v) if v == [My::Int(1)]
         ));
+    }
+
+    #[test]
+    fn regression_nan_and_infinity_parameters_are_refused() {
+        for f in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            for v in [Value::F64(f), Value::F32(f as f32)] {
+                let err = bind_all(&[Value::I64(1), v.clone()]).unwrap_err();
+                assert!(err.is_unsupported(), "{err}");
+                assert!(
+                    err.to_string().contains(&format!("{f} as parameter 2")),
+                    "{err}"
+                );
+                let err = bind_cell(quarry::Cell::Value(v)).unwrap_err();
+                assert!(err.is_unsupported(), "{err}");
+            }
+        }
+        assert_eq!(bind(&Value::F64(f64::MAX)).unwrap(), My::Double(f64::MAX));
+    }
+
+    #[test]
+    fn regression_year_range_invalid_values_are_refused() {
+        let v = Value::Invalid(ValueType::Date, "the date +10000-01-01".into());
+        let err = bind_all(&[Value::I64(1), v.clone()]).unwrap_err();
+        assert!(err.is_unsupported(), "{err}");
+        assert!(err.to_string().contains("(parameter 2)"), "{err}");
+        assert!(bind_cell(quarry::Cell::Value(v))
+            .unwrap_err()
+            .is_unsupported());
     }
 
     #[test]

@@ -805,17 +805,16 @@ impl Session {
 /// A value of row `r`, column `c` (both 0-based) that cannot be written as its column's type:
 /// the SQLSTATE the server would give, naming the row and the column.
 fn field_error(ce: ConvertError, r: usize, c: usize, name: &str, sql: &str) -> quarry::Error {
-    quarry::Error::database(
-        classify(ce.code, "ERROR"),
-        ce.code,
-        format!(
-            "{} (row {}, column {} \"{name}\")",
-            ce.message,
-            r + 1,
-            c + 1
-        ),
-        Some(sql),
-    )
+    let message = format!(
+        "{} (row {}, column {} \"{name}\")",
+        ce.message,
+        r + 1,
+        c + 1
+    );
+    if ce.code == encode::REFUSED {
+        return quarry::Error::unsupported("postgresql", message);
+    }
+    quarry::Error::database(classify(ce.code, "ERROR"), ce.code, message, Some(sql))
 }
 
 /// The error of writing row `r` (0-based) of `copy`: a value that cannot be written as its

@@ -150,6 +150,12 @@ pub(crate) fn check(values: &[Value]) -> Result<()> {
             }
             Value::Array(items) => check_array(i, items)?,
             Value::Null(ValueType::Array) => {}
+            Value::Invalid(_, reason) => {
+                return Err(Error::unsupported(
+                    "postgresql",
+                    format!("{reason} (parameter ${})", i + 1),
+                ))
+            }
             other if pg_type(other.value_type()).is_none() => {
                 return Err(Error::unsupported(
                     "postgresql",
@@ -196,6 +202,12 @@ fn check_array(i: usize, items: &[Value]) -> Result<()> {
         }
         match item {
             Value::Null(_) => {}
+            Value::Invalid(_, reason) => {
+                return Err(Error::unsupported(
+                    "postgresql",
+                    format!("{reason} (parameter ${param}, element {})", j + 1),
+                ))
+            }
             Value::Decimal(d) => numeric::encode(d, &mut Sink).map_err(|m| {
                 Error::InvalidStatement(format!("parameter ${param}, element {}: {m}", j + 1))
             })?,
@@ -579,6 +591,23 @@ mod tests {
             Value::Null(ValueType::Text)
         ])])
         .is_ok());
+    }
+
+    #[test]
+    fn regression_year_range_invalid_values_are_refused() {
+        let v = Value::Invalid(ValueType::Date, "the date +10000-01-01".into());
+        let err = check(&[Value::I64(1), v.clone()]).unwrap_err();
+        assert!(err.is_unsupported(), "{err}");
+        assert!(err.to_string().contains("(parameter $2)"), "{err}");
+        let err = check(&[Value::Array(vec![
+            Value::Date("2000-01-01".parse().unwrap()),
+            v,
+        ])])
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("(parameter $1, element 2)"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -47,6 +47,9 @@ pub(crate) const OUT_OF_RANGE: &str = "22003";
 const TOO_LONG: &str = "22001";
 /// SQLSTATE program_limit_exceeded.
 const LIMIT: &str = "54000";
+/// No SQLSTATE: a value quarry itself refuses (a [`Value::Invalid`]), reported as
+/// [`quarry::Error::Unsupported`] rather than as a server error.
+pub(crate) const REFUSED: &str = "";
 
 /// Why a value cannot be written as a type, with the SQLSTATE the server would report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +181,7 @@ pub(crate) fn encode(
 ) -> Result<IsNull, ConvertError> {
     match (target, v) {
         (_, Value::Null(_)) => return Ok(IsNull::Yes),
+        (_, Value::Invalid(_, reason)) => return Err(ConvertError::new(REFUSED, &**reason)),
         (Target::Bool, Value::Bool(b)) => out.extend_from_slice(&[u8::from(*b)]),
         (Target::Int2, _) => {
             let i = i16::try_from(integer(v, ty)?)

@@ -213,11 +213,31 @@ fn put_uuid(buf: &mut [u8], u: &Uuid) -> usize {
     at
 }
 
-/// A quarry value as the SQLite value bound for it. Text that quarry formats (dates, times,
-/// timestamps, UUIDs) is written by hand into `buf` and borrowed from it (rusqlite has SQLite
-/// copy bound text at once, so the buffer only has to outlive the bind call): no allocation,
-/// no `core::fmt`. The text is the same as the values' `Display` (see the crate docs).
-pub(crate) fn sql_ref<'a>(v: &'a Value, buf: &'a mut [u8; TEXT_BUF]) -> Result<ValueRef<'a>> {
+/// A float as the SQLite value bound for it; NaN, which SQLite would store as NULL, is refused
+/// (±infinity is stored as it is).
+fn real(f: f64, param: usize) -> Result<ValueRef<'static>> {
+    if f.is_nan() {
+        return Err(Error::unsupported(
+            "sqlite",
+            format!(
+                "NaN as parameter {param}: SQLite has no NaN and would store NULL; bind NULL \
+                 or a number"
+            ),
+        ));
+    }
+    Ok(ValueRef::Real(f))
+}
+
+/// A quarry value as the SQLite value bound for it as parameter `param` (1-based, named in
+/// errors). Text that quarry formats (dates, times, timestamps, UUIDs) is written by hand into
+/// `buf` and borrowed from it (rusqlite has SQLite copy bound text at once, so the buffer only
+/// has to outlive the bind call): no allocation, no `core::fmt`. The text is the same as the
+/// values' `Display` (see the crate docs).
+pub(crate) fn sql_ref<'a>(
+    v: &'a Value,
+    param: usize,
+    buf: &'a mut [u8; TEXT_BUF],
+) -> Result<ValueRef<'a>> {
     let text = |buf: &'a [u8; TEXT_BUF], len: usize| ValueRef::Text(&buf[..len]);
     Ok(match v {
         Value::Null(_) => ValueRef::Null,
@@ -225,8 +245,8 @@ pub(crate) fn sql_ref<'a>(v: &'a Value, buf: &'a mut [u8; TEXT_BUF]) -> Result<V
         Value::I16(v) => ValueRef::Integer(i64::from(*v)),
         Value::I32(v) => ValueRef::Integer(i64::from(*v)),
         Value::I64(v) => ValueRef::Integer(*v),
-        Value::F32(v) => ValueRef::Real(f64::from(*v)),
-        Value::F64(v) => ValueRef::Real(*v),
+        Value::F32(v) => real(f64::from(*v), param)?,
+        Value::F64(v) => real(*v, param)?,
         Value::Text(s) | Value::Json(s) => ValueRef::Text(s.as_bytes()),
         Value::Bytes(b) => ValueRef::Blob(b),
         Value::Date(d) => {
@@ -253,6 +273,12 @@ pub(crate) fn sql_ref<'a>(v: &'a Value, buf: &'a mut [u8; TEXT_BUF]) -> Result<V
         Value::Decimal(d) => ValueRef::Real(decimal_to_f64(d)?),
         Value::Array(items) => {
             return Err(Error::unsupported_array_parameter("sqlite", items.len()))
+        }
+        Value::Invalid(_, reason) => {
+            return Err(Error::unsupported(
+                "sqlite",
+                format!("{reason} (parameter {param})"),
+            ))
         }
         other => {
             return Err(Error::unsupported(
@@ -294,8 +320,8 @@ impl Encoded {
         self.clear();
         self.cells.reserve(params.len());
         let mut buf = [0u8; TEXT_BUF];
-        for p in params {
-            let cell = match sql_ref(p, &mut buf) {
+        for (i, p) in params.iter().enumerate() {
+            let cell = match sql_ref(p, i + 1, &mut buf) {
                 Ok(ValueRef::Null) => Cell::Null,
                 Ok(ValueRef::Integer(n)) => Cell::Int(n),
                 Ok(ValueRef::Real(f)) => Cell::Real(f),
@@ -368,7 +394,7 @@ fn bind(stmt: &mut rusqlite::Statement<'_>, params: Params<'_>, sql: &str) -> Re
         Params::Values(values) => {
             let mut buf = [0u8; TEXT_BUF];
             for (i, p) in values.iter().enumerate() {
-                put(i, sql_ref(p, &mut buf)?)?;
+                put(i, sql_ref(p, i + 1, &mut buf)?)?;
             }
         }
         Params::Encoded(e) => {
@@ -693,10 +719,10 @@ fn bind_cell(
     let v = match cell {
         quarry::Cell::Text(s) => ValueRef::Text(s.as_bytes()),
         quarry::Cell::Bytes(b) => ValueRef::Blob(b),
-        quarry::Cell::Value(v) => sql_ref(v, buf)?,
+        quarry::Cell::Value(v) => sql_ref(v, at, buf)?,
         other => {
             owned = other.clone().into_value();
-            sql_ref(&owned, buf)?
+            sql_ref(&owned, at, buf)?
         }
     };
     stmt.raw_bind_parameter(at, ToSqlOutput::Borrowed(v))
@@ -978,7 +1004,7 @@ mod tests {
     fn array_parameters_are_unsupported() {
         let mut buf = [0u8; TEXT_BUF];
         let array = Value::Array(vec![Value::I64(1), Value::I64(2)]);
-        let err = sql_ref(&array, &mut buf).unwrap_err();
+        let err = sql_ref(&array, 1, &mut buf).unwrap_err();
         assert!(err.is_unsupported(), "{err}");
         assert!(err.to_string().contains("sqlite"), "{err}");
         assert!(err.to_string().contains("array"), "{err}");
@@ -986,13 +1012,45 @@ mod tests {
         assert!(e.encode(&[Value::I64(1), array]).is_err());
         assert!(e.cells.is_empty() && e.bytes.is_empty());
         // A NULL is a NULL, whatever its declared type.
-        assert!(sql_ref(&Value::Null(quarry::ValueType::Array), &mut buf).is_ok());
+        assert!(sql_ref(&Value::Null(quarry::ValueType::Array), 1, &mut buf).is_ok());
+    }
+
+    #[test]
+    fn regression_nan_parameters_are_refused_infinities_kept() {
+        let mut buf = [0u8; TEXT_BUF];
+        for nan in [Value::F64(f64::NAN), Value::F32(f32::NAN)] {
+            let err = sql_ref(&nan, 3, &mut buf).unwrap_err();
+            assert!(err.is_unsupported(), "{err}");
+            assert!(err.to_string().contains("NaN as parameter 3"), "{err}");
+            let mut e = Encoded::default();
+            let err = e.encode(&[Value::I64(1), nan]).unwrap_err();
+            assert!(err.to_string().contains("parameter 2"), "{err}");
+            assert!(e.cells.is_empty() && e.bytes.is_empty());
+        }
+        for inf in [f64::INFINITY, f64::NEG_INFINITY] {
+            assert_eq!(
+                sql_ref(&Value::F64(inf), 1, &mut buf).unwrap(),
+                ValueRef::Real(inf)
+            );
+        }
+    }
+
+    #[test]
+    fn regression_year_range_invalid_values_are_refused() {
+        let mut buf = [0u8; TEXT_BUF];
+        let v = Value::Invalid(ValueType::Date, "the date +10000-01-01".into());
+        let err = sql_ref(&v, 4, &mut buf).unwrap_err();
+        assert!(err.is_unsupported(), "{err}");
+        assert!(
+            err.to_string().contains("+10000-01-01 (parameter 4)"),
+            "{err}"
+        );
     }
 
     /// The text bound for `v`, from `sql_ref` and through `Encoded`.
     fn bound_text(v: &Value) -> String {
         let mut buf = [0u8; TEXT_BUF];
-        let direct = match sql_ref(v, &mut buf).unwrap() {
+        let direct = match sql_ref(v, 1, &mut buf).unwrap() {
             ValueRef::Text(t) => String::from_utf8(t.to_vec()).unwrap(),
             other => panic!("{other:?}"),
         };

@@ -59,7 +59,7 @@
 //! |---|---|---|
 //! | `Bool` | integer 0 / 1 | `BOOLEAN` → `Value::Bool` |
 //! | `I16`, `I32`, `I64` | integer | `I64` |
-//! | `F32`, `F64` | real (**NaN is stored as NULL** by SQLite; ±∞ are kept) | `F64` |
+//! | `F32`, `F64` | real (±∞ are kept; NaN, which SQLite would store as NULL, is refused: [`quarry::Error::Unsupported`]) | `F64` |
 //! | `Text`, `Bytes` | text, blob | `Text`, `Bytes` |
 //! | `Date` | text `YYYY-MM-DD` | `DATE` → `Value::Date` |
 //! | `Time` | text `HH:MM:SS[.ffffff]` | `TIME` → `Value::Time` |
