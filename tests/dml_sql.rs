@@ -956,3 +956,30 @@ fn an_insert_too_large_for_one_statement_says_how_many_it_needs() {
         }
     }
 }
+
+/// A statement compiled for the dialect given.
+type Compile<'a> = Box<dyn Fn(&dyn quarry::Dialect) -> quarry::Result<quarry::Compiled> + 'a>;
+
+/// A NUL character in any identifier of an INSERT, UPDATE, DELETE or RETURNING is refused
+/// when compiling, on every dialect.
+#[test]
+fn regression_nul_identifier_in_dml_is_refused() {
+    let u = Users::new();
+    let nul = DynColumn::new("t", "n\0");
+    let queries: Vec<Compile> = vec![
+        Box::new(|d| insert("t").values(vec![nul.set(1_i64)]).compile(d)),
+        Box::new(|d| {
+            insert("t\0")
+                .values(vec![Assign::new("n", 1_i64)])
+                .compile(d)
+        }),
+        Box::new(|d| update("t").set(nul.clone(), 1_i64).compile(d)),
+        Box::new(|d| delete("t\0").compile(d)),
+        Box::new(|d| delete(u).returning(u.id.label("a\0")).compile(d)),
+    ];
+    for q in &queries {
+        assert_sql!(|d| q(d), postgres: ErrorKind::InvalidStatement, mariadb: ErrorKind::InvalidStatement, sqlite: ErrorKind::InvalidStatement);
+        let e = q(&quarry::Sqlite).unwrap_err().to_string();
+        assert!(e.contains("NUL"), "{e}");
+    }
+}

@@ -883,3 +883,50 @@ fn remembered_identifiers_stay_per_dialect() {
         );
     }
 }
+
+/// A statement compiled for the dialect given.
+type Compile<'a> = Box<dyn Fn(&dyn quarry::Dialect) -> quarry::Result<quarry::Compiled> + 'a>;
+
+/// A NUL character in any identifier is refused when compiling, on every dialect: labels,
+/// aliases, tables, columns, schemas, CTEs and their columns, window names.
+#[test]
+fn regression_nul_identifier_is_refused() {
+    let u = Users::new();
+    let bad_col: Column<i64> = Column::new("t", "a\0b");
+    let bad_table: Column<i64> = Column::new("t\0", "a");
+    let sub = select(u.id).from(u).subquery("s\0");
+    let cte = Cte::new("c\0", select(u.id).from(u));
+    let cte_cols = Cte::new("c", select(u.id).from(u)).columns(["x\0"]);
+    let schema = Table::new("t").schema("s\0");
+    let queries: Vec<Compile> = vec![
+        Box::new(|d| select(u.id.label("a\0b")).from(u).compile(d)),
+        Box::new(|d| {
+            select(u.id)
+                .from(TableRef::new(Users::metadata()).alias("u\0"))
+                .compile(d)
+        }),
+        Box::new(|d| select(bad_col).from("t").compile(d)),
+        Box::new(|d| select(bad_table).from("t\0").compile(d)),
+        Box::new(|d| select(u.id).from(TableRef::new(&schema)).compile(d)),
+        Box::new(|d| select(sub.c("id")).from(sub.clone()).compile(d)),
+        Box::new(|d| select(u.id).with(cte.clone()).from(cte.clone()).compile(d)),
+        Box::new(|d| {
+            select(u.id)
+                .with(cte_cols.clone())
+                .from(cte_cols.clone())
+                .compile(d)
+        }),
+    ];
+    for q in &queries {
+        assert_sql!(|d| q(d), all: ErrorKind::InvalidStatement);
+        let e = q(&quarry::Postgres).unwrap_err().to_string();
+        assert!(e.contains("NUL") && e.contains("\\0"), "{e}");
+    }
+    // A compound statement and a debug rendering are checked alike.
+    let q = select(u.id.label("a\0"))
+        .from(u)
+        .union(select(u.id).from(u));
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
+    let q = select(u.id.label("a\0")).from(u);
+    assert!(q.to_debug_sql(&quarry::Postgres).is_err());
+}

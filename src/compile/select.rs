@@ -17,7 +17,7 @@ use crate::value::Value;
 pub(crate) fn compile_select(s: &SelectStmt, d: &dyn Dialect, inline: bool) -> Result<Compiled> {
     let mut c = Compiler::new(d, inline);
     c.select(s)?;
-    Ok(c.w.finish())
+    c.w.try_finish()
 }
 
 /// Compiles a compound SELECT.
@@ -28,7 +28,7 @@ pub(crate) fn compile_compound(
 ) -> Result<Compiled> {
     let mut c = Compiler::new(d, inline);
     c.compound(s)?;
-    Ok(c.w.finish())
+    c.w.try_finish()
 }
 
 /// Writes an expression into an existing writer (for other statement compilers).

@@ -1,13 +1,15 @@
 //! [`SqlWriter`]: owns the SQL buffer and the bound values.
 
 use super::{Compiled, Dialect, Placeholder};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::value::Value;
 use std::fmt::Write as _;
 
 /// Owns the SQL text and the parameter list while a statement compiles.
 ///
 /// Its `push_*` methods cannot fail; only asking the dialect for something it cannot express can.
+/// An identifier the database would not take as written (a NUL character in it) is noted as
+/// it is written and reported by [`SqlWriter::try_finish`].
 ///
 /// ```
 /// use quarry::{SqlWriter, Postgres, MySql, Value};
@@ -33,6 +35,8 @@ pub struct SqlWriter<'d> {
     placeholder: Placeholder,
     /// The dialect's slot in the identifier cache, read once.
     ident_slot: Option<u8>,
+    /// Why the first identifier refused cannot be sent, reported by `try_finish`.
+    refused: Option<String>,
 }
 
 impl<'d> SqlWriter<'d> {
@@ -55,6 +59,7 @@ impl<'d> SqlWriter<'d> {
             dialect,
             placeholder,
             ident_slot,
+            refused: None,
         }
     }
 
@@ -139,6 +144,14 @@ impl<'d> SqlWriter<'d> {
         d.write_identifier(self, ident);
     }
 
+    /// Notes why the statement cannot be sent (the first reason is kept).
+    #[cold]
+    fn refuse(&mut self, why: String) {
+        if self.refused.is_none() {
+            self.refused = Some(why);
+        }
+    }
+
     /// The dialect's slot in the identifier cache (see [`Dialect::identifier_cache_slot`]).
     pub(crate) fn ident_slot(&self) -> Option<u8> {
         self.ident_slot
@@ -177,16 +190,25 @@ impl<'d> SqlWriter<'d> {
     /// w.push_quoted_ident("a`b");
     /// assert_eq!(w.sql(), "`a``b`");
     /// ```
+    ///
+    /// A NUL character cannot be quoted: [`SqlWriter::try_finish`] reports it.
     pub fn push_quoted_ident(&mut self, ident: &str) {
         let q = self.dialect.features().identifier_quote;
         self.sql.push(q);
+        let mut nul = false;
         for ch in ident.chars() {
             if ch == q {
                 self.sql.push(q);
             }
+            nul |= ch == '\0';
             self.sql.push(ch);
         }
         self.sql.push(q);
+        if nul {
+            self.refuse(format!(
+                "identifier {ident:?} contains a NUL character, which no database takes"
+            ));
+        }
     }
 
     /// Appends `schema.name` (or `name`), each part quoted as needed.
@@ -361,7 +383,8 @@ impl<'d> SqlWriter<'d> {
         self.params.truncate(mark.1);
     }
 
-    /// Ends writing and returns the SQL and its parameters.
+    /// Ends writing and returns the SQL and its parameters, without reporting an identifier
+    /// refused (statement compilers use [`SqlWriter::try_finish`]).
     ///
     /// ```
     /// assert_eq!(quarry::SqlWriter::new(&quarry::Sqlite).finish(), quarry::Compiled::default());
@@ -370,6 +393,26 @@ impl<'d> SqlWriter<'d> {
         Compiled {
             sql: self.sql,
             params: self.params,
+        }
+    }
+
+    /// Ends writing and returns the SQL and its parameters, or an
+    /// [`Error::InvalidStatement`] naming an identifier written that the database would not
+    /// take as it is: one with a NUL character.
+    ///
+    /// ```
+    /// use quarry::{SqlWriter, Postgres, ErrorKind};
+    /// let mut w = SqlWriter::new(&Postgres);
+    /// w.push_ident("a\0b");
+    /// assert_eq!(w.try_finish().unwrap_err().kind(), ErrorKind::InvalidStatement);
+    /// ```
+    pub fn try_finish(self) -> Result<Compiled> {
+        match self.refused {
+            None => Ok(Compiled {
+                sql: self.sql,
+                params: self.params,
+            }),
+            Some(why) => Err(Error::InvalidStatement(why)),
         }
     }
 }
