@@ -957,8 +957,56 @@ fn an_insert_too_large_for_one_statement_says_how_many_it_needs() {
     }
 }
 
+quarry::table! {
+    /// A column name one byte longer than PostgreSQL keeps.
+    pub struct LongNames("long_names") {
+        id: i64 => primary_key(),
+        a_column_name_longer_than_postgresql_keeps_xxxxxxxxxxxxxxxxxxxxx: i64,
+    }
+}
+
 /// A statement compiled for the dialect given.
 type Compile<'a> = Box<dyn Fn(&dyn quarry::Dialect) -> quarry::Result<quarry::Compiled> + 'a>;
+
+/// An identifier the database would change is refused in INSERT, UPDATE, DELETE and
+/// RETURNING as in SELECT: a label or column past PostgreSQL's 63 bytes (also in an INSERT's
+/// cached column list), a RETURNING label with leading spaces on MariaDB.
+#[test]
+fn regression_label_in_dml_is_refused() {
+    let u = Users::new();
+    let long = "r".repeat(64);
+    let q = delete(u).returning(u.id.label(long.clone()));
+    assert_sql!(|d| q.compile(d),
+        postgres: ErrorKind::InvalidStatement,
+        mariadb: format!("DELETE FROM users RETURNING id AS {long}").leak() as &str,
+        sqlite: format!("DELETE FROM users RETURNING id AS {long}").leak() as &str,
+    );
+    let e = q.compile(&quarry::Postgres).unwrap_err().to_string();
+    assert!(e.contains(&long) && e.contains("at most 63 bytes"), "{e}");
+    let q = delete(u).returning(u.id.label(" id"));
+    assert_sql!(|d| q.compile(d),
+        mariadb: ErrorKind::InvalidStatement,
+        sqlite: "DELETE FROM users RETURNING id AS \" id\"",
+    );
+    // Twice, so the second compile reads the per-dialect column list a first one may keep.
+    let l = LongNames::new();
+    for _ in 0..2 {
+        let q = insert(l).values((
+            l.id.set(1),
+            l.a_column_name_longer_than_postgresql_keeps_xxxxxxxxxxxxxxxxxxxxx
+                .set(2),
+        ));
+        assert_sql!(|d| quarry::IntoCompiled::into_compiled(q.clone(), d),
+            postgres: ErrorKind::InvalidStatement,
+            sqlite: WithParams("INSERT INTO long_names (id, a_column_name_longer_than_postgresql_keeps_xxxxxxxxxxxxxxxxxxxxx) VALUES (?, ?)", vec![i(1), i(2)]),
+        );
+        let q = update(l).set(
+            l.a_column_name_longer_than_postgresql_keeps_xxxxxxxxxxxxxxxxxxxxx,
+            3,
+        );
+        assert_sql!(|d| q.compile(d), postgres: ErrorKind::InvalidStatement);
+    }
+}
 
 /// A NUL character in any identifier of an INSERT, UPDATE, DELETE or RETURNING is refused
 /// when compiling, on every dialect.

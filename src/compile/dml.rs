@@ -1426,7 +1426,7 @@ fn returning_items(c: &mut Compiler<'_>, items: &[SelectItem]) -> Result<()> {
         c.expr(&item.expr, 0)?;
         if let Some(a) = &item.alias {
             c.w.push(" AS ");
-            c.ident(a);
+            c.w.push_label(a);
         }
     }
     Ok(())

@@ -150,7 +150,7 @@ impl<'d> Compiler<'d> {
             self.expr(&item.expr, 0)?;
             if let Some(a) = &item.alias {
                 self.w.push(" AS ");
-                self.ident(a);
+                self.w.push_label(a);
             }
         }
         if !s.from.is_empty() {

@@ -8,8 +8,9 @@ use std::fmt::Write as _;
 /// Owns the SQL text and the parameter list while a statement compiles.
 ///
 /// Its `push_*` methods cannot fail; only asking the dialect for something it cannot express can.
-/// An identifier the database would not take as written (a NUL character in it) is noted as
-/// it is written and reported by [`SqlWriter::try_finish`].
+/// An identifier the database would not take as written (a NUL character in it, or longer than
+/// [`Features::max_statement_identifier_bytes`](super::Features::max_statement_identifier_bytes))
+/// is noted as it is written and reported by [`SqlWriter::try_finish`].
 ///
 /// ```
 /// use quarry::{SqlWriter, Postgres, MySql, Value};
@@ -35,6 +36,8 @@ pub struct SqlWriter<'d> {
     placeholder: Placeholder,
     /// The dialect's slot in the identifier cache, read once.
     ident_slot: Option<u8>,
+    /// The dialect's longest identifier in bytes (`usize::MAX`: no limit), read once.
+    max_ident_bytes: usize,
     /// Why the first identifier refused cannot be sent, reported by `try_finish`.
     refused: Option<String>,
 }
@@ -50,7 +53,9 @@ impl<'d> SqlWriter<'d> {
         // The dialect's answers first, so that no call comes between writing the fields
         // (the byte-wide ones would else be read back at once with a wider load, which
         // stalls on store forwarding).
-        let placeholder = dialect.features().placeholder;
+        let f = dialect.features();
+        let placeholder = f.placeholder;
+        let max_ident_bytes = f.max_statement_identifier_bytes.unwrap_or(usize::MAX);
         let ident_slot = dialect.identifier_cache_slot().filter(|&s| s < 4);
         let sql = String::with_capacity(256);
         SqlWriter {
@@ -59,6 +64,7 @@ impl<'d> SqlWriter<'d> {
             dialect,
             placeholder,
             ident_slot,
+            max_ident_bytes,
             refused: None,
         }
     }
@@ -140,8 +146,23 @@ impl<'d> SqlWriter<'d> {
     /// assert_eq!(w.sql(), "\"userName\"");
     /// ```
     pub fn push_ident(&mut self, ident: &str) {
+        if ident.len() > self.max_ident_bytes {
+            self.too_long(ident);
+        }
         let d = self.dialect;
         d.write_identifier(self, ident);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_long(&mut self, ident: &str) {
+        self.refuse(format!(
+            "identifier {ident:?} is {} bytes long; {} takes at most {} bytes (it would be \
+             truncated)",
+            ident.len(),
+            self.dialect.name(),
+            self.max_ident_bytes
+        ));
     }
 
     /// Notes why the statement cannot be sent (the first reason is kept).
@@ -150,6 +171,25 @@ impl<'d> SqlWriter<'d> {
         if self.refused.is_none() {
             self.refused = Some(why);
         }
+    }
+
+    /// Appends a column label (`AS label` of a select list or RETURNING item): a name, refused
+    /// where the dialect would change it (leading spaces on the MySQL family).
+    pub(crate) fn push_label(&mut self, label: &crate::expr::Name) {
+        if let Some(&b) = label.as_bytes().first() {
+            if b != 0
+                && b.is_ascii()
+                && !b.is_ascii_graphic()
+                && !self.dialect.features().label_leading_space
+            {
+                self.refuse(format!(
+                    "label {label:?} starts with a space or control character, which {} strips \
+                     from the result column's name",
+                    self.dialect.name()
+                ));
+            }
+        }
+        self.push_name(label);
     }
 
     /// The dialect's slot in the identifier cache (see [`Dialect::identifier_cache_slot`]).
@@ -179,8 +219,11 @@ impl<'d> SqlWriter<'d> {
         };
         let start = self.sql.len();
         self.push_ident(ident);
-        let plain = self.sql[start..] == **ident;
-        ident_cache::put(ident, slot, plain);
+        // (A name refused for its length is not remembered: it is checked every time.)
+        if ident.len() <= self.max_ident_bytes {
+            let plain = self.sql[start..] == **ident;
+            ident_cache::put(ident, slot, plain);
+        }
     }
 
     /// Appends an identifier always quoted, doubling the quote character inside it.
@@ -398,13 +441,19 @@ impl<'d> SqlWriter<'d> {
 
     /// Ends writing and returns the SQL and its parameters, or an
     /// [`Error::InvalidStatement`] naming an identifier written that the database would not
-    /// take as it is: one with a NUL character.
+    /// take as it is: one with a NUL character, or one longer than the dialect keeps
+    /// ([`Features::max_statement_identifier_bytes`](super::Features::max_statement_identifier_bytes)).
     ///
     /// ```
     /// use quarry::{SqlWriter, Postgres, ErrorKind};
     /// let mut w = SqlWriter::new(&Postgres);
     /// w.push_ident("a\0b");
     /// assert_eq!(w.try_finish().unwrap_err().kind(), ErrorKind::InvalidStatement);
+    ///
+    /// let mut w = SqlWriter::new(&Postgres);
+    /// w.push_ident(&"x".repeat(64));
+    /// let err = w.try_finish().unwrap_err();
+    /// assert!(err.to_string().contains("at most 63"));
     /// ```
     pub fn try_finish(self) -> Result<Compiled> {
         match self.refused {
