@@ -3,7 +3,9 @@
 //! Each iteration builds the statement from scratch and renders SQL text plus bound values,
 //! on both sides. All six reference statements: 1 (point select), 2 (join/group/having),
 //! 3 (one-row INSERT … RETURNING id), 4 (the INSERT with 100 rows in one VALUES), 5 (UPDATE)
-//! and 6 (CTE + window).
+//! and 6 (CTE + window). Group 7 has no sea-query side: raw `sql()` text with 3 and with
+//! 10,000 named parameters, bound and compiled by value (the executor's path), which guards
+//! against binding or placeholder lookup growing quadratically.
 //!
 //! Statements 3, 4 and 5 are compiled by value, as the executor compiles a statement it is
 //! given: their values move into the parameters (sea-query's `build(&self)` copies its
@@ -368,6 +370,37 @@ fn bench(c: &mut Criterion) {
     }
 }
 
+/// `SELECT :p0, :p1, …` with `n` named parameters, bound and compiled by value.
+fn q7(d: &dyn Dialect, text: &str, names: &[String]) -> quarry::Compiled {
+    let mut q = quarry::sql(text);
+    for (i, name) in names.iter().enumerate() {
+        q = q.bind(name, black_box(i as i64));
+    }
+    quarry::IntoCompiled::into_compiled(q, d).unwrap()
+}
+
+fn bench_sql_named(c: &mut Criterion) {
+    let mut g = c.benchmark_group("7_sql_named/postgres");
+    for n in [3, 10_000] {
+        let names: Vec<String> = (0..n).map(|i| format!("p{i}")).collect();
+        let text = format!(
+            "SELECT {}",
+            names
+                .iter()
+                .map(|n| format!(":{n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        if n > 100 {
+            g.sample_size(10);
+        }
+        g.bench_function(format!("quarry_{n}"), |b| {
+            b.iter(|| black_box(q7(&Postgres, &text, &names)))
+        });
+    }
+    g.finish();
+}
+
 /// Prints each statement once per side, so the comparison is visibly like for like, and
 /// checks that the DML statements (3–5) come out as the same SQL up to sea-query's identifier
 /// quoting, with the same number of bound values. (On statement 2 sea-query binds LIMIT and
@@ -434,5 +467,5 @@ fn show(_c: &mut Criterion) {
     eprintln!();
 }
 
-criterion_group!(benches, show, bench);
+criterion_group!(benches, show, bench, bench_sql_named);
 criterion_main!(benches);

@@ -1070,3 +1070,78 @@ fn regression_pg_enum_values_are_cast() {
         postgres: WithParams("UPDATE moods SET mood = $1", vec![s("sad")]),
     );
 }
+
+quarry::table! {
+    /// A column name one byte longer than PostgreSQL keeps.
+    pub struct LongNames("long_names") {
+        id: i64 => primary_key(),
+        a_column_name_longer_than_postgresql_keeps_xxxxxxxxxxxxxxxxxxxxx: i64,
+    }
+}
+
+/// A statement compiled for the dialect given.
+type Compile<'a> = Box<dyn Fn(&dyn quarry::Dialect) -> quarry::Result<quarry::Compiled> + 'a>;
+
+/// An identifier the database would change is refused in INSERT, UPDATE, DELETE and
+/// RETURNING as in SELECT: a label or column past PostgreSQL's 63 bytes (also in an INSERT's
+/// cached column list), a RETURNING label with leading spaces on MariaDB.
+#[test]
+fn regression_label_in_dml_is_refused() {
+    let u = Users::new();
+    let long = "r".repeat(64);
+    let q = delete(u).returning(u.id.label(long.clone()));
+    assert_sql!(|d| q.compile(d),
+        postgres: ErrorKind::InvalidStatement,
+        mariadb: format!("DELETE FROM users RETURNING id AS {long}").leak() as &str,
+        sqlite: format!("DELETE FROM users RETURNING id AS {long}").leak() as &str,
+    );
+    let e = q.compile(&quarry::Postgres).unwrap_err().to_string();
+    assert!(e.contains(&long) && e.contains("at most 63 bytes"), "{e}");
+    let q = delete(u).returning(u.id.label(" id"));
+    assert_sql!(|d| q.compile(d),
+        mariadb: ErrorKind::InvalidStatement,
+        sqlite: "DELETE FROM users RETURNING id AS \" id\"",
+    );
+    // Twice, so the second compile reads the per-dialect column list a first one may keep.
+    let l = LongNames::new();
+    for _ in 0..2 {
+        let q = insert(l).values((
+            l.id.set(1),
+            l.a_column_name_longer_than_postgresql_keeps_xxxxxxxxxxxxxxxxxxxxx
+                .set(2),
+        ));
+        assert_sql!(|d| quarry::IntoCompiled::into_compiled(q.clone(), d),
+            postgres: ErrorKind::InvalidStatement,
+            sqlite: WithParams("INSERT INTO long_names (id, a_column_name_longer_than_postgresql_keeps_xxxxxxxxxxxxxxxxxxxxx) VALUES (?, ?)", vec![i(1), i(2)]),
+        );
+        let q = update(l).set(
+            l.a_column_name_longer_than_postgresql_keeps_xxxxxxxxxxxxxxxxxxxxx,
+            3,
+        );
+        assert_sql!(|d| q.compile(d), postgres: ErrorKind::InvalidStatement);
+    }
+}
+
+/// A NUL character in any identifier of an INSERT, UPDATE, DELETE or RETURNING is refused
+/// when compiling, on every dialect.
+#[test]
+fn regression_nul_identifier_in_dml_is_refused() {
+    let u = Users::new();
+    let nul = DynColumn::new("t", "n\0");
+    let queries: Vec<Compile> = vec![
+        Box::new(|d| insert("t").values(vec![nul.set(1_i64)]).compile(d)),
+        Box::new(|d| {
+            insert("t\0")
+                .values(vec![Assign::new("n", 1_i64)])
+                .compile(d)
+        }),
+        Box::new(|d| update("t").set(nul.clone(), 1_i64).compile(d)),
+        Box::new(|d| delete("t\0").compile(d)),
+        Box::new(|d| delete(u).returning(u.id.label("a\0")).compile(d)),
+    ];
+    for q in &queries {
+        assert_sql!(|d| q(d), postgres: ErrorKind::InvalidStatement, mariadb: ErrorKind::InvalidStatement, sqlite: ErrorKind::InvalidStatement);
+        let e = q(&quarry::Sqlite).unwrap_err().to_string();
+        assert!(e.contains("NUL"), "{e}");
+    }
+}

@@ -855,3 +855,107 @@ async fn ctes_compounds_and_locking() {
         fx.drop().await;
     }
 }
+
+/// The session id of `conn`'s server connection.
+async fn session_id(conn: &mut quarry::Connection) -> i64 {
+    let sql = match conn.dialect().name() {
+        "postgresql" => "SELECT CAST(pg_backend_pid() AS BIGINT) AS id",
+        "sqlite" => "SELECT 0 AS id",
+        _ => "SELECT CONNECTION_ID() AS id",
+    };
+    conn.fetch_all(sql).await.unwrap()[0]
+        .get::<i64>("id")
+        .unwrap()
+}
+
+/// A label the database would change is refused before it is sent (a 300-byte one on
+/// PostgreSQL and MariaDB, one with leading spaces on MariaDB); the longest each keeps comes
+/// back as the row's column name unchanged, and SQLite keeps 300 bytes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_label_changed_by_the_backend_is_refused() {
+    for engine in common::all_engines().await {
+        let d = engine.dialect();
+        let name = d.name();
+        eprintln!("live_select::regression_label on {name}");
+        let long = "l".repeat(300);
+        let q = select(val(1_i64).label(long.clone()));
+        match d.features().max_statement_identifier_bytes {
+            Some(max) => {
+                let e = engine.fetch_all(&q).await.unwrap_err();
+                assert_eq!(e.kind(), ErrorKind::InvalidStatement, "{name}: {e}");
+                assert!(
+                    e.to_string().contains(&format!("at most {max} bytes")),
+                    "{e}"
+                );
+                // The longest label kept comes back whole.
+                let kept = "k".repeat(max);
+                let rows = engine
+                    .fetch_all(select(val(1_i64).label(kept.clone())))
+                    .await
+                    .unwrap();
+                assert_eq!(rows[0].columns(), [kept], "{name}");
+            }
+            None => {
+                let rows = engine.fetch_all(&q).await.unwrap();
+                assert_eq!(rows[0].columns(), std::slice::from_ref(&long), "{name}");
+            }
+        }
+        if name == "postgresql" {
+            let l63 = "p".repeat(63);
+            let rows = engine
+                .fetch_all(select(val(1_i64).label(l63.clone())))
+                .await
+                .unwrap();
+            assert_eq!(rows[0].columns(), [l63]);
+        }
+        let spaced = select(val(1_i64).label("  a"));
+        if d.features().label_leading_space {
+            let rows = engine.fetch_all(&spaced).await.unwrap();
+            assert_eq!(rows[0].columns(), ["  a"], "{name}");
+        } else {
+            let e = engine.fetch_all(&spaced).await.unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidStatement, "{name}: {e}");
+        }
+    }
+}
+
+/// A NUL in a label, alias or table name is refused before it is sent, on every backend: the
+/// connection stays the same one (no reconnect) and the pool keeps it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_nul_identifier_keeps_the_connection() {
+    for engine in common::all_engines().await {
+        let name = engine.dialect().name();
+        eprintln!("live_select::regression_nul_identifier on {name}");
+        let mut conn = engine.acquire().await.unwrap();
+        let id = session_id(&mut conn).await;
+        let stmts = [
+            select(val(1_i64).label("a\0b")),
+            select(val(1_i64)).from(TableRef::new(&Table::new("t")).alias("x\0")),
+            select(val(1_i64)).from("t\0"),
+        ];
+        for q in &stmts {
+            let e = conn.fetch_all(q).await.unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidStatement, "{name}: {e}");
+            assert!(e.to_string().contains("NUL"), "{name}: {e}");
+        }
+        assert_eq!(session_id(&mut conn).await, id, "{name}: same connection");
+        drop(conn);
+        let (open, _) = engine.pool_state();
+        let e = engine.fetch_all(&stmts[0]).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidStatement, "{name}: {e}");
+        let rows = engine
+            .fetch_all(select(val(7_i64).label("a")))
+            .await
+            .unwrap();
+        assert_eq!(rows[0].get::<i64>("a").unwrap(), 7, "{name}");
+        assert_eq!(engine.pool_state().0, open, "{name}: no connection lost");
+        let mut conn = engine.acquire().await.unwrap();
+        if name != "sqlite" {
+            assert_eq!(
+                session_id(&mut conn).await,
+                id,
+                "{name}: the pooled connection"
+            );
+        }
+    }
+}

@@ -909,3 +909,149 @@ fn regression_pg_literals_in_debug_sql_and_like_escape() {
         "SELECT 'it''s'"
     );
 }
+
+/// A statement compiled for the dialect given.
+type Compile<'a> = Box<dyn Fn(&dyn quarry::Dialect) -> quarry::Result<quarry::Compiled> + 'a>;
+
+/// The error of compiling `q` for `d`, which must fail as an invalid statement.
+fn refused(d: &dyn quarry::Dialect, q: &quarry::Result<quarry::Compiled>) -> String {
+    match q {
+        Err(e) => {
+            assert_eq!(e.kind(), ErrorKind::InvalidStatement, "{}: {e}", d.name());
+            e.to_string()
+        }
+        Ok(c) => panic!("{}: expected a refusal, got {:?}", d.name(), c.sql),
+    }
+}
+
+/// A label or alias the database would change is refused when compiling, naming it and the
+/// limit: PostgreSQL truncates identifiers past 63 bytes, MariaDB truncates a column label past
+/// 255 bytes and strips its leading spaces; SQLite keeps them all.
+#[test]
+fn regression_label_changed_by_the_dialect_is_refused() {
+    let u = Users::new();
+    let dialects: [&dyn quarry::Dialect; 4] = [
+        &quarry::Postgres,
+        &quarry::MySql,
+        &quarry::MariaDb,
+        &quarry::Sqlite,
+    ];
+    let fits = |d: &dyn quarry::Dialect, bytes: usize| {
+        d.features()
+            .max_statement_identifier_bytes
+            .is_none_or(|max| bytes <= max)
+    };
+    for label in [
+        "x".repeat(63),
+        "x".repeat(64),
+        "é".repeat(127),
+        "y".repeat(256),
+    ] {
+        let q = select(u.id.label(label.clone())).from(u);
+        for d in dialects {
+            let got = q.compile(d);
+            if fits(d, label.len()) {
+                assert!(got.unwrap().sql.contains(&label), "{}", d.name());
+            } else {
+                let e = refused(d, &got);
+                let max = d.features().max_statement_identifier_bytes.unwrap();
+                assert!(e.contains(&label), "{e}");
+                assert!(e.contains(&format!("at most {max} bytes")), "{e}");
+            }
+        }
+    }
+    // The limits themselves.
+    let q = select(u.id.label("x".repeat(64))).from(u);
+    assert_sql!(|d| q.compile(d),
+        postgres: ErrorKind::InvalidStatement,
+        mysql_family: format!("SELECT users.id AS {} FROM users", "x".repeat(64)).leak() as &str,
+    );
+    let q = select(u.id.label("y".repeat(256))).from(u);
+    assert_sql!(|d| q.compile(d),
+        postgres: ErrorKind::InvalidStatement,
+        mysql_family: ErrorKind::InvalidStatement,
+        sqlite: format!("SELECT users.id AS {} FROM users", "y".repeat(256)).leak() as &str,
+    );
+    // Every other alias a statement writes is held to the same limit.
+    let long = "t".repeat(64);
+    let sub = select(quarry::prelude::val(1_i64)).subquery(long.clone());
+    let cte = Cte::new(long.clone(), select(u.id).from(u));
+    let cases: Vec<Compile> = vec![
+        Box::new(|d| {
+            select(u.id)
+                .from(TableRef::new(Users::metadata()).alias(long.clone()))
+                .compile(d)
+        }),
+        Box::new(|d| select(sub.c("x")).from(sub.clone()).compile(d)),
+        Box::new(|d| select(u.id).with(cte.clone()).from(cte.clone()).compile(d)),
+    ];
+    for q in &cases {
+        for d in dialects {
+            let got = q(d);
+            if d.name() == "postgresql" {
+                assert!(refused(d, &got).contains(&long));
+            } else {
+                got.unwrap();
+            }
+        }
+    }
+    // Leading spaces and control characters are stripped from labels by the MySQL family.
+    for label in [" a", "  a", "\ta", "\na"] {
+        let q = select(u.id.label(label)).from(u);
+        assert_sql!(|d| q.compile(d), mysql_family: ErrorKind::InvalidStatement);
+        assert!(
+            refused(&quarry::MariaDb, &q.compile(&quarry::MariaDb)).contains(&format!("{label:?}"))
+        );
+        assert!(q.compile(&quarry::Postgres).is_ok());
+        assert!(q.compile(&quarry::Sqlite).is_ok());
+    }
+    // Elsewhere than at the start, and on table aliases, spaces are kept.
+    let q = select(u.id.label("a b ")).from(TableRef::new(Users::metadata()).alias(" u"));
+    assert_sql!(|d| q.compile(d),
+        mysql_family: "SELECT users.id AS `a b ` FROM users AS ` u`",
+    );
+}
+
+/// A NUL character in any identifier is refused when compiling, on every dialect: labels,
+/// aliases, tables, columns, schemas, CTEs and their columns, window names.
+#[test]
+fn regression_nul_identifier_is_refused() {
+    let u = Users::new();
+    let bad_col: Column<i64> = Column::new("t", "a\0b");
+    let bad_table: Column<i64> = Column::new("t\0", "a");
+    let sub = select(u.id).from(u).subquery("s\0");
+    let cte = Cte::new("c\0", select(u.id).from(u));
+    let cte_cols = Cte::new("c", select(u.id).from(u)).columns(["x\0"]);
+    let schema = Table::new("t").schema("s\0");
+    let queries: Vec<Compile> = vec![
+        Box::new(|d| select(u.id.label("a\0b")).from(u).compile(d)),
+        Box::new(|d| {
+            select(u.id)
+                .from(TableRef::new(Users::metadata()).alias("u\0"))
+                .compile(d)
+        }),
+        Box::new(|d| select(bad_col).from("t").compile(d)),
+        Box::new(|d| select(bad_table).from("t\0").compile(d)),
+        Box::new(|d| select(u.id).from(TableRef::new(&schema)).compile(d)),
+        Box::new(|d| select(sub.c("id")).from(sub.clone()).compile(d)),
+        Box::new(|d| select(u.id).with(cte.clone()).from(cte.clone()).compile(d)),
+        Box::new(|d| {
+            select(u.id)
+                .with(cte_cols.clone())
+                .from(cte_cols.clone())
+                .compile(d)
+        }),
+    ];
+    for q in &queries {
+        assert_sql!(|d| q(d), all: ErrorKind::InvalidStatement);
+        let e = q(&quarry::Postgres).unwrap_err().to_string();
+        assert!(e.contains("NUL") && e.contains("\\0"), "{e}");
+    }
+    // A compound statement and a debug rendering are checked alike.
+    let q = select(u.id.label("a\0"))
+        .from(u)
+        .union(select(u.id).from(u));
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
+    let q = select(u.id.label("a\0")).from(u);
+    assert!(q.to_debug_sql(&quarry::Postgres).is_err());
+}

@@ -14,7 +14,7 @@ pub(crate) fn compile(
 ) -> Result<Compiled> {
     let mut w = SqlWriter::new(d);
     f(&mut w)?;
-    Ok(w.finish())
+    w.try_finish()
 }
 
 /// Options of [`create_table`].

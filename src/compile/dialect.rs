@@ -98,6 +98,13 @@ pub struct Features {
     pub case_insensitive_tables: bool,
     /// Whether identifiers may end with a space (MySQL forbids it).
     pub trailing_space_in_identifiers: bool,
+    /// Longest identifier a statement may contain, in bytes, if limited: a longer one would be
+    /// truncated (PostgreSQL keeps 63, `NAMEDATALEN - 1`, of every identifier; MariaDB keeps
+    /// 255 of a column label), so compiling refuses it.
+    pub max_statement_identifier_bytes: Option<usize>,
+    /// Whether a column label may start with a space or an ASCII control character (the
+    /// MySQL family strips them from the result column's name, so compiling refuses them).
+    pub label_leading_space: bool,
     /// Most bound parameters in one statement.
     pub max_bind_params: usize,
     /// RETURNING support.

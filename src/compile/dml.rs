@@ -253,14 +253,14 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
         c.w.push_placeholder_rows(s.rows, out_width);
         insert_tail(&mut c, s, first, true)?;
         return Ok(Some(PlainLayout {
-            texts: PlainTexts::One(c.w.finish().sql),
+            texts: PlainTexts::One(c.w.try_finish()?.sql),
             width,
             consts,
         }));
     }
     ends.push(s.rows);
     // One text per distinct number of rows (placeholders restart in every statement).
-    let head = c.w.finish().sql;
+    let head = c.w.try_finish()?.sql;
     let mut texts: Vec<(usize, String)> = Vec::new();
     let mut parts = Vec::with_capacity(ends.len());
     let mut start = 0;
@@ -274,7 +274,7 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
                 c.w.push(&head);
                 c.w.push_placeholder_rows(n, out_width);
                 insert_tail(&mut c, s, first, true)?;
-                texts.push((n, c.w.finish().sql));
+                texts.push((n, c.w.try_finish()?.sql));
                 texts.len() - 1
             }
         };
@@ -283,7 +283,7 @@ fn plain_layout(s: &InsertStmt, d: &dyn Dialect, inline: bool) -> Result<Option<
     }
     let mut c = Compiler::new(d, false);
     insert_tail(&mut c, s, first, true)?;
-    let tail = c.w.finish().sql;
+    let tail = c.w.try_finish()?.sql;
     Ok(Some(PlainLayout {
         texts: PlainTexts::Many(Box::new(ManyTexts {
             texts: texts.into_iter().map(|(_, t)| t).collect(),
@@ -766,7 +766,7 @@ pub(crate) fn insert_into_compiled(s: &mut InsertStmt, d: &dyn Dialect) -> Resul
         c.w.push_placeholder_rows(s.rows, width);
         insert_tail(&mut c, s, s.columns.first().map(ColName::Stmt), true)?;
         return Ok(Compiled {
-            sql: c.w.finish().sql,
+            sql: c.w.try_finish()?.sql,
             params: std::mem::take(&mut s.plain),
         });
     }
@@ -881,7 +881,7 @@ fn compile_insert_cells(
             c.w.push(") WHERE true");
         }
         insert_tail(&mut c, s, first_name(&cols), true)?;
-        out.push(c.w.finish());
+        out.push(c.w.try_finish()?);
         return Ok(out);
     }
     // The tail's parameters count against each statement's limit (plain RETURNING columns
@@ -1065,7 +1065,7 @@ fn compile_insert_cells(
     }
     if in_stmt > 0 {
         insert_tail(&mut c, s, first_name(&cols), true)?;
-        out.push(c.w.finish());
+        out.push(c.w.try_finish()?);
     }
     Ok(out)
 }
@@ -1080,7 +1080,7 @@ fn end_statement<'d>(
 ) -> Result<()> {
     insert_tail(c, s, first, true)?;
     let done = std::mem::replace(&mut c.w, SqlWriter::new(d));
-    out.push(done.finish());
+    out.push(done.try_finish()?);
     Ok(())
 }
 
@@ -1162,7 +1162,9 @@ fn cached_head(c: &mut Compiler<'_>, s: &InsertStmt, d: &dyn Dialect) -> Result<
         w.push(" (");
         w.push_ident_list(t.columns.iter().map(|c| c.name.as_str()));
         w.push_char(')');
-        w.finish().sql
+        // (A list with an identifier refused is left empty: the names are then written one
+        // by one, and refused there.)
+        w.try_finish().map(|c| c.sql).unwrap_or_default()
     }) else {
         return Ok(false);
     };
@@ -1198,7 +1200,7 @@ mod column_lists {
         let hash = (addr as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56;
         let entry = CACHE.get(hash as usize * 4 + usize::from(slot))?;
         let (owner, list) = entry.get_or_init(|| (addr, render().into_boxed_str()));
-        (*owner == addr).then_some(&**list)
+        (*owner == addr && !list.is_empty()).then_some(&**list)
     }
 }
 
@@ -1505,7 +1507,7 @@ fn returning_items(c: &mut Compiler<'_>, items: &[SelectItem]) -> Result<()> {
         c.expr(&item.expr, 0)?;
         if let Some(a) = &item.alias {
             c.w.push(" AS ");
-            c.ident(a);
+            c.w.push_label(a);
         }
     }
     Ok(())
@@ -1598,7 +1600,7 @@ fn update_sql(
         return Err(c.unsupported("RETURNING on a multi-table UPDATE"));
     }
     returning(&mut c, s.returning, s.table, false, !s.from.is_empty())?;
-    Ok(c.w.finish())
+    c.w.try_finish()
 }
 
 /// Compiles a DELETE.
@@ -1646,26 +1648,26 @@ pub(crate) fn compile_delete(s: &DeleteStmt, d: &dyn Dialect, inline: bool) -> R
     // (SQLite's EXISTS form has no other table at the top.)
     let joined = !s.using.is_empty() && c.f.delete_using;
     returning(&mut c, &s.returning, &s.table, true, joined)?;
-    Ok(c.w.finish())
+    c.w.try_finish()
 }
 
 /// How the executor runs an INSERT: COPY for a large plain load where the dialect has it,
 /// else one statement or a batch.
 /// `COPY t (a, b) FROM STDIN (FORMAT binary)` and its probe, `SELECT a, b FROM t`.
-fn copy_texts(t: &TableRef, names: &[String], d: &dyn Dialect) -> (String, String) {
+fn copy_texts(t: &TableRef, names: &[String], d: &dyn Dialect) -> Result<(String, String)> {
     let mut w = SqlWriter::new(d);
     w.push("COPY ");
     w.push_qualified(t.schema.as_deref(), &t.name);
     w.push(" (");
     w.push_ident_list(names.iter().map(String::as_str));
     w.push(") FROM STDIN (FORMAT binary)");
-    let copy_sql = w.finish().sql;
+    let copy_sql = w.try_finish()?.sql;
     let mut w = SqlWriter::new(d);
     w.push("SELECT ");
     w.push_ident_list(names.iter().map(String::as_str));
     w.push(" FROM ");
     w.push_qualified(t.schema.as_deref(), &t.name);
-    (copy_sql, w.finish().sql)
+    Ok((copy_sql, w.try_finish()?.sql))
 }
 
 /// The texts of an insert of rows bound one by one
@@ -1712,9 +1714,9 @@ pub(crate) fn rows_plan(s: &InsertStmt, given: usize, d: &dyn Dialect) -> Result
     let mut c = Compiler::new(d, false);
     insert_head(&mut c, s, cols.iter().map(|c| c.name))?;
     c.w.push(" VALUES ");
-    let head = c.w.finish().sql;
+    let head = c.w.try_finish()?.sql;
     let names: Vec<String> = cols.iter().map(|c| c.name.as_str().to_owned()).collect();
-    let (copy_sql, probe_sql) = copy_texts(&s.table, &names, d);
+    let (copy_sql, probe_sql) = copy_texts(&s.table, &names, d)?;
     let out_width = cols.len();
     let max_rows = rows_per_statement(d, out_width);
     Ok(RowsPlan {
@@ -1774,7 +1776,7 @@ pub(crate) fn plan_insert(mut s: Box<InsertStmt>, d: &dyn Dialect) -> Result<Pla
             })
             .collect();
         let names: Vec<String> = cols.iter().map(|c| c.name.as_str().to_owned()).collect();
-        let (copy_sql, probe_sql) = copy_texts(&s.table, &names, d);
+        let (copy_sql, probe_sql) = copy_texts(&s.table, &names, d)?;
         let width = s.columns.len();
         let columns = width + consts.len();
         let values = if s.is_plain() && consts.is_empty() {

@@ -24,6 +24,8 @@ static FEATURES: Features = Features {
     case_insensitive_columns: false,
     case_insensitive_tables: false,
     trailing_space_in_identifiers: true,
+    max_statement_identifier_bytes: Some(63),
+    label_leading_space: true,
     max_bind_params: 65535,
     returning: Returning::All,
     upsert: UpsertStyle::OnConflict,

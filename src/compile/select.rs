@@ -18,7 +18,7 @@ use crate::value::Value;
 pub(crate) fn compile_select(s: &SelectStmt, d: &dyn Dialect, inline: bool) -> Result<Compiled> {
     let mut c = Compiler::new(d, inline);
     c.select(s)?;
-    Ok(c.w.finish())
+    c.w.try_finish()
 }
 
 /// Compiles a compound SELECT.
@@ -29,7 +29,7 @@ pub(crate) fn compile_compound(
 ) -> Result<Compiled> {
     let mut c = Compiler::new(d, inline);
     c.compound(s)?;
-    Ok(c.w.finish())
+    c.w.try_finish()
 }
 
 /// Writes an expression into an existing writer (for other statement compilers).
@@ -227,7 +227,7 @@ impl<'d> Compiler<'d> {
             self.expr(&item.expr, 0)?;
             if let Some(a) = &item.alias {
                 self.w.push(" AS ");
-                self.ident(a);
+                self.w.push_label(a);
             }
         }
         if !s.from.is_empty() {

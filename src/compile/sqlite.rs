@@ -27,6 +27,8 @@ static FEATURES: Features = Features {
     case_insensitive_columns: true,
     case_insensitive_tables: true,
     trailing_space_in_identifiers: true,
+    max_statement_identifier_bytes: None,
+    label_leading_space: true,
     max_bind_params: 32766,
     returning: Returning::All,
     upsert: UpsertStyle::OnConflict,

@@ -1,13 +1,16 @@
 //! [`SqlWriter`]: owns the SQL buffer and the bound values.
 
 use super::{Compiled, Dialect, Placeholder};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::value::Value;
 use std::fmt::Write as _;
 
 /// Owns the SQL text and the parameter list while a statement compiles.
 ///
 /// Its `push_*` methods cannot fail; only asking the dialect for something it cannot express can.
+/// An identifier the database would not take as written (a NUL character in it, or longer than
+/// [`Features::max_statement_identifier_bytes`](super::Features::max_statement_identifier_bytes))
+/// is noted as it is written and reported by [`SqlWriter::try_finish`].
 ///
 /// ```
 /// use quarry::{SqlWriter, Postgres, MySql, Value};
@@ -33,6 +36,10 @@ pub struct SqlWriter<'d> {
     placeholder: Placeholder,
     /// The dialect's slot in the identifier cache, read once.
     ident_slot: Option<u8>,
+    /// The dialect's longest identifier in bytes (`usize::MAX`: no limit), read once.
+    max_ident_bytes: usize,
+    /// Why the first identifier refused cannot be sent, reported by `try_finish`.
+    refused: Option<String>,
 }
 
 impl<'d> SqlWriter<'d> {
@@ -46,7 +53,9 @@ impl<'d> SqlWriter<'d> {
         // The dialect's answers first, so that no call comes between writing the fields
         // (the byte-wide ones would else be read back at once with a wider load, which
         // stalls on store forwarding).
-        let placeholder = dialect.features().placeholder;
+        let f = dialect.features();
+        let placeholder = f.placeholder;
+        let max_ident_bytes = f.max_statement_identifier_bytes.unwrap_or(usize::MAX);
         let ident_slot = dialect.identifier_cache_slot().filter(|&s| s < 4);
         let sql = String::with_capacity(256);
         SqlWriter {
@@ -55,6 +64,8 @@ impl<'d> SqlWriter<'d> {
             dialect,
             placeholder,
             ident_slot,
+            max_ident_bytes,
+            refused: None,
         }
     }
 
@@ -135,8 +146,50 @@ impl<'d> SqlWriter<'d> {
     /// assert_eq!(w.sql(), "\"userName\"");
     /// ```
     pub fn push_ident(&mut self, ident: &str) {
+        if ident.len() > self.max_ident_bytes {
+            self.too_long(ident);
+        }
         let d = self.dialect;
         d.write_identifier(self, ident);
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn too_long(&mut self, ident: &str) {
+        self.refuse(format!(
+            "identifier {ident:?} is {} bytes long; {} takes at most {} bytes (it would be \
+             truncated)",
+            ident.len(),
+            self.dialect.name(),
+            self.max_ident_bytes
+        ));
+    }
+
+    /// Notes why the statement cannot be sent (the first reason is kept).
+    #[cold]
+    fn refuse(&mut self, why: String) {
+        if self.refused.is_none() {
+            self.refused = Some(why);
+        }
+    }
+
+    /// Appends a column label (`AS label` of a select list or RETURNING item): a name, refused
+    /// where the dialect would change it (leading spaces on the MySQL family).
+    pub(crate) fn push_label(&mut self, label: &crate::expr::Name) {
+        if let Some(&b) = label.as_bytes().first() {
+            if b != 0
+                && b.is_ascii()
+                && !b.is_ascii_graphic()
+                && !self.dialect.features().label_leading_space
+            {
+                self.refuse(format!(
+                    "label {label:?} starts with a space or control character, which {} strips \
+                     from the result column's name",
+                    self.dialect.name()
+                ));
+            }
+        }
+        self.push_name(label);
     }
 
     /// The dialect's slot in the identifier cache (see [`Dialect::identifier_cache_slot`]).
@@ -166,8 +219,11 @@ impl<'d> SqlWriter<'d> {
         };
         let start = self.sql.len();
         self.push_ident(ident);
-        let plain = self.sql[start..] == **ident;
-        ident_cache::put(ident, slot, plain);
+        // (A name refused for its length is not remembered: it is checked every time.)
+        if ident.len() <= self.max_ident_bytes {
+            let plain = self.sql[start..] == **ident;
+            ident_cache::put(ident, slot, plain);
+        }
     }
 
     /// Appends an identifier always quoted, doubling the quote character inside it.
@@ -177,16 +233,25 @@ impl<'d> SqlWriter<'d> {
     /// w.push_quoted_ident("a`b");
     /// assert_eq!(w.sql(), "`a``b`");
     /// ```
+    ///
+    /// A NUL character cannot be quoted: [`SqlWriter::try_finish`] reports it.
     pub fn push_quoted_ident(&mut self, ident: &str) {
         let q = self.dialect.features().identifier_quote;
         self.sql.push(q);
+        let mut nul = false;
         for ch in ident.chars() {
             if ch == q {
                 self.sql.push(q);
             }
+            nul |= ch == '\0';
             self.sql.push(ch);
         }
         self.sql.push(q);
+        if nul {
+            self.refuse(format!(
+                "identifier {ident:?} contains a NUL character, which no database takes"
+            ));
+        }
     }
 
     /// Appends `schema.name` (or `name`), each part quoted as needed.
@@ -361,7 +426,8 @@ impl<'d> SqlWriter<'d> {
         self.params.truncate(mark.1);
     }
 
-    /// Ends writing and returns the SQL and its parameters.
+    /// Ends writing and returns the SQL and its parameters, without reporting an identifier
+    /// refused (statement compilers use [`SqlWriter::try_finish`]).
     ///
     /// ```
     /// assert_eq!(quarry::SqlWriter::new(&quarry::Sqlite).finish(), quarry::Compiled::default());
@@ -370,6 +436,32 @@ impl<'d> SqlWriter<'d> {
         Compiled {
             sql: self.sql,
             params: self.params,
+        }
+    }
+
+    /// Ends writing and returns the SQL and its parameters, or an
+    /// [`Error::InvalidStatement`] naming an identifier written that the database would not
+    /// take as it is: one with a NUL character, or one longer than the dialect keeps
+    /// ([`Features::max_statement_identifier_bytes`](super::Features::max_statement_identifier_bytes)).
+    ///
+    /// ```
+    /// use quarry::{SqlWriter, Postgres, ErrorKind};
+    /// let mut w = SqlWriter::new(&Postgres);
+    /// w.push_ident("a\0b");
+    /// assert_eq!(w.try_finish().unwrap_err().kind(), ErrorKind::InvalidStatement);
+    ///
+    /// let mut w = SqlWriter::new(&Postgres);
+    /// w.push_ident(&"x".repeat(64));
+    /// let err = w.try_finish().unwrap_err();
+    /// assert!(err.to_string().contains("at most 63"));
+    /// ```
+    pub fn try_finish(self) -> Result<Compiled> {
+        match self.refused {
+            None => Ok(Compiled {
+                sql: self.sql,
+                params: self.params,
+            }),
+            Some(why) => Err(Error::InvalidStatement(why)),
         }
     }
 }

@@ -3,12 +3,34 @@
 use crate::compile::{Compiled, Dialect, IntoCompiled, Placeholder, SqlWriter};
 use crate::error::{Error, Result};
 use crate::value::Value;
+use std::collections::HashMap;
 
 /// SQL text with `:name` parameters; see [`sql`].
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone)]
 pub struct Sql {
     text: String,
     binds: Vec<(String, Value)>,
+    /// The position of each name in `binds`, kept once there are more than [`INDEXED_FROM`]
+    /// bindings (a search of a few names is faster than hashing; of thousands, quadratic).
+    index: Option<HashMap<String, usize>>,
+}
+
+/// Bindings from which a fragment keeps an index of their names.
+const INDEXED_FROM: usize = 16;
+
+impl std::fmt::Debug for Sql {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Sql")
+            .field("text", &self.text)
+            .field("binds", &self.binds)
+            .finish()
+    }
+}
+
+impl PartialEq for Sql {
+    fn eq(&self, other: &Self) -> bool {
+        self.text == other.text && self.binds == other.binds
+    }
 }
 
 /// SQL text whose `:name` parameters are bound with [`Sql::bind`] and compiled to each dialect's
@@ -30,6 +52,7 @@ pub fn sql(text: impl Into<String>) -> Sql {
     Sql {
         text: text.into(),
         binds: Vec::new(),
+        index: None,
     }
 }
 
@@ -43,9 +66,22 @@ impl Sql {
     /// ```
     pub fn bind(mut self, name: &str, value: impl Into<Value>) -> Self {
         let value = value.into();
-        match self.binds.iter_mut().find(|(n, _)| n == name) {
-            Some(slot) => slot.1 = value,
-            None => self.binds.push((name.to_owned(), value)),
+        match find(&self.binds, self.index.as_ref(), name) {
+            Some(k) => self.binds[k].1 = value,
+            None => {
+                if let Some(index) = &mut self.index {
+                    index.insert(name.to_owned(), self.binds.len());
+                } else if self.binds.len() >= INDEXED_FROM {
+                    let mut index: HashMap<String, usize> =
+                        HashMap::with_capacity(self.binds.len() * 2);
+                    for (k, (n, _)) in self.binds.iter().enumerate() {
+                        index.insert(n.clone(), k);
+                    }
+                    index.insert(name.to_owned(), self.binds.len());
+                    self.index = Some(index);
+                }
+                self.binds.push((name.to_owned(), value));
+            }
         }
         self
     }
@@ -65,7 +101,20 @@ impl Sql {
     /// Writes the fragment into `w`: its parameters are bound after those already in `w` (or,
     /// with `inline`, written as literals, for debug renderings).
     pub(crate) fn write_to(&self, w: &mut SqlWriter<'_>, inline: bool) -> Result<()> {
-        write_text(&self.text, Binds::Borrowed(&self.binds), w, inline)
+        let index = self.index.as_ref();
+        write_text(&self.text, Binds::Borrowed(&self.binds), index, w, inline)
+    }
+}
+
+/// The position of `name` among `binds`, through `index` when there is one.
+fn find(
+    binds: &[(String, Value)],
+    index: Option<&HashMap<String, usize>>,
+    name: &str,
+) -> Option<usize> {
+    match index {
+        Some(index) => index.get(name).copied(),
+        None => binds.iter().position(|(n, _)| n == name),
     }
 }
 
@@ -107,7 +156,13 @@ const SPECIAL: [bool; 256] = {
 };
 
 /// Writes `text`, its `:name` parameters bound from `binds` (see [`Sql`]).
-fn write_text(text: &str, mut binds: Binds<'_>, w: &mut SqlWriter<'_>, inline: bool) -> Result<()> {
+fn write_text(
+    text: &str,
+    mut binds: Binds<'_>,
+    index: Option<&HashMap<String, usize>>,
+    w: &mut SqlWriter<'_>,
+    inline: bool,
+) -> Result<()> {
     let dialect = w.dialect();
     let bytes = text.as_bytes();
     let n_binds = binds.names().len();
@@ -163,7 +218,7 @@ fn write_text(text: &str, mut binds: Binds<'_>, w: &mut SqlWriter<'_>, inline: b
                     end += 1;
                 }
                 let name = &text[name_start..end];
-                let Some(k) = binds.names().iter().position(|(n, _)| n == name) else {
+                let Some(k) = find(binds.names(), index, name) else {
                     return Err(Error::InvalidStatement(format!(
                         "parameter :{name} is not bound"
                     )));
@@ -217,7 +272,14 @@ impl IntoCompiled for Sql {
     /// Compiles, moving the bound values into the parameters (no copies).
     fn into_compiled(mut self, dialect: &dyn Dialect) -> Result<Compiled> {
         let mut w = SqlWriter::new(dialect);
-        write_text(&self.text, Binds::Owned(&mut self.binds), &mut w, false)?;
+        let index = self.index.take();
+        write_text(
+            &self.text,
+            Binds::Owned(&mut self.binds),
+            index.as_ref(),
+            &mut w,
+            false,
+        )?;
         Ok(w.finish())
     }
 }
@@ -289,6 +351,44 @@ mod tests {
         let unused = sql("SELECT :p0").bind("p0", 0_i64);
         let unused = (1..10).fold(unused, |q, i| q.bind(&format!("p{i}"), i));
         assert!(unused.compile(&Postgres).is_err(), "nine bindings unused");
+    }
+
+    /// Many named parameters bind and compile with each value at its placeholder, whatever
+    /// the binding order, a rebinding replacing the value (binding and lookup go through an
+    /// index past a few names; a linear search made 40,000 names take most of a minute).
+    #[test]
+    fn regression_many_named_parameters_bind_in_placeholder_order() {
+        const N: usize = 40_000;
+        let text = format!(
+            "SELECT {}, :p7",
+            (0..N)
+                .map(|i| format!(":p{i}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let mut q = sql(text);
+        for i in (0..N).rev() {
+            q = q.bind(&format!("p{i}"), i as i64);
+        }
+        q = q.bind("p7", -7_i64);
+        let want: Vec<Value> = (0..N)
+            .map(|i| Value::I64(if i == 7 { -7 } else { i as i64 }))
+            .collect();
+        let pg = q.compile(&Postgres).unwrap();
+        assert_eq!(pg.params, want);
+        assert!(pg.sql.starts_with("SELECT $1, $2, $3"));
+        assert!(pg.sql.ends_with(&format!(", ${N}, $8")));
+        let by_value = q.clone().into_compiled(&Postgres).unwrap();
+        assert_eq!(by_value, pg);
+        let lite = q.into_compiled(&Sqlite).unwrap();
+        assert_eq!(lite.params[..N], want[..]);
+        assert_eq!(lite.params[N], Value::I64(-7));
+        let unbound = sql("SELECT :a, :missing");
+        let unbound = (0..100).fold(unbound, |q, i| q.bind(if i == 0 { "a" } else { "x" }, i));
+        assert!(
+            unbound.compile(&Postgres).is_err(),
+            "unbound name past the index"
+        );
     }
 
     #[test]
