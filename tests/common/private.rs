@@ -17,16 +17,22 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| v == "true" || v == "1")
 }
 
-/// `None` with a notice when `binary` is absent (a failure under CI).
+/// `None` with a notice when `binary` is absent, or when the tests do not run as root (which
+/// they need to run the servers as their own users); a failure under CI.
 fn have(binary: &str) -> Option<()> {
-    if Path::new(binary).exists() {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let missing = if !Path::new(binary).exists() {
+        format!("{binary} is absent")
+    } else if !root {
+        "the tests do not run as root".to_owned()
+    } else {
         return Some(());
-    }
-    assert!(
-        !in_ci(),
-        "{binary} is absent but CI=true: this test must run in CI"
-    );
-    eprintln!("SKIPPED: {binary} is absent; private-server test not run");
+    };
+    assert!(!in_ci(), "{missing} but CI=true: this test must run in CI");
+    eprintln!("SKIPPED: {missing}; private-server test not run");
     None
 }
 
