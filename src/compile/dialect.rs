@@ -467,7 +467,9 @@ pub fn write_literal_default(w: &mut SqlWriter<'_>, value: &Value) -> Result<()>
         Value::I16(v) => w.push(&v.to_string()),
         Value::I32(v) => w.push(&v.to_string()),
         Value::I64(v) => w.push(&v.to_string()),
-        Value::F32(v) if v.is_finite() => w.push(&format!("{v:?}")),
+        // Widened first: the database reads the literal as a double, and the shortest text of
+        // an f32 may round to a double past its range (`3.4028235e38` > `f32::MAX`).
+        Value::F32(v) if v.is_finite() => w.push(&format!("{:?}", f64::from(*v))),
         Value::F64(v) if v.is_finite() => w.push(&format!("{v:?}")),
         Value::F32(_) | Value::F64(_) => {
             return Err(Error::unsupported(

@@ -146,6 +146,14 @@ fn write_string_literal(w: &mut SqlWriter<'_>, s: &str) {
     w.push_char('\'');
 }
 
+/// The refusal of a date or timestamp literal beyond years 0 to 9999.
+fn out_of_years(w: &SqlWriter<'_>, v: &dyn std::fmt::Display) -> crate::Error {
+    crate::Error::unsupported(
+        w.dialect().name(),
+        format!("the date {v}: MySQL dates range over years 0 to 9999"),
+    )
+}
+
 fn write_table_exists(w: &mut SqlWriter<'_>, schema: Option<&str>, name: &str) {
     w.push("SELECT 1 FROM information_schema.tables WHERE table_schema = ");
     match schema {
@@ -256,6 +264,13 @@ macro_rules! mysql_family {
 
             fn write_literal(&self, w: &mut SqlWriter<'_>, value: &Value) -> Result<()> {
                 match value {
+                    // As when bound: MySQL dates range over years 0 to 9999.
+                    Value::Date(d) if !(0..=9999).contains(&d.year()) => Err(out_of_years(w, d)),
+                    Value::Timestamp(ts) | Value::TimestampTz(ts)
+                        if !(0..=9999).contains(&ts.date.year()) =>
+                    {
+                        Err(out_of_years(w, ts))
+                    }
                     // DATETIME has no offset: instants are stored in UTC, written without one.
                     Value::TimestampTz(ts) => {
                         w.push_string_literal(&ts.to_string());

@@ -163,6 +163,14 @@ impl Dialect for Postgres {
                 self.write_string_literal(w, &hex);
                 w.push("::bytea");
             }
+            // PostgreSQL reads no negative year: year 0 and before are written as `… BC`.
+            Value::Date(d) if d.year() <= 0 => w.push_string_literal(&bc(d, "")),
+            Value::Timestamp(ts) if ts.date.year() <= 0 => {
+                w.push_string_literal(&bc(&ts.date, &format!(" {}", ts.time)))
+            }
+            Value::TimestampTz(ts) if ts.date.year() <= 0 => {
+                w.push_string_literal(&bc(&ts.date, &format!(" {}+00:00", ts.time)))
+            }
             other => write_literal_default(w, other)?,
         }
         Ok(())
@@ -195,4 +203,14 @@ fn schema_filter(w: &mut SqlWriter<'_>, schema: Option<&str>) {
         }
         None => w.push(" AND n.nspname = current_schema()"),
     }
+}
+
+/// A date in year 0 or before as PostgreSQL reads it: `YYYY-MM-DD{rest} BC`, year 0 being 1 BC.
+fn bc(date: &crate::value::Date, rest: &str) -> String {
+    format!(
+        "{:04}-{:02}-{:02}{rest} BC",
+        1 - i64::from(date.year()),
+        date.month(),
+        date.day()
+    )
 }

@@ -190,6 +190,8 @@ impl FromValue for f32 {
     fn from_value(value: Value, column: &str) -> Result<Self> {
         match value {
             Value::F32(v) => Ok(v),
+            // A backend without 4-byte floats (SQLite) hands them back widened: exact.
+            Value::F64(v) if f64::from(v as f32) == v || v.is_nan() => Ok(v as f32),
             other => Err(decode_err(column, "f32", &other)),
         }
     }

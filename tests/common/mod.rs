@@ -2,6 +2,7 @@
 //! catalog facts read back from a database with the metadata.
 #![allow(dead_code)]
 
+pub mod catalog;
 pub mod private;
 pub mod sql;
 
