@@ -98,6 +98,12 @@ pub struct Features {
     pub case_insensitive_tables: bool,
     /// Whether identifiers may end with a space (MySQL forbids it).
     pub trailing_space_in_identifiers: bool,
+    /// Whether identifiers may hold characters outside the Basic Multilingual Plane (the MySQL
+    /// family takes U+0001 to U+FFFF only).
+    pub identifiers_beyond_bmp: bool,
+    /// Column names the database keeps for its own columns (PostgreSQL's system columns
+    /// `ctid`, `xmin`, …), which a table cannot declare.
+    pub system_column_names: &'static [&'static str],
     /// Longest identifier a statement may contain, in bytes, if limited: a longer one would be
     /// truncated (PostgreSQL keeps 63, `NAMEDATALEN - 1`, of every identifier; MariaDB keeps
     /// 255 of a column label), so compiling refuses it.

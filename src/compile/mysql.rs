@@ -37,6 +37,8 @@ const BASE: Features = Features {
     case_insensitive_columns: true,
     case_insensitive_tables: false,
     trailing_space_in_identifiers: false,
+    identifiers_beyond_bmp: false,
+    system_column_names: &[],
     max_statement_identifier_bytes: Some(255),
     label_leading_space: false,
     max_bind_params: 65535,

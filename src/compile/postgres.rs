@@ -24,6 +24,8 @@ static FEATURES: Features = Features {
     case_insensitive_columns: false,
     case_insensitive_tables: false,
     trailing_space_in_identifiers: true,
+    identifiers_beyond_bmp: true,
+    system_column_names: &["tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"],
     max_statement_identifier_bytes: Some(63),
     label_leading_space: true,
     max_bind_params: 65535,
@@ -164,12 +166,12 @@ impl Dialect for Postgres {
                 w.push("::bytea");
             }
             // PostgreSQL reads no negative year: year 0 and before are written as `… BC`.
-            Value::Date(d) if d.year() <= 0 => w.push_string_literal(&bc(d, "")),
+            Value::Date(d) if d.year() <= 0 => w.push_string_literal(&bc(d, "")?),
             Value::Timestamp(ts) if ts.date.year() <= 0 => {
-                w.push_string_literal(&bc(&ts.date, &format!(" {}", ts.time)))
+                w.push_string_literal(&bc(&ts.date, &format!(" {}", ts.time))?)
             }
             Value::TimestampTz(ts) if ts.date.year() <= 0 => {
-                w.push_string_literal(&bc(&ts.date, &format!(" {}+00:00", ts.time)))
+                w.push_string_literal(&bc(&ts.date, &format!(" {}+00:00", ts.time))?)
             }
             other => write_literal_default(w, other)?,
         }
@@ -206,11 +208,18 @@ fn schema_filter(w: &mut SqlWriter<'_>, schema: Option<&str>) {
 }
 
 /// A date in year 0 or before as PostgreSQL reads it: `YYYY-MM-DD{rest} BC`, year 0 being 1 BC.
-fn bc(date: &crate::value::Date, rest: &str) -> String {
-    format!(
+/// One before PostgreSQL's first date (4714-11-24 BC) is refused: the server would refuse it.
+fn bc(date: &crate::value::Date, rest: &str) -> Result<String> {
+    if crate::value::Date::new(-4713, 11, 24).is_some_and(|first| *date < first) {
+        return Err(crate::Error::unsupported(
+            "postgresql",
+            format!("date {date}, before PostgreSQL's first date (4714-11-24 BC)"),
+        ));
+    }
+    Ok(format!(
         "{:04}-{:02}-{:02}{rest} BC",
         1 - i64::from(date.year()),
         date.month(),
         date.day()
-    )
+    ))
 }

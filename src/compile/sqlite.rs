@@ -27,6 +27,8 @@ static FEATURES: Features = Features {
     case_insensitive_columns: true,
     case_insensitive_tables: true,
     trailing_space_in_identifiers: true,
+    identifiers_beyond_bmp: true,
+    system_column_names: &[],
     max_statement_identifier_bytes: None,
     label_leading_space: true,
     max_bind_params: 32766,
@@ -85,6 +87,25 @@ impl Dialect for Sqlite {
 
     fn identifier_cache_slot(&self) -> Option<u8> {
         Some(3)
+    }
+
+    /// A decimal literal of more than 15 significant digits is refused, as a bound one is:
+    /// SQLite reads it as a 64-bit float and would keep a rounded value.
+    fn write_literal(&self, w: &mut SqlWriter<'_>, value: &Value) -> Result<()> {
+        if let Value::Decimal(d) = value {
+            let digits = d.as_str().trim_start_matches('-').replace('.', "");
+            let significant = digits.trim_start_matches('0').trim_end_matches('0').len();
+            if significant > 15 {
+                return Err(crate::Error::unsupported(
+                    "sqlite",
+                    format!(
+                        "the decimal literal {d} ({significant} significant digits): SQLite reads \
+                         it as a 64-bit float, which keeps at most 15"
+                    ),
+                ));
+            }
+        }
+        write_literal_default(w, value)
     }
 
     fn is_reserved(&self, word: &str) -> bool {

@@ -35,7 +35,7 @@ pub(crate) fn name(d: &dyn Dialect, what: &str, name: &str) -> Result<()> {
             d.name()
         )));
     }
-    if !f.trailing_space_in_identifiers && name.chars().any(|c| c as u32 > 0xFFFF) {
+    if !f.identifiers_beyond_bmp && name.chars().any(|c| c as u32 > 0xFFFF) {
         return Err(Error::invalid_schema(format!(
             "{what} name {name:?} has a character outside the Basic Multilingual Plane, which {} does not allow",
             d.name()
@@ -105,6 +105,13 @@ fn keyable(d: &dyn Dialect, t: &Table, what: &str, cols: &[&str]) -> Result<()> 
 
 fn column(d: &dyn Dialect, t: &Table, c: &ColumnDef) -> Result<()> {
     name(d, "column", &c.name)?;
+    if d.features().system_column_names.contains(&c.name.as_str()) {
+        return Err(Error::invalid_schema(format!(
+            "column name {:?} is taken by a system column on {}",
+            c.name,
+            d.name()
+        )));
+    }
     // Rendering the type checks that the dialect can express it.
     let mut probe = SqlWriter::new(d);
     d.write_type(&mut probe, &c.sql_type, Some(c))?;

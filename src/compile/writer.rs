@@ -234,22 +234,31 @@ impl<'d> SqlWriter<'d> {
     /// assert_eq!(w.sql(), "`a``b`");
     /// ```
     ///
-    /// A NUL character cannot be quoted: [`SqlWriter::try_finish`] reports it.
+    /// A NUL character cannot be quoted, nor (on the MySQL family) a character outside the Basic
+    /// Multilingual Plane: [`SqlWriter::try_finish`] reports it.
     pub fn push_quoted_ident(&mut self, ident: &str) {
-        let q = self.dialect.features().identifier_quote;
+        let f = self.dialect.features();
+        let (q, beyond_bmp) = (f.identifier_quote, f.identifiers_beyond_bmp);
         self.sql.push(q);
-        let mut nul = false;
+        let (mut nul, mut wide) = (false, false);
         for ch in ident.chars() {
             if ch == q {
                 self.sql.push(q);
             }
             nul |= ch == '\0';
+            wide |= ch > '\u{FFFF}';
             self.sql.push(ch);
         }
         self.sql.push(q);
         if nul {
             self.refuse(format!(
                 "identifier {ident:?} contains a NUL character, which no database takes"
+            ));
+        } else if wide && !beyond_bmp {
+            self.refuse(format!(
+                "identifier {ident:?} has a character outside the Basic Multilingual Plane, \
+                 which {} does not take",
+                self.dialect.name()
             ));
         }
     }

@@ -33,7 +33,7 @@
 //! report.
 
 use crate::{codec, numeric};
-use quarry::value::Decimal;
+use quarry::value::{Date, Decimal};
 use quarry::{Value, ValueType};
 use std::fmt;
 use tokio_postgres::types::private::BytesMut;
@@ -77,6 +77,18 @@ impl ConvertError {
                 ty.name()
             ),
         )
+    }
+}
+
+/// `d`, unless it is before PostgreSQL's first date, 4714-11-24 BC (quarry's dates go back to
+/// year -9999): the server would refuse it.
+fn pg_date(d: &Date) -> Result<&Date, ConvertError> {
+    match Date::new(-4713, 11, 24) {
+        Some(first) if *d < first => Err(ConvertError::new(
+            REFUSED,
+            format!("date {d} is before PostgreSQL's first date, 4714-11-24 BC"),
+        )),
+        _ => Ok(d),
     }
 }
 
@@ -208,9 +220,9 @@ pub(crate) fn encode(
             }
         },
         (Target::Bytea, Value::Bytes(b)) => out.extend_from_slice(b),
-        (Target::Date, Value::Date(d)) => out.extend_from_slice(&codec::encode_date(d)),
+        (Target::Date, Value::Date(d)) => out.extend_from_slice(&codec::encode_date(pg_date(d)?)),
         (Target::Date, Value::Timestamp(ts)) => {
-            out.extend_from_slice(&codec::encode_date(&ts.date))
+            out.extend_from_slice(&codec::encode_date(pg_date(&ts.date)?))
         }
         (Target::Time, Value::Time(t)) => out.extend_from_slice(&codec::encode_time(t)),
         (Target::Time, Value::Timestamp(ts)) => {
@@ -218,9 +230,12 @@ pub(crate) fn encode(
         }
         (Target::Timestamp, Value::Timestamp(ts))
         | (Target::TimestampTz, Value::TimestampTz(ts)) => {
+            pg_date(&ts.date)?;
             out.extend_from_slice(&codec::encode_timestamp(ts))
         }
-        (Target::Timestamp, Value::Date(d)) => out.extend_from_slice(&codec::encode_midnight(d)),
+        (Target::Timestamp, Value::Date(d)) => {
+            out.extend_from_slice(&codec::encode_midnight(pg_date(d)?))
+        }
         (Target::Timestamp, Value::TimestampTz(_))
         | (Target::TimestampTz, Value::Timestamp(_) | Value::Date(_)) => {
             return Err(ConvertError::mismatch(

@@ -607,13 +607,26 @@ fn parse_tz(s: &str) -> Option<Timestamp> {
     )
 }
 
+/// The decimal a stored float stands for, at the column's scale: the float's shortest
+/// round-trip digits (what a decimal of at most 15 digits was stored as), padded to the scale,
+/// or rounded to it when they go past it (not the float's exact binary expansion, which adds
+/// digits nobody wrote).
 fn decimal_from_f64(f: f64, scale: u16) -> Option<Decimal> {
     if !f.is_finite() {
         return None;
     }
-    format!("{f:.prec$}", prec = usize::from(scale))
-        .parse()
-        .ok()
+    let scale = usize::from(scale);
+    let mut s = f.to_string();
+    let decimals = s.split_once('.').map_or(0, |(_, frac)| frac.len());
+    if decimals > scale {
+        s = format!("{f:.scale$}");
+    } else if scale > 0 {
+        if decimals == 0 {
+            s.push('.');
+        }
+        s.extend(std::iter::repeat_n('0', scale - decimals));
+    }
+    s.parse().ok()
 }
 
 fn decimal_from_i64(n: i64, scale: u16) -> Option<Decimal> {
@@ -1231,6 +1244,16 @@ mod tests {
         assert_eq!(
             dec(decode(ValueRef::Integer(-3), Kind::Decimal(2), "c").unwrap()),
             "-3.00"
+        );
+        // The float's shortest digits, not its binary expansion (-7974772705535.7304687500).
+        assert_eq!(
+            dec(decode(ValueRef::Real(-7974772705535.73), Kind::Decimal(10), "c").unwrap()),
+            "-7974772705535.7300000000"
+        );
+        // Rounded at the scale when the float has more digits than it.
+        assert_eq!(
+            dec(decode(ValueRef::Real(0.1 + 0.2), Kind::Decimal(2), "c").unwrap()),
+            "0.30"
         );
         assert_eq!(
             dec(decode(ValueRef::Integer(7), Kind::Decimal(0), "c").unwrap()),
