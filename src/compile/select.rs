@@ -274,14 +274,39 @@ impl<'d> Compiler<'d> {
     }
 
     fn compound(&mut self, c: &CompoundStmt) -> Result<()> {
+        use crate::stmt::select::SetOp;
+        // The operators apply left to right, as the chain reads (and as SQLite evaluates
+        // them). PostgreSQL and the MySQL family bind INTERSECT tighter than UNION and EXCEPT
+        // (the SQL standard): where INTERSECT follows another operator, the members before it
+        // are parenthesized so that it applies to their result.
+        let regroup = self.f.compound_member_parens;
+        let breaks = |ops: &mut dyn FnMut(bool)| {
+            let mut mixed = false;
+            for (op, _) in &c.rest {
+                let brk = regroup && *op == SetOp::Intersect && mixed;
+                ops(brk);
+                if brk {
+                    mixed = false;
+                }
+                if *op != SetOp::Intersect {
+                    mixed = true;
+                }
+            }
+        };
+        let mut opens = 0;
+        breaks(&mut |brk| opens += usize::from(brk));
+        for _ in 0..opens {
+            self.w.push_char('(');
+        }
+        let mut close = Vec::with_capacity(c.rest.len());
+        breaks(&mut |brk| close.push(brk));
         self.member(&c.first)?;
-        for (op, q) in &c.rest {
-            if matches!(
-                op,
-                crate::stmt::select::SetOp::Intersect | crate::stmt::select::SetOp::Except
-            ) && !self.f.intersect_except
-            {
+        for ((op, q), close) in c.rest.iter().zip(close) {
+            if matches!(op, SetOp::Intersect | SetOp::Except) && !self.f.intersect_except {
                 return Err(self.unsupported(op.as_sql()));
+            }
+            if close {
+                self.w.push_char(')');
             }
             self.w.push_char(' ');
             self.w.push(op.as_sql());
@@ -676,6 +701,10 @@ impl<'d> Compiler<'d> {
             }
             Expr::Unary(UnaryOp::Neg, x) => {
                 self.w.push_char('-');
+                // A negative literal written inline would make `--`, which starts a comment.
+                if self.inline && matches!(&**x, Expr::Value(v) if starts_with_minus(v)) {
+                    self.w.push_char(' ');
+                }
                 self.expr(x, 9)?;
             }
             Expr::Binary(operands, op) => self.binary(operands, *op)?,
@@ -1097,4 +1126,17 @@ fn push_json_string(out: &mut String, s: &str) {
         }
     }
     out.push('"');
+}
+
+/// Whether `v` written as a literal starts with `-`.
+fn starts_with_minus(v: &Value) -> bool {
+    match v {
+        Value::I16(n) => *n < 0,
+        Value::I32(n) => *n < 0,
+        Value::I64(n) => *n < 0,
+        Value::F32(f) => f.is_sign_negative(),
+        Value::F64(f) => f.is_sign_negative(),
+        Value::Decimal(d) => d.to_string().starts_with('-'),
+        _ => false,
+    }
 }
