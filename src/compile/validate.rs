@@ -29,9 +29,13 @@ pub(crate) fn name(d: &dyn Dialect, what: &str, name: &str) -> Result<()> {
             )));
         }
     }
-    if !f.trailing_space_in_identifiers && name.ends_with(' ') {
+    // MySQL's test is its `my_isspace`: space, tab, newline, vertical tab, form feed, return.
+    if !f.trailing_space_in_identifiers
+        && name.ends_with(|c: char| c.is_ascii_whitespace() || c == '\x0b')
+    {
         return Err(Error::invalid_schema(format!(
-            "{what} name {name:?} ends with a space, which {} does not allow",
+            "{what} name {name:?} ends with a space or another white-space character, which {} \
+             does not allow",
             d.name()
         )));
     }

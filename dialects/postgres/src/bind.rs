@@ -46,6 +46,7 @@
 
 use crate::encode::{self, Target};
 use crate::{codec, numeric};
+use quarry::value::Timestamp;
 use quarry::{Error, Result, Value, ValueType};
 use std::error::Error as StdError;
 use std::sync::LazyLock;
@@ -150,6 +151,18 @@ pub(crate) fn check(values: &[Value]) -> Result<()> {
             }
             Value::Array(items) => check_array(i, items)?,
             Value::Null(ValueType::Array) => {}
+            Value::Date(d) | Value::Timestamp(Timestamp { date: d, .. })
+            | Value::TimestampTz(Timestamp { date: d, .. })
+                if codec::before_first_date(d) =>
+            {
+                return Err(Error::unsupported(
+                    "postgresql",
+                    format!(
+                        "the date {d}, before PostgreSQL's first date 4714-11-24 BC (parameter ${})",
+                        i + 1
+                    ),
+                ))
+            }
             Value::Invalid(_, reason) => {
                 return Err(Error::unsupported(
                     "postgresql",
@@ -202,6 +215,20 @@ fn check_array(i: usize, items: &[Value]) -> Result<()> {
         }
         match item {
             Value::Null(_) => {}
+            Value::Date(d)
+            | Value::Timestamp(Timestamp { date: d, .. })
+            | Value::TimestampTz(Timestamp { date: d, .. })
+                if codec::before_first_date(d) =>
+            {
+                return Err(Error::unsupported(
+                    "postgresql",
+                    format!(
+                        "the date {d}, before PostgreSQL's first date 4714-11-24 BC (parameter \
+                         ${param}, element {})",
+                        j + 1
+                    ),
+                ))
+            }
             Value::Invalid(_, reason) => {
                 return Err(Error::unsupported(
                     "postgresql",

@@ -20,6 +20,12 @@ fn fixed<const N: usize>(raw: &[u8], what: &str) -> Result<[u8; N], CodecError> 
 }
 
 /// The `date` form of `d`: days since 2000-01-01.
+/// Whether `d` is before PostgreSQL's first date, 4714-11-24 BC (quarry's dates go back to
+/// year -9999): the server refuses such a date or timestamp.
+pub(crate) fn before_first_date(d: &Date) -> bool {
+    Date::new(-4713, 11, 24).is_some_and(|first| *d < first)
+}
+
 pub(crate) fn encode_date(d: &Date) -> [u8; 4] {
     // quarry dates span years -9999..=9999: a few million days, well inside i32.
     ((d.days_since_epoch() - PG_EPOCH_DAYS) as i32).to_be_bytes()

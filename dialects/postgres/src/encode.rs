@@ -80,16 +80,15 @@ impl ConvertError {
     }
 }
 
-/// `d`, unless it is before PostgreSQL's first date, 4714-11-24 BC (quarry's dates go back to
-/// year -9999): the server would refuse it.
+/// `d`, unless it is before PostgreSQL's first date (see [`codec::before_first_date`]).
 fn pg_date(d: &Date) -> Result<&Date, ConvertError> {
-    match Date::new(-4713, 11, 24) {
-        Some(first) if *d < first => Err(ConvertError::new(
+    if codec::before_first_date(d) {
+        return Err(ConvertError::new(
             REFUSED,
             format!("date {d} is before PostgreSQL's first date, 4714-11-24 BC"),
-        )),
-        _ => Ok(d),
+        ));
     }
+    Ok(d)
 }
 
 impl fmt::Display for ConvertError {
