@@ -341,8 +341,8 @@ enum Path {
 /// exception is listed here:
 /// - a NUL character in a string literal is refused by the compiler on every backend
 ///   (`InvalidStatement`);
-/// - PostgreSQL text cannot hold NUL (`text`: SQLSTATE 22021, `jsonb`'s `\u0000`: 22P05), a
-///   `Database` error from the server;
+/// - PostgreSQL text cannot hold NUL: refused before the server (`Unsupported`); `jsonb`'s
+///   `\u0000` escape is the server's `Database` error 22P05;
 /// - SQLite has no exact decimals: more than 15 significant digits is `Unsupported`;
 /// - MySQL-family dates range over years 0..=9999: a negative year is `Unsupported`;
 /// - PostgreSQL dates begin on 24 November 4714 BC (year -4713): earlier ones are
@@ -355,6 +355,11 @@ fn value_refusal(backend: &str, g: &Gen, path: Path) -> Option<ErrorKind> {
     }
     match backend {
         "postgresql" => {
+            if let Gen::Text(t) = g {
+                if t.contains('\0') {
+                    return Some(ErrorKind::Unsupported);
+                }
+            }
             if g.has_nul() {
                 return Some(ErrorKind::Database);
             }

@@ -600,7 +600,8 @@ fn copy_field(
     let at = out.len();
     out.extend_from_slice(&[0; 4]);
     let is_null = match (&cell, target) {
-        (quarry::Cell::Text(s), Target::Text) => {
+        // (Text with a NUL goes through `encode`, which refuses it.)
+        (quarry::Cell::Text(s), Target::Text) if !s.contains('\0') => {
             out.extend_from_slice(s.as_bytes());
             IsNull::No
         }

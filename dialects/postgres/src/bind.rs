@@ -151,6 +151,7 @@ pub(crate) fn check(values: &[Value]) -> Result<()> {
             }
             Value::Array(items) => check_array(i, items)?,
             Value::Null(ValueType::Array) => {}
+            Value::Text(s) if s.contains('\0') => return Err(nul_in_text(&format!("${}", i + 1))),
             Value::Date(d) | Value::Timestamp(Timestamp { date: d, .. })
             | Value::TimestampTz(Timestamp { date: d, .. })
                 if codec::before_first_date(d) =>
@@ -185,6 +186,14 @@ pub(crate) fn check(values: &[Value]) -> Result<()> {
     Ok(())
 }
 
+/// PostgreSQL's text types cannot hold a NUL character: refused before the server says so.
+fn nul_in_text(param: &str) -> Error {
+    Error::unsupported(
+        "postgresql",
+        format!("a NUL character in text (parameter {param}): PostgreSQL text cannot hold it"),
+    )
+}
+
 /// Checks the array parameter `$i+1`: one element type (integers of any width), no nested
 /// arrays, decimals within PostgreSQL's limits, and at most `i32::MAX` elements.
 fn check_array(i: usize, items: &[Value]) -> Result<()> {
@@ -215,6 +224,9 @@ fn check_array(i: usize, items: &[Value]) -> Result<()> {
         }
         match item {
             Value::Null(_) => {}
+            Value::Text(s) if s.contains('\0') => {
+                return Err(nul_in_text(&format!("${param}, element {}", j + 1)))
+            }
             Value::Date(d)
             | Value::Timestamp(Timestamp { date: d, .. })
             | Value::TimestampTz(Timestamp { date: d, .. })

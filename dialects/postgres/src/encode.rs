@@ -207,6 +207,12 @@ pub(crate) fn encode(
         (Target::Int8, _) => out.extend_from_slice(&integer(v, ty)?.to_be_bytes()),
         (Target::Float4, _) => out.extend_from_slice(&float4(v, ty)?.to_be_bytes()),
         (Target::Float8, _) => out.extend_from_slice(&float8(v, ty)?.to_be_bytes()),
+        (Target::Text, Value::Text(s)) if s.contains('\0') => {
+            return Err(ConvertError::new(
+                REFUSED,
+                "a NUL character in text: PostgreSQL text cannot hold it",
+            ))
+        }
         (Target::Text, Value::Text(s)) => out.extend_from_slice(s.as_bytes()),
         (Target::Char, Value::Text(s)) => match s.as_bytes() {
             [] => out.extend_from_slice(&[0]),
