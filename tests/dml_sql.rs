@@ -172,10 +172,10 @@ fn insert_select() {
             "INSERT INTO orders (id, user_id, total) SELECT users.id, users.id, $1 FROM users WHERE users.active = $2 ON CONFLICT DO NOTHING",
             vec![Value::F64(0.0), b(true)]),
         mariadb: WithParams(
-            "INSERT INTO orders (id, user_id, total) SELECT users.id, users.id, ? FROM users WHERE users.active = ? ON DUPLICATE KEY UPDATE id = id",
+            "INSERT INTO orders (id, user_id, total) SELECT users.id, users.id, ? FROM users WHERE users.active = ? ON DUPLICATE KEY UPDATE id = orders.id",
             vec![Value::F64(0.0), b(true)]),
         mysql: WithParams(
-            "INSERT INTO orders (id, user_id, total) SELECT users.id, users.id, ? FROM users WHERE users.active = ? ON DUPLICATE KEY UPDATE id = id",
+            "INSERT INTO orders (id, user_id, total) SELECT users.id, users.id, ? FROM users WHERE users.active = ? ON DUPLICATE KEY UPDATE id = orders.id",
             vec![Value::F64(0.0), b(true)]),
         sqlite: WithParams(
             "INSERT INTO orders (id, user_id, total) SELECT * FROM (SELECT users.id, users.id, ? FROM users WHERE users.active = ?) WHERE true ON CONFLICT DO NOTHING",

@@ -3,8 +3,8 @@
 //! sample of them runs on SQLite, PostgreSQL and MariaDB against the seeded schema without a
 //! syntax error.
 //!
-//! `QUARRY_PROP_CASES` sets the number of statements (default 2,000; a tenth of them, at most
-//! 200, run live). Counts are printed at the end (run with `--nocapture` to see them).
+//! 2,000 statements, times `QUARRY_PROP_CASES` (a multiplier; a tenth of them, at most 200,
+//! run live). Counts are printed at the end (run with `--nocapture` to see them).
 
 mod common;
 #[path = "common/gen.rs"]
@@ -22,11 +22,13 @@ use std::collections::BTreeMap;
 
 const PREFIX: &str = "qg_s_";
 
+/// 2,000 statements, times `QUARRY_PROP_CASES` (a multiplier, as in the other property tests).
 fn cases() -> usize {
-    std::env::var("QUARRY_PROP_CASES")
+    let n: usize = std::env::var("QUARRY_PROP_CASES")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(2000)
+        .unwrap_or(1);
+    2000 * n.max(1)
 }
 
 /// `n` statements from a fixed-seed runner: the same statements on every run.

@@ -1798,3 +1798,58 @@ async fn large_in_lists_integer_and_text() {
         engine.drop_all(&md).await.unwrap();
     }
 }
+
+quarry::table! {
+    pub struct SkipTarget("qdml_skip_target") {
+        id: i64 => primary_key(),
+        name: String => sql_type(SqlType::Varchar(20)),
+    }
+}
+
+quarry::table! {
+    pub struct SkipSource("qdml_skip_source") {
+        id: i64 => primary_key(),
+        name: String => sql_type(SqlType::Varchar(20)),
+    }
+}
+
+/// Found by the statement generator: an insert-or-skip from a SELECT wrote the MySQL family's
+/// no-op update as `id = id`, ambiguous with the source table's `id` (MariaDB error 1052).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_insert_select_or_skip_names_the_target_column() {
+    for engine in common::all_engines().await {
+        let b = be(&engine);
+        let md = MetaData::new()
+            .with(SkipTarget::table())
+            .with(SkipSource::table());
+        fresh(&engine, &md).await;
+        let (t, s) = (SkipTarget::new(), SkipSource::new());
+        engine
+            .execute(insert(t).values((t.id.set(1), t.name.set("kept"))))
+            .await
+            .unwrap();
+        for (id, name) in [(1_i64, "dup"), (2, "new")] {
+            engine
+                .execute(insert(s).values((s.id.set(id), s.name.set(name))))
+                .await
+                .unwrap();
+        }
+        engine
+            .execute(
+                insert(t)
+                    .columns((t.id, t.name))
+                    .from_select(select((s.id, s.name)).from(s))
+                    .on_conflict_do_nothing(),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        let rows: Vec<(i64, String)> = select((t.id, t.name))
+            .from(t)
+            .order_by(t.id)
+            .fetch_all(&engine)
+            .await
+            .unwrap();
+        assert_eq!(rows, [(1, "kept".to_owned()), (2, "new".to_owned())], "{b}");
+        engine.drop_all(&md).await.unwrap();
+    }
+}

@@ -1263,6 +1263,12 @@ fn insert_tail(
                         };
                         first.write(&mut c.w);
                         c.w.push(" = ");
+                        // Qualified after INSERT … SELECT, whose tables may have the column too
+                        // (else MariaDB's error 1052, ambiguous).
+                        if s.select.is_some() {
+                            c.w.push_qualified(s.table.schema.as_deref(), &s.table.name);
+                            c.w.push_char('.');
+                        }
                         first.write(&mut c.w);
                     }
                     ConflictAction::Update { set, filter } => {
