@@ -1055,3 +1055,20 @@ fn regression_nul_identifier_is_refused() {
     let q = select(u.id.label("a\0")).from(u);
     assert!(q.to_debug_sql(&quarry::Postgres).is_err());
 }
+
+/// Found by the statement generator: the MySQL family's NULLS FIRST/LAST emulation tested a
+/// select-list label (`n IS NULL`), which MariaDB refuses when the label names an aggregate
+/// (1247); the labelled expression is tested instead.
+#[test]
+fn regression_nulls_emulation_tests_a_labels_expression() {
+    let u = Users::new();
+    let q = select((u.email, max(u.score).label("top")))
+        .from(u)
+        .group_by(u.email)
+        .order_by(quarry::DynColumn::new("", "top").asc().nulls_last());
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT users.email, max(users.score) AS top FROM users GROUP BY users.email ORDER BY top NULLS LAST",
+        mysql_family: "SELECT users.email, max(users.score) AS top FROM users GROUP BY users.email ORDER BY max(users.score) IS NULL, top",
+        sqlite: "SELECT users.email, max(users.score) AS top FROM users GROUP BY users.email ORDER BY top NULLS LAST",
+    );
+}

@@ -10,7 +10,8 @@ use crate::expr::{
 };
 use crate::schema::{EnumType, SqlType, Table};
 use crate::stmt::select::{
-    CompoundStmt, Distinct, FromItem, Join, JoinKind, Query, SelectStmt, TableMeta, TableRef,
+    CompoundStmt, Distinct, FromItem, Join, JoinKind, Query, SelectItem, SelectStmt, TableMeta,
+    TableRef,
 };
 use crate::value::Value;
 
@@ -265,7 +266,7 @@ impl<'d> Compiler<'d> {
                 self.window(win)?;
             }
         }
-        self.order_by(&s.order_by)?;
+        self.order_by(&s.order_by, &s.items)?;
         self.d.write_limit_offset(&mut self.w, s.limit, s.offset);
         if let Some(lock) = &s.lock {
             self.d.write_row_lock(&mut self.w, lock)?;
@@ -315,7 +316,7 @@ impl<'d> Compiler<'d> {
         }
         let saved = self.unqualified;
         self.unqualified = true;
-        let r = self.order_by(&c.order_by);
+        let r = self.order_by(&c.order_by, &[]);
         self.unqualified = saved;
         r?;
         self.d.write_limit_offset(&mut self.w, c.limit, c.offset);
@@ -497,15 +498,16 @@ impl<'d> Compiler<'d> {
         Ok(())
     }
 
-    fn order_by(&mut self, terms: &[OrderBy]) -> Result<()> {
+    /// ` ORDER BY …` of a SELECT whose select list is `items` (empty for a compound).
+    fn order_by(&mut self, terms: &[OrderBy], items: &[SelectItem]) -> Result<()> {
         if terms.is_empty() {
             return Ok(());
         }
         self.w.push(" ORDER BY ");
-        self.order_terms(terms)
+        self.order_terms(terms, items)
     }
 
-    fn order_terms(&mut self, terms: &[OrderBy]) -> Result<()> {
+    fn order_terms(&mut self, terms: &[OrderBy], items: &[SelectItem]) -> Result<()> {
         for (i, o) in terms.iter().enumerate() {
             if i > 0 {
                 self.w.push(", ");
@@ -515,7 +517,16 @@ impl<'d> Compiler<'d> {
             if let (Some(n), false) = (o.nulls, self.f.nulls_ordering) {
                 let default_first = !o.desc; // NULLs are smallest on MySQL and MariaDB
                 if (n == Nulls::First) != default_first {
-                    self.expr(&o.expr, 5)?;
+                    // A select-list label is tested through its expression: MariaDB refuses
+                    // `label IS NULL` when the label names an aggregate (1247).
+                    let key = match &o.expr {
+                        Expr::Column(ColumnRef { table: None, name }) => items
+                            .iter()
+                            .find(|i| i.alias.as_ref() == Some(name))
+                            .map_or(&o.expr, |i| &i.expr),
+                        e => e,
+                    };
+                    self.expr(key, 5)?;
                     self.w.push(if n == Nulls::First {
                         " IS NULL DESC, "
                     } else {
@@ -557,7 +568,7 @@ impl<'d> Compiler<'d> {
                 self.w.push_char(' ');
             }
             self.w.push("ORDER BY ");
-            self.order_terms(&win.order_by)?;
+            self.order_terms(&win.order_by, &[])?;
             sep = true;
         }
         if let Some(frame) = &win.frame {
