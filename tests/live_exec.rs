@@ -1145,3 +1145,54 @@ async fn regression_cancelled_commit_leaves_borrowed_connection_consistent() {
         engine.drop_all(&md).await.unwrap();
     }
 }
+
+/// Issue #20 point 1, on every backend: one call runs one statement. (MariaDB used to run
+/// `execute("SELECT 1; DROP TABLE victim")` whole over its text protocol.) Scripts go through
+/// `execute_script`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_one_statement_per_call_on_every_backend() {
+    for engine in common::all_engines().await {
+        let be = engine.backend_name();
+        let victim = name(&engine, "victim");
+        engine
+            .execute(format!("DROP TABLE IF EXISTS {victim}"))
+            .await
+            .unwrap();
+        engine
+            .execute(format!("CREATE TABLE {victim} (id INTEGER)"))
+            .await
+            .unwrap();
+        let stacked = [
+            format!("SELECT 1; DROP TABLE {victim}"),
+            format!("INSERT INTO {victim} VALUES (1); DROP TABLE {victim}"),
+            format!("DELETE FROM {victim};DROP TABLE {victim};"),
+        ];
+        let mut conn = engine.acquire().await.unwrap();
+        for sql in &stacked {
+            assert!(engine.execute(sql.as_str()).await.is_err(), "{be}: {sql}");
+            assert!(engine.fetch_all(sql.as_str()).await.is_err(), "{be}: {sql}");
+            assert!(conn.execute(sql.as_str()).await.is_err(), "{be}: {sql}");
+        }
+        drop(conn);
+        let n: i64 = engine
+            .fetch_scalar(format!("SELECT COUNT(*) FROM {victim}"))
+            .await
+            .unwrap_or_else(|e| panic!("{be}: the table did not survive: {e}"));
+        assert_eq!(n, 0, "{be}: a stacked INSERT ran");
+        engine
+            .execute_script(&format!(
+                "INSERT INTO {victim} VALUES (1); INSERT INTO {victim} VALUES (2)"
+            ))
+            .await
+            .unwrap();
+        let n: i64 = engine
+            .fetch_scalar(format!("SELECT COUNT(*) FROM {victim}"))
+            .await
+            .unwrap();
+        assert_eq!(n, 2, "{be}");
+        engine
+            .execute(format!("DROP TABLE {victim}"))
+            .await
+            .unwrap();
+    }
+}
