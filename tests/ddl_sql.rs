@@ -783,6 +783,25 @@ fn bad_input_is_rejected_when_compiling() {
         || MetaData::new().with(Table::new("t ").column(ColumnDef::new("a", SqlType::Integer)));
     assert!(trailing().create_all_ddl(&Postgres).is_ok());
     assert_eq!(kind(trailing(), &MySql), ErrorKind::InvalidSchema);
+    let newline =
+        || MetaData::new().with(Table::new("t\n").column(ColumnDef::new("a", SqlType::Integer)));
+    assert!(newline().create_all_ddl(&Sqlite).is_ok());
+    assert_eq!(kind(newline(), &MariaDb), ErrorKind::InvalidSchema);
+    // The MySQL family writes a table's name into a file name, each CJK character as 5 bytes:
+    // 50 fit (250 bytes), 51 fail on the server with errno 36.
+    let cjk = |n: usize| {
+        MetaData::new()
+            .with(Table::new("日".repeat(n)).column(ColumnDef::new("a", SqlType::Integer)))
+    };
+    assert!(cjk(50).create_all_ddl(&MariaDb).is_ok());
+    assert_eq!(kind(cjk(51), &MariaDb), ErrorKind::InvalidSchema);
+    assert_eq!(kind(cjk(51), &MySql), ErrorKind::InvalidSchema);
+    assert!(cjk(51).create_all_ddl(&Sqlite).is_ok());
+    // PostgreSQL's system columns cannot be declared.
+    let ctid =
+        || MetaData::new().with(Table::new("t").column(ColumnDef::new("ctid", SqlType::Integer)));
+    assert_eq!(kind(ctid(), &Postgres), ErrorKind::InvalidSchema);
+    assert!(ctid().create_all_ddl(&Sqlite).is_ok());
     let text_pk = || {
         MetaData::new()
             .with(Table::new("t").column(ColumnDef::new("a", SqlType::Text).primary_key()))

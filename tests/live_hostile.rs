@@ -1246,6 +1246,23 @@ fn schema_name_refused(d: &dyn quarry::Dialect, name: &str) -> bool {
         || (!f.identifiers_beyond_bmp && name.chars().any(|c| c as u32 > 0xFFFF))
 }
 
+/// Whether the MySQL family would make too long a file name of table name `name`: characters
+/// other than ASCII letters, digits and `_` are written `@xxxx` (counted as 5 bytes, as quarry
+/// counts them), and 50 CJK characters (250 bytes) are the most MariaDB takes on ext4.
+fn table_file_name_too_long(d: &dyn quarry::Dialect, name: &str) -> bool {
+    let bytes: usize = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                1
+            } else {
+                5
+            }
+        })
+        .sum();
+    mysql_family(d) && bytes > 250
+}
+
 fn mysql_family(d: &dyn quarry::Dialect) -> bool {
     matches!(d.name(), "mariadb" | "mysql")
 }
@@ -1341,7 +1358,8 @@ impl IdentFx {
         let system_column = names
             .cols
             .iter()
-            .any(|c| d.features().system_column_names.contains(&c.as_str()));
+            .any(|c| d.features().system_column_names.contains(&c.as_str()))
+            || table_file_name_too_long(d, &tname);
         let refused = schema_names
             .iter()
             .filter(|s| schema_name_refused(d, s))

@@ -101,6 +101,12 @@ pub struct Features {
     /// Whether identifiers may hold characters outside the Basic Multilingual Plane (the MySQL
     /// family takes U+0001 to U+FFFF only).
     pub identifiers_beyond_bmp: bool,
+    /// Longest file name a table's name may make, in bytes, where the database stores a table
+    /// in a file named after it: the MySQL family writes every character but ASCII letters,
+    /// digits and `_` as up to 5 bytes (`@xxxx`), and its file names hold 250 bytes before the
+    /// extension (`CREATE TABLE` fails with errno 36 beyond). Counted conservatively: 5 bytes
+    /// for every other character.
+    pub max_table_file_name_bytes: Option<usize>,
     /// Column names the database keeps for its own columns (PostgreSQL's system columns
     /// `ctid`, `xmin`, …), which a table cannot declare.
     pub system_column_names: &'static [&'static str],

@@ -38,6 +38,7 @@ const BASE: Features = Features {
     case_insensitive_tables: false,
     trailing_space_in_identifiers: false,
     identifiers_beyond_bmp: false,
+    max_table_file_name_bytes: Some(250),
     system_column_names: &[],
     max_statement_identifier_bytes: Some(255),
     label_leading_space: false,

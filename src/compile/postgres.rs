@@ -25,6 +25,7 @@ static FEATURES: Features = Features {
     case_insensitive_tables: false,
     trailing_space_in_identifiers: true,
     identifiers_beyond_bmp: true,
+    max_table_file_name_bytes: None,
     system_column_names: &["tableoid", "xmin", "cmin", "xmax", "cmax", "ctid"],
     max_statement_identifier_bytes: Some(63),
     label_leading_space: true,

@@ -28,6 +28,7 @@ static FEATURES: Features = Features {
     case_insensitive_tables: true,
     trailing_space_in_identifiers: true,
     identifiers_beyond_bmp: true,
+    max_table_file_name_bytes: None,
     system_column_names: &[],
     max_statement_identifier_bytes: None,
     label_leading_space: true,

@@ -48,6 +48,20 @@ pub(crate) fn name(d: &dyn Dialect, what: &str, name: &str) -> Result<()> {
     Ok(())
 }
 
+/// The bytes of the file name the MySQL family makes of a table name, counted conservatively
+/// (see [`Features::max_table_file_name_bytes`](super::Features::max_table_file_name_bytes)).
+pub(crate) fn table_file_name_bytes(name: &str) -> usize {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                1
+            } else {
+                5
+            }
+        })
+        .sum()
+}
+
 fn same(d: &dyn Dialect, a: &str, b: &str) -> bool {
     if d.features().case_insensitive_columns {
         a.to_lowercase() == b.to_lowercase()
@@ -167,6 +181,17 @@ fn column(d: &dyn Dialect, t: &Table, c: &ColumnDef) -> Result<()> {
 /// Checks one table on its own (foreign-key targets are checked by [`metadata`]).
 pub(crate) fn table(d: &dyn Dialect, t: &Table) -> Result<()> {
     name(d, "table", &t.name)?;
+    if let Some(max) = d.features().max_table_file_name_bytes {
+        let bytes = table_file_name_bytes(&t.name);
+        if bytes > max {
+            return Err(Error::invalid_schema(format!(
+                "table name {:?} makes a file name of up to {bytes} bytes on {} (characters \
+                 other than ASCII letters, digits and _ take 5), past its {max}",
+                t.name,
+                d.name()
+            )));
+        }
+    }
     if let Some(s) = &t.schema {
         name(d, "schema", s)?;
     }
