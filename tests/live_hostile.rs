@@ -36,7 +36,8 @@
 //! own (a batch of rows per proptest case, each cell checked individually), or one identifier
 //! through one path (read back or refused). The totals are printed per backend; in the default
 //! mode each backend makes at least 10,000 value checks. `QUARRY_PROP_CASES=<n>` multiplies the
-//! number of proptest cases by `n` (10 gives more than 10⁵ value checks per backend).
+//! number of proptest cases by `n` (10 gives more than 10⁵ value checks per backend) and draws
+//! them from a random seed; the default mode uses a fixed seed, so CI runs the same cases.
 //!
 //! Tables are named `qh_<test>_<backend>_…`; each test drops its own leftovers first.
 
@@ -62,13 +63,26 @@ fn multiplier() -> u32 {
         .unwrap_or(1)
 }
 
+/// The default mode draws from a fixed seed (the same cases on every run, so CI is
+/// reproducible); the long mode (`QUARRY_PROP_CASES` set) from a random one, printed by
+/// proptest with any failure.
 fn runner(cases: u32) -> TestRunner {
-    TestRunner::new(Config {
+    let config = Config {
         cases: cases * multiplier(),
         failure_persistence: None,
         max_shrink_iters: 200,
         ..Config::default()
-    })
+    };
+    if std::env::var_os("QUARRY_PROP_CASES").is_some() {
+        TestRunner::new(config)
+    } else {
+        TestRunner::new_with_rng(
+            config,
+            proptest::test_runner::TestRng::deterministic_rng(
+                proptest::test_runner::RngAlgorithm::ChaCha,
+            ),
+        )
+    }
 }
 
 /// The engine for `var` (`None`: in-memory SQLite), or `None` when the database is not
