@@ -959,3 +959,25 @@ async fn regression_nul_identifier_keeps_the_connection() {
         }
     }
 }
+
+/// Found by the statement generator: a compound member with a WITH clause runs on every
+/// backend (MariaDB refused it parenthesized, 1064; it is a derived table there now).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_compound_member_with_cte_runs_everywhere() {
+    for engine in common::all_engines().await {
+        let be = engine.dialect().name();
+        let c = Cte::new("c", select(val(1_i64).label("n")));
+        let n: quarry::Column<i64> = quarry::Column::new("c", "n");
+        let q = select(val(2_i64).label("n"))
+            .union(select(n).with(c.clone()).from(c).limit(5))
+            .order_by(quarry::DynColumn::new("", "n"));
+        let rows: Vec<i64> = engine
+            .fetch_all(&q)
+            .await
+            .unwrap_or_else(|e| panic!("{be}: {e}"))
+            .iter()
+            .map(|r| r.get::<i64>(0).unwrap())
+            .collect();
+        assert_eq!(rows, [1, 2], "{be}");
+    }
+}

@@ -1072,3 +1072,18 @@ fn regression_nulls_emulation_tests_a_labels_expression() {
         sqlite: "SELECT users.email, max(users.score) AS top FROM users GROUP BY users.email ORDER BY top NULLS LAST",
     );
 }
+
+/// Found by the statement generator: a compound member with a WITH clause was parenthesized,
+/// `(WITH c AS (…) SELECT …) UNION …`, which MariaDB refuses (1064); the MySQL family wraps it
+/// as a derived table.
+#[test]
+fn regression_compound_member_with_cte_is_a_derived_table_on_mysql() {
+    let c = Cte::new("c", select(val(1_i64).label("n")));
+    let n: Column<i64> = Column::new("c", "n");
+    let q = select(val(2_i64)).union(select(n).with(c.clone()).from(c).limit(5));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT $1 UNION (WITH c AS (SELECT $2 AS n) SELECT c.n FROM c LIMIT 5)", vec![i(2), i(1)]),
+        mysql_family: WithParams("SELECT ? UNION SELECT * FROM (WITH c AS (SELECT ? AS n) SELECT c.n FROM c LIMIT 5) AS quarry_member", vec![i(2), i(1)]),
+        sqlite: WithParams("SELECT ? UNION SELECT * FROM (WITH c AS (SELECT ? AS n) SELECT c.n FROM c LIMIT 5)", vec![i(2), i(1)]),
+    );
+}

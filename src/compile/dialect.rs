@@ -188,6 +188,10 @@ pub struct Features {
     /// Members of a compound select may be parenthesized (`(SELECT … LIMIT 1) UNION …`); when
     /// not (SQLite), such a member is wrapped as `SELECT * FROM (…)`.
     pub compound_member_parens: bool,
+    /// A parenthesized compound member may start with `WITH` (`(WITH c AS (…) SELECT …) UNION
+    /// …`); when not (MariaDB refuses it), such a member is wrapped as
+    /// `SELECT * FROM (WITH … SELECT …) AS quarry_member`.
+    pub cte_in_member_parens: bool,
     /// `DEFAULT` is allowed among INSERT values (not on SQLite).
     pub values_default: bool,
     /// An upsert's DO UPDATE needs a conflict target (PostgreSQL).

@@ -77,6 +77,7 @@ const BASE: Features = Features {
     char_length_function: "CHAR_LENGTH",
     window_groups: false,
     compound_member_parens: true,
+    cte_in_member_parens: false,
     values_default: true,
     upsert_update_needs_target: false,
     multi_table_join: true,

@@ -64,6 +64,7 @@ static FEATURES: Features = Features {
     char_length_function: "length",
     window_groups: true,
     compound_member_parens: true,
+    cte_in_member_parens: true,
     values_default: true,
     upsert_update_needs_target: true,
     multi_table_join: false,

@@ -341,9 +341,10 @@ impl<'d> Compiler<'d> {
                 ));
             }
         }
+        let with = matches!(q, Query::Select(s) if !s.ctes.is_empty());
         if plain {
             self.query(q)
-        } else if self.f.compound_member_parens {
+        } else if self.f.compound_member_parens && (!with || self.f.cte_in_member_parens) {
             self.w.push_char('(');
             self.query(q)?;
             self.w.push_char(')');
@@ -351,7 +352,12 @@ impl<'d> Compiler<'d> {
         } else {
             self.w.push("SELECT * FROM (");
             self.query(q)?;
-            self.w.push_char(')');
+            // The MySQL family names every derived table.
+            self.w.push(if self.f.compound_member_parens {
+                ") AS quarry_member"
+            } else {
+                ")"
+            });
             Ok(())
         }
     }

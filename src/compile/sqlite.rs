@@ -67,6 +67,7 @@ static FEATURES: Features = Features {
     char_length_function: "length",
     window_groups: true,
     compound_member_parens: false,
+    cte_in_member_parens: false,
     values_default: false,
     upsert_update_needs_target: false,
     multi_table_join: false,

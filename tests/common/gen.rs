@@ -770,17 +770,15 @@ impl Gen {
 
     /// Two or three members of one shape joined by set operators, ordered by the labels.
     fn compound(&mut self, depth: u32) -> Compound {
-        // Depth 0: no CTE in a member. MariaDB 10.11 refuses a parenthesized compound member
-        // that starts with WITH (`(WITH c AS (…) SELECT …) UNION …`, error 1064), which quarry
-        // writes for such a member (reported, not fixed here).
-        let _ = depth;
-        let (from, joins, ctes, scope) = self.make_from(0);
+        // Members may have CTEs (which MariaDB refused parenthesized, `(WITH …) UNION …`,
+        // error 1064, before quarry wrapped such a member as a derived table there).
+        let (from, joins, ctes, scope) = self.make_from(depth);
         let kinds = self.item_kinds(&scope);
         let first = self.select_over(from, joins, ctes, scope, &kinds, 1, false);
         let mut c: Option<Compound> = None;
         let mut acc = Select::from_stmt(first);
         for _ in 0..1 + self.rng.below(2) {
-            let (from, joins, ctes, scope) = self.make_from(0);
+            let (from, joins, ctes, scope) = self.make_from(depth);
             // The member's kinds must match the first member's: use literals where the
             // member's scope lacks a kind (NULL-free, so the types stay the same).
             let member = self.select_over(from, joins, ctes, scope, &kinds, 0, false);
