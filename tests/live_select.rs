@@ -981,3 +981,18 @@ async fn regression_compound_member_with_cte_runs_everywhere() {
         assert_eq!(rows, [1, 2], "{be}");
     }
 }
+
+/// Found by the statement generator: `ORDER BY` a bound integer ran on PostgreSQL and SQLite
+/// but was "the 10th column" on MariaDB (1054); it is a constant everywhere now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn regression_order_by_a_bound_integer_runs_everywhere() {
+    for engine in common::all_engines().await {
+        let be = engine.dialect().name();
+        let q = select(val(1_i64).label("a")).order_by(val(10_i64).asc());
+        let a: i64 = engine
+            .fetch_scalar(&q)
+            .await
+            .unwrap_or_else(|e| panic!("{be}: {e}"));
+        assert_eq!(a, 1, "{be}");
+    }
+}

@@ -1087,3 +1087,23 @@ fn regression_compound_member_with_cte_is_a_derived_table_on_mysql() {
         sqlite: WithParams("SELECT ? UNION SELECT * FROM (WITH c AS (SELECT ? AS n) SELECT c.n FROM c LIMIT 5)", vec![i(2), i(1)]),
     );
 }
+
+/// Found by the statement generator: `ORDER BY ?` bound to 10 is the 10th column to MariaDB
+/// (1054), as `ORDER BY 10` is to every database in debug SQL; a bare value is written as a
+/// constant expression.
+#[test]
+fn regression_order_by_a_value_is_a_constant() {
+    let u = Users::new();
+    let q = select(u.id)
+        .from(u)
+        .order_by((val(10_i64).asc(), u.id.asc()));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.id FROM users ORDER BY COALESCE($1, NULL), users.id", vec![i(10)]),
+        mysql_family: WithParams("SELECT users.id FROM users ORDER BY COALESCE(?, NULL), users.id", vec![i(10)]),
+        sqlite: WithParams("SELECT users.id FROM users ORDER BY COALESCE(?, NULL), users.id", vec![i(10)]),
+    );
+    assert_eq!(
+        q.to_debug_sql(&quarry::Postgres).unwrap(),
+        "SELECT users.id FROM users ORDER BY COALESCE(10, NULL), users.id"
+    );
+}

@@ -540,7 +540,15 @@ impl<'d> Compiler<'d> {
                     });
                 }
             }
-            self.expr(&o.expr, 0)?;
+            if let Expr::Value(_) = &o.expr {
+                // A bare value would read as a column position where it is an integer (in
+                // debug SQL everywhere; bound, on the MySQL family): a constant it stays.
+                self.w.push("COALESCE(");
+                self.expr(&o.expr, 0)?;
+                self.w.push(", NULL)");
+            } else {
+                self.expr(&o.expr, 0)?;
+            }
             if o.desc {
                 self.w.push(" DESC");
             }

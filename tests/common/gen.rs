@@ -587,11 +587,9 @@ impl Gen {
     fn order_by_exprs(&mut self, items: &[SelectItem]) -> Vec<OrderBy> {
         let mut v = self.order_by_labels(items.len());
         for (o, i) in v.iter_mut().zip(items) {
-            // A bare value stays a label: MariaDB reads `ORDER BY 10` (its driver inlines the
-            // value) as "the 10th column" (error 1054 Unknown column '10' in ORDER BY).
-            if !matches!(i.expr, Expr::Value(_)) {
-                o.expr = i.expr.clone();
-            }
+            // A bare value too (MariaDB read a bound `ORDER BY ?` of 10 as the 10th column,
+            // error 1054, before quarry wrote it `COALESCE(?, NULL)`).
+            o.expr = i.expr.clone();
         }
         v
     }
