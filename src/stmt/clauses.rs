@@ -351,8 +351,7 @@ pub(crate) fn and_into(slot: &mut Option<Expr>, cond: Expr) {
 /// The table an INSERT, UPDATE or DELETE writes to, from anything usable in FROM; a
 /// subquery is refused when compiling.
 ///
-/// Inlined into the statement builders: the table is then written where the statement is
-/// built, not returned through memory and copied at once (a store-forwarding stall).
+/// Inlined so the table is written in place (measured faster in the build + compile bench).
 #[inline(always)]
 pub(crate) fn target(source: impl TableSource) -> Result<TableRef, &'static str> {
     match source.into_from_item() {

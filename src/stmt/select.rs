@@ -232,8 +232,8 @@ impl TableRef {
         self.alias.as_deref().unwrap_or(&self.name)
     }
 
-    /// The qualifier as a [`Name`] (a cheap clone for `'static` names). Inlined: built in
-    /// place, not returned through memory and copied (a stall where it is read back at once).
+    /// The qualifier as a [`Name`] (a cheap clone for `'static` names); inlined so it is built
+    /// in place.
     #[inline]
     pub(crate) fn qualifier_name(&self) -> Name {
         self.alias.clone().unwrap_or_else(|| self.name.clone())
@@ -647,8 +647,7 @@ impl FromItems {
     /// ```
     #[inline]
     pub fn push(&mut self, item: FromItem) {
-        // The first item, inlined where it is made, goes straight to its place (copied
-        // from the caller's stores at once, it stalled on store forwarding).
+        // The first item goes straight to its place, not through a copy (build + compile bench).
         if let FromRepr::Empty = self.0 {
             self.0 = FromRepr::One(item);
             return;
