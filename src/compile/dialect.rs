@@ -294,7 +294,7 @@ pub trait Dialect: Send + Sync + fmt::Debug {
 
     /// Writes the statement(s) that start a transaction; default: [`write_begin_default`]
     /// (`BEGIN [ISOLATION LEVEL …] [READ ONLY]`).
-    fn write_begin(&self, w: &mut SqlWriter<'_>, options: &crate::TxOptions) -> Result<()> {
+    fn write_begin(&self, w: &mut SqlWriter<'_>, options: &crate::stmt::tx::TxOptions) -> Result<()> {
         write_begin_default(w, options);
         Ok(())
     }
@@ -404,7 +404,7 @@ pub fn write_row_lock_default(
 /// write_begin_default(&mut w, &TxOptions::default().isolation(IsolationLevel::Serializable).read_only());
 /// assert_eq!(w.sql(), "BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY");
 /// ```
-pub fn write_begin_default(w: &mut SqlWriter<'_>, options: &crate::TxOptions) {
+pub fn write_begin_default(w: &mut SqlWriter<'_>, options: &crate::stmt::tx::TxOptions) {
     w.push("BEGIN");
     if let Some(level) = options.isolation {
         w.push(" ISOLATION LEVEL ");

@@ -26,6 +26,7 @@ pub(crate) mod ddl;
 mod dialect;
 pub(crate) mod dml;
 mod keywords;
+mod metadata;
 mod mysql;
 mod postgres;
 pub(crate) mod select;
@@ -43,6 +44,7 @@ pub use mysql::{MariaDb, MySql};
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 pub use writer::SqlWriter;
+pub(crate) use metadata::{DdlStep, StepOwner};
 
 use crate::value::Value;
 

@@ -284,7 +284,7 @@ macro_rules! mysql_family {
                 }
             }
 
-            fn write_begin(&self, w: &mut SqlWriter<'_>, options: &crate::TxOptions) -> Result<()> {
+            fn write_begin(&self, w: &mut SqlWriter<'_>, options: &crate::stmt::tx::TxOptions) -> Result<()> {
                 // The level applies to the next transaction only.
                 if let Some(level) = options.isolation {
                     w.push("SET TRANSACTION ISOLATION LEVEL ");

@@ -1,10 +1,11 @@
 //! [`Engine`], [`Connection`], [`Transaction`] and [`RowStream`].
 
 use super::{Backend, BackendConnection, BoxFuture, BoxStream, Driver, ExecResult, FromRow, Row};
-use super::{PoolOptions, TxOptions};
+use super::PoolOptions;
+use crate::stmt::tx::TxOptions;
 use crate::compile::{Compiled, Dialect, IntoCompiled, Plan, SqlWriter};
 use crate::error::{Error, Result};
-use crate::schema::metadata::{DdlStep, StepOwner};
+use crate::compile::{DdlStep, StepOwner};
 use crate::schema::MetaData;
 use crate::value::{FromValue, Value};
 use std::collections::HashSet;

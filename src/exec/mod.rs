@@ -22,7 +22,7 @@ pub use connect::ConnectGate;
 pub use de::FromRow;
 pub use engine::{install_drivers, Connection, Engine, EngineBuilder, RowStream, Transaction};
 pub use lane::{Lane, LaneRules};
-pub use options::{IsolationLevel, PoolOptions, TxOptions};
+pub use options::PoolOptions;
 pub use row::{Row, RowIndex};
 pub(crate) use rows::Rows;
 pub use rows::{Cell, CellFor, InsertRows, RowFor, RowSource};

@@ -1061,3 +1061,18 @@ impl<T: SqlBase<Base = bool>, R: Operand<bool>> std::ops::BitOr<R> for TypedExpr
         TypedExpr::new(self.into_expr().or_expr(rhs.into_operand()))
     }
 }
+
+/// Column handles from runtime metadata (written here, with the handles, so that the schema
+/// layer stays free of expressions).
+impl crate::schema::Table {
+    /// A dynamic column handle for expressions, if the table has a column named `name`.
+    ///
+    /// ```
+    /// let t = quarry::Table::new("t").column(quarry::ColumnDef::new("a", quarry::SqlType::Text));
+    /// assert_eq!(t.c("a").unwrap().name(), "a");
+    /// ```
+    pub fn c(&self, name: &str) -> Option<DynColumn> {
+        self.get_column(name)
+            .map(|c| DynColumn::new(self.name.clone(), c.name.clone()))
+    }
+}

@@ -3,7 +3,6 @@
 use super::column::ColumnDef;
 use super::constraint::{Check, ForeignKey, PrimaryKey, Unique};
 use super::index::Index;
-use crate::expr::DynColumn;
 
 /// A table: its (optionally schema-qualified) name, columns, constraints and indexes.
 ///
@@ -163,17 +162,6 @@ impl Table {
     /// ```
     pub fn get_column(&self, name: &str) -> Option<&ColumnDef> {
         self.columns.iter().find(|c| c.name == name)
-    }
-
-    /// A dynamic column handle for expressions, if the table has a column named `name`.
-    ///
-    /// ```
-    /// let t = quarry::Table::new("t").column(quarry::ColumnDef::new("a", quarry::SqlType::Text));
-    /// assert_eq!(t.c("a").unwrap().name(), "a");
-    /// ```
-    pub fn c(&self, name: &str) -> Option<DynColumn> {
-        self.get_column(name)
-            .map(|c| DynColumn::new(self.name.clone(), c.name.clone()))
     }
 
     /// The primary key's columns: the table-level key, or the columns marked `primary_key`.

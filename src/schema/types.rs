@@ -152,17 +152,6 @@ impl SqlType {
             (a, b) => a == b,
         }
     }
-
-    /// Renders the type for `dialect`, as in a column definition.
-    ///
-    /// ```
-    /// assert_eq!(quarry::SqlType::Varchar(20).render(&quarry::MySql).unwrap(), "VARCHAR(20)");
-    /// ```
-    pub fn render(&self, dialect: &dyn crate::Dialect) -> crate::Result<String> {
-        let mut w = crate::compile::SqlWriter::new(dialect);
-        dialect.write_type(&mut w, self, None)?;
-        Ok(w.finish().sql)
-    }
 }
 
 /// The values (and, on PostgreSQL, the type name) of an [`SqlType::Enum`].

@@ -5,7 +5,9 @@ pub mod ddl;
 pub mod delete;
 pub mod insert;
 pub mod select;
+mod table_macro;
 pub mod text;
+pub mod tx;
 pub mod update;
 
 /// Appends the value `make` returns, made where it goes in `v`.

@@ -8,7 +8,6 @@
 use super::convert::{decode_err, sealed::Sealed};
 use super::{Date, Decimal, FromValue, IntoValue, Time, Timestamp, Uuid, Value, ValueType};
 use crate::error::{Error, Result};
-use crate::schema::{SqlType, SqlTyped};
 
 #[allow(dead_code)]
 fn out_of_range(column: &str, what: &str) -> Error {
@@ -19,9 +18,10 @@ fn out_of_range(column: &str, what: &str) -> Error {
 }
 
 #[allow(unused_macros)]
-/// Implements `Sealed`, `IntoValue`, `From<T> for Value` and `SqlTyped` for a foreign type.
+/// Implements `Sealed`, `IntoValue` and `From<T> for Value` for a foreign type (its default
+/// SQL column type, `SqlTyped`, is given in `schema`).
 macro_rules! foreign {
-    ($t:ty, $vt:ident, $sql:expr, |$v:ident| $into:expr) => {
+    ($t:ty, $vt:ident, |$v:ident| $into:expr) => {
         impl Sealed for $t {}
         impl IntoValue for $t {
             const VALUE_TYPE: ValueType = ValueType::$vt;
@@ -33,12 +33,6 @@ macro_rules! foreign {
         impl From<$t> for Value {
             fn from(v: $t) -> Value {
                 v.into_value()
-            }
-        }
-        impl SqlTyped for $t {
-            const NULLABLE: bool = false;
-            fn sql_type() -> SqlType {
-                $sql
             }
         }
     };
@@ -98,15 +92,15 @@ mod chrono_impls {
         Ok(NaiveDateTime::new(d, t))
     }
 
-    foreign!(NaiveDate, Date, SqlType::Date, |v| date(v).map_or_else(
+    foreign!(NaiveDate, Date, |v| date(v).map_or_else(
         || invalid(ValueType::Date, "date", v, YEARS),
         Value::Date
     ));
-    foreign!(NaiveTime, Time, SqlType::Time, |v| time(v).map_or_else(
+    foreign!(NaiveTime, Time, |v| time(v).map_or_else(
         || invalid(ValueType::Time, "time", v, LEAP),
         Value::Time
     ));
-    foreign!(NaiveDateTime, Timestamp, SqlType::Timestamp, |v| timestamp(
+    foreign!(NaiveDateTime, Timestamp, |v| timestamp(
         ValueType::Timestamp,
         v,
         v
@@ -114,7 +108,6 @@ mod chrono_impls {
     foreign!(
         DateTime<chrono::Utc>,
         TimestampTz,
-        SqlType::TimestampTz,
         |v| timestamp(ValueType::TimestampTz, v.naive_utc(), v)
     );
 
@@ -202,15 +195,15 @@ mod time_impls {
         )
     }
 
-    foreign!(time::Date, Date, SqlType::Date, |v| date(v)
+    foreign!(time::Date, Date, |v| date(v)
         .map_or_else(|| out_of_years(ValueType::Date, v), Value::Date));
-    foreign!(time::Time, Time, SqlType::Time, |v| Value::Time(tm(v)));
-    foreign!(PrimitiveDateTime, Timestamp, SqlType::Timestamp, |v| date(
+    foreign!(time::Time, Time, |v| Value::Time(tm(v)));
+    foreign!(PrimitiveDateTime, Timestamp, |v| date(
         v.date()
     )
     .map(|d| Value::Timestamp(Timestamp::new(d, tm(v.time()))))
     .unwrap_or_else(|| out_of_years(ValueType::Timestamp, v)));
-    foreign!(OffsetDateTime, TimestampTz, SqlType::TimestampTz, |v| {
+    foreign!(OffsetDateTime, TimestampTz, |v| {
         let u = v.to_offset(UtcOffset::UTC);
         date(u.date())
             .map(|d| Value::TimestampTz(Timestamp::new(d, tm(u.time()))))
@@ -247,7 +240,7 @@ mod time_impls {
 mod uuid_impls {
     use super::*;
 
-    foreign!(uuid::Uuid, Uuid, SqlType::Uuid, |v| Value::Uuid(Uuid(
+    foreign!(uuid::Uuid, Uuid, |v| Value::Uuid(Uuid(
         *v.as_bytes()
     )));
 
@@ -265,7 +258,6 @@ mod decimal_impls {
     foreign!(
         rust_decimal::Decimal,
         Decimal,
-        SqlType::numeric(28, 10),
         |v| Value::Decimal(
             v.to_string()
                 .parse()
@@ -288,7 +280,7 @@ mod decimal_impls {
 mod json_impls {
     use super::*;
 
-    foreign!(serde_json::Value, Json, SqlType::Json, |v| Value::Json(
+    foreign!(serde_json::Value, Json, |v| Value::Json(
         v.to_string()
     ));
 
