@@ -136,8 +136,8 @@ pub use compile::{
 pub use error::{DatabaseError, Error, ErrorKind, Result};
 pub use exec::{
     install_drivers, Backend, BackendConnection, BoxFuture, BoxStream, Cell, CellFor, Connection,
-    Driver, Engine, EngineBuilder, ExecResult, FromRow, InsertRows, PoolOptions,
-    Row, RowFor, RowIndex, RowSource, RowStream, Transaction,
+    Driver, Engine, EngineBuilder, ExecResult, FromRow, InsertRows, PoolOptions, Row, RowFor,
+    RowIndex, RowSource, RowStream, Transaction,
 };
 pub use expr::{
     and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star, current_date,

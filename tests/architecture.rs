@@ -15,7 +15,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// The layers, lowest first. `error` sits below everything (every layer returns errors).
-const LAYERS: &[&str] = &["error", "value", "schema", "expr", "stmt", "compile", "exec"];
+const LAYERS: &[&str] = &[
+    "error", "value", "schema", "expr", "stmt", "compile", "exec",
+];
 
 /// Pairs (from, to) allowed although `to` is above `from`.
 const TOLERATED: &[(&str, &str)] = &[("expr", "stmt")];
@@ -36,12 +38,19 @@ fn root_names(lib: &str) -> HashMap<String, String> {
         else {
             continue;
         };
-        let rest = rest.trim().trim_start_matches("crate::").trim_start_matches("self::");
+        let rest = rest
+            .trim()
+            .trim_start_matches("crate::")
+            .trim_start_matches("self::");
         let layer = rest.split("::").next().unwrap_or("").to_owned();
         if rank(&layer).is_none() && layer != "backend" {
             continue;
         }
-        let layer = if layer == "backend" { "exec".to_owned() } else { layer };
+        let layer = if layer == "backend" {
+            "exec".to_owned()
+        } else {
+            layer
+        };
         let tail = match (rest.find('{'), rest.rfind('}')) {
             (Some(a), Some(b)) => rest[a + 1..b].to_owned(),
             _ => rest.rsplit("::").next().unwrap_or("").to_owned(),
@@ -156,7 +165,11 @@ fn imports_go_one_way() {
         let rel = file.strip_prefix(&root).expect("under src");
         let layer = match rel.components().next() {
             Some(c) if rel.components().count() > 1 => c.as_os_str().to_string_lossy().into_owned(),
-            _ => rel.file_stem().unwrap_or_default().to_string_lossy().into_owned(),
+            _ => rel
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned(),
         };
         let Some(from) = rank(&layer) else { continue };
         let src = fs::read_to_string(file).expect("read source");

@@ -294,7 +294,11 @@ pub trait Dialect: Send + Sync + fmt::Debug {
 
     /// Writes the statement(s) that start a transaction; default: [`write_begin_default`]
     /// (`BEGIN [ISOLATION LEVEL …] [READ ONLY]`).
-    fn write_begin(&self, w: &mut SqlWriter<'_>, options: &crate::stmt::tx::TxOptions) -> Result<()> {
+    fn write_begin(
+        &self,
+        w: &mut SqlWriter<'_>,
+        options: &crate::stmt::tx::TxOptions,
+    ) -> Result<()> {
         write_begin_default(w, options);
         Ok(())
     }

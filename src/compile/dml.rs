@@ -1824,3 +1824,16 @@ pub(crate) fn plan_insert(mut s: Box<InsertStmt>, d: &dyn Dialect) -> Result<Pla
     }
     plan_statements(&mut s, d)
 }
+
+impl crate::stmt::update::UpdateStmt {
+    /// Everything but the SET cells, borrowed.
+    pub(crate) fn parts(&self) -> UpdateParts<'_> {
+        UpdateParts {
+            table: &self.table,
+            from: &self.from,
+            filter: &self.filter,
+            returning: &self.returning,
+            error: self.error,
+        }
+    }
+}

@@ -31,6 +31,8 @@ mod mysql;
 mod postgres;
 pub(crate) mod select;
 mod sqlite;
+mod statements;
+mod text;
 pub(crate) mod validate;
 mod writer;
 
@@ -40,11 +42,11 @@ pub use dialect::{
     write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle, Dialect,
     EnumStyle, Features, LargeInList, Placeholder, Returning, UpsertStyle, LARGE_IN_LIST,
 };
+pub(crate) use metadata::{DdlStep, StepOwner};
 pub use mysql::{MariaDb, MySql};
 pub use postgres::Postgres;
 pub use sqlite::Sqlite;
 pub use writer::SqlWriter;
-pub(crate) use metadata::{DdlStep, StepOwner};
 
 use crate::value::Value;
 

@@ -284,7 +284,11 @@ macro_rules! mysql_family {
                 }
             }
 
-            fn write_begin(&self, w: &mut SqlWriter<'_>, options: &crate::stmt::tx::TxOptions) -> Result<()> {
+            fn write_begin(
+                &self,
+                w: &mut SqlWriter<'_>,
+                options: &crate::stmt::tx::TxOptions,
+            ) -> Result<()> {
                 // The level applies to the next transaction only.
                 if let Some(level) = options.isolation {
                     w.push("SET TRANSACTION ISOLATION LEVEL ");

@@ -147,7 +147,11 @@ impl Dialect for Sqlite {
     /// `BEGIN IMMEDIATE`: the write lock is taken at once, so concurrent writers wait on the
     /// busy timeout instead of failing when a read lock cannot be upgraded. SQLite transactions
     /// are always serializable; other levels and read-only transactions are unsupported.
-    fn write_begin(&self, w: &mut SqlWriter<'_>, options: &crate::stmt::tx::TxOptions) -> Result<()> {
+    fn write_begin(
+        &self,
+        w: &mut SqlWriter<'_>,
+        options: &crate::stmt::tx::TxOptions,
+    ) -> Result<()> {
         if options
             .isolation
             .is_some_and(|l| l != crate::stmt::tx::IsolationLevel::Serializable)

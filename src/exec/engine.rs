@@ -1,12 +1,12 @@
 //! [`Engine`], [`Connection`], [`Transaction`] and [`RowStream`].
 
-use super::{Backend, BackendConnection, BoxFuture, BoxStream, Driver, ExecResult, FromRow, Row};
 use super::PoolOptions;
-use crate::stmt::tx::TxOptions;
+use super::{Backend, BackendConnection, BoxFuture, BoxStream, Driver, ExecResult, FromRow, Row};
 use crate::compile::{Compiled, Dialect, IntoCompiled, Plan, SqlWriter};
-use crate::error::{Error, Result};
 use crate::compile::{DdlStep, StepOwner};
+use crate::error::{Error, Result};
 use crate::schema::MetaData;
+use crate::stmt::tx::TxOptions;
 use crate::value::{FromValue, Value};
 use std::collections::HashSet;
 use std::fmt;

@@ -11,9 +11,9 @@ mod de;
 mod engine;
 mod lane;
 mod options;
-mod row;
 mod rows;
 
+pub use crate::value::{Row, RowIndex};
 pub use backend::{
     starts_with_keyword, Backend, BackendConnection, BoxFuture, BoxStream, CopyIn, Driver,
     ExecResult, Gather, SqlTextHasher,
@@ -23,6 +23,5 @@ pub use de::FromRow;
 pub use engine::{install_drivers, Connection, Engine, EngineBuilder, RowStream, Transaction};
 pub use lane::{Lane, LaneRules};
 pub use options::PoolOptions;
-pub use row::{Row, RowIndex};
 pub(crate) use rows::Rows;
 pub use rows::{Cell, CellFor, InsertRows, RowFor, RowSource};

@@ -5,9 +5,6 @@
 //! [`Compiled::params`] is empty. To create a whole schema in dependency order, use
 //! [`crate::MetaData::create_all_ddl`] or [`crate::Engine::create_all`].
 
-use crate::compile::ddl as render;
-use crate::compile::{Compiled, Dialect};
-use crate::error::Result;
 use crate::schema::{EnumType, Index, Table};
 
 /// `CREATE TABLE [IF NOT EXISTS] …` for one table, with its constraints (not its indexes).
@@ -25,8 +22,8 @@ use crate::schema::{EnumType, Index, Table};
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateTable {
-    table: Table,
-    if_not_exists: bool,
+    pub(crate) table: Table,
+    pub(crate) if_not_exists: bool,
 }
 
 impl CreateTable {
@@ -53,20 +50,6 @@ impl CreateTable {
         self.if_not_exists = true;
         self
     }
-
-    /// Compiles for `dialect`, validating the table first.
-    ///
-    /// ```
-    /// let t = quarry::Table::new("t"); // no columns
-    /// assert!(quarry::CreateTable::new(&t).compile(&quarry::Postgres).is_err());
-    /// ```
-    pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
-        let opts = render::CreateTableOptions {
-            if_not_exists: self.if_not_exists,
-            skip_foreign_keys: &[],
-        };
-        render::compile(dialect, |w| render::create_table(w, &self.table, &opts))
-    }
 }
 
 /// `DROP TABLE [IF EXISTS] … [CASCADE]`.
@@ -80,10 +63,10 @@ impl CreateTable {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DropTable {
-    schema: Option<String>,
-    name: String,
-    if_exists: bool,
-    cascade: bool,
+    pub(crate) schema: Option<String>,
+    pub(crate) name: String,
+    pub(crate) if_exists: bool,
+    pub(crate) cascade: bool,
 }
 
 impl DropTable {
@@ -122,19 +105,6 @@ impl DropTable {
         self.cascade = true;
         self
     }
-
-    /// Compiles for `dialect`.
-    ///
-    /// ```
-    /// assert!(quarry::DropTable::new(&quarry::Table::new("")).compile(&quarry::Sqlite).is_err());
-    /// ```
-    pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
-        let mut t = Table::new(self.name.clone());
-        t.schema = self.schema.clone();
-        render::compile(dialect, |w| {
-            render::drop_table(w, &t, self.if_exists, self.cascade)
-        })
-    }
 }
 
 /// `CREATE [UNIQUE] INDEX [IF NOT EXISTS] … ON …`.
@@ -154,9 +124,9 @@ impl DropTable {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct CreateIndex {
-    table: Table,
-    index: Index,
-    if_not_exists: bool,
+    pub(crate) table: Table,
+    pub(crate) index: Index,
+    pub(crate) if_not_exists: bool,
 }
 
 impl CreateIndex {
@@ -187,19 +157,6 @@ impl CreateIndex {
         self.if_not_exists = true;
         self
     }
-
-    /// Compiles for `dialect`, validating the index against the table.
-    ///
-    /// ```
-    /// let t = quarry::Table::new("t").column(quarry::ColumnDef::new("a", quarry::SqlType::BigInt));
-    /// let s = quarry::CreateIndex::new(&t, &quarry::Index::on("ix", ["missing"]));
-    /// assert!(s.compile(&quarry::Sqlite).is_err());
-    /// ```
-    pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
-        render::compile(dialect, |w| {
-            render::create_index(w, &self.table, &self.index, self.if_not_exists)
-        })
-    }
 }
 
 /// `DROP INDEX [IF EXISTS] …` (`… ON table` on MySQL/MariaDB).
@@ -214,9 +171,9 @@ impl CreateIndex {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct DropIndex {
-    table: Table,
-    index: Index,
-    if_exists: bool,
+    pub(crate) table: Table,
+    pub(crate) index: Index,
+    pub(crate) if_exists: bool,
 }
 
 impl DropIndex {
@@ -248,18 +205,6 @@ impl DropIndex {
         self.if_exists = true;
         self
     }
-
-    /// Compiles for `dialect`.
-    ///
-    /// ```
-    /// let s = quarry::DropIndex::new(&quarry::Table::new("t"), &quarry::Index::new(""));
-    /// assert!(s.compile(&quarry::Sqlite).is_err());
-    /// ```
-    pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
-        render::compile(dialect, |w| {
-            render::drop_index(w, &self.table, &self.index, self.if_exists)
-        })
-    }
 }
 
 impl Table {
@@ -281,7 +226,7 @@ impl Table {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CreateType {
-    ty: EnumType,
+    pub(crate) ty: EnumType,
 }
 
 impl CreateType {
@@ -294,16 +239,6 @@ impl CreateType {
     pub fn new(ty: &EnumType) -> Self {
         CreateType { ty: ty.clone() }
     }
-
-    /// Compiles for `dialect`.
-    ///
-    /// ```
-    /// let quarry::SqlType::Enum(e) = quarry::SqlType::enumeration("e", Vec::<String>::new()) else { unreachable!() };
-    /// assert!(quarry::CreateType::new(&e).compile(&quarry::Postgres).is_err()); // no values
-    /// ```
-    pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
-        render::compile(dialect, |w| render::create_enum(w, &self.ty))
-    }
 }
 
 /// `DROP TYPE [IF EXISTS] …` (PostgreSQL).
@@ -315,8 +250,8 @@ impl CreateType {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DropType {
-    ty: EnumType,
-    if_exists: bool,
+    pub(crate) ty: EnumType,
+    pub(crate) if_exists: bool,
 }
 
 impl DropType {
@@ -343,37 +278,4 @@ impl DropType {
         self.if_exists = true;
         self
     }
-
-    /// Compiles for `dialect`.
-    ///
-    /// ```
-    /// let quarry::SqlType::Enum(e) = quarry::SqlType::enumeration("e", ["a"]) else { unreachable!() };
-    /// assert!(quarry::DropType::new(&e).compile(&quarry::MySql).is_err());
-    /// ```
-    pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
-        render::compile(dialect, |w| render::drop_enum(w, &self.ty, self.if_exists))
-    }
 }
-
-macro_rules! into_compiled {
-    ($($t:ty),*) => {$(
-        impl crate::compile::IntoCompiled for &$t {
-            fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-                self.compile(dialect)
-            }
-        }
-        impl crate::compile::IntoCompiled for $t {
-            fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-                self.compile(dialect)
-            }
-        }
-    )*};
-}
-into_compiled!(
-    CreateTable,
-    DropTable,
-    CreateIndex,
-    DropIndex,
-    CreateType,
-    DropType
-);

@@ -17,11 +17,9 @@
 //! ```
 
 use super::clauses::target;
-use super::select::{DecodeRow, FromItem, SelectItem, Selection, TableRef, TableSource};
-use crate::compile::{Compiled, Dialect, IntoCompiled};
-use crate::error::Result;
-use crate::exec::{Connection, Engine, Row};
+use super::select::{FromItem, SelectItem, Selection, TableRef, TableSource};
 use crate::expr::{Expr, Operand};
+use crate::value::Row;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -72,7 +70,7 @@ impl DeleteStmt {
 /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "DELETE FROM t WHERE id = ? RETURNING id");
 /// ```
 pub struct Delete<R = Row> {
-    stmt: DeleteStmt,
+    pub(crate) stmt: DeleteStmt,
     _row: PhantomData<fn() -> R>,
 }
 
@@ -172,28 +170,4 @@ impl<R> Delete<R> {
             _row: PhantomData,
         }
     }
-
-    /// Compiles for `dialect`.
-    ///
-    /// ```
-    /// assert_eq!(quarry::delete("t").compile(&quarry::Postgres).unwrap().sql, "DELETE FROM t");
-    /// ```
-    pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
-        crate::compile::dml::compile_delete(&self.stmt, dialect, false)
-    }
-
-    /// The SQL with values inlined as literals, **for logs only**.
-    ///
-    /// ```
-    /// use quarry::prelude::*;
-    /// let id = quarry::Column::<i64>::new("t", "id");
-    /// assert_eq!(delete("t").filter(id.eq(4)).to_debug_sql(&quarry::Postgres).unwrap(), "DELETE FROM t WHERE id = 4");
-    /// ```
-    pub fn to_debug_sql(&self, dialect: &dyn Dialect) -> Result<String> {
-        crate::compile::dml::compile_delete(&self.stmt, dialect, true).map(|c| c.sql)
-    }
 }
-
-super::clauses::into_compiled_by_ref!(Delete);
-
-super::clauses::run_methods!(Delete, "delete(t).filter(t.a.eq(1)).returning(t.a)");

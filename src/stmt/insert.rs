@@ -22,11 +22,9 @@
 //! ```
 
 use super::clauses::{same_name, target, Assign, Assignments, ColumnNames, SetTarget};
-use super::select::{DecodeRow, Query, SelectItem, Selection, TableRef, TableSource};
-use crate::compile::{Compiled, Dialect, IntoCompiled, Plan};
-use crate::error::Result;
-use crate::exec::{Connection, Engine, Row};
+use super::select::{Query, SelectItem, Selection, TableRef, TableSource};
 use crate::expr::{Expr, Name, Operand};
+use crate::value::Row;
 use crate::value::Value;
 use std::borrow::Cow;
 use std::fmt;
@@ -379,7 +377,7 @@ impl InsertStmt {
 /// assert_eq!(c.params.len(), 4);
 /// ```
 pub struct Insert<R = Row> {
-    stmt: Box<InsertStmt>,
+    pub(crate) stmt: Box<InsertStmt>,
     _row: PhantomData<fn() -> R>,
 }
 
@@ -695,77 +693,4 @@ impl<R> Insert<R> {
             _row: PhantomData,
         }
     }
-
-    /// Compiles to one statement; an insert that needs several (more values than the
-    /// dialect binds in one statement) is an error here, while executing it splits it.
-    ///
-    /// ```
-    /// use quarry::prelude::*;
-    /// let q = quarry::insert("t").rows((0..40_000_i64).map(|i| quarry::Assign::new("a", i)));
-    /// assert!(q.compile(&quarry::Sqlite).is_err());
-    /// assert_eq!(q.compile_batches(&quarry::Sqlite).unwrap().len(), 2);
-    /// ```
-    pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
-        let mut v = crate::compile::dml::compile_insert(&self.stmt, dialect, false)?;
-        if v.len() != 1 {
-            return Err(crate::compile::dml::needs_statements(v.len(), dialect));
-        }
-        Ok(v.remove(0))
-    }
-
-    /// Compiles to as many statements as the dialect's bound-parameter limit requires.
-    ///
-    /// ```
-    /// let q = quarry::insert("t").values(quarry::Assign::new("a", 1_i64));
-    /// assert_eq!(q.compile_batches(&quarry::Postgres).unwrap().len(), 1);
-    /// ```
-    pub fn compile_batches(&self, dialect: &dyn Dialect) -> Result<Vec<Compiled>> {
-        crate::compile::dml::compile_insert(&self.stmt, dialect, false)
-    }
-
-    /// The SQL with values inlined as literals, **for logs only**.
-    ///
-    /// ```
-    /// let q = quarry::insert("t").values(quarry::Assign::new("a", "it's"));
-    /// assert_eq!(q.to_debug_sql(&quarry::Sqlite).unwrap(), "INSERT INTO t (a) VALUES ('it''s')");
-    /// ```
-    pub fn to_debug_sql(&self, dialect: &dyn Dialect) -> Result<String> {
-        let v = crate::compile::dml::compile_insert(&self.stmt, dialect, true)?;
-        Ok(v.into_iter().map(|c| c.sql).collect::<Vec<_>>().join(";\n"))
-    }
 }
-
-impl<R> IntoCompiled for &Insert<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
-    }
-
-    fn into_plan(self, dialect: &dyn Dialect) -> Result<Plan> {
-        if dialect.features().bulk_copy && self.stmt.rows >= crate::compile::dml::COPY_MIN_ROWS {
-            // A bulk copy beats multi-row INSERTs by far: worth copying the values for.
-            return crate::compile::dml::plan_insert(
-                Box::new(InsertStmt::clone(&self.stmt)),
-                dialect,
-            );
-        }
-        let mut v = self.compile_batches(dialect)?;
-        Ok(if v.len() == 1 {
-            Plan::One(v.remove(0))
-        } else {
-            Plan::Batch(v)
-        })
-    }
-}
-
-impl<R> IntoCompiled for Insert<R> {
-    /// Compiles, moving the values into the parameters (no copies).
-    fn into_compiled(mut self, dialect: &dyn Dialect) -> Result<Compiled> {
-        crate::compile::dml::insert_into_compiled(&mut self.stmt, dialect)
-    }
-
-    fn into_plan(self, dialect: &dyn Dialect) -> Result<Plan> {
-        crate::compile::dml::plan_insert(self.stmt, dialect)
-    }
-}
-
-super::clauses::run_methods!(Insert, "insert(t).values(t.a.set(1)).returning(t.a)");

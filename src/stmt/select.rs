@@ -43,11 +43,10 @@
 //! # Ok(()) }
 //! ```
 
-use crate::compile::{Compiled, Dialect, IntoCompiled};
 use crate::error::{Error, Result};
-use crate::exec::{Connection, Engine, Row};
 use crate::expr::{Column, DynColumn, Expr, IntoExpr, Name, Operand, OrderBy, TypedExpr, Window};
 use crate::schema::Table;
+use crate::value::Row;
 use crate::value::{FromValue, Value};
 use std::fmt;
 use std::marker::PhantomData;
@@ -1137,7 +1136,7 @@ pub fn select<S: Selection>(items: S) -> Select<S::Row> {
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT t.a FROM t");
 /// ```
 pub struct Select<R = Row> {
-    stmt: Box<SelectStmt>,
+    pub(crate) stmt: Box<SelectStmt>,
     _row: PhantomData<fn() -> R>,
 }
 
@@ -1633,101 +1632,6 @@ impl<R> Select<R> {
     pub fn except(self, other: Select<R>) -> Compound<R> {
         self.compound(SetOp::Except, other)
     }
-
-    /// Compiles for `dialect`: one SQL string with the dialect's placeholders and the values.
-    ///
-    /// ```
-    /// use quarry::prelude::*;
-    /// let a = quarry::Column::<i64>::new("t", "a");
-    /// let c = select(a).from("t").filter(a.eq(7)).compile(&quarry::Postgres).unwrap();
-    /// assert_eq!((c.sql.as_str(), c.params), ("SELECT t.a FROM t WHERE t.a = $1", vec![quarry::Value::I64(7)]));
-    /// ```
-    pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
-        crate::compile::select::compile_select(&self.stmt, dialect, false)
-    }
-
-    /// The SQL with values inlined as literals, **for logs only** (never execute it: bound
-    /// parameters are what keep values out of the SQL text).
-    ///
-    /// ```
-    /// use quarry::prelude::*;
-    /// let a = quarry::Column::<String>::new("t", "a");
-    /// let s = select(a).from("t").filter(a.eq("it's")).to_debug_sql(&quarry::Postgres).unwrap();
-    /// assert_eq!(s, "SELECT t.a FROM t WHERE t.a = 'it''s'");
-    /// ```
-    pub fn to_debug_sql(&self, dialect: &dyn Dialect) -> Result<String> {
-        crate::compile::select::compile_select(&self.stmt, dialect, true).map(|c| c.sql)
-    }
-}
-
-impl<R: DecodeRow> Select<R> {
-    /// Runs the query on `engine` and decodes every row into `R`.
-    ///
-    /// ```no_run
-    /// use quarry::prelude::*;
-    /// quarry::table! { pub struct Users("users") { id: i64, name: String } }
-    /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
-    /// let u = Users::new();
-    /// let rows = select((u.id, u.name)).from(u).fetch_all(&engine).await?; // Vec<(i64, String)>
-    /// # Ok(()) }
-    /// ```
-    pub async fn fetch_all(&self, engine: &Engine) -> Result<Vec<R>> {
-        engine
-            .fetch_all(self)
-            .await?
-            .into_iter()
-            .map(R::decode_row)
-            .collect()
-    }
-
-    /// Runs the query on `engine`; the first row (no row is a not-found error).
-    ///
-    /// ```no_run
-    /// use quarry::prelude::*;
-    /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
-    /// let n: i64 = select(count_star()).from("users").fetch_one(&engine).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn fetch_one(&self, engine: &Engine) -> Result<R> {
-        R::decode_row(engine.fetch_one(self).await?)
-    }
-
-    /// Runs the query on `engine`; the first row if any.
-    ///
-    /// ```no_run
-    /// use quarry::prelude::*;
-    /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
-    /// let a = quarry::Column::<i64>::new("t", "a");
-    /// let first: Option<i64> = select(a).from("t").fetch_optional(&engine).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn fetch_optional(&self, engine: &Engine) -> Result<Option<R>> {
-        engine
-            .fetch_optional(self)
-            .await?
-            .map(R::decode_row)
-            .transpose()
-    }
-
-    /// Runs the query on a connection (or a transaction, through `&mut *tx`) and decodes every
-    /// row into `R`.
-    ///
-    /// ```no_run
-    /// use quarry::prelude::*;
-    /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
-    /// let mut tx = engine.begin().await?;
-    /// let a = quarry::Column::<i64>::new("t", "a");
-    /// let rows: Vec<i64> = select(a).from("t").for_update().fetch_all_in(&mut tx).await?;
-    /// tx.commit().await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn fetch_all_in(&self, conn: &mut Connection) -> Result<Vec<R>> {
-        conn.fetch_all(self)
-            .await?
-            .into_iter()
-            .map(R::decode_row)
-            .collect()
-    }
 }
 
 impl<R> From<Select<R>> for Query {
@@ -1745,18 +1649,6 @@ impl<R> From<Compound<R>> for Query {
 impl From<SelectStmt> for Query {
     fn from(s: SelectStmt) -> Query {
         Query::Select(Box::new(s))
-    }
-}
-
-impl<R> IntoCompiled for &Select<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
-    }
-}
-
-impl<R> IntoCompiled for Select<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
     }
 }
 
@@ -1782,7 +1674,7 @@ impl<R> IntoExpr for Select<R> {
 ///     "SELECT t.a FROM t UNION ALL SELECT * FROM (SELECT u.b FROM u ORDER BY u.b LIMIT 1) ORDER BY a DESC LIMIT 5");
 /// ```
 pub struct Compound<R = Row> {
-    stmt: CompoundStmt,
+    pub(crate) stmt: CompoundStmt,
     _row: PhantomData<fn() -> R>,
 }
 
@@ -1917,57 +1809,5 @@ impl<R> Compound<R> {
     /// ```
     pub fn cte(self, name: impl Into<Name>) -> Cte {
         Cte::new(name, self)
-    }
-
-    /// Compiles for `dialect`.
-    ///
-    /// ```
-    /// let v = |n: i64| quarry::select(quarry::val(n));
-    /// let c = v(1).intersect(v(2)).compile(&quarry::Postgres).unwrap();
-    /// assert_eq!(c.sql, "SELECT $1 INTERSECT SELECT $2");
-    /// ```
-    pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
-        crate::compile::select::compile_compound(&self.stmt, dialect, false)
-    }
-
-    /// The SQL with values inlined as literals, **for logs only**.
-    ///
-    /// ```
-    /// let v = |n: i64| quarry::select(quarry::val(n));
-    /// assert_eq!(v(1).union(v(2)).to_debug_sql(&quarry::Sqlite).unwrap(), "SELECT 1 UNION SELECT 2");
-    /// ```
-    pub fn to_debug_sql(&self, dialect: &dyn Dialect) -> Result<String> {
-        crate::compile::select::compile_compound(&self.stmt, dialect, true).map(|c| c.sql)
-    }
-}
-
-impl<R: DecodeRow> Compound<R> {
-    /// Runs the query on `engine` and decodes every row into `R`.
-    ///
-    /// ```no_run
-    /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
-    /// let v = |n: i64| quarry::select(quarry::val(n));
-    /// let rows: Vec<i64> = v(1).union(v(2)).fetch_all(&engine).await?;
-    /// # Ok(()) }
-    /// ```
-    pub async fn fetch_all(&self, engine: &Engine) -> Result<Vec<R>> {
-        engine
-            .fetch_all(self)
-            .await?
-            .into_iter()
-            .map(R::decode_row)
-            .collect()
-    }
-}
-
-impl<R> IntoCompiled for &Compound<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
-    }
-}
-
-impl<R> IntoCompiled for Compound<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
     }
 }

@@ -16,11 +16,9 @@
 //! ```
 
 use super::clauses::{target, Assign, Assignments, SetTarget};
-use super::select::{DecodeRow, FromItem, SelectItem, Selection, TableRef, TableSource};
-use crate::compile::{Compiled, Dialect, IntoCompiled};
-use crate::error::Result;
-use crate::exec::{Connection, Engine, Row};
+use super::select::{FromItem, SelectItem, Selection, TableRef, TableSource};
 use crate::expr::{Expr, Operand};
+use crate::value::Row;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -46,17 +44,6 @@ pub struct UpdateStmt {
 }
 
 impl UpdateStmt {
-    /// Everything but the SET cells, borrowed.
-    pub(crate) fn parts(&self) -> crate::compile::dml::UpdateParts<'_> {
-        crate::compile::dml::UpdateParts {
-            table: &self.table,
-            from: &self.from,
-            filter: &self.filter,
-            returning: &self.returning,
-            error: self.error,
-        }
-    }
-
     /// An UPDATE of `table` with nothing set yet.
     ///
     /// ```
@@ -86,7 +73,7 @@ impl UpdateStmt {
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "UPDATE users SET name = ?, active = ? WHERE id = ?");
 /// ```
 pub struct Update<R = Row> {
-    stmt: Box<UpdateStmt>,
+    pub(crate) stmt: Box<UpdateStmt>,
     _row: PhantomData<fn() -> R>,
 }
 
@@ -217,39 +204,4 @@ impl<R> Update<R> {
             _row: PhantomData,
         }
     }
-
-    /// Compiles for `dialect`.
-    ///
-    /// ```
-    /// let q = quarry::update("t").set("a", 1_i64);
-    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "UPDATE t SET a = $1");
-    /// ```
-    pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
-        crate::compile::dml::compile_update(&self.stmt, dialect, false)
-    }
-
-    /// The SQL with values inlined as literals, **for logs only**.
-    ///
-    /// ```
-    /// let q = quarry::update("t").set("a", "x");
-    /// assert_eq!(q.to_debug_sql(&quarry::Postgres).unwrap(), "UPDATE t SET a = 'x'");
-    /// ```
-    pub fn to_debug_sql(&self, dialect: &dyn Dialect) -> Result<String> {
-        crate::compile::dml::compile_update(&self.stmt, dialect, true).map(|c| c.sql)
-    }
 }
-
-impl<R> IntoCompiled for &Update<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
-    }
-}
-
-/// By value, the values that SET binds move into the parameters rather than being copied.
-impl<R> IntoCompiled for Update<R> {
-    fn into_compiled(mut self, dialect: &dyn Dialect) -> Result<Compiled> {
-        crate::compile::dml::compile_update_owned(&mut self.stmt, dialect)
-    }
-}
-
-super::clauses::run_methods!(Update, "update(t).set(t.a, 1).returning(t.a)");

@@ -105,11 +105,11 @@ mod chrono_impls {
         v,
         v
     ));
-    foreign!(
-        DateTime<chrono::Utc>,
-        TimestampTz,
-        |v| timestamp(ValueType::TimestampTz, v.naive_utc(), v)
-    );
+    foreign!(DateTime<chrono::Utc>, TimestampTz, |v| timestamp(
+        ValueType::TimestampTz,
+        v.naive_utc(),
+        v
+    ));
 
     #[cfg(test)]
     #[test]
@@ -198,11 +198,9 @@ mod time_impls {
     foreign!(time::Date, Date, |v| date(v)
         .map_or_else(|| out_of_years(ValueType::Date, v), Value::Date));
     foreign!(time::Time, Time, |v| Value::Time(tm(v)));
-    foreign!(PrimitiveDateTime, Timestamp, |v| date(
-        v.date()
-    )
-    .map(|d| Value::Timestamp(Timestamp::new(d, tm(v.time()))))
-    .unwrap_or_else(|| out_of_years(ValueType::Timestamp, v)));
+    foreign!(PrimitiveDateTime, Timestamp, |v| date(v.date())
+        .map(|d| Value::Timestamp(Timestamp::new(d, tm(v.time()))))
+        .unwrap_or_else(|| out_of_years(ValueType::Timestamp, v)));
     foreign!(OffsetDateTime, TimestampTz, |v| {
         let u = v.to_offset(UtcOffset::UTC);
         date(u.date())
@@ -240,9 +238,7 @@ mod time_impls {
 mod uuid_impls {
     use super::*;
 
-    foreign!(uuid::Uuid, Uuid, |v| Value::Uuid(Uuid(
-        *v.as_bytes()
-    )));
+    foreign!(uuid::Uuid, Uuid, |v| Value::Uuid(Uuid(*v.as_bytes())));
 
     impl FromValue for uuid::Uuid {
         fn from_value(value: Value, column: &str) -> Result<Self> {
@@ -255,15 +251,11 @@ mod uuid_impls {
 mod decimal_impls {
     use super::*;
 
-    foreign!(
-        rust_decimal::Decimal,
-        Decimal,
-        |v| Value::Decimal(
-            v.to_string()
-                .parse()
-                .expect("rust_decimal prints plain decimals")
-        )
-    );
+    foreign!(rust_decimal::Decimal, Decimal, |v| Value::Decimal(
+        v.to_string()
+            .parse()
+            .expect("rust_decimal prints plain decimals")
+    ));
 
     impl FromValue for rust_decimal::Decimal {
         fn from_value(value: Value, column: &str) -> Result<Self> {
@@ -280,9 +272,7 @@ mod decimal_impls {
 mod json_impls {
     use super::*;
 
-    foreign!(serde_json::Value, Json, |v| Value::Json(
-        v.to_string()
-    ));
+    foreign!(serde_json::Value, Json, |v| Value::Json(v.to_string()));
 
     impl FromValue for serde_json::Value {
         fn from_value(value: Value, column: &str) -> Result<Self> {

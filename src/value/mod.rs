@@ -12,9 +12,11 @@
 
 mod convert;
 mod features;
+mod row;
 mod temporal;
 
 pub use convert::{FromValue, IntoValue, Json, Utc};
+pub use row::{Row, RowIndex};
 pub use temporal::{Date, Decimal, Time, Timestamp, Uuid};
 
 /// The type of a [`Value`], including the type of a NULL.
