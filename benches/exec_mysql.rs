@@ -41,6 +41,7 @@
 
 use criterion::{BenchmarkId, Criterion, Throughput};
 use mysql_async::prelude::Queryable;
+use quarry::Executor;
 use quarry::{sql, Compiled, Engine, Value};
 use std::time::{Duration, Instant};
 

@@ -50,6 +50,7 @@
 //! that side 10–17 % slower than the same code run after raw.
 
 use criterion::{BenchmarkId, Criterion, Throughput};
+use quarry::Executor;
 use quarry::{Compiled, Engine, Value};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;

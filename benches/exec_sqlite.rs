@@ -19,6 +19,7 @@
 //! ```
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use quarry::Executor;
 use quarry::{Compiled, Engine, Value};
 use std::hint::black_box;
 use std::path::PathBuf;

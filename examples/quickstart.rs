@@ -126,14 +126,14 @@ async fn main() -> quarry::Result<()> {
     let total: quarry::value::Decimal = "19.90".parse()?;
     insert(o)
         .values((o.user_id.set(ann_id), o.total.set(total)))
-        .execute_in(&mut tx)
+        .execute(&mut tx)
         .await?;
     {
         let mut sp = tx.begin().await?;
         let negative: quarry::value::Decimal = "-1".parse()?;
         let err = insert(o)
             .values((o.user_id.set(ann_id), o.total.set(negative)))
-            .execute_in(&mut sp)
+            .execute(&mut sp)
             .await
             .unwrap_err();
         println!("rejected as expected ({:?}): {err}", err.kind());

@@ -80,10 +80,11 @@
 //!
 //! Bulk loads take rows straight from the application's data, typed per column, in one
 //! transaction: binary COPY on PostgreSQL, multi-row INSERTs bound in place elsewhere
-//! ([`Engine::insert_rows`]).
+//! ([`Executor::insert_rows`]).
 //!
 //! ```no_run
 //! # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+//! use quarry::Executor;
 //! quarry::table! { pub struct Users("users") { id: i64, email: String } }
 //! let people: Vec<(i64, String)> = vec![(1, "a@example.com".into())];
 //! let u = Users::new();
@@ -112,6 +113,7 @@ pub mod value;
 ///     "SELECT t.a, count(*) FROM t GROUP BY t.a ORDER BY t.a DESC");
 /// ```
 pub mod prelude {
+    pub use crate::exec::Executor;
     pub use crate::expr::{
         and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star,
         current_date, current_timestamp, exists, func, length, lower, max, min, not, not_exists,
@@ -136,8 +138,8 @@ pub use compile::{
 pub use error::{DatabaseError, Error, ErrorKind, Result};
 pub use exec::{
     install_drivers, Backend, BackendConnection, BoxFuture, BoxStream, Cell, CellFor, Connection,
-    Driver, Engine, EngineBuilder, ExecResult, FromRow, InsertRows, PoolOptions, Row, RowFor,
-    RowIndex, RowSource, RowStream, Transaction,
+    Driver, Engine, EngineBuilder, ExecResult, Executor, FromRow, InsertRows, PoolOptions, Row,
+    RowFor, RowIndex, RowSource, RowStream, Transaction,
 };
 pub use expr::{
     and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star, current_date,

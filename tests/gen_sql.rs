@@ -13,6 +13,7 @@ mod gen;
 use gen::{Mode, Stmt, Traps};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use quarry::Executor;
 use quarry::{Dialect, Engine, ErrorKind, MariaDb, MySql, Postgres, Sqlite};
 use sqlparser::dialect::{
     Dialect as ParserDialect, MySqlDialect, PostgreSqlDialect, SQLiteDialect,

@@ -8,6 +8,7 @@
 mod common;
 
 use common::{CatColumn, CatForeignKey, CatIndex, CatTable};
+use quarry::Executor;
 use quarry::{
     Check, ColumnDef, Compiled, Engine, ErrorKind, FkAction, MetaData, Row, ServerDefault, SqlType,
     Table, Value, ValueType,

@@ -8,6 +8,7 @@
 mod common;
 
 use common::{CatColumn, CatForeignKey, CatIndex, CatTable};
+use quarry::Executor;
 use quarry::{
     ColumnDef, Compiled, Engine, ErrorKind, MetaData, Postgres, Row, ServerDefault, SqlType, Table,
     Value, ValueType,

@@ -8,6 +8,7 @@ mod common;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
+use quarry::Executor;
 use quarry::{ColumnDef, Engine, ForeignKey, MetaData, SqlType, Table};
 
 const RESERVED: &[&str] = &[

@@ -3,6 +3,7 @@
 mod common;
 
 use common::{CatColumn, CatForeignKey, CatIndex, CatTable};
+use quarry::Executor;
 use quarry::{ColumnDef, Compiled, Dialect, Engine, ServerDefault, SqlType, Sqlite, Table, Value};
 
 async fn sqlite() -> Engine {

@@ -25,6 +25,7 @@ mod gen;
 use gen::{Mode, Stmt, Traps};
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use quarry::Executor;
 use quarry::{Engine, ErrorKind, Value};
 
 const PREFIX: &str = "qg_d_";

@@ -1333,7 +1333,7 @@ macro_rules! bulk_table {
             async fn count_in(self, conn: &mut quarry::Connection) -> i64 {
                 select(count_star())
                     .from(self)
-                    .fetch_all_in(conn)
+                    .fetch_all(conn)
                     .await
                     .unwrap()[0]
             }
@@ -1578,7 +1578,7 @@ async fn bulk_insert_inside_an_outer_transaction() {
             let affected = if by_value {
                 tx.execute(t.load(n, None)).await.unwrap()
             } else {
-                t.load(n, None).execute_in(&mut tx).await.unwrap()
+                t.load(n, None).execute(&mut tx).await.unwrap()
             };
             eprintln!(
                 "TIMING {b}: bulk insert in a transaction (by value: {by_value}): {:?}",
@@ -1598,13 +1598,13 @@ async fn bulk_insert_inside_an_outer_transaction() {
         // way to go on after an error, since PostgreSQL aborts a transaction on any failed
         // statement): an error, none of its rows, and the transaction goes on.
         let mut tx = engine.begin().await.unwrap();
-        t.load(1, None).execute_in(&mut tx).await.unwrap();
+        t.load(1, None).execute(&mut tx).await.unwrap();
         for by_value in [false, true] {
             let mut sp = tx.begin().await.unwrap();
             let r = if by_value {
                 sp.execute(t.load(n, Some(n - 10))).await
             } else {
-                t.load(n, Some(n - 10)).execute_in(&mut sp).await
+                t.load(n, Some(n - 10)).execute(&mut sp).await
             };
             let e = r.unwrap_err();
             assert!(e.is_unique_violation(), "{b}: {e}");
@@ -1621,7 +1621,7 @@ async fn bulk_insert_inside_an_outer_transaction() {
         let e = t
             .load(n, Some(n - 10))
             .returning(t.id)
-            .fetch_all_in(&mut tx)
+            .fetch_all(&mut tx)
             .await
             .unwrap_err();
         assert!(e.is_unique_violation(), "{b}: {e}");
@@ -1632,7 +1632,7 @@ async fn bulk_insert_inside_an_outer_transaction() {
         );
         insert(t)
             .values(t.row(2, 2))
-            .execute_in(&mut tx)
+            .execute(&mut tx)
             .await
             .unwrap();
         tx.commit().await.unwrap();
@@ -1650,7 +1650,7 @@ async fn bulk_insert_inside_an_outer_transaction() {
         let mut tx = engine.begin().await.unwrap();
         let e = tx.execute(t.load(n, Some(n - 10))).await.unwrap_err();
         assert!(e.is_unique_violation(), "{b}: {e}");
-        let after = select(count_star()).from(t).fetch_all_in(&mut tx).await;
+        let after = select(count_star()).from(t).fetch_all(&mut tx).await;
         assert_eq!(after.unwrap(), [2], "{b}: the transaction goes on");
         tx.rollback().await.unwrap();
         assert_eq!(t.count(&engine).await, 2, "{b}");

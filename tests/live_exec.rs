@@ -5,6 +5,7 @@
 mod common;
 
 use quarry::value::{Date, Decimal, Json, Time, Timestamp, Utc, Uuid};
+use quarry::Executor;
 use quarry::{
     sql, Check, ColumnDef, Engine, ErrorKind, FkAction, IsolationLevel, MetaData, SqlType,
     SqlWriter, Table, TxOptions, Value,

@@ -9,6 +9,7 @@
 mod common;
 
 use quarry::value::{Date, Decimal, Json, Time, Timestamp, Utc, Uuid};
+use quarry::Executor;
 use quarry::{sql, Compiled, Engine, ErrorKind, IsolationLevel, Row, TxOptions, Value, ValueType};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;

@@ -8,6 +8,7 @@
 mod common;
 
 use quarry::value::{Date, Decimal, Time, Timestamp, Uuid};
+use quarry::Executor;
 use quarry::{Compiled, Engine, ErrorKind, IsolationLevel, Row, TxOptions, Value, ValueType};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;

@@ -4,6 +4,7 @@
 mod common;
 
 use quarry::value::{Date, Decimal, Json, Time, Timestamp, Uuid};
+use quarry::Executor;
 use quarry::{
     ColumnDef, Compiled, Engine, ErrorKind, MetaData, PoolOptions, SqlType, Table, Value, ValueType,
 };

@@ -6,6 +6,7 @@
 mod common;
 
 use common::private::{PrivateMariaDb, PrivatePostgres};
+use quarry::Executor;
 use quarry::{Engine, TxOptions};
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};

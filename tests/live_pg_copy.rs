@@ -10,6 +10,7 @@ mod common;
 
 use quarry::exec::CopyIn;
 use quarry::value::{Date, Decimal, Time, Timestamp, Uuid};
+use quarry::Executor;
 use quarry::{Backend, BackendConnection, Compiled, Engine, ErrorKind, Value, ValueType};
 use quarry_postgres::PostgresBackend;
 use std::time::{Duration, Instant};

@@ -833,13 +833,13 @@ async fn ctes_compounds_and_locking() {
         } else {
             let mut tx = fx.engine.begin().await.unwrap();
             assert_eq!(
-                lock.fetch_all_in(&mut tx).await.unwrap(),
+                lock.fetch_all(&mut tx).await.unwrap(),
                 ["ann"],
                 "{}",
                 fx.name()
             );
             assert_eq!(
-                share.fetch_all_in(&mut tx).await.unwrap(),
+                share.fetch_all(&mut tx).await.unwrap(),
                 ["ann"],
                 "{}",
                 fx.name()

@@ -3,6 +3,8 @@
 
 mod common;
 
+use quarry::Executor;
+
 fn peak_rss_kib() -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap();
     status

@@ -3,6 +3,7 @@
 
 mod common;
 
+use quarry::Executor;
 use std::sync::{Arc, Mutex};
 use tracing::field::{Field, Visit};
 use tracing::span::{Attributes, Id, Record};

@@ -1677,7 +1677,7 @@ fn copy_texts(t: &TableRef, names: &[String], d: &dyn Dialect) -> Result<(String
 }
 
 /// The texts of an insert of rows bound one by one
-/// ([`Connection::insert_rows`](crate::Connection::insert_rows)).
+/// ([`Executor::insert_rows`](crate::Executor::insert_rows)).
 pub(crate) struct RowsPlan {
     /// `INSERT INTO t (a, b) VALUES `: every statement's text before its rows.
     pub head: String,

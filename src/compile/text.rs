@@ -203,6 +203,7 @@ impl IntoCompiled for &Sql {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stmt::text::sql;
     use crate::{Postgres, Sqlite};
 
     /// Compiled by value (values moved) and by reference (values copied), a fragment gives

@@ -6,12 +6,18 @@
 //! `quarry-mysql` implement [`Backend`] over their drivers, each with a bb8 pool.
 
 mod backend;
+mod bulk;
 mod connect;
+mod connection;
 mod de;
 mod engine;
+mod executor;
 mod lane;
 mod options;
 mod rows;
+mod statements;
+mod stream;
+mod transaction;
 
 pub use crate::value::{Row, RowIndex};
 pub use backend::{
@@ -19,9 +25,15 @@ pub use backend::{
     ExecResult, Gather, SqlTextHasher,
 };
 pub use connect::ConnectGate;
+#[doc(hidden)]
+pub use connection::ConnRef;
+pub use connection::Connection;
 pub use de::FromRow;
-pub use engine::{install_drivers, Connection, Engine, EngineBuilder, RowStream, Transaction};
+pub use engine::{install_drivers, Engine, EngineBuilder};
+pub use executor::Executor;
 pub use lane::{Lane, LaneRules};
 pub use options::PoolOptions;
 pub(crate) use rows::Rows;
 pub use rows::{Cell, CellFor, InsertRows, RowFor, RowSource};
+pub use stream::RowStream;
+pub use transaction::Transaction;

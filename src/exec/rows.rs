@@ -1,4 +1,4 @@
-//! Rows bound by reference: [`Connection::insert_rows`](crate::Connection::insert_rows)
+//! Rows bound by reference: [`Executor::insert_rows`](crate::Executor::insert_rows)
 //! inserts rows straight from the caller's data, as `executemany` does in Python's database
 //! drivers. SQLite and PostgreSQL bind text and bytes from the borrowed data without making a
 //! [`Value`] of them; MariaDB copies each once, into the driver's parameter, as a

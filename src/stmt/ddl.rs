@@ -2,7 +2,7 @@
 //!
 //! Each is plain data compiled with `.compile(&dialect)`. DDL cannot take bound parameters on
 //! most databases, so defaults and comments are written as escaped literals and
-//! [`Compiled::params`] is empty. To create a whole schema in dependency order, use
+//! [`Compiled::params`](crate::Compiled::params) is empty. To create a whole schema in dependency order, use
 //! [`crate::MetaData::create_all_ddl`] or [`crate::Engine::create_all`].
 
 use crate::schema::{EnumType, Index, Table};

@@ -363,7 +363,7 @@ impl InsertStmt {
 ///
 /// Rows are added with [`Insert::values`] (one row of `column.set(value)` items) or
 /// [`Insert::rows`]; a row may leave columns out (they take their default). Executed through
-/// an [`Engine`], an insert too large for one statement (each backend's bound-parameter limit)
+/// an [`Engine`](crate::Engine), an insert too large for one statement (each backend's bound-parameter limit)
 /// is split into several run in one transaction, and a large one on PostgreSQL is loaded with
 /// `COPY … (FORMAT binary)`; [`Insert::compile`] refuses what does not fit one statement.
 ///

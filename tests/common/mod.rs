@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod private;
 pub mod sql;
 
+use quarry::Executor;
 use quarry::{
     Check, ColumnDef, Dialect, Engine, FkAction, ForeignKey, Index, MetaData, PrimaryKey, SqlType,
     Table, Unique,

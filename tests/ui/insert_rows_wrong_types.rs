@@ -1,3 +1,5 @@
+use quarry::Executor;
+
 quarry::table! { pub struct Users("users") { id: i64, name: String } }
 
 async fn load(e: &quarry::Engine) {

@@ -11,6 +11,7 @@
 //! cargo run --release -p quarry-sqlite --example executor_rounds -- [rounds]
 //! ```
 
+use quarry::Executor;
 use quarry::{Compiled, Engine, Value};
 use std::hint::black_box;
 use std::time::{Duration, Instant};

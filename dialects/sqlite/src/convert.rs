@@ -978,6 +978,7 @@ pub(crate) fn kind_for(extended: i32) -> ErrorKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use quarry::Executor;
 
     #[test]
     fn codes_map_to_kinds() {

@@ -1,0 +1,91 @@
+//! The run methods of statements (`execute`, `fetch_all`, `fetch_one`, `fetch_optional`), on
+//! any [`Executor`]: `q.fetch_all(&engine)`, `q.fetch_all(&mut conn)`, `q.fetch_all(&mut tx)`.
+//! Rows decode into the statement's row type `R`.
+
+use super::Executor;
+use crate::error::Result;
+use crate::stmt::delete::Delete;
+use crate::stmt::insert::Insert;
+use crate::stmt::select::{Compound, DecodeRow, Select};
+use crate::stmt::update::Update;
+
+macro_rules! run_methods {
+    ($ty:ident, $build:literal) => {
+        impl<R: DecodeRow> $ty<R> {
+            /// Runs the statement; returns the rows affected.
+            ///
+            /// ```no_run
+            /// use quarry::prelude::*;
+            /// quarry::table! { pub struct T("t") { a: i64 } }
+            /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+            /// let t = T::new();
+            #[doc = concat!("let n = quarry::", $build, ".execute(&engine).await?;")]
+            /// let mut tx = engine.begin().await?;
+            #[doc = concat!("quarry::", $build, ".execute(&mut tx).await?;")]
+            /// tx.commit().await?;
+            /// # Ok(()) }
+            /// ```
+            pub async fn execute<'c>(&self, on: impl Executor<'c>) -> Result<u64> {
+                on.execute(self).await
+            }
+
+            /// Runs the statement and decodes every row (of a query, or RETURNING) into `R`.
+            ///
+            /// ```no_run
+            /// use quarry::prelude::*;
+            /// quarry::table! { pub struct T("t") { a: i64 } }
+            /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+            /// let t = T::new();
+            #[doc = concat!("let rows: Vec<i64> = quarry::", $build, ".fetch_all(&engine).await?;")]
+            /// let mut conn = engine.acquire().await?;
+            #[doc = concat!("let rows: Vec<i64> = quarry::", $build, ".fetch_all(&mut conn).await?;")]
+            /// # Ok(()) }
+            /// ```
+            pub async fn fetch_all<'c>(&self, on: impl Executor<'c>) -> Result<Vec<R>> {
+                on.fetch_all(self)
+                    .await?
+                    .into_iter()
+                    .map(R::decode_row)
+                    .collect()
+            }
+
+            /// Runs the statement; its first row decoded into `R` (no row is a not-found
+            /// error).
+            ///
+            /// ```no_run
+            /// use quarry::prelude::*;
+            /// quarry::table! { pub struct T("t") { a: i64 } }
+            /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+            /// let t = T::new();
+            #[doc = concat!("let first: i64 = quarry::", $build, ".fetch_one(&engine).await?;")]
+            /// # Ok(()) }
+            /// ```
+            pub async fn fetch_one<'c>(&self, on: impl Executor<'c>) -> Result<R> {
+                R::decode_row(on.fetch_one(self).await?)
+            }
+
+            /// Runs the statement; its first row decoded into `R`, if there is one.
+            ///
+            /// ```no_run
+            /// use quarry::prelude::*;
+            /// quarry::table! { pub struct T("t") { a: i64 } }
+            /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+            /// let t = T::new();
+            #[doc = concat!("let first: Option<i64> = quarry::", $build, ".fetch_optional(&engine).await?;")]
+            /// # Ok(()) }
+            /// ```
+            pub async fn fetch_optional<'c>(&self, on: impl Executor<'c>) -> Result<Option<R>> {
+                on.fetch_optional(self)
+                    .await?
+                    .map(R::decode_row)
+                    .transpose()
+            }
+        }
+    };
+}
+
+run_methods!(Select, "select(t.a).from(t)");
+run_methods!(Compound, "select(t.a).from(t).union(select(t.a).from(t))");
+run_methods!(Insert, "insert(t).values(t.a.set(1)).returning(t.a)");
+run_methods!(Update, "update(t).set(t.a, 1).returning(t.a)");
+run_methods!(Delete, "delete(t).filter(t.a.eq(1)).returning(t.a)");
