@@ -200,7 +200,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod convert;
+mod bind;
 mod options;
 mod worker;
 
@@ -218,7 +218,7 @@ pub use quarry::Sqlite;
 /// ```
 pub use rusqlite;
 
-use convert::{Encoded, Params};
+use bind::{Encoded, Params};
 use quarry::exec::{ConnectGate, Lane, LaneRules};
 use quarry::{
     Backend, BackendConnection, BoxFuture, BoxStream, Dialect, Engine, Error, ExecResult,
@@ -322,7 +322,7 @@ pub struct PooledSqlite {
     broken: bool,
     /// SQL texts whose last run on this connection did at least [`HEAVY_WORK`] steps
     /// ([`Executor::Auto`] sends them to the connection's thread).
-    heavy: HashSet<Box<str>, convert::SqlHash>,
+    heavy: HashSet<Box<str>, bind::SqlHash>,
     /// When the connection was opened (for `max_lifetime` while it sits in the [`Lane`]).
     born: Instant,
 }
@@ -700,7 +700,7 @@ impl BackendConnection for SqliteConnection {
         let shared = &self.shared;
         Some(Box::pin(async move {
             tokio::task::block_in_place(|| {
-                shared.with_conn(|held| convert::insert_rows(&held.conn, &mut held.cache, rows))
+                shared.with_conn(|held| bind::insert_rows(&held.conn, &mut held.cache, rows))
             })?
         }))
     }

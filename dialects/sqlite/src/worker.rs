@@ -9,7 +9,7 @@
 //! statement before registering its waker, so it is not parked either. See the crate docs for
 //! what this buys.
 
-use crate::convert::{self, Cache, Encoded, Params};
+use crate::bind::{self, Cache, Encoded, Params};
 use crate::options::SqliteOptions;
 use quarry::{Error, ExecResult, Result, Row, Value};
 use std::future::Future;
@@ -41,7 +41,7 @@ pub(crate) enum Job {
     None,
     Execute,
     Fetch,
-    /// The first row only (see [`convert::fetch_first`]).
+    /// The first row only (see [`bind::fetch_first`]).
     First,
     Script,
     Ping,
@@ -208,7 +208,7 @@ impl Shared {
                     }
                     Err(e) => {
                         theirs.dead.store(true, Ordering::SeqCst);
-                        let _ = tx.send(Err(convert::error(e, None)));
+                        let _ = tx.send(Err(bind::error(e, None)));
                     }
                 }
             })
@@ -514,7 +514,7 @@ fn stream_rows(
     struct Gone;
     let mut batch = Vec::with_capacity(STREAM_BATCH);
     let send = |batch: Vec<Row>| tx.blocking_send(Ok(batch)).map_err(|_| Gone);
-    let run = convert::fetch_each(&held.conn, &mut held.cache, sql, params, |row| {
+    let run = bind::fetch_each(&held.conn, &mut held.cache, sql, params, |row| {
         batch.push(row?);
         if batch.len() >= STREAM_BATCH || tx.capacity() == tx.max_capacity() {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(STREAM_BATCH));
@@ -535,16 +535,16 @@ fn stream_rows(
 pub(crate) fn perform(held: &mut Held, job: Job, sql: &str, params: Params<'_>) -> Response {
     match job {
         Job::None => Response::Unit(Ok(())),
-        Job::Execute => Response::Exec(convert::execute(&held.conn, &mut held.cache, sql, params)),
-        Job::Fetch => Response::Rows(convert::fetch_all(&held.conn, &mut held.cache, sql, params)),
-        Job::First => Response::Row(convert::fetch_first(
+        Job::Execute => Response::Exec(bind::execute(&held.conn, &mut held.cache, sql, params)),
+        Job::Fetch => Response::Rows(bind::fetch_all(&held.conn, &mut held.cache, sql, params)),
+        Job::First => Response::Row(bind::fetch_first(
             &held.conn,
             &mut held.cache,
             sql,
             params,
         )),
-        Job::Script => Response::Unit(convert::execute_script(&held.conn, &mut held.cache, sql)),
-        Job::Ping => Response::Unit(convert::execute_script(
+        Job::Script => Response::Unit(bind::execute_script(&held.conn, &mut held.cache, sql)),
+        Job::Ping => Response::Unit(bind::execute_script(
             &held.conn,
             &mut held.cache,
             "SELECT 1",
@@ -552,7 +552,7 @@ pub(crate) fn perform(held: &mut Held, job: Job, sql: &str, params: Params<'_>) 
         Job::Reset => Response::Unit(if held.conn.is_autocommit() {
             Ok(())
         } else {
-            convert::execute_script(&held.conn, &mut held.cache, "ROLLBACK")
+            bind::execute_script(&held.conn, &mut held.cache, "ROLLBACK")
         }),
         Job::Stream(tx) => Response::Unit(stream_rows(held, sql, params, &tx)),
     }
