@@ -2,8 +2,8 @@
 
 use crate::cache::StmtCache;
 use crate::error::{lost_connection, map_error, Lost};
-use crate::manager::{MySqlConnectionManager, PooledConn};
-use crate::value::{bind_all, bind_cell, RowDecoder};
+use crate::pool::{MySqlConnectionManager, PooledConn};
+use crate::decode::{bind_all, bind_cell, RowDecoder};
 use mysql_async::prelude::Queryable;
 use mysql_async::{BinaryProtocol, Column, Conn, Params, QueryResult, Statement, TextProtocol};
 use quarry::exec::{Gather, Lane, LaneRules};

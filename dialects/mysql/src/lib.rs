@@ -152,11 +152,11 @@
 
 mod backend;
 mod cache;
+mod decode;
 mod error;
-mod manager;
-mod value;
+mod pool;
 
-pub use manager::{MySqlConnectionManager, PooledConn, DEFAULT_STMT_CACHE_SIZE};
+pub use pool::{MySqlConnectionManager, PooledConn, DEFAULT_STMT_CACHE_SIZE};
 pub use quarry::{MariaDb, MySql};
 
 use backend::MySqlBackend;

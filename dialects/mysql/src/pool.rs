@@ -2,7 +2,7 @@
 
 use crate::cache::StmtCache;
 use crate::error::map_connect_error;
-use crate::value::DecoderCache;
+use crate::decode::DecoderCache;
 use mysql_async::consts::StatusFlags;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder};
