@@ -1,9 +1,10 @@
 //! [`quarry::Backend`] and [`quarry::BackendConnection`] over the bb8 pool.
 
+use crate::bind::{bind_all, bind_cell};
 use crate::cache::StmtCache;
+use crate::decode::RowDecoder;
 use crate::error::{lost_connection, map_error, Lost};
 use crate::pool::{MySqlConnectionManager, PooledConn};
-use crate::decode::{bind_all, bind_cell, RowDecoder};
 use mysql_async::prelude::Queryable;
 use mysql_async::{BinaryProtocol, Column, Conn, Params, QueryResult, Statement, TextProtocol};
 use quarry::exec::{Gather, Lane, LaneRules};
