@@ -56,7 +56,7 @@ impl MySqlBackend {
 }
 
 /// Maps a bb8 checkout failure.
-pub(crate) fn run_error(e: bb8::RunError<Error>) -> Error {
+fn run_error(e: bb8::RunError<Error>) -> Error {
     match e {
         bb8::RunError::User(e) => e,
         bb8::RunError::TimedOut => Error::PoolTimeout,
@@ -122,7 +122,7 @@ async fn checkout(
 }
 
 /// One pooled connection checked out by quarry.
-pub(crate) struct MySqlConnection {
+struct MySqlConnection {
     /// `None` once a replacement could not be checked out.
     conn: Option<Checkout>,
     pool: bb8::Pool<MySqlConnectionManager>,

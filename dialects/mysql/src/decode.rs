@@ -78,7 +78,7 @@ impl Kind {
 
 /// One column's decoding: its kind and fractional-second digits.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct ColumnDecoder {
+struct ColumnDecoder {
     pub(crate) kind: Kind,
 }
 

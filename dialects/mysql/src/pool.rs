@@ -86,7 +86,7 @@ impl fmt::Debug for MySqlConnectionManager {
 }
 
 /// `mariadb://…` (any case) becomes `mysql://…`, which is what `mysql_async` parses.
-pub(crate) fn normalize_url(url: &str) -> String {
+fn normalize_url(url: &str) -> String {
     match url.split_once(':') {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("mariadb") => format!("mysql:{rest}"),
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("mysql") => format!("mysql:{rest}"),

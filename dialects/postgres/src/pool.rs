@@ -13,7 +13,7 @@ use tokio_postgres::{Client, Config, NoTls};
 
 /// How long opening one connection may take when neither the URL (`connect_timeout`) nor the
 /// pool options say.
-pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The options quarry-postgres reads from a URL itself (tokio-postgres does not know them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -7,11 +7,11 @@ use quarry::{Error, Result, Value};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
 /// Most significant digits a decimal may have to be bound as a 64-bit float without loss.
-pub(crate) const MAX_DECIMAL_DIGITS: usize = 15;
+const MAX_DECIMAL_DIGITS: usize = 15;
 
 /// The number of significant digits of a canonical decimal (leading and trailing zeros do not
 /// count: they cost a float no precision).
-pub(crate) fn significant_digits(d: &Decimal) -> usize {
+fn significant_digits(d: &Decimal) -> usize {
     let digits: Vec<u8> = d.as_str().bytes().filter(u8::is_ascii_digit).collect();
     let start = digits.iter().position(|&b| b != b'0');
     let end = digits.iter().rposition(|&b| b != b'0');
@@ -22,7 +22,7 @@ pub(crate) fn significant_digits(d: &Decimal) -> usize {
 }
 
 /// A decimal as the float SQLite stores, or `Unsupported` when the float would lose digits.
-pub(crate) fn decimal_to_f64(d: &Decimal) -> Result<f64> {
+fn decimal_to_f64(d: &Decimal) -> Result<f64> {
     let digits = significant_digits(d);
     let f: f64 = d.as_str().parse().unwrap_or(f64::NAN);
     if digits > MAX_DECIMAL_DIGITS
@@ -131,11 +131,7 @@ fn real(f: f64, param: usize) -> Result<ValueRef<'static>> {
 /// `buf` and borrowed from it (rusqlite has SQLite copy bound text at once, so the buffer only
 /// has to outlive the bind call): no allocation, no `core::fmt`. The text is the same as the
 /// values' `Display` (see the crate docs).
-pub(crate) fn sql_ref<'a>(
-    v: &'a Value,
-    param: usize,
-    buf: &'a mut [u8; TEXT_BUF],
-) -> Result<ValueRef<'a>> {
+fn sql_ref<'a>(v: &'a Value, param: usize, buf: &'a mut [u8; TEXT_BUF]) -> Result<ValueRef<'a>> {
     let text = |buf: &'a [u8; TEXT_BUF], len: usize| ValueRef::Text(&buf[..len]);
     Ok(match v {
         Value::Null(_) => ValueRef::Null,

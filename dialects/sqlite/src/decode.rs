@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 /// How the cells of a column are decoded, from its declared type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Kind {
+enum Kind {
     /// No declared type (an expression) or BLOB.
     Any,
     /// INTEGER affinity.

@@ -18,7 +18,7 @@ pub(crate) fn error(e: rusqlite::Error, sql: Option<&str>) -> Error {
 }
 
 /// The quarry error kind of a SQLite extended result code (tested below).
-pub(crate) fn kind_for(extended: i32) -> ErrorKind {
+fn kind_for(extended: i32) -> ErrorKind {
     match extended {
         2067 | 1555 => ErrorKind::UniqueViolation, // CONSTRAINT_UNIQUE, CONSTRAINT_PRIMARYKEY
         787 => ErrorKind::ForeignKeyViolation,     // CONSTRAINT_FOREIGNKEY

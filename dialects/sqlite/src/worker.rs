@@ -35,9 +35,9 @@ const THREAD_SPIN: Duration = Duration::from_micros(50);
 const CALLER_SPIN: Duration = Duration::from_micros(20);
 /// Rows per batch sent from a streaming statement (at most; a batch goes as soon as the
 /// consumer has emptied the channel).
-pub(crate) const STREAM_BATCH: usize = 128;
+const STREAM_BATCH: usize = 128;
 /// Batches in flight between a streaming statement and its consumer.
-pub(crate) const STREAM_BATCHES: usize = 4;
+const STREAM_BATCHES: usize = 4;
 
 /// A statement for the connection's thread.
 pub(crate) enum Job {
