@@ -1,9 +1,10 @@
 //! [`quarry::Backend`] and [`quarry::BackendConnection`] over the bb8 pool.
 
+use crate::bind::{bind_all, bind_cell};
 use crate::cache::StmtCache;
+use crate::decode::RowDecoder;
 use crate::error::{lost_connection, map_error, Lost};
-use crate::manager::{MySqlConnectionManager, PooledConn};
-use crate::value::{bind_all, bind_cell, RowDecoder};
+use crate::pool::{MySqlConnectionManager, PooledConn};
 use mysql_async::prelude::Queryable;
 use mysql_async::{BinaryProtocol, Column, Conn, Params, QueryResult, Statement, TextProtocol};
 use quarry::exec::{Gather, Lane, LaneRules};
@@ -55,7 +56,7 @@ impl MySqlBackend {
 }
 
 /// Maps a bb8 checkout failure.
-pub(crate) fn run_error(e: bb8::RunError<Error>) -> Error {
+fn run_error(e: bb8::RunError<Error>) -> Error {
     match e {
         bb8::RunError::User(e) => e,
         bb8::RunError::TimedOut => Error::PoolTimeout,
@@ -121,7 +122,7 @@ async fn checkout(
 }
 
 /// One pooled connection checked out by quarry.
-pub(crate) struct MySqlConnection {
+struct MySqlConnection {
     /// `None` once a replacement could not be checked out.
     conn: Option<Checkout>,
     pool: bb8::Pool<MySqlConnectionManager>,

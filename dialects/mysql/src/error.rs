@@ -10,7 +10,7 @@ use quarry::{Error, ErrorKind};
 
 /// What a server errno means to quarry.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Class {
+enum Class {
     /// A database error of this kind.
     Kind(ErrorKind),
     /// The connection is gone (server shutdown, killed, lost).
@@ -18,7 +18,7 @@ pub(crate) enum Class {
 }
 
 /// Classifies a server errno; `mariadb` selects the MariaDB meaning of shared numbers.
-pub(crate) fn classify(code: u16, mariadb: bool) -> Class {
+fn classify(code: u16, mariadb: bool) -> Class {
     use ErrorKind::*;
     match code {
         // ER_DUP_ENTRY, ER_DUP_ENTRY_WITH_KEY_NAME, ER_DUP_KEY, ER_DUP_UNIQUE

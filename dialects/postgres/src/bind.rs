@@ -54,11 +54,11 @@ use tokio_postgres::types::private::BytesMut;
 use tokio_postgres::types::{Format, IsNull, Kind, ToSql, Type};
 
 /// PostgreSQL accepts at most this many parameters in one statement.
-pub(crate) const MAX_PARAMS: usize = u16::MAX as usize;
+const MAX_PARAMS: usize = u16::MAX as usize;
 
 /// The PostgreSQL type a value of type `t` is bound as; `None` for a type this crate does not
 /// know (a newer [`ValueType`]).
-pub(crate) fn pg_type(t: ValueType) -> Option<Type> {
+fn pg_type(t: ValueType) -> Option<Type> {
     Some(match t {
         ValueType::Bool => Type::BOOL,
         ValueType::I16 => Type::INT2,

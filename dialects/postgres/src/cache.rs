@@ -21,7 +21,7 @@ use std::sync::Arc;
 use tokio_postgres::Statement;
 
 /// Statements kept per connection unless the URL sets `statement_cache_size`.
-pub const DEFAULT_CAPACITY: usize = 256;
+pub(crate) const DEFAULT_CAPACITY: usize = 256;
 
 /// Keys of statements seen once that are remembered (then forgotten all at once).
 const SEEN_CAPACITY: usize = 4096;

@@ -53,7 +53,7 @@ impl<'a> FromSql<'a> for Raw<'a> {
 }
 
 /// The [`ValueType`] that cells of PostgreSQL type `ty` decode to, if supported.
-pub(crate) fn value_type_of(ty: &Type) -> Option<ValueType> {
+fn value_type_of(ty: &Type) -> Option<ValueType> {
     Some(match *ty {
         Type::BOOL => ValueType::Bool,
         Type::INT2 => ValueType::I16,
@@ -83,7 +83,7 @@ pub(crate) fn value_type_of(ty: &Type) -> Option<ValueType> {
 }
 
 /// The one-character text of a PostgreSQL `"char"` byte (the zero byte is the empty string).
-pub(crate) fn char_text(byte: u8) -> String {
+fn char_text(byte: u8) -> String {
     match byte {
         0 => String::new(),
         b => char::from(b).to_string(),
@@ -100,7 +100,7 @@ fn text(raw: &[u8]) -> std::result::Result<String, String> {
 }
 
 /// Decodes one non-NULL cell of type `ty` from its binary form.
-pub(crate) fn decode_value(ty: &Type, raw: &[u8]) -> std::result::Result<Value, String> {
+fn decode_value(ty: &Type, raw: &[u8]) -> std::result::Result<Value, String> {
     Ok(match *ty {
         Type::BOOL => Value::Bool(array::<1>(raw, ty)?[0] != 0),
         Type::INT2 => Value::I16(i16::from_be_bytes(array(raw, ty)?)),

@@ -40,7 +40,7 @@ use tokio_postgres::types::private::BytesMut;
 use tokio_postgres::types::{IsNull, Kind, Type};
 
 /// SQLSTATE datatype_mismatch.
-pub(crate) const DATATYPE_MISMATCH: &str = "42804";
+const DATATYPE_MISMATCH: &str = "42804";
 /// SQLSTATE numeric_value_out_of_range.
 pub(crate) const OUT_OF_RANGE: &str = "22003";
 /// SQLSTATE string_data_right_truncation.

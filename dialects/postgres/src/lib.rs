@@ -174,6 +174,7 @@ mod backend;
 mod bind;
 mod cache;
 mod codec;
+mod copy;
 mod decode;
 mod encode;
 mod error;

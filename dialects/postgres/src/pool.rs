@@ -1,7 +1,10 @@
-//! The bb8 connection manager over tokio-postgres, URL options and pool settings.
+//! The bb8 connection manager over tokio-postgres (URL options, its health check), the pool's
+//! settings, the error sink that wakes waiting callers, and building the pool.
 
+use crate::backend::{PgLane, PostgresBackend};
 use crate::cache::{StatementCache, DEFAULT_CAPACITY};
-use quarry::exec::ConnectGate;
+use crate::error::connect_error;
+use quarry::exec::{ConnectGate, Lane};
 use quarry::{Error, PoolOptions};
 use std::sync::Arc;
 use std::time::Duration;
@@ -10,7 +13,7 @@ use tokio_postgres::{Client, Config, NoTls};
 
 /// How long opening one connection may take when neither the URL (`connect_timeout`) nor the
 /// pool options say.
-pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
+const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The options quarry-postgres reads from a URL itself (tokio-postgres does not know them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -461,6 +464,45 @@ pub fn pool_builder(options: &PoolOptions) -> quarry::Result<bb8::Builder<Manage
         .test_on_check_out(options.test_on_checkout)
         .retry_connection(false)
         .queue_strategy(bb8::QueueStrategy::Lifo))
+}
+
+/// Builds a pool from `builder` over `manager` and opens its first connection, so that an
+/// unreachable server, bad credentials or an unknown database fail here with a
+/// [`quarry::Error::Connection`] rather than as a pool timeout later.
+pub(crate) async fn build(
+    mut manager: Manager,
+    builder: bb8::Builder<Manager>,
+    lane: Lane<PgLane>,
+) -> quarry::Result<PostgresBackend> {
+    let first = manager.open().await.map_err(connect_error)?;
+    manager.report_to(lane.gate());
+    let pool = builder
+        .error_sink(Box::new(WakeOnError(lane.gate().clone())))
+        .build_unchecked(manager);
+    // A full pool just drops the connection: the check above already succeeded.
+    let _ = pool.add(first);
+    let lane = Arc::new(lane);
+    // Closes a connection left parked past the pool's idle timeout or lifetime, as bb8's
+    // reaper closes its own; it ends when the backend is gone.
+    if let Some(reaper) = Lane::reaper(&lane, tokio::time::sleep) {
+        tokio::spawn(reaper);
+    }
+    Ok(PostgresBackend { pool, lane })
+}
+
+/// bb8's error sink: once the pool has counted a failed connection attempt, the callers
+/// waiting for it are woken (see [`ConnectGate::wake`]).
+#[derive(Debug, Clone)]
+struct WakeOnError(Arc<ConnectGate>);
+
+impl bb8::ErrorSink<tokio_postgres::Error> for WakeOnError {
+    fn sink(&self, _: tokio_postgres::Error) {
+        self.0.wake();
+    }
+
+    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<tokio_postgres::Error>> {
+        Box::new(self.clone())
+    }
 }
 
 #[cfg(test)]

@@ -79,7 +79,7 @@ pub enum OpenMode {
 /// How statements get from the async caller to SQLite, which is synchronous (`executor=` in the
 /// URL). In every mode rusqlite runs on a thread that is not acting as a tokio worker; the modes
 /// differ in what the hand-off costs and in whether a running statement can be cancelled. See
-/// the crate docs for measured figures.
+/// the crate docs; figures in BENCHMARKS.md.
 ///
 /// ```
 /// use quarry_sqlite::{Executor, SqliteOptions};

@@ -6,11 +6,14 @@
 //! allocation of its own), flips `state`, and unparks the thread only if it is parked. After a
 //! job the thread spins for a short while before parking, so a caller issuing statements one
 //! after another finds it awake; a caller alone on the engine likewise waits briefly for a fast
-//! statement before registering its waker, so it is not parked either. See the crate docs for
-//! what this buys.
+//! statement before registering its waker, so it is not parked either (both skip a thread
+//! wake-up per statement; figures in BENCHMARKS.md).
 
-use crate::convert::{self, Cache, Encoded, Params};
+use crate::bind::{Encoded, Params};
+use crate::cache::Cache;
+use crate::error::error;
 use crate::options::SqliteOptions;
+use crate::run;
 use quarry::{Error, ExecResult, Result, Row, Value};
 use std::future::Future;
 use std::pin::Pin;
@@ -32,16 +35,16 @@ const THREAD_SPIN: Duration = Duration::from_micros(50);
 const CALLER_SPIN: Duration = Duration::from_micros(20);
 /// Rows per batch sent from a streaming statement (at most; a batch goes as soon as the
 /// consumer has emptied the channel).
-pub(crate) const STREAM_BATCH: usize = 128;
+const STREAM_BATCH: usize = 128;
 /// Batches in flight between a streaming statement and its consumer.
-pub(crate) const STREAM_BATCHES: usize = 4;
+const STREAM_BATCHES: usize = 4;
 
 /// A statement for the connection's thread.
 pub(crate) enum Job {
     None,
     Execute,
     Fetch,
-    /// The first row only (see [`convert::fetch_first`]).
+    /// The first row only (see [`run::fetch_first`]).
     First,
     Script,
     Ping,
@@ -208,7 +211,7 @@ impl Shared {
                     }
                     Err(e) => {
                         theirs.dead.store(true, Ordering::SeqCst);
-                        let _ = tx.send(Err(convert::error(e, None)));
+                        let _ = tx.send(Err(error(e, None)));
                     }
                 }
             })
@@ -514,7 +517,7 @@ fn stream_rows(
     struct Gone;
     let mut batch = Vec::with_capacity(STREAM_BATCH);
     let send = |batch: Vec<Row>| tx.blocking_send(Ok(batch)).map_err(|_| Gone);
-    let run = convert::fetch_each(&held.conn, &mut held.cache, sql, params, |row| {
+    let run = run::fetch_each(&held.conn, &mut held.cache, sql, params, |row| {
         batch.push(row?);
         if batch.len() >= STREAM_BATCH || tx.capacity() == tx.max_capacity() {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(STREAM_BATCH));
@@ -535,24 +538,15 @@ fn stream_rows(
 pub(crate) fn perform(held: &mut Held, job: Job, sql: &str, params: Params<'_>) -> Response {
     match job {
         Job::None => Response::Unit(Ok(())),
-        Job::Execute => Response::Exec(convert::execute(&held.conn, &mut held.cache, sql, params)),
-        Job::Fetch => Response::Rows(convert::fetch_all(&held.conn, &mut held.cache, sql, params)),
-        Job::First => Response::Row(convert::fetch_first(
-            &held.conn,
-            &mut held.cache,
-            sql,
-            params,
-        )),
-        Job::Script => Response::Unit(convert::execute_script(&held.conn, &mut held.cache, sql)),
-        Job::Ping => Response::Unit(convert::execute_script(
-            &held.conn,
-            &mut held.cache,
-            "SELECT 1",
-        )),
+        Job::Execute => Response::Exec(run::execute(&held.conn, &mut held.cache, sql, params)),
+        Job::Fetch => Response::Rows(run::fetch_all(&held.conn, &mut held.cache, sql, params)),
+        Job::First => Response::Row(run::fetch_first(&held.conn, &mut held.cache, sql, params)),
+        Job::Script => Response::Unit(run::execute_script(&held.conn, &mut held.cache, sql)),
+        Job::Ping => Response::Unit(run::execute_script(&held.conn, &mut held.cache, "SELECT 1")),
         Job::Reset => Response::Unit(if held.conn.is_autocommit() {
             Ok(())
         } else {
-            convert::execute_script(&held.conn, &mut held.cache, "ROLLBACK")
+            run::execute_script(&held.conn, &mut held.cache, "ROLLBACK")
         }),
         Job::Stream(tx) => Response::Unit(stream_rows(held, sql, params, &tx)),
     }

@@ -1,15 +1,18 @@
-//! The bb8 connection manager over `mysql_async::Conn`, and the URL options it accepts.
+//! The bb8 connection manager over `mysql_async::Conn` (the URL options it accepts, its health
+//! check), the error sink that wakes waiting callers, and building the pool.
 
+use crate::backend::MySqlBackend;
 use crate::cache::StmtCache;
+use crate::decode::DecoderCache;
 use crate::error::map_connect_error;
-use crate::value::DecoderCache;
 use mysql_async::consts::StatusFlags;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder};
-use quarry::exec::ConnectGate;
-use quarry::{Error, Result};
+use quarry::exec::{ConnectGate, Lane};
+use quarry::{Error, PoolOptions, Result};
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// Prepared statements each connection keeps (least recently used ones are closed beyond it),
 /// unless the URL sets `stmt_cache_size`.
@@ -83,7 +86,7 @@ impl fmt::Debug for MySqlConnectionManager {
 }
 
 /// `mariadb://…` (any case) becomes `mysql://…`, which is what `mysql_async` parses.
-pub(crate) fn normalize_url(url: &str) -> String {
+fn normalize_url(url: &str) -> String {
     match url.split_once(':') {
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("mariadb") => format!("mysql:{rest}"),
         Some((scheme, rest)) if scheme.eq_ignore_ascii_case("mysql") => format!("mysql:{rest}"),
@@ -367,9 +370,156 @@ impl bb8::ManageConnection for MySqlConnectionManager {
     }
 }
 
+/// Reads `SELECT VERSION()` on a fresh connection.
+async fn server_version(conn: &mut PooledConn) -> Result<String> {
+    const SQL: &str = "SELECT VERSION()";
+    let raw = conn
+        .conn_mut()
+        .query_iter(SQL)
+        .await
+        .map_err(map_connect_error)?
+        .collect_and_drop::<mysql_async::Row>()
+        .await
+        .map_err(map_connect_error)?;
+    let row = raw.into_iter().next().map(mysql_async::Row::unwrap_raw);
+    match row.as_deref() {
+        Some([Some(mysql_async::Value::Bytes(b)), ..]) => {
+            Ok(String::from_utf8_lossy(b).into_owned())
+        }
+        _ => Err(Error::connection(
+            "SELECT VERSION() returned no version string",
+            None,
+        )),
+    }
+}
+
+/// `Some(0)` means "never" (bb8 refuses a zero duration).
+fn nonzero(d: Option<Duration>) -> Option<Duration> {
+    d.filter(|d| !d.is_zero())
+}
+
+/// The bb8 builder for `options`; inconsistent options are configuration errors (bb8 would
+/// panic on them).
+fn pool_builder(options: &PoolOptions) -> Result<bb8::Builder<MySqlConnectionManager>> {
+    if options.max_size == 0 {
+        return Err(Error::Configuration(
+            "pool max_size must be at least 1".into(),
+        ));
+    }
+    if options.min_idle.is_some_and(|m| m > options.max_size) {
+        return Err(Error::Configuration(format!(
+            "pool min_idle ({}) exceeds max_size ({})",
+            options.min_idle.unwrap_or_default(),
+            options.max_size
+        )));
+    }
+    if options.connection_timeout.is_zero() {
+        return Err(Error::Configuration(
+            "pool connection_timeout must be longer than zero".into(),
+        ));
+    }
+    Ok(bb8::Pool::builder()
+        .max_size(options.max_size)
+        .min_idle(options.min_idle)
+        .connection_timeout(options.connection_timeout)
+        .idle_timeout(nonzero(options.idle_timeout))
+        .max_lifetime(nonzero(options.max_lifetime))
+        .test_on_check_out(options.test_on_checkout)
+        // The connection used last is the next one handed out: its server thread and the
+        // caches on both sides are warm, and idle connections beyond what the load needs age
+        // out (idle_timeout) instead of being kept alive by round-robin use.
+        .queue_strategy(bb8::QueueStrategy::Lifo)
+        // A failed attempt is reported to the waiting callers at once (see `WakeOnError`)
+        // rather than retried until the pool timeout.
+        .retry_connection(false))
+}
+
+/// Builds the pool for `url` and opens its first connection, whose `SELECT VERSION()` picks the
+/// dialect; an unreachable server or wrong credentials fail here.
+pub(crate) async fn build(url: &str, options: &PoolOptions) -> Result<MySqlBackend> {
+    let builder = pool_builder(options)?;
+    let mut manager = MySqlConnectionManager::new(url)?;
+    let timeout = options.connection_timeout;
+    let mut first = match tokio::time::timeout(timeout, manager.open()).await {
+        Ok(conn) => conn?,
+        Err(_) => {
+            return Err(Error::connection(
+                format!("cannot connect to MySQL: no answer within {timeout:?}"),
+                None,
+            ))
+        }
+    };
+    let version = server_version(&mut first).await?;
+    let dialect = crate::dialect_for_version(&version);
+    let lane = Arc::new(Lane::new(options));
+    manager.report_to(lane.gate());
+    let pool = builder
+        .error_sink(Box::new(WakeOnError(lane.gate().clone())))
+        .build_unchecked(manager);
+    // The pool is empty and has room unless min_idle connections beat us to it; then this
+    // one is simply closed.
+    let _ = pool.add(first);
+    // Closes a connection left parked past the pool's idle timeout or lifetime, as bb8's
+    // reaper closes its own; it ends when the engine is gone.
+    if let Some(reaper) = Lane::reaper(&lane, tokio::time::sleep) {
+        tokio::spawn(reaper);
+    }
+    Ok(MySqlBackend {
+        pool,
+        lane,
+        dialect,
+        mariadb: dialect.name() == "mariadb",
+        replacements: options.max_size.saturating_add(1),
+    })
+}
+
+/// bb8's error sink: logs a failed connection attempt and, the pool having counted it, wakes
+/// the callers waiting for it (see [`quarry::exec::ConnectGate::wake`]).
+#[derive(Debug, Clone)]
+struct WakeOnError(Arc<ConnectGate>);
+
+impl bb8::ErrorSink<Error> for WakeOnError {
+    fn sink(&self, error: Error) {
+        tracing::warn!(%error, "quarry-mysql: opening a pooled connection failed");
+        self.0.wake();
+    }
+
+    fn boxed_clone(&self) -> Box<dyn bb8::ErrorSink<Error>> {
+        Box::new(self.clone())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn pool_options_are_checked() {
+        let ok = PoolOptions::default();
+        assert!(pool_builder(&ok).is_ok());
+        let mut zero = PoolOptions::default();
+        zero.max_size = 0;
+        assert_eq!(
+            pool_builder(&zero).unwrap_err().kind(),
+            quarry::ErrorKind::Configuration
+        );
+        let mut idle = PoolOptions::default();
+        idle.min_idle = Some(11);
+        assert!(pool_builder(&idle).is_err());
+        let mut timeout = PoolOptions::default();
+        timeout.connection_timeout = Duration::ZERO;
+        assert!(pool_builder(&timeout).is_err());
+        let mut never = PoolOptions::default();
+        never.idle_timeout = Some(Duration::ZERO);
+        never.max_lifetime = Some(Duration::ZERO);
+        assert!(pool_builder(&never).is_ok());
+        assert_eq!(nonzero(Some(Duration::ZERO)), None);
+        assert_eq!(
+            nonzero(Some(Duration::from_secs(1))),
+            Some(Duration::from_secs(1))
+        );
+    }
 
     #[test]
     fn urls() {

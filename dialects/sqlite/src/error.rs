@@ -1,0 +1,51 @@
+//! Mapping rusqlite errors to quarry errors by SQLite's extended result code.
+
+use quarry::{Error, ErrorKind};
+
+/// Maps a rusqlite error to a quarry error, keeping the extended result code.
+pub(crate) fn error(e: rusqlite::Error, sql: Option<&str>) -> Error {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, msg) => {
+            let kind = kind_for(f.extended_code);
+            let message = msg.clone().unwrap_or_else(|| f.to_string());
+            if kind == ErrorKind::Connection {
+                return Error::connection(message, Some(Box::new(e)));
+            }
+            Error::database(kind, f.extended_code.to_string(), message, sql)
+        }
+        _ => Error::database(ErrorKind::Database, "", e.to_string(), sql),
+    }
+}
+
+/// The quarry error kind of a SQLite extended result code (tested below).
+fn kind_for(extended: i32) -> ErrorKind {
+    match extended {
+        2067 | 1555 => ErrorKind::UniqueViolation, // CONSTRAINT_UNIQUE, CONSTRAINT_PRIMARYKEY
+        787 => ErrorKind::ForeignKeyViolation,     // CONSTRAINT_FOREIGNKEY
+        1299 => ErrorKind::NotNullViolation,       // CONSTRAINT_NOTNULL
+        275 => ErrorKind::CheckViolation,          // CONSTRAINT_CHECK
+        code if code & 0xff == 5 => ErrorKind::SerializationFailure, // BUSY: retry
+        code if code & 0xff == 6 => ErrorKind::Deadlock, // LOCKED
+        code if code & 0xff == 14 => ErrorKind::Connection, // CANTOPEN
+        _ => ErrorKind::Database,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_to_kinds() {
+        assert_eq!(kind_for(2067), ErrorKind::UniqueViolation);
+        assert_eq!(kind_for(1555), ErrorKind::UniqueViolation);
+        assert_eq!(kind_for(787), ErrorKind::ForeignKeyViolation);
+        assert_eq!(kind_for(1299), ErrorKind::NotNullViolation);
+        assert_eq!(kind_for(275), ErrorKind::CheckViolation);
+        assert_eq!(kind_for(5), ErrorKind::SerializationFailure);
+        assert_eq!(kind_for(517), ErrorKind::SerializationFailure);
+        assert_eq!(kind_for(14), ErrorKind::Connection);
+        assert_eq!(kind_for(8), ErrorKind::Database);
+        assert_eq!(kind_for(1), ErrorKind::Database);
+    }
+}
