@@ -4,6 +4,7 @@
 //!
 //! ```no_run
 //! # async fn demo() -> quarry::Result<()> {
+//! use quarry::Executor;
 //! let engine = quarry_mysql::connect("mysql://root@127.0.0.1:3306/test").await?;
 //! // The dialect follows the server: "mariadb" for MariaDB, "mysql" otherwise.
 //! println!("{}", engine.dialect().name());

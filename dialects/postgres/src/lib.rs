@@ -8,6 +8,7 @@
 //! ```no_run
 //! use quarry_postgres::Postgres; // the dialect, re-exported so one `use` suffices
 //! # async fn demo() -> quarry::Result<()> {
+//! use quarry::Executor;
 //! let engine = quarry_postgres::connect("postgres://postgres@localhost:5432/app").await?;
 //! let n: i64 = engine.fetch_scalar(quarry::sql("SELECT :n::int8 AS n").bind("n", 42_i64)).await?;
 //! assert_eq!(n, 42);

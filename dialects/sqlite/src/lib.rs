@@ -6,6 +6,7 @@
 //! ```
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> quarry::Result<()> {
+//! use quarry::Executor;
 //! let engine = quarry_sqlite::connect("sqlite::memory:").await?;
 //! engine.execute("CREATE TABLE t (a INTEGER)").await?;
 //! assert_eq!(engine.execute("INSERT INTO t (a) VALUES (1), (2)").await?, 2);
@@ -231,6 +232,7 @@ pub async fn connect_with(options: SqliteOptions, pool: &PoolOptions) -> Result<
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() -> quarry::Result<()> {
+/// use quarry::Executor;
 /// quarry::install_drivers(&[&quarry_sqlite::DRIVER]);
 /// let engine = quarry::Engine::connect("sqlite::memory:?pool_max_size=2&busy_timeout=100").await?;
 /// assert_eq!(engine.fetch_scalar::<i64>("SELECT 1").await?, 1);

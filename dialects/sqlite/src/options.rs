@@ -222,6 +222,7 @@ impl SqliteOptions {
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() -> quarry::Result<()> {
     /// use quarry_sqlite::{SqliteOptions, rusqlite::functions::FunctionFlags};
+    /// use quarry::Executor;
     /// let options = SqliteOptions::parse("sqlite::memory:")?.on_connect(|c| {
     ///     c.create_scalar_function("twice", 1, FunctionFlags::SQLITE_DETERMINISTIC, |ctx| {
     ///         Ok(ctx.get::<i64>(0)? * 2)
