@@ -1,0 +1,576 @@
+//! How an INSERT's rows lay out: the columns written (given, defaulted client-side,
+//! cast), and how plain rows split in statements.
+
+use super::*;
+use crate::compile::select::{has_enum_column, write_enum_cast, Compiler};
+use crate::compile::{Compiled, Dialect, Plan, SqlWriter, UpsertStyle};
+use crate::error::{Error, Result};
+use crate::expr::{Expr, Name};
+use crate::schema::{ColumnDef, EnumType, SqlType, Table};
+use crate::stmt::clauses::{same_name, Assign};
+use crate::stmt::insert::{ConflictAction, InsertStmt};
+use crate::value::Value;
+
+/// How plain rows split in statements (one, or several: the texts and, per statement, its
+/// text and the end of its parameters, as in [`Chunked`]), and the client defaults each row's
+/// parameters end with.
+pub(crate) struct PlainLayout {
+    pub(crate) texts: PlainTexts,
+    /// Values per row in the statement (`plain`'s width).
+    pub(crate) width: usize,
+    /// Client defaults of columns the rows leave out, bound after each row's values.
+    pub(crate) consts: Vec<Value>,
+}
+
+pub(crate) enum PlainTexts {
+    One(String),
+    /// (Boxed: the layout of the common one-statement insert is handed back through a few
+    /// calls, and stays small.)
+    Many(Box<ManyTexts>),
+}
+
+/// The texts of an insert split into several statements.
+pub(crate) struct ManyTexts {
+    pub(crate) texts: Vec<String>,
+    pub(crate) parts: Vec<(usize, usize)>,
+    pub(crate) head: String,
+    pub(crate) tail: String,
+}
+
+impl PlainLayout {
+    /// The parameters: `cells` as they are, or each row followed by the client defaults.
+    pub(crate) fn params(&self, cells: impl ExactSizeIterator<Item = Value>) -> Vec<Value> {
+        let rows = cells.len() / self.width.max(1);
+        let mut out = Vec::with_capacity(rows * (self.width + self.consts.len()));
+        let mut cells = cells;
+        for _ in 0..rows {
+            out.extend(cells.by_ref().take(self.width));
+            out.extend(self.consts.iter().cloned());
+        }
+        out
+    }
+
+    /// The statements, their parameters copied from `plain`.
+    pub(crate) fn cloned(self, plain: &[Value]) -> Vec<Compiled> {
+        let params = if self.consts.is_empty() {
+            plain.to_vec()
+        } else {
+            self.params(plain.iter().cloned())
+        };
+        match self.texts {
+            PlainTexts::One(sql) => vec![Compiled { sql, params }],
+            PlainTexts::Many(many) => {
+                let ManyTexts { texts, parts, .. } = *many;
+                let mut params = params.into_iter();
+                let mut start = 0;
+                parts
+                    .iter()
+                    .map(|&(t, end)| {
+                        let c = Compiled {
+                            sql: texts[t].clone(),
+                            params: params.by_ref().take(end - start).collect(),
+                        };
+                        start = end;
+                        c
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// The one statement, `plain` moved into its parameters (an error when the rows need
+    /// several statements).
+    pub(crate) fn into_one(self, plain: Vec<Value>, d: &dyn Dialect) -> Result<Compiled> {
+        let params = if self.consts.is_empty() {
+            plain
+        } else {
+            self.params(plain.into_iter())
+        };
+        match self.texts {
+            PlainTexts::One(sql) => Ok(Compiled { sql, params }),
+            PlainTexts::Many(many) => Err(needs_statements(many.parts.len(), d)),
+        }
+    }
+
+    /// The statements, `plain` moved into the parameters (as they are, for one statement
+    /// without client defaults).
+    pub(crate) fn into_plan(self, plain: Vec<Value>) -> Plan {
+        let params = if self.consts.is_empty() {
+            plain
+        } else {
+            self.params(plain.into_iter())
+        };
+        match self.texts {
+            PlainTexts::One(sql) => Plan::One(Compiled { sql, params }),
+            PlainTexts::Many(many) => {
+                let ManyTexts {
+                    texts,
+                    parts,
+                    head,
+                    tail,
+                } = *many;
+                Plan::Chunked(Box::new(Chunked {
+                    texts,
+                    parts,
+                    params,
+                    head,
+                    tail,
+                    width: self.width + self.consts.len(),
+                }))
+            }
+        }
+    }
+}
+
+/// Lays out an INSERT of plain rows (`s.plain`) written from one template, each row followed
+/// by the client defaults of columns it leaves out: `None` when it needs the general compiler
+/// (SQL for logs, columns filled in another way, an upsert or RETURNING with bound values).
+pub(crate) fn plain_layout(
+    s: &InsertStmt,
+    d: &dyn Dialect,
+    inline: bool,
+) -> Result<Option<PlainLayout>> {
+    if inline || !s.is_plain() || insert_needs_casts(s, d) {
+        return Ok(None);
+    }
+    if let Some(e) = &s.error {
+        return Err(invalid(e.to_string()));
+    }
+    check_target(&s.table)?;
+    let width = s.columns.len();
+    // The columns: the statement's own when they need no planning (`direct`), else planned,
+    // the rows' cells first in order, then client defaults only.
+    let direct = direct_columns(s);
+    let planned = if direct {
+        Vec::new()
+    } else {
+        plan_columns(s, &[], d)?
+    };
+    let mut consts = Vec::new();
+    for (i, col) in planned.iter().enumerate() {
+        match col.source {
+            Source::Cell(j, _) if j == i && i < width => {}
+            Source::Const(v) if i >= width => consts.push(v.clone()),
+            _ => return Ok(None),
+        }
+    }
+    if (!direct && planned.len() < width) || !plain_tail(s) {
+        return Ok(None);
+    }
+    let names = || {
+        s.columns[..if direct { width } else { 0 }]
+            .iter()
+            .map(ColName::Stmt)
+            .chain(planned.iter().map(|c| c.name))
+    };
+    let first = names().next();
+    let out_width = width + consts.len();
+    // The statement's text before its rows.
+    let mut c = Compiler::new(d, false);
+    if !(direct && cached_head(&mut c, s, d)?) {
+        insert_head(&mut c, s, names())?;
+    }
+    c.w.push(" VALUES ");
+    let head_bytes = c.w.sql().len();
+    let row_bytes = row_text_bytes(&c, width, out_width, &consts);
+    let mut ends = Vec::new();
+    split_rows(s, d, out_width, head_bytes, row_bytes, &mut ends)?;
+    if ends.is_empty() {
+        c.w.push_placeholder_rows(s.rows, out_width);
+        insert_tail(&mut c, s, first, true)?;
+        return Ok(Some(PlainLayout {
+            texts: PlainTexts::One(c.w.try_finish()?.sql),
+            width,
+            consts,
+        }));
+    }
+    ends.push(s.rows);
+    // One text per distinct number of rows (placeholders restart in every statement).
+    let head = c.w.try_finish()?.sql;
+    let mut texts: Vec<(usize, String)> = Vec::new();
+    let mut parts = Vec::with_capacity(ends.len());
+    let mut start = 0;
+    for end in ends {
+        let n = end - start;
+        let t = match texts.iter().position(|(k, _)| *k == n) {
+            Some(t) => t,
+            None => {
+                let mut c = Compiler::new(d, false);
+                c.w.reserve(head_bytes + n * (row_bytes + 2) + 32);
+                c.w.push(&head);
+                c.w.push_placeholder_rows(n, out_width);
+                insert_tail(&mut c, s, first, true)?;
+                texts.push((n, c.w.try_finish()?.sql));
+                texts.len() - 1
+            }
+        };
+        parts.push((t, end * out_width));
+        start = end;
+    }
+    let mut c = Compiler::new(d, false);
+    insert_tail(&mut c, s, first, true)?;
+    let tail = c.w.try_finish()?.sql;
+    Ok(Some(PlainLayout {
+        texts: PlainTexts::Many(Box::new(ManyTexts {
+            texts: texts.into_iter().map(|(_, t)| t).collect(),
+            parts,
+            head,
+            tail,
+        })),
+        width,
+        consts,
+    }))
+}
+
+/// What each plain row adds to the statement's text besides its values (`"(?, ?), "`):
+/// as the general compiler measures rows, so both split at the same rows (from one
+/// template for `?` rows without client defaults, else by value).
+pub(crate) fn row_text_bytes(
+    c: &Compiler<'_>,
+    width: usize,
+    out_width: usize,
+    consts: &[Value],
+) -> usize {
+    if c.w.placeholder() == crate::compile::Placeholder::Dollar || !consts.is_empty() {
+        4 + out_width * 6 + consts.iter().map(value_bytes).sum::<usize>()
+    } else {
+        2 + width * 3
+    }
+}
+
+/// The error of an INSERT row with more values than one statement may bind.
+pub(crate) fn too_many_values(limit: usize, d: &dyn Dialect) -> Error {
+    invalid(format!(
+        "one row of the INSERT needs more than {limit} bound values on {}",
+        d.name()
+    ))
+}
+
+/// Appends to `ends` where each statement of an INSERT of plain rows ends (in rows), but
+/// the last: nothing when the rows fit one statement (the dialect's limits on bound values,
+/// statement bytes and rows per statement). A row larger than the statement bytes goes in a
+/// statement of its own (the server judges it); one with more values than a statement may
+/// bind is an error.
+///
+/// (`ends` is the caller's: a vector handed back in the result was copied out of it with
+/// wider loads than its stores, which stalled.)
+pub(crate) fn split_rows(
+    s: &InsertStmt,
+    d: &dyn Dialect,
+    out_width: usize,
+    head_bytes: usize,
+    row_bytes: usize,
+    ends: &mut Vec<usize>,
+) -> Result<()> {
+    let f = d.features();
+    let limit = f.max_bind_params;
+    let max_bytes = f.max_statement_bytes;
+    let max_rows = f.max_insert_rows.unwrap_or(usize::MAX).max(1);
+    let (mut in_stmt, mut bytes) = (0usize, head_bytes);
+    for (r, row) in s.plain.chunks_exact(s.columns.len().max(1)).enumerate() {
+        let b = row_bytes + row.iter().map(value_bytes).sum::<usize>();
+        if in_stmt == 0 {
+            if out_width > limit {
+                return Err(too_many_values(limit, d));
+            }
+        } else if (in_stmt + 1) * out_width > limit || bytes + b > max_bytes || in_stmt >= max_rows
+        {
+            ends.push(r);
+            in_stmt = 0;
+            bytes = head_bytes;
+        }
+        in_stmt += 1;
+        bytes += b;
+    }
+    Ok(())
+}
+
+/// Whether plain rows' columns need no planning: the metadata's first columns in its order
+/// with nothing to fill in for the others (no client default, none required), or, without
+/// metadata, a few distinct names. [`plan_columns`] decides every other case.
+pub(crate) fn direct_columns(s: &InsertStmt) -> bool {
+    let cols = &s.columns;
+    if s.select.is_some() || s.any_default {
+        return false;
+    }
+    match s.table.meta.as_ref().map(|m| m.table()) {
+        Some(t) => {
+            cols.len() <= t.columns.len()
+                && cols.iter().zip(&t.columns).all(|(n, c)| **n == *c.name)
+                && t.columns[cols.len()..]
+                    .iter()
+                    .all(|c| c.default.is_none() && !required(c))
+        }
+        None => {
+            cols.len() <= 16
+                && cols
+                    .iter()
+                    .enumerate()
+                    .all(|(i, n)| !cols[..i].iter().any(|p| same_name(p, n)))
+        }
+    }
+}
+
+/// Whether the upsert clause and RETURNING bind no values (so every statement of a split
+/// insert ends the same).
+pub(crate) fn plain_tail(s: &InsertStmt) -> bool {
+    let set_plain = |set: &[Assign]| {
+        set.iter()
+            .all(|a| matches!(a.value, Expr::Excluded(_) | Expr::Column(_)))
+    };
+    let upsert = match &s.on_conflict {
+        None => true,
+        Some(oc) => match &oc.action {
+            ConflictAction::Nothing => true,
+            ConflictAction::Update { set, filter } => filter.is_none() && set_plain(set),
+        },
+    };
+    upsert
+        && s.returning
+            .iter()
+            .all(|i| matches!(i.expr, Expr::Column(_)))
+}
+
+pub(crate) fn invalid(msg: impl Into<String>) -> Error {
+    Error::InvalidStatement(msg.into())
+}
+
+/// Whether values written into `t`'s enum columns need a cast on `d`: PostgreSQL binds text as
+/// `text`, which it neither assigns to nor compares with an enum type (42804, 42883), so a
+/// bound value for an enum column is written `$n::type`, which works alike in VALUES, SET,
+/// an upsert's SET and comparisons. (Binding it untyped instead would let the server infer
+/// the type, but would change how every other text parameter resolves.)
+pub(crate) fn enum_casts(d: &dyn Dialect, t: &Table) -> bool {
+    d.features().enum_style == crate::compile::EnumStyle::NamedType && has_enum_column(t)
+}
+
+/// Whether an INSERT's rows need enum casts (see [`enum_casts`]): they then take the general
+/// compiler, which writes them.
+pub(crate) fn insert_needs_casts(s: &InsertStmt, d: &dyn Dialect) -> bool {
+    s.table
+        .meta
+        .as_ref()
+        .is_some_and(|m| enum_casts(d, m.table()))
+}
+
+/// The enum type of column `c`, if it has one.
+pub(crate) fn enum_type(c: &ColumnDef) -> Option<&EnumType> {
+    match &c.sql_type {
+        SqlType::Enum(e) => Some(e),
+        _ => None,
+    }
+}
+
+/// Writes `cast` (after a bound value), if any.
+pub(crate) fn cast_value(c: &mut Compiler<'_>, cast: Option<&EnumType>) {
+    if let Some(e) = cast {
+        write_enum_cast(&mut c.w, e);
+    }
+}
+
+/// A column of the table is required in an INSERT: NOT NULL with no default of any kind.
+pub(crate) fn required(c: &ColumnDef) -> bool {
+    !c.nullable && c.default.is_none() && c.server_default.is_none() && !c.autoincrement
+}
+
+/// What fills a cell left to `DEFAULT`.
+#[derive(Clone, Copy)]
+pub(crate) enum Fill<'a> {
+    /// The `DEFAULT` keyword.
+    Keyword,
+    /// A client-side default value.
+    Value(&'a Value),
+    /// The column's declared default written out (SQLite, which has no `DEFAULT` in VALUES).
+    Declared(&'a ColumnDef),
+}
+
+/// Where an output column's cells come from.
+#[derive(Clone, Copy)]
+pub(crate) enum Source<'a> {
+    /// Cell `index` of each row, `fill` for `DEFAULT` cells.
+    Cell(usize, Fill<'a>),
+    /// The same value in every row (a client default of a column the insert leaves out).
+    Const(&'a Value),
+    /// `fill` in every row (a multi-row insert that gives no column).
+    Filled(Fill<'a>),
+}
+
+/// A column name from the statement (a [`Name`], often `'static`) or from the metadata.
+#[derive(Clone, Copy)]
+pub(crate) enum ColName<'a> {
+    Stmt(&'a Name),
+    Meta(&'a str),
+}
+
+impl<'a> ColName<'a> {
+    pub(crate) fn as_str(self) -> &'a str {
+        match self {
+            ColName::Stmt(n) => n,
+            ColName::Meta(s) => s,
+        }
+    }
+
+    pub(crate) fn write(self, w: &mut SqlWriter<'_>) {
+        match self {
+            ColName::Stmt(n) => w.push_name(n),
+            ColName::Meta(s) => w.push_ident(s),
+        }
+    }
+}
+
+pub(crate) struct OutColumn<'a> {
+    pub(crate) name: ColName<'a>,
+    pub(crate) source: Source<'a>,
+    /// The enum type its bound values are cast to (see [`enum_casts`]).
+    pub(crate) cast: Option<&'a EnumType>,
+}
+
+/// Decides the columns written, applying client defaults, checking required columns against
+/// the metadata, and handling `DEFAULT` where the dialect has none in VALUES.
+pub(crate) fn plan_columns<'a>(
+    s: &'a InsertStmt,
+    cells: &[Expr],
+    d: &dyn Dialect,
+) -> Result<Vec<OutColumn<'a>>> {
+    let f = d.features();
+    let meta: Option<&'a Table> = s.table.meta.as_ref().map(|m| m.table());
+    let casts = meta.is_some_and(|t| enum_casts(d, t));
+    let cast_of = |c: Option<&'a ColumnDef>| if casts { c.and_then(enum_type) } else { None };
+    let width = s.columns.len();
+    // Which metadata columns the insert gives: a bit set, a vector only past 128 columns.
+    let n_meta = meta.map_or(0, |t| t.columns.len());
+    let mut given_small: u128 = 0;
+    let mut given_big = if n_meta > 128 {
+        vec![false; n_meta]
+    } else {
+        Vec::new()
+    };
+    let mut out = Vec::with_capacity(width + 2);
+    for (i, name) in s.columns.iter().enumerate() {
+        // The column's metadata (columns usually come in the table's order: look there first).
+        let def = match meta {
+            None => {
+                if s.columns[..i].iter().any(|p| p == name) {
+                    return Err(invalid(format!("the INSERT names column {name} twice")));
+                }
+                None
+            }
+            Some(t) => {
+                let found = match t.columns.get(i) {
+                    Some(def) if def.name == **name => Some(i),
+                    _ => t.columns.iter().position(|def| def.name == **name),
+                };
+                let Some(k) = found else {
+                    return Err(invalid(format!("table {} has no column {name}", t.name)));
+                };
+                let seen = if n_meta > 128 {
+                    std::mem::replace(&mut given_big[k], true)
+                } else {
+                    let bit = 1u128 << k;
+                    let seen = given_small & bit != 0;
+                    given_small |= bit;
+                    seen
+                };
+                if seen {
+                    return Err(invalid(format!("the INSERT names column {name} twice")));
+                }
+                Some(&t.columns[k])
+            }
+        };
+        if s.select.is_some() {
+            out.push(OutColumn {
+                name: ColName::Stmt(name),
+                source: Source::Cell(i, Fill::Keyword),
+                cast: cast_of(def),
+            });
+            continue;
+        }
+        let mut any = false;
+        let mut all = s.rows > 0;
+        if s.any_default {
+            for r in 0..s.rows {
+                if matches!(cells[r * width + i], Expr::Default) {
+                    any = true;
+                } else {
+                    all = false;
+                }
+            }
+        } else {
+            all = false;
+        }
+        let fill = if !any {
+            Fill::Keyword
+        } else if let Some(v) = def.and_then(|c| c.default.as_ref()) {
+            Fill::Value(v)
+        } else if def.is_some_and(required) {
+            return Err(invalid(format!(
+                "the INSERT leaves NOT NULL column {name} of {} to its default, and it has none",
+                s.table.name
+            )));
+        } else if f.values_default {
+            Fill::Keyword
+        } else if all {
+            continue; // left out: the database applies its default
+        } else if let Some(c) = def {
+            Fill::Declared(c)
+        } else {
+            return Err(Error::unsupported(
+                d.name(),
+                format!(
+                    "DEFAULT for column {name} in some rows only, without the table's metadata (there is no DEFAULT in VALUES; declare the table to let quarry write its default)"
+                ),
+            ));
+        };
+        out.push(OutColumn {
+            name: ColName::Stmt(name),
+            source: Source::Cell(i, fill),
+            cast: cast_of(def),
+        });
+    }
+    if let Some(t) = meta {
+        for (k, c) in t.columns.iter().enumerate() {
+            let given = if n_meta > 128 {
+                given_big[k]
+            } else {
+                given_small & (1u128 << k) != 0
+            };
+            if given {
+                continue;
+            }
+            match (&c.default, s.select.is_some()) {
+                (Some(v), false) => out.push(OutColumn {
+                    name: ColName::Meta(&c.name),
+                    source: Source::Const(v),
+                    cast: cast_of(Some(c)),
+                }),
+                _ if required(c) => {
+                    return Err(invalid(format!(
+                        "the INSERT into {} leaves out NOT NULL column {}, which has no default",
+                        t.name, c.name
+                    )))
+                }
+                _ => {}
+            }
+        }
+    }
+    if out.is_empty() && s.rows > 1 && f.upsert == UpsertStyle::OnConflict {
+        // Several rows of defaults only: name one column and let it take its default.
+        let Some(c) = meta.and_then(|t| t.columns.first()) else {
+            return Err(Error::unsupported(
+                d.name(),
+                "several rows of defaults only, without the table's metadata",
+            ));
+        };
+        let fill = if f.values_default {
+            Fill::Keyword
+        } else {
+            Fill::Declared(c)
+        };
+        out.push(OutColumn {
+            name: ColName::Meta(&c.name),
+            source: Source::Filled(fill),
+            cast: None,
+        });
+    }
+    Ok(out)
+}
