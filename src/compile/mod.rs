@@ -25,6 +25,7 @@
 pub(crate) mod ddl;
 mod dialect;
 pub(crate) mod dml;
+pub(crate) mod expr;
 mod keywords;
 mod metadata;
 mod mysql;

@@ -2,7 +2,7 @@
 //! layout of rows inserted straight from the caller's data.
 
 use super::*;
-use crate::compile::select::Compiler;
+use crate::compile::expr::Compiler;
 use crate::compile::{Compiled, Dialect, Plan, SqlWriter};
 use crate::error::Result;
 use crate::expr::{Expr, Name};

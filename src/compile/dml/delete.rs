@@ -1,7 +1,7 @@
 //! DELETE text.
 
 use super::*;
-use crate::compile::select::Compiler;
+use crate::compile::expr::Compiler;
 use crate::compile::{Compiled, Dialect};
 use crate::error::Result;
 use crate::stmt::delete::DeleteStmt;

@@ -2,7 +2,7 @@
 //! KEY and RETURNING.
 
 use super::*;
-use crate::compile::select::Compiler;
+use crate::compile::expr::Compiler;
 use crate::compile::{Compiled, Dialect, Plan, SqlWriter, UpsertStyle};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, Name};

@@ -2,7 +2,7 @@
 //! cast), and how plain rows split in statements.
 
 use super::*;
-use crate::compile::select::{has_enum_column, write_enum_cast, Compiler};
+use crate::compile::expr::{has_enum_column, write_enum_cast, Compiler};
 use crate::compile::{Compiled, Dialect, Plan, SqlWriter, UpsertStyle};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, Name};

@@ -16,7 +16,7 @@ pub(crate) use insert::*;
 pub(crate) use layout::*;
 pub(crate) use update::*;
 
-use crate::compile::select::Compiler;
+use crate::compile::expr::Compiler;
 use crate::compile::Returning;
 use crate::error::Result;
 use crate::expr::{Expr, Name};

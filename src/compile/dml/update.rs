@@ -1,7 +1,7 @@
 //! UPDATE text.
 
 use super::*;
-use crate::compile::select::Compiler;
+use crate::compile::expr::Compiler;
 use crate::compile::{Compiled, Dialect};
 use crate::error::Result;
 use crate::expr::Expr;
