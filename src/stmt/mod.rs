@@ -1,9 +1,12 @@
 //! Statements as plain data. DDL lives in [`ddl`]; SELECT and DML build on the same compiler.
 
 pub mod clauses;
+mod compound;
 pub mod ddl;
 pub mod delete;
+mod from;
 pub mod insert;
+mod items;
 pub mod select;
 mod table_macro;
 pub mod text;
