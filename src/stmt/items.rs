@@ -3,7 +3,7 @@
 
 use super::select::*;
 use crate::error::{Error, Result};
-use crate::expr::{Column, DynColumn, Expr, IntoExpr, Name, Operand, OrderBy, TypedExpr};
+use crate::expr::{Column, DynColumn, Expr, IntoExpr, Name, OrderBy, TypedExpr};
 use crate::value::Row;
 use crate::value::{FromValue, Value};
 use std::fmt;
