@@ -22,6 +22,7 @@
 //! );
 //! ```
 
+mod cache;
 pub(crate) mod ddl;
 mod dialect;
 pub(crate) mod dml;

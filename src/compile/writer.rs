@@ -204,7 +204,7 @@ impl<'d> SqlWriter<'d> {
         // The common case, kept small enough to inline: a `'static` name known to be written
         // as it is.
         if let (std::borrow::Cow::Borrowed(s), Some(slot)) = (name, self.ident_slot) {
-            if ident_cache::get(s, slot) == Some(true) {
+            if super::cache::identifiers::get(s, slot) == Some(true) {
                 self.sql.push_str(s);
                 return;
             }
@@ -222,7 +222,7 @@ impl<'d> SqlWriter<'d> {
         // (A name refused for its length is not remembered: it is checked every time.)
         if ident.len() <= self.max_ident_bytes {
             let plain = self.sql[start..] == **ident;
-            ident_cache::put(ident, slot, plain);
+            super::cache::identifiers::put(ident, slot, plain);
         }
     }
 
@@ -514,51 +514,6 @@ fn push_decimal(out: &mut String, mut n: usize) {
     }
     for &b in &buf[i..] {
         out.push(char::from(b));
-    }
-}
-
-/// Remembers which `'static` identifiers a dialect writes as they are (no quoting), so the
-/// names of `table!` tables and columns are checked against the reserved words once, not in
-/// every statement. A direct-mapped table of 2048 atomics: an entry packs the string's address
-/// (48 bits) and length (8 bits) with a known bit and a plain bit per dialect slot. Races and
-/// collisions only lose entries, and a lost entry is recomputed.
-mod ident_cache {
-    use std::sync::atomic::{AtomicU64, Ordering};
-
-    const BITS: u32 = 11;
-    static CACHE: [AtomicU64; 1 << BITS] = [const { AtomicU64::new(0) }; 1 << BITS];
-
-    /// The entry's index (Fibonacci hashing of the address and length) and its key; `None`
-    /// for a string the packing cannot represent.
-    #[inline]
-    fn key(s: &'static str) -> Option<(usize, u64)> {
-        let (ptr, len) = (s.as_ptr() as u64, s.len() as u64);
-        if ptr >> 48 != 0 || len.wrapping_sub(1) > 254 {
-            return None;
-        }
-        let h = (ptr ^ (len << 48)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        Some(((h >> (64 - BITS)) as usize, (ptr << 16) | (len << 8)))
-    }
-
-    /// Whether `s` is known to be written as it is (`Some(true)`) or quoted, for the
-    /// dialect in `slot` (0–3, checked by the writer).
-    #[inline]
-    pub(super) fn get(s: &'static str, slot: u8) -> Option<bool> {
-        let (index, key) = key(s)?;
-        let e = CACHE[index].load(Ordering::Relaxed);
-        if e & !0xff != key || e & (1 << (4 + slot)) == 0 {
-            return None;
-        }
-        Some(e & (1 << slot) != 0)
-    }
-
-    pub(super) fn put(s: &'static str, slot: u8, plain: bool) {
-        let Some((index, key)) = key(s) else { return };
-        let bits = (1 << (4 + slot)) | (u64::from(plain) << slot);
-        let e = CACHE[index].load(Ordering::Relaxed);
-        // Keep what other dialects know of the same string; evict any other string.
-        let base = if e & !0xff == key { e } else { key };
-        CACHE[index].store(base | bits, Ordering::Relaxed);
     }
 }
 

@@ -532,7 +532,7 @@ pub(crate) fn cached_head(c: &mut Compiler<'_>, s: &InsertStmt, d: &dyn Dialect)
     if s.columns.len() != t.columns.len() || t.columns.is_empty() {
         return Ok(false);
     }
-    let Some(list) = column_lists::get(t, slot, || {
+    let Some(list) = crate::compile::cache::column_lists::get(t, slot, || {
         let mut w = SqlWriter::new(d);
         w.push(" (");
         w.push_ident_list(t.columns.iter().map(|c| c.name.as_str()));
@@ -547,36 +547,6 @@ pub(crate) fn cached_head(c: &mut Compiler<'_>, s: &InsertStmt, d: &dyn Dialect)
     insert_target(c, &s.table)?;
     c.w.push(list);
     Ok(true)
-}
-
-/// The column lists of INSERTs that give every column of a `table!` struct's table, per
-/// dialect (by its identifier cache slot): `" (id, name, email)"`.
-///
-/// A `table!` struct's metadata is `'static` and never changes, so its list reads the same
-/// every time; writing it name by name (each name looked up in the identifier cache,
-/// quoted or not) was a tenth of a one-row INSERT's build and compile. The entries are
-/// set once each: a table whose entry another table holds is written name by name.
-pub(crate) mod column_lists {
-    use crate::schema::Table;
-    use std::sync::OnceLock;
-
-    const TABLES: usize = 256;
-    type Entry = OnceLock<(usize, Box<str>)>;
-    static CACHE: [Entry; TABLES * 4] = [const { OnceLock::new() }; TABLES * 4];
-
-    /// The list of `t` for the dialect in `slot` (0–3), rendered by `render` the first time.
-    #[inline]
-    pub(super) fn get(
-        t: &'static Table,
-        slot: u8,
-        render: impl FnOnce() -> String,
-    ) -> Option<&'static str> {
-        let addr = std::ptr::from_ref(t) as usize;
-        let hash = (addr as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 56;
-        let entry = CACHE.get(hash as usize * 4 + usize::from(slot))?;
-        let (owner, list) = entry.get_or_init(|| (addr, render().into_boxed_str()));
-        (*owner == addr && !list.is_empty()).then_some(&**list)
-    }
 }
 
 /// The first column written (for MySQL's insert-or-ignore no-op update).
