@@ -50,9 +50,8 @@ impl<'d> SqlWriter<'d> {
     /// ```
     #[inline]
     pub fn new(dialect: &'d dyn Dialect) -> Self {
-        // The dialect's answers first, so that no call comes between writing the fields
-        // (the byte-wide ones would else be read back at once with a wider load, which
-        // stalls on store forwarding).
+        // The dialect's answers first, then the fields in one go (measured faster in the
+        // build + compile bench).
         let f = dialect.features();
         let placeholder = f.placeholder;
         let max_ident_bytes = f.max_statement_identifier_bytes.unwrap_or(usize::MAX);
