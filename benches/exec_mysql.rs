@@ -6,7 +6,7 @@
 //! - `sequential`: one operation at a time. `quarry`: `engine.fetch_one(sql("SELECT id, name
 //!   FROM bench_users WHERE id = :id").bind("id", id))` (named parameters compiled on every
 //!   call, a pool checkout per call, rows decoded into `Row` and read with `get`).
-//!   `quarry_compiled`: the same with a `Compiled { sql, params }` built for each call (no
+//!   `quarry_compiled`: the same with a `Compiled::with_params(sql, params)` built for each call (no
 //!   named-parameter compilation: what the backend itself costs), on an engine of its own.
 //!   Raw: one
 //!   `mysql_async::Conn`, the statement prepared once (`conn.prep`), then
@@ -109,10 +109,7 @@ async fn setup(engine: &Engine) {
 async fn quarry_select(engine: &Engine, id: i64, compiled: bool) {
     let row = if compiled {
         engine
-            .fetch_one(Compiled {
-                sql: SELECT.to_owned(),
-                params: vec![Value::I64(id)],
-            })
+            .fetch_one(Compiled::with_params(SELECT, vec![Value::I64(id)]))
             .await
     } else {
         engine.fetch_one(sql(SELECT_NAMED).bind("id", id)).await

@@ -224,10 +224,7 @@ impl Fixture {
             Side::Quarry => {
                 let row = self
                     .engine
-                    .fetch_one(Compiled {
-                        sql: QUERY.to_owned(),
-                        params: vec![Value::I64(id)],
-                    })
+                    .fetch_one(Compiled::with_params(QUERY, vec![Value::I64(id)]))
                     .await
                     .expect("quarry select");
                 (row.get(0).expect("id"), row.get(1).expect("name"))

@@ -79,33 +79,27 @@ async fn fill_quarry(engine: &Engine) {
     engine.execute(CREATE).await.expect("create");
     let mut tx = engine.begin().await.expect("begin");
     for id in 1..=ROWS {
-        let c = Compiled {
-            sql: INSERT.into(),
-            params: vec![
+        let c = Compiled::with_params(
+            INSERT,
+            vec![
                 Value::I64(id),
                 Value::Text(format!("user {id}")),
                 Value::Text(format!("user{id}@example.com")),
                 Value::Bool(id % 3 != 0),
                 Value::Text("2024-01-01 00:00:00".into()),
             ],
-        };
+        );
         tx.execute(c).await.expect("insert");
     }
     tx.commit().await.expect("commit");
 }
 
 fn select(id: i64) -> Compiled {
-    Compiled {
-        sql: SELECT.into(),
-        params: vec![Value::I64(id)],
-    }
+    Compiled::with_params(SELECT, vec![Value::I64(id)])
 }
 
 fn range(id: i64) -> Compiled {
-    Compiled {
-        sql: RANGE.into(),
-        params: vec![Value::I64(id), Value::I64(id)],
-    }
+    Compiled::with_params(RANGE, vec![Value::I64(id), Value::I64(id)])
 }
 
 /// `iters` statements made by `stmt` run by `tasks` tokio tasks; the elapsed time.

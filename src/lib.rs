@@ -133,7 +133,7 @@ pub use compile::{
     write_limit_offset_default, write_literal_default, write_row_lock_default,
     write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle, Compiled,
     Dialect, EnumStyle, Features, IntoCompiled, LargeInList, MariaDb, MySql, Placeholder, Postgres,
-    Returning, SqlWriter, Sqlite, UpsertStyle, LARGE_IN_LIST,
+    Returning, SqlWriter, Sqlite, StatementKind, UpsertStyle, LARGE_IN_LIST,
 };
 pub use error::{DatabaseError, Error, ErrorKind, Result};
 pub use exec::{

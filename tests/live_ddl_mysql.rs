@@ -18,10 +18,7 @@ use std::collections::BTreeMap;
 const VAR: &str = "QUARRY_TEST_MYSQL_URL";
 
 fn q(sql: &str, params: Vec<Value>) -> Compiled {
-    Compiled {
-        sql: sql.to_owned(),
-        params,
-    }
+    Compiled::with_params(sql, params)
 }
 
 fn text(v: &str) -> Value {

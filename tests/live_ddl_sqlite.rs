@@ -14,10 +14,7 @@ async fn sqlite() -> Engine {
 }
 
 fn q(sql: &str, params: Vec<Value>) -> Compiled {
-    Compiled {
-        sql: sql.into(),
-        params,
-    }
+    Compiled::with_params(sql, params)
 }
 
 fn text(v: &Value) -> Option<String> {

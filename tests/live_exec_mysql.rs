@@ -804,10 +804,10 @@ async fn every_value_type_round_trips_at_its_edges() {
         let mut params = vec![Value::I64(k as i64)];
         params.extend(row.params().into_iter().map(|(_, v)| v));
         let marks = vec!["?"; params.len()].join(", ");
-        let stmt = Compiled {
-            sql: format!("INSERT INTO qm_types ({cols}) VALUES ({marks})"),
+        let stmt = Compiled::with_params(
+            format!("INSERT INTO qm_types ({cols}) VALUES ({marks})"),
             params,
-        };
+        );
         assert_eq!(engine.execute(stmt).await.unwrap(), 1, "row {k}");
     }
     let select = format!("SELECT {cols} FROM qm_types ORDER BY k");

@@ -18,10 +18,7 @@ const URL_VAR: &str = "QUARRY_TEST_POSTGRES_URL";
 
 /// A parameterised query.
 fn q(sql: &str, params: Vec<Value>) -> Compiled {
-    Compiled {
-        sql: sql.to_owned(),
-        params,
-    }
+    Compiled::with_params(sql, params)
 }
 
 /// `url` with `param` added to its query string.

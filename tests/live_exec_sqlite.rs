@@ -18,10 +18,7 @@ use std::time::{Duration, Instant};
 const EXECUTORS: [&str; 4] = ["block_in_place", "auto", "thread", "spawn_blocking"];
 
 fn q(sql: &str, params: Vec<Value>) -> Compiled {
-    Compiled {
-        sql: sql.into(),
-        params,
-    }
+    Compiled::with_params(sql, params)
 }
 
 /// A fresh database file path (and its WAL files) in the temp directory.

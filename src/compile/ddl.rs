@@ -2,6 +2,7 @@
 
 use super::dialect::{AutoIncrementStyle, CommentStyle, EnumStyle};
 use super::{validate, Compiled, Dialect, SqlWriter};
+use crate::compile::StatementKind;
 use crate::error::{Error, Result};
 use crate::schema::{
     ColumnDef, EnumType, FkAction, ForeignKey, Index, ServerDefault, SqlType, Table,
@@ -14,7 +15,7 @@ pub(crate) fn compile(
 ) -> Result<Compiled> {
     let mut w = SqlWriter::new(d);
     f(&mut w)?;
-    w.try_finish()
+    w.try_finish().map(|c| StatementKind::Ddl.of(c))
 }
 
 /// Options of [`create_table`].

@@ -65,6 +65,89 @@ pub struct Compiled {
     pub sql: String,
     /// The bound values, in placeholder order.
     pub params: Vec<Value>,
+    /// What the statement is, for the backends (which report an INSERT's generated id, or
+    /// count the rows an INSERT or DELETE … RETURNING returned).
+    pub kind: StatementKind,
+}
+
+/// What a compiled statement is. The compiler knows it for the statements it builds; raw SQL
+/// text ([`Compiled::new`], `&str`, [`crate::sql`]) is classified once, here, by its first
+/// keyword, so that no backend reads the SQL text to learn it.
+///
+/// ```
+/// use quarry::{Compiled, StatementKind};
+/// assert_eq!(Compiled::new(" /* c */ insert INTO t VALUES (1)").kind, StatementKind::Insert);
+/// assert_eq!(Compiled::new("REPLACE INTO t VALUES (1)").kind, StatementKind::Insert);
+/// assert_eq!(Compiled::new("INSERTED").kind, StatementKind::Other);
+/// let q = quarry::select(quarry::val(1_i64)).compile(&quarry::Sqlite).unwrap();
+/// assert_eq!(q.kind, StatementKind::Query);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StatementKind {
+    /// A query (SELECT, a compound query, VALUES, WITH … SELECT).
+    Query,
+    /// INSERT (or MySQL's REPLACE).
+    Insert,
+    /// UPDATE.
+    Update,
+    /// DELETE.
+    Delete,
+    /// DDL: CREATE, DROP, ALTER, COMMENT.
+    Ddl,
+    /// Anything else (SET, transaction control, text the classification does not know).
+    #[default]
+    Other,
+}
+
+impl StatementKind {
+    /// The kind of raw SQL text, from its first keyword after blanks and comments (`--`,
+    /// `#`, `/* */`), in any case. `WITH …` is a query unless it is followed by INSERT,
+    /// UPDATE or DELETE, which is not looked for: it classifies as [`StatementKind::Query`].
+    ///
+    /// ```
+    /// use quarry::StatementKind;
+    /// assert_eq!(StatementKind::of_sql("-- c\n delete FROM t"), StatementKind::Delete);
+    /// assert_eq!(StatementKind::of_sql("CREATE TABLE t (a INT)"), StatementKind::Ddl);
+    /// ```
+    pub fn of_sql(sql: &str) -> StatementKind {
+        let mut s = sql;
+        loop {
+            s = s.trim_start();
+            if let Some(rest) = s.strip_prefix("--").or_else(|| s.strip_prefix('#')) {
+                s = rest.split_once('\n').map_or("", |(_, r)| r);
+            } else if let Some(rest) = s.strip_prefix("/*") {
+                s = rest.split_once("*/").map_or("", |(_, r)| r);
+            } else {
+                break;
+            }
+        }
+        let end = s
+            .bytes()
+            .position(|b| !(b.is_ascii_alphanumeric() || b == b'_'))
+            .unwrap_or(s.len());
+        let word = &s[..end];
+        let is = |kw: &str| word.eq_ignore_ascii_case(kw);
+        if is("SELECT") || is("WITH") || is("VALUES") || is("TABLE") {
+            StatementKind::Query
+        } else if is("INSERT") || is("REPLACE") {
+            StatementKind::Insert
+        } else if is("UPDATE") {
+            StatementKind::Update
+        } else if is("DELETE") {
+            StatementKind::Delete
+        } else if is("CREATE") || is("DROP") || is("ALTER") || is("COMMENT") || is("TRUNCATE") {
+            StatementKind::Ddl
+        } else {
+            StatementKind::Other
+        }
+    }
+
+    /// `compiled` with this kind.
+    pub(crate) fn of(self, mut compiled: Compiled) -> Compiled {
+        compiled.kind = self;
+        compiled
+    }
 }
 
 impl Compiled {
@@ -74,9 +157,27 @@ impl Compiled {
     /// assert_eq!(quarry::Compiled::new("SELECT 1").sql, "SELECT 1");
     /// ```
     pub fn new(sql: impl Into<String>) -> Self {
+        let sql = sql.into();
         Compiled {
-            sql: sql.into(),
+            kind: StatementKind::of_sql(&sql),
+            sql,
             params: Vec::new(),
+        }
+    }
+}
+
+impl Compiled {
+    /// SQL text with its parameters (in placeholder order), classified by its first keyword
+    /// ([`StatementKind::of_sql`]).
+    ///
+    /// ```
+    /// let c = quarry::Compiled::with_params("DELETE FROM t WHERE id = ?", vec![quarry::Value::I64(1)]);
+    /// assert_eq!(c.kind, quarry::StatementKind::Delete);
+    /// ```
+    pub fn with_params(sql: impl Into<String>, params: Vec<Value>) -> Self {
+        Compiled {
+            params,
+            ..Compiled::new(sql)
         }
     }
 }

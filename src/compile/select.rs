@@ -3,6 +3,7 @@
 
 use super::expr::Compiler;
 use super::{Compiled, Dialect};
+use crate::compile::StatementKind;
 use crate::error::{Error, Result};
 use crate::expr::{ColumnRef, Expr, Nulls, OrderBy};
 use crate::stmt::select::{
@@ -13,7 +14,7 @@ use crate::stmt::select::{
 pub(crate) fn compile_select(s: &SelectStmt, d: &dyn Dialect, inline: bool) -> Result<Compiled> {
     let mut c = Compiler::new(d, inline);
     c.select(s)?;
-    c.w.try_finish()
+    c.w.try_finish().map(|c| StatementKind::Query.of(c))
 }
 
 /// Compiles a compound SELECT.
@@ -24,7 +25,7 @@ pub(crate) fn compile_compound(
 ) -> Result<Compiled> {
     let mut c = Compiler::new(d, inline);
     c.compound(s)?;
-    c.w.try_finish()
+    c.w.try_finish().map(|c| StatementKind::Query.of(c))
 }
 
 impl<'d> Compiler<'d> {

@@ -1,7 +1,7 @@
 //! Raw SQL fragments ([`Sql`]): `:name` parameters become the dialect's placeholders, their
 //! values bound in order, never spliced.
 
-use super::{Compiled, Dialect, IntoCompiled, Placeholder, SqlWriter};
+use super::{Compiled, Dialect, IntoCompiled, Placeholder, SqlWriter, StatementKind};
 use crate::error::{Error, Result};
 use crate::stmt::text::{find, Sql};
 use crate::value::Value;
@@ -17,7 +17,7 @@ impl Sql {
     pub fn compile(&self, dialect: &dyn Dialect) -> Result<Compiled> {
         let mut w = SqlWriter::new(dialect);
         self.write_to(&mut w, false)?;
-        Ok(w.finish())
+        Ok(StatementKind::of_sql(&self.text).of(w.finish()))
     }
 
     /// Writes the fragment into `w`: its parameters are bound after those already in `w` (or,
@@ -190,7 +190,7 @@ impl IntoCompiled for Sql {
             &mut w,
             false,
         )?;
-        Ok(w.finish())
+        Ok(StatementKind::of_sql(&self.text).of(w.finish()))
     }
 }
 

@@ -444,6 +444,7 @@ impl<'d> SqlWriter<'d> {
         Compiled {
             sql: self.sql,
             params: self.params,
+            kind: super::StatementKind::Other,
         }
     }
 
@@ -468,6 +469,7 @@ impl<'d> SqlWriter<'d> {
             None => Ok(Compiled {
                 sql: self.sql,
                 params: self.params,
+                kind: super::StatementKind::Other,
             }),
             Some(why) => Err(Error::InvalidStatement(why)),
         }

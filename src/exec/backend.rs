@@ -1,7 +1,7 @@
 //! The traits backend crates implement.
 
 use super::{Engine, InsertRows, PoolOptions, Row};
-use crate::compile::Dialect;
+use crate::compile::{Dialect, StatementKind};
 use crate::error::Result;
 use crate::value::Value;
 use std::fmt;
@@ -154,11 +154,13 @@ impl Gather for Option<Row> {
 ///
 /// [discarded]: BackendConnection::discard
 pub trait BackendConnection: Send {
-    /// Runs one statement with bound `params`.
+    /// Runs one statement with bound `params`; `kind` says what it is (an INSERT reports its
+    /// generated id, an INSERT or DELETE … RETURNING the rows it returned).
     fn execute<'a>(
         &'a mut self,
         sql: &'a str,
         params: &'a [Value],
+        kind: StatementKind,
     ) -> BoxFuture<'a, Result<ExecResult>>;
 
     /// Runs one query with bound `params` and returns all its rows.
@@ -221,39 +223,6 @@ pub trait BackendConnection: Send {
         let _ = rows;
         None
     }
-}
-
-/// Whether the first word of `sql`, after blanks and comments (`--`, `#`, `/* */`), is one of
-/// `keywords` (ASCII, any case), as backends decide what a statement reports (the rows an
-/// INSERT changed, say).
-///
-/// ```
-/// use quarry::exec::starts_with_keyword;
-/// assert!(starts_with_keyword(" /* c */ -- d\n insert INTO t VALUES (1)", &["INSERT"]));
-/// assert!(!starts_with_keyword("INSERTED", &["INSERT"]));
-/// assert!(!starts_with_keyword("SELECT 1", &["INSERT", "DELETE"]));
-/// ```
-pub fn starts_with_keyword(sql: &str, keywords: &[&str]) -> bool {
-    let mut s = sql;
-    loop {
-        s = s.trim_start();
-        if let Some(rest) = s.strip_prefix("--").or_else(|| s.strip_prefix('#')) {
-            s = rest.split_once('\n').map_or("", |(_, r)| r);
-        } else if let Some(rest) = s.strip_prefix("/*") {
-            s = rest.split_once("*/").map_or("", |(_, r)| r);
-        } else {
-            break;
-        }
-    }
-    let word = s.as_bytes();
-    keywords.iter().any(|kw| {
-        let kw = kw.as_bytes();
-        word.len() >= kw.len()
-            && word[..kw.len()].eq_ignore_ascii_case(kw)
-            && !word
-                .get(kw.len())
-                .is_some_and(|b| b.is_ascii_alphanumeric() || *b == b'_')
-    })
 }
 
 /// Opens an [`Engine`] for the URL schemes it knows; see [`crate::install_drivers`].

@@ -4,7 +4,7 @@
 use super::connection::traced;
 use super::{Connection, ExecResult, RowFor};
 use crate::compile::dml::{Chunked, CopyPlan, RowsPlan};
-use crate::compile::{Dialect, Plan};
+use crate::compile::{Dialect, Plan, StatementKind};
 use crate::error::{Error, Result};
 use crate::stmt::clauses::ColumnNames;
 use crate::stmt::select::TableSource;
@@ -144,7 +144,9 @@ impl Connection {
                 break;
             }
             let sql = request.statement(n);
-            let r = self.execute_sql(&sql, &values).await?;
+            let r = self
+                .execute_sql(&sql, &values, StatementKind::Insert)
+                .await?;
             total.rows_affected += r.rows_affected;
             total.last_insert_id = total.last_insert_id.or(r.last_insert_id);
         }
@@ -282,7 +284,7 @@ impl Connection {
             total.rows_affected += r.len() as u64;
             out.extend(r);
         } else {
-            let r = self.execute_sql(sql, params).await?;
+            let r = self.execute_sql(sql, params, StatementKind::Insert).await?;
             total.rows_affected += r.rows_affected;
             total.last_insert_id = total.last_insert_id.or(r.last_insert_id);
         }

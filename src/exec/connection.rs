@@ -2,7 +2,7 @@
 
 use super::stream::VecStream;
 use super::{BackendConnection, BoxFuture, ExecResult, RowStream, Transaction};
-use crate::compile::{Compiled, DdlStep, Dialect, Plan, SqlWriter, StepOwner};
+use crate::compile::{Compiled, DdlStep, Dialect, Plan, SqlWriter, StatementKind, StepOwner};
 use crate::error::{Error, Result};
 use crate::schema::MetaData;
 use crate::stmt::tx::TxOptions;
@@ -252,10 +252,15 @@ impl Connection {
     }
 
     pub(super) async fn execute_compiled(&mut self, c: &Compiled) -> Result<ExecResult> {
-        self.execute_sql(&c.sql, &c.params).await
+        self.execute_sql(&c.sql, &c.params, c.kind).await
     }
 
-    pub(super) async fn execute_sql(&mut self, sql: &str, params: &[Value]) -> Result<ExecResult> {
+    pub(super) async fn execute_sql(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        kind: StatementKind,
+    ) -> Result<ExecResult> {
         self.settle().await?;
         let (backend, log) = (self.backend, self.log_parameters);
         let inner = self.inner()?;
@@ -265,7 +270,7 @@ impl Connection {
             params,
             log,
             |r: &ExecResult| r.rows_affected,
-            inner.execute(sql, params),
+            inner.execute(sql, params, kind),
         )
         .await
     }

@@ -21,8 +21,8 @@ mod transaction;
 
 pub use crate::value::{Row, RowIndex};
 pub use backend::{
-    starts_with_keyword, Backend, BackendConnection, BoxFuture, BoxStream, CopyIn, Driver,
-    ExecResult, Gather, SqlTextHasher,
+    Backend, BackendConnection, BoxFuture, BoxStream, CopyIn, Driver, ExecResult, Gather,
+    SqlTextHasher,
 };
 pub use connect::ConnectGate;
 #[doc(hidden)]

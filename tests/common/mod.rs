@@ -373,10 +373,10 @@ pub async fn wait_pg_backend_gone(admin: &Engine, pid: i32) {
     let start = std::time::Instant::now();
     loop {
         let n: i64 = admin
-            .fetch_scalar(quarry::Compiled {
-                sql: "SELECT count(*) FROM pg_stat_activity WHERE pid = $1".into(),
-                params: vec![quarry::Value::I32(pid)],
-            })
+            .fetch_scalar(quarry::Compiled::with_params(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = $1",
+                vec![quarry::Value::I32(pid)],
+            ))
             .await
             .unwrap();
         if n == 0 {

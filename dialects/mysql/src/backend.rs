@@ -8,6 +8,7 @@ use crate::pool::{MySqlConnectionManager, PooledConn};
 use mysql_async::prelude::Queryable;
 use mysql_async::{BinaryProtocol, Column, Conn, Params, QueryResult, Statement, TextProtocol};
 use quarry::exec::{Gather, Lane, LaneRules};
+use quarry::StatementKind;
 use quarry::{
     BackendConnection, BoxFuture, BoxStream, Dialect, Error, ExecResult, Result, Row, Value,
 };
@@ -316,16 +317,17 @@ fn forget_unknown(stmts: &mut StmtCache, sql: &str, err: &mysql_async::Error) {
     }
 }
 
+/// Runs a statement. With `count` (an INSERT, REPLACE or DELETE, whose RETURNING rows are the
+/// rows it changed), the rows it returns are counted as the rows affected: the server reports
+/// none for a statement that returns rows. (Other statements' rows are dropped uncounted: a
+/// SELECT affects no rows.)
 async fn execute(
     pooled: &mut PooledConn,
     sql: &str,
     params: Params,
+    count: bool,
 ) -> mysql_async::Result<ExecResult> {
     let (conn, stmts, _) = pooled.parts();
-    // Rows an INSERT, REPLACE or DELETE … RETURNING returned: the server reports no rows
-    // affected for a statement that returns rows, so they are counted instead. (Other
-    // statements' rows are dropped uncounted: a SELECT affects no rows.)
-    let count = modifies_rows(sql);
     let empty = matches!(params, Params::Empty);
     let returned = match prepared(conn, stmts, sql, empty).await? {
         Some(stmt) => {
@@ -358,12 +360,6 @@ async fn execute(
         // An unsigned id above i64::MAX cannot be reported.
         last_insert_id: conn.last_insert_id().and_then(|id| i64::try_from(id).ok()),
     })
-}
-
-/// Whether `sql` is an INSERT, REPLACE or DELETE (whose RETURNING rows are the rows it
-/// changed).
-fn modifies_rows(sql: &str) -> bool {
-    quarry::exec::starts_with_keyword(sql, &["INSERT", "REPLACE", "DELETE"])
 }
 
 /// The rows of the current result set, read and counted; `None` when it has no columns.
@@ -626,8 +622,11 @@ impl BackendConnection for MySqlConnection {
         &'a mut self,
         sql: &'a str,
         params: &'a [Value],
+        kind: StatementKind,
     ) -> BoxFuture<'a, Result<ExecResult>> {
-        Box::pin(async move { run!(self, sql, params, |conn, p| execute(conn, sql, p)) })
+        // Rows an INSERT, REPLACE or DELETE … RETURNING returned are the rows it changed.
+        let count = matches!(kind, StatementKind::Insert | StatementKind::Delete);
+        Box::pin(async move { run!(self, sql, params, |conn, p| execute(conn, sql, p, count)) })
     }
 
     /// Multi-row INSERTs whose parameters are made straight from the cells (one copy of
@@ -669,7 +668,7 @@ impl BackendConnection for MySqlConnection {
                 let mariadb = self.mariadb;
                 let pooled = self.pooled()?;
                 pooled.busy = true;
-                let result = execute(pooled, &sql, Params::Positional(params)).await;
+                let result = execute(pooled, &sql, Params::Positional(params), true).await;
                 pooled.busy = false;
                 match result {
                     Ok(r) => {
@@ -735,20 +734,6 @@ impl BackendConnection for MySqlConnection {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn statements_whose_returned_rows_are_counted() {
-        assert!(modifies_rows("INSERT INTO t VALUES (1) RETURNING id"));
-        assert!(modifies_rows(
-            "  -- note\n /* c */ delete FROM t RETURNING id"
-        ));
-        assert!(modifies_rows("Replace INTO t VALUES (1)"));
-        assert!(!modifies_rows("SELECT 1"));
-        assert!(!modifies_rows("UPDATE t SET a = 1"));
-        assert!(!modifies_rows("ins"));
-        assert!(!modifies_rows("éé"));
-        assert!(!modifies_rows("/* unterminated"));
-    }
 
     #[test]
     fn statements_that_run_twice_harmlessly() {

@@ -10,6 +10,7 @@ use crate::pool::{pool_builder, Manager, PgClient, Session};
 use futures_util::future;
 use futures_util::stream::{self, StreamExt};
 use quarry::exec::{CopyIn, Gather, Lane, LaneRules};
+use quarry::StatementKind;
 use quarry::{
     Backend, BackendConnection, BoxFuture, BoxStream, Dialect, ExecResult, PoolOptions, Postgres,
     Result, Row, Value,
@@ -458,6 +459,7 @@ impl BackendConnection for PgConnection {
         &'a mut self,
         sql: &'a str,
         params: &'a [Value],
+        _kind: StatementKind,
     ) -> BoxFuture<'a, Result<ExecResult>> {
         call!(self, params, |pg| pg.run_execute(sql, params).await)
     }

@@ -57,10 +57,7 @@ async fn quarry(engine: &Engine, tasks: u64) -> f64 {
                 while start.elapsed() < SLICE {
                     for _ in 0..100 {
                         n += 1;
-                        let c = Compiled {
-                            sql: SELECT.into(),
-                            params: vec![Value::I64(key(n * tasks + t))],
-                        };
+                        let c = Compiled::with_params(SELECT, vec![Value::I64(key(n * tasks + t))]);
                         black_box(engine.fetch_one(c).await.expect("select"));
                     }
                 }

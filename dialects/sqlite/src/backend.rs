@@ -7,6 +7,7 @@ use crate::options::Executor;
 use crate::pool::{Manager, PooledSqlite};
 use crate::worker::{self, Job, Response, Shared};
 use quarry::exec::{Lane, LaneRules};
+use quarry::StatementKind;
 use quarry::{
     Backend, BackendConnection, BoxFuture, BoxStream, Dialect, Error, ExecResult, Result, Row,
     Sqlite, Value,
@@ -157,7 +158,8 @@ impl Drop for SqliteConnection {
 /// The statement kinds a caller runs.
 #[derive(Clone, Copy)]
 enum Op {
-    Execute,
+    /// A statement; `true` for an INSERT (whose generated rowid is reported).
+    Execute(bool),
     Fetch,
     First,
     Script,
@@ -166,7 +168,7 @@ enum Op {
 impl Op {
     fn job(self) -> Job {
         match self {
-            Op::Execute => Job::Execute,
+            Op::Execute(insert) => Job::Execute(insert),
             Op::Fetch => Job::Fetch,
             Op::First => Job::First,
             Op::Script => Job::Script,
@@ -271,9 +273,11 @@ impl BackendConnection for SqliteConnection {
         &'a mut self,
         sql: &'a str,
         params: &'a [Value],
+        kind: StatementKind,
     ) -> BoxFuture<'a, Result<ExecResult>> {
+        let insert = kind == StatementKind::Insert;
         Box::pin(async move {
-            match self.run(Op::Execute, sql, params).await {
+            match self.run(Op::Execute(insert), sql, params).await {
                 Response::Exec(r) => r,
                 Response::Unit(Err(e)) => Err(e),
                 _ => Err(unexpected()),

@@ -489,10 +489,10 @@ mod tests {
     async fn array_parameters_fail_cleanly_through_the_engine() {
         let engine = crate::connect("sqlite::memory:").await.unwrap();
         let err = engine
-            .fetch_all(quarry::Compiled {
-                sql: "SELECT 1 WHERE 1 IN (?)".into(),
-                params: vec![Value::Array(vec![Value::I64(1)])],
-            })
+            .fetch_all(quarry::Compiled::with_params(
+                "SELECT 1 WHERE 1 IN (?)",
+                vec![Value::Array(vec![Value::I64(1)])],
+            ))
             .await
             .unwrap_err();
         assert!(err.is_unsupported(), "{err}");
@@ -518,12 +518,11 @@ mod tests {
         for executor in ["thread", "spawn_blocking", "block_in_place", "auto"] {
             let url = format!("sqlite::memory:?executor={executor}");
             let engine = crate::connect(&url).await.unwrap();
-            let select = quarry::Compiled {
-                sql: "SELECT ? || '|' || ? || '|' || ? || '|' || ? || '|' || ? || '|' || hex(?) \
-                      || '|' || ? AS t"
-                    .into(),
-                params: params.clone(),
-            };
+            let select = quarry::Compiled::with_params(
+                "SELECT ? || '|' || ? || '|' || ? || '|' || ? || '|' || ? || '|' || hex(?) \
+                      || '|' || ? AS t",
+                params.clone(),
+            );
             let want = "2024-02-29 23:59:01.0505|2024-02-29|23:59:01.0505|\
                         2024-02-29 23:59:01.0505+00:00|é|0001|-4";
             let got: String = engine.fetch_scalar(select.clone()).await.unwrap();
@@ -533,10 +532,10 @@ mod tests {
             assert_eq!(row.get::<String>("t").unwrap(), want, "{executor}");
             assert!(rows.next().await.is_none());
             drop(rows);
-            let bad = quarry::Compiled {
-                sql: "SELECT ?, ?".into(),
-                params: vec![Value::I64(1), Value::Array(vec![Value::I64(1)])],
-            };
+            let bad = quarry::Compiled::with_params(
+                "SELECT ?, ?",
+                vec![Value::I64(1), Value::Array(vec![Value::I64(1)])],
+            );
             let err = engine.fetch_all(bad.clone()).await.unwrap_err();
             assert!(err.is_unsupported(), "{executor}: {err}");
             let mut rows = engine.stream(bad).await.unwrap();

@@ -9,11 +9,6 @@ use crate::error::error;
 use quarry::{Error, ExecResult, Result, Row};
 use std::sync::Arc;
 
-/// Whether `sql` starts with INSERT or REPLACE (after blanks and comments).
-fn is_insert(sql: &str) -> bool {
-    quarry::exec::starts_with_keyword(sql, &["INSERT", "REPLACE"])
-}
-
 /// Steps a bound statement to its end (any rows it returns, RETURNING's say, read and
 /// dropped); the number of rows it changed (0 for one that changed none, rather than the
 /// count of an earlier statement).
@@ -99,6 +94,7 @@ pub(crate) fn execute(
     cache: &mut Cache,
     sql: &str,
     params: Params<'_>,
+    insert: bool,
 ) -> Result<ExecResult> {
     let mut stmt = conn.prepare_cached(sql).map_err(|e| error(e, Some(sql)))?;
     bind(&mut stmt, params, sql)?;
@@ -107,8 +103,7 @@ pub(crate) fn execute(
     cache.after_run(sql, &stmt, false);
     let rows_affected = r.map_err(|e| error(e, Some(sql)))?;
     let new_rowid = conn.last_insert_rowid();
-    let last_insert_id =
-        ((is_insert(sql) && rows_affected > 0) || new_rowid != rowid).then_some(new_rowid);
+    let last_insert_id = ((insert && rows_affected > 0) || new_rowid != rowid).then_some(new_rowid);
     Ok(ExecResult {
         rows_affected,
         last_insert_id,
@@ -230,25 +225,9 @@ pub(crate) fn execute_script(
 ) -> Result<()> {
     let single = !sql.trim_end().trim_end_matches(';').contains(';');
     if single && !sql.trim().is_empty() {
-        return execute(conn, cache, sql, Params::NONE).map(|_| ());
+        return execute(conn, cache, sql, Params::NONE, false).map(|_| ());
     }
     // Several statements: not cached, and not counted as work.
     cache.last_work = 0;
     conn.execute_batch(sql).map_err(|e| error(e, Some(sql)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn inserts_are_recognised() {
-        assert!(is_insert("  INSERT INTO t VALUES (1)"));
-        assert!(is_insert("-- c\n/* x */ replace into t values (1)"));
-        assert!(!is_insert("UPDATE t SET a = 1"));
-        assert!(!is_insert("WITH x AS (SELECT 1) SELECT * FROM x"));
-        assert!(!is_insert("INSERTED"));
-        assert!(is_insert("insert"));
-        assert!(!is_insert("REPLACED"));
-    }
 }

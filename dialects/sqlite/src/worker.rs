@@ -42,7 +42,8 @@ const STREAM_BATCHES: usize = 4;
 /// A statement for the connection's thread.
 pub(crate) enum Job {
     None,
-    Execute,
+    /// A statement; `true` for an INSERT.
+    Execute(bool),
     Fetch,
     /// The first row only (see [`run::fetch_first`]).
     First,
@@ -538,7 +539,13 @@ fn stream_rows(
 pub(crate) fn perform(held: &mut Held, job: Job, sql: &str, params: Params<'_>) -> Response {
     match job {
         Job::None => Response::Unit(Ok(())),
-        Job::Execute => Response::Exec(run::execute(&held.conn, &mut held.cache, sql, params)),
+        Job::Execute(insert) => Response::Exec(run::execute(
+            &held.conn,
+            &mut held.cache,
+            sql,
+            params,
+            insert,
+        )),
         Job::Fetch => Response::Rows(run::fetch_all(&held.conn, &mut held.cache, sql, params)),
         Job::First => Response::Row(run::fetch_first(&held.conn, &mut held.cache, sql, params)),
         Job::Script => Response::Unit(run::execute_script(&held.conn, &mut held.cache, sql)),

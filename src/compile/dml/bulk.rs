@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::compile::expr::Compiler;
-use crate::compile::{Compiled, Dialect, Plan, SqlWriter};
+use crate::compile::{Compiled, Dialect, Plan, SqlWriter, StatementKind};
 use crate::error::Result;
 use crate::expr::{Expr, Name};
 use crate::stmt::insert::InsertStmt;
@@ -78,6 +78,7 @@ impl Chunked {
             .map(|(sql, params)| Compiled {
                 sql: sql.to_owned(),
                 params: params.to_vec(),
+                kind: StatementKind::Insert,
             })
             .collect()
     }

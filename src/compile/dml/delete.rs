@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::compile::expr::Compiler;
+use crate::compile::StatementKind;
 use crate::compile::{Compiled, Dialect};
 use crate::error::Result;
 use crate::stmt::delete::DeleteStmt;
@@ -51,5 +52,5 @@ pub(crate) fn compile_delete(s: &DeleteStmt, d: &dyn Dialect, inline: bool) -> R
     // (SQLite's EXISTS form has no other table at the top.)
     let joined = !s.using.is_empty() && c.f.delete_using;
     returning(&mut c, &s.returning, &s.table, true, joined)?;
-    c.w.try_finish()
+    c.w.try_finish().map(|c| StatementKind::Delete.of(c))
 }

@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::compile::expr::Compiler;
-use crate::compile::{Compiled, Dialect, Plan, SqlWriter, UpsertStyle};
+use crate::compile::{Compiled, Dialect, Plan, SqlWriter, StatementKind, UpsertStyle};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, Name};
 use crate::schema::{EnumType, ServerDefault};
@@ -135,6 +135,7 @@ pub(crate) fn insert_into_compiled(s: &mut InsertStmt, d: &dyn Dialect) -> Resul
         return Ok(Compiled {
             sql: c.w.try_finish()?.sql,
             params: std::mem::take(&mut s.plain),
+            kind: StatementKind::Insert,
         });
     }
     insert_into_compiled_layout(s, d)
@@ -251,7 +252,7 @@ pub(crate) fn compile_insert_cells(
             c.w.push(") WHERE true");
         }
         insert_tail(&mut c, s, first_name(&cols), true)?;
-        out.push(c.w.try_finish()?);
+        out.push(StatementKind::Insert.of(c.w.try_finish()?));
         return Ok(out);
     }
     // The tail's parameters count against each statement's limit (plain RETURNING columns
@@ -435,7 +436,7 @@ pub(crate) fn compile_insert_cells(
     }
     if in_stmt > 0 {
         insert_tail(&mut c, s, first_name(&cols), true)?;
-        out.push(c.w.try_finish()?);
+        out.push(StatementKind::Insert.of(c.w.try_finish()?));
     }
     Ok(out)
 }
@@ -450,7 +451,7 @@ pub(crate) fn end_statement<'d>(
 ) -> Result<()> {
     insert_tail(c, s, first, true)?;
     let done = std::mem::replace(&mut c.w, SqlWriter::new(d));
-    out.push(done.try_finish()?);
+    out.push(StatementKind::Insert.of(done.try_finish()?));
     Ok(())
 }
 

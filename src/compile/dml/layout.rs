@@ -3,7 +3,7 @@
 
 use super::*;
 use crate::compile::expr::{has_enum_column, write_enum_cast, Compiler};
-use crate::compile::{Compiled, Dialect, Plan, SqlWriter, UpsertStyle};
+use crate::compile::{Compiled, Dialect, Plan, SqlWriter, StatementKind, UpsertStyle};
 use crate::error::{Error, Result};
 use crate::expr::{Expr, Name};
 use crate::schema::{ColumnDef, EnumType, SqlType, Table};
@@ -58,7 +58,11 @@ impl PlainLayout {
             self.params(plain.iter().cloned())
         };
         match self.texts {
-            PlainTexts::One(sql) => vec![Compiled { sql, params }],
+            PlainTexts::One(sql) => vec![Compiled {
+                sql,
+                params,
+                kind: StatementKind::Insert,
+            }],
             PlainTexts::Many(many) => {
                 let ManyTexts { texts, parts, .. } = *many;
                 let mut params = params.into_iter();
@@ -69,6 +73,7 @@ impl PlainLayout {
                         let c = Compiled {
                             sql: texts[t].clone(),
                             params: params.by_ref().take(end - start).collect(),
+                            kind: StatementKind::Insert,
                         };
                         start = end;
                         c
@@ -87,7 +92,11 @@ impl PlainLayout {
             self.params(plain.into_iter())
         };
         match self.texts {
-            PlainTexts::One(sql) => Ok(Compiled { sql, params }),
+            PlainTexts::One(sql) => Ok(Compiled {
+                sql,
+                params,
+                kind: StatementKind::Insert,
+            }),
             PlainTexts::Many(many) => Err(needs_statements(many.parts.len(), d)),
         }
     }
@@ -101,7 +110,11 @@ impl PlainLayout {
             self.params(plain.into_iter())
         };
         match self.texts {
-            PlainTexts::One(sql) => Plan::One(Compiled { sql, params }),
+            PlainTexts::One(sql) => Plan::One(Compiled {
+                sql,
+                params,
+                kind: StatementKind::Insert,
+            }),
             PlainTexts::Many(many) => {
                 let ManyTexts {
                     texts,

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::compile::expr::Compiler;
+use crate::compile::StatementKind;
 use crate::compile::{Compiled, Dialect};
 use crate::error::Result;
 use crate::expr::Expr;
@@ -71,7 +72,7 @@ pub(crate) fn update_sql(
         return Err(c.unsupported("RETURNING on a multi-table UPDATE"));
     }
     returning(&mut c, s.returning, s.table, false, !s.from.is_empty())?;
-    c.w.try_finish()
+    c.w.try_finish().map(|c| StatementKind::Update.of(c))
 }
 
 impl crate::stmt::update::UpdateStmt {
