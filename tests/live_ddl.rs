@@ -19,6 +19,14 @@ use quarry::{
     IntoCompiled, MetaData, SqlType, Table, Value, ValueType,
 };
 
+/// Names the backend a scenario now runs on (shown with the output of a failing test, so that
+/// any failure, an `unwrap` included, is placed on its backend) and returns its name.
+fn on(test: &str, engine: &Engine) -> &'static str {
+    let be = engine.backend_name();
+    eprintln!("{test} on {be}");
+    be
+}
+
 /// `q` compiled for the engine's dialect, so that an error's SQL can be compared with it.
 fn compiled(engine: &Engine, q: impl IntoCompiled) -> Compiled {
     q.into_compiled(engine.dialect())
@@ -39,7 +47,7 @@ fn table_names(md: &MetaData) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn create_all_is_idempotent_and_drop_all_cleans_up() {
     for engine in common::all_engines().await {
-        let be = engine.backend_name();
+        let be = on("create_all_is_idempotent_and_drop_all_cleans_up", &engine);
         let prefix = "qddl_idem_";
         let md = common::fixture(engine.dialect(), prefix);
         drop_prefixed(&engine, prefix).await;
@@ -95,7 +103,10 @@ async fn create_all_is_idempotent_and_drop_all_cleans_up() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_fixture_enforces_what_it_declares_and_fills_its_defaults() {
     for engine in common::all_engines().await {
-        let be = engine.backend_name();
+        let be = on(
+            "the_fixture_enforces_what_it_declares_and_fills_its_defaults",
+            &engine,
+        );
         let prefix = "qddl_enf_";
         let md = common::fixture(engine.dialect(), prefix);
         drop_prefixed(&engine, prefix).await;
@@ -199,7 +210,7 @@ async fn the_fixture_enforces_what_it_declares_and_fills_its_defaults() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn invalid_schema_creates_nothing() {
     for engine in common::all_engines().await {
-        let be = engine.backend_name();
+        let be = on("invalid_schema_creates_nothing", &engine);
         let prefix = "qddl_bad_";
         let n = |s: &str| format!("{prefix}{s}");
         drop_prefixed(&engine, prefix).await;
@@ -305,7 +316,7 @@ fn native_codes(backend: &str) -> NativeCodes {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn server_errors_are_classified_and_keep_sql() {
     for engine in common::all_engines().await {
-        let be = engine.backend_name();
+        let be = on("server_errors_are_classified_and_keep_sql", &engine);
         let codes = native_codes(be);
         let prefix = "qddl_err_";
         let parent = format!("{prefix}parent");
@@ -452,7 +463,7 @@ async fn server_errors_are_classified_and_keep_sql() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn leftovers_of_a_failed_run_are_dropped_by_prefix() {
     for engine in common::all_engines().await {
-        let be = engine.backend_name();
+        let be = on("leftovers_of_a_failed_run_are_dropped_by_prefix", &engine);
         let prefix = "qddl_debris_";
         let n = |s: &str| format!("{prefix}{s}");
         let key = || ColumnDef::new("id", SqlType::Integer).primary_key();

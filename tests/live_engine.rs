@@ -19,6 +19,14 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+/// Names the backend a scenario now runs on (shown with the output of a failing test, so that
+/// any failure, an `unwrap` included, is placed on its backend) and returns its name.
+fn on(test: &str, engine: &Engine) -> &'static str {
+    let be = engine.backend_name();
+    eprintln!("{test} on {be}");
+    be
+}
+
 /// An engine over a pool of its own, built from `url` and `builder`.
 async fn own_engine(url: &str, builder: quarry::EngineBuilder) -> Engine {
     builder
@@ -53,7 +61,7 @@ async fn pool_timeout_is_prompt() {
                 .connection_timeout(Duration::from_millis(200)),
         )
         .await;
-        let be = engine.backend_name();
+        let be = on("pool_timeout_is_prompt", &engine);
         let held = engine.acquire().await.unwrap();
         let start = Instant::now();
         let err = engine.acquire().await.unwrap_err();
@@ -96,7 +104,7 @@ fn with_database(url: &str, db: &str) -> String {
 async fn an_unreachable_server_is_a_connection_error() {
     for url in common::live_urls() {
         let engine = Engine::connect(&url).await.unwrap();
-        let be = engine.backend_name();
+        let be = on("an_unreachable_server_is_a_connection_error", &engine);
         let err = Engine::connect(&common::with_param(&url, "no_such_option=1"))
             .await
             .unwrap_err();
@@ -137,7 +145,10 @@ async fn a_session_ended_by_the_server_is_a_connection_error_and_replaced() {
         let Some(server) = session::server(engine.dialect()) else {
             continue;
         };
-        let be = engine.backend_name();
+        let be = on(
+            "a_session_ended_by_the_server_is_a_connection_error_and_replaced",
+            &engine,
+        );
         let admin = Engine::connect(&url).await.unwrap();
 
         // Ended while checked out.
@@ -197,7 +208,7 @@ async fn a_session_ended_by_the_server_is_a_connection_error_and_replaced() {
 async fn a_dropped_stream_leaves_a_clean_pool() {
     for url in common::live_urls() {
         let engine = own_engine(&url, Engine::builder().max_size(1)).await;
-        let be = engine.backend_name();
+        let be = on("a_dropped_stream_leaves_a_clean_pool", &engine);
         let d = engine.dialect();
         let on_a_wire = session::server(d).is_some();
         let big = session::series(d, 200_000);
@@ -330,7 +341,7 @@ async fn assert_refused(engine: &Engine, options: TxOptions, what: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn isolation_levels_and_read_only_transactions() {
     for engine in common::all_engines().await {
-        let be = engine.backend_name();
+        let be = on("isolation_levels_and_read_only_transactions", &engine);
         let d = engine.dialect();
         let md = MetaData::new().with(
             Table::new("qeng_iso")
@@ -427,7 +438,7 @@ async fn deadlocks_are_retryable_and_retried() {
         let Some(server) = session::server(engine.dialect()) else {
             continue;
         };
-        let be = engine.backend_name();
+        let be = on("deadlocks_are_retryable_and_retried", &engine);
         let md = MetaData::new()
             .with(
                 Table::new("qeng_dead")
@@ -546,7 +557,10 @@ async fn deadlocks_are_retryable_and_retried() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn last_insert_id_is_reported_unless_keys_are_identity_columns() {
     for engine in common::all_engines().await {
-        let be = engine.backend_name();
+        let be = on(
+            "last_insert_id_is_reported_unless_keys_are_identity_columns",
+            &engine,
+        );
         let f = engine.dialect().features();
         let reported = f.autoincrement != AutoIncrementStyle::Identity;
         let id = |n: i64| reported.then_some(n);
@@ -751,7 +765,7 @@ async fn rows_of_every_type_round_trip_at_the_shared_edges() {
         },
     ];
     for engine in common::all_engines().await {
-        let be = engine.backend_name();
+        let be = on("rows_of_every_type_round_trip_at_the_shared_edges", &engine);
         let types = [
             SqlType::Boolean,
             SqlType::SmallInt,

@@ -30,7 +30,9 @@ impl Server {
             Server::Postgres => "SELECT pg_backend_pid()::bigint",
             Server::MariaDb => "SELECT CONNECTION_ID()",
         };
-        conn.fetch_scalar(q).await.expect("session id")
+        conn.fetch_scalar(q)
+            .await
+            .unwrap_or_else(|e| panic!("{self:?}: session id: {e}"))
     }
 
     /// The server's native code for a deadlock: SQLSTATE 40P01, MariaDB's errno 1213.
@@ -59,11 +61,14 @@ impl Server {
                         sql("SELECT pg_terminate_backend(:id)").bind("id", self.id_value(id)),
                     )
                     .await
-                    .expect("pg_terminate_backend");
+                    .unwrap_or_else(|e| panic!("{self:?}: pg_terminate_backend: {e}"));
                 assert!(killed, "pg_terminate_backend({id})");
             }
             Server::MariaDb => {
-                admin.execute(format!("KILL {id}")).await.expect("KILL");
+                admin
+                    .execute(format!("KILL {id}"))
+                    .await
+                    .unwrap_or_else(|e| panic!("{self:?}: KILL: {e}"));
             }
         }
         let alive = match self {
@@ -74,7 +79,7 @@ impl Server {
             let n: i64 = admin
                 .fetch_scalar(sql(alive).bind("id", self.id_value(id)))
                 .await
-                .expect("session list");
+                .unwrap_or_else(|e| panic!("{self:?}: session list: {e}"));
             if n == 0 {
                 // The client's connection task reads the server's goodbye asynchronously.
                 tokio::time::sleep(Duration::from_millis(250)).await;
@@ -103,7 +108,7 @@ impl Server {
             let n: i64 = admin
                 .fetch_scalar(sql(q).bind("id", self.id_value(id)).bind("q", query))
                 .await
-                .expect("lock waits");
+                .unwrap_or_else(|e| panic!("{self:?}: lock waits: {e}"));
             if n > 0 {
                 return;
             }
@@ -122,24 +127,27 @@ pub async fn session_id(conn: &mut Connection) -> i64 {
     static NEXT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(1);
     conn.execute("CREATE TEMP TABLE IF NOT EXISTS quarry_session (id INTEGER)")
         .await
-        .expect("session table");
+        .expect("sqlite: session table");
     let tag: Option<(i64,)> = conn
         .fetch_optional_as("SELECT id FROM temp.quarry_session")
         .await
-        .expect("session tag");
+        .expect("sqlite: session tag");
     if let Some((id,)) = tag {
         return id;
     }
     let id = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     conn.execute(sql("INSERT INTO temp.quarry_session (id) VALUES (:id)").bind("id", id))
         .await
-        .expect("tag the session");
+        .expect("sqlite: tag the session");
     id
 }
 
 /// The id of the connection the engine's pool hands out next (see [`session_id`]).
 pub async fn engine_session_id(engine: &Engine) -> i64 {
-    let mut conn = engine.acquire().await.expect("acquire");
+    let mut conn = engine
+        .acquire()
+        .await
+        .unwrap_or_else(|e| panic!("{}: acquire: {e}", engine.backend_name()));
     session_id(&mut conn).await
 }
 
