@@ -124,6 +124,7 @@ fn build(specs: &[(String, Spec)], prefix: &str) -> MetaData {
     let mut md = MetaData::new();
     for (i, (_, spec)) in specs.iter().enumerate() {
         let cols = unique_names(spec.columns.iter().map(|c| c.0.clone()).collect(), "c ");
+        assert_eq!(cols.len(), spec.columns.len(), "a name for every column");
         let mut t = Table::new(names[i].clone())
             .column(ColumnDef::new("id", spec.key_type.clone()).primary_key());
         for ((_, ty, nullable), name) in spec.columns.iter().zip(cols) {

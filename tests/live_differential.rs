@@ -158,6 +158,7 @@ async fn generated_queries_agree_on_every_database() {
             }
         }
     }
+    assert_eq!(engines.len(), mds.len(), "a schema for every engine");
     for (e, md) in engines.iter().zip(&mds) {
         e.drop_all(md).await.unwrap();
     }

@@ -743,6 +743,7 @@ impl ValueFx {
     }
 
     fn assigns(&self, id: i64, row: &[Gen]) -> Vec<quarry::Assign> {
+        assert_eq!(row.len() + 1, self.cols.len(), "a value for every column");
         std::iter::once(self.cols[0].set(id))
             .chain(
                 row.iter()
@@ -775,8 +776,10 @@ impl ValueFx {
             .collect();
         let want_ids: Vec<i64> = want.iter().map(|(id, _)| *id).collect();
         prop_assert_eq!(ids, want_ids, "{}: {}: ids", self.be(), how);
+        prop_assert_eq!(rows.len(), want.len(), "{}: {}: rows", self.be(), how);
         let mut n = 0;
         for (row, (id, gens)) in rows.iter().zip(want) {
+            prop_assert_eq!(row.len(), gens.len() + 1, "{}: {}: columns", self.be(), how);
             for (i, g) in gens.iter().enumerate() {
                 g.check(row, i + 1).map_err(|e| {
                     fail(format!(
@@ -923,6 +926,7 @@ impl ValueFx {
 
         // WHERE on every column at once: each stored row is found by its own values.
         for (id, r) in &good {
+            prop_assert_eq!(r.len() + 1, self.cols.len(), "{}: row {}: columns", be, id);
             let conds: Vec<TypedExpr<bool>> = std::iter::once(self.cols[0].clone().eq(val(*id)))
                 .chain(r.iter().zip(&self.cols[1..]).map(|(g, c)| match g {
                     Gen::Null(_) => c.clone().is_null(),

@@ -293,7 +293,8 @@ async fn a_large_load_lands_whole_or_not_at_all() {
         // Inside a transaction: a failed load leaves the transaction usable (a savepoint),
         // and a load rolled back with it leaves nothing.
         let mut tx = conn.begin().await.unwrap();
-        assert!(load(&mut tx, &more).await.is_err(), "{b}");
+        let e = load(&mut tx, &more).await.unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::UniqueViolation, "{b}: {e}");
         let ok = load_rows(N..N + 100);
         assert_eq!(load(&mut tx, &ok).await.unwrap(), 100, "{b}");
         tx.rollback().await.unwrap();
@@ -498,14 +499,16 @@ quarry::table! {
     }
 }
 
-/// A load whose future is dropped at some point (a deadline from a fraction of a millisecond
-/// to tens of milliseconds, on a pool of one connection so that the same connection comes
-/// back): the table holds all the rows or none of them, and the connection the pool hands out
-/// next is outside any transaction and answers.
+/// A load whose future is dropped at some point (deadlines spread over a whole load's time, on
+/// a pool of one connection so that the same connection comes back): the table holds all the
+/// rows or none of them, and the connection the pool hands out next is outside any transaction
+/// and answers. Loads must actually be cut, some after a third of their time.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_load_dropped_midway_leaves_all_or_nothing_and_a_clean_connection() {
     common::install();
-    let mut urls = vec!["sqlite::memory:?pool_max_size=1".to_owned()];
+    // SQLite on a thread of its own: its default executor runs a load to its end within the
+    // first poll, where no deadline can cut it.
+    let mut urls = vec!["sqlite::memory:?pool_max_size=1&executor=thread".to_owned()];
     for var in ["QUARRY_TEST_POSTGRES_URL", "QUARRY_TEST_MYSQL_URL"] {
         if let Some(u) = common::url(var) {
             let sep = if u.contains('?') { '&' } else { '?' };
@@ -521,14 +524,29 @@ async fn a_load_dropped_midway_leaves_all_or_nothing_and_a_clean_connection() {
         let md = MetaData::new().with(Cut::table());
         fresh(&engine, &md).await;
         let t = Cut::new();
-        let (mut whole, mut none) = (0, 0);
-        for step in 0..12_u64 {
-            let deadline = std::time::Duration::from_micros(200 + step * step * 400);
-            let load = engine.insert_rows(
+        let load = || {
+            engine.insert_rows(
                 t,
                 (t.id, t.name),
                 names.iter().enumerate().map(|(i, n)| (i as i64, n)),
-            );
+            )
+        };
+        // How long a whole load takes here (the fastest of three): the deadlines below cut
+        // loads at fractions of it, so that most are dropped while their rows are on the way.
+        let mut full = std::time::Duration::MAX;
+        for _ in 0..3 {
+            let start = std::time::Instant::now();
+            assert_eq!(load().await.unwrap(), N as u64, "{b}");
+            full = full.min(start.elapsed());
+            engine
+                .execute_script("DELETE FROM qrows_cut")
+                .await
+                .unwrap();
+        }
+        let (mut whole, mut none, mut cut, mut cut_late) = (0, 0, 0, 0);
+        for step in 0..12_u32 {
+            let deadline = full * (step + 1) / 16;
+            let load = load();
             let r = tokio::time::timeout(deadline, load).await;
             let mut conn = engine.acquire().await.unwrap();
             assert!(!common::in_transaction(&mut conn).await, "{b}: step {step}");
@@ -542,7 +560,11 @@ async fn a_load_dropped_midway_leaves_all_or_nothing_and_a_clean_connection() {
                     whole += 1;
                 }
                 Ok(Err(e)) => panic!("{b}: step {step}: {e}"),
-                Err(_) => {
+                Err(tokio::time::error::Elapsed { .. }) => {
+                    cut += 1;
+                    if step >= 5 {
+                        cut_late += 1;
+                    }
                     assert!(count == 0 || count == N, "{b}: step {step}: {count} rows");
                     if count == 0 {
                         none += 1;
@@ -553,7 +575,17 @@ async fn a_load_dropped_midway_leaves_all_or_nothing_and_a_clean_connection() {
             }
             conn.execute_script("DELETE FROM qrows_cut").await.unwrap();
         }
-        eprintln!("  {b}: {whole} loads landed whole, {none} left nothing");
+        eprintln!(
+            "  {b}: a load takes {full:?}; {whole} landed whole, {none} left nothing \
+             ({cut} cut, {cut_late} after a third of its time)"
+        );
+        // Loads were cut, and cut mid-way: past a third of a whole load's time.
+        assert!(cut > 0, "{b}: no load was dropped before it finished");
+        assert!(
+            cut_late > 0,
+            "{b}: no load was cut after a third of its time"
+        );
+        assert!(none > 0, "{b}: no cut load left nothing");
         engine.drop_all(&md).await.unwrap();
     }
 }

@@ -189,6 +189,7 @@ async fn copy_10k_mixed_rows_round_trip() {
     for (i, row) in rows.into_iter().enumerate() {
         let got = row.into_values();
         let want = mixed_expected(i as i64);
+        assert_eq!(got.len(), want.len(), "row {i}: columns");
         for (c, (g, w)) in got.iter().zip(&want).enumerate() {
             assert_eq!(g, w, "row {i}, column {}", MIXED_COLUMNS[c]);
         }

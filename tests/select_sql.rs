@@ -1053,7 +1053,8 @@ fn regression_nul_identifier_is_refused() {
         .union(select(u.id).from(u));
     assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
     let q = select(u.id.label("a\0")).from(u);
-    assert!(q.to_debug_sql(&quarry::Postgres).is_err());
+    let e = q.to_debug_sql(&quarry::Postgres).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidStatement, "{e}");
 }
 
 /// Found by the statement generator: the MySQL family's NULLS FIRST/LAST emulation tested a

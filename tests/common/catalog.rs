@@ -129,3 +129,22 @@ pub async fn drop_prefixed(engine: &Engine, prefix: &str) {
         names.len()
     );
 }
+
+/// Whether a named type (a PostgreSQL enum) called `name` exists in the current schema. Only
+/// dialects whose enums are named types have them.
+pub async fn named_type_exists(engine: &Engine, name: &str) -> bool {
+    assert_eq!(
+        engine.dialect().name(),
+        "postgresql",
+        "named types are PostgreSQL's"
+    );
+    let n: i64 = engine
+        .fetch_scalar(
+            sql("SELECT count(*) FROM pg_catalog.pg_type t \
+                 WHERE t.typname = :n AND t.typnamespace = current_schema()::regnamespace")
+            .bind("n", name),
+        )
+        .await
+        .unwrap_or_else(|e| panic!("postgres: type {name:?}: {e}"));
+    n > 0
+}

@@ -586,6 +586,7 @@ impl Gen {
     /// ORDER BY every output expression (as [`Gen::order_by_labels`], by expression).
     fn order_by_exprs(&mut self, items: &[SelectItem]) -> Vec<OrderBy> {
         let mut v = self.order_by_labels(items.len());
+        assert_eq!(v.len(), items.len(), "an ORDER BY term for every output");
         for (o, i) in v.iter_mut().zip(items) {
             // A bare value too (MariaDB read a bound `ORDER BY ?` of 10 as the 10th column,
             // error 1054, before quarry wrote it `COALESCE(?, NULL)`).

@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod private;
+pub mod session;
 pub mod sql;
 
 use quarry::Executor;
@@ -331,6 +332,23 @@ pub async fn all_engines() -> Vec<Engine> {
     out
 }
 
+/// The URL of every live database, as [`all_engines`] connects to them: for scenarios that
+/// build engines with pool options of their own.
+pub fn live_urls() -> Vec<String> {
+    install();
+    let mut out = vec!["sqlite::memory:".to_owned()];
+    for var in ["QUARRY_TEST_POSTGRES_URL", "QUARRY_TEST_MYSQL_URL"] {
+        out.extend(url(var));
+    }
+    out
+}
+
+/// `url` with `param` (`name=value`) added to its query string.
+pub fn with_param(url: &str, param: &str) -> String {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{sep}{param}")
+}
+
 /// Whether the connection is inside a transaction, asked of the server itself.
 pub async fn in_transaction(conn: &mut quarry::Connection) -> bool {
     match conn.dialect().name() {
@@ -343,7 +361,8 @@ pub async fn in_transaction(conn: &mut quarry::Connection) -> bool {
                         .expect("release probe");
                     true
                 }
-                Err(e) => !e.to_string().contains("transaction block"),
+                Err(e) if e.to_string().contains("transaction block") => false,
+                Err(e) => panic!("postgres: transaction probe: {e}"),
             }
         }
         "mariadb" | "mysql" => {
@@ -362,7 +381,8 @@ pub async fn in_transaction(conn: &mut quarry::Connection) -> bool {
                         .expect("rollback probe");
                     false
                 }
-                Err(_) => true,
+                Err(e) if e.to_string().contains("within a transaction") => true,
+                Err(e) => panic!("sqlite: transaction probe: {e}"),
             }
         }
     }
