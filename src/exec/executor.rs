@@ -298,8 +298,8 @@ impl Executor<'static> for &Engine {
         self.dialect()
     }
 
-    fn connection(self) -> impl Future<Output = Result<ConnRef<'static>>> + Send {
-        async move { Ok(ConnRef::Owned(self.acquire().await?)) }
+    async fn connection(self) -> Result<ConnRef<'static>> {
+        Ok(ConnRef::Owned(self.acquire().await?))
     }
 }
 
@@ -319,6 +319,6 @@ impl<'c> Executor<'c> for &'c mut Transaction<'_> {
     }
 
     fn connection(self) -> impl Future<Output = Result<ConnRef<'c>>> + Send {
-        std::future::ready(Ok(ConnRef::Borrowed(&mut **self)))
+        std::future::ready(Ok(ConnRef::Borrowed(self)))
     }
 }
