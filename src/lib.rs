@@ -95,9 +95,9 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod compile;
-pub mod error;
-pub mod exec;
+mod compile;
+mod error;
+mod exec;
 pub mod expr;
 pub mod schema;
 pub mod stmt;
@@ -120,50 +120,72 @@ pub mod prelude {
         now, nullif, or_any, row_number, sum, upper, val, Expr, ExprMethods, Frame, FrameBound,
         IntoExpr, OrderBy, TypedExpr, Window,
     };
-    pub use crate::stmt::clauses::{excluded, DEFAULT};
-    pub use crate::stmt::delete::delete;
-    pub use crate::stmt::insert::insert;
-    pub use crate::stmt::select::{select, Cte, RowLock, Select, TableRef};
-    pub use crate::stmt::text::sql;
-    pub use crate::stmt::update::update;
+    pub use crate::stmt::{
+        delete, excluded, insert, select, sql, update, Cte, RowLock, Select, TableRef, DEFAULT,
+    };
+}
+
+/// Writing SQL for a dialect: what a [`Dialect`] declares ([`dialect::Features`]), the writer
+/// its hooks write into, and the default hooks an override can fall back to. Applications
+/// need none of it; a new dialect needs all of it (see ARCHITECTURE.md).
+///
+/// ```
+/// use quarry::dialect::{Features, Placeholder};
+/// use quarry::{Dialect, Postgres, Sqlite};
+/// assert_eq!(Postgres.features().placeholder, Placeholder::Dollar);
+/// assert_eq!(Sqlite.features().placeholder, Placeholder::Question);
+/// let _: &Features = Sqlite.features();
+/// ```
+pub mod dialect {
+    pub use crate::compile::{
+        write_begin_default, write_cast_type_default, write_identifier_default,
+        write_limit_offset_default, write_literal_default, write_row_lock_default,
+        write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle,
+        EnumStyle, Features, LargeInList, Placeholder, Returning, SqlWriter, UpsertStyle,
+        LARGE_IN_LIST,
+    };
+}
+
+/// The contract a backend crate implements (`quarry-sqlite`, `quarry-postgres`,
+/// `quarry-mysql`): a [`Driver`](backend::Driver) that opens a [`Backend`](backend::Backend)
+/// of pooled [`BackendConnection`](backend::BackendConnection)s, and the helpers they share
+/// (the connect gate, the lane of ready connections, rows bound by reference for bulk
+/// inserts). Applications need none of it.
+///
+/// ```
+/// use quarry::backend::{Backend, BackendConnection, Driver};
+/// fn takes_a_driver(_: &'static dyn Driver) {}
+/// ```
+pub mod backend {
+    #[doc(hidden)]
+    pub use crate::compile::Plan;
+    #[doc(hidden)]
+    pub use crate::exec::ConnRef;
+    pub use crate::exec::{
+        Backend, BackendConnection, BoxFuture, BoxStream, Cell, CellFor, ConnectGate, CopyIn,
+        Driver, Gather, InsertRows, Lane, LaneRules, RowFor, RowSource, SqlTextHasher,
+    };
 }
 
 pub use compile::{
-    write_begin_default, write_cast_type_default, write_identifier_default,
-    write_limit_offset_default, write_literal_default, write_row_lock_default,
-    write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle, Compiled,
-    Dialect, EnumStyle, Features, IntoCompiled, LargeInList, MariaDb, MySql, Placeholder, Postgres,
-    Returning, SqlWriter, Sqlite, StatementKind, UpsertStyle, LARGE_IN_LIST,
+    Compiled, Dialect, IntoCompiled, MariaDb, MySql, Postgres, Sqlite, StatementKind,
 };
 pub use error::{DatabaseError, Error, ErrorKind, Result};
 pub use exec::{
-    install_drivers, Backend, BackendConnection, BoxFuture, BoxStream, Cell, CellFor, Connection,
-    Driver, Engine, EngineBuilder, ExecResult, Executor, FromRow, InsertRows, PoolOptions, Row,
-    RowFor, RowIndex, RowSource, RowStream, Transaction,
+    install_drivers, Connection, Engine, EngineBuilder, ExecResult, Executor, FromRow, PoolOptions,
+    Row, RowStream, Transaction,
 };
 pub use expr::{
-    and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star, current_date,
-    current_timestamp, exists, func, length, lower, max, min, not, not_exists, now, nullif, or_any,
-    row_number, sum, upper, val, Any, BinaryOp, Case, Column, ColumnRef, DynColumn, Expr,
-    ExprMethods, Frame, FrameBound, FrameUnits, FuncCall, FuncName, HasBase, IntoExpr, Name, Nulls,
-    Numeric, Operand, OrderBy, Over, SqlBase, Summable, Text, TypedExpr, UnaryOp, ValueFor, Window,
+    and_all, case, case_when, cast, exists, func, not, not_exists, or_any, val, Column, DynColumn,
+    Expr, ExprMethods, Frame, FrameBound, IntoExpr, OrderBy, TypedExpr, Window,
 };
 pub use schema::{
-    Check, ColumnDef, EnumType, FkAction, ForeignKey, Index, IndexColumn, MetaData, PrimaryKey,
-    ServerDefault, SqlType, SqlTyped, Table, TableDef, Unique,
+    Check, ColumnDef, EnumType, FkAction, ForeignKey, Index, MetaData, PrimaryKey, ServerDefault,
+    SqlType, SqlTyped, Table, TableDef, Unique,
 };
-pub use stmt::clauses::{
-    excluded, Assign, Assignments, ColumnNames, DefaultValue, SetTarget, DEFAULT,
+pub use stmt::{
+    delete, excluded, insert, select, sql, update, Assign, Compound, CreateIndex, CreateTable,
+    CreateType, Cte, Delete, DropIndex, DropTable, DropType, Insert, IsolationLevel, Select, Sql,
+    Subquery, TxOptions, Update, DEFAULT,
 };
-pub use stmt::ddl::{CreateIndex, CreateTable, CreateType, DropIndex, DropTable, DropType};
-pub use stmt::delete::{delete, Delete, DeleteStmt};
-pub use stmt::insert::{insert, ConflictAction, Insert, InsertStmt, OnConflict};
-pub use stmt::select::{
-    select, Compound, CompoundStmt, Cte, DecodeRow, Distinct, ExprList, FromItem, FromItems,
-    IntoOrderBy, Join, JoinKind, Labeled, LockStrength, LockWait, Query, RowLock, Select,
-    SelectItem, SelectStmt, Selection, SetOp, Subquery, TableMeta, TableRef, TableSource,
-};
-pub use stmt::text::{sql, Sql};
-pub use stmt::tx::{IsolationLevel, TxOptions};
-pub use stmt::update::{update, Update, UpdateStmt};
 pub use value::{FromValue, IntoValue, Value, ValueType};

@@ -103,7 +103,7 @@ fn default_in_every_row_is_left_out_on_sqlite() {
 
 #[test]
 fn default_values_only() {
-    let t = quarry::TableRef::named("log");
+    let t = quarry::stmt::TableRef::named("log");
     let q = insert(t.clone()).default_values();
     assert_sql!(|d| q.compile(d),
         postgres: "INSERT INTO log DEFAULT VALUES",
@@ -137,7 +137,7 @@ fn dynamic_rows_and_expressions() {
 
 #[test]
 fn quoting_of_reserved_and_mixed_case_columns() {
-    let q = insert(quarry::TableRef::named("Order"))
+    let q = insert(quarry::stmt::TableRef::named("Order"))
         .values((Assign::new("select", 1_i64), Assign::new("Key", 2_i64)));
     assert_sql!(|d| q.compile(d),
         postgres: WithParams("INSERT INTO \"Order\" (\"select\", \"Key\") VALUES ($1, $2)", vec![i(1), i(2)]),
@@ -444,7 +444,7 @@ fn a_large_insert_splits_under_each_parameter_limit() {
     let t = Table::new("big")
         .column(ColumnDef::new("a", SqlType::BigInt))
         .column(ColumnDef::new("b", SqlType::Text));
-    let tr = quarry::TableRef::new(&t);
+    let tr = quarry::stmt::TableRef::new(&t);
     let rows = 40_000_i64;
     let q = insert(tr).rows((0..rows).map(|n| (Assign::new("a", n), Assign::new("b", "x"))));
     // Two values a row. The numbers are written out per dialect, not derived from its features:
@@ -594,7 +594,7 @@ fn owned_and_borrowed_compiles_agree() {
     let t = Table::new("big")
         .column(ColumnDef::new("a", SqlType::BigInt))
         .column(ColumnDef::new("b", SqlType::Text).nullable(true));
-    let q = insert(quarry::TableRef::new(&t)).rows((0..20_000_i64).map(|n| {
+    let q = insert(quarry::stmt::TableRef::new(&t)).rows((0..20_000_i64).map(|n| {
         vec![
             Assign::new("a", n),
             Assign::new(
@@ -609,8 +609,8 @@ fn owned_and_borrowed_compiles_agree() {
     }));
     let parts = q.compile_batches(&quarry::Sqlite).unwrap();
     match q.clone().into_plan(&quarry::Sqlite).unwrap() {
-        quarry::compile::Plan::Batch(owned) => assert_eq!(owned, parts),
-        quarry::compile::Plan::Chunked(owned) => assert_eq!(owned.to_compiled(), parts),
+        quarry::backend::Plan::Batch(owned) => assert_eq!(owned, parts),
+        quarry::backend::Plan::Chunked(owned) => assert_eq!(owned.to_compiled(), parts),
         other => panic!("expected a batch, got {other:?}"),
     }
 }
@@ -698,7 +698,7 @@ fn plain_rows_and_general_rows_compile_alike() {
 
 fn plain_and_general_alike(t: &Table) {
     use quarry::IntoCompiled;
-    let tr = quarry::TableRef::new(t);
+    let tr = quarry::stmt::TableRef::new(t);
     // Long texts, so the 8 MiB statement-size limit splits too, not only the value limit.
     let text = |n: i64| format!("{n}:{}", "x".repeat(if n % 7 == 0 { 9000 } else { 10 }));
     let row = |n: i64| {
@@ -743,14 +743,14 @@ fn plain_and_general_alike(t: &Table) {
             }
             // By value: the same statements, one plan.
             let owned = match plain.clone().into_plan(d).unwrap() {
-                quarry::compile::Plan::One(c) => vec![c],
-                quarry::compile::Plan::Batch(v) => v,
-                quarry::compile::Plan::Chunked(c) => c.to_compiled(),
-                quarry::compile::Plan::Copy(c) => c
+                quarry::backend::Plan::One(c) => vec![c],
+                quarry::backend::Plan::Batch(v) => v,
+                quarry::backend::Plan::Chunked(c) => c.to_compiled(),
+                quarry::backend::Plan::Copy(c) => c
                     .fallback(d)
                     .map(|p| match p {
-                        quarry::compile::Plan::Chunked(c) => c.to_compiled(),
-                        quarry::compile::Plan::One(c) => vec![c],
+                        quarry::backend::Plan::Chunked(c) => c.to_compiled(),
+                        quarry::backend::Plan::One(c) => vec![c],
                         other => panic!("{other:?}"),
                     })
                     .unwrap(),

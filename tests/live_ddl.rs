@@ -13,11 +13,12 @@
 mod common;
 
 use common::catalog::{drop_prefixed, named_type_exists, tables_with_prefix};
+use quarry::dialect::{AutoIncrementStyle, EnumStyle};
 use quarry::value::{Decimal, Timestamp};
 use quarry::Executor;
 use quarry::{
-    sql, AutoIncrementStyle, Check, ColumnDef, Compiled, Engine, EnumStyle, ErrorKind, ForeignKey,
-    IntoCompiled, MetaData, SqlType, Table, Value, ValueType,
+    sql, Check, ColumnDef, Compiled, Engine, ErrorKind, ForeignKey, IntoCompiled, MetaData,
+    SqlType, Table, Value, ValueType,
 };
 
 /// Names the backend a scenario now runs on (shown with the output of a failing test, so that

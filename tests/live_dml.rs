@@ -1786,12 +1786,15 @@ async fn large_in_lists_integer_and_text() {
         assert_eq!(got, 0, "{b}: NOT IN with NULL");
 
         // Just over and just under the threshold agree.
-        for len in [quarry::LARGE_IN_LIST, quarry::LARGE_IN_LIST + 1] {
+        for len in [
+            quarry::dialect::LARGE_IN_LIST,
+            quarry::dialect::LARGE_IN_LIST + 1,
+        ] {
             let list: Vec<i64> = (1..=len as i64).map(|i| i * 3).collect();
             let want = list.iter().filter(|&&i| i <= IN_ROWS).count() as i64;
             let (got, params, _) = count(t.id.in_list(list)).await;
             assert_eq!(got, want, "{b}: {len} values");
-            let one = len > quarry::LARGE_IN_LIST;
+            let one = len > quarry::dialect::LARGE_IN_LIST;
             assert_eq!(params == 1, one, "{b}: {len} values, {params} params");
         }
 

@@ -10,11 +10,12 @@
 mod common;
 
 use common::session;
+use quarry::dialect::{AutoIncrementStyle, Returning, SqlWriter};
 use quarry::value::{Date, Decimal, Time, Timestamp, Utc, Uuid};
 use quarry::Executor;
 use quarry::{
-    sql, AutoIncrementStyle, ColumnDef, Dialect, Engine, ErrorKind, IsolationLevel, MetaData,
-    Returning, Row, SqlType, SqlWriter, Table, TxOptions, Value, ValueType,
+    sql, ColumnDef, Dialect, Engine, ErrorKind, IsolationLevel, MetaData, Row, SqlType, Table,
+    TxOptions, Value, ValueType,
 };
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};

@@ -5,11 +5,11 @@
 mod common;
 
 use common::session;
+use quarry::dialect::SqlWriter;
 use quarry::value::{Date, Decimal, Json, Time, Timestamp, Utc, Uuid};
 use quarry::Executor;
 use quarry::{
-    sql, Check, ColumnDef, Engine, ErrorKind, FkAction, MetaData, SqlType, SqlWriter, Table,
-    TxOptions, Value,
+    sql, Check, ColumnDef, Engine, ErrorKind, FkAction, MetaData, SqlType, Table, TxOptions, Value,
 };
 use std::time::Duration;
 

@@ -48,10 +48,11 @@ use std::time::Instant;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use quarry::prelude::*;
+use quarry::stmt::TableRef;
 use quarry::value::{Date, Time, Timestamp, Utc, Uuid};
 use quarry::{
     Column, ColumnDef, DynColumn, Engine, Error, ErrorKind, Index, MetaData, Row, SqlType, Table,
-    TableRef, Value, ValueType,
+    Value, ValueType,
 };
 
 /// The multiplier of the number of cases (`QUARRY_PROP_CASES`, default 1).
@@ -1594,7 +1595,7 @@ fn hostile_identifiers_round_trip_or_are_refused_on_mariadb() {
 #[test]
 fn regression_dates_before_year_1_are_bc_literals_on_postgres() {
     let lit = |v: Value| {
-        let mut w = quarry::SqlWriter::new(&quarry::Postgres);
+        let mut w = quarry::dialect::SqlWriter::new(&quarry::Postgres);
         w.push_literal(&v).unwrap();
         w.finish().sql
     };
@@ -1626,7 +1627,7 @@ fn regression_mysql_date_literals_beyond_years_0_to_9999_are_refused() {
     let ts = Timestamp::new(d, Time::new(0, 0, 0, 0).unwrap());
     for dialect in [&quarry::MySql as &dyn quarry::Dialect, &quarry::MariaDb] {
         for v in [Value::Date(d), Value::Timestamp(ts), Value::TimestampTz(ts)] {
-            let mut w = quarry::SqlWriter::new(dialect);
+            let mut w = quarry::dialect::SqlWriter::new(dialect);
             let err = w.push_literal(&v).unwrap_err();
             assert_eq!(err.kind(), ErrorKind::Unsupported, "{v:?}: {err}");
         }
@@ -1642,7 +1643,7 @@ fn regression_f32_literals_are_exact_doubles() {
         &quarry::Postgres,
         &quarry::Sqlite,
     ] {
-        let mut w = quarry::SqlWriter::new(dialect);
+        let mut w = quarry::dialect::SqlWriter::new(dialect);
         w.push_literal(&Value::F32(f32::MAX)).unwrap();
         assert_eq!(
             w.finish().sql,

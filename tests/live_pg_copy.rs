@@ -1,5 +1,5 @@
 //! Live tests of PostgreSQL's backend fast paths (`QUARRY_TEST_POSTGRES_URL`): the binary
-//! `COPY … FROM STDIN` hook ([`quarry::BackendConnection::copy_in`], called directly on a
+//! `COPY … FROM STDIN` hook ([`quarry::backend::BackendConnection::copy_in`], called directly on a
 //! backend connection since the core does not route inserts to it yet) and array parameters
 //! ([`quarry::Value::Array`], as the compiler binds long `IN` lists: `x = ANY($1)`).
 //!
@@ -8,10 +8,11 @@
 
 mod common;
 
-use quarry::exec::CopyIn;
+use quarry::backend::CopyIn;
+use quarry::backend::{Backend, BackendConnection};
 use quarry::value::{Date, Decimal, Time, Timestamp, Uuid};
 use quarry::Executor;
-use quarry::{Backend, BackendConnection, Compiled, Engine, ErrorKind, Value, ValueType};
+use quarry::{Compiled, Engine, ErrorKind, Value, ValueType};
 use quarry_postgres::PostgresBackend;
 use std::time::{Duration, Instant};
 

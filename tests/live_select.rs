@@ -6,9 +6,9 @@
 mod common;
 
 use quarry::prelude::*;
+use quarry::stmt::{DecodeRow, TableRef};
 use quarry::{
-    ColumnDef, Cte, DecodeRow, Engine, ErrorKind, ForeignKey, Frame, FrameBound, MetaData, SqlType,
-    Table, TableRef,
+    ColumnDef, Cte, Engine, ErrorKind, ForeignKey, Frame, FrameBound, MetaData, SqlType, Table,
 };
 use std::fmt::Debug;
 
@@ -154,7 +154,7 @@ impl Fx {
         self.engine.dialect().name()
     }
 
-    fn features(&self) -> &'static quarry::Features {
+    fn features(&self) -> &'static quarry::dialect::Features {
         self.engine.dialect().features()
     }
 
@@ -827,7 +827,7 @@ async fn ctes_compounds_and_locking() {
         let share = select(u.name)
             .from(fx.u("u"))
             .filter(u.id.eq(1))
-            .lock(quarry::RowLock::share().nowait());
+            .lock(quarry::stmt::RowLock::share().nowait());
         if fx.name() == "sqlite" {
             fx.unsupported("for update", &lock).await;
         } else {

@@ -260,8 +260,8 @@ async fn regression_leap_second_is_refused_not_clamped() {
     let leap_ts = ymd(2016, 12, 31).and_time(leap);
     let leap_tz = leap_ts.and_utc();
     // No database accepts second 60, so there is no literal for it either.
-    let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
-    let e = quarry::write_literal_default(&mut w, &leap.into()).unwrap_err();
+    let mut w = quarry::dialect::SqlWriter::new(&quarry::Sqlite);
+    let e = quarry::dialect::write_literal_default(&mut w, &leap.into()).unwrap_err();
     assert!(e.is_unsupported() && e.to_string().contains(LEAP), "{e}");
 
     for engine in common::all_engines().await {

@@ -7,9 +7,9 @@ mod common {
 
 use common::sql::Expect::WithParams;
 use quarry::prelude::*;
+use quarry::stmt::TableRef;
 use quarry::{
-    Column, Cte, DynColumn, ErrorKind, ForeignKey, Frame, FrameBound, SqlType, Table, TableRef,
-    Value,
+    Column, Cte, DynColumn, ErrorKind, ForeignKey, Frame, FrameBound, SqlType, Table, Value,
 };
 
 quarry::table! {

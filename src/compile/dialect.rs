@@ -76,7 +76,8 @@ pub enum AutoIncrementStyle {
 /// A dialect's capabilities, as data.
 ///
 /// ```
-/// use quarry::{Dialect, Postgres, MariaDb, Returning};
+/// use quarry::{Dialect, Postgres, MariaDb};
+/// use quarry::dialect::Returning;
 /// assert!(Postgres.features().full_join);
 /// assert!(!MariaDb.features().full_join);
 /// assert_eq!(MariaDb.features().returning, Returning::InsertDelete);
@@ -221,7 +222,7 @@ pub const LARGE_IN_LIST: usize = 1000;
 /// bound-parameter limit and the statement text stays the same for every length.
 ///
 /// ```
-/// assert_eq!(quarry::Postgres.features().large_in_list, quarry::LargeInList::Array);
+/// assert_eq!(quarry::Postgres.features().large_in_list, quarry::dialect::LargeInList::Array);
 /// # use quarry::Dialect;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -340,7 +341,8 @@ pub trait Dialect: Send + Sync + fmt::Debug {
 /// Writes ` LIMIT n` and ` OFFSET m` as given (PostgreSQL accepts an OFFSET alone).
 ///
 /// ```
-/// use quarry::{SqlWriter, Postgres, write_limit_offset_default};
+/// use quarry::Postgres;
+/// use quarry::dialect::{SqlWriter, write_limit_offset_default};
 /// let mut w = SqlWriter::new(&Postgres);
 /// write_limit_offset_default(&mut w, Some(10), Some(20));
 /// write_limit_offset_default(&mut w, None, Some(5));
@@ -360,7 +362,8 @@ pub fn write_limit_offset_default(w: &mut SqlWriter<'_>, limit: Option<u64>, off
 /// Writes a CAST target as the dialect's column type for `ty`.
 ///
 /// ```
-/// use quarry::{SqlWriter, Postgres, SqlType, write_cast_type_default};
+/// use quarry::{Postgres, SqlType};
+/// use quarry::dialect::{SqlWriter, write_cast_type_default};
 /// let mut w = SqlWriter::new(&Postgres);
 /// write_cast_type_default(&mut w, &SqlType::BigInt).unwrap();
 /// assert_eq!(w.sql(), "BIGINT");
@@ -374,7 +377,9 @@ pub fn write_cast_type_default(w: &mut SqlWriter<'_>, ty: &SqlType) -> Result<()
 /// ` NOWAIT` / ` SKIP LOCKED` (PostgreSQL, MySQL 8).
 ///
 /// ```
-/// use quarry::{SqlWriter, Postgres, RowLock, write_row_lock_default};
+/// use quarry::Postgres;
+/// use quarry::dialect::{SqlWriter, write_row_lock_default};
+/// use quarry::stmt::RowLock;
 /// let mut w = SqlWriter::new(&Postgres);
 /// write_row_lock_default(&mut w, &RowLock::update().of("u").skip_locked()).unwrap();
 /// assert_eq!(w.sql(), " FOR UPDATE OF u SKIP LOCKED");
@@ -403,7 +408,8 @@ pub fn write_row_lock_default(
 /// Writes `BEGIN [ISOLATION LEVEL …] [READ ONLY]` (PostgreSQL's form).
 ///
 /// ```
-/// use quarry::{SqlWriter, Postgres, TxOptions, IsolationLevel, write_begin_default};
+/// use quarry::{Postgres, TxOptions, IsolationLevel};
+/// use quarry::dialect::{SqlWriter, write_begin_default};
 /// let mut w = SqlWriter::new(&Postgres);
 /// write_begin_default(&mut w, &TxOptions::default().isolation(IsolationLevel::Serializable).read_only());
 /// assert_eq!(w.sql(), "BEGIN ISOLATION LEVEL SERIALIZABLE READ ONLY");
@@ -423,7 +429,8 @@ pub fn write_begin_default(w: &mut SqlWriter<'_>, options: &crate::stmt::tx::TxO
 /// (`[a-z_][a-z0-9_]*`).
 ///
 /// ```
-/// use quarry::{SqlWriter, Sqlite, write_identifier_default};
+/// use quarry::Sqlite;
+/// use quarry::dialect::{SqlWriter, write_identifier_default};
 /// let mut w = SqlWriter::new(&Sqlite);
 /// write_identifier_default(&mut w, "plain_name");
 /// w.push(" ");
@@ -448,7 +455,8 @@ pub fn write_identifier_default(w: &mut SqlWriter<'_>, ident: &str) {
 /// Writes `'s'` with single quotes doubled (standard SQL).
 ///
 /// ```
-/// use quarry::{SqlWriter, Postgres, write_string_literal_default};
+/// use quarry::Postgres;
+/// use quarry::dialect::{SqlWriter, write_string_literal_default};
 /// let mut w = SqlWriter::new(&Postgres);
 /// write_string_literal_default(&mut w, "it's");
 /// assert_eq!(w.sql(), "'it''s'");
@@ -468,7 +476,8 @@ pub fn write_string_literal_default(w: &mut SqlWriter<'_>, s: &str) {
 /// bytes. Non-finite floats are an error unless the dialect stores them (and overrides this).
 ///
 /// ```
-/// use quarry::{SqlWriter, MySql, Value, write_literal_default};
+/// use quarry::{MySql, Value};
+/// use quarry::dialect::{SqlWriter, write_literal_default};
 /// let mut w = SqlWriter::new(&MySql);
 /// write_literal_default(&mut w, &Value::Bool(true)).unwrap();
 /// w.push(" ");
@@ -543,7 +552,8 @@ pub fn write_literal_default(w: &mut SqlWriter<'_>, value: &Value) -> Result<()>
 /// back to this. Enums have no standard spelling and are an error here.
 ///
 /// ```
-/// use quarry::{SqlWriter, Sqlite, SqlType, write_type_default};
+/// use quarry::{Sqlite, SqlType};
+/// use quarry::dialect::{SqlWriter, write_type_default};
 /// let mut w = SqlWriter::new(&Sqlite);
 /// write_type_default(&mut w, &SqlType::numeric(10, 2)).unwrap();
 /// assert_eq!(w.sql(), "NUMERIC(10, 2)");

@@ -117,7 +117,8 @@ impl Dialect for Postgres {
     /// any other string stays `'…'`, where only quotes are special in both modes.
     ///
     /// ```
-    /// use quarry::{Postgres, SqlWriter};
+    /// use quarry::Postgres;
+    /// use quarry::dialect::SqlWriter;
     /// let mut w = SqlWriter::new(&Postgres);
     /// w.push_string_literal("it's");
     /// w.push(" ");

@@ -13,7 +13,8 @@ use std::fmt::Write as _;
 /// is noted as it is written and reported by [`SqlWriter::try_finish`].
 ///
 /// ```
-/// use quarry::{SqlWriter, Postgres, MySql, Value};
+/// use quarry::{Postgres, MySql, Value};
+/// use quarry::dialect::SqlWriter;
 /// let mut w = SqlWriter::new(&Postgres);
 /// w.push("SELECT * FROM ");
 /// w.push_ident("order");
@@ -46,7 +47,7 @@ impl<'d> SqlWriter<'d> {
     /// An empty writer for `dialect`.
     ///
     /// ```
-    /// assert_eq!(quarry::SqlWriter::new(&quarry::Sqlite).sql(), "");
+    /// assert_eq!(quarry::dialect::SqlWriter::new(&quarry::Sqlite).sql(), "");
     /// ```
     #[inline]
     pub fn new(dialect: &'d dyn Dialect) -> Self {
@@ -71,7 +72,7 @@ impl<'d> SqlWriter<'d> {
     /// The dialect being written.
     ///
     /// ```
-    /// assert_eq!(quarry::SqlWriter::new(&quarry::Sqlite).dialect().name(), "sqlite");
+    /// assert_eq!(quarry::dialect::SqlWriter::new(&quarry::Sqlite).dialect().name(), "sqlite");
     /// ```
     pub fn dialect(&self) -> &'d dyn Dialect {
         self.dialect
@@ -80,7 +81,7 @@ impl<'d> SqlWriter<'d> {
     /// The SQL written so far.
     ///
     /// ```
-    /// let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
+    /// let mut w = quarry::dialect::SqlWriter::new(&quarry::Sqlite);
     /// w.push("SELECT");
     /// assert_eq!(w.sql(), "SELECT");
     /// ```
@@ -91,7 +92,7 @@ impl<'d> SqlWriter<'d> {
     /// Appends raw SQL text.
     ///
     /// ```
-    /// let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
+    /// let mut w = quarry::dialect::SqlWriter::new(&quarry::Sqlite);
     /// w.push("SELECT 1");
     /// assert_eq!(w.finish().sql, "SELECT 1");
     /// ```
@@ -102,7 +103,7 @@ impl<'d> SqlWriter<'d> {
     /// Appends one character.
     ///
     /// ```
-    /// let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
+    /// let mut w = quarry::dialect::SqlWriter::new(&quarry::Sqlite);
     /// w.push_char('(');
     /// assert_eq!(w.sql(), "(");
     /// ```
@@ -113,7 +114,7 @@ impl<'d> SqlWriter<'d> {
     /// Appends an unsigned number.
     ///
     /// ```
-    /// let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
+    /// let mut w = quarry::dialect::SqlWriter::new(&quarry::Sqlite);
     /// w.push_u64(42);
     /// assert_eq!(w.sql(), "42");
     /// ```
@@ -124,7 +125,7 @@ impl<'d> SqlWriter<'d> {
     /// Reserves room for `additional` more bytes of SQL.
     ///
     /// ```
-    /// let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
+    /// let mut w = quarry::dialect::SqlWriter::new(&quarry::Sqlite);
     /// w.reserve(1024);
     /// assert_eq!(w.sql(), "");
     /// ```
@@ -140,7 +141,7 @@ impl<'d> SqlWriter<'d> {
     /// Appends an identifier, quoted if the dialect needs it.
     ///
     /// ```
-    /// let mut w = quarry::SqlWriter::new(&quarry::Postgres);
+    /// let mut w = quarry::dialect::SqlWriter::new(&quarry::Postgres);
     /// w.push_ident("userName");
     /// assert_eq!(w.sql(), "\"userName\"");
     /// ```
@@ -228,7 +229,7 @@ impl<'d> SqlWriter<'d> {
     /// Appends an identifier always quoted, doubling the quote character inside it.
     ///
     /// ```
-    /// let mut w = quarry::SqlWriter::new(&quarry::MySql);
+    /// let mut w = quarry::dialect::SqlWriter::new(&quarry::MySql);
     /// w.push_quoted_ident("a`b");
     /// assert_eq!(w.sql(), "`a``b`");
     /// ```
@@ -265,7 +266,7 @@ impl<'d> SqlWriter<'d> {
     /// Appends `schema.name` (or `name`), each part quoted as needed.
     ///
     /// ```
-    /// let mut w = quarry::SqlWriter::new(&quarry::Postgres);
+    /// let mut w = quarry::dialect::SqlWriter::new(&quarry::Postgres);
     /// w.push_qualified(Some("app"), "users");
     /// assert_eq!(w.sql(), "app.users");
     /// ```
@@ -280,7 +281,7 @@ impl<'d> SqlWriter<'d> {
     /// Appends identifiers separated by `, `.
     ///
     /// ```
-    /// let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
+    /// let mut w = quarry::dialect::SqlWriter::new(&quarry::Sqlite);
     /// w.push_ident_list(["a", "b"]);
     /// assert_eq!(w.sql(), "a, b");
     /// ```
@@ -296,7 +297,7 @@ impl<'d> SqlWriter<'d> {
     /// Binds `value`, appending the dialect's next placeholder.
     ///
     /// ```
-    /// let mut w = quarry::SqlWriter::new(&quarry::Postgres);
+    /// let mut w = quarry::dialect::SqlWriter::new(&quarry::Postgres);
     /// w.push_param(1_i64.into());
     /// w.push(", ");
     /// w.push_param(2_i64.into());
@@ -326,7 +327,7 @@ impl<'d> SqlWriter<'d> {
     /// Appends a string literal, escaped for the dialect (for DDL, where nothing can be bound).
     ///
     /// ```
-    /// let mut w = quarry::SqlWriter::new(&quarry::MySql);
+    /// let mut w = quarry::dialect::SqlWriter::new(&quarry::MySql);
     /// w.push_string_literal("it's a \\ test");
     /// assert_eq!(w.sql(), "'it''s a \\\\ test'");
     /// ```
@@ -338,7 +339,7 @@ impl<'d> SqlWriter<'d> {
     /// Appends `value` as a literal (for DDL defaults); an error if the dialect cannot write it.
     ///
     /// ```
-    /// let mut w = quarry::SqlWriter::new(&quarry::Sqlite);
+    /// let mut w = quarry::dialect::SqlWriter::new(&quarry::Sqlite);
     /// w.push_literal(&quarry::Value::Bytes(vec![0xde, 0xad])).unwrap();
     /// assert_eq!(w.sql(), "X'dead'");
     /// ```
@@ -355,7 +356,7 @@ impl<'d> SqlWriter<'d> {
     /// How many parameters are bound so far.
     ///
     /// ```
-    /// let mut w = quarry::SqlWriter::new(&quarry::Postgres);
+    /// let mut w = quarry::dialect::SqlWriter::new(&quarry::Postgres);
     /// w.push_param(1_i64.into());
     /// assert_eq!(w.param_count(), 1);
     /// ```
@@ -438,7 +439,7 @@ impl<'d> SqlWriter<'d> {
     /// refused (statement compilers use [`SqlWriter::try_finish`]).
     ///
     /// ```
-    /// assert_eq!(quarry::SqlWriter::new(&quarry::Sqlite).finish(), quarry::Compiled::default());
+    /// assert_eq!(quarry::dialect::SqlWriter::new(&quarry::Sqlite).finish(), quarry::Compiled::default());
     /// ```
     pub fn finish(self) -> Compiled {
         Compiled {
@@ -454,7 +455,8 @@ impl<'d> SqlWriter<'d> {
     /// ([`Features::max_statement_identifier_bytes`](super::Features::max_statement_identifier_bytes)).
     ///
     /// ```
-    /// use quarry::{SqlWriter, Postgres, ErrorKind};
+    /// use quarry::{Postgres, ErrorKind};
+    /// use quarry::dialect::SqlWriter;
     /// let mut w = SqlWriter::new(&Postgres);
     /// w.push_ident("a\0b");
     /// assert_eq!(w.try_finish().unwrap_err().kind(), ErrorKind::InvalidStatement);

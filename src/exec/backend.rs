@@ -17,7 +17,7 @@ pub type BoxStream<'a, T> = Pin<Box<dyn futures_core::Stream<Item = T> + Send + 
 /// A bulk load handed to [`BackendConnection::copy_in`].
 ///
 /// ```
-/// let c = quarry::exec::CopyIn {
+/// let c = quarry::backend::CopyIn {
 ///     copy_sql: "COPY t (a) FROM STDIN (FORMAT binary)",
 ///     probe_sql: "SELECT a FROM t",
 ///     columns: 1,
@@ -115,7 +115,7 @@ pub trait Backend: Send + Sync + fmt::Debug + 'static {
 /// delivers every row reads them all either way and gathers them through this.
 ///
 /// ```
-/// use quarry::exec::Gather;
+/// use quarry::backend::Gather;
 /// fn gather<G: Gather>(rows: Vec<quarry::Row>) -> G {
 ///     let mut g = G::default();
 ///     rows.into_iter().for_each(|r| g.add(r));
@@ -246,9 +246,9 @@ pub trait Driver: Send + Sync + 'static {
 ///
 /// ```
 /// use std::hash::Hasher;
-/// let mut a = quarry::exec::SqlTextHasher::default();
+/// let mut a = quarry::backend::SqlTextHasher::default();
 /// a.write(b"SELECT 1");
-/// let mut b = quarry::exec::SqlTextHasher::default();
+/// let mut b = quarry::backend::SqlTextHasher::default();
 /// b.write(b"SELECT 2");
 /// assert_ne!(a.finish(), b.finish());
 /// ```
@@ -262,7 +262,7 @@ impl SqlTextHasher {
     ///
     /// ```
     /// use std::hash::Hasher;
-    /// let (mut a, mut b) = (quarry::exec::SqlTextHasher::with_seed(1), quarry::exec::SqlTextHasher::with_seed(2));
+    /// let (mut a, mut b) = (quarry::backend::SqlTextHasher::with_seed(1), quarry::backend::SqlTextHasher::with_seed(2));
     /// a.write(b"x");
     /// b.write(b"x");
     /// assert_ne!(a.finish(), b.finish());
@@ -275,7 +275,7 @@ impl SqlTextHasher {
     ///
     /// ```
     /// use std::hash::Hasher;
-    /// let mut h = quarry::exec::SqlTextHasher::default();
+    /// let mut h = quarry::backend::SqlTextHasher::default();
     /// h.add_word(7);
     /// assert_ne!(h.finish(), 0);
     /// ```
@@ -288,7 +288,7 @@ impl SqlTextHasher {
     ///
     /// ```
     /// use std::hash::Hasher;
-    /// let (mut a, mut b) = (quarry::exec::SqlTextHasher::default(), quarry::exec::SqlTextHasher::default());
+    /// let (mut a, mut b) = (quarry::backend::SqlTextHasher::default(), quarry::backend::SqlTextHasher::default());
     /// a.add_bytes(b"abc");
     /// b.add_bytes(b"abd");
     /// assert_ne!(a.finish(), b.finish());

@@ -49,7 +49,7 @@ impl Connection {
     async fn insert_counted<C, I>(&mut self, plan: &RowsPlan, rows: I, n: usize) -> Result<u64>
     where
         I: Iterator + Send,
-        I::Item: crate::RowFor<C>,
+        I::Item: crate::exec::RowFor<C>,
     {
         if n == 0 {
             return Ok(0);

@@ -23,7 +23,7 @@ use tokio::sync::Notify;
 /// ```
 /// # #[tokio::main(flavor = "current_thread")]
 /// # async fn main() {
-/// use quarry::exec::ConnectGate;
+/// use quarry::backend::ConnectGate;
 /// let gate = ConnectGate::new();
 /// // A caller waiting for a pool that never answers…
 /// let waiting = gate.wait(std::future::pending::<quarry::Result<()>>());
@@ -51,7 +51,7 @@ impl ConnectGate {
     /// A gate that has seen no attempt.
     ///
     /// ```
-    /// assert_eq!(quarry::exec::ConnectGate::new().last_failure(), None);
+    /// assert_eq!(quarry::backend::ConnectGate::new().last_failure(), None);
     /// ```
     pub fn new() -> Self {
         Self::default()
@@ -61,7 +61,7 @@ impl ConnectGate {
     /// [`ConnectGate::wait`] returns its error once [`ConnectGate::wake`]d.
     ///
     /// ```
-    /// let gate = quarry::exec::ConnectGate::new();
+    /// let gate = quarry::backend::ConnectGate::new();
     /// gate.failed(&quarry::Error::connection("refused", None));
     /// assert_eq!(gate.last_failure().as_deref(), Some("refused"));
     /// ```
@@ -85,7 +85,7 @@ impl ConnectGate {
     /// meanwhile return its error, the others wait on.
     ///
     /// ```
-    /// quarry::exec::ConnectGate::new().wake();
+    /// quarry::backend::ConnectGate::new().wake();
     /// ```
     pub fn wake(&self) {
         self.failed.notify_waiters();
@@ -94,7 +94,7 @@ impl ConnectGate {
     /// Records a connection opened: the last failure is forgotten.
     ///
     /// ```
-    /// let gate = quarry::exec::ConnectGate::new();
+    /// let gate = quarry::backend::ConnectGate::new();
     /// gate.failed(&quarry::Error::connection("refused", None));
     /// gate.succeeded();
     /// assert_eq!(gate.last_failure(), None);
@@ -108,7 +108,7 @@ impl ConnectGate {
     /// The message of the last failed attempt, unless one succeeded since.
     ///
     /// ```
-    /// assert_eq!(quarry::exec::ConnectGate::new().last_failure(), None);
+    /// assert_eq!(quarry::backend::ConnectGate::new().last_failure(), None);
     /// ```
     pub fn last_failure(&self) -> Option<String> {
         self.last.lock().ok().and_then(|l| l.clone())
@@ -121,7 +121,7 @@ impl ConnectGate {
     /// ```
     /// # #[tokio::main(flavor = "current_thread")]
     /// # async fn main() {
-    /// let gate = quarry::exec::ConnectGate::new();
+    /// let gate = quarry::backend::ConnectGate::new();
     /// assert_eq!(gate.wait(async { Ok(7) }).await.unwrap(), 7);
     /// gate.failed(&quarry::Error::connection("refused", None));
     /// let e = gate.wait(async { Err::<(), _>(quarry::Error::PoolTimeout) }).await.unwrap_err();

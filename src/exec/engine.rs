@@ -209,7 +209,7 @@ impl Engine {
     /// An engine over `backend` (what backend crates call).
     ///
     /// ```no_run
-    /// # fn demo(b: impl quarry::Backend) { let e = quarry::Engine::from_backend(b); }
+    /// # fn demo(b: impl quarry::backend::Backend) { let e = quarry::Engine::from_backend(b); }
     /// ```
     pub fn from_backend(backend: impl Backend) -> Self {
         Engine {

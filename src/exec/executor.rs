@@ -220,7 +220,7 @@ pub trait Executor<'c>: Send + Sized + sealed::Sealed {
 
     /// Inserts rows straight from the caller's data, each text and byte value bound by
     /// reference (no `String` copied per cell): the columns are typed, and each row is a tuple
-    /// of values for them ([`RowFor`](crate::RowFor)). All rows land in one transaction (a
+    /// of values for them ([`RowFor`](crate::exec::RowFor)). All rows land in one transaction (a
     /// savepoint inside one), or none. Returns the number of rows inserted. The number of
     /// rows is taken from the iterator's `size_hint` when it is exact (a slice's, a `Vec`'s,
     /// a range's, mapped); other iterators are collected first.
@@ -254,7 +254,7 @@ pub trait Executor<'c>: Send + Sized + sealed::Sealed {
         C: ColumnNames,
         I: IntoIterator,
         I::IntoIter: Send,
-        I::Item: crate::RowFor<C> + Send,
+        I::Item: crate::exec::RowFor<C> + Send,
     {
         let plan = super::bulk::rows_plan::<C, I::Item>(table, columns, self.executor_dialect());
         let rows = rows.into_iter();

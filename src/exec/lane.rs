@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 /// `PooledConnection<'static, M>`).
 ///
 /// ```
-/// use quarry::exec::{Lane, LaneRules};
+/// use quarry::backend::{Lane, LaneRules};
 /// use std::time::Instant;
 ///
 /// struct Conn { opened: Instant, broken: bool }
@@ -115,7 +115,7 @@ impl<R: LaneRules> Lane<R> {
     /// `test_on_checkout` (which turns it off). A zero timeout counts as none, as bb8 takes it.
     ///
     /// ```
-    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use quarry::backend::{Lane, LaneRules};
     /// # struct Rules;
     /// # impl LaneRules for Rules {
     /// #     type Conn = std::time::Instant;
@@ -145,7 +145,7 @@ impl<R: LaneRules> Lane<R> {
     /// [`Lane::checkout`] waits for the pool through it.
     ///
     /// ```
-    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use quarry::backend::{Lane, LaneRules};
     /// # struct Rules;
     /// # impl LaneRules for Rules {
     /// #     type Conn = ();
@@ -164,7 +164,7 @@ impl<R: LaneRules> Lane<R> {
     /// unusable one is retired and dropped (the pool closes it).
     ///
     /// ```
-    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use quarry::backend::{Lane, LaneRules};
     /// # use std::time::{Duration, Instant};
     /// # struct Rules;
     /// # impl LaneRules for Rules {
@@ -205,7 +205,7 @@ impl<R: LaneRules> Lane<R> {
     /// pool, which hands them to it).
     ///
     /// ```
-    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use quarry::backend::{Lane, LaneRules};
     /// # use std::time::Instant;
     /// # struct Rules;
     /// # impl LaneRules for Rules {
@@ -245,7 +245,7 @@ impl<R: LaneRules> Lane<R> {
     /// not reusable, the lane is full or off, or a caller waits on the pool).
     ///
     /// ```
-    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use quarry::backend::{Lane, LaneRules};
     /// # use std::time::Instant;
     /// # struct Rules;
     /// # impl LaneRules for Rules {
@@ -298,7 +298,7 @@ impl<R: LaneRules> Lane<R> {
     /// open past the pool's rules.
     ///
     /// ```
-    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use quarry::backend::{Lane, LaneRules};
     /// # use std::time::{Duration, Instant};
     /// # struct Rules;
     /// # impl LaneRules for Rules {
@@ -340,7 +340,7 @@ impl<R: LaneRules> Lane<R> {
     /// 30 s).
     ///
     /// ```
-    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use quarry::backend::{Lane, LaneRules};
     /// # use std::time::{Duration, Instant};
     /// # struct Rules;
     /// # impl LaneRules for Rules {
@@ -374,7 +374,7 @@ impl<R: LaneRules> Lane<R> {
     /// `None` when nothing parked can expire.
     ///
     /// ```
-    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use quarry::backend::{Lane, LaneRules};
     /// # use std::time::{Duration, Instant};
     /// # struct Rules;
     /// # impl LaneRules for Rules {
@@ -422,7 +422,7 @@ impl<R: LaneRules> Lane<R> {
     /// 1 while a connection is parked, else 0 (for a backend's `pool_state`).
     ///
     /// ```
-    /// # use quarry::exec::{Lane, LaneRules};
+    /// # use quarry::backend::{Lane, LaneRules};
     /// # struct Rules;
     /// # impl LaneRules for Rules {
     /// #     type Conn = std::time::Instant;

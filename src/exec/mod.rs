@@ -19,7 +19,7 @@ mod statements;
 mod stream;
 mod transaction;
 
-pub use crate::value::{Row, RowIndex};
+pub use crate::value::Row;
 pub use backend::{
     Backend, BackendConnection, BoxFuture, BoxStream, CopyIn, Driver, ExecResult, Gather,
     SqlTextHasher,

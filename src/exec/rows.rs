@@ -17,7 +17,8 @@ use crate::value::{Date, Decimal, IntoValue, Json, Time, Timestamp, Utc, Uuid, V
 /// straight from the borrowed data.
 ///
 /// ```
-/// use quarry::{Cell, CellFor, Value};
+/// use quarry::Value;
+/// use quarry::backend::{Cell, CellFor};
 /// assert_eq!(CellFor::<String>::cell("Ann"), Cell::Text("Ann"));
 /// assert_eq!(CellFor::<i64>::cell(&7_i64), Cell::Value(Value::I64(7)));
 /// assert_eq!(Cell::Text("Ann").into_value(), Value::Text("Ann".into()));
@@ -37,7 +38,7 @@ impl Cell<'_> {
     /// The cell as an owned [`Value`] (copying borrowed text and bytes).
     ///
     /// ```
-    /// assert_eq!(quarry::Cell::Bytes(b"ab").into_value(), quarry::Value::Bytes(b"ab".to_vec()));
+    /// assert_eq!(quarry::backend::Cell::Bytes(b"ab").into_value(), quarry::Value::Bytes(b"ab".to_vec()));
     /// ```
     pub fn into_value(self) -> Value {
         match self {
@@ -63,7 +64,8 @@ impl Cell<'_> {
 /// column does not compile.
 ///
 /// ```
-/// use quarry::{Cell, CellFor, Value, ValueType};
+/// use quarry::{Value, ValueType};
+/// use quarry::backend::{Cell, CellFor};
 /// assert_eq!(CellFor::<Option<String>>::cell(&None::<&str>), Cell::Value(Value::Null(ValueType::Text)));
 /// assert_eq!(CellFor::<Option<String>>::cell(&Some("x")), Cell::Text("x"));
 /// assert_eq!(CellFor::<Vec<u8>>::cell(&&b"ab"[..]), Cell::Bytes(b"ab"));
@@ -94,11 +96,12 @@ impl<T: IntoValue, U: CellFor<T>> CellFor<Option<T>> for Option<U> {
 }
 
 /// A dynamic [`Value`] goes into any column (checked by the database, as
-/// [`ValueFor`](crate::ValueFor) lets a `Value` be stored anywhere); its text and bytes are
+/// [`ValueFor`](crate::expr::ValueFor) lets a `Value` be stored anywhere); its text and bytes are
 /// bound by reference.
 ///
 /// ```
-/// use quarry::{Cell, CellFor, Value};
+/// use quarry::Value;
+/// use quarry::backend::{Cell, CellFor};
 /// assert_eq!(CellFor::<i64>::cell(&Value::Text("x".into())), Cell::Text("x"));
 /// assert_eq!(CellFor::<i64>::cell(&Value::I64(1)), Cell::Value(Value::I64(1)));
 /// ```
@@ -178,7 +181,7 @@ borrowed_cells!(
 /// [`CellFor`] its column's type.
 ///
 /// ```
-/// use quarry::RowFor;
+/// use quarry::backend::RowFor;
 /// quarry::table! { pub struct T("t") { id: i64, name: String, note: Option<String> } }
 /// fn takes<C, R: RowFor<C>>(_: C, _: R) -> usize { R::WIDTH }
 /// let t = T::new();
@@ -241,7 +244,7 @@ pub trait RowSource: Send {
 }
 
 /// An insert of rows, as a backend runs it
-/// ([`BackendConnection::insert_rows`](crate::BackendConnection::insert_rows)): every
+/// ([`BackendConnection::insert_rows`](crate::exec::BackendConnection::insert_rows)): every
 /// statement is [`InsertRows::statement`] for its number of rows, the rows come from
 /// `source` (borrowed from the caller's data by `insert_rows`, or moved out of a split
 /// INSERT's values). The caller has started a transaction (or a savepoint) around it.
@@ -333,7 +336,7 @@ impl InsertRows<'_> {
 
     /// The INSERT statement for `rows` rows, with the dialect's placeholders.
     pub fn statement(&self, rows: usize) -> String {
-        let mut w = crate::SqlWriter::new(self.dialect);
+        let mut w = crate::compile::SqlWriter::new(self.dialect);
         w.reserve(self.head.len() + rows * (self.width * 6 + 4) + self.tail.len());
         w.push(self.head);
         w.push_placeholder_rows(rows, self.width);

@@ -442,7 +442,7 @@ impl<T> Case<T> {
 /// Frame units of a window.
 ///
 /// ```
-/// assert_ne!(quarry::FrameUnits::Rows, quarry::FrameUnits::Range);
+/// assert_ne!(quarry::expr::FrameUnits::Rows, quarry::expr::FrameUnits::Range);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FrameUnits {
@@ -496,7 +496,7 @@ impl Frame {
     ///
     /// ```
     /// let f = quarry::Frame::rows(quarry::FrameBound::UnboundedPreceding, quarry::FrameBound::CurrentRow);
-    /// assert_eq!(f.units, quarry::FrameUnits::Rows);
+    /// assert_eq!(f.units, quarry::expr::FrameUnits::Rows);
     /// ```
     pub fn rows(start: FrameBound, end: FrameBound) -> Self {
         Frame {
@@ -510,7 +510,7 @@ impl Frame {
     ///
     /// ```
     /// let f = quarry::Frame::range(quarry::FrameBound::UnboundedPreceding, quarry::FrameBound::CurrentRow);
-    /// assert_eq!(f.units, quarry::FrameUnits::Range);
+    /// assert_eq!(f.units, quarry::expr::FrameUnits::Range);
     /// ```
     pub fn range(start: FrameBound, end: FrameBound) -> Self {
         Frame {
@@ -524,7 +524,7 @@ impl Frame {
     ///
     /// ```
     /// let f = quarry::Frame::groups(quarry::FrameBound::CurrentRow, quarry::FrameBound::Following(1));
-    /// assert_eq!(f.units, quarry::FrameUnits::Groups);
+    /// assert_eq!(f.units, quarry::expr::FrameUnits::Groups);
     /// ```
     pub fn groups(start: FrameBound, end: FrameBound) -> Self {
         Frame {

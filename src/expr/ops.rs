@@ -11,7 +11,8 @@ pub type Name = Cow<'static, str>;
 /// A column reference: an optional qualifier (table name or alias) and the column name.
 ///
 /// ```
-/// use quarry::{ColumnRef, Expr, IntoExpr};
+/// use quarry::{Expr, IntoExpr};
+/// use quarry::expr::ColumnRef;
 /// let e = quarry::Column::<i64>::new("t", "id").into_expr();
 /// assert!(matches!(e, Expr::Column(ColumnRef { ref name, .. }) if name == "id"));
 /// ```
@@ -26,7 +27,7 @@ pub struct ColumnRef {
 /// A unary operator.
 ///
 /// ```
-/// assert_ne!(quarry::UnaryOp::Not, quarry::UnaryOp::Neg);
+/// assert_ne!(quarry::expr::UnaryOp::Not, quarry::expr::UnaryOp::Neg);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UnaryOp {
@@ -39,7 +40,7 @@ pub enum UnaryOp {
 /// A binary operator (AND and OR are n-ary: [`Expr::And`], [`Expr::Or`]).
 ///
 /// ```
-/// assert_eq!(quarry::BinaryOp::Ne.as_sql(), "<>");
+/// assert_eq!(quarry::expr::BinaryOp::Ne.as_sql(), "<>");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BinaryOp {
@@ -71,7 +72,7 @@ impl BinaryOp {
     /// The operator's SQL spelling.
     ///
     /// ```
-    /// assert_eq!(quarry::BinaryOp::Le.as_sql(), "<=");
+    /// assert_eq!(quarry::expr::BinaryOp::Le.as_sql(), "<=");
     /// ```
     pub fn as_sql(self) -> &'static str {
         match self {
@@ -102,7 +103,7 @@ impl BinaryOp {
 /// Where NULLs sort.
 ///
 /// ```
-/// assert_ne!(quarry::Nulls::First, quarry::Nulls::Last);
+/// assert_ne!(quarry::expr::Nulls::First, quarry::expr::Nulls::Last);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Nulls {
@@ -162,7 +163,7 @@ impl OrderBy {
     /// ```
     /// use quarry::prelude::*;
     /// let o = quarry::Column::<i64>::new("t", "a").asc().nulls_first();
-    /// assert_eq!(o.nulls, Some(quarry::Nulls::First));
+    /// assert_eq!(o.nulls, Some(quarry::expr::Nulls::First));
     /// ```
     pub fn nulls_first(mut self) -> Self {
         self.nulls = Some(Nulls::First);
@@ -174,7 +175,7 @@ impl OrderBy {
     /// ```
     /// use quarry::prelude::*;
     /// let o = quarry::Column::<i64>::new("t", "a").asc().nulls_last();
-    /// assert_eq!(o.nulls, Some(quarry::Nulls::Last));
+    /// assert_eq!(o.nulls, Some(quarry::expr::Nulls::Last));
     /// ```
     pub fn nulls_last(mut self) -> Self {
         self.nulls = Some(Nulls::Last);
@@ -185,7 +186,7 @@ impl OrderBy {
 /// A function's name: any SQL function by name, or one whose spelling differs by dialect.
 ///
 /// ```
-/// assert_eq!(quarry::FuncName::Named("lower".into()), quarry::FuncName::Named("lower".into()));
+/// assert_eq!(quarry::expr::FuncName::Named("lower".into()), quarry::expr::FuncName::Named("lower".into()));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum FuncName {
@@ -198,8 +199,8 @@ pub enum FuncName {
 /// The window of a window function call: a named window or an inline specification.
 ///
 /// ```
-/// let o = quarry::Over::Named("w".into());
-/// assert!(matches!(o, quarry::Over::Named(_)));
+/// let o = quarry::expr::Over::Named("w".into());
+/// assert!(matches!(o, quarry::expr::Over::Named(_)));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Over {
@@ -212,7 +213,7 @@ pub enum Over {
 /// A function call, optionally an aggregate with DISTINCT / FILTER, or a window function.
 ///
 /// ```
-/// let f = quarry::FuncCall::new("lower", vec![]);
+/// let f = quarry::expr::FuncCall::new("lower", vec![]);
 /// assert!(f.args.is_empty());
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -233,7 +234,7 @@ impl FuncCall {
     /// A plain call of `name` with `args`.
     ///
     /// ```
-    /// let f = quarry::FuncCall::new("coalesce", vec![quarry::val(1_i64).into()]);
+    /// let f = quarry::expr::FuncCall::new("coalesce", vec![quarry::val(1_i64).into()]);
     /// assert_eq!(f.args.len(), 1);
     /// ```
     pub fn new(name: impl Into<Name>, args: Vec<Expr>) -> Self {
@@ -253,7 +254,8 @@ impl FuncCall {
 /// module ([`super::func`], [`super::count`], [`super::case`], …) or directly.
 ///
 /// ```
-/// use quarry::{Expr, Value, BinaryOp, Postgres};
+/// use quarry::{Expr, Value, Postgres};
+/// use quarry::expr::BinaryOp;
 /// let e = Expr::Binary(Box::new((quarry::DynColumn::new("t", "a").into(), Expr::Value(Value::I64(1)))),
 ///                      BinaryOp::Add);
 /// assert_eq!(quarry::select(e).compile(&Postgres).unwrap().sql, "SELECT t.a + $1");

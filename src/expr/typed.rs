@@ -110,7 +110,7 @@ pub enum Any {}
 /// `T`.
 ///
 /// ```
-/// use quarry::SqlBase;
+/// use quarry::expr::SqlBase;
 /// fn base<T: SqlBase<Base = i64>>() {}
 /// base::<i64>();
 /// base::<Option<i64>>();
@@ -151,7 +151,7 @@ pub trait Operand<B> {
 /// Numeric base types: arithmetic, `sum` and `avg` accept them.
 ///
 /// ```
-/// fn numeric<T: quarry::Numeric>() {}
+/// fn numeric<T: quarry::expr::Numeric>() {}
 /// numeric::<i64>();
 /// numeric::<f64>();
 /// ```
@@ -165,7 +165,7 @@ pub trait Numeric {}
 /// Text base types: LIKE, ILIKE, concatenation, lower, upper and length accept them.
 ///
 /// ```
-/// fn text<T: quarry::Text>() {}
+/// fn text<T: quarry::expr::Text>() {}
 /// text::<String>();
 /// ```
 #[diagnostic::on_unimplemented(
@@ -183,7 +183,7 @@ impl Numeric for Any {}
 /// PostgreSQL and MySQL widen integer sums to NUMERIC), floats to `f64`, decimals to `Decimal`.
 ///
 /// ```
-/// fn sums_to<T: quarry::Summable<Sum = i64>>() {}
+/// fn sums_to<T: quarry::expr::Summable<Sum = i64>>() {}
 /// sums_to::<i32>();
 /// ```
 #[diagnostic::on_unimplemented(
@@ -226,7 +226,7 @@ impl Summable for Any {
 /// decides the expression's type, like the branches of a CASE).
 ///
 /// ```
-/// fn base<V: quarry::HasBase<Base = String>>(_: V) {}
+/// fn base<V: quarry::expr::HasBase<Base = String>>(_: V) {}
 /// base("x");
 /// base(quarry::Column::<Option<String>>::new("t", "a"));
 /// ```

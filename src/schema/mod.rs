@@ -1,15 +1,15 @@
 //! Schema metadata: tables, columns, types, constraints and indexes.
 //!
-//! Metadata is plain data. It renders to DDL for any dialect through [`crate::compile`] and is
+//! Metadata is plain data. It renders to DDL for any dialect ([`crate::MetaData::create_all_ddl`]) and is
 //! created on a database with [`crate::Engine::create_all`].
 
-pub mod column;
-pub mod constraint;
-pub mod index;
-pub mod metadata;
-pub mod table;
-pub mod typed;
-pub mod types;
+pub(crate) mod column;
+pub(crate) mod constraint;
+pub(crate) mod index;
+pub(crate) mod metadata;
+pub(crate) mod table;
+pub(crate) mod typed;
+pub(crate) mod types;
 
 pub use column::{ColumnDef, ServerDefault};
 pub use constraint::{Check, FkAction, ForeignKey, PrimaryKey, Unique};

@@ -74,7 +74,7 @@ impl DynColumn {
 /// The `DEFAULT` marker's type: see [`DEFAULT`].
 ///
 /// ```
-/// let d: quarry::DefaultValue = quarry::DEFAULT;
+/// let d: quarry::stmt::DefaultValue = quarry::DEFAULT;
 /// # let _ = d;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -127,7 +127,7 @@ pub fn excluded<T>(column: Column<T>) -> TypedExpr<T> {
 /// for none.
 ///
 /// ```
-/// use quarry::ColumnNames;
+/// use quarry::stmt::ColumnNames;
 /// quarry::table! { pub struct T("t") { a: i64, b: String } }
 /// let t = T::new();
 /// assert_eq!((t.a, t.b).column_names(), ["a", "b"]);
@@ -202,7 +202,7 @@ impl<C: ColumnNames, const N: usize> ColumnNames for [C; N] {
 /// `Vec` / array of them.
 ///
 /// ```
-/// use quarry::Assignments;
+/// use quarry::stmt::Assignments;
 /// let mut names = Vec::new();
 /// (quarry::Assign::new("a", 1_i64), quarry::Assign::new("b", 2_i64)).for_each(|a| names.push(a.column));
 /// assert_eq!(names, ["a", "b"]);
@@ -216,7 +216,8 @@ pub trait Assignments {
     /// The default gives every row back (it then goes through [`Assignments::for_each`]).
     ///
     /// ```
-    /// use quarry::{Assign, Assignments};
+    /// use quarry::Assign;
+    /// use quarry::stmt::Assignments;
     /// let mut out = Vec::new();
     /// let row = (Assign::new("a", 1_i64), Assign::new("b", 2_i64));
     /// assert!(row.push_plain(&["a".into(), "b".into()], &mut out).is_ok());
@@ -239,7 +240,8 @@ pub trait Assignments {
     /// matches them against the table (a column set twice is an error then).
     ///
     /// ```
-    /// use quarry::{Assign, Assignments};
+    /// use quarry::Assign;
+    /// use quarry::stmt::Assignments;
     /// let (mut columns, mut out) = (Vec::new(), Vec::new());
     /// let row = (Assign::new("a", 1_i64), Assign::new("b", 2_i64));
     /// assert!(row.push_first_plain(&mut columns, &mut out).is_ok());
@@ -364,7 +366,7 @@ pub(crate) fn target(source: impl TableSource) -> Result<TableRef, &'static str>
 /// allows; a [`DynColumn`] or a column name takes any expression.
 ///
 /// ```
-/// use quarry::SetTarget;
+/// use quarry::stmt::SetTarget;
 /// quarry::table! { pub struct T("t") { n: i64 } }
 /// assert_eq!(T::new().n.assign(5).column, "n");
 /// assert_eq!("m".assign("x").column, "m");

@@ -9,7 +9,7 @@ use std::marker::PhantomData;
 /// A set operator.
 ///
 /// ```
-/// assert_eq!(quarry::SetOp::UnionAll.as_sql(), "UNION ALL");
+/// assert_eq!(quarry::stmt::SetOp::UnionAll.as_sql(), "UNION ALL");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SetOp {
@@ -27,7 +27,7 @@ impl SetOp {
     /// The keywords.
     ///
     /// ```
-    /// assert_eq!(quarry::SetOp::Except.as_sql(), "EXCEPT");
+    /// assert_eq!(quarry::stmt::SetOp::Except.as_sql(), "EXCEPT");
     /// ```
     pub fn as_sql(self) -> &'static str {
         match self {

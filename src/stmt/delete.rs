@@ -26,7 +26,7 @@ use std::marker::PhantomData;
 /// The data of a DELETE statement.
 ///
 /// ```
-/// let s = quarry::DeleteStmt::new(quarry::TableRef::named("t"));
+/// let s = quarry::stmt::DeleteStmt::new(quarry::stmt::TableRef::named("t"));
 /// assert!(s.filter.is_none());
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -46,7 +46,7 @@ impl DeleteStmt {
     /// A DELETE of every row of `table`.
     ///
     /// ```
-    /// assert_eq!(quarry::DeleteStmt::new(quarry::TableRef::named("t")).table.name, "t");
+    /// assert_eq!(quarry::stmt::DeleteStmt::new(quarry::stmt::TableRef::named("t")).table.name, "t");
     /// ```
     pub fn new(table: TableRef) -> Self {
         DeleteStmt {

@@ -8,7 +8,7 @@ use std::sync::Arc;
 /// Cached or shared table metadata behind a FROM item, used to infer join conditions.
 ///
 /// ```
-/// let m = quarry::TableMeta::Shared(std::sync::Arc::new(quarry::Table::new("t")));
+/// let m = quarry::stmt::TableMeta::Shared(std::sync::Arc::new(quarry::Table::new("t")));
 /// assert_eq!(m.table().name, "t");
 /// ```
 #[derive(Clone, Debug)]
@@ -23,7 +23,7 @@ impl TableMeta {
     /// The table.
     ///
     /// ```
-    /// let m = quarry::TableMeta::Shared(std::sync::Arc::new(quarry::Table::new("t")));
+    /// let m = quarry::stmt::TableMeta::Shared(std::sync::Arc::new(quarry::Table::new("t")));
     /// assert!(m.table().columns.is_empty());
     /// ```
     pub fn table(&self) -> &Table {
@@ -45,7 +45,7 @@ impl PartialEq for TableMeta {
 ///
 /// ```
 /// use quarry::prelude::*;
-/// let t = quarry::TableRef::named("events").alias("e");
+/// let t = quarry::stmt::TableRef::named("events").alias("e");
 /// let q = select(t.c("id")).from(t);
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT e.id FROM events AS e");
 /// ```
@@ -73,7 +73,7 @@ impl TableRef {
     /// A table known by name only (no join inference).
     ///
     /// ```
-    /// assert_eq!(quarry::TableRef::named("t").name, "t");
+    /// assert_eq!(quarry::stmt::TableRef::named("t").name, "t");
     /// ```
     pub fn named(name: impl Into<Name>) -> Self {
         TableRef {
@@ -88,7 +88,7 @@ impl TableRef {
     ///
     /// ```
     /// let t = quarry::Table::new("t").schema("app");
-    /// assert_eq!(quarry::TableRef::new(&t).schema.as_deref(), Some("app"));
+    /// assert_eq!(quarry::stmt::TableRef::new(&t).schema.as_deref(), Some("app"));
     /// ```
     pub fn new(table: &Table) -> Self {
         Self::shared(Arc::new(table.clone()))
@@ -98,7 +98,7 @@ impl TableRef {
     ///
     /// ```
     /// let t = std::sync::Arc::new(quarry::Table::new("t"));
-    /// assert_eq!(quarry::TableRef::shared(t).name, "t");
+    /// assert_eq!(quarry::stmt::TableRef::shared(t).name, "t");
     /// ```
     pub fn shared(table: Arc<Table>) -> Self {
         TableRef {
@@ -113,7 +113,7 @@ impl TableRef {
     ///
     /// ```
     /// static T: std::sync::OnceLock<quarry::Table> = std::sync::OnceLock::new();
-    /// let r = quarry::TableRef::from_static(T.get_or_init(|| quarry::Table::new("t")), Some("x"));
+    /// let r = quarry::stmt::TableRef::from_static(T.get_or_init(|| quarry::Table::new("t")), Some("x"));
     /// assert_eq!(r.alias.as_deref(), Some("x"));
     /// ```
     #[inline]
@@ -129,7 +129,7 @@ impl TableRef {
     /// Sets the schema.
     ///
     /// ```
-    /// assert_eq!(quarry::TableRef::named("t").schema("s").schema.as_deref(), Some("s"));
+    /// assert_eq!(quarry::stmt::TableRef::named("t").schema("s").schema.as_deref(), Some("s"));
     /// ```
     pub fn schema(mut self, schema: impl Into<Name>) -> Self {
         self.schema = Some(schema.into());
@@ -139,7 +139,7 @@ impl TableRef {
     /// Sets the alias (`FROM t AS alias`).
     ///
     /// ```
-    /// assert_eq!(quarry::TableRef::named("t").alias("a").alias.as_deref(), Some("a"));
+    /// assert_eq!(quarry::stmt::TableRef::named("t").alias("a").alias.as_deref(), Some("a"));
     /// ```
     pub fn alias(mut self, alias: impl Into<Name>) -> Self {
         self.alias = Some(alias.into());
@@ -149,7 +149,7 @@ impl TableRef {
     /// What qualifies its columns: the alias, else the name.
     ///
     /// ```
-    /// assert_eq!(quarry::TableRef::named("t").qualifier(), "t");
+    /// assert_eq!(quarry::stmt::TableRef::named("t").qualifier(), "t");
     /// ```
     pub fn qualifier(&self) -> &str {
         self.alias.as_deref().unwrap_or(&self.name)
@@ -165,7 +165,7 @@ impl TableRef {
     /// A dynamic column of this table, qualified by the alias if any.
     ///
     /// ```
-    /// assert_eq!(quarry::TableRef::named("t").alias("a").c("x").table_name(), "a");
+    /// assert_eq!(quarry::stmt::TableRef::named("t").alias("a").c("x").table_name(), "a");
     /// ```
     pub fn c(&self, name: &str) -> DynColumn {
         DynColumn::new(self.qualifier(), name)
@@ -175,8 +175,8 @@ impl TableRef {
 /// One entry of FROM or JOIN.
 ///
 /// ```
-/// let f = quarry::FromItem::Table(quarry::TableRef::named("t"));
-/// assert!(matches!(f, quarry::FromItem::Table(_)));
+/// let f = quarry::stmt::FromItem::Table(quarry::stmt::TableRef::named("t"));
+/// assert!(matches!(f, quarry::stmt::FromItem::Table(_)));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum FromItem {
@@ -357,7 +357,7 @@ impl TableSource for &Cte {
 /// A join's kind.
 ///
 /// ```
-/// assert_eq!(quarry::JoinKind::Left.as_sql(), "LEFT JOIN");
+/// assert_eq!(quarry::stmt::JoinKind::Left.as_sql(), "LEFT JOIN");
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum JoinKind {
@@ -377,7 +377,7 @@ impl JoinKind {
     /// The keywords.
     ///
     /// ```
-    /// assert_eq!(quarry::JoinKind::Cross.as_sql(), "CROSS JOIN");
+    /// assert_eq!(quarry::stmt::JoinKind::Cross.as_sql(), "CROSS JOIN");
     /// ```
     pub fn as_sql(self) -> &'static str {
         match self {
@@ -394,7 +394,7 @@ impl JoinKind {
 /// foreign key between the two sides when compiling).
 ///
 /// ```
-/// let j = quarry::Join { kind: quarry::JoinKind::Cross, item: quarry::FromItem::Table(quarry::TableRef::named("t")), on: None };
+/// let j = quarry::stmt::Join { kind: quarry::stmt::JoinKind::Cross, item: quarry::stmt::FromItem::Table(quarry::stmt::TableRef::named("t")), on: None };
 /// assert!(j.on.is_none());
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -411,7 +411,7 @@ pub struct Join {
 /// vector. Reads as a slice.
 ///
 /// ```
-/// use quarry::{FromItem, FromItems, TableRef};
+/// use quarry::stmt::{FromItem, FromItems, TableRef};
 /// let mut from = FromItems::default();
 /// assert!(from.is_empty());
 /// from.push(FromItem::Table(TableRef::named("a")));
@@ -443,8 +443,8 @@ impl FromItems {
     /// Appends an item.
     ///
     /// ```
-    /// let mut from = quarry::FromItems::default();
-    /// from.push(quarry::FromItem::Table(quarry::TableRef::named("t")));
+    /// let mut from = quarry::stmt::FromItems::default();
+    /// from.push(quarry::stmt::FromItem::Table(quarry::stmt::TableRef::named("t")));
     /// assert_eq!(from.len(), 1);
     /// ```
     #[inline]

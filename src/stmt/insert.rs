@@ -33,8 +33,8 @@ use std::marker::PhantomData;
 /// What an upsert does when the row conflicts with an existing one.
 ///
 /// ```
-/// let a = quarry::ConflictAction::Nothing;
-/// assert_eq!(a, quarry::ConflictAction::Nothing);
+/// let a = quarry::stmt::ConflictAction::Nothing;
+/// assert_eq!(a, quarry::stmt::ConflictAction::Nothing);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum ConflictAction {
@@ -53,7 +53,7 @@ pub enum ConflictAction {
 /// action.
 ///
 /// ```
-/// let c = quarry::OnConflict { target: vec!["id".into()], action: quarry::ConflictAction::Nothing };
+/// let c = quarry::stmt::OnConflict { target: vec!["id".into()], action: quarry::stmt::ConflictAction::Nothing };
 /// assert_eq!(c.target.len(), 1);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -69,7 +69,7 @@ pub struct OnConflict {
 /// Statements compare equal when they hold the same rows, whichever form quarry keeps them in.
 ///
 /// ```
-/// let s = quarry::InsertStmt::new(quarry::TableRef::named("t"));
+/// let s = quarry::stmt::InsertStmt::new(quarry::stmt::TableRef::named("t"));
 /// assert_eq!(s.rows, 0);
 /// ```
 #[derive(Clone, Debug)]
@@ -134,7 +134,7 @@ impl InsertStmt {
     /// An INSERT into `table` with no rows yet.
     ///
     /// ```
-    /// let s = quarry::InsertStmt::new(quarry::TableRef::named("t"));
+    /// let s = quarry::stmt::InsertStmt::new(quarry::stmt::TableRef::named("t"));
     /// assert!(s.columns.is_empty());
     /// ```
     #[inline]

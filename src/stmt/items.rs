@@ -12,7 +12,7 @@ use std::marker::PhantomData;
 /// Expressions given as one, a tuple or a vector (GROUP BY, PARTITION BY, function args).
 ///
 /// ```
-/// use quarry::ExprList;
+/// use quarry::stmt::ExprList;
 /// let a = quarry::Column::<i64>::new("t", "a");
 /// assert_eq!((a, a).into_exprs().len(), 2);
 /// assert_eq!(a.into_exprs().len(), 1);
@@ -192,7 +192,8 @@ impl Selection for Vec<SelectItem> {
 /// row, or a tuple of `FromValue`s taking the columns in order.
 ///
 /// ```
-/// use quarry::{DecodeRow, Row, Value};
+/// use quarry::{Row, Value};
+/// use quarry::stmt::DecodeRow;
 /// let row = Row::new(vec!["a".to_string(), "b".into()].into(), vec![Value::I64(1), Value::from("x")]);
 /// let (a, b): (i64, String) = DecodeRow::decode_row(row).unwrap();
 /// assert_eq!((a, b.as_str()), (1, "x"));

@@ -1,17 +1,33 @@
-//! Statements as plain data. DDL lives in [`ddl`]; SELECT and DML build on the same compiler.
+//! Statements as plain data: SELECT (with its FROM items, joins, CTEs, set operations and row
+//! locks), INSERT, UPDATE, DELETE, DDL, raw SQL fragments and transaction options. The
+//! builders most code uses are at the crate root ([`crate::select`], [`crate::insert`], …);
+//! this module holds the parts a statement is made of.
 
-pub mod clauses;
+pub(crate) mod clauses;
 mod compound;
-pub mod ddl;
-pub mod delete;
+pub(crate) mod ddl;
+pub(crate) mod delete;
 mod from;
-pub mod insert;
+pub(crate) mod insert;
 mod items;
-pub mod select;
+pub(crate) mod select;
 mod table_macro;
-pub mod text;
-pub mod tx;
-pub mod update;
+pub(crate) mod text;
+pub(crate) mod tx;
+pub(crate) mod update;
+
+pub use clauses::{excluded, Assign, Assignments, ColumnNames, DefaultValue, SetTarget, DEFAULT};
+pub use ddl::{CreateIndex, CreateTable, CreateType, DropIndex, DropTable, DropType};
+pub use delete::{delete, Delete, DeleteStmt};
+pub use insert::{insert, ConflictAction, Insert, InsertStmt, OnConflict};
+pub use select::{
+    select, Compound, CompoundStmt, Cte, DecodeRow, Distinct, ExprList, FromItem, FromItems,
+    IntoOrderBy, Join, JoinKind, Labeled, LockStrength, LockWait, Query, RowLock, Select,
+    SelectItem, SelectStmt, Selection, SetOp, Subquery, TableMeta, TableRef, TableSource,
+};
+pub use text::{sql, Sql};
+pub use tx::{IsolationLevel, TxOptions};
+pub use update::{update, Update, UpdateStmt};
 
 /// Appends the value `make` returns, made where it goes in `v`.
 ///

@@ -55,8 +55,8 @@ use std::marker::PhantomData;
 /// SELECT.
 ///
 /// ```
-/// let q: quarry::Query = quarry::select(quarry::val(1_i64)).into();
-/// assert!(matches!(q, quarry::Query::Select(_)));
+/// let q: quarry::stmt::Query = quarry::select(quarry::val(1_i64)).into();
+/// assert!(matches!(q, quarry::stmt::Query::Select(_)));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Query {
@@ -69,7 +69,7 @@ pub enum Query {
 /// One item of a select list: an expression and its label.
 ///
 /// ```
-/// let i = quarry::SelectItem { expr: quarry::val(1_i64).into(), alias: Some("one".into()) };
+/// let i = quarry::stmt::SelectItem { expr: quarry::val(1_i64).into(), alias: Some("one".into()) };
 /// assert_eq!(i.alias.as_deref(), Some("one"));
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -83,7 +83,7 @@ pub struct SelectItem {
 /// Lock strength of a row-locking clause.
 ///
 /// ```
-/// assert_ne!(quarry::LockStrength::Update, quarry::LockStrength::Share);
+/// assert_ne!(quarry::stmt::LockStrength::Update, quarry::stmt::LockStrength::Share);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LockStrength {
@@ -96,7 +96,7 @@ pub enum LockStrength {
 /// What a row-locking clause does with locked rows.
 ///
 /// ```
-/// assert_ne!(quarry::LockWait::NoWait, quarry::LockWait::SkipLocked);
+/// assert_ne!(quarry::stmt::LockWait::NoWait, quarry::stmt::LockWait::SkipLocked);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LockWait {
@@ -132,7 +132,7 @@ impl RowLock {
     /// `FOR UPDATE`.
     ///
     /// ```
-    /// assert_eq!(quarry::RowLock::update().strength, quarry::LockStrength::Update);
+    /// assert_eq!(quarry::stmt::RowLock::update().strength, quarry::stmt::LockStrength::Update);
     /// ```
     pub fn update() -> Self {
         RowLock {
@@ -145,7 +145,7 @@ impl RowLock {
     /// `FOR SHARE`.
     ///
     /// ```
-    /// assert_eq!(quarry::RowLock::share().strength, quarry::LockStrength::Share);
+    /// assert_eq!(quarry::stmt::RowLock::share().strength, quarry::stmt::LockStrength::Share);
     /// ```
     pub fn share() -> Self {
         RowLock {
@@ -157,7 +157,7 @@ impl RowLock {
     /// Adds a table (name or alias) to `OF`.
     ///
     /// ```
-    /// assert_eq!(quarry::RowLock::update().of("u").of, ["u"]);
+    /// assert_eq!(quarry::stmt::RowLock::update().of("u").of, ["u"]);
     /// ```
     pub fn of(mut self, table: impl Into<Name>) -> Self {
         self.of.push(table.into());
@@ -167,7 +167,7 @@ impl RowLock {
     /// `NOWAIT`.
     ///
     /// ```
-    /// assert_eq!(quarry::RowLock::update().nowait().wait, quarry::LockWait::NoWait);
+    /// assert_eq!(quarry::stmt::RowLock::update().nowait().wait, quarry::stmt::LockWait::NoWait);
     /// ```
     pub fn nowait(mut self) -> Self {
         self.wait = LockWait::NoWait;
@@ -177,7 +177,7 @@ impl RowLock {
     /// `SKIP LOCKED`.
     ///
     /// ```
-    /// assert_eq!(quarry::RowLock::update().skip_locked().wait, quarry::LockWait::SkipLocked);
+    /// assert_eq!(quarry::stmt::RowLock::update().skip_locked().wait, quarry::stmt::LockWait::SkipLocked);
     /// ```
     pub fn skip_locked(mut self) -> Self {
         self.wait = LockWait::SkipLocked;
@@ -188,7 +188,7 @@ impl RowLock {
 /// DISTINCT or DISTINCT ON.
 ///
 /// ```
-/// assert_eq!(quarry::Distinct::default(), quarry::Distinct::None);
+/// assert_eq!(quarry::stmt::Distinct::default(), quarry::stmt::Distinct::None);
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
 pub enum Distinct {
@@ -204,7 +204,7 @@ pub enum Distinct {
 /// The data of a SELECT statement.
 ///
 /// ```
-/// let s = quarry::SelectStmt::default();
+/// let s = quarry::stmt::SelectStmt::default();
 /// assert!(s.items.is_empty() && s.from.is_empty());
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -326,7 +326,7 @@ impl Select<Row> {
     /// A dynamic SELECT over existing statement data.
     ///
     /// ```
-    /// let q = quarry::Select::from_stmt(quarry::SelectStmt::default());
+    /// let q = quarry::Select::from_stmt(quarry::stmt::SelectStmt::default());
     /// # let _ = q;
     /// ```
     pub fn from_stmt(stmt: SelectStmt) -> Self {
@@ -609,7 +609,7 @@ impl<R> Select<R> {
     /// A row-locking clause (see [`RowLock`]).
     ///
     /// ```
-    /// let q = quarry::Select::new().from("t").lock(quarry::RowLock::update().skip_locked());
+    /// let q = quarry::Select::new().from("t").lock(quarry::stmt::RowLock::update().skip_locked());
     /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT * FROM t FOR UPDATE SKIP LOCKED");
     /// ```
     pub fn lock(mut self, lock: RowLock) -> Self {

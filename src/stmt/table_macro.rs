@@ -108,10 +108,10 @@ macro_rules! table {
             }
         }
 
-        impl $crate::TableSource for $name {
+        impl $crate::stmt::TableSource for $name {
             #[inline]
-            fn into_from_item(self) -> $crate::FromItem {
-                $crate::FromItem::Table($crate::TableRef::from_static(Self::metadata(), self.__alias))
+            fn into_from_item(self) -> $crate::stmt::FromItem {
+                $crate::stmt::FromItem::Table($crate::stmt::TableRef::from_static(Self::metadata(), self.__alias))
             }
         }
 

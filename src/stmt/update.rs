@@ -25,7 +25,7 @@ use std::marker::PhantomData;
 /// The data of an UPDATE statement.
 ///
 /// ```
-/// let s = quarry::UpdateStmt::new(quarry::TableRef::named("t"));
+/// let s = quarry::stmt::UpdateStmt::new(quarry::stmt::TableRef::named("t"));
 /// assert!(s.set.is_empty());
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -47,7 +47,7 @@ impl UpdateStmt {
     /// An UPDATE of `table` with nothing set yet.
     ///
     /// ```
-    /// assert_eq!(quarry::UpdateStmt::new(quarry::TableRef::named("t")).table.name, "t");
+    /// assert_eq!(quarry::stmt::UpdateStmt::new(quarry::stmt::TableRef::named("t")).table.name, "t");
     /// ```
     #[inline]
     pub fn new(table: TableRef) -> Self {
@@ -129,7 +129,7 @@ impl<R> Update<R> {
         &self.stmt
     }
 
-    /// `SET column = value` (type-checked for typed columns; see [`crate::ValueFor`]).
+    /// `SET column = value` (type-checked for typed columns; see [`crate::expr::ValueFor`]).
     ///
     /// ```
     /// use quarry::prelude::*;

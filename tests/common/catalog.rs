@@ -1,8 +1,9 @@
 //! Names read back from each backend's catalog, byte for byte, and the removal of a test's
 //! leftover tables by name prefix (children first), so a failed run cannot break the next.
 
+use quarry::dialect::SqlWriter;
 use quarry::prelude::*;
-use quarry::{Engine, SqlWriter};
+use quarry::Engine;
 
 /// The names of every table in the current schema (database) whose name starts with `prefix`,
 /// as the catalog spells them, sorted.

@@ -17,11 +17,14 @@
 #![allow(dead_code)]
 
 use proptest::prelude::*;
+use quarry::expr::{BinaryOp, FuncCall, Nulls, UnaryOp};
 use quarry::prelude::*;
+use quarry::stmt::{
+    Distinct, FromItem, FromItems, Join, JoinKind, Query, RowLock, SelectItem, SelectStmt, TableRef,
+};
 use quarry::{
-    Assign, BinaryOp, ColumnDef, Compiled, Compound, Cte, Delete, Dialect, Distinct, DynColumn,
-    Expr, FromItem, FromItems, FuncCall, Insert, Join, JoinKind, MetaData, Nulls, Query, RowLock,
-    SelectItem, SelectStmt, SqlType, Table, TableRef, UnaryOp, Update, Value, ValueType,
+    Assign, ColumnDef, Compiled, Compound, Cte, Delete, Dialect, DynColumn, Expr, Insert, MetaData,
+    SqlType, Table, Update, Value, ValueType,
 };
 
 /// A `SelectStmt` with the given fields set, the others at their defaults
@@ -1293,7 +1296,7 @@ impl Gen {
     }
 
     /// A window function item; with a named window (`WINDOW w AS (…)`) sometimes.
-    fn window_item(&mut self, scope: &Scope) -> (Expr, Option<(quarry::Name, Window)>) {
+    fn window_item(&mut self, scope: &Scope) -> (Expr, Option<(quarry::expr::Name, Window)>) {
         let mut w = Window::new();
         if self.rng.pct(50) {
             let c = scope.cols[self.rng.below(scope.cols.len())].expr();
@@ -1326,8 +1329,8 @@ impl Gen {
             5 => count_star().retype(),
             _ => max(TypedExpr::<i64>::new(self.leaf(scope, Kind::Int))).retype(),
         };
-        let framable = !matches!(&f.expr(), Expr::Func(c) if c.args.is_empty() || matches!(&c.name, quarry::FuncName::Named(n) if n == "lag"))
-            || matches!(&f.expr(), Expr::Func(c) if matches!(&c.name, quarry::FuncName::Named(n) if n == "count"));
+        let framable = !matches!(&f.expr(), Expr::Func(c) if c.args.is_empty() || matches!(&c.name, quarry::expr::FuncName::Named(n) if n == "lag"))
+            || matches!(&f.expr(), Expr::Func(c) if matches!(&c.name, quarry::expr::FuncName::Named(n) if n == "count"));
         // Frames with rank, dense_rank, row_number or lag: ignored by PostgreSQL and SQLite,
         // refused by MariaDB (error 4017).
         if ordered && framable && self.rng.pct(30) {

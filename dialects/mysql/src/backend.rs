@@ -1,4 +1,4 @@
-//! [`quarry::Backend`] and [`quarry::BackendConnection`] over the bb8 pool.
+//! [`quarry::backend::Backend`] and [`quarry::backend::BackendConnection`] over the bb8 pool.
 
 use crate::bind::{bind_all, bind_cell};
 use crate::cache::StmtCache;
@@ -7,11 +7,10 @@ use crate::error::{lost_connection, map_error, Lost};
 use crate::pool::{MySqlConnectionManager, PooledConn};
 use mysql_async::prelude::Queryable;
 use mysql_async::{BinaryProtocol, Column, Conn, Params, QueryResult, Statement, TextProtocol};
-use quarry::exec::{Gather, Lane, LaneRules};
+use quarry::backend::{BackendConnection, BoxFuture, BoxStream};
+use quarry::backend::{Gather, Lane, LaneRules};
 use quarry::StatementKind;
-use quarry::{
-    BackendConnection, BoxFuture, BoxStream, Dialect, Error, ExecResult, Result, Row, Value,
-};
+use quarry::{Dialect, Error, ExecResult, Result, Row, Value};
 use std::borrow::BorrowMut;
 use std::fmt;
 use std::sync::Arc;
@@ -64,7 +63,7 @@ fn run_error(e: bb8::RunError<Error>) -> Error {
     }
 }
 
-impl quarry::Backend for MySqlBackend {
+impl quarry::backend::Backend for MySqlBackend {
     fn name(&self) -> &'static str {
         "mysql"
     }
@@ -93,7 +92,7 @@ impl quarry::Backend for MySqlBackend {
 
 type Checkout = bb8::PooledConnection<'static, MySqlConnectionManager>;
 
-/// The rules of the lane beside the pool (see [`quarry::exec::Lane`]): a connection is parked
+/// The rules of the lane beside the pool (see [`quarry::backend::Lane`]): a connection is parked
 /// only when bb8 would keep it.
 pub(crate) struct MySqlLane;
 
@@ -634,7 +633,7 @@ impl BackendConnection for MySqlConnection {
     /// `max_allowed_packet`.
     fn insert_rows<'a>(
         &'a mut self,
-        rows: &'a mut quarry::InsertRows<'_>,
+        rows: &'a mut quarry::backend::InsertRows<'_>,
     ) -> Option<BoxFuture<'a, Result<ExecResult>>> {
         Some(Box::pin(async move {
             let dialect: &dyn Dialect = if self.mariadb {

@@ -91,13 +91,13 @@ fn bind_param(v: &Value, param: Option<usize>) -> Result<My> {
 
 /// The driver parameter for one cell of rows bound by reference: owned text and bytes move
 /// into it, borrowed ones are copied once.
-pub(crate) fn bind_cell(cell: quarry::Cell<'_>) -> Result<My> {
+pub(crate) fn bind_cell(cell: quarry::backend::Cell<'_>) -> Result<My> {
     Ok(match cell {
-        quarry::Cell::Text(s) => My::Bytes(s.as_bytes().to_vec()),
-        quarry::Cell::Bytes(b) => My::Bytes(b.to_vec()),
-        quarry::Cell::Value(Value::Text(s) | Value::Json(s)) => My::Bytes(s.into_bytes()),
-        quarry::Cell::Value(Value::Bytes(b)) => My::Bytes(b),
-        quarry::Cell::Value(v) => bind(&v)?,
+        quarry::backend::Cell::Text(s) => My::Bytes(s.as_bytes().to_vec()),
+        quarry::backend::Cell::Bytes(b) => My::Bytes(b.to_vec()),
+        quarry::backend::Cell::Value(Value::Text(s) | Value::Json(s)) => My::Bytes(s.into_bytes()),
+        quarry::backend::Cell::Value(Value::Bytes(b)) => My::Bytes(b),
+        quarry::backend::Cell::Value(v) => bind(&v)?,
         other => bind(&other.into_value())?,
     })
 }
@@ -153,7 +153,7 @@ mod tests {
                     err.to_string().contains(&format!("{f} as parameter 2")),
                     "{err}"
                 );
-                let err = bind_cell(quarry::Cell::Value(v)).unwrap_err();
+                let err = bind_cell(quarry::backend::Cell::Value(v)).unwrap_err();
                 assert!(err.is_unsupported(), "{err}");
             }
         }
@@ -166,7 +166,7 @@ mod tests {
         let err = bind_all(&[Value::I64(1), v.clone()]).unwrap_err();
         assert!(err.is_unsupported(), "{err}");
         assert!(err.to_string().contains("(parameter 2)"), "{err}");
-        assert!(bind_cell(quarry::Cell::Value(v))
+        assert!(bind_cell(quarry::backend::Cell::Value(v))
             .unwrap_err()
             .is_unsupported());
     }

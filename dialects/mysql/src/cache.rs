@@ -11,7 +11,7 @@
 //! multiply-rotate hash rather than SipHash: the keys are the application's own SQL.
 
 use mysql_async::Statement;
-use quarry::exec::SqlTextHasher as FxHasher;
+use quarry::backend::SqlTextHasher as FxHasher;
 use std::collections::HashMap;
 use std::hash::BuildHasherDefault;
 

@@ -126,7 +126,7 @@
 //! tables, `SET SESSION`) stays with the connection, as in any pool.
 //!
 //! The connection returned last, if bb8 would keep it, waits beside the pool for the next
-//! caller ([`quarry::exec::Lane`]), which then skips bb8's checkout and return (a timeout
+//! caller ([`quarry::backend::Lane`]), which then skips bb8's checkout and return (a timeout
 //! future, a lock, three clock readings). It counts against `max_size` and as idle in
 //! [`quarry::Engine::pool_state`]; while any caller waits on the pool, returned connections go
 //! to the pool; `idle_timeout` and `max_lifetime` are checked when it is taken, and by a
@@ -161,7 +161,8 @@ mod pool;
 pub use pool::{MySqlConnectionManager, PooledConn, DEFAULT_STMT_CACHE_SIZE};
 pub use quarry::{MariaDb, MySql};
 
-use quarry::{BoxFuture, Dialect, Engine, PoolOptions, Result};
+use quarry::backend::BoxFuture;
+use quarry::{Dialect, Engine, PoolOptions, Result};
 
 /// The dialect for a server version string (`SELECT VERSION()`): MariaDB when it says so,
 /// MySQL 8 otherwise.
@@ -213,11 +214,11 @@ pub async fn connect_with(url: &str, options: &PoolOptions) -> Result<Engine> {
     Ok(Engine::from_backend(pool::build(url, options).await?))
 }
 
-/// The MySQL/MariaDB [`quarry::Driver`], for URL dispatch with [`quarry::install_drivers`];
+/// The MySQL/MariaDB [`quarry::backend::Driver`], for URL dispatch with [`quarry::install_drivers`];
 /// it handles the `mysql` and `mariadb` schemes.
 ///
 /// ```
-/// use quarry::Driver;
+/// use quarry::backend::Driver;
 /// assert_eq!(quarry_mysql::DRIVER.schemes(), ["mysql", "mariadb"]);
 /// quarry::install_drivers(&[&quarry_mysql::DRIVER]);
 /// ```
@@ -231,7 +232,7 @@ pub struct MySqlDriver;
 /// ```
 pub static DRIVER: MySqlDriver = MySqlDriver;
 
-impl quarry::Driver for MySqlDriver {
+impl quarry::backend::Driver for MySqlDriver {
     fn schemes(&self) -> &'static [&'static str] {
         &["mysql", "mariadb"]
     }

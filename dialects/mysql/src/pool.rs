@@ -8,7 +8,7 @@ use crate::error::map_connect_error;
 use mysql_async::consts::StatusFlags;
 use mysql_async::prelude::Queryable;
 use mysql_async::{Conn, Opts, OptsBuilder};
-use quarry::exec::{ConnectGate, Lane};
+use quarry::backend::{ConnectGate, Lane};
 use quarry::{Error, PoolOptions, Result};
 use std::fmt;
 use std::sync::Arc;
@@ -474,7 +474,7 @@ pub(crate) async fn build(url: &str, options: &PoolOptions) -> Result<MySqlBacke
 }
 
 /// bb8's error sink: logs a failed connection attempt and, the pool having counted it, wakes
-/// the callers waiting for it (see [`quarry::exec::ConnectGate::wake`]).
+/// the callers waiting for it (see [`quarry::backend::ConnectGate::wake`]).
 #[derive(Debug, Clone)]
 struct WakeOnError(Arc<ConnectGate>);
 

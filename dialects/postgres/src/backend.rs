@@ -1,4 +1,4 @@
-//! [`PostgresBackend`]: the [`quarry::Backend`] over a bb8 pool of tokio-postgres connections,
+//! [`PostgresBackend`]: the [`quarry::backend::Backend`] over a bb8 pool of tokio-postgres connections,
 //! the connections it hands out (statements through the prepared-statement cache, row streams,
 //! the calls that start a COPY) and the lane beside the pool. The COPY itself is in `copy.rs`.
 
@@ -9,12 +9,10 @@ use crate::error::{connect_error, map_error};
 use crate::pool::{pool_builder, Manager, PgClient, Session};
 use futures_util::future;
 use futures_util::stream::{self, StreamExt};
-use quarry::exec::{CopyIn, Gather, Lane, LaneRules};
+use quarry::backend::{Backend, BackendConnection, BoxFuture, BoxStream};
+use quarry::backend::{CopyIn, Gather, Lane, LaneRules};
 use quarry::StatementKind;
-use quarry::{
-    Backend, BackendConnection, BoxFuture, BoxStream, Dialect, ExecResult, PoolOptions, Postgres,
-    Result, Row, Value,
-};
+use quarry::{Dialect, ExecResult, PoolOptions, Postgres, Result, Row, Value};
 use std::fmt;
 use std::ops::DerefMut;
 use std::pin::{pin, Pin};
@@ -184,7 +182,7 @@ impl PostgresBackend {
     }
 }
 
-/// The rules of the lane beside the pool (see [`quarry::exec::Lane`]): a connection is parked
+/// The rules of the lane beside the pool (see [`quarry::backend::Lane`]): a connection is parked
 /// only when bb8 would keep it.
 pub(crate) struct PgLane;
 
@@ -549,7 +547,7 @@ impl BackendConnection for PgConnection {
     /// COPY data straight from the caller's row.
     fn insert_rows<'a>(
         &'a mut self,
-        rows: &'a mut quarry::InsertRows<'_>,
+        rows: &'a mut quarry::backend::InsertRows<'_>,
     ) -> Option<BoxFuture<'a, Result<ExecResult>>> {
         if rows.copy_sql.is_empty() {
             // Statements with an upsert clause or RETURNING: the core runs them.

@@ -52,7 +52,7 @@ type KeyMap<V> = HashMap<u64, V, BuildHasherDefault<KeyHasher>>;
 /// The cache key of `sql` run with `params`: a hash of the text and the parameter types
 /// (FxHash-style, eight bytes at a time: this runs on every statement).
 pub(crate) fn key(sql: &str, params: &[Value]) -> u64 {
-    let mut h = quarry::exec::SqlTextHasher::default();
+    let mut h = quarry::backend::SqlTextHasher::default();
     h.add_word(sql.len() as u64);
     h.add_bytes(sql.as_bytes());
     h.add_word(params.len() as u64);

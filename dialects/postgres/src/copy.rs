@@ -6,7 +6,7 @@ use crate::encode::{self, ConvertError, Target};
 use crate::error::{classify, map_error};
 use crate::pool::Session;
 use futures_util::future;
-use quarry::exec::CopyIn;
+use quarry::backend::CopyIn;
 use quarry::{Result, Value};
 use std::pin::pin;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
@@ -18,7 +18,7 @@ use tokio_postgres::{CopyInSink, Statement};
 /// NULL). Borrowed text into a text column is written as it is; anything else goes through
 /// [`encode::encode`].
 fn copy_field(
-    cell: quarry::Cell<'_>,
+    cell: quarry::backend::Cell<'_>,
     target: &Target,
     ty: &Type,
     out: &mut BytesMut,
@@ -27,15 +27,15 @@ fn copy_field(
     out.extend_from_slice(&[0; 4]);
     let is_null = match (&cell, target) {
         // (Text with a NUL goes through `encode`, which refuses it.)
-        (quarry::Cell::Text(s), Target::Text) if !s.contains('\0') => {
+        (quarry::backend::Cell::Text(s), Target::Text) if !s.contains('\0') => {
             out.extend_from_slice(s.as_bytes());
             IsNull::No
         }
-        (quarry::Cell::Bytes(b), Target::Bytea) => {
+        (quarry::backend::Cell::Bytes(b), Target::Bytea) => {
             out.extend_from_slice(b);
             IsNull::No
         }
-        (quarry::Cell::Value(v), _) => encode::encode(v, target, ty, out)?,
+        (quarry::backend::Cell::Value(v), _) => encode::encode(v, target, ty, out)?,
         _ => encode::encode(&cell.into_value(), target, ty, out)?,
     };
     let len = match is_null {
@@ -173,7 +173,10 @@ impl Session {
     /// Loads rows bound by reference with `COPY … (FORMAT binary)`: the COPY data is written
     /// here (header, then each row's fields, then the trailer) and sent in chunks of about
     /// 64 KiB.
-    pub(crate) async fn copy_rows(&mut self, rows: &mut quarry::InsertRows<'_>) -> Result<u64> {
+    pub(crate) async fn copy_rows(
+        &mut self,
+        rows: &mut quarry::backend::InsertRows<'_>,
+    ) -> Result<u64> {
         use futures_util::SinkExt;
         const CHUNK: usize = 64 * 1024;
         let (probe, types, targets, sink) = self

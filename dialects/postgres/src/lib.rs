@@ -55,7 +55,7 @@
 //! `connection_timeout` for a free connection is [`quarry::Error::PoolTimeout`].
 //!
 //! The connection returned last, if bb8 would keep it, waits beside the pool for the next
-//! caller ([`quarry::exec::Lane`]), which then skips bb8's checkout and return (a timeout
+//! caller ([`quarry::backend::Lane`]), which then skips bb8's checkout and return (a timeout
 //! future, a lock, three clock readings). It counts against `max_size` and as idle in
 //! [`quarry::Engine::pool_state`]; while any caller waits on the pool, returned connections go
 //! to the pool; `idle_timeout` and `max_lifetime` are checked when it is taken, and by a
@@ -138,7 +138,7 @@
 //!
 //! ## Bulk loads (`COPY`)
 //!
-//! [`quarry::BackendConnection::copy_in`] (which the executor uses for large plain INSERTs)
+//! [`quarry::backend::BackendConnection::copy_in`] (which the executor uses for large plain INSERTs)
 //! runs `COPY … FROM STDIN (FORMAT binary)` through tokio-postgres'
 //! [`BinaryCopyInWriter`](tokio_postgres::binary_copy::BinaryCopyInWriter), writing the values
 //! row by row without allocating per row. Each value is written in the binary form of its
@@ -186,7 +186,8 @@ pub use backend::PostgresBackend;
 pub use pool::{pool_builder, Manager, PgClient};
 pub use quarry::Postgres;
 
-use quarry::{BoxFuture, Engine, PoolOptions, Result};
+use quarry::backend::BoxFuture;
+use quarry::{Engine, PoolOptions, Result};
 
 /// Prepared statements kept per connection unless the URL sets `statement_cache_size`.
 ///
@@ -227,16 +228,16 @@ pub async fn connect_with(url: &str, options: &PoolOptions) -> Result<Engine> {
     ))
 }
 
-/// The [`quarry::Driver`] for `postgres://` and `postgresql://` URLs; see [`DRIVER`].
+/// The [`quarry::backend::Driver`] for `postgres://` and `postgresql://` URLs; see [`DRIVER`].
 ///
 /// ```
-/// use quarry::Driver;
+/// use quarry::backend::Driver;
 /// assert_eq!(quarry_postgres::PostgresDriver.schemes(), ["postgres", "postgresql"]);
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct PostgresDriver;
 
-impl quarry::Driver for PostgresDriver {
+impl quarry::backend::Driver for PostgresDriver {
     fn schemes(&self) -> &'static [&'static str] {
         &["postgres", "postgresql"]
     }
@@ -286,7 +287,7 @@ mod tests {
 
     #[test]
     fn driver_schemes() {
-        use quarry::Driver;
+        use quarry::backend::Driver;
         assert_eq!(DRIVER.schemes(), ["postgres", "postgresql"]);
     }
 }

@@ -4,7 +4,7 @@
 use crate::backend::{PgLane, PostgresBackend};
 use crate::cache::{StatementCache, DEFAULT_CAPACITY};
 use crate::error::connect_error;
-use quarry::exec::{ConnectGate, Lane};
+use quarry::backend::{ConnectGate, Lane};
 use quarry::{Error, PoolOptions};
 use std::sync::Arc;
 use std::time::Duration;
@@ -171,7 +171,7 @@ fn parse(url: &str) -> quarry::Result<(Config, Extras)> {
 ///
 /// Each connection's I/O task is spawned on the current tokio runtime. [`is_valid`] sends an
 /// empty simple query; [`has_broken`] reports a closed client, a connection
-/// [discarded](quarry::BackendConnection::discard) by the core, or one whose last statement or
+/// [discarded](quarry::backend::BackendConnection::discard) by the core, or one whose last statement or
 /// stream was abandoned mid-flight (its future or stream dropped), so such a connection is
 /// never reused.
 ///
@@ -327,7 +327,7 @@ pub(crate) struct Session {
     /// Set while a statement or stream runs; still set if its future or stream was dropped
     /// midway, which marks the connection broken (it may be mid-transaction or mid-result).
     pub(crate) in_flight: bool,
-    /// Set by [`quarry::BackendConnection::discard`]: close instead of reuse.
+    /// Set by [`quarry::backend::BackendConnection::discard`]: close instead of reuse.
     pub(crate) discarded: bool,
     /// Set when the driver's protocol state no longer matches the server's (a COPY that
     /// failed to start): every later call is refused, and the pool closes the connection.

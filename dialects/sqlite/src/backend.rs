@@ -1,4 +1,4 @@
-//! [`SqliteBackend`]: the [`quarry::Backend`] over the pool, the connections it hands out
+//! [`SqliteBackend`]: the [`quarry::backend::Backend`] over the pool, the connections it hands out
 //! (statements through the chosen [`Executor`], streams from the connection's thread) and the
 //! lane beside the pool.
 
@@ -6,12 +6,10 @@ use crate::bind::{Encoded, Params};
 use crate::options::Executor;
 use crate::pool::{Manager, PooledSqlite};
 use crate::worker::{self, Job, Response, Shared};
-use quarry::exec::{Lane, LaneRules};
+use quarry::backend::{Backend, BackendConnection, BoxFuture, BoxStream};
+use quarry::backend::{Lane, LaneRules};
 use quarry::StatementKind;
-use quarry::{
-    Backend, BackendConnection, BoxFuture, BoxStream, Dialect, Error, ExecResult, Result, Row,
-    Sqlite, Value,
-};
+use quarry::{Dialect, Error, ExecResult, Result, Row, Sqlite, Value};
 use std::fmt;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -116,7 +114,7 @@ impl SqliteBackend {
 type Checkout = bb8::PooledConnection<'static, Manager>;
 
 /// The rules of the [`Lane`] beside the pool: the connection returned last, handed to the
-/// next caller without a bb8 checkout (see [`quarry::exec::Lane`]).
+/// next caller without a bb8 checkout (see [`quarry::backend::Lane`]).
 pub(crate) struct SqliteLane;
 
 impl LaneRules for SqliteLane {
@@ -346,7 +344,7 @@ impl BackendConnection for SqliteConnection {
     /// runtime; otherwise the core's by-value path runs the statements through the executor.
     fn insert_rows<'a>(
         &'a mut self,
-        rows: &'a mut quarry::InsertRows<'_>,
+        rows: &'a mut quarry::backend::InsertRows<'_>,
     ) -> Option<BoxFuture<'a, Result<ExecResult>>> {
         if !matches!(self.executor, Executor::Auto | Executor::BlockInPlace)
             || !can_block_in_place()

@@ -325,14 +325,14 @@ pub(crate) fn bind(
 pub(crate) fn bind_cell(
     stmt: &mut rusqlite::Statement<'_>,
     at: usize,
-    cell: &quarry::Cell<'_>,
+    cell: &quarry::backend::Cell<'_>,
     buf: &mut [u8; TEXT_BUF],
 ) -> Result<()> {
     let owned;
     let v = match cell {
-        quarry::Cell::Text(s) => ValueRef::Text(s.as_bytes()),
-        quarry::Cell::Bytes(b) => ValueRef::Blob(b),
-        quarry::Cell::Value(v) => sql_ref(v, at, buf)?,
+        quarry::backend::Cell::Text(s) => ValueRef::Text(s.as_bytes()),
+        quarry::backend::Cell::Bytes(b) => ValueRef::Blob(b),
+        quarry::backend::Cell::Value(v) => sql_ref(v, at, buf)?,
         other => {
             owned = other.clone().into_value();
             sql_ref(&owned, at, buf)?

@@ -10,7 +10,7 @@ use std::sync::Arc;
 /// `memcmp` instead of hashing all of it. Texts alike at both ends and of equal length share a
 /// hash and are told apart by comparison.
 ///
-/// The hash is [`quarry::exec::SqlTextHasher`], seeded per map, rather than SipHash: a lookup
+/// The hash is [`quarry::backend::SqlTextHasher`], seeded per map, rather than SipHash: a lookup
 /// happens on every statement (figures in BENCHMARKS.md), and the keys are the application's
 /// own SQL texts, not outside input.
 #[derive(Clone, Debug)]
@@ -26,12 +26,12 @@ impl Default for SqlHash {
 impl std::hash::BuildHasher for SqlHash {
     type Hasher = SampledHasher;
     fn build_hasher(&self) -> SampledHasher {
-        SampledHasher(quarry::exec::SqlTextHasher::with_seed(self.0))
+        SampledHasher(quarry::backend::SqlTextHasher::with_seed(self.0))
     }
 }
 
 /// The hasher of [`SqlHash`].
-pub(crate) struct SampledHasher(quarry::exec::SqlTextHasher);
+pub(crate) struct SampledHasher(quarry::backend::SqlTextHasher);
 
 impl std::hash::Hasher for SampledHasher {
     fn write(&mut self, bytes: &[u8]) {

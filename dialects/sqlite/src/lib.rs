@@ -39,7 +39,7 @@
 //! Every [`quarry::PoolOptions`] field is applied to the bb8 pool; idle connections are reused
 //! last-in first-out, so a lone caller keeps getting the connection whose thread is awake.
 //!
-//! The connection returned last is kept beside the pool ([`quarry::exec::Lane`]) and handed
+//! The connection returned last is kept beside the pool ([`quarry::backend::Lane`]) and handed
 //! to the next caller directly, which skips bb8's checkout and return (a timeout future, a
 //! lock, three clock readings) on the path of every statement; figures in BENCHMARKS.md. That
 //! connection still counts against `max_size` and as idle in [`quarry::Engine::pool_state`]. Only a clean
@@ -143,7 +143,7 @@
 //! waits for it to finish. Under `block_in_place` a statement cannot be dropped half-way: it
 //! runs to its end inside one poll. A connection that goes back to the pool with a statement in
 //! flight or a transaction open (say, `BEGIN` sent by hand) is rolled back before it is handed
-//! out again; [`quarry::BackendConnection::discard`] (a connection dropped inside a quarry
+//! out again; [`quarry::backend::BackendConnection::discard`] (a connection dropped inside a quarry
 //! transaction) closes it instead.
 //!
 //! ## Hooks
@@ -179,7 +179,8 @@ pub use quarry::Sqlite;
 /// ```
 pub use rusqlite;
 
-use quarry::{BoxFuture, Engine, PoolOptions, Result};
+use quarry::backend::BoxFuture;
+use quarry::{Engine, PoolOptions, Result};
 use std::sync::Arc;
 
 /// Code run on each new connection, on its thread: see [`SqliteOptions::on_connect`].
@@ -248,7 +249,7 @@ pub struct SqliteDriver;
 /// ```
 pub static DRIVER: SqliteDriver = SqliteDriver;
 
-impl quarry::Driver for SqliteDriver {
+impl quarry::backend::Driver for SqliteDriver {
     fn schemes(&self) -> &'static [&'static str] {
         &["sqlite"]
     }

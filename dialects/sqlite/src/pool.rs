@@ -5,7 +5,7 @@ use crate::backend::SqliteBackend;
 use crate::cache::SqlHash;
 use crate::options::{Location, SqliteOptions};
 use crate::worker::{Job, Response, Shared};
-use quarry::exec::{ConnectGate, Lane};
+use quarry::backend::{ConnectGate, Lane};
 use quarry::{Error, PoolOptions, Result};
 use std::collections::HashSet;
 use std::fmt;

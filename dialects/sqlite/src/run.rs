@@ -34,7 +34,7 @@ fn run_to_end(
 pub(crate) fn insert_rows(
     conn: &rusqlite::Connection,
     cache: &mut Cache,
-    rows: &mut quarry::InsertRows<'_>,
+    rows: &mut quarry::backend::InsertRows<'_>,
 ) -> Result<ExecResult> {
     let (mut done, mut written) = (0, 0);
     let mut last_insert_id = None;
