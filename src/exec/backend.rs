@@ -56,7 +56,8 @@ pub struct ExecResult {
 /// A database reached through a pool: what a backend crate gives an [`Engine`].
 ///
 /// ```no_run
-/// # use quarry::{Backend, BackendConnection, BoxFuture, Dialect, Sqlite, Result};
+/// # use quarry::{Dialect, Sqlite, Result};
+/// # use quarry::backend::{Backend, BackendConnection, BoxFuture};
 /// #[derive(Debug)]
 /// struct Nothing;
 /// impl Backend for Nothing {
@@ -87,7 +88,8 @@ pub trait Backend: Send + Sync + fmt::Debug + 'static {
     /// `acquire` hands out. The default has none.
     ///
     /// ```
-    /// # use quarry::{Backend, BackendConnection, BoxFuture, Dialect, Sqlite, Result};
+    /// # use quarry::{Dialect, Sqlite, Result};
+    /// # use quarry::backend::{Backend, BackendConnection, BoxFuture};
     /// #[derive(Debug)]
     /// struct Nothing;
     /// impl Backend for Nothing {

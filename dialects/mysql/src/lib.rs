@@ -99,7 +99,7 @@
 //!
 //! A stream sends the query when first polled and then reads and decodes one row per poll:
 //! memory stays constant whatever the result's size (the rest waits in the socket, and the
-//! server waits for the socket). The stream of [`quarry::Engine::stream`] owns its pooled
+//! server waits for the socket). An engine's stream ([`quarry::Executor::stream`]) owns its pooled
 //! connection and returns it to the pool as soon as the last row is read. It runs in the
 //! task that polls it: no task or channel sits between the socket and the consumer, so a row
 //! costs no hand-off between threads (the driver reads ahead whatever the socket holds).

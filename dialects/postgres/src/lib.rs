@@ -71,7 +71,7 @@
 //! The least recently used statement is closed when the cache is full. A cached statement
 //! whose plan went stale after a schema change (`cached plan must not change result type`) is
 //! dropped and re-sent once (also after `DEALLOCATE ALL` / `DISCARD ALL`). Streams
-//! ([`quarry::Connection::stream`], [`quarry::Engine::stream`]) read rows as they are consumed,
+//! ([`quarry::Executor::stream`]) read rows as they are consumed,
 //! holding memory constant. A stream dropped before its end never leaves rows for the next
 //! statement (the driver reads and discards them first); a connection whose stream was
 //! abandoned is closed rather than pooled, unless a later statement completed on it. [`quarry::ExecResult::last_insert_id`] is always `None`:

@@ -130,7 +130,7 @@
 //! in BENCHMARKS.md.
 //!
 //! ## Streams
-//! [`quarry::Engine::stream`] and [`quarry::Connection::stream`] run the query on the
+//! [`quarry::Executor::stream`] runs the query on the
 //! connection's thread, which sends rows through a bounded channel (4 batches of at most 128
 //! rows; a batch is sent early when the consumer has caught up), so memory stays constant
 //! whatever the result size. Dropping the stream early stops the query (the statement is
