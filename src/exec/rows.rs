@@ -336,12 +336,7 @@ impl InsertRows<'_> {
 
     /// The INSERT statement for `rows` rows, with the dialect's placeholders.
     pub fn statement(&self, rows: usize) -> String {
-        let mut w = crate::compile::SqlWriter::new(self.dialect);
-        w.reserve(self.head.len() + rows * (self.width * 6 + 4) + self.tail.len());
-        w.push(self.head);
-        w.push_placeholder_rows(rows, self.width);
-        w.push(self.tail);
-        w.finish().sql
+        crate::compile::dml::rows_statement(self.dialect, self.head, self.tail, self.width, rows)
     }
 }
 

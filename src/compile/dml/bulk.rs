@@ -255,3 +255,20 @@ pub(crate) fn plan_insert(mut s: Box<InsertStmt>, d: &dyn Dialect) -> Result<Pla
     }
     plan_statements(&mut s, d)
 }
+
+/// The text of one statement of a rows plan ([`RowsPlan`]) holding `rows` rows: its head, the
+/// dialect's placeholders, its tail. The one place the bulk path's INSERT text is written.
+pub(crate) fn rows_statement(
+    d: &dyn Dialect,
+    head: &str,
+    tail: &str,
+    width: usize,
+    rows: usize,
+) -> String {
+    let mut w = SqlWriter::new(d);
+    w.reserve(head.len() + rows * (width * 6 + 4) + tail.len());
+    w.push(head);
+    w.push_placeholder_rows(rows, width);
+    w.push(tail);
+    w.finish().sql
+}
