@@ -158,10 +158,11 @@ def fmt(ns):
             return f"{ns / scale:.3g} {unit}"
     return f"{ns:.3g} ns"
 
-rows = []
+rows, one_sided = [], []
 for (bench, full_id), sides in sorted(times.items()):
     o, n = sides.get("old", {}), sides.get("new", {})
     if not o or not n:
+        one_sided.append(f"{full_id} ({'old' if o else 'new'} only)")
         continue
     mo, mn = statistics.median(o.values()), statistics.median(n.values())
     # Per-round ratios: the old and new runs of one round ran back to back.
@@ -181,5 +182,7 @@ print(f"{'benchmark':<{width}}  {'old':>9}  {'new':>9}  new/old  per round (rang
 for _b, full_id, mo, mn, ratio, med, lo, hi, k in rows:
     print(f"{full_id:<{width}}  {fmt(mo):>9}  {fmt(mn):>9}  {ratio:7.3f}  "
           f"{med:.3f} ({lo:.3f}–{hi:.3f})  {k}")
+if one_sided:
+    print("\nmeasured on one side only: " + ", ".join(one_sided))
 print(f"\nresults: {out}/summary.tsv")
 EOF
