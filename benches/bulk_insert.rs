@@ -19,16 +19,25 @@
 //!   owns its values), then executed by value: on PostgreSQL one `COPY … (FORMAT binary)`
 //!   (≥ 1000 rows), elsewhere multi-row INSERTs split under the dialect's bound-parameter limit
 //!   and run in one transaction.
-//! - `raw` on SQLite: rusqlite on one connection, synchronous, `BEGIN`, one `prepare_cached`
-//!   single-row INSERT executed per row, `COMMIT` (the timestamp formatted per row into a
-//!   stack buffer, the text quarry binds). Same storage as quarry's: the `memdb` VFS in
-//!   memory; a WAL file on disk. (`QUARRY_BENCH_SQLITE_ROWS=n` makes it n-row statements
-//!   instead, for diagnosis.)
+//! - `raw` on SQLite: rusqlite on one connection, synchronous, `BEGIN`, multi-row INSERTs of
+//!   [`SQLITE_ROWS`] rows (its best size here, see the sweep below) through one
+//!   `prepare_cached` statement bound in place (`raw_bind_parameter`) and run again for each
+//!   chunk (a shorter one for the last chunk), `COMMIT`; the statement text is written once,
+//!   outside the timing; the timestamp is formatted per row into a stack buffer (the text
+//!   quarry binds). Same storage as quarry's: the `memdb` VFS in memory; a WAL file on disk.
+//!   `QUARRY_BENCH_SQLITE_ROWS=n` changes the rows per statement (at most 6553: 32766
+//!   parameters).
 //! - `raw` on PostgreSQL: tokio-postgres `COPY bulk_users (…) FROM STDIN (FORMAT binary)`
 //!   through `BinaryCopyInWriter` (the timestamp as a `SystemTime`).
-//! - `raw` on MariaDB: mysql_async, one transaction, a 1000-row multi-row INSERT prepared once
-//!   before measuring, executed 100 times with the values as a positional `Vec<Value>`
-//!   (`QUARRY_BENCH_MYSQL_BATCH` changes the rows per statement, for diagnosis).
+//! - `raw` on MariaDB: mysql_async, one transaction, multi-row INSERTs of [`MYSQL_ROWS`] rows
+//!   (its best size here, see the sweep below), the statement prepared once (during the
+//!   warm-up) and executed for each chunk with the values as a positional `Vec<Value>`
+//!   (`QUARRY_BENCH_MYSQL_BATCH` changes the rows per statement).
+//!
+//! Before criterion, on SQLite and MariaDB, a sweep loads the table with the raw side at
+//! several rows per statement (3 rounds, sizes in rotating order, each size warmed up once)
+//! and prints the median rows/s of each, so the raw side's batch size can be checked against
+//! this machine; `QUARRY_BENCH_SWEEP=0` skips it.
 //!
 //! Criterion reports rows/s (`Throughput::Elements`). Sample size 10, flat sampling (every
 //! sample is one 100k-row load). After criterion, `QUARRY_BENCH_ROUNDS` (default 7) paired
@@ -49,6 +58,7 @@ use criterion::{BenchmarkId, Criterion, SamplingMode, Throughput};
 use quarry::prelude::*;
 use quarry::value::Timestamp;
 use quarry::{Engine, IntoCompiled};
+use std::collections::HashMap;
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
@@ -59,7 +69,14 @@ const TABLE: &str = "bulk_users";
 const CREATE: &str = "CREATE TABLE bulk_users (id BIGINT PRIMARY KEY, name TEXT NOT NULL, \
     email TEXT NOT NULL, active BOOLEAN NOT NULL, created_at TIMESTAMP NOT NULL)";
 const COLUMNS: &str = "(id, name, email, active, created_at)";
-const MYSQL_BATCH: usize = 1000;
+/// Rows per raw MariaDB statement: among the best of the sweep (500 to 4000 rows are level
+/// within the noise; 13107 rows, 65535 values, are clearly slower on the server).
+const MYSQL_ROWS: usize = 1000;
+/// Rows per raw SQLite statement: the best of the sweep (see `BENCHMARKS.md`).
+const SQLITE_ROWS: usize = 100;
+/// Rows per statement tried by the sweep, per backend.
+const SQLITE_SWEEP: &[usize] = &[1, 50, 100, 200, 499, 1000, 6553];
+const MYSQL_SWEEP: &[usize] = &[500, 1000, 2000, 4000];
 
 quarry::table! {
     pub struct BulkUsers("bulk_users") {
@@ -216,6 +233,15 @@ trait Fixture {
     fn engine(&self) -> &Engine;
     fn reset<'a>(&'a mut self) -> BoxFut<'a, ()>;
     fn raw<'a>(&'a mut self, data: &'a [UserRow]) -> BoxFut<'a, Duration>;
+    /// Rows per statement the sweep tries (none: the raw side has no batch size).
+    fn sweep_sizes(&self) -> &'static [usize] {
+        &[]
+    }
+    /// The raw side with `rows` rows per statement (for the sweep).
+    fn raw_batched<'a>(&'a mut self, data: &'a [UserRow], rows: usize) -> BoxFut<'a, Duration> {
+        let _ = rows;
+        self.raw(data)
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -225,6 +251,10 @@ struct SqliteFixture {
     label: &'static str,
     engine: Engine,
     raw: rusqlite::Connection,
+    /// Rows per raw statement.
+    rows: usize,
+    /// Statement texts by rows per statement, written once (outside the timing).
+    texts: HashMap<usize, String>,
 }
 
 fn temp_file(name: &str) -> PathBuf {
@@ -264,7 +294,14 @@ impl SqliteFixture {
             },
             engine,
             raw,
+            rows: sqlite_rows_per_statement(),
+            texts: HashMap::new(),
         }
+    }
+
+    /// The text of an `n`-row INSERT, written on first use.
+    fn text(&mut self, n: usize) -> String {
+        self.texts.entry(n).or_insert_with(|| insert_sql(n)).clone()
     }
 }
 
@@ -302,17 +339,20 @@ fn timestamp_text<'b>(ts: &Timestamp, buf: &'b mut [u8; 32]) -> &'b str {
     std::str::from_utf8(&buf[..len]).unwrap()
 }
 
-/// Rows per raw INSERT on SQLite: 1 (BENCH.md's raw side: one cached single-row statement),
-/// or `QUARRY_BENCH_SQLITE_ROWS` to measure multi-row statements (quarry writes 6553 rows of
-/// 5 values per statement, under SQLite's 32766-parameter limit).
+/// Rows per raw INSERT on SQLite: [`SQLITE_ROWS`], or `QUARRY_BENCH_SQLITE_ROWS` (at most
+/// 6553 rows of 5 values, under SQLite's 32766-parameter limit; quarry's own statements are
+/// that size).
 fn sqlite_rows_per_statement() -> usize {
     std::env::var("QUARRY_BENCH_SQLITE_ROWS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(1)
+        .filter(|&n| (1..=6553).contains(&n))
+        .unwrap_or(SQLITE_ROWS)
 }
 
-fn sqlite_insert_sql(rows: usize) -> String {
+/// `INSERT INTO bulk_users (…) VALUES (?, ?, ?, ?, ?), …` with `rows` rows (SQLite and
+/// MariaDB alike).
+fn insert_sql(rows: usize) -> String {
     let mut sql = format!("INSERT INTO {TABLE} {COLUMNS} VALUES ");
     for i in 0..rows {
         sql.push_str(if i == 0 {
@@ -324,8 +364,45 @@ fn sqlite_insert_sql(rows: usize) -> String {
     sql
 }
 
-const SQLITE_INSERT: &str =
-    "INSERT INTO bulk_users (id, name, email, active, created_at) VALUES (?, ?, ?, ?, ?)";
+/// One raw SQLite load: `BEGIN`, `data` in `rows`-row INSERTs (`full`: the text of a
+/// `rows`-row statement; `rest`: of the last, shorter one), `COMMIT`.
+fn sqlite_raw_load(
+    conn: &rusqlite::Connection,
+    data: &[UserRow],
+    rows: usize,
+    full: &str,
+    rest: Option<&str>,
+) {
+    conn.execute_batch("BEGIN").expect("begin");
+    let mut inserted = 0;
+    {
+        let mut stmt = conn.prepare_cached(full).expect("prepare");
+        let mut buf = [0u8; 32];
+        for chunk in data.chunks(rows) {
+            let mut last;
+            let stmt = if chunk.len() == rows {
+                &mut stmt
+            } else {
+                last = conn
+                    .prepare_cached(rest.expect("remainder statement"))
+                    .expect("prepare");
+                &mut last
+            };
+            for (i, r) in chunk.iter().enumerate() {
+                let at = i * 5;
+                stmt.raw_bind_parameter(at + 1, r.id).unwrap();
+                stmt.raw_bind_parameter(at + 2, r.name.as_str()).unwrap();
+                stmt.raw_bind_parameter(at + 3, r.email.as_str()).unwrap();
+                stmt.raw_bind_parameter(at + 4, r.active).unwrap();
+                stmt.raw_bind_parameter(at + 5, timestamp_text(&r.created_at, &mut buf))
+                    .unwrap();
+            }
+            inserted += stmt.raw_execute().expect("insert");
+        }
+    }
+    conn.execute_batch("COMMIT").expect("commit");
+    assert_eq!(inserted, data.len(), "raw inserted {inserted} rows");
+}
 
 impl Fixture for SqliteFixture {
     fn name(&self) -> &'static str {
@@ -346,44 +423,21 @@ impl Fixture for SqliteFixture {
         })
     }
     fn raw<'a>(&'a mut self, data: &'a [UserRow]) -> BoxFut<'a, Duration> {
+        let rows = self.rows;
+        self.raw_batched(data, rows)
+    }
+    fn sweep_sizes(&self) -> &'static [usize] {
+        SQLITE_SWEEP
+    }
+    fn raw_batched<'a>(&'a mut self, data: &'a [UserRow], rows: usize) -> BoxFut<'a, Duration> {
+        let full = self.text(rows);
+        let rest = match data.len() % rows {
+            0 => None,
+            n => Some(self.text(n)),
+        };
         Box::pin(async move {
             let start = Instant::now();
-            let conn = &self.raw;
-            conn.execute_batch("BEGIN").expect("begin");
-            let per_stmt = sqlite_rows_per_statement();
-            if per_stmt == 1 {
-                let mut stmt = conn.prepare_cached(SQLITE_INSERT).expect("prepare");
-                let mut buf = [0u8; 32];
-                for r in data {
-                    stmt.execute(rusqlite::params![
-                        r.id,
-                        r.name.as_str(),
-                        r.email.as_str(),
-                        r.active,
-                        timestamp_text(&r.created_at, &mut buf)
-                    ])
-                    .expect("insert");
-                }
-            } else {
-                // Diagnosis only: multi-row statements of `per_stmt` rows, as quarry runs.
-                let mut buf = [0u8; 32];
-                for chunk in data.chunks(per_stmt) {
-                    let mut stmt = conn
-                        .prepare_cached(&sqlite_insert_sql(chunk.len()))
-                        .expect("prepare");
-                    for (i, r) in chunk.iter().enumerate() {
-                        let at = i * 5;
-                        stmt.raw_bind_parameter(at + 1, r.id).unwrap();
-                        stmt.raw_bind_parameter(at + 2, r.name.as_str()).unwrap();
-                        stmt.raw_bind_parameter(at + 3, r.email.as_str()).unwrap();
-                        stmt.raw_bind_parameter(at + 4, r.active).unwrap();
-                        stmt.raw_bind_parameter(at + 5, timestamp_text(&r.created_at, &mut buf))
-                            .unwrap();
-                    }
-                    stmt.raw_execute().expect("insert");
-                }
-            }
-            conn.execute_batch("COMMIT").expect("commit");
+            sqlite_raw_load(&self.raw, data, rows, &full, rest.as_deref());
             start.elapsed()
         })
     }
@@ -477,31 +531,20 @@ impl Fixture for PgFixture {
 struct MysqlFixture {
     engine: Engine,
     conn: mysql_async::Conn,
+    /// Rows per raw statement.
     batch: usize,
-    stmt: mysql_async::Statement,
-    /// For the last, shorter batch when the batch size does not divide the rows.
-    rest: Option<mysql_async::Statement>,
+    /// Prepared statements by rows per statement (prepared on first use, in the warm-up).
+    stmts: HashMap<usize, mysql_async::Statement>,
 }
 
-/// The rows per raw statement on MariaDB: BENCH.md's 1000, or `QUARRY_BENCH_MYSQL_BATCH` (to
-/// compare with quarry's split, e.g. 13107 rows = 65535 values).
+/// The rows per raw statement on MariaDB: [`MYSQL_ROWS`], or `QUARRY_BENCH_MYSQL_BATCH`
+/// (to compare with quarry's split, 2000 rows by default).
 fn mysql_batch() -> usize {
     std::env::var("QUARRY_BENCH_MYSQL_BATCH")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(MYSQL_BATCH)
-}
-
-fn mysql_insert_sql(rows: usize) -> String {
-    let mut sql = format!("INSERT INTO {TABLE} {COLUMNS} VALUES ");
-    for i in 0..rows {
-        sql.push_str(if i == 0 {
-            "(?, ?, ?, ?, ?)"
-        } else {
-            ", (?, ?, ?, ?, ?)"
-        });
-    }
-    sql
+        .filter(|&n| (1..=13107).contains(&n))
+        .unwrap_or(MYSQL_ROWS)
 }
 
 impl MysqlFixture {
@@ -512,20 +555,24 @@ impl MysqlFixture {
             .await
             .expect("drop");
         conn.query_drop(CREATE).await.expect("create");
-        let batch = mysql_batch();
-        let stmt = conn.prep(mysql_insert_sql(batch)).await.expect("prepare");
-        let rest = match ROWS as usize % batch {
-            0 => None,
-            n => Some(conn.prep(mysql_insert_sql(n)).await.expect("prepare")),
-        };
         let engine = Engine::connect(url).await.expect("quarry mysql");
         MysqlFixture {
             engine,
             conn,
-            batch,
-            stmt,
-            rest,
+            batch: mysql_batch(),
+            stmts: HashMap::new(),
         }
+    }
+
+    /// The prepared `n`-row INSERT.
+    async fn stmt(&mut self, n: usize) -> mysql_async::Statement {
+        use mysql_async::prelude::Queryable;
+        if let Some(s) = self.stmts.get(&n) {
+            return s.clone();
+        }
+        let s = self.conn.prep(insert_sql(n)).await.expect("prepare");
+        self.stmts.insert(n, s.clone());
+        s
     }
 }
 
@@ -546,16 +593,29 @@ impl Fixture for MysqlFixture {
         })
     }
     fn raw<'a>(&'a mut self, data: &'a [UserRow]) -> BoxFut<'a, Duration> {
+        let batch = self.batch;
+        self.raw_batched(data, batch)
+    }
+    fn sweep_sizes(&self) -> &'static [usize] {
+        MYSQL_SWEEP
+    }
+    fn raw_batched<'a>(&'a mut self, data: &'a [UserRow], rows: usize) -> BoxFut<'a, Duration> {
         use mysql_async::prelude::Queryable;
         use mysql_async::Value as V;
         Box::pin(async move {
+            // Prepared outside the timing (already there after the warm-up).
+            let full = self.stmt(rows).await;
+            let rest = match data.len() % rows {
+                0 => None,
+                n => Some(self.stmt(n).await),
+            };
             let start = Instant::now();
             let mut tx = self
                 .conn
                 .start_transaction(mysql_async::TxOpts::default())
                 .await
                 .expect("begin");
-            for chunk in data.chunks(self.batch) {
+            for chunk in data.chunks(rows) {
                 let mut params = Vec::with_capacity(chunk.len() * 5);
                 for r in chunk {
                     let (date, time) = (r.created_at.date, r.created_at.time);
@@ -574,10 +634,10 @@ impl Fixture for MysqlFixture {
                         us,
                     ));
                 }
-                let stmt = if chunk.len() == self.batch {
-                    &self.stmt
+                let stmt = if chunk.len() == rows {
+                    &full
                 } else {
-                    self.rest.as_ref().expect("remainder statement")
+                    rest.as_ref().expect("remainder statement")
                 };
                 tx.exec_drop(stmt, params).await.expect("insert");
             }
@@ -599,6 +659,40 @@ fn median(v: &mut [f64]) -> f64 {
     }
 }
 
+/// The raw side at each of the fixture's batch sizes: 3 rounds, the sizes in rotating order,
+/// median rows/s per size (see the module docs).
+fn sweep<F: Fixture>(rt: &tokio::runtime::Runtime, fixture: &mut F, data: &[UserRow]) {
+    let sizes = fixture.sweep_sizes();
+    if sizes.is_empty() || std::env::var("QUARRY_BENCH_SWEEP").is_ok_and(|v| v == "0") {
+        return;
+    }
+    let name = fixture.name();
+    let mut rates: Vec<Vec<f64>> = vec![Vec::new(); sizes.len()];
+    rt.block_on(async {
+        for &n in sizes {
+            fixture.reset().await;
+            fixture.raw_batched(data, n).await;
+        }
+        for round in 0..3 {
+            for k in 0..sizes.len() {
+                let i = (k + round) % sizes.len();
+                fixture.reset().await;
+                let t = fixture.raw_batched(data, sizes[i]).await;
+                rates[i].push(ROWS as f64 / t.as_secs_f64());
+            }
+        }
+    });
+    let line: Vec<String> = sizes
+        .iter()
+        .zip(rates.iter_mut())
+        .map(|(n, r)| format!("{n} → {:.0}k", median(r) / 1e3))
+        .collect();
+    println!(
+        "bulk_insert_100k/{name} raw rows/s by rows per statement (median of 3): {}",
+        line.join(", ")
+    );
+}
+
 fn run_backend<F: Fixture>(
     c: &mut Criterion,
     rt: &tokio::runtime::Runtime,
@@ -615,6 +709,7 @@ fn run_backend<F: Fixture>(
         fixture.reset().await;
         quarry_rows_load(fixture.engine(), data).await;
     });
+    sweep(rt, fixture, data);
     let mut g = c.benchmark_group(format!("bulk_insert_100k/{name}"));
     g.throughput(Throughput::Elements(ROWS as u64));
     g.sample_size(10);
