@@ -233,6 +233,7 @@ impl<'d> Compiler<'d> {
         }
     }
 
+    #[inline]
     pub(crate) fn table_ref(&mut self, t: &TableRef) {
         if let Some(schema) = &t.schema {
             self.ident(schema);
@@ -246,6 +247,7 @@ impl<'d> Compiler<'d> {
     }
 
     /// Writes an identifier through the dialect (quoted when it needs to be).
+    #[inline]
     pub(crate) fn ident(&mut self, n: &crate::expr::Name) {
         self.w.push_name(n);
     }
@@ -370,6 +372,7 @@ impl<'d> Compiler<'d> {
         }
     }
 
+    #[inline]
     pub(crate) fn list(&mut self, exprs: &[Expr]) -> Result<()> {
         for (i, e) in exprs.iter().enumerate() {
             if i > 0 {

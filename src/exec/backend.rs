@@ -199,6 +199,14 @@ pub trait BackendConnection: Send {
     /// Runs SQL text that may hold several statements, with no parameters.
     fn execute_script<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>>;
 
+    /// Starts a transaction: `sql` is the dialect's BEGIN, as the core writes it (the only
+    /// statement sent through this call). It changes nothing the next statement could not
+    /// undo, so a backend may send it again on a fresh connection when the reply to the first
+    /// attempt was lost. The default runs it as a script.
+    fn begin<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
+        self.execute_script(sql)
+    }
+
     /// Marks the connection unusable: the pool closes it instead of reusing it. The core calls
     /// this when a connection is dropped inside a transaction.
     fn discard(&mut self);

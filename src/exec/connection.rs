@@ -173,13 +173,18 @@ impl Connection {
         trace: bool,
     ) -> Result<()> {
         self.interrupted = Some(what);
-        let out = if trace {
-            self.script(sql).await
-        } else {
-            match self.inner() {
-                Ok(inner) => inner.execute_script(sql).await,
-                Err(e) => Err(e),
+        let (backend, log) = (self.backend, self.log_parameters);
+        let out = match self.inner() {
+            // BEGIN goes through its own call: a backend may send it again on another
+            // connection when the reply was lost, which it may not do for other statements.
+            Ok(inner) if what == "BEGIN" => {
+                traced(backend, sql, &[], log, |_| 0, inner.begin(sql)).await
             }
+            Ok(inner) if trace => {
+                traced(backend, sql, &[], log, |_| 0, inner.execute_script(sql)).await
+            }
+            Ok(inner) => inner.execute_script(sql).await,
+            Err(e) => Err(e),
         };
         self.interrupted = None;
         out

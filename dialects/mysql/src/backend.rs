@@ -143,12 +143,13 @@ impl Drop for MySqlConnection {
 
 /// Whether a failed first statement may run again on another connection: always when the
 /// driver shows the command never reached the server; when the connection was lost before any
-/// reply (the server may have run it), only for statements that are harmless to run twice
-/// (see [`runs_twice_harmlessly`]).
-fn may_rerun(err: &mysql_async::Error, sql: &str) -> bool {
+/// reply (the server may have run it), only for a statement that is harmless to run twice
+/// (`harmless`: the start of a transaction, sent through [`BackendConnection::begin`]). Not
+/// `SELECT`: it may call `NEXTVAL` or a function with side effects, or lock rows.
+fn may_rerun(err: &mysql_async::Error, harmless: bool) -> bool {
     match lost_connection(err) {
         Lost::NotSent => true,
-        Lost::NoReply => runs_twice_harmlessly(sql),
+        Lost::NoReply => harmless,
         Lost::No => false,
     }
 }
@@ -156,24 +157,6 @@ fn may_rerun(err: &mysql_async::Error, sql: &str) -> bool {
 /// Whether the server no longer knows the prepared statement (nothing ran).
 fn is_unknown_statement(err: &mysql_async::Error) -> bool {
     matches!(err, mysql_async::Error::Server(e) if e.code == ER_UNKNOWN_STMT_HANDLER)
-}
-
-/// Statements that change nothing whatever they reach: the start of a transaction (which
-/// quarry sends itself) and `SHOW`. Not `SELECT`: it may call `NEXTVAL` or a function with
-/// side effects, or lock rows (`FOR UPDATE`).
-fn runs_twice_harmlessly(sql: &str) -> bool {
-    let s = sql.trim_start_matches(|c: char| c.is_whitespace() || c == '(');
-    let starts = |word: &str| {
-        s.get(..word.len())
-            .is_some_and(|p| p.eq_ignore_ascii_case(word))
-            && s[word.len()..]
-                .chars()
-                .next()
-                .is_none_or(|c| !c.is_ascii_alphanumeric() && c != '_')
-    };
-    ["SHOW", "START TRANSACTION", "SET TRANSACTION", "BEGIN"]
-        .iter()
-        .any(|w| starts(w))
 }
 
 /// The error of a connection whose previous statement was interrupted.
@@ -214,7 +197,7 @@ impl MySqlConnection {
 /// error, is recorded. The first statement of a checkout moves to another connection when the
 /// server had closed this one while it sat in the pool (see [`may_rerun`]).
 macro_rules! run {
-    ($self:ident, $sql:expr, $values:expr, |$conn:ident, $params:ident| $body:expr) => {{
+    ($self:ident, $sql:expr, $values:expr, $harmless:expr, |$conn:ident, $params:ident| $body:expr) => {{
         let sql: &str = $sql;
         let values: &[Value] = $values;
         let mut replacements = if $self.fresh { $self.replacements } else { 0 };
@@ -245,7 +228,7 @@ macro_rules! run {
                         reprepare = false;
                         continue;
                     }
-                    if replacements > 0 && may_rerun(&e, sql) {
+                    if replacements > 0 && may_rerun(&e, $harmless) {
                         replacements -= 1;
                         tracing::debug!(error = %e, "connection closed by the server while idle; retrying on another");
                         // Rare: boxed to keep the common path's future small.
@@ -502,7 +485,9 @@ impl MySqlConnection {
         sql: &str,
         params: &[Value],
     ) -> Result<Option<(RowDecoder, bool)>> {
-        let opened = run!(self, sql, params, |conn, p| open_stream(conn, sql, p))?;
+        let opened = run!(self, sql, params, false, |conn, p| open_stream(
+            conn, sql, p
+        ))?;
         if opened.is_some() {
             if let Ok(pooled) = self.pooled() {
                 pooled.unread = true;
@@ -605,8 +590,9 @@ impl MySqlConnection {
         let max = match self.pooled()?.max_packet() {
             Some(max) => max,
             None => {
-                let max: Option<u64> =
-                    run!(self, SQL, &[], |conn, _p| conn.conn_mut().query_first(SQL))?;
+                let max: Option<u64> = run!(self, SQL, &[], true, |conn, _p| conn
+                    .conn_mut()
+                    .query_first(SQL))?;
                 let max = max.map_or(target, |m| usize::try_from(m).unwrap_or(usize::MAX));
                 self.pooled()?.set_max_packet(max);
                 max
@@ -625,7 +611,11 @@ impl BackendConnection for MySqlConnection {
     ) -> BoxFuture<'a, Result<ExecResult>> {
         // Rows an INSERT, REPLACE or DELETE … RETURNING returned are the rows it changed.
         let count = matches!(kind, StatementKind::Insert | StatementKind::Delete);
-        Box::pin(async move { run!(self, sql, params, |conn, p| execute(conn, sql, p, count)) })
+        Box::pin(async move {
+            run!(self, sql, params, false, |conn, p| execute(
+                conn, sql, p, count
+            ))
+        })
     }
 
     /// Multi-row INSERTs whose parameters are made straight from the cells (one copy of
@@ -690,7 +680,11 @@ impl BackendConnection for MySqlConnection {
         sql: &'a str,
         params: &'a [Value],
     ) -> BoxFuture<'a, Result<Vec<Row>>> {
-        Box::pin(async move { run!(self, sql, params, |conn, p| fetch::<Vec<Row>>(conn, sql, p))? })
+        Box::pin(async move {
+            run!(self, sql, params, false, |conn, p| fetch::<Vec<Row>>(
+                conn, sql, p
+            ))?
+        })
     }
 
     /// As [`BackendConnection::fetch_all`] (every row is read and decoded), keeping the first
@@ -701,7 +695,7 @@ impl BackendConnection for MySqlConnection {
         params: &'a [Value],
     ) -> BoxFuture<'a, Result<Option<Row>>> {
         Box::pin(async move {
-            run!(self, sql, params, |conn, p| fetch::<Option<Row>>(
+            run!(self, sql, params, false, |conn, p| fetch::<Option<Row>>(
                 conn, sql, p
             ))?
         })
@@ -720,7 +714,19 @@ impl BackendConnection for MySqlConnection {
     }
 
     fn execute_script<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
-        Box::pin(async move { run!(self, sql, &[], |conn, _p| conn.conn_mut().query_drop(sql)) })
+        Box::pin(async move {
+            run!(self, sql, &[], false, |conn, _p| conn
+                .conn_mut()
+                .query_drop(sql))
+        })
+    }
+
+    fn begin<'a>(&'a mut self, sql: &'a str) -> BoxFuture<'a, Result<()>> {
+        Box::pin(async move {
+            run!(self, sql, &[], true, |conn, _p| conn
+                .conn_mut()
+                .query_drop(sql))
+        })
     }
 
     fn discard(&mut self) {
@@ -735,49 +741,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn statements_that_run_twice_harmlessly() {
-        for sql in [
-            "SHOW TABLES",
-            "  show variables",
-            "START TRANSACTION READ ONLY",
-            "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE; START TRANSACTION",
-            "BEGIN",
-        ] {
-            assert!(runs_twice_harmlessly(sql), "{sql}");
-        }
-        for sql in [
-            "SELECT 1",
-            "SELECT NEXTVAL(s)",
-            "(SELECT id FROM t FOR UPDATE)",
-            "INSERT INTO t VALUES (1)",
-            "UPDATE t SET a = 1",
-            "SELECTED",
-            "DELETE FROM t",
-            "CALL p()",
-            "SET @a = 1",
-            "",
-            "é",
-        ] {
-            assert!(!runs_twice_harmlessly(sql), "{sql}");
-        }
-    }
-
-    #[test]
     fn reruns() {
         use mysql_async::{DriverError, Error as MyError};
         let pipe = || MyError::Io(std::io::Error::from(std::io::ErrorKind::BrokenPipe).into());
-        assert!(may_rerun(&pipe(), "INSERT INTO t VALUES (1)"));
+        assert!(may_rerun(&pipe(), false));
         let eof = || MyError::Io(std::io::Error::from(std::io::ErrorKind::UnexpectedEof).into());
-        assert!(!may_rerun(&eof(), "SELECT NEXTVAL(s)"));
-        assert!(may_rerun(&eof(), "START TRANSACTION"));
-        assert!(!may_rerun(&eof(), "INSERT INTO t VALUES (1)"));
+        assert!(!may_rerun(&eof(), false));
+        assert!(may_rerun(&eof(), true));
         let closed = MyError::Driver(DriverError::ConnectionClosed);
-        assert!(may_rerun(&closed, "UPDATE t SET a = 1"));
+        assert!(may_rerun(&closed, false));
         let server = MyError::Server(mysql_async::ServerError {
             code: 1062,
             message: "dup".into(),
             state: "23000".into(),
         });
-        assert!(!may_rerun(&server, "SELECT 1"));
+        assert!(!may_rerun(&server, true));
     }
 }

@@ -92,7 +92,8 @@
 //!   enables `CLIENT_MULTI_STATEMENTS`): the one call that runs several statements.
 //! - After a lost connection, the first statement of a checkout runs again on another
 //!   connection only when it provably never reached the server, or when running it twice is
-//!   harmless (`START TRANSACTION`, `SHOW`); a `SELECT` may have side effects (`NEXTVAL`, a
+//!   harmless (the start of a transaction, which the core sends through
+//!   `BackendConnection::begin`); a `SELECT` may have side effects (`NEXTVAL`, a
 //!   function, `FOR UPDATE`), so its loss is reported as a connection error.
 //!
 //! ## Streams
@@ -137,7 +138,7 @@
 //! (`KILL`, `wait_timeout`, a restart) is found out by the first statement of the checkout;
 //! that statement then moves to another connection when it provably never reached the server
 //! (the write failed, as it does on the Unix socket used by default for local servers), or
-//! when it changes nothing (`SELECT`, `SHOW`, the start of a transaction) and the connection
+//! when it changes nothing (the start of a transaction) and the connection
 //! closed before any reply. Other statements report the connection error; set
 //! `pool_test_on_checkout` to rule this out at the cost of a round trip per checkout.
 //!
