@@ -740,8 +740,8 @@ impl SetCells for &mut [Assign] {
     fn bind_taken(&mut self, i: usize, w: &mut SqlWriter<'_>) -> bool {
         match &mut self[i].value {
             // (The statement is dropped after compiling: what is left in the cell is never read.)
-            // Moved straight into the parameters: a value handed back through an `Option` is
-            // rewritten and read back at once, which stalls more than it costs to copy.
+            // Moved straight into the parameters rather than handed back through an `Option`
+            // (measured faster in the build + compile bench).
             Expr::Value(v) => {
                 w.push_param(std::mem::replace(v, Value::Bool(false)));
                 true

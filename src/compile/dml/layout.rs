@@ -265,8 +265,7 @@ pub(crate) fn too_many_values(limit: usize, d: &dyn Dialect) -> Error {
 /// statement of its own (the server judges it); one with more values than a statement may
 /// bind is an error.
 ///
-/// (`ends` is the caller's: a vector handed back in the result was copied out of it with
-/// wider loads than its stores, which stalled.)
+/// (`ends` is the caller's rather than returned: measured faster in the build + compile bench.)
 pub(crate) fn split_rows(
     s: &InsertStmt,
     d: &dyn Dialect,
