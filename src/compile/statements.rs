@@ -55,17 +55,7 @@ impl<R> Select<R> {
     }
 }
 
-impl<R> IntoCompiled for &Select<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
-    }
-}
-
-impl<R> IntoCompiled for Select<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
-    }
-}
+into_compiled_by_ref!(Select);
 
 impl<R> Compound<R> {
     /// Compiles for `dialect`.
@@ -90,17 +80,7 @@ impl<R> Compound<R> {
     }
 }
 
-impl<R> IntoCompiled for &Compound<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
-    }
-}
-
-impl<R> IntoCompiled for Compound<R> {
-    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
-        self.compile(dialect)
-    }
-}
+into_compiled_by_ref!(Compound);
 
 impl<R> Insert<R> {
     /// Compiles to one statement; an insert that needs several (more values than the
