@@ -8,6 +8,9 @@
 //!   call, a pool checkout per call, rows decoded into `Row` and read with `get`).
 //!   `quarry_compiled`: the same with a `Compiled::with_params(sql, params)` built for each call (no
 //!   named-parameter compilation: what the backend itself costs), on an engine of its own.
+//!   `quarry_compiled_nolane` (paired run only): `quarry_compiled` on an engine whose pool
+//!   has no lane (`pool_lane=false`), so every call checks out through bb8: what the lane
+//!   saves.
 //!   Raw: one
 //!   `mysql_async::Conn`, the statement prepared once (`conn.prep`), then
 //!   `conn.exec_first::<(i64, String), _, _>(&stmt, (id,))` — no pool at all.
@@ -21,7 +24,7 @@
 //! Both sides use the same URL (so the same transport: the Unix socket for a local server,
 //! unless `prefer_socket=false`), a 2-worker tokio runtime, and pseudo-random ids in 1..=10000.
 //!
-//! After criterion's groups, a paired run alternates the three sides in short blocks (30
+//! After criterion's groups, a paired run alternates the sides in short blocks (30
 //! rounds; `QUARRY_BENCH_ROUNDS` to change), each block after an untimed warm-up of a tenth
 //! of its operations, and prints median ops/s, median per-round ratios and the ratio of the
 //! mean rates: on a shared machine, load from elsewhere then hits every side alike.
@@ -159,12 +162,12 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-/// Paired measurement: quarry, quarry with a ready `Compiled` and raw alternate in blocks
-/// (rotating which goes first), so that load from elsewhere on a shared machine hits all
-/// alike; prints the median ops/s of each side and the medians of the per-round ratios.
+/// Paired measurement: the quarry sides and raw alternate in blocks (rotating which goes
+/// first), so that load from elsewhere on a shared machine hits all alike; prints the median
+/// ops/s of each side and the medians of the per-round ratios to raw.
 fn paired(
     rt: &tokio::runtime::Runtime,
-    engines: [&Engine; 2],
+    engines: [&Engine; 3],
     raw_conn: &std::sync::Arc<tokio::sync::Mutex<mysql_async::Conn>>,
     stmt: &mysql_async::Statement,
     raw_pool: &mysql_async::Pool,
@@ -174,26 +177,33 @@ fn paired(
         .and_then(|r| r.parse().ok())
         .filter(|r| *r > 0)
         .unwrap_or(30);
-    const SIDES: [&str; 3] = ["quarry", "quarry_compiled", "raw_mysql_async"];
-    println!("\npaired rounds ({rounds} rounds, the three sides in rotating order; medians):");
+    /// The quarry sides run on `engines[i]`; raw goes last.
+    const SIDES: [&str; 4] = [
+        "quarry",
+        "quarry_compiled",
+        "quarry_compiled_nolane",
+        "raw_mysql_async",
+    ];
+    const RAW: usize = SIDES.len() - 1;
+    println!("\npaired rounds ({rounds} rounds, the sides in rotating order; medians):");
     for concurrent in [false, true] {
         let n: u64 = if concurrent { 12_000 } else { 3000 };
-        let mut ops: [Vec<f64>; 3] = Default::default();
-        let mut ratios: [Vec<f64>; 2] = Default::default();
+        let mut ops: [Vec<f64>; SIDES.len()] = Default::default();
+        let mut ratios: [Vec<f64>; RAW] = Default::default();
         for round in 0..rounds {
-            let mut this = [0.0; 3];
-            for k in 0..3 {
-                let side = (k + round) % 3;
+            let mut this = [0.0; SIDES.len()];
+            for k in 0..SIDES.len() {
+                let side = (k + round) % SIDES.len();
                 let (e, c, st, p) = (
-                    engines[side.min(1)].clone(),
+                    engines[side.min(RAW - 1)].clone(),
                     raw_conn.clone(),
                     stmt.clone(),
                     raw_pool.clone(),
                 );
                 let elapsed = rt.block_on(async move {
-                    let compiled = side == 1;
-                    match (concurrent, side) {
-                        (false, 0 | 1) => {
+                    let compiled = side != 0;
+                    match (concurrent, side == RAW) {
+                        (false, false) => {
                             let mut seed = 0x5eed_u64 + round as u64;
                             for _ in 0..n / 10 {
                                 quarry_select(&e, next_id(&mut seed), compiled).await;
@@ -204,7 +214,7 @@ fn paired(
                             }
                             start.elapsed()
                         }
-                        (false, _) => {
+                        (false, true) => {
                             let mut seed = 0x5eed_u64 + round as u64;
                             let mut conn = c.lock().await;
                             for _ in 0..n / 10 {
@@ -225,7 +235,7 @@ fn paired(
                             }
                             start.elapsed()
                         }
-                        (true, 0 | 1) => {
+                        (true, false) => {
                             let op = move |id| {
                                 let e = e.clone();
                                 async move { quarry_select(&e, id, compiled).await }
@@ -233,7 +243,7 @@ fn paired(
                             concurrently(n / 10, op.clone()).await;
                             concurrently(n, op).await
                         }
-                        (true, _) => {
+                        (true, true) => {
                             let op = move |id| {
                                 let p = p.clone();
                                 async move { raw_pool_select(&p, id).await }
@@ -248,20 +258,31 @@ fn paired(
             for (i, v) in this.iter().enumerate() {
                 ops[i].push(*v);
             }
-            ratios[0].push(this[0] / this[2]);
-            ratios[1].push(this[1] / this[2]);
+            for (i, r) in ratios.iter_mut().enumerate() {
+                r.push(this[i] / this[RAW]);
+            }
         }
         let sum = |v: &Vec<f64>| v.iter().sum::<f64>();
-        let (mq, mqc) = (sum(&ops[0]) / sum(&ops[2]), sum(&ops[1]) / sum(&ops[2]));
-        let [q, qc, r] = ops.map(median);
-        let [rq, rqc] = ratios.map(median);
         println!(
-            "  {:21} {} {q:7.0} ops/s, {} {qc:7.0} ops/s, {} {r:7.0} ops/s; quarry/raw {rq:.3}, quarry_compiled/raw {rqc:.3} (ratios of mean rates {mq:.3}, {mqc:.3})",
-            if concurrent { "16 tasks, pool of 8:" } else { "sequential:" },
-            SIDES[0],
-            SIDES[1],
-            SIDES[2],
+            "  {}",
+            if concurrent {
+                "16 tasks, pool of 8:"
+            } else {
+                "sequential:"
+            }
         );
+        for (i, name) in SIDES.iter().enumerate() {
+            let rate = median(ops[i].clone());
+            if i == RAW {
+                println!("    {name:24} {rate:7.0} ops/s");
+            } else {
+                println!(
+                    "    {name:24} {rate:7.0} ops/s; /raw {:.3} (median of per-round ratios; ratio of mean rates {:.3})",
+                    median(ratios[i].clone()),
+                    sum(&ops[i]) / sum(&ops[RAW]),
+                );
+            }
+        }
     }
 }
 
@@ -276,11 +297,15 @@ fn main() {
         .build()
         .expect("tokio runtime");
     quarry::install_drivers(&[&quarry_mysql::DRIVER]);
-    let (engine, engine_compiled, raw_conn, raw_pool) = rt.block_on(async {
+    let (engine, engine_compiled, engine_nolane, raw_conn, raw_pool) = rt.block_on(async {
         let pooled = with_options(&url, &format!("pool_max_size={POOL}&pool_min_idle={POOL}"));
         let engine = Engine::connect(&pooled).await.expect("quarry engine");
         // The `quarry_compiled` side's own connections (see the module docs).
         let engine_compiled = Engine::connect(&pooled).await.expect("quarry engine");
+        // The `quarry_compiled_nolane` side: bb8 alone, no lane (see the module docs).
+        let engine_nolane = Engine::connect(&with_options(&pooled, "pool_lane=false"))
+            .await
+            .expect("quarry engine");
         setup(&engine).await;
         let raw_conn = mysql_async::Conn::from_url(&url)
             .await
@@ -295,7 +320,7 @@ fn main() {
                         .with_reset_connection(false),
                 );
         let raw_pool = mysql_async::Pool::new(opts);
-        (engine, engine_compiled, raw_conn, raw_pool)
+        (engine, engine_compiled, engine_nolane, raw_conn, raw_pool)
     });
     let raw_conn = std::sync::Arc::new(tokio::sync::Mutex::new(raw_conn));
     let stmt = rt.block_on(async { raw_conn.lock().await.prep(SELECT).await.expect("prepare") });
@@ -370,7 +395,7 @@ fn main() {
     c.final_summary();
     paired(
         &rt,
-        [&engine, &engine_compiled],
+        [&engine, &engine_compiled, &engine_nolane],
         &raw_conn,
         &stmt,
         &raw_pool,
@@ -378,6 +403,7 @@ fn main() {
     rt.block_on(async move {
         drop(engine);
         drop(engine_compiled);
+        drop(engine_nolane);
         let _ = raw_pool.disconnect().await;
     });
 }

@@ -11,7 +11,7 @@
 //! ```
 //!
 //! Each operation is one point select of `SELECT id, name FROM users WHERE id = $1`, ids
-//! cycling over 1..=10000, decoded into `(i64, String)`. Three sides:
+//! cycling over 1..=10000, decoded into `(i64, String)`. Four sides:
 //!
 //! - `quarry`: `Engine::fetch_one` of a `Compiled` built for the call (the SQL text copied, the
 //!   id bound), as an application that compiles its statements once does; a pooled connection
@@ -19,6 +19,8 @@
 //!   its second run.
 //! - `quarry_sql`: the same through `quarry::sql("… WHERE id = :id").bind("id", id)`, parsed
 //!   and compiled on every call, on an `Engine` of its own (see the paired comparison below).
+//! - `quarry_nolane`: the `quarry` side on an `Engine` whose pool has no lane
+//!   (`pool_lane=false`): every call checks out through bb8, which is what the lane saves.
 //! - `raw`: tokio-postgres with a statement prepared up front and `query_one` per call.
 //!
 //! Two modes:
@@ -151,16 +153,20 @@ async fn setup(config: &Config) {
 enum Side {
     Quarry,
     QuarrySql,
+    QuarryNoLane,
     Raw,
 }
 
-const SIDES: [Side; 3] = [Side::Quarry, Side::QuarrySql, Side::Raw];
+/// Raw goes last: the paired comparison divides by it.
+const SIDES: [Side; 4] = [Side::Quarry, Side::QuarrySql, Side::QuarryNoLane, Side::Raw];
+const RAW: usize = SIDES.len() - 1;
 
 impl Side {
     fn name(self) -> &'static str {
         match self {
             Side::Quarry => "quarry",
             Side::QuarrySql => "quarry_sql",
+            Side::QuarryNoLane => "quarry_nolane",
             Side::Raw => "raw",
         }
     }
@@ -172,6 +178,8 @@ struct Fixture {
     engine: Engine,
     /// The `quarry_sql` side's own engine (see the module docs).
     engine_sql: Engine,
+    /// The `quarry_nolane` side's engine: bb8 alone, no lane.
+    engine_nolane: Engine,
     single: Arc<(Client, Statement)>,
     pool: bb8::Pool<RawManager>,
     ids: Arc<AtomicI64>,
@@ -179,16 +187,18 @@ struct Fixture {
 
 impl Fixture {
     async fn new(url: &str, config: &Config) -> Fixture {
-        let connect = || async {
+        let connect = |url: String| async move {
             Engine::builder()
                 .max_size(POOL)
                 .min_idle(POOL)
-                .connect(url)
+                .connect(&url)
                 .await
                 .expect("engine")
         };
-        let engine = connect().await;
-        let engine_sql = connect().await;
+        let engine = connect(url.to_owned()).await;
+        let engine_sql = connect(url.to_owned()).await;
+        let sep = if url.contains('?') { '&' } else { '?' };
+        let engine_nolane = connect(format!("{url}{sep}pool_lane=false")).await;
         let pool = bb8::Pool::builder()
             .max_size(POOL)
             .min_idle(POOL)
@@ -203,6 +213,7 @@ impl Fixture {
         let fixture = Fixture {
             engine,
             engine_sql,
+            engine_nolane,
             single,
             pool,
             ids: Arc::new(AtomicI64::new(0)),
@@ -221,9 +232,12 @@ impl Fixture {
     async fn op(&self, side: Side, pooled: bool) {
         let id = self.ids.fetch_add(1, Ordering::Relaxed) % ROWS + 1;
         let (got, name): (i64, String) = match side {
-            Side::Quarry => {
-                let row = self
-                    .engine
+            Side::Quarry | Side::QuarryNoLane => {
+                let engine = match side {
+                    Side::Quarry => &self.engine,
+                    _ => &self.engine_nolane,
+                };
+                let row = engine
                     .fetch_one(Compiled::with_params(QUERY, vec![Value::I64(id)]))
                     .await
                     .expect("quarry select");
@@ -326,13 +340,13 @@ fn paired(rt: &tokio::runtime::Runtime, fixture: &Fixture) {
         let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); SIDES.len()];
         for round in 0..rounds {
             // Rotate which side goes first, so a drifting load favours none.
-            let mut this = [0.0; 3];
+            let mut this = [0.0; SIDES.len()];
             for k in 0..SIDES.len() {
                 let i = (round + k) % SIDES.len();
                 rt.block_on(rate(fixture, SIDES[i], tasks, warm_up));
                 this[i] = rt.block_on(rate(fixture, SIDES[i], tasks, window));
             }
-            let raw = this[2];
+            let raw = this[RAW];
             for i in 0..SIDES.len() {
                 ops[i].push(this[i]);
                 ratios[i].push(this[i] / raw);
@@ -344,9 +358,9 @@ fn paired(rt: &tokio::runtime::Runtime, fixture: &Fixture) {
             .map(|(i, side)| format!("{} {:.0} ops/s", side.name(), median(ops[i].clone())))
             .collect();
         println!("  {mode}: {}", line.join(", "));
-        for i in 0..2 {
+        for i in 0..RAW {
             let r = &ratios[i];
-            let means = ops[i].iter().sum::<f64>() / ops[2].iter().sum::<f64>();
+            let means = ops[i].iter().sum::<f64>() / ops[RAW].iter().sum::<f64>();
             println!(
                 "    {}/raw {:.3} (median of per-round ratios; quartiles {:.3}..{:.3}; ratio of mean rates {means:.3})",
                 SIDES[i].name(),

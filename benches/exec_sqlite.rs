@@ -5,7 +5,8 @@
 //!   limit);
 //! - `quarry/<executor>/seq`: one tokio task running `Engine::fetch_one` of a `Compiled`, one
 //!   select after another;
-//! - `quarry/<executor>/16x8`: 16 tasks sharing a pool of 8 connections.
+//! - `quarry/<executor>/16x8`: 16 tasks sharing a pool of 8 connections;
+//! - `quarry/auto-nolane/…`: the `auto` executor with the pool's lane off (`pool_lane=false`).
 //!
 //! A second group, `range_scan/memory`, runs a heavier statement (an aggregate over 500 rows,
 //! tens of microseconds) with 16 tasks, where the executors' trade-offs differ.
@@ -33,6 +34,15 @@ const CREATE: &str = "CREATE TABLE users (id BIGINT PRIMARY KEY, name TEXT NOT N
 const INSERT: &str =
     "INSERT INTO users (id, name, email, active, created_at) VALUES (?, ?, ?, ?, ?)";
 const TASKS: u64 = 16;
+/// The quarry cases: each executor, and `auto` with the pool's lane off (every call checks
+/// out through bb8), which shows what the lane buys.
+const CASES: [(&str, &str); 5] = [
+    ("block_in_place", "executor=block_in_place"),
+    ("auto", "executor=auto"),
+    ("auto-nolane", "executor=auto&pool_lane=false"),
+    ("thread", "executor=thread"),
+    ("spawn_blocking", "executor=spawn_blocking"),
+];
 const POOL: u32 = 8;
 
 /// The n-th key of a sequence that visits the table in a scattered order.
@@ -159,11 +169,11 @@ fn bench_location(c: &mut Criterion, location: &str) {
         })
     });
 
-    for executor in ["block_in_place", "auto", "thread", "spawn_blocking"] {
+    for (executor, params) in CASES {
         let url = match location {
-            "memory" => format!("sqlite::memory:?executor={executor}&pool_max_size={POOL}"),
+            "memory" => format!("sqlite::memory:?{params}&pool_max_size={POOL}"),
             _ => format!(
-                "sqlite://{}?executor={executor}&pool_max_size={POOL}",
+                "sqlite://{}?{params}&pool_max_size={POOL}",
                 temp_file(executor).display()
             ),
         };

@@ -112,7 +112,7 @@ impl<R: LaneRules> std::fmt::Debug for Lane<R> {
 
 impl<R: LaneRules> Lane<R> {
     /// An empty lane following the pool's `idle_timeout`, `max_lifetime` and
-    /// `test_on_checkout` (which turns it off). A zero timeout counts as none, as bb8 takes it.
+    /// `test_on_checkout` (which turns it off, as does the benchmarks' `lane = false`). A zero timeout counts as none, as bb8 takes it.
     ///
     /// ```
     /// # use quarry::backend::{Lane, LaneRules};
@@ -134,7 +134,7 @@ impl<R: LaneRules> Lane<R> {
         Lane {
             slot: Mutex::new(None),
             waiting: AtomicUsize::new(0),
-            enabled: !options.test_on_checkout,
+            enabled: options.lane && !options.test_on_checkout,
             idle_timeout: positive(options.idle_timeout),
             max_lifetime: positive(options.max_lifetime),
             gate: Arc::default(),

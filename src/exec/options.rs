@@ -34,6 +34,11 @@ pub struct PoolOptions {
     pub test_on_checkout: bool,
     /// Record bound parameters in tracing spans (default false).
     pub log_parameters: bool,
+    /// Keep the connection returned last beside the pool for the next caller (default true;
+    /// `pool_lane=false` in the URL). Only the executor benchmarks turn it off, to measure
+    /// what the lane buys over bb8 alone.
+    #[doc(hidden)]
+    pub lane: bool,
 }
 
 impl Default for PoolOptions {
@@ -46,6 +51,7 @@ impl Default for PoolOptions {
             max_lifetime: Some(Duration::from_secs(1800)),
             test_on_checkout: false,
             log_parameters: false,
+            lane: true,
         }
     }
 }
@@ -102,6 +108,7 @@ impl PoolOptions {
                 "pool_max_lifetime" => self.max_lifetime = Some(secs(k, v)?),
                 "pool_test_on_checkout" => self.test_on_checkout = flag(k, v)?,
                 "log_parameters" => self.log_parameters = flag(k, v)?,
+                "pool_lane" => self.lane = flag(k, v)?,
                 _ => kept.push(pair),
             }
         }

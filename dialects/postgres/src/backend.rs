@@ -93,7 +93,7 @@ impl PostgresBackend {
     /// ```
     pub async fn with_builder(manager: Manager, builder: bb8::Builder<Manager>) -> Result<Self> {
         let mut off = PoolOptions::default();
-        off.test_on_checkout = true;
+        off.lane = false;
         crate::pool::build(manager, builder, Lane::new(&off)).await
     }
 

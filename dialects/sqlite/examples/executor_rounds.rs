@@ -8,7 +8,15 @@
 //! tasks over a pool of 8, on a 2-worker runtime.
 //!
 //! ```text
-//! cargo run --release -p quarry-sqlite --example executor_rounds -- [rounds]
+//! cargo run --release -p quarry-sqlite --example executor_rounds -- [rounds] [case,…]
+//! ```
+//!
+//! The cases are the four executors and `auto-nolane`, `auto` with the pool's lane turned
+//! off (`pool_lane=false`: every call checks out through bb8), which shows what the lane buys.
+//! A comma-separated list as the second argument picks some of them:
+//!
+//! ```text
+//! cargo run --release -p quarry-sqlite --example executor_rounds -- 9 auto,auto-nolane
 //! ```
 
 use quarry::Executor;
@@ -87,7 +95,22 @@ fn main() {
         .enable_all()
         .build()
         .expect("runtime");
-    let executors = ["block_in_place", "auto", "thread", "spawn_blocking"];
+    let all = [
+        ("block_in_place", "executor=block_in_place"),
+        ("auto", "executor=auto"),
+        ("auto-nolane", "executor=auto&pool_lane=false"),
+        ("thread", "executor=thread"),
+        ("spawn_blocking", "executor=spawn_blocking"),
+    ];
+    let picked = std::env::args().nth(2);
+    let executors: Vec<(&str, &str)> = all
+        .into_iter()
+        .filter(|(name, _)| {
+            picked
+                .as_deref()
+                .is_none_or(|p| p.split(',').any(|n| n == *name))
+        })
+        .collect();
     for location in ["memory", "file"] {
         let dir = std::env::temp_dir();
         let file = |name: &str| {
@@ -108,13 +131,10 @@ fn main() {
         raw_conn.execute_batch(SETUP).expect("setup");
         let engines: Vec<Engine> = executors
             .iter()
-            .map(|ex| {
+            .map(|(ex, params)| {
                 let url = match location {
-                    "memory" => format!("sqlite::memory:?executor={ex}&pool_max_size=8"),
-                    _ => format!(
-                        "sqlite://{}?executor={ex}&pool_max_size=8",
-                        file(ex).display()
-                    ),
+                    "memory" => format!("sqlite::memory:?{params}&pool_max_size=8"),
+                    _ => format!("sqlite://{}?{params}&pool_max_size=8", file(ex).display()),
                 };
                 rt.block_on(async {
                     let e = quarry_sqlite::connect(&url).await.expect("connect");
@@ -138,7 +158,7 @@ fn main() {
             "{location}: raw rusqlite {:.0}k/s (median of {rounds} rounds)",
             raw_median / 1e3
         );
-        for (i, ex) in executors.iter().enumerate() {
+        for (i, (ex, _)) in executors.iter().enumerate() {
             for (j, label) in ["seq", "16x8"].into_iter().enumerate() {
                 let m = median(rates[i][j].clone());
                 println!(
