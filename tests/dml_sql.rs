@@ -1156,3 +1156,41 @@ fn regression_nul_identifier_in_dml_is_refused() {
         assert!(e.contains("NUL"), "{e}");
     }
 }
+
+#[test]
+fn a_bulk_plan_falls_back_to_the_statements_compiled_by_reference() {
+    use quarry::backend::Plan;
+    use quarry::IntoCompiled;
+    // A row given in another column order puts the rows in the general form; the bulk plan
+    // still takes them (every cell is a value), and its INSERT fallback must write the same
+    // statements as compiling by reference.
+    let rows = 2001_i64;
+    let row = |n: i64| {
+        let mut v = vec![
+            Assign::new("a", n),
+            Assign::new("b", format!("n{n}")),
+            Assign::new("c", n % 3 == 0),
+        ];
+        if n == 1 {
+            v.reverse();
+        }
+        v
+    };
+    let q = insert("t").rows((0..rows).map(row));
+    let by_ref = q.compile_batches(&quarry::Postgres).unwrap();
+    let Plan::Copy(copy) = q.clone().into_plan(&quarry::Postgres).unwrap() else {
+        panic!("expected a bulk plan");
+    };
+    let statements = match copy.fallback(&quarry::Postgres).unwrap() {
+        Plan::One(c) => vec![c],
+        Plan::Batch(v) => v,
+        Plan::Chunked(c) => c.to_compiled(),
+        Plan::Copy(_) => panic!("a fallback is never a bulk plan"),
+    };
+    assert_eq!(statements.len(), 1);
+    assert!(
+        statements == by_ref,
+        "the fallback differs from compile_batches"
+    );
+    assert_eq!(statements[0].params.len(), 3 * rows as usize);
+}

@@ -414,11 +414,6 @@ impl<'d> SqlWriter<'d> {
         }
     }
 
-    /// Adds a parameter whose `?` placeholder the caller has written already.
-    pub(crate) fn push_value_only(&mut self, value: Value) {
-        self.params.push(value);
-    }
-
     /// The parameters written so far.
     pub(crate) fn params(&self) -> &[Value] {
         &self.params

@@ -37,6 +37,8 @@ impl CopyPlan {
         stmt.columns.truncate(self.columns);
         stmt.values = Vec::new();
         stmt.plain = self.values;
+        // Every cell is a value now (a row given out of order may have set the flag).
+        stmt.any_default = false;
         plan_statements(&mut stmt, dialect)
     }
 }
@@ -139,15 +141,9 @@ pub(crate) fn rows_plan(s: &InsertStmt, given: usize, d: &dyn Dialect) -> Result
             "rows of {given} values for {width} columns"
         )));
     }
-    let cols = plan_columns(s, &[], d)?;
-    let mut consts = Vec::new();
-    for (i, col) in cols.iter().enumerate() {
-        match col.source {
-            Source::Cell(j, _) if j == i && i < width => {}
-            Source::Const(v) if i >= width => consts.push(v.clone()),
-            _ => return Err(invalid("these columns cannot take rows bound one by one")),
-        }
-    }
+    let Some((cols, consts)) = plain_columns(s, d)? else {
+        return Err(invalid("these columns cannot take rows bound one by one"));
+    };
     let mut c = Compiler::new(d, false);
     insert_head(&mut c, s, cols.iter().map(|c| c.name))?;
     c.w.push(" VALUES ");

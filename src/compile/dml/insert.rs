@@ -1,5 +1,20 @@
-//! INSERT text: head, rows (split under the dialect's limits), ON CONFLICT / ON DUPLICATE
-//! KEY and RETURNING.
+//! INSERT: the entry points and the text step.
+//!
+//! Every INSERT goes through one pipeline of three steps:
+//!
+//! 1. **plan** (`layout.rs`): the columns written and what fills each cell: the rows' own
+//!    values, client defaults, `DEFAULT` or the declared default where a dialect has no
+//!    `DEFAULT` in VALUES, enum casts ([`plan_columns`]; [`plan_plain`] for rows of plain
+//!    values, which skips the work when the columns need none);
+//! 2. **layout** ([`Split`]): where statements end under the dialect's limits on bound
+//!    values, statement bytes and rows, one set of rules for every row;
+//! 3. **text** (here): the head ([`insert_head`], or the cached column list), the rows and the
+//!    tail ([`insert_tail`]: the upsert clause and RETURNING).
+//!
+//! Rows of plain values are written as placeholder rows, one text per statement size
+//! ([`write_plain`]), and their values become the parameters as they are; other rows are
+//! written cell by cell ([`compile_cells`]). The bulk path (`insert_rows`) plans with
+//! [`rows_plan`] and writes its statements with [`rows_statement`], on the same steps.
 
 use super::*;
 use crate::compile::expr::Compiler;
@@ -60,20 +75,31 @@ impl Cells<'_> {
     }
 }
 
-/// Compiles an INSERT to one or more statements.
+/// Compiles an INSERT to one or more statements, its values copied into the parameters
+/// (`inline`: written as literals, for logs).
 pub(crate) fn compile_insert(
     s: &InsertStmt,
     d: &dyn Dialect,
     inline: bool,
 ) -> Result<Vec<Compiled>> {
-    if s.is_plain() {
-        if let Some(layout) = plain_layout(s, d, inline)? {
-            return Ok(layout.cloned(&s.plain));
-        }
-        let mut cells: Vec<Expr> = s.plain.iter().cloned().map(Expr::Value).collect();
-        return compile_insert_cells(s, Cells::Owned(&mut cells), d, inline);
+    if let Some(plan) = plan_plain(s, d, inline)? {
+        let mut c = Compiler::new(d, false);
+        let many = write_plain(&mut c, s, d, &plan)?;
+        let params = with_consts(s.plain.clone(), s.columns.len(), &plan.consts);
+        return Ok(match many {
+            None => vec![Compiled {
+                sql: c.w.try_finish()?.sql,
+                params,
+                kind: StatementKind::Insert,
+            }],
+            Some(many) => many.compiled(params),
+        });
     }
-    compile_insert_cells(s, Cells::Shared(&s.values), d, inline)
+    if s.is_plain() {
+        let mut cells: Vec<Expr> = s.plain.iter().cloned().map(Expr::Value).collect();
+        return compile_cells(s, Cells::Owned(&mut cells), d, inline);
+    }
+    compile_cells(s, Cells::Shared(&s.values), d, inline)
 }
 
 /// Plans an INSERT it owns as statements (no bulk copy): its values move into the
@@ -82,85 +108,36 @@ pub(crate) fn compile_insert(
 /// The statement is borrowed mutably where it is (its values are taken), not moved: a copy
 /// of a freshly built statement costs more than its size suggests.
 pub(crate) fn plan_statements(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Plan> {
-    if s.is_plain() {
-        if let Some(layout) = plain_layout(s, d, false)? {
-            return Ok(layout.into_plan(std::mem::take(&mut s.plain)));
-        }
-        let mut cells: Vec<Expr> = std::mem::take(&mut s.plain)
+    if let Some(mut plan) = plan_plain(s, d, false)? {
+        let mut c = Compiler::new(d, false);
+        let many = write_plain(&mut c, s, d, &plan)?;
+        let consts = std::mem::take(&mut plan.consts);
+        drop(plan);
+        let width = s.columns.len();
+        let params = with_consts(std::mem::take(&mut s.plain), width, &consts);
+        return Ok(match many {
+            None => Plan::One(Compiled {
+                sql: c.w.try_finish()?.sql,
+                params,
+                kind: StatementKind::Insert,
+            }),
+            Some(many) => many.into_plan(params, width + consts.len()),
+        });
+    }
+    let mut cells: Vec<Expr> = if s.is_plain() {
+        std::mem::take(&mut s.plain)
             .into_iter()
             .map(Expr::Value)
-            .collect();
-        return statements_plan(compile_insert_cells(s, Cells::Owned(&mut cells), d, false)?);
-    }
-    let mut values = std::mem::take(&mut s.values);
-    statements_plan(compile_insert_cells(
-        s,
-        Cells::Owned(&mut values),
-        d,
-        false,
-    )?)
+            .collect()
+    } else {
+        std::mem::take(&mut s.values)
+    };
+    statements_plan(compile_cells(s, Cells::Owned(&mut cells), d, false)?)
 }
 
 /// Compiles an INSERT it owns to its one statement, its values moved into the parameters;
 /// an INSERT that needs several statements is an error naming how many.
-///
-/// The one statement of plain rows is written straight into the result rather than handed
-/// back through a [`Plan`] (faster in the build + compile bench, statement 3).
 pub(crate) fn insert_into_compiled(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Compiled> {
-    // The common case, written here in one piece (nothing handed back through a layout):
-    // plain rows in the table's own columns. Other rows go through `plain_layout` or the
-    // general compiler.
-    if s.is_plain()
-        && s.error.is_none()
-        && direct_columns(s)
-        && plain_tail(s)
-        && !insert_needs_casts(s, d)
-    {
-        check_target(&s.table)?;
-        let width = s.columns.len();
-        let mut c = Compiler::new(d, false);
-        if !cached_head(&mut c, s, d)? {
-            insert_head(&mut c, s, s.columns.iter().map(ColName::Stmt))?;
-        }
-        c.w.push(" VALUES ");
-        let row_bytes = row_text_bytes(&c, width, width, &[]);
-        let mut ends = Vec::new();
-        split_rows(s, d, width, c.w.sql().len(), row_bytes, &mut ends)?;
-        if !ends.is_empty() {
-            // (As `plain_layout` would split them: one statement per end, and the last.)
-            return Err(needs_statements(ends.len() + 1, d));
-        }
-        c.w.push_placeholder_rows(s.rows, width);
-        insert_tail(&mut c, s, s.columns.first().map(ColName::Stmt), true)?;
-        return Ok(Compiled {
-            sql: c.w.try_finish()?.sql,
-            params: std::mem::take(&mut s.plain),
-            kind: StatementKind::Insert,
-        });
-    }
-    insert_into_compiled_layout(s, d)
-}
-
-/// [`insert_into_compiled`] past its common case: plain rows with columns to plan (client
-/// defaults, another order), else the general compiler.
-#[inline(never)]
-pub(crate) fn insert_into_compiled_layout(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Compiled> {
-    if s.is_plain() {
-        if let Some(layout) = plain_layout(s, d, false)? {
-            let plain = std::mem::take(&mut s.plain);
-            return layout.into_one(plain, d);
-        }
-    }
-    insert_into_compiled_general(s, d)
-}
-
-/// [`insert_into_compiled`] for rows not in the plain form, or plain rows the plain
-/// layout does not take.
-#[inline(never)]
-pub(crate) fn insert_into_compiled_general(
-    s: &mut InsertStmt,
-    d: &dyn Dialect,
-) -> Result<Compiled> {
     match plan_statements(s, d)? {
         Plan::One(c) => Ok(c),
         Plan::Batch(v) => Err(needs_statements(v.len(), d)),
@@ -221,7 +198,11 @@ pub(crate) fn measure_row(row: &[Expr], cols: &[OutColumn<'_>]) -> (usize, usize
     (params, bytes)
 }
 
-pub(crate) fn compile_insert_cells(
+/// Steps 1 to 3 for rows cell by cell (expressions, `DEFAULT`, casts, SQL for logs) and
+/// for `INSERT … SELECT`. Rows of values are measured before they are written, so that
+/// their values can move into the parameters; rows with expressions are written, measured,
+/// and taken back when they start the next statement.
+pub(crate) fn compile_cells(
     s: &InsertStmt,
     mut cells: Cells<'_>,
     d: &dyn Dialect,
@@ -235,6 +216,7 @@ pub(crate) fn compile_insert_cells(
         return Err(invalid("the INSERT has no rows"));
     }
     let cols = plan_columns(s, cells.all(), d)?;
+    let first = first_name(&cols);
     let mut out = Vec::new();
     let mut c = Compiler::new(d, inline);
     c.scope_table(&s.table);
@@ -251,7 +233,7 @@ pub(crate) fn compile_insert_cells(
         if wrap {
             c.w.push(") WHERE true");
         }
-        insert_tail(&mut c, s, first_name(&cols), true)?;
+        insert_tail(&mut c, s, first, true)?;
         out.push(StatementKind::Insert.of(c.w.try_finish()?));
         return Ok(out);
     }
@@ -265,180 +247,137 @@ pub(crate) fn compile_insert_cells(
         0
     } else {
         let mut probe = Compiler::new(d, inline);
-        insert_tail(&mut probe, s, first_name(&cols), false)?;
+        insert_tail(&mut probe, s, first, false)?;
         probe.w.param_count()
     };
-    let limit = f.max_bind_params.saturating_sub(tail_params);
-    let max_bytes = f.max_statement_bytes;
-    let max_rows = f.max_insert_rows.unwrap_or(usize::MAX).max(1);
+    let mut split = Split::new(d, tail_params);
     let width = s.columns.len();
-    let too_big = || too_many_values(limit, d);
-    // Rows of plain values in column order with `?` placeholders all read the same: write
-    // them from one template.
-    let template = (!inline
-        && !s.any_default
-        && c.w.placeholder() == crate::compile::Placeholder::Question
-        && cols.len() == width
-        && cols.iter().enumerate().all(|(i, col)| {
-            matches!(col.source, Source::Cell(j, _) if j == i) && col.cast.is_none()
-        }))
-    .then(|| {
-        let mut t = String::with_capacity(2 + width * 3);
-        t.push('(');
-        for i in 0..width {
-            t.push_str(if i == 0 { "?" } else { ", ?" });
-        }
-        t.push(')');
-        t
-    });
-    let mut in_stmt = 0usize;
-    let mut bytes = 0usize;
+    let mut open = false;
     let mut r = 0usize;
     while r < s.rows {
-        if in_stmt == 0 {
+        if !open {
             // Room for this statement's rows: about 6 bytes and one value per cell.
-            let n = (s.rows - r).saturating_mul(cols.len().max(1)).min(limit);
+            let n = (s.rows - r)
+                .saturating_mul(cols.len().max(1))
+                .min(f.max_bind_params);
             c.w.reserve(64 + n * 6);
             c.w.reserve_params(n);
             insert_head(&mut c, s, cols.iter().map(|c| c.name))?;
+            open = true;
             if cols.is_empty() && f.upsert == UpsertStyle::OnConflict {
+                // (One row: `plan_columns` names a column for several rows of defaults.)
                 c.w.push(" DEFAULT VALUES");
                 r += 1;
-                in_stmt = 1;
                 continue;
             }
             c.w.push(" VALUES ");
-            bytes = c.w.sql().len();
+            split.start(c.w.sql().len());
         }
         let base = r * width;
         let row = &cells.all()[base..base + width];
-        let templated = template.is_some() && row.iter().all(|e| matches!(e, Expr::Value(_)));
-        if templated
-            || (!inline
-                && row
-                    .iter()
-                    .all(|e| matches!(e, Expr::Value(_) | Expr::Default)))
+        if !inline
+            && row
+                .iter()
+                .all(|e| matches!(e, Expr::Value(_) | Expr::Default))
         {
-            // Plain values: measured before writing, so they can move into the parameters.
-            let (p, b) = match &template {
-                Some(t) if templated => (
-                    width,
-                    t.len()
-                        + 2
-                        + row
-                            .iter()
-                            .map(|e| match e {
-                                Expr::Value(v) => value_bytes(v),
-                                _ => 0,
-                            })
-                            .sum::<usize>(),
-                ),
-                _ => measure_row(row, &cols),
-            };
-            let params_over = c.w.param_count() + p > limit;
-            // A row alone over the statement bytes still gets a statement.
-            if params_over || (in_stmt > 0 && (bytes + b > max_bytes || in_stmt >= max_rows)) {
-                if in_stmt == 0 {
-                    return Err(too_big());
-                }
-                end_statement(&mut c, s, first_name(&cols), &mut out, d)?;
-                in_stmt = 0;
+            let (p, b) = measure_row(row, &cols);
+            if !split.fits(p, b, d)? {
+                end_statement(&mut c, s, first, &mut out, d)?;
+                open = false;
                 continue;
             }
-            if in_stmt > 0 {
+            if split.rows() > 0 {
                 c.w.push(", ");
             }
-            match &template {
-                Some(t) if templated => {
-                    c.w.push(t);
-                    for i in 0..width {
-                        if let Some(v) = cells.value(base + i) {
-                            c.w.push_value_only(v);
-                        }
-                    }
-                }
-                _ => {
-                    c.w.push_char('(');
-                    for (i, col) in cols.iter().enumerate() {
-                        if i > 0 {
-                            c.w.push(", ");
-                        }
-                        match col.source {
-                            Source::Cell(index, fill) => match cells.value(base + index) {
-                                Some(v) => {
-                                    c.w.push_param(v);
-                                    cast_value(&mut c, col.cast);
-                                }
-                                None => write_cast_fill(&mut c, fill, col.cast)?,
-                            },
-                            Source::Const(v) => {
-                                c.value(v)?;
-                                cast_value(&mut c, col.cast);
-                            }
-                            Source::Filled(fill) => write_fill(&mut c, fill)?,
-                        }
-                    }
-                    c.w.push_char(')');
-                }
-            }
-            bytes += b;
-            in_stmt += 1;
+            write_value_row(&mut c, &cols, &mut cells, base)?;
+            split.add(p, b);
             r += 1;
             continue;
         }
-        // Expressions: written, then measured, and taken back if the row does not fit.
         let mark = c.w.mark();
-        if in_stmt > 0 {
+        if split.rows() > 0 {
             c.w.push(", ");
         }
-        c.w.push_char('(');
-        for (i, col) in cols.iter().enumerate() {
-            if i > 0 {
-                c.w.push(", ");
-            }
-            match col.source {
-                Source::Cell(index, fill) => match &row[index] {
-                    Expr::Default => write_cast_fill(&mut c, fill, col.cast)?,
-                    Expr::Value(v) => {
-                        c.value(v)?;
-                        cast_value(&mut c, col.cast);
-                    }
-                    e => c.expr(e, 0)?,
-                },
-                Source::Const(v) => {
-                    c.value(v)?;
-                    cast_value(&mut c, col.cast);
-                }
-                Source::Filled(fill) => write_fill(&mut c, fill)?,
-            }
-        }
-        c.w.push_char(')');
-        let row_bytes = c.w.sql().len() - mark.0
+        write_expr_row(&mut c, &cols, row)?;
+        let p = c.w.param_count() - mark.1;
+        let b = c.w.sql().len() - mark.0
             + c.w.params()[mark.1..]
                 .iter()
                 .map(value_bytes)
                 .sum::<usize>();
-        let over = c.w.param_count() > limit
-            || (in_stmt > 0 && (bytes + row_bytes > max_bytes || in_stmt >= max_rows));
-        if over {
-            if in_stmt == 0 {
-                return Err(too_big());
-            }
+        if !split.fits(p, b, d)? {
             // This row starts the next statement.
             c.w.rewind(mark);
-            end_statement(&mut c, s, first_name(&cols), &mut out, d)?;
-            in_stmt = 0;
+            end_statement(&mut c, s, first, &mut out, d)?;
+            open = false;
             continue;
         }
-        bytes += row_bytes;
-        in_stmt += 1;
+        split.add(p, b);
         r += 1;
     }
-    if in_stmt > 0 {
-        insert_tail(&mut c, s, first_name(&cols), true)?;
+    if open {
+        insert_tail(&mut c, s, first, true)?;
         out.push(StatementKind::Insert.of(c.w.try_finish()?));
     }
     Ok(out)
+}
+
+/// A row of values and `DEFAULT`s, its values moved (or copied) into the parameters.
+fn write_value_row(
+    c: &mut Compiler<'_>,
+    cols: &[OutColumn<'_>],
+    cells: &mut Cells<'_>,
+    base: usize,
+) -> Result<()> {
+    c.w.push_char('(');
+    for (i, col) in cols.iter().enumerate() {
+        if i > 0 {
+            c.w.push(", ");
+        }
+        match col.source {
+            Source::Cell(index, fill) => match cells.value(base + index) {
+                Some(v) => {
+                    c.w.push_param(v);
+                    cast_value(c, col.cast);
+                }
+                None => write_cast_fill(c, fill, col.cast)?,
+            },
+            Source::Const(v) => {
+                c.value(v)?;
+                cast_value(c, col.cast);
+            }
+            Source::Filled(fill) => write_fill(c, fill)?,
+        }
+    }
+    c.w.push_char(')');
+    Ok(())
+}
+
+/// A row with expressions (or any row, for SQL with literals).
+fn write_expr_row(c: &mut Compiler<'_>, cols: &[OutColumn<'_>], row: &[Expr]) -> Result<()> {
+    c.w.push_char('(');
+    for (i, col) in cols.iter().enumerate() {
+        if i > 0 {
+            c.w.push(", ");
+        }
+        match col.source {
+            Source::Cell(index, fill) => match &row[index] {
+                Expr::Default => write_cast_fill(c, fill, col.cast)?,
+                Expr::Value(v) => {
+                    c.value(v)?;
+                    cast_value(c, col.cast);
+                }
+                e => c.expr(e, 0)?,
+            },
+            Source::Const(v) => {
+                c.value(v)?;
+                cast_value(c, col.cast);
+            }
+            Source::Filled(fill) => write_fill(c, fill)?,
+        }
+    }
+    c.w.push_char(')');
+    Ok(())
 }
 
 /// Ends the statement being written (upsert clause and RETURNING) and starts a new one.

@@ -1,5 +1,6 @@
-//! How an INSERT's rows lay out: the columns written (given, defaulted client-side,
-//! cast), and how plain rows split in statements.
+//! The plan and layout steps of an INSERT (see the pipeline in `insert.rs`): the columns
+//! written (given, defaulted client-side, cast), where statements end, and plain rows'
+//! placeholder texts.
 
 use super::*;
 use crate::compile::expr::{has_enum_column, write_enum_cast, Compiler};
@@ -11,138 +12,79 @@ use crate::stmt::clauses::{same_name, Assign};
 use crate::stmt::insert::{ConflictAction, InsertStmt};
 use crate::value::Value;
 
-/// How plain rows split in statements (one, or several: the texts and, per statement, its
-/// text and the end of its parameters, as in [`Chunked`]), and the client defaults each row's
-/// parameters end with.
-pub(crate) struct PlainLayout {
-    pub(crate) texts: PlainTexts,
-    /// Values per row in the statement (`plain`'s width).
-    pub(crate) width: usize,
-    /// Client defaults of columns the rows leave out, bound after each row's values.
-    pub(crate) consts: Vec<Value>,
-}
-
-pub(crate) enum PlainTexts {
-    One(String),
-    /// (Boxed: the layout of the common one-statement insert is handed back through a few
-    /// calls, and stays small.)
-    Many(Box<ManyTexts>),
-}
-
 /// The texts of an insert split into several statements.
 pub(crate) struct ManyTexts {
+    /// The distinct statement texts (one per number of rows).
     pub(crate) texts: Vec<String>,
+    /// Each statement in order: its text (an index into `texts`) and where its parameters
+    /// end (as in [`Chunked`]).
     pub(crate) parts: Vec<(usize, usize)>,
     pub(crate) head: String,
     pub(crate) tail: String,
 }
 
-impl PlainLayout {
-    /// The parameters: `cells` as they are, or each row followed by the client defaults.
-    pub(crate) fn params(&self, cells: impl ExactSizeIterator<Item = Value>) -> Vec<Value> {
-        let rows = cells.len() / self.width.max(1);
-        let mut out = Vec::with_capacity(rows * (self.width + self.consts.len()));
-        let mut cells = cells;
-        for _ in 0..rows {
-            out.extend(cells.by_ref().take(self.width));
-            out.extend(self.consts.iter().cloned());
-        }
-        out
+impl ManyTexts {
+    /// The statements, each with its share of `params`.
+    pub(crate) fn compiled(self, params: Vec<Value>) -> Vec<Compiled> {
+        let mut params = params.into_iter();
+        let mut start = 0;
+        self.parts
+            .iter()
+            .map(|&(t, end)| {
+                let c = Compiled {
+                    sql: self.texts[t].clone(),
+                    params: params.by_ref().take(end - start).collect(),
+                    kind: StatementKind::Insert,
+                };
+                start = end;
+                c
+            })
+            .collect()
     }
 
-    /// The statements, their parameters copied from `plain`.
-    pub(crate) fn cloned(self, plain: &[Value]) -> Vec<Compiled> {
-        let params = if self.consts.is_empty() {
-            plain.to_vec()
-        } else {
-            self.params(plain.iter().cloned())
-        };
-        match self.texts {
-            PlainTexts::One(sql) => vec![Compiled {
-                sql,
-                params,
-                kind: StatementKind::Insert,
-            }],
-            PlainTexts::Many(many) => {
-                let ManyTexts { texts, parts, .. } = *many;
-                let mut params = params.into_iter();
-                let mut start = 0;
-                parts
-                    .iter()
-                    .map(|&(t, end)| {
-                        let c = Compiled {
-                            sql: texts[t].clone(),
-                            params: params.by_ref().take(end - start).collect(),
-                            kind: StatementKind::Insert,
-                        };
-                        start = end;
-                        c
-                    })
-                    .collect()
-            }
-        }
-    }
-
-    /// The one statement, `plain` moved into its parameters (an error when the rows need
-    /// several statements).
-    pub(crate) fn into_one(self, plain: Vec<Value>, d: &dyn Dialect) -> Result<Compiled> {
-        let params = if self.consts.is_empty() {
-            plain
-        } else {
-            self.params(plain.into_iter())
-        };
-        match self.texts {
-            PlainTexts::One(sql) => Ok(Compiled {
-                sql,
-                params,
-                kind: StatementKind::Insert,
-            }),
-            PlainTexts::Many(many) => Err(needs_statements(many.parts.len(), d)),
-        }
-    }
-
-    /// The statements, `plain` moved into the parameters (as they are, for one statement
-    /// without client defaults).
-    pub(crate) fn into_plan(self, plain: Vec<Value>) -> Plan {
-        let params = if self.consts.is_empty() {
-            plain
-        } else {
-            self.params(plain.into_iter())
-        };
-        match self.texts {
-            PlainTexts::One(sql) => Plan::One(Compiled {
-                sql,
-                params,
-                kind: StatementKind::Insert,
-            }),
-            PlainTexts::Many(many) => {
-                let ManyTexts {
-                    texts,
-                    parts,
-                    head,
-                    tail,
-                } = *many;
-                Plan::Chunked(Box::new(Chunked {
-                    texts,
-                    parts,
-                    params,
-                    head,
-                    tail,
-                    width: self.width + self.consts.len(),
-                }))
-            }
-        }
+    /// The statements as a [`Plan::Chunked`], over `params` of `width` values per row.
+    pub(crate) fn into_plan(self, params: Vec<Value>, width: usize) -> Plan {
+        Plan::Chunked(Box::new(Chunked {
+            texts: self.texts,
+            parts: self.parts,
+            params,
+            head: self.head,
+            tail: self.tail,
+            width,
+        }))
     }
 }
 
-/// Lays out an INSERT of plain rows (`s.plain`) written from one template, each row followed
-/// by the client defaults of columns it leaves out: `None` when it needs the general compiler
-/// (SQL for logs, columns filled in another way, an upsert or RETURNING with bound values).
-pub(crate) fn plain_layout(
-    s: &InsertStmt,
+/// Step 1 for plain rows (`s.plain`): the columns written. `None` from [`plan_plain`] sends
+/// the INSERT to the general compiler instead.
+pub(crate) struct PlainPlan<'a> {
+    /// The planned columns: the rows' cells in order, then client defaults; empty when
+    /// `direct` (the statement's own columns, as they are).
+    planned: Vec<OutColumn<'a>>,
+    direct: bool,
+    /// Client defaults of columns the rows leave out, bound after each row's values.
+    pub(crate) consts: Vec<Value>,
+}
+
+impl<'a> PlainPlan<'a> {
+    /// The names of the columns written.
+    fn names(&self, s: &'a InsertStmt) -> impl Iterator<Item = ColName<'a>> + '_ {
+        let given = if self.direct { s.columns.len() } else { 0 };
+        s.columns[..given]
+            .iter()
+            .map(ColName::Stmt)
+            .chain(self.planned.iter().map(|c| c.name))
+    }
+}
+
+/// Plans an INSERT of plain rows written as placeholder rows: `None` when it needs the
+/// general compiler (SQL for logs, rows with expressions or `DEFAULT`, enum casts, columns
+/// filled in another way, an upsert or RETURNING that binds values).
+pub(crate) fn plan_plain<'a>(
+    s: &'a InsertStmt,
     d: &dyn Dialect,
     inline: bool,
-) -> Result<Option<PlainLayout>> {
+) -> Result<Option<PlainPlan<'a>>> {
     if inline || !s.is_plain() || insert_needs_casts(s, d) {
         return Ok(None);
     }
@@ -150,15 +92,32 @@ pub(crate) fn plain_layout(
         return Err(invalid(e.to_string()));
     }
     check_target(&s.table)?;
+    if !plain_tail(s) {
+        return Ok(None);
+    }
+    if direct_columns(s) {
+        return Ok(Some(PlainPlan {
+            planned: Vec::new(),
+            direct: true,
+            consts: Vec::new(),
+        }));
+    }
+    Ok(plain_columns(s, d)?.map(|(planned, consts)| PlainPlan {
+        planned,
+        direct: false,
+        consts,
+    }))
+}
+
+/// The columns of rows of plain values: the rows' cells in order, then the client defaults
+/// of the columns they leave out (their values returned); `None` when a column would be
+/// filled in another way.
+pub(crate) fn plain_columns<'a>(
+    s: &'a InsertStmt,
+    d: &dyn Dialect,
+) -> Result<Option<(Vec<OutColumn<'a>>, Vec<Value>)>> {
     let width = s.columns.len();
-    // The columns: the statement's own when they need no planning (`direct`), else planned,
-    // the rows' cells first in order, then client defaults only.
-    let direct = direct_columns(s);
-    let planned = if direct {
-        Vec::new()
-    } else {
-        plan_columns(s, &[], d)?
-    };
+    let planned = plan_columns(s, &[], d)?;
     let mut consts = Vec::new();
     for (i, col) in planned.iter().enumerate() {
         match col.source {
@@ -167,39 +126,42 @@ pub(crate) fn plain_layout(
             _ => return Ok(None),
         }
     }
-    if (!direct && planned.len() < width) || !plain_tail(s) {
+    if planned.len() < width {
         return Ok(None);
     }
-    let names = || {
-        s.columns[..if direct { width } else { 0 }]
-            .iter()
-            .map(ColName::Stmt)
-            .chain(planned.iter().map(|c| c.name))
-    };
-    let first = names().next();
-    let out_width = width + consts.len();
-    // The statement's text before its rows.
-    let mut c = Compiler::new(d, false);
-    if !(direct && cached_head(&mut c, s, d)?) {
-        insert_head(&mut c, s, names())?;
+    Ok(Some((planned, consts)))
+}
+
+/// Steps 2 and 3 for plain rows: splits them under the dialect's limits and writes into
+/// `c` the statement that holds them all (head, placeholder rows, tail), or, when they need
+/// several, returns the texts of those (`c` then holds nothing of use).
+pub(crate) fn write_plain<'a, 'd>(
+    c: &mut Compiler<'d>,
+    s: &'a InsertStmt,
+    d: &'d dyn Dialect,
+    plan: &PlainPlan<'a>,
+) -> Result<Option<Box<ManyTexts>>> {
+    let width = s.columns.len();
+    let out_width = width + plan.consts.len();
+    if !(plan.direct && cached_head(c, s, d)?) {
+        insert_head(c, s, plan.names(s))?;
     }
     c.w.push(" VALUES ");
     let head_bytes = c.w.sql().len();
-    let row_bytes = row_text_bytes(&c, width, out_width, &consts);
+    let row_bytes = row_text_bytes(c, width, out_width, &plan.consts);
     let mut ends = Vec::new();
     split_rows(s, d, out_width, head_bytes, row_bytes, &mut ends)?;
+    let first = plan.names(s).next();
     if ends.is_empty() {
         c.w.push_placeholder_rows(s.rows, out_width);
-        insert_tail(&mut c, s, first, true)?;
-        return Ok(Some(PlainLayout {
-            texts: PlainTexts::One(c.w.try_finish()?.sql),
-            width,
-            consts,
-        }));
+        insert_tail(c, s, first, true)?;
+        return Ok(None);
     }
     ends.push(s.rows);
     // One text per distinct number of rows (placeholders restart in every statement).
-    let head = c.w.try_finish()?.sql;
+    let head = std::mem::replace(&mut c.w, SqlWriter::new(d))
+        .try_finish()?
+        .sql;
     let mut texts: Vec<(usize, String)> = Vec::new();
     let mut parts = Vec::with_capacity(ends.len());
     let mut start = 0;
@@ -223,16 +185,28 @@ pub(crate) fn plain_layout(
     let mut c = Compiler::new(d, false);
     insert_tail(&mut c, s, first, true)?;
     let tail = c.w.try_finish()?.sql;
-    Ok(Some(PlainLayout {
-        texts: PlainTexts::Many(Box::new(ManyTexts {
-            texts: texts.into_iter().map(|(_, t)| t).collect(),
-            parts,
-            head,
-            tail,
-        })),
-        width,
-        consts,
-    }))
+    Ok(Some(Box::new(ManyTexts {
+        texts: texts.into_iter().map(|(_, t)| t).collect(),
+        parts,
+        head,
+        tail,
+    })))
+}
+
+/// Each row's `width` values followed by the client defaults `consts` (the values as they
+/// are when there are none).
+pub(crate) fn with_consts(values: Vec<Value>, width: usize, consts: &[Value]) -> Vec<Value> {
+    if consts.is_empty() {
+        return values;
+    }
+    let rows = values.len() / width.max(1);
+    let mut out = Vec::with_capacity(rows * (width + consts.len()));
+    let mut values = values.into_iter();
+    for _ in 0..rows {
+        out.extend(values.by_ref().take(width));
+        out.extend(consts.iter().cloned());
+    }
+    out
 }
 
 /// What each plain row adds to the statement's text besides its values (`"(?, ?), "`):
@@ -259,11 +233,70 @@ pub(crate) fn too_many_values(limit: usize, d: &dyn Dialect) -> Error {
     ))
 }
 
+/// Step 2 of every INSERT: where its statements end. Rows are offered one by one with the
+/// values they bind and the bytes they add; a row goes in the statement being written while
+/// the dialect's limits hold (bound values, statement bytes, rows per statement), else it
+/// starts the next one. A row alone over the statement bytes still gets a statement (the
+/// server judges it); one with more values than a statement may bind is an error.
+pub(crate) struct Split {
+    /// Bound values a statement may take (the tail's set aside).
+    limit: usize,
+    max_bytes: usize,
+    max_rows: usize,
+    /// The statement being written: its rows, values and bytes so far.
+    rows: usize,
+    params: usize,
+    bytes: usize,
+}
+
+impl Split {
+    /// The limits of `d`, less `tail_params` values bound after the rows.
+    pub(crate) fn new(d: &dyn Dialect, tail_params: usize) -> Split {
+        let f = d.features();
+        Split {
+            limit: f.max_bind_params.saturating_sub(tail_params),
+            max_bytes: f.max_statement_bytes,
+            max_rows: f.max_insert_rows.unwrap_or(usize::MAX).max(1),
+            rows: 0,
+            params: 0,
+            bytes: 0,
+        }
+    }
+
+    /// Starts a statement whose text before its rows is `head_bytes` long.
+    pub(crate) fn start(&mut self, head_bytes: usize) {
+        (self.rows, self.params, self.bytes) = (0, 0, head_bytes);
+    }
+
+    /// Rows in the statement being written.
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Whether a row of `params` values and `bytes` bytes goes in the statement being
+    /// written (false: it starts the next one); an error when no statement can take it.
+    pub(crate) fn fits(&self, params: usize, bytes: usize, d: &dyn Dialect) -> Result<bool> {
+        if self.rows == 0 {
+            if params > self.limit {
+                return Err(too_many_values(self.limit, d));
+            }
+            return Ok(true);
+        }
+        Ok(self.params + params <= self.limit
+            && self.bytes + bytes <= self.max_bytes
+            && self.rows < self.max_rows)
+    }
+
+    /// Counts a row into the statement being written.
+    pub(crate) fn add(&mut self, params: usize, bytes: usize) {
+        self.rows += 1;
+        self.params += params;
+        self.bytes += bytes;
+    }
+}
+
 /// Appends to `ends` where each statement of an INSERT of plain rows ends (in rows), but
-/// the last: nothing when the rows fit one statement (the dialect's limits on bound values,
-/// statement bytes and rows per statement). A row larger than the statement bytes goes in a
-/// statement of its own (the server judges it); one with more values than a statement may
-/// bind is an error.
+/// the last: nothing when the rows fit one statement (see [`Split`]).
 ///
 /// (`ends` is the caller's rather than returned: measured faster in the build + compile bench.)
 pub(crate) fn split_rows(
@@ -274,25 +307,15 @@ pub(crate) fn split_rows(
     row_bytes: usize,
     ends: &mut Vec<usize>,
 ) -> Result<()> {
-    let f = d.features();
-    let limit = f.max_bind_params;
-    let max_bytes = f.max_statement_bytes;
-    let max_rows = f.max_insert_rows.unwrap_or(usize::MAX).max(1);
-    let (mut in_stmt, mut bytes) = (0usize, head_bytes);
+    let mut split = Split::new(d, 0);
+    split.start(head_bytes);
     for (r, row) in s.plain.chunks_exact(s.columns.len().max(1)).enumerate() {
         let b = row_bytes + row.iter().map(value_bytes).sum::<usize>();
-        if in_stmt == 0 {
-            if out_width > limit {
-                return Err(too_many_values(limit, d));
-            }
-        } else if (in_stmt + 1) * out_width > limit || bytes + b > max_bytes || in_stmt >= max_rows
-        {
+        if !split.fits(out_width, b, d)? {
             ends.push(r);
-            in_stmt = 0;
-            bytes = head_bytes;
+            split.start(head_bytes);
         }
-        in_stmt += 1;
-        bytes += b;
+        split.add(out_width, b);
     }
     Ok(())
 }
@@ -499,7 +522,8 @@ pub(crate) fn plan_columns<'a>(
         }
         let mut any = false;
         let mut all = s.rows > 0;
-        if s.any_default {
+        // (Plain rows hold no `DEFAULT`: `cells` is empty for them.)
+        if s.any_default && !cells.is_empty() {
             for r in 0..s.rows {
                 if matches!(cells[r * width + i], Expr::Default) {
                     any = true;
