@@ -148,7 +148,7 @@ pub(crate) fn write_plain<'a, 'd>(
     }
     c.w.push(" VALUES ");
     let head_bytes = c.w.sql().len();
-    let row_bytes = row_text_bytes(c, width, out_width, &plan.consts);
+    let row_bytes = row_text_bytes(out_width, &plan.consts);
     let mut ends = Vec::new();
     split_rows(s, d, out_width, head_bytes, row_bytes, &mut ends)?;
     let first = plan.names(s).next();
@@ -209,20 +209,11 @@ pub(crate) fn with_consts(values: Vec<Value>, width: usize, consts: &[Value]) ->
     out
 }
 
-/// What each plain row adds to the statement's text besides its values (`"(?, ?), "`):
-/// as the general compiler measures rows, so both split at the same rows (from one
-/// template for `?` rows without client defaults, else by value).
-pub(crate) fn row_text_bytes(
-    c: &Compiler<'_>,
-    width: usize,
-    out_width: usize,
-    consts: &[Value],
-) -> usize {
-    if c.w.placeholder() == crate::compile::Placeholder::Dollar || !consts.is_empty() {
-        4 + out_width * 6 + consts.iter().map(value_bytes).sum::<usize>()
-    } else {
-        2 + width * 3
-    }
+/// What each plain row adds to the statement's text besides its values (`"($1, $2), "`),
+/// measured as [`measure_row`] measures a row of the general compiler, so that both split
+/// at the same rows.
+pub(crate) fn row_text_bytes(out_width: usize, consts: &[Value]) -> usize {
+    4 + out_width * 6 + consts.iter().map(value_bytes).sum::<usize>()
 }
 
 /// The error of an INSERT row with more values than one statement may bind.
