@@ -184,6 +184,12 @@ pub struct Features {
     pub concat_function: bool,
     /// The function counting the characters of a string (`length`, `CHAR_LENGTH`).
     pub char_length_function: &'static str,
+    /// The function giving a substring's 1-based position in a string, its arguments in
+    /// that order (`strpos`, `INSTR`, `instr`); 0 when it is absent.
+    pub position_function: &'static str,
+    /// The largest and smallest of several values (`GREATEST`/`LEAST`; SQLite's scalar
+    /// `max`/`min`).
+    pub greatest_least: (&'static str, &'static str),
     /// Window frames in `GROUPS` units.
     pub window_groups: bool,
     /// Members of a compound select may be parenthesized (`(SELECT … LIMIT 1) UNION …`); when

@@ -543,6 +543,9 @@ impl<'d> Compiler<'d> {
                 n
             }
             FuncName::CharLength => self.f.char_length_function,
+            FuncName::Position => self.f.position_function,
+            FuncName::Greatest => self.f.greatest_least.0,
+            FuncName::Least => self.f.greatest_least.1,
         };
         self.w.push(name);
         self.w.push_char('(');

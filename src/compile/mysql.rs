@@ -75,6 +75,8 @@ const BASE: Features = Features {
     aggregate_filter: false,
     concat_function: true,
     char_length_function: "CHAR_LENGTH",
+    position_function: "INSTR",
+    greatest_least: ("GREATEST", "LEAST"),
     window_groups: false,
     compound_member_parens: true,
     cte_in_member_parens: false,

@@ -62,6 +62,8 @@ static FEATURES: Features = Features {
     aggregate_filter: true,
     concat_function: false,
     char_length_function: "length",
+    position_function: "strpos",
+    greatest_least: ("GREATEST", "LEAST"),
     window_groups: true,
     compound_member_parens: true,
     cte_in_member_parens: true,

@@ -65,6 +65,8 @@ static FEATURES: Features = Features {
     aggregate_filter: true,
     concat_function: false,
     char_length_function: "length",
+    position_function: "instr",
+    greatest_least: ("max", "min"),
     window_groups: true,
     compound_member_parens: false,
     cte_in_member_parens: false,

@@ -364,11 +364,6 @@ impl<'d> SqlWriter<'d> {
         self.params.len()
     }
 
-    /// The dialect's placeholder style.
-    pub(crate) fn placeholder(&self) -> Placeholder {
-        self.placeholder
-    }
-
     /// Writes `rows` rows of `width` placeholders, `(?, ?), (?, ?)` or `($1, $2), ($3, $4)`,
     /// for values the caller binds itself (numbered after the parameters pushed so far).
     pub(crate) fn push_placeholder_rows(&mut self, rows: usize, width: usize) {

@@ -138,6 +138,27 @@ pub(crate) fn plan_statements(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Pla
 /// Compiles an INSERT it owns to its one statement, its values moved into the parameters;
 /// an INSERT that needs several statements is an error naming how many.
 pub(crate) fn insert_into_compiled(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Compiled> {
+    // Plain rows as `plan_statements` writes them, the one statement built here rather than
+    // handed back through a `Plan` (statement 3 of the build + compile bench: 10 % faster).
+    if let Some(mut plan) = plan_plain(s, d, false)? {
+        let mut c = Compiler::new(d, false);
+        if let Some(many) = write_plain(&mut c, s, d, &plan)? {
+            return Err(needs_statements(many.parts.len(), d));
+        }
+        let consts = std::mem::take(&mut plan.consts);
+        drop(plan);
+        return Ok(Compiled {
+            sql: c.w.try_finish()?.sql,
+            params: with_consts(std::mem::take(&mut s.plain), s.columns.len(), &consts),
+            kind: StatementKind::Insert,
+        });
+    }
+    insert_into_compiled_cells(s, d)
+}
+
+/// [`insert_into_compiled`] for rows written cell by cell.
+#[inline(never)]
+fn insert_into_compiled_cells(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Compiled> {
     match plan_statements(s, d)? {
         Plan::One(c) => Ok(c),
         Plan::Batch(v) => Err(needs_statements(v.len(), d)),

@@ -80,6 +80,7 @@ impl<'a> PlainPlan<'a> {
 /// Plans an INSERT of plain rows written as placeholder rows: `None` when it needs the
 /// general compiler (SQL for logs, rows with expressions or `DEFAULT`, enum casts, columns
 /// filled in another way, an upsert or RETURNING that binds values).
+#[inline]
 pub(crate) fn plan_plain<'a>(
     s: &'a InsertStmt,
     d: &dyn Dialect,
@@ -195,6 +196,7 @@ pub(crate) fn write_plain<'a, 'd>(
 
 /// Each row's `width` values followed by the client defaults `consts` (the values as they
 /// are when there are none).
+#[inline]
 pub(crate) fn with_consts(values: Vec<Value>, width: usize, consts: &[Value]) -> Vec<Value> {
     if consts.is_empty() {
         return values;
@@ -212,6 +214,7 @@ pub(crate) fn with_consts(values: Vec<Value>, width: usize, consts: &[Value]) ->
 /// What each plain row adds to the statement's text besides its values (`"($1, $2), "`),
 /// measured as [`measure_row`] measures a row of the general compiler, so that both split
 /// at the same rows.
+#[inline]
 pub(crate) fn row_text_bytes(out_width: usize, consts: &[Value]) -> usize {
     4 + out_width * 6 + consts.iter().map(value_bytes).sum::<usize>()
 }
@@ -242,6 +245,7 @@ pub(crate) struct Split {
 
 impl Split {
     /// The limits of `d`, less `tail_params` values bound after the rows.
+    #[inline]
     pub(crate) fn new(d: &dyn Dialect, tail_params: usize) -> Split {
         let f = d.features();
         Split {
@@ -255,17 +259,20 @@ impl Split {
     }
 
     /// Starts a statement whose text before its rows is `head_bytes` long.
+    #[inline]
     pub(crate) fn start(&mut self, head_bytes: usize) {
         (self.rows, self.params, self.bytes) = (0, 0, head_bytes);
     }
 
     /// Rows in the statement being written.
+    #[inline]
     pub(crate) fn rows(&self) -> usize {
         self.rows
     }
 
     /// Whether a row of `params` values and `bytes` bytes goes in the statement being
     /// written (false: it starts the next one); an error when no statement can take it.
+    #[inline]
     pub(crate) fn fits(&self, params: usize, bytes: usize, d: &dyn Dialect) -> Result<bool> {
         if self.rows == 0 {
             if params > self.limit {
@@ -279,6 +286,7 @@ impl Split {
     }
 
     /// Counts a row into the statement being written.
+    #[inline]
     pub(crate) fn add(&mut self, params: usize, bytes: usize) {
         self.rows += 1;
         self.params += params;
