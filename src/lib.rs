@@ -125,6 +125,29 @@ pub mod prelude {
     };
 }
 
+/// The SQL function helpers in one place: aggregates, window functions, string, numeric
+/// and date functions. The common aggregates are also in the [`prelude`]; the rest are
+/// imported from here (`use quarry::functions::*`, or by name), so that names such as
+/// `replace` or `round` do not crowd an application's own.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::{lag, rank};
+/// let (a, g) = (quarry::Column::<i64>::new("t", "a"), quarry::Column::<i64>::new("t", "g"));
+/// let w = Window::new().partition_by(g).order_by(a);
+/// let q = select((rank().over(w.clone()), lag(a).over(w))).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql,
+///     "SELECT rank() OVER (PARTITION BY t.g ORDER BY t.a), lag(t.a) OVER (PARTITION BY t.g ORDER BY t.a) FROM t");
+/// ```
+pub mod functions {
+    pub use crate::expr::{
+        abs, avg, coalesce, count, count_distinct, count_star, current_date, current_timestamp,
+        dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by, least, length,
+        lower, ltrim, max, min, now, ntile, nullif, position, rank, replace, round, row_number,
+        rtrim, substr, substr_len, sum, trim, upper, Fractional,
+    };
+}
+
 /// Writing SQL for a dialect: what a [`Dialect`] declares ([`dialect::Features`]), the writer
 /// its hooks write into, and the default hooks an override can fall back to. Applications
 /// need none of it; a new dialect needs all of it (see ARCHITECTURE.md).

@@ -24,6 +24,7 @@
 //! ```
 
 mod func;
+mod helpers;
 mod ops;
 mod typed;
 
@@ -31,6 +32,10 @@ pub use func::{
     and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star, current_date,
     current_timestamp, exists, func, length, lower, max, min, not, not_exists, now, nullif, or_any,
     row_number, sum, upper, val, Case, Frame, FrameBound, FrameUnits, Window,
+};
+pub use helpers::{
+    abs, dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by, least, ltrim,
+    ntile, position, rank, replace, round, rtrim, substr, substr_len, trim, Fractional,
 };
 pub use ops::{BinaryOp, ColumnRef, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp};
 pub use typed::{

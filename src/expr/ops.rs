@@ -194,6 +194,12 @@ pub enum FuncName {
     Named(Name),
     /// The number of characters of a string (`length`, `CHAR_LENGTH` on MySQL).
     CharLength,
+    /// A substring's position in a string (`strpos`, `INSTR`, `instr`).
+    Position,
+    /// The largest of several values (`GREATEST`, `max` on SQLite).
+    Greatest,
+    /// The smallest of several values (`LEAST`, `min` on SQLite).
+    Least,
 }
 
 /// The window of a window function call: a named window or an inline specification.

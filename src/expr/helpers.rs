@@ -1,0 +1,403 @@
+//! Portable helpers for common SQL functions: ranking and offset window functions, string
+//! functions and a few numeric ones. Each writes the spelling its dialect needs, so one
+//! builder call runs on every backend.
+
+use super::ops::{Expr, FuncCall, FuncName};
+use super::typed::{ExprMethods, Numeric, Operand, Text, TypedExpr};
+
+fn call<T>(name: &'static str, args: Vec<Expr>) -> TypedExpr<T> {
+    TypedExpr::new(Expr::Func(Box::new(FuncCall::new(name, args))))
+}
+
+fn call_named<T>(name: FuncName, args: Vec<Expr>) -> TypedExpr<T> {
+    let mut f = FuncCall::new("", args);
+    f.name = name;
+    TypedExpr::new(Expr::Func(Box::new(f)))
+}
+
+/// An integer written into the SQL as a literal: window-function arguments that the MySQL
+/// family takes only as constants.
+fn int_literal(n: u32) -> Expr {
+    Expr::Sql(Box::new(crate::stmt::text::sql(n.to_string())))
+}
+
+/// Base types that `round` keeps: floating point and decimals (PostgreSQL rounds an integer
+/// to NUMERIC, which would not decode as the integer type).
+///
+/// ```
+/// fn rounds<T: quarry::expr::Fractional>() {}
+/// rounds::<f64>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be rounded",
+    label = "round needs an f64 or Decimal expression",
+    note = "round an integer with no loss by not rounding it; cast it to f64 first otherwise"
+)]
+pub trait Fractional {}
+
+impl Fractional for f64 {}
+impl Fractional for crate::value::Decimal {}
+impl Fractional for super::Any {}
+
+/// `rank()`: the row's rank in its window's order, with gaps after ties; use with
+/// [`TypedExpr::over`].
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::rank;
+/// let a = quarry::Column::<i64>::new("t", "a");
+/// let q = select(rank().over(Window::new().order_by(a.desc()))).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT rank() OVER (ORDER BY t.a DESC) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT rank() OVER (ORDER BY t.a DESC) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT rank() OVER (ORDER BY t.a DESC) FROM t");
+/// ```
+pub fn rank() -> TypedExpr<i64> {
+    call("rank", Vec::new())
+}
+
+/// `dense_rank()`: the row's rank in its window's order, without gaps after ties.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::dense_rank;
+/// let a = quarry::Column::<i64>::new("t", "a");
+/// let q = select(dense_rank().over(Window::new().order_by(a))).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT dense_rank() OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT dense_rank() OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT dense_rank() OVER (ORDER BY t.a) FROM t");
+/// ```
+pub fn dense_rank() -> TypedExpr<i64> {
+    call("dense_rank", Vec::new())
+}
+
+/// `ntile(n)`: which of `n` near-equal buckets of the window's order the row falls in,
+/// from 1. `n` is written into the SQL (the MySQL family takes only a constant there).
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::ntile;
+/// let a = quarry::Column::<i64>::new("t", "a");
+/// let q = select(ntile(4).over(Window::new().order_by(a))).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT ntile(4) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT ntile(4) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT ntile(4) OVER (ORDER BY t.a) FROM t");
+/// ```
+pub fn ntile(buckets: u32) -> TypedExpr<i64> {
+    call("ntile", vec![int_literal(buckets)])
+}
+
+/// `lag(x)`: `x` of the previous row in the window's order; NULL on the first row.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::lag;
+/// let a = quarry::Column::<i64>::new("t", "a");
+/// let prev: TypedExpr<Option<i64>> = lag(a).over(Window::new().order_by(a));
+/// let q = select(prev).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT lag(t.a) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT lag(t.a) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT lag(t.a) OVER (ORDER BY t.a) FROM t");
+/// ```
+pub fn lag<E: ExprMethods>(expr: E) -> TypedExpr<Option<E::Base>> {
+    call("lag", vec![expr.into_expr()])
+}
+
+/// `lag(x, n)`: `x` of the row `n` rows before in the window's order; NULL where there is
+/// none. `n` is written into the SQL (the MySQL family takes only a constant there).
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::lag_by;
+/// let a = quarry::Column::<i64>::new("t", "a");
+/// let q = select(lag_by(a, 2).over(Window::new().order_by(a))).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT lag(t.a, 2) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT lag(t.a, 2) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT lag(t.a, 2) OVER (ORDER BY t.a) FROM t");
+/// ```
+pub fn lag_by<E: ExprMethods>(expr: E, rows: u32) -> TypedExpr<Option<E::Base>> {
+    call("lag", vec![expr.into_expr(), int_literal(rows)])
+}
+
+/// `lead(x)`: `x` of the next row in the window's order; NULL on the last row.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::lead;
+/// let a = quarry::Column::<i64>::new("t", "a");
+/// let q = select(lead(a).over(Window::new().order_by(a))).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT lead(t.a) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT lead(t.a) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT lead(t.a) OVER (ORDER BY t.a) FROM t");
+/// ```
+pub fn lead<E: ExprMethods>(expr: E) -> TypedExpr<Option<E::Base>> {
+    call("lead", vec![expr.into_expr()])
+}
+
+/// `lead(x, n)`: `x` of the row `n` rows after in the window's order; NULL where there is
+/// none. `n` is written into the SQL.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::lead_by;
+/// let a = quarry::Column::<i64>::new("t", "a");
+/// let q = select(lead_by(a, 3).over(Window::new().order_by(a))).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT lead(t.a, 3) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT lead(t.a, 3) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT lead(t.a, 3) OVER (ORDER BY t.a) FROM t");
+/// ```
+pub fn lead_by<E: ExprMethods>(expr: E, rows: u32) -> TypedExpr<Option<E::Base>> {
+    call("lead", vec![expr.into_expr(), int_literal(rows)])
+}
+
+/// `first_value(x)`: `x` of the first row of the window frame.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::first_value;
+/// let (a, g) = (quarry::Column::<i64>::new("t", "a"), quarry::Column::<i64>::new("t", "g"));
+/// let q = select(first_value(a).over(Window::new().partition_by(g).order_by(a))).from("t");
+/// let sql = "SELECT first_value(t.a) OVER (PARTITION BY t.g ORDER BY t.a) FROM t";
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, sql);
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, sql);
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, sql);
+/// ```
+pub fn first_value<E: ExprMethods>(expr: E) -> TypedExpr<Option<E::Base>> {
+    call("first_value", vec![expr.into_expr()])
+}
+
+/// `last_value(x)`: `x` of the last row of the window frame. With an ORDER BY the default
+/// frame ends at the current row's last peer: give the window a frame
+/// ([`Window::frame`](crate::Window::frame)) to see the partition's last row.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::last_value;
+/// let a = quarry::Column::<i64>::new("t", "a");
+/// let q = select(last_value(a).over(Window::new().order_by(a))).from("t");
+/// let sql = "SELECT last_value(t.a) OVER (ORDER BY t.a) FROM t";
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, sql);
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, sql);
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, sql);
+/// ```
+pub fn last_value<E: ExprMethods>(expr: E) -> TypedExpr<Option<E::Base>> {
+    call("last_value", vec![expr.into_expr()])
+}
+
+/// `substr(s, start)`: the characters of `s` from position `start` (the first is 1).
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::substr;
+/// let a = quarry::Column::<String>::new("t", "a");
+/// let q = select(substr(a, 2_i32)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT substr(t.a, $1) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT substr(t.a, ?) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT substr(t.a, ?) FROM t");
+/// ```
+pub fn substr<E: ExprMethods>(expr: E, start: impl Operand<i32>) -> TypedExpr<E::Type>
+where
+    E::Base: Text,
+{
+    call("substr", vec![expr.into_expr(), start.into_operand()])
+}
+
+/// `substr(s, start, n)`: at most `n` characters of `s` from position `start` (the first
+/// is 1).
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::substr_len;
+/// let a = quarry::Column::<String>::new("t", "a");
+/// let q = select(substr_len(a, 1_i32, 3_i32)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT substr(t.a, $1, $2) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT substr(t.a, ?, ?) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT substr(t.a, ?, ?) FROM t");
+/// ```
+pub fn substr_len<E: ExprMethods>(
+    expr: E,
+    start: impl Operand<i32>,
+    len: impl Operand<i32>,
+) -> TypedExpr<E::Type>
+where
+    E::Base: Text,
+{
+    call(
+        "substr",
+        vec![expr.into_expr(), start.into_operand(), len.into_operand()],
+    )
+}
+
+/// `replace(s, from, to)`: `s` with every occurrence of `from` replaced by `to`.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::replace;
+/// let a = quarry::Column::<String>::new("t", "a");
+/// let q = select(replace(a, "-", "_")).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT replace(t.a, $1, $2) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT replace(t.a, ?, ?) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT replace(t.a, ?, ?) FROM t");
+/// ```
+pub fn replace<E: ExprMethods>(
+    expr: E,
+    from: impl Operand<String>,
+    to: impl Operand<String>,
+) -> TypedExpr<E::Type>
+where
+    E::Base: Text,
+{
+    call(
+        "replace",
+        vec![expr.into_expr(), from.into_operand(), to.into_operand()],
+    )
+}
+
+/// `trim(s)`: `s` without leading and trailing spaces.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::trim;
+/// let a = quarry::Column::<String>::new("t", "a");
+/// let q = select(trim(a)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT trim(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT trim(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT trim(t.a) FROM t");
+/// ```
+pub fn trim<E: ExprMethods>(expr: E) -> TypedExpr<E::Type>
+where
+    E::Base: Text,
+{
+    call("trim", vec![expr.into_expr()])
+}
+
+/// `ltrim(s)`: `s` without leading spaces.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::ltrim;
+/// let a = quarry::Column::<String>::new("t", "a");
+/// let q = select(ltrim(a)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT ltrim(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT ltrim(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT ltrim(t.a) FROM t");
+/// ```
+pub fn ltrim<E: ExprMethods>(expr: E) -> TypedExpr<E::Type>
+where
+    E::Base: Text,
+{
+    call("ltrim", vec![expr.into_expr()])
+}
+
+/// `rtrim(s)`: `s` without trailing spaces.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::rtrim;
+/// let a = quarry::Column::<String>::new("t", "a");
+/// let q = select(rtrim(a)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT rtrim(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT rtrim(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT rtrim(t.a) FROM t");
+/// ```
+pub fn rtrim<E: ExprMethods>(expr: E) -> TypedExpr<E::Type>
+where
+    E::Base: Text,
+{
+    call("rtrim", vec![expr.into_expr()])
+}
+
+/// The 1-based position of `needle` in `haystack`, 0 when it is absent (SQL's
+/// `POSITION(needle IN haystack)`): `strpos(haystack, needle)` on PostgreSQL,
+/// `INSTR(haystack, needle)` on MySQL and MariaDB, `instr(haystack, needle)` on SQLite.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::position;
+/// let a = quarry::Column::<String>::new("t", "a");
+/// let q = select(position("@", a)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT strpos(t.a, $1) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT INSTR(t.a, ?) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT instr(t.a, ?) FROM t");
+/// ```
+pub fn position<E: ExprMethods>(needle: impl Operand<String>, haystack: E) -> TypedExpr<i64>
+where
+    E::Base: Text,
+{
+    call_named(
+        FuncName::Position,
+        vec![haystack.into_expr(), needle.into_operand()],
+    )
+}
+
+/// `abs(x)`: the absolute value, of the same type.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::abs;
+/// let a = quarry::Column::<i64>::new("t", "a");
+/// let q = select(abs(a)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT abs(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT abs(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT abs(t.a) FROM t");
+/// ```
+pub fn abs<E: ExprMethods>(expr: E) -> TypedExpr<E::Type>
+where
+    E::Base: Numeric,
+{
+    call("abs", vec![expr.into_expr()])
+}
+
+/// `round(x)`: `x` rounded to the nearest integer, of the same type (`f64` or `Decimal`: see
+/// [`Fractional`]). A decimal's halves round away from zero; a float's halves may round to
+/// even (PostgreSQL and MySQL use the C library's rounding) or away from zero (SQLite). On
+/// SQLite a decimal is stored as REAL or TEXT, and rounding it gives a REAL.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::round;
+/// let a = quarry::Column::<f64>::new("t", "a");
+/// let q = select(round(a)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT round(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT round(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT round(t.a) FROM t");
+/// ```
+pub fn round<E: ExprMethods>(expr: E) -> TypedExpr<E::Type>
+where
+    E::Base: Fractional,
+{
+    call("round", vec![expr.into_expr()])
+}
+
+/// The larger of two values: `GREATEST(a, b)` on PostgreSQL and the MySQL family, the
+/// scalar `max(a, b)` on SQLite. With a NULL argument, PostgreSQL returns the other value and
+/// the others return NULL: keep NULLs out (with [`coalesce`](crate::coalesce)) where it
+/// matters.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::greatest;
+/// let (a, b) = (quarry::Column::<i64>::new("t", "a"), quarry::Column::<i64>::new("t", "b"));
+/// let q = select(greatest(a, b)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT GREATEST(t.a, t.b) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT GREATEST(t.a, t.b) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT max(t.a, t.b) FROM t");
+/// ```
+pub fn greatest<E: ExprMethods>(a: E, b: impl Operand<E::Base>) -> TypedExpr<E::Type> {
+    call_named(FuncName::Greatest, vec![a.into_expr(), b.into_operand()])
+}
+
+/// The smaller of two values: `LEAST(a, b)`, the scalar `min(a, b)` on SQLite (NULLs as in
+/// [`greatest`]).
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::least;
+/// let a = quarry::Column::<i64>::new("t", "a");
+/// let q = select(least(a, 10_i64)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT LEAST(t.a, $1) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT LEAST(t.a, ?) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT min(t.a, ?) FROM t");
+/// ```
+pub fn least<E: ExprMethods>(a: E, b: impl Operand<E::Base>) -> TypedExpr<E::Type> {
+    call_named(FuncName::Least, vec![a.into_expr(), b.into_operand()])
+}

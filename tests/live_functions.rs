@@ -1,0 +1,222 @@
+//! The SQL function helpers of `quarry::functions` run on SQLite, PostgreSQL and MariaDB (those
+//! configured): every backend must return the same rows, written out here.
+
+mod common;
+
+use quarry::functions::{
+    abs, dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by, least, ltrim,
+    ntile, position, rank, replace, round, rtrim, substr, substr_len, trim,
+};
+use quarry::prelude::*;
+use quarry::stmt::DecodeRow;
+use quarry::{ColumnDef, Engine, MetaData, SqlType, Table};
+use std::fmt::Debug;
+
+quarry::table! {
+    pub struct Items("items") {
+        id: i64 => primary_key(),
+        grp: i64,
+        name: String,
+        score: f64,
+        qty: i64,
+    }
+}
+
+struct Fx {
+    engine: Engine,
+    md: MetaData,
+    items: TableRef,
+}
+
+impl Fx {
+    async fn new(engine: Engine) -> Fx {
+        let name = format!("qf_{}_items", engine.backend_name());
+        eprintln!("live_functions on {}", engine.dialect().name());
+        let items = Table::new(name.clone())
+            .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+            .column(ColumnDef::new("grp", SqlType::BigInt).not_null())
+            .column(ColumnDef::new("name", SqlType::Varchar(30)).not_null())
+            .column(ColumnDef::new("score", SqlType::Double).not_null())
+            .column(ColumnDef::new("qty", SqlType::BigInt).not_null());
+        let md = MetaData::new().with(items.clone());
+        engine.drop_all(&md).await.unwrap();
+        engine.create_all(&md).await.unwrap();
+        let t = TableRef::new(&items);
+        let i = Items::new();
+        let q = insert(t.clone()).rows(
+            [
+                (1_i64, 1_i64, "  ann ", 2.4, -3_i64),
+                (2, 1, "bob-x", 3.6, 5),
+                (3, 2, "cy", -1.4, 7),
+                (4, 2, "dee-dee", 10.0, -2),
+                (5, 2, "eve", 4.49, 0),
+            ]
+            .map(|(id, grp, name, score, qty)| {
+                (
+                    i.id.set(id),
+                    i.grp.set(grp),
+                    i.name.set(name),
+                    i.score.set(score),
+                    i.qty.set(qty),
+                )
+            }),
+        );
+        q.execute(&engine).await.unwrap();
+        Fx {
+            engine,
+            md,
+            items: t.alias("i"),
+        }
+    }
+
+    /// Runs `q` and checks its rows against `want`.
+    async fn rows<R: DecodeRow + PartialEq + Debug>(
+        &self,
+        what: &str,
+        q: quarry::Select<R>,
+        want: Vec<R>,
+    ) {
+        let name = self.engine.dialect().name();
+        let got = q.fetch_all(&self.engine).await.unwrap_or_else(|e| {
+            panic!(
+                "{name}: {what}: {e}\n{:?}",
+                q.compile(self.engine.dialect()).map(|c| c.sql)
+            )
+        });
+        assert_eq!(got, want, "{name}: {what}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn function_helpers_agree_on_every_backend() {
+    let engines = common::all_engines().await;
+    assert!(!engines.is_empty());
+    for engine in engines {
+        let fx = Fx::new(engine).await;
+        let i = Items::alias("i");
+        let from = || fx.items.clone();
+        let by_id = Window::new().order_by(i.id);
+        let in_grp = Window::new().partition_by(i.grp).order_by(i.id);
+
+        fx.rows(
+            "rank, dense_rank, ntile",
+            select((
+                i.id,
+                rank().over(Window::new().order_by(i.grp)),
+                dense_rank().over(Window::new().order_by(i.grp)),
+                ntile(2).over(by_id.clone()),
+            ))
+            .from(from())
+            .order_by(i.id),
+            vec![
+                (1, 1, 1, 1),
+                (2, 1, 1, 1),
+                (3, 3, 2, 1),
+                (4, 3, 2, 2),
+                (5, 3, 2, 2),
+            ],
+        )
+        .await;
+
+        fx.rows(
+            "lag, lead",
+            select((
+                i.id,
+                lag(i.qty).over(by_id.clone()),
+                lead(i.qty).over(by_id.clone()),
+                lag_by(i.qty, 2).over(by_id.clone()),
+                lead_by(i.qty, 2).over(by_id.clone()),
+            ))
+            .from(from())
+            .order_by(i.id),
+            vec![
+                (1, None, Some(5), None, Some(7)),
+                (2, Some(-3), Some(7), None, Some(-2)),
+                (3, Some(5), Some(-2), Some(-3), Some(0)),
+                (4, Some(7), Some(0), Some(5), None),
+                (5, Some(-2), None, Some(7), None),
+            ],
+        )
+        .await;
+
+        // last_value with the default frame: the frame ends at the current row.
+        fx.rows(
+            "first_value, last_value",
+            select((
+                i.id,
+                first_value(i.id).over(in_grp.clone()),
+                last_value(i.id).over(in_grp.clone()),
+            ))
+            .from(from())
+            .order_by(i.id),
+            vec![
+                (1, Some(1), Some(1)),
+                (2, Some(1), Some(2)),
+                (3, Some(3), Some(3)),
+                (4, Some(3), Some(4)),
+                (5, Some(3), Some(5)),
+            ],
+        )
+        .await;
+
+        let s = |v: &str| v.to_owned();
+        fx.rows(
+            "trim, ltrim, rtrim, replace",
+            select((
+                trim(i.name),
+                ltrim(i.name),
+                rtrim(i.name),
+                replace(i.name, "-", "_"),
+            ))
+            .from(from())
+            .filter(i.id.le(2))
+            .order_by(i.id),
+            vec![
+                (s("ann"), s("ann "), s("  ann"), s("  ann ")),
+                (s("bob-x"), s("bob-x"), s("bob-x"), s("bob_x")),
+            ],
+        )
+        .await;
+
+        fx.rows(
+            "substr, substr_len, position",
+            select((
+                substr(i.name, 2_i32),
+                substr_len(i.name, 1_i32, 3_i32),
+                position("-", i.name),
+            ))
+            .from(from())
+            .filter(i.id.ge(2))
+            .order_by(i.id),
+            vec![
+                (s("ob-x"), s("bob"), 4),
+                (s("y"), s("cy"), 0),
+                (s("ee-dee"), s("dee"), 4),
+                (s("ve"), s("eve"), 0),
+            ],
+        )
+        .await;
+
+        fx.rows(
+            "abs, round, greatest, least",
+            select((
+                abs(i.qty),
+                round(i.score),
+                greatest(i.qty, 0_i64),
+                least(i.qty, 0_i64),
+            ))
+            .from(from())
+            .order_by(i.id),
+            vec![
+                (3, 2.0, 0, -3),
+                (5, 4.0, 5, 0),
+                (7, -1.0, 7, 0),
+                (2, 10.0, 0, -2),
+                (0, 4.0, 0, 0),
+            ],
+        )
+        .await;
+
+        fx.engine.drop_all(&fx.md).await.unwrap();
+    }
+}
