@@ -146,6 +146,7 @@ pub mod functions {
         lower, ltrim, max, min, now, ntile, nullif, position, rank, replace, round, row_number,
         rtrim, substr, substr_len, sum, trim, upper, Fractional,
     };
+    pub use crate::stmt::select::{all, any};
 }
 
 /// Writing SQL for a dialect: what a [`Dialect`] declares ([`dialect::Features`]), the writer

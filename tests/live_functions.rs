@@ -4,8 +4,8 @@
 mod common;
 
 use quarry::functions::{
-    abs, dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by, least, ltrim,
-    ntile, position, rank, replace, round, rtrim, substr, substr_len, trim,
+    abs, all, any, dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by,
+    least, ltrim, ntile, position, rank, replace, round, rtrim, substr, substr_len, trim,
 };
 use quarry::prelude::*;
 use quarry::stmt::DecodeRow;
@@ -25,12 +25,16 @@ quarry::table! {
 struct Fx {
     engine: Engine,
     md: MetaData,
+    /// The table, without an alias.
+    table: TableRef,
+    /// The table as `i`.
     items: TableRef,
 }
 
 impl Fx {
-    async fn new(engine: Engine) -> Fx {
-        let name = format!("qf_{}_items", engine.backend_name());
+    /// The table, created and seeded; `tag` keeps each test's table its own.
+    async fn new(engine: Engine, tag: &str) -> Fx {
+        let name = format!("qf_{}_{tag}_items", engine.backend_name());
         eprintln!("live_functions on {}", engine.dialect().name());
         let items = Table::new(name.clone())
             .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
@@ -65,6 +69,7 @@ impl Fx {
         Fx {
             engine,
             md,
+            table: t.clone(),
             items: t.alias("i"),
         }
     }
@@ -92,7 +97,7 @@ async fn function_helpers_agree_on_every_backend() {
     let engines = common::all_engines().await;
     assert!(!engines.is_empty());
     for engine in engines {
-        let fx = Fx::new(engine).await;
+        let fx = Fx::new(engine, "fn").await;
         let i = Items::alias("i");
         let from = || fx.items.clone();
         let by_id = Window::new().order_by(i.id);
@@ -216,6 +221,65 @@ async fn function_helpers_agree_on_every_backend() {
             ],
         )
         .await;
+
+        fx.engine.drop_all(&fx.md).await.unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn quantified_comparisons_and_custom_operators() {
+    let engines = common::all_engines().await;
+    assert!(!engines.is_empty());
+    for engine in engines {
+        let fx = Fx::new(engine, "op").await;
+        let (i, j) = (Items::alias("i"), Items::alias("j"));
+        let group_one = || {
+            select(j.qty)
+                .from(fx.table.clone().alias("j"))
+                .filter(j.grp.eq(1))
+        };
+        // Group 1's quantities are -3 and 5.
+        let above_all = select(i.id)
+            .from(fx.items.clone())
+            .filter(i.qty.gt(all(group_one())))
+            .order_by(i.id);
+        let below_any = select(i.id)
+            .from(fx.items.clone())
+            .filter(i.qty.lt(any(group_one())))
+            .order_by(i.id);
+        if fx.engine.dialect().features().quantified_subquery {
+            fx.rows("> ALL", above_all, vec![3]).await;
+            fx.rows("< ANY", below_any, vec![1, 4, 5]).await;
+        } else {
+            for q in [above_all, below_any] {
+                let err = q.fetch_all(&fx.engine).await.unwrap_err();
+                assert_eq!(err.kind(), quarry::ErrorKind::Unsupported, "{err}");
+                assert!(
+                    err.to_string().contains("instead"),
+                    "names the rewrite: {err}"
+                );
+            }
+        }
+
+        // `&` is bitwise AND on all three; a sum as its operand is parenthesised.
+        fx.rows(
+            "custom operators",
+            select((
+                i.id,
+                i.qty.op("&", 1_i64).retype::<i64>(),
+                (i.qty + 1_i64).op("&", 1_i64).retype::<i64>(),
+            ))
+            .from(fx.items.clone())
+            .filter(i.qty.bool_op("<>", 7_i64))
+            .order_by(i.id),
+            vec![(1, 1, 0), (2, 1, 0), (4, 0, 1), (5, 0, 1)],
+        )
+        .await;
+        let bad = select(i.id)
+            .from(fx.items.clone())
+            .filter(i.qty.bool_op("= 1; DROP TABLE x", 1_i64));
+        let err = bad.fetch_all(&fx.engine).await.unwrap_err();
+        assert_eq!(err.kind(), quarry::ErrorKind::InvalidStatement, "{err}");
 
         fx.engine.drop_all(&fx.md).await.unwrap();
     }

@@ -190,6 +190,8 @@ pub struct Features {
     /// The largest and smallest of several values (`GREATEST`/`LEAST`; SQLite's scalar
     /// `max`/`min`).
     pub greatest_least: (&'static str, &'static str),
+    /// Comparisons with `ALL (SELECT …)` and `ANY (SELECT …)` (not SQLite).
+    pub quantified_subquery: bool,
     /// Window frames in `GROUPS` units.
     pub window_groups: bool,
     /// Members of a compound select may be parenthesized (`(SELECT … LIMIT 1) UNION …`); when

@@ -254,6 +254,9 @@ impl<'d> Compiler<'d> {
     /// `l op r`, its operands parenthesized where they bind less tightly.
     pub(crate) fn binary(&mut self, operands: &(Expr, Expr), op: BinaryOp) -> Result<()> {
         let (l, r) = operands;
+        if let BinaryOp::Custom(name) = op {
+            return self.custom_operator(l, name, r);
+        }
         let p = op.precedence();
         if !self.enum_scope.is_empty() && p == 4 {
             // A value compared with an enum column: cast to the column's type.
@@ -271,6 +274,29 @@ impl<'d> Compiler<'d> {
         self.w.push(op.as_sql());
         self.w.push_char(' ');
         self.expr(r, p + 1)
+    }
+
+    /// `l op r` for an operator of the user's: symbols only (no comment opener), each operand
+    /// parenthesised unless it is a single term, since operator precedence differs by
+    /// database.
+    #[cold]
+    fn custom_operator(&mut self, l: &Expr, op: &str, r: &Expr) -> Result<()> {
+        let symbols = |b: u8| b"+-*/<>=~!@#%^&|`?".contains(&b);
+        if op.is_empty() || op.len() > 63 || !op.bytes().all(symbols) {
+            return Err(Error::InvalidStatement(format!(
+                "{op:?} is not an operator: use the symbols + - * / < > = ~ ! @ # % ^ & | ` ?"
+            )));
+        }
+        if op.contains("--") || op.contains("/*") {
+            return Err(Error::InvalidStatement(format!(
+                "operator {op:?} would start an SQL comment"
+            )));
+        }
+        self.expr(l, 9)?;
+        self.w.push_char(' ');
+        self.w.push(op);
+        self.w.push_char(' ');
+        self.expr(r, 9)
     }
 
     #[inline]
@@ -467,6 +493,20 @@ impl<'d> Compiler<'d> {
             }
             Expr::Subquery(q) => {
                 self.w.push_char('(');
+                self.query(q)?;
+                self.w.push_char(')');
+            }
+            Expr::Quantified(q, all) => {
+                let word = if *all { "ALL" } else { "ANY" };
+                if !self.f.quantified_subquery {
+                    return Err(self.unsupported(&format!(
+                        "a comparison with {word} (SELECT …); compare with the subquery's {} instead, or use {}",
+                        if *all { "max() or min()" } else { "min() or max()" },
+                        if *all { "NOT EXISTS" } else { "EXISTS or IN" }
+                    )));
+                }
+                self.w.push(word);
+                self.w.push(" (");
                 self.query(q)?;
                 self.w.push_char(')');
             }

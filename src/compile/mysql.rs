@@ -77,6 +77,7 @@ const BASE: Features = Features {
     char_length_function: "CHAR_LENGTH",
     position_function: "INSTR",
     greatest_least: ("GREATEST", "LEAST"),
+    quantified_subquery: true,
     window_groups: false,
     compound_member_parens: true,
     cte_in_member_parens: false,

@@ -64,6 +64,7 @@ static FEATURES: Features = Features {
     char_length_function: "length",
     position_function: "strpos",
     greatest_least: ("GREATEST", "LEAST"),
+    quantified_subquery: true,
     window_groups: true,
     compound_member_parens: true,
     cte_in_member_parens: true,

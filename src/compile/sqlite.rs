@@ -67,6 +67,7 @@ static FEATURES: Features = Features {
     char_length_function: "length",
     position_function: "instr",
     greatest_least: ("max", "min"),
+    quantified_subquery: false,
     window_groups: true,
     compound_member_parens: false,
     cte_in_member_parens: false,

@@ -66,6 +66,9 @@ pub enum BinaryOp {
     Div,
     /// `%`.
     Mod,
+    /// Another operator, written as given ([`ExprMethods::op`](crate::ExprMethods::op)):
+    /// symbols only, checked when compiling.
+    Custom(&'static str),
 }
 
 impl BinaryOp {
@@ -87,10 +90,11 @@ impl BinaryOp {
             BinaryOp::Mul => "*",
             BinaryOp::Div => "/",
             BinaryOp::Mod => "%",
+            BinaryOp::Custom(op) => op,
         }
     }
 
-    /// Binding strength: comparisons 4, `+ -` 6, `* / %` 7.
+    /// Binding strength: comparisons and custom operators 4, `+ -` 6, `* / %` 7.
     pub(crate) fn precedence(self) -> u8 {
         match self {
             BinaryOp::Add | BinaryOp::Sub => 6,
@@ -350,6 +354,9 @@ pub enum Expr {
     Exists(Box<Query>, bool),
     /// A scalar subquery `(SELECT …)`.
     Subquery(Box<Query>),
+    /// `ALL (SELECT …)` (`true`) or `ANY (SELECT …)`, the right side of a comparison
+    /// ([`crate::functions::all`], [`crate::functions::any`]).
+    Quantified(Box<Query>, bool),
     /// `DEFAULT`: the column's default, in INSERT values and UPDATE SET only
     /// ([`crate::DEFAULT`]).
     Default,
@@ -388,6 +395,7 @@ impl Expr {
             | Expr::Func(_)
             | Expr::Exists(..)
             | Expr::Subquery(_)
+            | Expr::Quantified(..)
             | Expr::Default
             | Expr::Excluded(_)
             | Expr::Invalid(_) => 10,

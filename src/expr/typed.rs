@@ -530,6 +530,44 @@ pub trait ExprMethods: IntoExpr + Sized {
         TypedExpr::new(self.into_expr().binary(BinaryOp::Gt, rhs.into_operand()))
     }
 
+    /// `self <operator> rhs` for an operator quarry has no method for (SQLAlchemy's `op`):
+    /// symbols only, checked when compiling; operands that are not a single term are
+    /// parenthesised. The result is untyped: [`TypedExpr::retype`] it, or use
+    /// [`ExprMethods::bool_op`] for a condition.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// let tags = quarry::DynColumn::new("t", "tags");
+    /// let q = select(tags.op("||", "x")).from("t");
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.tags || $1 FROM t");
+    /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT t.tags || ? FROM t");
+    /// ```
+    fn op(self, operator: &'static str, rhs: impl IntoExpr) -> TypedExpr<Value> {
+        TypedExpr::new(
+            self.into_expr()
+                .binary(BinaryOp::Custom(operator), rhs.into_expr()),
+        )
+    }
+
+    /// `self <operator> rhs` as a condition, for an operator quarry has no method for
+    /// (PostgreSQL's `@>`, `&&`, `~`, MySQL's `<=>`): symbols only, checked when compiling.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// let tags = quarry::DynColumn::new("t", "tags");
+    /// let q = select(tags).from("t").filter(tags.bool_op("@>", quarry::val("{\"a\": 1}")));
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.tags FROM t WHERE t.tags @> $1");
+    /// let q = select(tags).from("t").filter(tags.bool_op("<=>", quarry::val("a")));
+    /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT t.tags FROM t WHERE t.tags <=> ?");
+    /// assert!(select(tags.bool_op("-- x", 1)).compile(&quarry::Sqlite).is_err());
+    /// ```
+    fn bool_op(self, operator: &'static str, rhs: impl IntoExpr) -> TypedExpr<bool> {
+        TypedExpr::new(
+            self.into_expr()
+                .binary(BinaryOp::Custom(operator), rhs.into_expr()),
+        )
+    }
+
     /// `self >= rhs`.
     ///
     /// ```

@@ -795,6 +795,41 @@ impl From<SelectStmt> for Query {
     }
 }
 
+/// `ALL (SELECT …)`: the right side of a comparison that must hold for every row of the
+/// subquery (true when it returns none). PostgreSQL and the MySQL family; SQLite has no
+/// quantified comparisons, and compiling one there is `Unsupported` (compare with the
+/// subquery's `max()` or `min()`, or use NOT EXISTS).
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::all;
+/// let (a, b) = (quarry::Column::<i64>::new("t", "a"), quarry::Column::<i64>::new("u", "b"));
+/// let q = select(a).from("t").filter(a.gt(all(select(b).from("u"))));
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.a FROM t WHERE t.a > ALL (SELECT u.b FROM u)");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT t.a FROM t WHERE t.a > ALL (SELECT u.b FROM u)");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap_err().kind(), quarry::ErrorKind::Unsupported);
+/// ```
+pub fn all<R>(query: Select<R>) -> TypedExpr<R> {
+    TypedExpr::new(Expr::Quantified(Box::new(query.into()), true))
+}
+
+/// `ANY (SELECT …)`: the right side of a comparison that must hold for some row of the
+/// subquery (false when it returns none). PostgreSQL and the MySQL family; `Unsupported` on
+/// SQLite (use EXISTS, IN, or the subquery's `min()` or `max()`).
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::any;
+/// let (a, b) = (quarry::Column::<i64>::new("t", "a"), quarry::Column::<i64>::new("u", "b"));
+/// let q = select(a).from("t").filter(a.lt(any(select(b).from("u"))));
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.a FROM t WHERE t.a < ANY (SELECT u.b FROM u)");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT t.a FROM t WHERE t.a < ANY (SELECT u.b FROM u)");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap_err().kind(), quarry::ErrorKind::Unsupported);
+/// ```
+pub fn any<R>(query: Select<R>) -> TypedExpr<R> {
+    TypedExpr::new(Expr::Quantified(Box::new(query.into()), false))
+}
+
 impl<R> IntoExpr for Select<R> {
     /// A select used as an expression is a scalar subquery.
     fn into_expr(self) -> Expr {
