@@ -227,7 +227,7 @@ async fn function_helpers_agree_on_every_backend() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn quantified_comparisons_and_custom_operators() {
+async fn quantified_comparisons_custom_operators_and_labels() {
     let engines = common::all_engines().await;
     assert!(!engines.is_empty());
     for engine in engines {
@@ -275,6 +275,18 @@ async fn quantified_comparisons_and_custom_operators() {
             vec![(1, 1, 0), (2, 1, 0), (4, 0, 1), (5, 0, 1)],
         )
         .await;
+        // A labelled item as its own ordering key.
+        let n = count(i.id).label("n");
+        fx.rows(
+            "order by a label",
+            select((i.grp, n.clone()))
+                .from(fx.items.clone())
+                .group_by(i.grp)
+                .order_by(n.desc()),
+            vec![(2, 3), (1, 2)],
+        )
+        .await;
+
         let bad = select(i.id)
             .from(fx.items.clone())
             .filter(i.qty.bool_op("= 1; DROP TABLE x", 1_i64));

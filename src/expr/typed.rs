@@ -554,7 +554,7 @@ pub trait ExprMethods: IntoExpr + Sized {
     ///
     /// ```
     /// use quarry::prelude::*;
-    /// let tags = quarry::DynColumn::new("t", "tags");
+    /// let tags = quarry::Column::<String>::new("t", "tags");
     /// let q = select(tags).from("t").filter(tags.bool_op("@>", quarry::val("{\"a\": 1}")));
     /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.tags FROM t WHERE t.tags @> $1");
     /// let q = select(tags).from("t").filter(tags.bool_op("<=>", quarry::val("a")));

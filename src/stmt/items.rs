@@ -96,6 +96,52 @@ impl<T> Labeled<T> {
     }
 }
 
+impl<T> Labeled<T> {
+    /// Its label as an expression (`label`, unqualified): how ORDER BY refers to the select
+    /// list's item.
+    fn label_expr(&self) -> Expr {
+        Expr::Column(crate::expr::ColumnRef {
+            table: None,
+            name: self.label.clone(),
+        })
+    }
+
+    /// `ORDER BY label` (ascending): order by this select-list item, by its label.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// let a = quarry::Column::<i64>::new("t", "a");
+    /// let total = sum(a).label("total");
+    /// let q = select(total.clone()).from("t").order_by(total.asc());
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT CAST(sum(t.a) AS BIGINT) AS total FROM t ORDER BY total");
+    /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT CAST(sum(t.a) AS SIGNED) AS total FROM t ORDER BY total");
+    /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT CAST(sum(t.a) AS BIGINT) AS total FROM t ORDER BY total");
+    /// ```
+    pub fn asc(&self) -> OrderBy {
+        OrderBy::asc(self.label_expr())
+    }
+
+    /// `ORDER BY label DESC`: order by this select-list item, by its label, descending.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// let a = quarry::Column::<i64>::new("t", "a");
+    /// let n = count(a).label("n");
+    /// let q = select((a, n.clone())).from("t").group_by(a).order_by(n.desc());
+    /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT t.a, count(t.a) AS n FROM t GROUP BY t.a ORDER BY n DESC");
+    /// ```
+    pub fn desc(&self) -> OrderBy {
+        OrderBy::desc(self.label_expr())
+    }
+}
+
+/// A labelled item orders by its label: `order_by(&total)`.
+impl<T> IntoOrderBy for &Labeled<T> {
+    fn push_order(self, out: &mut Vec<OrderBy>) {
+        out.push(self.asc());
+    }
+}
+
 impl<T> Clone for Labeled<T> {
     fn clone(&self) -> Self {
         Labeled::new(self.expr.clone(), self.label.clone())
