@@ -143,8 +143,8 @@ pub mod functions {
     pub use crate::expr::{
         abs, avg, coalesce, count, count_distinct, count_star, current_date, current_timestamp,
         dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by, least, length,
-        lower, ltrim, max, min, now, ntile, nullif, position, rank, replace, round, row_number,
-        rtrim, substr, substr_len, sum, trim, upper, Fractional,
+        lit, lower, ltrim, max, min, now, ntile, nullif, position, rank, replace, round,
+        row_number, rtrim, substr, substr_len, sum, trim, upper, Fractional, Literal,
     };
     pub use crate::stmt::select::{all, any};
 }

@@ -5,7 +5,7 @@ mod common;
 
 use quarry::functions::{
     abs, all, any, dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by,
-    least, ltrim, ntile, position, rank, replace, round, rtrim, substr, substr_len, trim,
+    least, lit, ltrim, ntile, position, rank, replace, round, rtrim, substr, substr_len, trim,
 };
 use quarry::prelude::*;
 use quarry::stmt::DecodeRow;
@@ -275,6 +275,20 @@ async fn quantified_comparisons_custom_operators_and_labels() {
             vec![(1, 1, 0), (2, 1, 0), (4, 0, 1), (5, 0, 1)],
         )
         .await;
+        // Literals in the SQL text, and a bound &str as a typed expression.
+        fx.rows(
+            "lit and val(&str)",
+            select((lit(1_i64), lit(true), lower(val("ABC"))))
+                .from(fx.items.clone())
+                .filter(exists(
+                    select(lit(1_i64))
+                        .from(fx.table.clone().alias("j"))
+                        .filter(j.id.eq(i.id).and(j.qty.gt(lit(6_i64)))),
+                )),
+            vec![(1, true, "abc".to_owned())],
+        )
+        .await;
+
         // A labelled item as its own ordering key.
         let n = count(i.id).label("n");
         fx.rows(

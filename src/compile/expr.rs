@@ -332,7 +332,9 @@ impl<'d> Compiler<'d> {
             Expr::Unary(UnaryOp::Neg, x) => {
                 self.w.push_char('-');
                 // A negative literal written inline would make `--`, which starts a comment.
-                if self.inline && matches!(&**x, Expr::Value(v) if starts_with_minus(v)) {
+                if matches!(&**x, Expr::Literal(v) if starts_with_minus(v))
+                    || self.inline && matches!(&**x, Expr::Value(v) if starts_with_minus(v))
+                {
                     self.w.push_char(' ');
                 }
                 self.expr(x, 9)?;
@@ -491,6 +493,7 @@ impl<'d> Compiler<'d> {
                 self.query(q)?;
                 self.w.push_char(')');
             }
+            Expr::Literal(v) => self.w.push_literal(v)?,
             Expr::Subquery(q) => {
                 self.w.push_char('(');
                 self.query(q)?;

@@ -7,14 +7,17 @@ use crate::schema::SqlType;
 use crate::stmt::select::{ExprList, IntoOrderBy, Query};
 use crate::value::Timestamp;
 
-/// A bound value as a typed expression (always a parameter).
+/// A bound value as a typed expression (always a parameter); a `&str` makes a
+/// `TypedExpr<String>` ([`BindType`](crate::expr::BindType)).
 ///
 /// ```
 /// use quarry::prelude::*;
 /// let c = select(val(5_i64).label("five")).compile(&quarry::Postgres).unwrap();
 /// assert_eq!(c.sql, "SELECT $1 AS five");
+/// let q = select(lower(val("ABC")));
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT lower(?)");
 /// ```
-pub fn val<T: crate::IntoValue>(value: T) -> TypedExpr<T> {
+pub fn val<T: super::typed::BindType>(value: T) -> TypedExpr<T::Type> {
     TypedExpr::new(Expr::Value(value.into_value()))
 }
 

@@ -21,6 +21,46 @@ fn int_literal(n: u32) -> Expr {
     Expr::Sql(Box::new(crate::stmt::text::sql(n.to_string())))
 }
 
+/// Values [`lit`] writes into the SQL text: integers and booleans, whose literals cannot
+/// carry anything but their value.
+///
+/// ```
+/// fn literal<T: quarry::expr::Literal>() {}
+/// literal::<i64>();
+/// literal::<bool>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be written as a literal",
+    label = "lit takes an integer or a bool",
+    note = "bind other values with `val`: quarry writes values as parameters, never into the SQL"
+)]
+pub trait Literal: crate::IntoValue {}
+
+impl Literal for i16 {}
+impl Literal for i32 {}
+impl Literal for i64 {}
+impl Literal for bool {}
+
+/// An integer or boolean written into the SQL text rather than bound: for constants that
+/// belong to the statement, such as `SELECT 1` in an EXISTS subquery (a parameter there
+/// makes every such statement text the same but binds a value for nothing). Booleans are
+/// written as the dialect spells them.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::lit;
+/// let (a, b) = (quarry::Column::<i64>::new("t", "a"), quarry::Column::<i64>::new("u", "a"));
+/// let q = select(a).from("t").filter(exists(select(lit(1)).from("u").filter(b.eq(a))));
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.a FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a)");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT t.a FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a)");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT t.a FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a)");
+/// assert_eq!(select(lit(true)).compile(&quarry::Postgres).unwrap().sql, "SELECT TRUE");
+/// assert_eq!(select(-lit(-1)).compile(&quarry::Sqlite).unwrap().sql, "SELECT - -1");
+/// ```
+pub fn lit<T: Literal>(value: T) -> TypedExpr<T> {
+    TypedExpr::new(Expr::Literal(value.into_value()))
+}
+
 /// Base types that `round` keeps: floating point and decimals (PostgreSQL rounds an integer
 /// to NUMERIC, which would not decode as the integer type).
 ///

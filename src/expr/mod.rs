@@ -34,12 +34,14 @@ pub use func::{
     row_number, sum, upper, val, Case, Frame, FrameBound, FrameUnits, Window,
 };
 pub use helpers::{
-    abs, dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by, least, ltrim,
-    ntile, position, rank, replace, round, rtrim, substr, substr_len, trim, Fractional,
+    abs, dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by, least, lit,
+    ltrim, ntile, position, rank, replace, round, rtrim, substr, substr_len, trim, Fractional,
+    Literal,
 };
 pub use ops::{BinaryOp, ColumnRef, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp};
 pub use typed::{
-    Any, ExprMethods, HasBase, Numeric, Operand, SqlBase, Summable, Text, TypedExpr, ValueFor,
+    Any, BindType, ExprMethods, HasBase, Numeric, Operand, SqlBase, Summable, Text, TypedExpr,
+    ValueFor,
 };
 
 use std::fmt;

@@ -352,6 +352,8 @@ pub enum Expr {
     Func(Box<FuncCall>),
     /// `[NOT] EXISTS (SELECT …)` (`true`: NOT EXISTS).
     Exists(Box<Query>, bool),
+    /// A number or boolean written into the SQL text, not bound ([`crate::functions::lit`]).
+    Literal(Value),
     /// A scalar subquery `(SELECT …)`.
     Subquery(Box<Query>),
     /// `ALL (SELECT …)` (`true`) or `ANY (SELECT …)`, the right side of a comparison
@@ -395,6 +397,7 @@ impl Expr {
             | Expr::Func(_)
             | Expr::Exists(..)
             | Expr::Subquery(_)
+            | Expr::Literal(_)
             | Expr::Quantified(..)
             | Expr::Default
             | Expr::Excluded(_)

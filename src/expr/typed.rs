@@ -252,9 +252,32 @@ impl HasBase for Expr {
     type Base = Any;
 }
 
+/// A value [`val`](crate::val) binds, and the type of the expression it makes: its own for
+/// owned values (`Option` kept), the owned type for borrowed ones (`&str` makes a
+/// `TypedExpr<String>`, `&[u8]` a `TypedExpr<Vec<u8>>`), so the expression has methods and
+/// can be selected like any other.
+///
+/// ```
+/// use quarry::prelude::*;
+/// let e: TypedExpr<String> = val("x");
+/// let n: TypedExpr<Option<i64>> = val(None::<i64>);
+/// # let _ = (e, n);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be bound as a value",
+    note = "bind integers, floats, bool, strings, bytes, decimals, dates, times, timestamps, UUIDs or JSON (and Option of those)"
+)]
+pub trait BindType: crate::IntoValue {
+    /// The Rust type of the expression's values.
+    type Type;
+}
+
 /// Implements the typed operand rules for one base type.
 macro_rules! base_type {
     ($b:ty $(, $extra:ty)*) => {
+        impl BindType for $b { type Type = $b; }
+        impl BindType for Option<$b> { type Type = Option<$b>; }
+        $( impl BindType for $extra { type Type = $b; } )*
         impl SqlBase for $b { type Base = $b; }
         impl SqlBase for Option<$b> { type Base = $b; }
         impl HasBase for $b { type Base = $b; }
