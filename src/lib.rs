@@ -144,7 +144,7 @@ pub mod functions {
         abs, avg, coalesce, count, count_distinct, count_star, current_date, current_timestamp,
         dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by, least, length,
         lit, lower, ltrim, max, min, now, ntile, nullif, position, rank, replace, round,
-        row_number, rtrim, substr, substr_len, sum, trim, upper, Fractional, Literal,
+        row_number, rtrim, string_agg, substr, substr_len, sum, trim, upper, Fractional, Literal,
     };
     pub use crate::stmt::select::{all, any};
 }
@@ -165,8 +165,8 @@ pub mod dialect {
         write_begin_default, write_cast_type_default, write_identifier_default,
         write_limit_offset_default, write_literal_default, write_row_lock_default,
         write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle,
-        EnumStyle, Features, LargeInList, Placeholder, Returning, SqlWriter, UpsertStyle,
-        LARGE_IN_LIST,
+        EnumStyle, Features, LargeInList, Placeholder, Returning, SqlWriter, StringAggStyle,
+        UpsertStyle, LARGE_IN_LIST,
     };
 }
 

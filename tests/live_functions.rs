@@ -5,7 +5,8 @@ mod common;
 
 use quarry::functions::{
     abs, all, any, dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by,
-    least, lit, ltrim, ntile, position, rank, replace, round, rtrim, substr, substr_len, trim,
+    least, lit, ltrim, ntile, position, rank, replace, round, rtrim, string_agg, substr,
+    substr_len, trim,
 };
 use quarry::prelude::*;
 use quarry::stmt::DecodeRow;
@@ -288,6 +289,31 @@ async fn quantified_comparisons_custom_operators_and_labels() {
             vec![(1, true, "abc".to_owned())],
         )
         .await;
+
+        // Joined in the order asked for; the separator's quote survives the MySQL family's
+        // literal.
+        fx.rows(
+            "string_agg",
+            select((i.grp, string_agg(i.name, "'|").order_by(i.id.desc())))
+                .from(fx.items.clone())
+                .group_by(i.grp)
+                .order_by(i.grp),
+            vec![
+                (1, Some("bob-x'|  ann ".to_owned())),
+                (2, Some("eve'|dee-dee'|cy".to_owned())),
+            ],
+        )
+        .await;
+
+        // ORDER BY inside another aggregate: only where the dialect has it.
+        let ordered_max = select(max(i.qty).order_by(i.id)).from(fx.items.clone());
+        if fx.engine.dialect().features().aggregate_order_by {
+            fx.rows("max(… ORDER BY …)", ordered_max, vec![Some(7)])
+                .await;
+        } else {
+            let err = ordered_max.fetch_all(&fx.engine).await.unwrap_err();
+            assert_eq!(err.kind(), quarry::ErrorKind::Unsupported, "{err}");
+        }
 
         // A labelled item as its own ordering key.
         let n = count(i.id).label("n");

@@ -40,6 +40,17 @@ pub enum UpsertStyle {
     OnDuplicateKeyRowAlias,
 }
 
+/// How strings of a group are joined ([`crate::functions::string_agg`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StringAggStyle {
+    /// `string_agg(x, sep ORDER BY …)` (PostgreSQL).
+    StringAgg,
+    /// `GROUP_CONCAT(x ORDER BY … SEPARATOR 'sep')`, the separator a literal (MySQL, MariaDB).
+    GroupConcatSeparator,
+    /// `group_concat(x, sep ORDER BY …)` (SQLite 3.44+).
+    GroupConcat,
+}
+
 /// How enum columns are created.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EnumStyle {
@@ -192,6 +203,11 @@ pub struct Features {
     pub greatest_least: (&'static str, &'static str),
     /// Comparisons with `ALL (SELECT …)` and `ANY (SELECT …)` (not SQLite).
     pub quantified_subquery: bool,
+    /// How strings of a group are joined.
+    pub string_agg: StringAggStyle,
+    /// `ORDER BY` inside any aggregate's parentheses (PostgreSQL, SQLite 3.44+; the MySQL
+    /// family only in `GROUP_CONCAT`).
+    pub aggregate_order_by: bool,
     /// Window frames in `GROUPS` units.
     pub window_groups: bool,
     /// Members of a compound select may be parenthesized (`(SELECT … LIMIT 1) UNION …`); when

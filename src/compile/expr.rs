@@ -2,7 +2,7 @@
 //! only where SQL differs (placeholders, ILIKE, concatenation, NULLS ordering, FILTER, CAST
 //! targets, large IN lists, unsupported constructs). SELECT's own clauses are in `select.rs`.
 
-use super::{Dialect, Features, SqlWriter};
+use super::{Dialect, Features, SqlWriter, StringAggStyle};
 use crate::error::{Error, Result};
 use crate::expr::{
     BinaryOp, ColumnRef, Expr, Frame, FrameBound, FrameUnits, FuncCall, FuncName, Over, UnaryOp,
@@ -589,7 +589,14 @@ impl<'d> Compiler<'d> {
             FuncName::Position => self.f.position_function,
             FuncName::Greatest => self.f.greatest_least.0,
             FuncName::Least => self.f.greatest_least.1,
+            FuncName::StringAgg => match self.f.string_agg {
+                StringAggStyle::StringAgg => "string_agg",
+                StringAggStyle::GroupConcatSeparator => "GROUP_CONCAT",
+                StringAggStyle::GroupConcat => "group_concat",
+            },
         };
+        let separator_clause = matches!(f.name, FuncName::StringAgg)
+            && self.f.string_agg == StringAggStyle::GroupConcatSeparator;
         self.w.push(name);
         self.w.push_char('(');
         if f.distinct {
@@ -614,8 +621,18 @@ impl<'d> Compiler<'d> {
                 other => self.expr(other, 0)?,
             }
             self.w.push(" END");
+        } else if separator_clause {
+            // `GROUP_CONCAT(x ORDER BY … SEPARATOR 'sep')`: the separator only as a literal.
+            self.aggregate_args(&f.args[..1], f)?;
+            let Some(Expr::Value(crate::value::Value::Text(sep))) = f.args.get(1) else {
+                return Err(Error::InvalidStatement(
+                    "string_agg's separator must be a string value".into(),
+                ));
+            };
+            self.w.push(" SEPARATOR ");
+            self.w.push_string_literal(sep);
         } else {
-            self.list(&f.args)?;
+            self.aggregate_args(&f.args, f)?;
         }
         self.w.push_char(')');
         if let (Some(cond), false) = (&f.filter, emulate_filter) {
@@ -635,6 +652,19 @@ impl<'d> Compiler<'d> {
             }
         }
         Ok(())
+    }
+
+    /// A call's arguments and its aggregate `ORDER BY`, if any.
+    fn aggregate_args(&mut self, args: &[Expr], f: &FuncCall) -> Result<()> {
+        self.list(args)?;
+        if f.order_by.is_empty() {
+            return Ok(());
+        }
+        if !self.f.aggregate_order_by && !matches!(f.name, FuncName::StringAgg) {
+            return Err(self.unsupported("ORDER BY inside an aggregate other than string_agg"));
+        }
+        self.w.push(" ORDER BY ");
+        self.order_terms(&f.order_by, &[])
     }
 
     /// Writes a long `IN` list of plain values as one parameter, the dialect's way; `false`

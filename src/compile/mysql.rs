@@ -78,6 +78,8 @@ const BASE: Features = Features {
     position_function: "INSTR",
     greatest_least: ("GREATEST", "LEAST"),
     quantified_subquery: true,
+    string_agg: StringAggStyle::GroupConcatSeparator,
+    aggregate_order_by: false,
     window_groups: false,
     compound_member_parens: true,
     cte_in_member_parens: false,

@@ -65,6 +65,8 @@ static FEATURES: Features = Features {
     position_function: "strpos",
     greatest_least: ("GREATEST", "LEAST"),
     quantified_subquery: true,
+    string_agg: StringAggStyle::StringAgg,
+    aggregate_order_by: true,
     window_groups: true,
     compound_member_parens: true,
     cte_in_member_parens: true,

@@ -68,6 +68,8 @@ static FEATURES: Features = Features {
     position_function: "instr",
     greatest_least: ("max", "min"),
     quantified_subquery: false,
+    string_agg: StringAggStyle::GroupConcat,
+    aggregate_order_by: true,
     window_groups: true,
     compound_member_parens: false,
     cte_in_member_parens: false,

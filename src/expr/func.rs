@@ -643,6 +643,25 @@ impl<T> TypedExpr<T> {
         }))
     }
 
+    /// The order an aggregate takes its rows in, `f(… ORDER BY …)`: for
+    /// [`string_agg`](crate::functions::string_agg) on every dialect, for other aggregates on
+    /// PostgreSQL and SQLite (`Unsupported` on the MySQL family). On something other than a
+    /// function call it is an invalid statement when compiled.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// let (name, id) = (quarry::Column::<String>::new("t", "name"), quarry::Column::<i64>::new("t", "id"));
+    /// let q = select(quarry::functions::string_agg(name, "/").order_by(id)).from("t");
+    /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT group_concat(t.name, ? ORDER BY t.id) FROM t");
+    /// ```
+    pub fn order_by(self, order: impl IntoOrderBy) -> TypedExpr<T> {
+        let mut terms = Vec::new();
+        order.push_order(&mut terms);
+        TypedExpr::new(map_call(self.into_expr(), "ORDER BY in a call", move |f| {
+            f.order_by.extend(terms)
+        }))
+    }
+
     /// Makes the call a window function: `f(…) OVER (…)`.
     ///
     /// ```

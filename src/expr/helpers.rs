@@ -408,6 +408,38 @@ where
     call("round", vec![expr.into_expr()])
 }
 
+/// The strings of a group joined with `separator`, NULLs skipped; NULL over no rows (or only
+/// NULLs). Give the order with [`TypedExpr::order_by`]; without one the order is the
+/// database's. `string_agg(x, sep ORDER BY …)` on PostgreSQL, `GROUP_CONCAT(x ORDER BY …
+/// SEPARATOR 'sep')` on MySQL and MariaDB, `group_concat(x, sep ORDER BY …)` on SQLite.
+///
+/// The MySQL family takes the separator only as a literal: it is written into the SQL there
+/// (quoted by the dialect), and bound elsewhere. Its result is cut at `group_concat_max_len`
+/// bytes (1 MiB by default on MariaDB, 1024 bytes on MySQL 8: raise it for long lists).
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::string_agg;
+/// let (name, id) = (quarry::Column::<String>::new("t", "name"), quarry::Column::<i64>::new("t", "id"));
+/// let q = select(string_agg(name, ", ").order_by(id.desc())).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT string_agg(t.name, $1 ORDER BY t.id DESC) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT GROUP_CONCAT(t.name ORDER BY t.id DESC SEPARATOR ', ') FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT GROUP_CONCAT(t.name ORDER BY t.id DESC SEPARATOR ', ') FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT group_concat(t.name, ? ORDER BY t.id DESC) FROM t");
+/// ```
+pub fn string_agg<E: ExprMethods>(expr: E, separator: &str) -> TypedExpr<Option<String>>
+where
+    E::Base: Text,
+{
+    call_named(
+        FuncName::StringAgg,
+        vec![
+            expr.into_expr(),
+            Expr::Value(crate::value::Value::Text(separator.to_owned())),
+        ],
+    )
+}
+
 /// The larger of two values: `GREATEST(a, b)` on PostgreSQL and the MySQL family, the
 /// scalar `max(a, b)` on SQLite. With a NULL argument, PostgreSQL returns the other value and
 /// the others return NULL: keep NULLs out (with [`coalesce`](crate::coalesce)) where it

@@ -35,8 +35,8 @@ pub use func::{
 };
 pub use helpers::{
     abs, dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by, least, lit,
-    ltrim, ntile, position, rank, replace, round, rtrim, substr, substr_len, trim, Fractional,
-    Literal,
+    ltrim, ntile, position, rank, replace, round, rtrim, string_agg, substr, substr_len, trim,
+    Fractional, Literal,
 };
 pub use ops::{BinaryOp, ColumnRef, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp};
 pub use typed::{

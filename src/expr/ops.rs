@@ -204,6 +204,8 @@ pub enum FuncName {
     Greatest,
     /// The smallest of several values (`LEAST`, `min` on SQLite).
     Least,
+    /// Strings joined with a separator (`string_agg`, `GROUP_CONCAT`, `group_concat`).
+    StringAgg,
 }
 
 /// The window of a window function call: a named window or an inline specification.
@@ -238,6 +240,8 @@ pub struct FuncCall {
     pub filter: Option<Expr>,
     /// `OVER …`.
     pub over: Option<Over>,
+    /// The order an aggregate takes its rows in: `f(… ORDER BY …)`.
+    pub order_by: Vec<OrderBy>,
 }
 
 impl FuncCall {
@@ -254,6 +258,7 @@ impl FuncCall {
             distinct: false,
             filter: None,
             over: None,
+            order_by: Vec::new(),
         }
     }
 }
