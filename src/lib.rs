@@ -144,7 +144,8 @@ pub mod functions {
         abs, avg, coalesce, count, count_distinct, count_star, current_date, current_timestamp,
         dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by, least, length,
         lit, lower, ltrim, max, min, now, ntile, nullif, position, rank, replace, round,
-        row_number, rtrim, string_agg, substr, substr_len, sum, trim, upper, Fractional, Literal,
+        row_number, rtrim, string_agg, substr, substr_len, sum, trim, tuple, upper, Fractional,
+        Literal,
     };
     pub use crate::stmt::select::{all, any};
 }

@@ -6,7 +6,7 @@ mod common;
 use quarry::functions::{
     abs, all, any, dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by,
     least, lit, ltrim, ntile, position, rank, replace, round, rtrim, string_agg, substr,
-    substr_len, trim,
+    substr_len, trim, tuple,
 };
 use quarry::prelude::*;
 use quarry::stmt::DecodeRow;
@@ -314,6 +314,48 @@ async fn quantified_comparisons_custom_operators_and_labels() {
             let err = ordered_max.fetch_all(&fx.engine).await.unwrap_err();
             assert_eq!(err.kind(), quarry::ErrorKind::Unsupported, "{err}");
         }
+
+        // Row values.
+        let ids = |cond: TypedExpr<bool>| {
+            select(i.id)
+                .from(fx.items.clone())
+                .filter(cond)
+                .order_by(i.id)
+        };
+        fx.rows(
+            "(a, b) IN ((…), …)",
+            ids(tuple((i.grp, i.qty)).in_list([(1_i64, 5_i64), (2, 0), (3, 3)])),
+            vec![2, 5],
+        )
+        .await;
+        fx.rows(
+            "(a, b) NOT IN ((…), …)",
+            ids(tuple((i.grp, i.qty)).not_in_list([(1_i64, 5_i64), (2, 0)])),
+            vec![1, 3, 4],
+        )
+        .await;
+        fx.rows(
+            "(a, b) = (x, y)",
+            ids(tuple((i.grp, i.name)).eq((2_i64, "cy"))),
+            vec![3],
+        )
+        .await;
+        fx.rows(
+            "(a, b) > (x, y)",
+            ids(tuple((i.grp, i.id)).gt((1_i64, 2_i64))),
+            vec![3, 4, 5],
+        )
+        .await;
+        fx.rows(
+            "(a, b) IN (SELECT …)",
+            ids(tuple((i.grp, i.qty)).in_query(
+                select((j.grp, j.qty))
+                    .from(fx.table.clone().alias("j"))
+                    .filter(j.qty.gt(4_i64)),
+            )),
+            vec![2, 3],
+        )
+        .await;
 
         // A labelled item as its own ordering key.
         let n = count(i.id).label("n");

@@ -494,6 +494,11 @@ impl<'d> Compiler<'d> {
                 self.w.push_char(')');
             }
             Expr::Literal(v) => self.w.push_literal(v)?,
+            Expr::Row(items) => {
+                self.w.push_char('(');
+                self.list(items)?;
+                self.w.push_char(')');
+            }
             Expr::Subquery(q) => {
                 self.w.push_char('(');
                 self.query(q)?;

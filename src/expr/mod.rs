@@ -26,6 +26,7 @@
 mod func;
 mod helpers;
 mod ops;
+mod row;
 mod typed;
 
 pub use func::{
@@ -39,6 +40,7 @@ pub use helpers::{
     Fractional, Literal,
 };
 pub use ops::{BinaryOp, ColumnRef, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp};
+pub use row::{tuple, RowItems, RowOperand, RowValue};
 pub use typed::{
     Any, BindType, ExprMethods, HasBase, Numeric, Operand, SqlBase, Summable, Text, TypedExpr,
     ValueFor,

@@ -359,6 +359,8 @@ pub enum Expr {
     Exists(Box<Query>, bool),
     /// A number or boolean written into the SQL text, not bound ([`crate::functions::lit`]).
     Literal(Value),
+    /// A row value `(a, b, …)` ([`crate::functions::tuple`]).
+    Row(Vec<Expr>),
     /// A scalar subquery `(SELECT …)`.
     Subquery(Box<Query>),
     /// `ALL (SELECT …)` (`true`) or `ANY (SELECT …)`, the right side of a comparison
@@ -403,6 +405,7 @@ impl Expr {
             | Expr::Exists(..)
             | Expr::Subquery(_)
             | Expr::Literal(_)
+            | Expr::Row(_)
             | Expr::Quantified(..)
             | Expr::Default
             | Expr::Excluded(_)
