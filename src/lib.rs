@@ -142,8 +142,8 @@ pub mod prelude {
 pub mod functions {
     pub use crate::expr::{
         abs, avg, coalesce, count, count_distinct, count_star, current_date, current_timestamp,
-        dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by, least, length,
-        lit, lower, ltrim, max, min, now, ntile, nullif, position, rank, replace, round,
+        dense_rank, first_value, greatest, grouping, lag, lag_by, last_value, lead, lead_by, least,
+        length, lit, lower, ltrim, max, min, now, ntile, nullif, position, rank, replace, round,
         row_number, rtrim, string_agg, substr, substr_len, sum, trim, tuple, upper, Fractional,
         Literal,
     };
@@ -166,8 +166,8 @@ pub mod dialect {
         write_begin_default, write_cast_type_default, write_identifier_default,
         write_limit_offset_default, write_literal_default, write_row_lock_default,
         write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle,
-        EnumStyle, Features, LargeInList, Placeholder, Returning, SqlWriter, StringAggStyle,
-        UpsertStyle, LARGE_IN_LIST,
+        EnumStyle, Features, LargeInList, Placeholder, Returning, RollupStyle, SqlWriter,
+        StringAggStyle, UpsertStyle, LARGE_IN_LIST,
     };
 }
 

@@ -4,8 +4,8 @@
 mod common;
 
 use quarry::functions::{
-    abs, all, any, dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by,
-    least, lit, ltrim, ntile, position, rank, replace, round, rtrim, string_agg, substr,
+    abs, all, any, dense_rank, first_value, greatest, grouping, lag, lag_by, last_value, lead,
+    lead_by, least, lit, ltrim, ntile, position, rank, replace, round, rtrim, string_agg, substr,
     substr_len, trim, tuple,
 };
 use quarry::prelude::*;
@@ -356,6 +356,38 @@ async fn quantified_comparisons_custom_operators_and_labels() {
             vec![2, 3],
         )
         .await;
+
+        // GROUP BY with subtotals; its keys are NULL on the subtotal rows, so selected as
+        // Option. Sorted here: MariaDB takes no ORDER BY beside WITH ROLLUP.
+        let rollup = select((i.grp.nullable(), count_star()))
+            .from(fx.items.clone())
+            .group_by_rollup(i.grp);
+        let features = fx.engine.dialect().features();
+        if features.rollup == quarry::dialect::RollupStyle::None {
+            let err = rollup.fetch_all(&fx.engine).await.unwrap_err();
+            assert_eq!(err.kind(), quarry::ErrorKind::Unsupported, "{err}");
+        } else {
+            let mut got = rollup.fetch_all(&fx.engine).await.unwrap();
+            got.sort();
+            assert_eq!(got, vec![(None, 5), (Some(1), 2), (Some(2), 3)], "rollup");
+            let ordered = rollup.clone().order_by(i.grp);
+            let ordered_ok = !matches!(
+                features.rollup,
+                quarry::dialect::RollupStyle::WithRollup { order_by: false }
+            );
+            assert_eq!(ordered.fetch_all(&fx.engine).await.is_ok(), ordered_ok);
+        }
+        let with_grouping = select((i.grp.nullable(), grouping(i.grp), count_star()))
+            .from(fx.items.clone())
+            .group_by_rollup(i.grp);
+        if features.grouping_function {
+            let mut got = with_grouping.fetch_all(&fx.engine).await.unwrap();
+            got.sort();
+            assert_eq!(got, vec![(None, 1, 5), (Some(1), 0, 2), (Some(2), 0, 3)]);
+        } else {
+            let err = with_grouping.fetch_all(&fx.engine).await.unwrap_err();
+            assert_eq!(err.kind(), quarry::ErrorKind::Unsupported, "{err}");
+        }
 
         // A labelled item as its own ordering key.
         let n = count(i.id).label("n");

@@ -40,6 +40,21 @@ pub enum UpsertStyle {
     OnDuplicateKeyRowAlias,
 }
 
+/// How `GROUP BY` with subtotals is written ([`crate::Select::group_by_rollup`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RollupStyle {
+    /// `GROUP BY ROLLUP (a, b)` (PostgreSQL).
+    Function,
+    /// `GROUP BY a, b WITH ROLLUP` (MySQL, MariaDB); `order_by`: whether the statement may
+    /// also have an ORDER BY (MySQL 8, not MariaDB).
+    WithRollup {
+        /// ORDER BY is allowed beside it.
+        order_by: bool,
+    },
+    /// None (SQLite).
+    None,
+}
+
 /// How strings of a group are joined ([`crate::functions::string_agg`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StringAggStyle {
@@ -205,6 +220,10 @@ pub struct Features {
     pub quantified_subquery: bool,
     /// How strings of a group are joined.
     pub string_agg: StringAggStyle,
+    /// How `GROUP BY` with subtotals is written.
+    pub rollup: RollupStyle,
+    /// `GROUPING(x)`, telling a subtotal row's NULL from a NULL key (PostgreSQL, MySQL 8).
+    pub grouping_function: bool,
     /// `ORDER BY` inside any aggregate's parentheses (PostgreSQL, SQLite 3.44+; the MySQL
     /// family only in `GROUP_CONCAT`).
     pub aggregate_order_by: bool,

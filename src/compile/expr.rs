@@ -594,6 +594,14 @@ impl<'d> Compiler<'d> {
             FuncName::Position => self.f.position_function,
             FuncName::Greatest => self.f.greatest_least.0,
             FuncName::Least => self.f.greatest_least.1,
+            FuncName::Grouping => {
+                if !self.f.grouping_function {
+                    return Err(self.unsupported(
+                        "GROUPING(…); tell subtotal rows apart by their NULL keys (where the keys are NOT NULL)",
+                    ));
+                }
+                "GROUPING"
+            }
             FuncName::StringAgg => match self.f.string_agg {
                 StringAggStyle::StringAgg => "string_agg",
                 StringAggStyle::GroupConcatSeparator => "GROUP_CONCAT",

@@ -80,6 +80,8 @@ const BASE: Features = Features {
     quantified_subquery: true,
     string_agg: StringAggStyle::GroupConcatSeparator,
     aggregate_order_by: false,
+    rollup: RollupStyle::WithRollup { order_by: true },
+    grouping_function: true,
     window_groups: false,
     compound_member_parens: true,
     cte_in_member_parens: false,
@@ -101,6 +103,8 @@ static MARIADB_FEATURES: Features = Features {
     lateral: false,
     index_if_exists: true,
     text_default_as_expression: false,
+    rollup: RollupStyle::WithRollup { order_by: false },
+    grouping_function: false,
     ..BASE
 };
 

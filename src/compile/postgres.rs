@@ -67,6 +67,8 @@ static FEATURES: Features = Features {
     quantified_subquery: true,
     string_agg: StringAggStyle::StringAgg,
     aggregate_order_by: true,
+    rollup: RollupStyle::Function,
+    grouping_function: true,
     window_groups: true,
     compound_member_parens: true,
     cte_in_member_parens: true,

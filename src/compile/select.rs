@@ -2,7 +2,7 @@
 //! expression compiler.
 
 use super::expr::Compiler;
-use super::{Compiled, Dialect};
+use super::{Compiled, Dialect, RollupStyle};
 use crate::compile::StatementKind;
 use crate::error::{Error, Result};
 use crate::expr::{ColumnRef, Expr, Nulls, OrderBy};
@@ -120,7 +120,28 @@ impl<'d> Compiler<'d> {
         }
         if !s.group_by.is_empty() {
             self.w.push(" GROUP BY ");
-            self.list(&s.group_by)?;
+            match (s.rollup, self.f.rollup) {
+                (false, _) => self.list(&s.group_by)?,
+                (true, RollupStyle::Function) => {
+                    self.w.push("ROLLUP (");
+                    self.list(&s.group_by)?;
+                    self.w.push_char(')');
+                }
+                (true, RollupStyle::WithRollup { order_by }) => {
+                    if !order_by && !s.order_by.is_empty() {
+                        return Err(self.unsupported(
+                            "ORDER BY with GROUP BY … WITH ROLLUP; order the rows in an outer query (select from this one as a subquery)",
+                        ));
+                    }
+                    self.list(&s.group_by)?;
+                    self.w.push(" WITH ROLLUP");
+                }
+                (true, RollupStyle::None) => {
+                    return Err(self.unsupported(
+                        "GROUP BY ROLLUP; union the groupings instead (GROUP BY a, b UNION ALL GROUP BY a UNION ALL the grand total)",
+                    ))
+                }
+            }
         }
         if let Some(h) = &s.having {
             self.w.push(" HAVING ");

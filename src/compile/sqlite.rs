@@ -70,6 +70,8 @@ static FEATURES: Features = Features {
     quantified_subquery: false,
     string_agg: StringAggStyle::GroupConcat,
     aggregate_order_by: true,
+    rollup: RollupStyle::None,
+    grouping_function: false,
     window_groups: true,
     compound_member_parens: false,
     cte_in_member_parens: false,

@@ -440,6 +440,23 @@ where
     )
 }
 
+/// `GROUPING(x)`: 1 on a subtotal row of [`group_by_rollup`](crate::Select::group_by_rollup)
+/// where `x` was rolled up (its NULL is the subtotal's, not a NULL key), else 0. PostgreSQL
+/// and MySQL 8; MariaDB and SQLite have none (`Unsupported`).
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::grouping;
+/// let a = quarry::Column::<i64>::new("t", "a");
+/// let q = select((a, grouping(a), count_star())).from("t").group_by_rollup(a);
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.a, GROUPING(t.a), count(*) FROM t GROUP BY ROLLUP (t.a)");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT t.a, GROUPING(t.a), count(*) FROM t GROUP BY t.a WITH ROLLUP");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap_err().kind(), quarry::ErrorKind::Unsupported);
+/// ```
+pub fn grouping<E: ExprMethods>(expr: E) -> TypedExpr<i64> {
+    call_named(FuncName::Grouping, vec![expr.into_expr()])
+}
+
 /// The larger of two values: `GREATEST(a, b)` on PostgreSQL and the MySQL family, the
 /// scalar `max(a, b)` on SQLite. With a NULL argument, PostgreSQL returns the other value and
 /// the others return NULL: keep NULLs out (with [`coalesce`](crate::coalesce)) where it

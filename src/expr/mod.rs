@@ -35,9 +35,9 @@ pub use func::{
     row_number, sum, upper, val, Case, Frame, FrameBound, FrameUnits, Window,
 };
 pub use helpers::{
-    abs, dense_rank, first_value, greatest, lag, lag_by, last_value, lead, lead_by, least, lit,
-    ltrim, ntile, position, rank, replace, round, rtrim, string_agg, substr, substr_len, trim,
-    Fractional, Literal,
+    abs, dense_rank, first_value, greatest, grouping, lag, lag_by, last_value, lead, lead_by,
+    least, lit, ltrim, ntile, position, rank, replace, round, rtrim, string_agg, substr,
+    substr_len, trim, Fractional, Literal,
 };
 pub use ops::{BinaryOp, ColumnRef, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp};
 pub use row::{tuple, RowItems, RowOperand, RowValue};

@@ -206,6 +206,8 @@ pub enum FuncName {
     Least,
     /// Strings joined with a separator (`string_agg`, `GROUP_CONCAT`, `group_concat`).
     StringAgg,
+    /// `GROUPING(x)`, where the dialect has it.
+    Grouping,
 }
 
 /// The window of a window function call: a named window or an inline specification.

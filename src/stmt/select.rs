@@ -225,6 +225,8 @@ pub struct SelectStmt {
     pub filter: Option<Expr>,
     /// GROUP BY.
     pub group_by: Vec<Expr>,
+    /// `GROUP BY ROLLUP (…)`: the GROUP BY list also gives subtotal rows.
+    pub rollup: bool,
     /// HAVING.
     pub having: Option<Expr>,
     /// WINDOW name AS (…).
@@ -533,6 +535,28 @@ impl<R> Select<R> {
     /// ```
     pub fn group_by(mut self, exprs: impl ExprList) -> Self {
         self.stmt.group_by.extend(exprs.into_exprs());
+        self
+    }
+
+    /// Groups by `exprs` with subtotals: `GROUP BY ROLLUP (a, b)` on PostgreSQL,
+    /// `GROUP BY a, b WITH ROLLUP` on the MySQL family, adding a row per prefix of the list
+    /// with the rest NULL (and a grand total). SQLite has no ROLLUP: compiling it there is
+    /// `Unsupported` (union the groupings instead); MariaDB refuses it with ORDER BY (order in
+    /// an outer query). Tell a subtotal's NULL from a NULL key with
+    /// [`grouping`](crate::functions::grouping) where the dialect has it.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// let (a, b) = (quarry::Column::<i64>::new("t", "a"), quarry::Column::<i64>::new("t", "b"));
+    /// let q = select((a, b, count_star())).from("t").group_by_rollup((a, b));
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.a, t.b, count(*) FROM t GROUP BY ROLLUP (t.a, t.b)");
+    /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT t.a, t.b, count(*) FROM t GROUP BY t.a, t.b WITH ROLLUP");
+    /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT t.a, t.b, count(*) FROM t GROUP BY t.a, t.b WITH ROLLUP");
+    /// assert_eq!(q.compile(&quarry::Sqlite).unwrap_err().kind(), quarry::ErrorKind::Unsupported);
+    /// ```
+    pub fn group_by_rollup(mut self, exprs: impl ExprList) -> Self {
+        self.stmt.group_by.extend(exprs.into_exprs());
+        self.stmt.rollup = true;
         self
     }
 
