@@ -530,6 +530,9 @@ fn joins_and_fk_inference() {
         mysql_family: ErrorKind::Unsupported,
         sqlite: "SELECT users.name, orders.total FROM users FULL JOIN orders ON orders.user_id = users.id",
     );
+    // The refusal says how to rewrite it.
+    let err = q.compile(&quarry::MariaDb).unwrap_err();
+    assert!(err.to_string().contains("UNION ALL"), "{err}");
     let q = select((u.name, o.total)).from(u).cross_join(o);
     assert_sql!(|d| q.compile(d), all: "SELECT users.name, orders.total FROM users CROSS JOIN orders");
     // Several FKs: ambiguous; none: no inference.

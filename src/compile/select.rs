@@ -298,7 +298,11 @@ impl<'d> Compiler<'d> {
 
     pub(crate) fn join(&mut self, s: &SelectStmt, index: usize, j: &Join) -> Result<()> {
         match j.kind {
-            JoinKind::Full if !self.f.full_join => return Err(self.unsupported("FULL JOIN")),
+            JoinKind::Full if !self.f.full_join => {
+                return Err(self.unsupported(
+                    "FULL JOIN; write it as the LEFT JOIN UNION ALL the right table's unmatched rows (a RIGHT JOIN … WHERE the left key IS NULL)",
+                ))
+            }
             _ => {}
         }
         self.w.push_char(' ');
