@@ -85,7 +85,7 @@ pub(crate) fn compile_insert(
     if let Some(plan) = plan_plain(s, d, inline)? {
         let mut c = Compiler::new(d, false);
         let many = write_plain(&mut c, s, d, &plan)?;
-        let params = with_consts(s.plain.clone(), s.columns.len(), &plan.consts);
+        let params = with_consts(s.plain.clone(), s.columns.len(), plan.consts());
         return Ok(match many {
             None => vec![Compiled {
                 sql: c.w.try_finish()?.sql,
@@ -108,11 +108,10 @@ pub(crate) fn compile_insert(
 /// The statement is borrowed mutably where it is (its values are taken), not moved: a copy
 /// of a freshly built statement costs more than its size suggests.
 pub(crate) fn plan_statements(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Plan> {
-    if let Some(mut plan) = plan_plain(s, d, false)? {
+    if let Some(plan) = plan_plain(s, d, false)? {
         let mut c = Compiler::new(d, false);
         let many = write_plain(&mut c, s, d, &plan)?;
-        let consts = std::mem::take(&mut plan.consts);
-        drop(plan);
+        let consts = plan.take_consts();
         let width = s.columns.len();
         let params = with_consts(std::mem::take(&mut s.plain), width, &consts);
         return Ok(match many {
@@ -140,13 +139,12 @@ pub(crate) fn plan_statements(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Pla
 pub(crate) fn insert_into_compiled(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Compiled> {
     // Plain rows as `plan_statements` writes them, the one statement built here rather than
     // handed back through a `Plan` (statement 3 of the build + compile bench: 10 % faster).
-    if let Some(mut plan) = plan_plain(s, d, false)? {
+    if let Some(plan) = plan_plain(s, d, false)? {
         let mut c = Compiler::new(d, false);
         if let Some(many) = write_plain(&mut c, s, d, &plan)? {
             return Err(needs_statements(many.parts.len(), d));
         }
-        let consts = std::mem::take(&mut plan.consts);
-        drop(plan);
+        let consts = plan.take_consts();
         return Ok(Compiled {
             sql: c.w.try_finish()?.sql,
             params: with_consts(std::mem::take(&mut s.plain), s.columns.len(), &consts),

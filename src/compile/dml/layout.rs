@@ -58,22 +58,35 @@ impl ManyTexts {
 /// Step 1 for plain rows (`s.plain`): the columns written. `None` from [`plan_plain`] sends
 /// the INSERT to the general compiler instead.
 pub(crate) struct PlainPlan<'a> {
-    /// The planned columns: the rows' cells in order, then client defaults; empty when
-    /// `direct` (the statement's own columns, as they are).
-    planned: Vec<OutColumn<'a>>,
-    direct: bool,
-    /// Client defaults of columns the rows leave out, bound after each row's values.
-    pub(crate) consts: Vec<Value>,
+    /// The planned columns (the rows' cells in order, then client defaults) and the client
+    /// defaults' values, bound after each row's; `None` when the statement's own columns are
+    /// written as they are. (Boxed: the common plan is one word, handed back cheaply.)
+    planned: Option<Box<(Vec<OutColumn<'a>>, Vec<Value>)>>,
 }
 
 impl<'a> PlainPlan<'a> {
     /// The names of the columns written.
     fn names(&self, s: &'a InsertStmt) -> impl Iterator<Item = ColName<'a>> + '_ {
-        let given = if self.direct { s.columns.len() } else { 0 };
+        let given = if self.planned.is_none() {
+            s.columns.len()
+        } else {
+            0
+        };
+        let planned = self.planned.as_deref().map_or(&[][..], |p| &p.0[..]);
         s.columns[..given]
             .iter()
             .map(ColName::Stmt)
-            .chain(self.planned.iter().map(|c| c.name))
+            .chain(planned.iter().map(|c| c.name))
+    }
+
+    /// The client defaults bound after each row's values.
+    pub(crate) fn consts(&self) -> &[Value] {
+        self.planned.as_deref().map_or(&[], |p| &p.1[..])
+    }
+
+    /// The client defaults, taken (the plan no longer needs them).
+    pub(crate) fn take_consts(self) -> Vec<Value> {
+        self.planned.map_or_else(Vec::new, |p| p.1)
     }
 }
 
@@ -97,16 +110,10 @@ pub(crate) fn plan_plain<'a>(
         return Ok(None);
     }
     if direct_columns(s) {
-        return Ok(Some(PlainPlan {
-            planned: Vec::new(),
-            direct: true,
-            consts: Vec::new(),
-        }));
+        return Ok(Some(PlainPlan { planned: None }));
     }
-    Ok(plain_columns(s, d)?.map(|(planned, consts)| PlainPlan {
-        planned,
-        direct: false,
-        consts,
+    Ok(plain_columns(s, d)?.map(|planned| PlainPlan {
+        planned: Some(Box::new(planned)),
     }))
 }
 
@@ -136,6 +143,7 @@ pub(crate) fn plain_columns<'a>(
 /// Steps 2 and 3 for plain rows: splits them under the dialect's limits and writes into
 /// `c` the statement that holds them all (head, placeholder rows, tail), or, when they need
 /// several, returns the texts of those (`c` then holds nothing of use).
+#[inline]
 pub(crate) fn write_plain<'a, 'd>(
     c: &mut Compiler<'d>,
     s: &'a InsertStmt,
@@ -143,13 +151,14 @@ pub(crate) fn write_plain<'a, 'd>(
     plan: &PlainPlan<'a>,
 ) -> Result<Option<Box<ManyTexts>>> {
     let width = s.columns.len();
-    let out_width = width + plan.consts.len();
-    if !(plan.direct && cached_head(c, s, d)?) {
+    let consts = plan.consts();
+    let out_width = width + consts.len();
+    if !(plan.planned.is_none() && cached_head(c, s, d)?) {
         insert_head(c, s, plan.names(s))?;
     }
     c.w.push(" VALUES ");
     let head_bytes = c.w.sql().len();
-    let row_bytes = row_text_bytes(out_width, &plan.consts);
+    let row_bytes = row_text_bytes(out_width, consts);
     let mut ends = Vec::new();
     split_rows(s, d, out_width, head_bytes, row_bytes, &mut ends)?;
     let first = plan.names(s).next();
