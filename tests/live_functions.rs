@@ -410,3 +410,83 @@ async fn quantified_comparisons_custom_operators_and_labels() {
         fx.engine.drop_all(&fx.md).await.unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn decimals_compute_and_decode_on_every_backend() {
+    use quarry::value::Decimal;
+    let dec = |s: &str| s.parse::<Decimal>().unwrap();
+    let engines = common::all_engines().await;
+    assert!(!engines.is_empty());
+    for engine in engines {
+        let name = engine.dialect().name();
+        eprintln!("live_functions (decimals) on {name}");
+        let exact = engine.dialect().features().exact_decimal;
+        let table = format!("qf_{}_prices", engine.backend_name());
+        let t = Table::new(table.clone())
+            .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+            .column(ColumnDef::new(
+                "price",
+                SqlType::Numeric {
+                    precision: 10,
+                    scale: 2,
+                },
+            ))
+            .column(ColumnDef::new("qty", SqlType::Integer).not_null());
+        let md = MetaData::new().with(t.clone());
+        engine.drop_all(&md).await.unwrap();
+        engine.create_all(&md).await.unwrap();
+        let price = quarry::Column::<Option<Decimal>>::new("p", "price");
+        let id = quarry::Column::<i64>::new("p", "id");
+        let from = || TableRef::new(&t).alias("p");
+        insert(TableRef::new(&t))
+            .rows([(1_i64, "0.10", 3_i32), (2, "0.20", 1)].map(|(i, p, q)| {
+                (
+                    quarry::Assign::new("id", i),
+                    quarry::Assign::new("price", dec(p)),
+                    quarry::Assign::new("qty", q),
+                )
+            }))
+            .execute(&engine)
+            .await
+            .unwrap();
+
+        // 0.1 + 0.2, bound: exact where the database computes in DECIMAL.
+        let sum_of_bound = select(val(dec("0.1")) + dec("0.2"))
+            .fetch_one(&engine)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        // sum() of the column, and a comparison with a bound decimal and an integer literal.
+        let total = select(sum(price))
+            .from(from())
+            .fetch_one(&engine)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .expect("a sum");
+        let matching = select(id)
+            .from(from())
+            .filter(price.eq(dec("0.20")).and(price.lt(1)))
+            .fetch_all(&engine)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(matching, vec![2], "{name}");
+        let doubled = select(price * 2)
+            .from(from())
+            .filter(id.eq(1))
+            .fetch_one(&engine)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .expect("a price");
+        let close =
+            |d: &Decimal, want: f64| (d.as_str().parse::<f64>().unwrap() - want).abs() < 1e-9;
+        if exact {
+            assert_eq!(sum_of_bound.as_str(), "0.3", "{name}");
+            assert_eq!(total.as_str(), "0.30", "{name}");
+            assert_eq!(doubled.as_str(), "0.20", "{name}");
+        } else {
+            assert!(close(&sum_of_bound, 0.3), "{name}: {sum_of_bound}");
+            assert!(close(&total, 0.3), "{name}: {total}");
+            assert!(close(&doubled, 0.2), "{name}: {doubled}");
+        }
+        engine.drop_all(&md).await.unwrap();
+    }
+}

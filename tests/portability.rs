@@ -36,6 +36,13 @@ fn rows() -> Vec<(&'static str, fn(&Features) -> String)> {
                 "emulated (the declared default written out)".into()
             }
         }),
+        ("exact decimal arithmetic and `sum`", |f| {
+            match (f.exact_decimal, f.decimal_param_cast) {
+                (true, false) => NATIVE.into(),
+                (true, true) => "native; bound decimals cast to `DECIMAL(p, s)`".into(),
+                (false, _) => "REAL (a `Decimal` result decodes from it, inexactly)".into(),
+            }
+        }),
         ("FULL JOIN", |f| yes_no(f.full_join)),
         ("LATERAL", |f| yes_no(f.lateral)),
         ("INTERSECT / EXCEPT", |f| yes_no(f.intersect_except)),

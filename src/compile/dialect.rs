@@ -218,6 +218,13 @@ pub struct Features {
     pub greatest_least: (&'static str, &'static str),
     /// Comparisons with `ALL (SELECT …)` and `ANY (SELECT …)` (not SQLite).
     pub quantified_subquery: bool,
+    /// Decimal arithmetic and aggregates are exact (PostgreSQL, the MySQL family); SQLite
+    /// computes them in REAL.
+    pub exact_decimal: bool,
+    /// Bound decimals in expressions are written `CAST(? AS DECIMAL(p, s))` at the value's
+    /// own precision and scale (the MySQL family, whose protocol sends them as text, which
+    /// arithmetic and comparisons would otherwise treat as double precision).
+    pub decimal_param_cast: bool,
     /// How strings of a group are joined.
     pub string_agg: StringAggStyle,
     /// How `GROUP BY` with subtotals is written.

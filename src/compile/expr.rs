@@ -213,10 +213,33 @@ impl<'d> Compiler<'d> {
     pub(crate) fn value(&mut self, v: &Value) -> Result<()> {
         if self.inline {
             self.w.push_literal(v)
+        } else if let (Value::Decimal(d), true) = (v, self.f.decimal_param_cast) {
+            self.decimal_param(d);
+            Ok(())
         } else {
             self.w.push_param(v.clone());
             Ok(())
         }
+    }
+
+    /// `CAST(? AS DECIMAL(p, s))` at the value's own precision and scale (see
+    /// `Features::decimal_param_cast`); a value past DECIMAL's limits (65 digits, 30 after
+    /// the point) is bound as it is.
+    #[cold]
+    fn decimal_param(&mut self, d: &crate::value::Decimal) {
+        let scale = d.scale();
+        let digits = d.as_str().trim_start_matches('-').len() - usize::from(scale > 0);
+        if digits > 65 || scale > 30 {
+            self.w.push_param(Value::Decimal(d.clone()));
+            return;
+        }
+        self.w.push("CAST(");
+        self.w.push_param(Value::Decimal(d.clone()));
+        self.w.push(" AS DECIMAL(");
+        self.w.push_u64(digits.max(1) as u64);
+        self.w.push(", ");
+        self.w.push_u64(scale as u64);
+        self.w.push("))");
     }
 
     /// Writes `e`, parenthesized when it binds less tightly than `min`. Inlined: it is called

@@ -78,6 +78,8 @@ const BASE: Features = Features {
     position_function: "INSTR",
     greatest_least: ("GREATEST", "LEAST"),
     quantified_subquery: true,
+    exact_decimal: true,
+    decimal_param_cast: true,
     string_agg: StringAggStyle::GroupConcatSeparator,
     aggregate_order_by: false,
     rollup: RollupStyle::WithRollup { order_by: true },

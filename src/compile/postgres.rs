@@ -65,6 +65,8 @@ static FEATURES: Features = Features {
     position_function: "strpos",
     greatest_least: ("GREATEST", "LEAST"),
     quantified_subquery: true,
+    exact_decimal: true,
+    decimal_param_cast: false,
     string_agg: StringAggStyle::StringAgg,
     aggregate_order_by: true,
     rollup: RollupStyle::Function,

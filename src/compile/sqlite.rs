@@ -68,6 +68,8 @@ static FEATURES: Features = Features {
     position_function: "instr",
     greatest_least: ("max", "min"),
     quantified_subquery: false,
+    exact_decimal: false,
+    decimal_param_cast: false,
     string_agg: StringAggStyle::GroupConcat,
     aggregate_order_by: true,
     rollup: RollupStyle::None,

@@ -414,6 +414,30 @@ base_type!(Uuid);
 base_type!(Json);
 base_type!(Decimal);
 
+/// Integer and float literals where a decimal is expected (`price.gt(100)`, `price * 1.2`):
+/// bound as the decimal they write (a float by its shortest decimal text), so the database
+/// computes in DECIMAL. A NaN or infinite float fails when compiled.
+macro_rules! decimal_literals {
+    ($($t:ty => $conv:expr),*) => {$(
+        impl Operand<Decimal> for $t {
+            fn into_operand(self) -> Expr {
+                let conv: fn($t) -> Option<Decimal> = $conv;
+                match conv(self) {
+                    Some(d) => Expr::Value(Value::Decimal(d)),
+                    None => Expr::Invalid("a NaN or infinite float as a decimal"),
+                }
+            }
+        }
+    )*};
+}
+
+decimal_literals! {
+    i16 => |n| Some(Decimal::from(n)),
+    i32 => |n| Some(Decimal::from(n)),
+    i64 => |n| Some(Decimal::from(n)),
+    f64 => Decimal::from_f64
+}
+
 #[cfg(feature = "chrono-0_4")]
 base_type!(chrono::NaiveDate);
 #[cfg(feature = "chrono-0_4")]

@@ -311,6 +311,18 @@ impl FromValue for Utc {
     }
 }
 
+/// A decimal decodes from a DECIMAL, from text, from an integer, and from a float: SQLite
+/// computes decimal arithmetic (`sum`, `+`, …) in REAL, and a float becomes its shortest
+/// decimal text (`0.30000000000000004` for 0.1 + 0.2 there), exact only as far as the float
+/// is. PostgreSQL and the MySQL family compute such expressions in DECIMAL, exactly.
+///
+/// ```
+/// use quarry::{FromValue, Value};
+/// use quarry::value::Decimal;
+/// let d = Decimal::from_value(Value::F64(2.5), "x").unwrap();
+/// assert_eq!(d.as_str(), "2.5");
+/// assert!(Decimal::from_value(Value::F64(f64::NAN), "x").is_err());
+/// ```
 impl FromValue for Decimal {
     fn from_value(value: Value, column: &str) -> Result<Self> {
         match value {
@@ -320,6 +332,8 @@ impl FromValue for Decimal {
                 let n = value.as_i64().unwrap_or_default();
                 parse_text(&n.to_string(), column, "decimal")
             }
+            Value::F64(f) if f.is_finite() => parse_text(&f.to_string(), column, "decimal"),
+            Value::F32(f) if f.is_finite() => parse_text(&f.to_string(), column, "decimal"),
             other => Err(decode_err(column, "decimal", &other)),
         }
     }

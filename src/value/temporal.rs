@@ -414,6 +414,40 @@ impl Decimal {
     }
 }
 
+macro_rules! decimal_from_int {
+    ($($t:ty),*) => {$(
+        /// The integer as a decimal of scale 0.
+        ///
+        /// ```
+        /// assert_eq!(quarry::value::Decimal::from(-7_i64).as_str(), "-7");
+        /// ```
+        impl From<$t> for Decimal {
+            fn from(n: $t) -> Decimal {
+                Decimal(n.to_string())
+            }
+        }
+    )*};
+}
+
+decimal_from_int!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+impl Decimal {
+    /// A float's shortest decimal text as a decimal (`0.1_f64` → `0.1`); `None` for NaN
+    /// and infinities.
+    ///
+    /// ```
+    /// use quarry::value::Decimal;
+    /// assert_eq!(Decimal::from_f64(1.2).unwrap().as_str(), "1.2");
+    /// assert!(Decimal::from_f64(f64::INFINITY).is_none());
+    /// ```
+    pub fn from_f64(f: f64) -> Option<Decimal> {
+        if !f.is_finite() {
+            return None;
+        }
+        f.to_string().parse().ok()
+    }
+}
+
 impl fmt::Display for Decimal {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
