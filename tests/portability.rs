@@ -12,8 +12,11 @@ fn yes_no(on: bool) -> String {
     if on { NATIVE } else { UNSUPPORTED }.to_owned()
 }
 
+/// How one dialect gets a construct, read from its features.
+type How = fn(&Features) -> String;
+
 /// One row per construct: its name and how each dialect gets it.
-fn rows() -> Vec<(&'static str, fn(&Features) -> String)> {
+fn rows() -> Vec<(&'static str, How)> {
     vec![
         ("`RETURNING`", |f| match f.returning {
             Returning::All => NATIVE.into(),
