@@ -389,6 +389,23 @@ async fn quantified_comparisons_custom_operators_and_labels() {
             assert_eq!(err.kind(), quarry::ErrorKind::Unsupported, "{err}");
         }
 
+        // LIMIT and OFFSET bound: every page is one statement text.
+        let page = |n: u64| {
+            select(i.id)
+                .from(fx.items.clone())
+                .order_by(i.id)
+                .limit(2)
+                .offset(2 * n)
+        };
+        let dialect = fx.engine.dialect();
+        let texts: Vec<String> = (0..3)
+            .map(|n| page(n).compile(dialect).unwrap().sql)
+            .collect();
+        assert!(texts.iter().all(|t| *t == texts[0]), "{texts:?}");
+        for (n, want) in [(0, vec![1, 2]), (1, vec![3, 4]), (2, vec![5])] {
+            fx.rows("a page", page(n), want).await;
+        }
+
         // A labelled item as its own ordering key.
         let n = count(i.id).label("n");
         fx.rows(

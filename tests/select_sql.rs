@@ -638,15 +638,15 @@ fn group_by_having_order_limit_offset() {
         .limit(10)
         .offset(20);
     assert_sql!(|d| q.compile(d),
-        postgres: WithParams("SELECT u.id, u.name, count(o.id) FROM users AS u LEFT JOIN orders AS o ON o.user_id = u.id WHERE u.active = $1 GROUP BY u.id, u.name HAVING count(o.id) > $2 ORDER BY u.name LIMIT 10 OFFSET 20", vec![Value::Bool(true), i(3)]),
-        mysql_family: WithParams("SELECT u.id, u.name, count(o.id) FROM users AS u LEFT JOIN orders AS o ON o.user_id = u.id WHERE u.active = ? GROUP BY u.id, u.name HAVING count(o.id) > ? ORDER BY u.name LIMIT 10 OFFSET 20", vec![Value::Bool(true), i(3)]),
-        sqlite: WithParams("SELECT u.id, u.name, count(o.id) FROM users AS u LEFT JOIN orders AS o ON o.user_id = u.id WHERE u.active = ? GROUP BY u.id, u.name HAVING count(o.id) > ? ORDER BY u.name LIMIT 10 OFFSET 20", vec![Value::Bool(true), i(3)]),
+        postgres: WithParams("SELECT u.id, u.name, count(o.id) FROM users AS u LEFT JOIN orders AS o ON o.user_id = u.id WHERE u.active = $1 GROUP BY u.id, u.name HAVING count(o.id) > $2 ORDER BY u.name LIMIT $3 OFFSET $4", vec![Value::Bool(true), i(3), i(10), i(20)]),
+        mysql_family: WithParams("SELECT u.id, u.name, count(o.id) FROM users AS u LEFT JOIN orders AS o ON o.user_id = u.id WHERE u.active = ? GROUP BY u.id, u.name HAVING count(o.id) > ? ORDER BY u.name LIMIT ? OFFSET ?", vec![Value::Bool(true), i(3), i(10), i(20)]),
+        sqlite: WithParams("SELECT u.id, u.name, count(o.id) FROM users AS u LEFT JOIN orders AS o ON o.user_id = u.id WHERE u.active = ? GROUP BY u.id, u.name HAVING count(o.id) > ? ORDER BY u.name LIMIT ? OFFSET ?", vec![Value::Bool(true), i(3), i(10), i(20)]),
     );
     let q = select(u.id).from(u).offset(5);
     assert_sql!(|d| q.compile(d),
-        postgres: "SELECT u.id FROM users AS u OFFSET 5",
-        mysql_family: "SELECT u.id FROM users AS u LIMIT 18446744073709551615 OFFSET 5",
-        sqlite: "SELECT u.id FROM users AS u LIMIT -1 OFFSET 5",
+        postgres: WithParams("SELECT u.id FROM users AS u OFFSET $1", vec![i(5)]),
+        mysql_family: WithParams("SELECT u.id FROM users AS u LIMIT 18446744073709551615 OFFSET ?", vec![i(5)]),
+        sqlite: WithParams("SELECT u.id FROM users AS u LIMIT -1 OFFSET ?", vec![i(5)]),
     );
 }
 
@@ -727,9 +727,9 @@ fn compound_selects() {
         .limit(3)
         .offset(1);
     assert_sql!(|d| q.compile(d),
-        postgres: "SELECT users.id FROM users UNION SELECT orders.user_id FROM orders ORDER BY id DESC LIMIT 3 OFFSET 1",
-        mysql_family: "SELECT users.id FROM users UNION SELECT orders.user_id FROM orders ORDER BY id DESC LIMIT 3 OFFSET 1",
-        sqlite: "SELECT users.id FROM users UNION SELECT orders.user_id FROM orders ORDER BY id DESC LIMIT 3 OFFSET 1",
+        postgres: WithParams("SELECT users.id FROM users UNION SELECT orders.user_id FROM orders ORDER BY id DESC LIMIT $1 OFFSET $2", vec![i(3), i(1)]),
+        mysql_family: WithParams("SELECT users.id FROM users UNION SELECT orders.user_id FROM orders ORDER BY id DESC LIMIT ? OFFSET ?", vec![i(3), i(1)]),
+        sqlite: WithParams("SELECT users.id FROM users UNION SELECT orders.user_id FROM orders ORDER BY id DESC LIMIT ? OFFSET ?", vec![i(3), i(1)]),
     );
     let q = select(u.id)
         .from(u)
@@ -745,9 +745,9 @@ fn compound_selects() {
             .limit(1),
     );
     assert_sql!(|d| q.compile(d),
-        postgres: "(SELECT users.id FROM users ORDER BY users.id LIMIT 1) UNION ALL (SELECT orders.user_id FROM orders ORDER BY orders.user_id DESC LIMIT 1)",
-        mysql_family: "(SELECT users.id FROM users ORDER BY users.id LIMIT 1) UNION ALL (SELECT orders.user_id FROM orders ORDER BY orders.user_id DESC LIMIT 1)",
-        sqlite: "SELECT * FROM (SELECT users.id FROM users ORDER BY users.id LIMIT 1) UNION ALL SELECT * FROM (SELECT orders.user_id FROM orders ORDER BY orders.user_id DESC LIMIT 1)",
+        postgres: WithParams("(SELECT users.id FROM users ORDER BY users.id LIMIT $1) UNION ALL (SELECT orders.user_id FROM orders ORDER BY orders.user_id DESC LIMIT $2)", vec![i(1), i(1)]),
+        mysql_family: WithParams("(SELECT users.id FROM users ORDER BY users.id LIMIT ?) UNION ALL (SELECT orders.user_id FROM orders ORDER BY orders.user_id DESC LIMIT ?)", vec![i(1), i(1)]),
+        sqlite: WithParams("SELECT * FROM (SELECT users.id FROM users ORDER BY users.id LIMIT ?) UNION ALL SELECT * FROM (SELECT orders.user_id FROM orders ORDER BY orders.user_id DESC LIMIT ?)", vec![i(1), i(1)]),
     );
 }
 
@@ -776,8 +776,8 @@ fn subqueries_in_from_and_lateral() {
         .left_join(last)
         .on(quarry::sql("TRUE"));
     assert_sql!(|d| q.compile(d),
-        postgres: "SELECT users.name, last.total FROM users LEFT JOIN LATERAL (SELECT orders.total FROM orders WHERE orders.user_id = users.id ORDER BY orders.id DESC LIMIT 1) AS last ON TRUE",
-        mysql: "SELECT users.name, last.total FROM users LEFT JOIN LATERAL (SELECT orders.total FROM orders WHERE orders.user_id = users.id ORDER BY orders.id DESC LIMIT 1) AS last ON TRUE",
+        postgres: WithParams("SELECT users.name, last.total FROM users LEFT JOIN LATERAL (SELECT orders.total FROM orders WHERE orders.user_id = users.id ORDER BY orders.id DESC LIMIT $1) AS last ON TRUE", vec![i(1)]),
+        mysql: WithParams("SELECT users.name, last.total FROM users LEFT JOIN LATERAL (SELECT orders.total FROM orders WHERE orders.user_id = users.id ORDER BY orders.id DESC LIMIT ?) AS last ON TRUE", vec![i(1)]),
         mariadb: ErrorKind::Unsupported,
         sqlite: ErrorKind::Unsupported,
     );
@@ -806,8 +806,8 @@ fn row_locking() {
         .limit(1)
         .lock(RowLock::update().of("u").skip_locked());
     assert_sql!(|d| q.compile(d),
-        postgres: "SELECT u.id FROM users AS u LIMIT 1 FOR UPDATE OF u SKIP LOCKED",
-        mysql: "SELECT u.id FROM users AS u LIMIT 1 FOR UPDATE OF u SKIP LOCKED",
+        postgres: WithParams("SELECT u.id FROM users AS u LIMIT $1 FOR UPDATE OF u SKIP LOCKED", vec![i(1)]),
+        mysql: WithParams("SELECT u.id FROM users AS u LIMIT ? FOR UPDATE OF u SKIP LOCKED", vec![i(1)]),
         mariadb: ErrorKind::Unsupported,
         sqlite: ErrorKind::Unsupported,
     );
@@ -1086,9 +1086,9 @@ fn regression_compound_member_with_cte_is_a_derived_table_on_mysql() {
     let n: Column<i64> = Column::new("c", "n");
     let q = select(val(2_i64)).union(select(n).with(c.clone()).from(c).limit(5));
     assert_sql!(|d| q.compile(d),
-        postgres: WithParams("SELECT $1 UNION (WITH c AS (SELECT $2 AS n) SELECT c.n FROM c LIMIT 5)", vec![i(2), i(1)]),
-        mysql_family: WithParams("SELECT ? UNION SELECT * FROM (WITH c AS (SELECT ? AS n) SELECT c.n FROM c LIMIT 5) AS quarry_member", vec![i(2), i(1)]),
-        sqlite: WithParams("SELECT ? UNION SELECT * FROM (WITH c AS (SELECT ? AS n) SELECT c.n FROM c LIMIT 5)", vec![i(2), i(1)]),
+        postgres: WithParams("SELECT $1 UNION (WITH c AS (SELECT $2 AS n) SELECT c.n FROM c LIMIT $3)", vec![i(2), i(1), i(5)]),
+        mysql_family: WithParams("SELECT ? UNION SELECT * FROM (WITH c AS (SELECT ? AS n) SELECT c.n FROM c LIMIT ?) AS quarry_member", vec![i(2), i(1), i(5)]),
+        sqlite: WithParams("SELECT ? UNION SELECT * FROM (WITH c AS (SELECT ? AS n) SELECT c.n FROM c LIMIT ?)", vec![i(2), i(1), i(5)]),
     );
 }
 

@@ -388,7 +388,8 @@ pub trait Dialect: Send + Sync + fmt::Debug {
     }
 }
 
-/// Writes ` LIMIT n` and ` OFFSET m` as given (PostgreSQL accepts an OFFSET alone).
+/// Writes ` LIMIT n` and ` OFFSET m` as given, the counts bound ([`SqlWriter::push_count`];
+/// PostgreSQL accepts an OFFSET alone).
 ///
 /// ```
 /// use quarry::Postgres;
@@ -396,16 +397,16 @@ pub trait Dialect: Send + Sync + fmt::Debug {
 /// let mut w = SqlWriter::new(&Postgres);
 /// write_limit_offset_default(&mut w, Some(10), Some(20));
 /// write_limit_offset_default(&mut w, None, Some(5));
-/// assert_eq!(w.sql(), " LIMIT 10 OFFSET 20 OFFSET 5");
+/// assert_eq!(w.sql(), " LIMIT $1 OFFSET $2 OFFSET $3");
 /// ```
 pub fn write_limit_offset_default(w: &mut SqlWriter<'_>, limit: Option<u64>, offset: Option<u64>) {
     if let Some(n) = limit {
         w.push(" LIMIT ");
-        w.push_u64(n);
+        w.push_count(n);
     }
     if let Some(n) = offset {
         w.push(" OFFSET ");
-        w.push_u64(n);
+        w.push_count(n);
     }
 }
 

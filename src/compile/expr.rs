@@ -70,8 +70,12 @@ impl<'d> Compiler<'d> {
     pub(crate) fn new(d: &'d dyn Dialect, inline: bool) -> Self {
         // (The features first: see `SqlWriter::new`.)
         let f = d.features();
+        let mut w = SqlWriter::new(d);
+        if inline {
+            w.literal_counts();
+        }
         Compiler {
-            w: SqlWriter::new(d),
+            w,
             d,
             f,
             inline,

@@ -41,6 +41,8 @@ pub struct SqlWriter<'d> {
     max_ident_bytes: usize,
     /// Why the first identifier refused cannot be sent, reported by `try_finish`.
     refused: Option<String>,
+    /// Counts (LIMIT, OFFSET) are written as literals rather than bound: SQL for logs.
+    literal_counts: bool,
 }
 
 impl<'d> SqlWriter<'d> {
@@ -66,6 +68,30 @@ impl<'d> SqlWriter<'d> {
             ident_slot,
             max_ident_bytes,
             refused: None,
+            literal_counts: false,
+        }
+    }
+
+    /// Writes counts as literals from now on (SQL with its values inlined, for logs).
+    pub(crate) fn literal_counts(&mut self) {
+        self.literal_counts = true;
+    }
+
+    /// A row count (LIMIT, OFFSET): bound as a BIGINT parameter, so that every page of a
+    /// query is one statement text for the prepared-statement caches; a literal in SQL
+    /// written for logs. Counts past `i64::MAX` are bound as `i64::MAX`.
+    ///
+    /// ```
+    /// let mut w = quarry::dialect::SqlWriter::new(&quarry::Postgres);
+    /// w.push_count(10);
+    /// assert_eq!(w.sql(), "$1");
+    /// assert_eq!(w.params(), &[quarry::Value::I64(10)]);
+    /// ```
+    pub fn push_count(&mut self, n: u64) {
+        if self.literal_counts {
+            self.push_u64(n);
+        } else {
+            self.push_param(Value::I64(i64::try_from(n).unwrap_or(i64::MAX)));
         }
     }
 

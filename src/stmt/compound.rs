@@ -70,9 +70,9 @@ pub struct CompoundStmt {
 /// let b = quarry::Column::<i64>::new("u", "b");
 /// let q = select(a).from("t").union_all(select(b).from("u").order_by(b).limit(1)).order_by(a.desc()).limit(5);
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql,
-///     "SELECT t.a FROM t UNION ALL (SELECT u.b FROM u ORDER BY u.b LIMIT 1) ORDER BY a DESC LIMIT 5");
+///     "SELECT t.a FROM t UNION ALL (SELECT u.b FROM u ORDER BY u.b LIMIT $1) ORDER BY a DESC LIMIT $2");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql,
-///     "SELECT t.a FROM t UNION ALL SELECT * FROM (SELECT u.b FROM u ORDER BY u.b LIMIT 1) ORDER BY a DESC LIMIT 5");
+///     "SELECT t.a FROM t UNION ALL SELECT * FROM (SELECT u.b FROM u ORDER BY u.b LIMIT ?) ORDER BY a DESC LIMIT ?");
 /// ```
 pub struct Compound<R = Row> {
     pub(crate) stmt: CompoundStmt,
@@ -168,7 +168,7 @@ impl<R> Compound<R> {
     ///
     /// ```
     /// let v = |n: i64| quarry::select(quarry::val(n));
-    /// assert_eq!(v(1).union(v(2)).limit(1).compile(&quarry::Sqlite).unwrap().sql, "SELECT ? UNION SELECT ? LIMIT 1");
+    /// assert_eq!(v(1).union(v(2)).limit(1).compile(&quarry::Sqlite).unwrap().sql, "SELECT ? UNION SELECT ? LIMIT ?");
     /// ```
     pub fn limit(mut self, n: u64) -> Self {
         self.stmt.limit = Some(n);
@@ -179,7 +179,7 @@ impl<R> Compound<R> {
     ///
     /// ```
     /// let v = |n: i64| quarry::select(quarry::val(n));
-    /// assert_eq!(v(1).union(v(2)).offset(1).compile(&quarry::Postgres).unwrap().sql, "SELECT $1 UNION SELECT $2 OFFSET 1");
+    /// assert_eq!(v(1).union(v(2)).offset(1).compile(&quarry::Postgres).unwrap().sql, "SELECT $1 UNION SELECT $2 OFFSET $3");
     /// ```
     pub fn offset(mut self, n: u64) -> Self {
         self.stmt.offset = Some(n);

@@ -31,10 +31,10 @@
 //!
 //! assert_eq!(q.compile(&Postgres).unwrap().sql,
 //!     "SELECT u.id, u.name FROM users AS u JOIN orders AS o ON o.user_id = u.id \
-//!      WHERE u.name = $1 AND o.total > $2 ORDER BY u.id DESC LIMIT 10");
+//!      WHERE u.name = $1 AND o.total > $2 ORDER BY u.id DESC LIMIT $3");
 //! assert_eq!(q.compile(&MySql).unwrap().sql,
 //!     "SELECT u.id, u.name FROM users AS u JOIN orders AS o ON o.user_id = u.id \
-//!      WHERE u.name = ? AND o.total > ? ORDER BY u.id DESC LIMIT 10");
+//!      WHERE u.name = ? AND o.total > ? ORDER BY u.id DESC LIMIT ?");
 //! assert_eq!(q.compile(&Sqlite).unwrap().params.len(), 2);
 //! // Rows decode into (i64, String) with no annotation:
 //! # async fn run(engine: &quarry::Engine, q: &quarry::Select<(i64, String)>) -> quarry::Result<()> {
@@ -252,12 +252,12 @@ pub struct SelectStmt {
 /// let u = Users::new();
 /// let q = select((u.id, u.name)).from(u).filter(u.active.eq(true)).order_by(u.name).limit(5);
 /// let pg = q.compile(&Postgres).unwrap();
-/// assert_eq!(pg.sql, "SELECT users.id, users.name FROM users WHERE users.active = $1 ORDER BY users.name LIMIT 5");
-/// assert_eq!(pg.params, [Value::Bool(true)]);
+/// assert_eq!(pg.sql, "SELECT users.id, users.name FROM users WHERE users.active = $1 ORDER BY users.name LIMIT $2");
+/// assert_eq!(pg.params, [Value::Bool(true), Value::I64(5)]);
 /// assert_eq!(q.compile(&MySql).unwrap().sql,
-///     "SELECT users.id, users.name FROM users WHERE users.active = ? ORDER BY users.name LIMIT 5");
+///     "SELECT users.id, users.name FROM users WHERE users.active = ? ORDER BY users.name LIMIT ?");
 /// assert_eq!(q.compile(&Sqlite).unwrap().sql,
-///     "SELECT users.id, users.name FROM users WHERE users.active = ? ORDER BY users.name LIMIT 5");
+///     "SELECT users.id, users.name FROM users WHERE users.active = ? ORDER BY users.name LIMIT ?");
 /// ```
 pub fn select<S: Selection>(items: S) -> Select<S::Row> {
     // Built in its box: a copy of a freshly written statement costs more than its size.
@@ -605,11 +605,16 @@ impl<R> Select<R> {
         self
     }
 
-    /// `LIMIT n`.
+    /// `LIMIT n`, `n` bound (so every page of a query is one statement for the
+    /// prepared-statement caches); written as a literal in SQL for logs.
     ///
     /// ```
     /// let q = quarry::Select::new().from("t").limit(3);
-    /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT * FROM t LIMIT 3");
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT * FROM t LIMIT $1");
+    /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT * FROM t LIMIT ?");
+    /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT * FROM t LIMIT ?");
+    /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().params, [quarry::Value::I64(3)]);
+    /// assert_eq!(q.to_debug_sql(&quarry::Sqlite).unwrap(), "SELECT * FROM t LIMIT 3");
     /// ```
     pub fn limit(mut self, n: u64) -> Self {
         self.stmt.limit = Some(n);
@@ -621,9 +626,9 @@ impl<R> Select<R> {
     ///
     /// ```
     /// let q = quarry::Select::new().from("t").offset(3);
-    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT * FROM t OFFSET 3");
-    /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT * FROM t LIMIT 18446744073709551615 OFFSET 3");
-    /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT * FROM t LIMIT -1 OFFSET 3");
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT * FROM t OFFSET $1");
+    /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT * FROM t LIMIT 18446744073709551615 OFFSET ?");
+    /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT * FROM t LIMIT -1 OFFSET ?");
     /// ```
     pub fn offset(mut self, n: u64) -> Self {
         self.stmt.offset = Some(n);
