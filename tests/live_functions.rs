@@ -507,3 +507,53 @@ async fn decimals_compute_and_decode_on_every_backend() {
         engine.drop_all(&md).await.unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upsert_on_a_table_known_by_name_only() {
+    let engines = common::all_engines().await;
+    assert!(!engines.is_empty());
+    for engine in engines {
+        let fx = Fx::new(engine, "up").await;
+        let name = fx.engine.dialect().name();
+        // By name only: quarry cannot see the table's unique keys.
+        let upsert = || {
+            insert(fx.table.name.to_string())
+                .values((
+                    quarry::Assign::new("id", 1_i64),
+                    quarry::Assign::new("grp", 9_i64),
+                    quarry::Assign::new("name", "new"),
+                    quarry::Assign::new("score", 0.0_f64),
+                    quarry::Assign::new("qty", 0_i64),
+                ))
+                .on_conflict("id")
+                .do_update(["name"])
+        };
+        let needs_assumption = !matches!(
+            fx.engine.dialect().features().upsert,
+            quarry::dialect::UpsertStyle::OnConflict
+        );
+        let plain = upsert().execute(&fx.engine).await;
+        if needs_assumption {
+            let err = plain.unwrap_err();
+            assert_eq!(err.kind(), quarry::ErrorKind::Unsupported, "{name}: {err}");
+            assert!(err.to_string().contains("assume_only_key"), "{name}: {err}");
+        } else {
+            plain.unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        upsert()
+            .assume_only_key()
+            .execute(&fx.engine)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let i = Items::alias("i");
+        fx.rows(
+            "the row updated, not added",
+            select((i.id, i.grp, i.name))
+                .from(fx.items.clone())
+                .filter(i.id.eq(1)),
+            vec![(1, 1, "new".to_owned())],
+        )
+        .await;
+        fx.engine.drop_all(&fx.md).await.unwrap();
+    }
+}

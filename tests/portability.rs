@@ -23,14 +23,16 @@ fn rows() -> Vec<(&'static str, How)> {
             Returning::InsertDelete => "INSERT and DELETE; **Unsupported** on UPDATE".into(),
             Returning::None => UNSUPPORTED.into(),
         }),
-        ("upsert (`on_conflict`)", |f| match f.upsert {
+        ("upsert (`on_conflict`)", |f| {
+            match f.upsert {
             UpsertStyle::OnConflict => "native (`ON CONFLICT`)".into(),
             UpsertStyle::OnDuplicateKeyValues => {
-                "`ON DUPLICATE KEY UPDATE … VALUE(c)`, one unique key".into()
+                "`ON DUPLICATE KEY UPDATE … VALUE(c)`; a target must be the one unique key (metadata or `assume_only_key`)".into()
             }
             UpsertStyle::OnDuplicateKeyRowAlias => {
-                "`ON DUPLICATE KEY UPDATE … new.c` (row alias), one unique key".into()
+                "`ON DUPLICATE KEY UPDATE … new.c` (row alias); a target must be the one unique key (metadata or `assume_only_key`)".into()
             }
+        }
         }),
         ("`DEFAULT` in VALUES", |f| {
             if f.values_default {

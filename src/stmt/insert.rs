@@ -53,7 +53,11 @@ pub enum ConflictAction {
 /// action.
 ///
 /// ```
-/// let c = quarry::stmt::OnConflict { target: vec!["id".into()], action: quarry::stmt::ConflictAction::Nothing };
+/// let c = quarry::stmt::OnConflict {
+///     target: vec!["id".into()],
+///     action: quarry::stmt::ConflictAction::Nothing,
+///     assume_only_key: false,
+/// };
 /// assert_eq!(c.target.len(), 1);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -62,6 +66,10 @@ pub struct OnConflict {
     pub target: Vec<Name>,
     /// What to do.
     pub action: ConflictAction,
+    /// The user states that `target` is the table's only unique key, so the MySQL family's
+    /// `ON DUPLICATE KEY UPDATE` (which fires on any unique key) means the same as the target
+    /// ([`Insert::assume_only_key`]).
+    pub assume_only_key: bool,
 }
 
 /// The data of an INSERT statement.
@@ -565,6 +573,7 @@ impl<R> Insert<R> {
         self.stmt.on_conflict = Some(OnConflict {
             target: names,
             action: ConflictAction::Nothing,
+            assume_only_key: false,
         });
         self
     }
@@ -584,10 +593,35 @@ impl<R> Insert<R> {
         self.on_conflict(()).do_nothing()
     }
 
+    /// States that the conflict target is the table's only unique key. The MySQL family's
+    /// `ON DUPLICATE KEY UPDATE` fires on any unique key, so quarry writes a target there only
+    /// when the table's metadata shows it is the one unique key; without metadata (a table
+    /// by name, a dynamic insert), or when the metadata is not the whole story, say so here
+    /// instead of writing different code per dialect. Other dialects are unaffected.
+    ///
+    /// ```
+    /// let q = quarry::insert("accounts")
+    ///     .values((quarry::Assign::new("email", "a@x.org"), quarry::Assign::new("n", 1_i64)))
+    ///     .on_conflict("email")
+    ///     .do_update(["n"]);
+    /// let err = q.compile(&quarry::MariaDb).unwrap_err();
+    /// assert!(err.to_string().contains("assume_only_key"), "{err}");
+    /// let q = q.assume_only_key();
+    /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql,
+    ///     "INSERT INTO accounts (email, n) VALUES (?, ?) ON DUPLICATE KEY UPDATE n = VALUE(n)");
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql,
+    ///     "INSERT INTO accounts (email, n) VALUES ($1, $2) ON CONFLICT (email) DO UPDATE SET n = excluded.n");
+    /// ```
+    pub fn assume_only_key(mut self) -> Self {
+        self.conflict().assume_only_key = true;
+        self
+    }
+
     fn conflict(&mut self) -> &mut OnConflict {
         self.stmt.on_conflict.get_or_insert_with(|| OnConflict {
             target: Vec::new(),
             action: ConflictAction::Nothing,
+            assume_only_key: false,
         })
     }
 

@@ -546,10 +546,12 @@ pub(crate) fn insert_tail(
             }
             UpsertStyle::OnDuplicateKeyValues | UpsertStyle::OnDuplicateKeyRowAlias => {
                 let alias = c.f.upsert == UpsertStyle::OnDuplicateKeyRowAlias;
-                if !oc.target.is_empty() && !only_unique_key(&s.table, &oc.target) {
-                    return Err(c.unsupported(
-                        "an upsert conflict target other than the table's one unique key (ON DUPLICATE KEY UPDATE applies to every unique key)",
-                    ));
+                if !oc.target.is_empty() && !oc.assume_only_key {
+                    if let Some(why) = not_the_only_key(&s.table, &oc.target) {
+                        return Err(c.unsupported(&format!(
+                            "this upsert's conflict target: ON DUPLICATE KEY UPDATE applies to every unique key, and {why}; call assume_only_key() if the target is the table's only unique key"
+                        )));
+                    }
                 }
                 if alias && s.select.is_none() {
                     c.w.push(" AS new");
@@ -589,6 +591,29 @@ pub(crate) fn insert_tail(
         }
     }
     returning(c, &s.returning, &s.table, true, false)
+}
+
+/// Why `target` cannot be taken as the table's only unique key (so that MySQL's ON
+/// DUPLICATE KEY means the same as ON CONFLICT (target)); `None` when it is.
+pub(crate) fn not_the_only_key(t: &TableRef, target: &[Name]) -> Option<String> {
+    if t.meta.is_none() {
+        return Some(format!(
+            "the INSERT has no metadata of table {} to tell its unique keys",
+            t.name
+        ));
+    }
+    if only_unique_key(t, target) {
+        return None;
+    }
+    Some(format!(
+        "table {} has unique keys other than ({})",
+        t.name,
+        target
+            .iter()
+            .map(|n| n.as_ref())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
 }
 
 /// Whether `target` is exactly the columns of the table's only unique key (primary key,
