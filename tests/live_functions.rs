@@ -406,6 +406,20 @@ async fn quantified_comparisons_custom_operators_and_labels() {
             fx.rows("a page", page(n), want).await;
         }
 
+        // Aggregates of dynamic columns are dynamic: labelled, selected, decoded.
+        let (qty, name) = (
+            quarry::DynColumn::new("i", "qty"),
+            quarry::DynColumn::new("i", "name"),
+        );
+        let (total, last): (Option<quarry::Value>, quarry::Value) =
+            select((sum(qty).label("total"), max(name).label("last")))
+                .from(fx.items.clone())
+                .fetch_one(&fx.engine)
+                .await
+                .unwrap();
+        assert!(total.is_some_and(|v| !v.is_null()));
+        assert_eq!(last, quarry::Value::Text("eve".into()));
+
         // A labelled item as its own ordering key.
         let n = count(i.id).label("n");
         fx.rows(

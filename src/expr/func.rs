@@ -1,7 +1,7 @@
 //! Functions, aggregates, CASE, CAST, COALESCE, EXISTS and window specifications.
 
 use super::ops::{Expr, FuncCall, FuncName, Name, OrderBy, Over, UnaryOp};
-use super::typed::{ExprMethods, HasBase, Operand, Summable, Text, TypedExpr};
+use super::typed::{ExprMethods, HasBase, Nullable, Operand, Summable, Text, TypedExpr};
 use super::IntoExpr;
 use crate::schema::SqlType;
 use crate::stmt::select::{ExprList, IntoOrderBy, Query};
@@ -121,7 +121,10 @@ where
 /// let m: TypedExpr<Option<String>> = min(a);
 /// assert_eq!(select(m).compile(&quarry::Sqlite).unwrap().sql, "SELECT min(t.a)");
 /// ```
-pub fn min<E: ExprMethods>(expr: E) -> TypedExpr<Option<E::Base>> {
+pub fn min<E: ExprMethods>(expr: E) -> TypedExpr<<E::Base as Nullable>::OrNull>
+where
+    E::Base: Nullable,
+{
     call("min", vec![expr.into_expr()])
 }
 
@@ -132,7 +135,10 @@ pub fn min<E: ExprMethods>(expr: E) -> TypedExpr<Option<E::Base>> {
 /// let a = quarry::Column::<i64>::new("t", "a");
 /// assert_eq!(select(max(a)).compile(&quarry::Sqlite).unwrap().sql, "SELECT max(t.a)");
 /// ```
-pub fn max<E: ExprMethods>(expr: E) -> TypedExpr<Option<E::Base>> {
+pub fn max<E: ExprMethods>(expr: E) -> TypedExpr<<E::Base as Nullable>::OrNull>
+where
+    E::Base: Nullable,
+{
     call("max", vec![expr.into_expr()])
 }
 

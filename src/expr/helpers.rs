@@ -3,7 +3,7 @@
 //! builder call runs on every backend.
 
 use super::ops::{Expr, FuncCall, FuncName};
-use super::typed::{ExprMethods, Numeric, Operand, Text, TypedExpr};
+use super::typed::{ExprMethods, Nullable, Numeric, Operand, Text, TypedExpr};
 
 fn call<T>(name: &'static str, args: Vec<Expr>) -> TypedExpr<T> {
     TypedExpr::new(Expr::Func(Box::new(FuncCall::new(name, args))))
@@ -138,7 +138,10 @@ pub fn ntile(buckets: u32) -> TypedExpr<i64> {
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT lag(t.a) OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT lag(t.a) OVER (ORDER BY t.a) FROM t");
 /// ```
-pub fn lag<E: ExprMethods>(expr: E) -> TypedExpr<Option<E::Base>> {
+pub fn lag<E: ExprMethods>(expr: E) -> TypedExpr<<E::Base as Nullable>::OrNull>
+where
+    E::Base: Nullable,
+{
     call("lag", vec![expr.into_expr()])
 }
 
@@ -154,7 +157,10 @@ pub fn lag<E: ExprMethods>(expr: E) -> TypedExpr<Option<E::Base>> {
 /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT lag(t.a, 2) OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT lag(t.a, 2) OVER (ORDER BY t.a) FROM t");
 /// ```
-pub fn lag_by<E: ExprMethods>(expr: E, rows: u32) -> TypedExpr<Option<E::Base>> {
+pub fn lag_by<E: ExprMethods>(expr: E, rows: u32) -> TypedExpr<<E::Base as Nullable>::OrNull>
+where
+    E::Base: Nullable,
+{
     call("lag", vec![expr.into_expr(), int_literal(rows)])
 }
 
@@ -169,7 +175,10 @@ pub fn lag_by<E: ExprMethods>(expr: E, rows: u32) -> TypedExpr<Option<E::Base>> 
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT lead(t.a) OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT lead(t.a) OVER (ORDER BY t.a) FROM t");
 /// ```
-pub fn lead<E: ExprMethods>(expr: E) -> TypedExpr<Option<E::Base>> {
+pub fn lead<E: ExprMethods>(expr: E) -> TypedExpr<<E::Base as Nullable>::OrNull>
+where
+    E::Base: Nullable,
+{
     call("lead", vec![expr.into_expr()])
 }
 
@@ -185,7 +194,10 @@ pub fn lead<E: ExprMethods>(expr: E) -> TypedExpr<Option<E::Base>> {
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT lead(t.a, 3) OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT lead(t.a, 3) OVER (ORDER BY t.a) FROM t");
 /// ```
-pub fn lead_by<E: ExprMethods>(expr: E, rows: u32) -> TypedExpr<Option<E::Base>> {
+pub fn lead_by<E: ExprMethods>(expr: E, rows: u32) -> TypedExpr<<E::Base as Nullable>::OrNull>
+where
+    E::Base: Nullable,
+{
     call("lead", vec![expr.into_expr(), int_literal(rows)])
 }
 
@@ -201,7 +213,10 @@ pub fn lead_by<E: ExprMethods>(expr: E, rows: u32) -> TypedExpr<Option<E::Base>>
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, sql);
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, sql);
 /// ```
-pub fn first_value<E: ExprMethods>(expr: E) -> TypedExpr<Option<E::Base>> {
+pub fn first_value<E: ExprMethods>(expr: E) -> TypedExpr<<E::Base as Nullable>::OrNull>
+where
+    E::Base: Nullable,
+{
     call("first_value", vec![expr.into_expr()])
 }
 
@@ -219,7 +234,10 @@ pub fn first_value<E: ExprMethods>(expr: E) -> TypedExpr<Option<E::Base>> {
 /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, sql);
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, sql);
 /// ```
-pub fn last_value<E: ExprMethods>(expr: E) -> TypedExpr<Option<E::Base>> {
+pub fn last_value<E: ExprMethods>(expr: E) -> TypedExpr<<E::Base as Nullable>::OrNull>
+where
+    E::Base: Nullable,
+{
     call("last_value", vec![expr.into_expr()])
 }
 

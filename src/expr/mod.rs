@@ -42,8 +42,8 @@ pub use helpers::{
 pub use ops::{BinaryOp, ColumnRef, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp};
 pub use row::{tuple, RowItems, RowOperand, RowValue};
 pub use typed::{
-    Any, BindType, ExprMethods, HasBase, Numeric, Operand, SqlBase, Summable, Text, TypedExpr,
-    ValueFor,
+    Any, BindType, ExprMethods, HasBase, Nullable, Numeric, Operand, SqlBase, Summable, Text,
+    TypedExpr, ValueFor,
 };
 
 use std::fmt;

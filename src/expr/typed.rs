@@ -128,6 +128,29 @@ impl SqlBase for Value {
     type Base = Any;
 }
 
+/// A dynamic expression that may be NULL (`sum` of a dynamic column) is still dynamic.
+impl SqlBase for Option<Value> {
+    type Base = Any;
+}
+
+/// The type of an expression of base `Self` that may be NULL (`min`, `max`, `lag`, …):
+/// `Option<T>` for a typed base, [`Value`] for a dynamic one (which holds its own NULL).
+///
+/// ```
+/// use quarry::prelude::*;
+/// let typed: TypedExpr<Option<i64>> = max(quarry::Column::<i64>::new("t", "a"));
+/// let dynamic: TypedExpr<quarry::Value> = max(quarry::DynColumn::new("t", "a"));
+/// # let _ = (typed, dynamic);
+/// ```
+pub trait Nullable {
+    /// The Rust type of the expression.
+    type OrNull;
+}
+
+impl Nullable for Any {
+    type OrNull = Value;
+}
+
 /// Something a typed expression of base type `B` can be compared with: a value of type `B`
 /// (`&str` for `String`), a column or typed expression of type `B` or `Option<B>`, or any
 /// dynamic expression.
@@ -275,6 +298,7 @@ pub trait BindType: crate::IntoValue {
 /// Implements the typed operand rules for one base type.
 macro_rules! base_type {
     ($b:ty $(, $extra:ty)*) => {
+        impl Nullable for $b { type OrNull = Option<$b>; }
         impl BindType for $b { type Type = $b; }
         impl BindType for Option<$b> { type Type = Option<$b>; }
         $( impl BindType for $extra { type Type = $b; } )*
