@@ -167,7 +167,7 @@ pub mod dialect {
         write_limit_offset_default, write_literal_default, write_row_lock_default,
         write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle,
         EnumStyle, Features, LargeInList, Placeholder, Returning, RollupStyle, SqlWriter,
-        StringAggStyle, UpsertStyle, LARGE_IN_LIST,
+        StringAggStyle, UpsertStyle, ValuesStyle, LARGE_IN_LIST,
     };
 }
 

@@ -420,6 +420,24 @@ async fn quantified_comparisons_custom_operators_and_labels() {
         assert!(total.is_some_and(|v| !v.is_null()));
         assert_eq!(last, quarry::Value::Text("eve".into()));
 
+        // Literal rows as a table: a CTE of VALUES, joined.
+        let v = quarry::Cte::values("v", ["id", "label"], [(1_i64, "one"), (3, "three")]);
+        let (vid, vlabel) = (
+            quarry::Column::<i64>::new("v", "id"),
+            quarry::Column::<String>::new("v", "label"),
+        );
+        fx.rows(
+            "a CTE of VALUES",
+            select((i.id, vlabel))
+                .with(v.clone())
+                .from(fx.items.clone())
+                .join(&v)
+                .on(i.id.eq(vid))
+                .order_by(i.id),
+            vec![(1, "one".to_owned()), (3, "three".to_owned())],
+        )
+        .await;
+
         // A labelled item as its own ordering key.
         let n = count(i.id).label("n");
         fx.rows(

@@ -2,7 +2,9 @@
 //! and fails when the file differs, so the documentation cannot drift from the code.
 //! `QUARRY_BLESS=1 cargo test --test portability` writes the file anew.
 
-use quarry::dialect::{Features, LargeInList, Returning, RollupStyle, StringAggStyle, UpsertStyle};
+use quarry::dialect::{
+    Features, LargeInList, Returning, RollupStyle, StringAggStyle, UpsertStyle, ValuesStyle,
+};
 use quarry::{Dialect, MariaDb, MySql, Postgres, Sqlite};
 
 const NATIVE: &str = "native";
@@ -46,6 +48,13 @@ fn rows() -> Vec<(&'static str, How)> {
                 (true, false) => NATIVE.into(),
                 (true, true) => "native; bound decimals cast to `DECIMAL(p, s)`".into(),
                 (false, _) => "REAL (a `Decimal` result decodes from it, inexactly)".into(),
+            }
+        }),
+        ("`Cte::values` (VALUES as a CTE body)", |f| {
+            match f.values_query {
+                ValuesStyle::Values => "`VALUES (…), …`".into(),
+                ValuesStyle::ValuesRow => "`VALUES ROW(…), …`".into(),
+                ValuesStyle::UnionAllSelects => "emulated (`SELECT … UNION ALL SELECT …`)".into(),
             }
         }),
         ("FULL JOIN", |f| yes_no(f.full_join)),

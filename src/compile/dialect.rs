@@ -55,6 +55,18 @@ pub enum RollupStyle {
     None,
 }
 
+/// How rows of values are written as a query ([`crate::Cte::values`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ValuesStyle {
+    /// `VALUES (…), (…)` (PostgreSQL, SQLite).
+    Values,
+    /// `VALUES ROW(…), ROW(…)` (MySQL 8).
+    ValuesRow,
+    /// `SELECT …, … UNION ALL SELECT …, …` (MariaDB, whose VALUES loses the values bound to
+    /// a prepared statement).
+    UnionAllSelects,
+}
+
 /// How strings of a group are joined ([`crate::functions::string_agg`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StringAggStyle {
@@ -216,6 +228,8 @@ pub struct Features {
     /// The largest and smallest of several values (`GREATEST`/`LEAST`; SQLite's scalar
     /// `max`/`min`).
     pub greatest_least: (&'static str, &'static str),
+    /// How a VALUES query (`Cte::values`) is written.
+    pub values_query: ValuesStyle,
     /// Comparisons with `ALL (SELECT …)` and `ANY (SELECT …)` (not SQLite).
     pub quantified_subquery: bool,
     /// Decimal arithmetic and aggregates are exact (PostgreSQL, the MySQL family); SQLite

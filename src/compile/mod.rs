@@ -43,7 +43,7 @@ pub use dialect::{
     write_limit_offset_default, write_literal_default, write_row_lock_default,
     write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle, Dialect,
     EnumStyle, Features, LargeInList, Placeholder, Returning, RollupStyle, StringAggStyle,
-    UpsertStyle, LARGE_IN_LIST,
+    UpsertStyle, ValuesStyle, LARGE_IN_LIST,
 };
 pub(crate) use metadata::{DdlStep, StepOwner};
 pub use mysql::{MariaDb, MySql};

@@ -77,6 +77,7 @@ const BASE: Features = Features {
     char_length_function: "CHAR_LENGTH",
     position_function: "INSTR",
     greatest_least: ("GREATEST", "LEAST"),
+    values_query: ValuesStyle::ValuesRow,
     quantified_subquery: true,
     exact_decimal: true,
     decimal_param_cast: true,
@@ -107,6 +108,7 @@ static MARIADB_FEATURES: Features = Features {
     text_default_as_expression: false,
     rollup: RollupStyle::WithRollup { order_by: false },
     grouping_function: false,
+    values_query: ValuesStyle::UnionAllSelects,
     ..BASE
 };
 

@@ -64,6 +64,7 @@ static FEATURES: Features = Features {
     char_length_function: "length",
     position_function: "strpos",
     greatest_least: ("GREATEST", "LEAST"),
+    values_query: ValuesStyle::Values,
     quantified_subquery: true,
     exact_decimal: true,
     decimal_param_cast: false,

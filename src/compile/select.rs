@@ -2,7 +2,7 @@
 //! expression compiler.
 
 use super::expr::Compiler;
-use super::{Compiled, Dialect, RollupStyle};
+use super::{Compiled, Dialect, RollupStyle, ValuesStyle};
 use crate::compile::StatementKind;
 use crate::error::{Error, Result};
 use crate::expr::{ColumnRef, Expr, Nulls, OrderBy};
@@ -38,10 +38,40 @@ impl<'d> Compiler<'d> {
         let r = match q {
             Query::Select(s) => self.select(s),
             Query::Compound(c) => self.compound(c),
+            Query::Values(v) => self.values(v),
         };
         self.enum_scope.truncate(scope);
         (self.omit, self.allow_default, self.allow_excluded) = saved;
         r
+    }
+
+    /// `VALUES (…), (…)`, `VALUES ROW(…), …` where the dialect spells rows so.
+    pub(crate) fn values(&mut self, v: &crate::stmt::select::ValuesStmt) -> Result<()> {
+        let Some(width) = v.rows.first().map(Vec::len) else {
+            return Err(Error::InvalidStatement("VALUES with no rows".into()));
+        };
+        if width == 0 || v.rows.iter().any(|r| r.len() != width) {
+            return Err(Error::InvalidStatement(
+                "VALUES rows must each have the same, non-zero number of values".into(),
+            ));
+        }
+        let style = self.f.values_query;
+        if style != ValuesStyle::UnionAllSelects {
+            self.w.push("VALUES ");
+        }
+        for (i, row) in v.rows.iter().enumerate() {
+            match (style, i > 0) {
+                (ValuesStyle::UnionAllSelects, false) => self.w.push("SELECT "),
+                (ValuesStyle::UnionAllSelects, true) => self.w.push(" UNION ALL SELECT "),
+                (ValuesStyle::ValuesRow, sep) => self.w.push(if sep { ", ROW(" } else { "ROW(" }),
+                (ValuesStyle::Values, sep) => self.w.push(if sep { ", (" } else { "(" }),
+            }
+            self.list(row)?;
+            if style != ValuesStyle::UnionAllSelects {
+                self.w.push_char(')');
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn select(&mut self, s: &SelectStmt) -> Result<()> {
@@ -224,7 +254,7 @@ impl<'d> Compiler<'d> {
                     && s.offset.is_none()
                     && s.ctes.is_empty()
             }
-            Query::Compound(_) => false,
+            Query::Compound(_) | Query::Values(_) => false,
         };
         if let Query::Select(s) = q {
             if s.lock.is_some() {

@@ -67,6 +67,7 @@ static FEATURES: Features = Features {
     char_length_function: "length",
     position_function: "instr",
     greatest_least: ("max", "min"),
+    values_query: ValuesStyle::Values,
     quantified_subquery: false,
     exact_decimal: false,
     decimal_param_cast: false,

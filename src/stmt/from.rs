@@ -321,6 +321,38 @@ impl Cte {
         }
     }
 
+    /// A CTE of literal rows, `name (a, b) AS (VALUES (…), (…))`, its values bound: a table
+    /// made of the caller's data, to join or select from (`VALUES ROW(…)` on MySQL 8; on
+    /// MariaDB, whose VALUES loses values bound to a prepared statement, `SELECT … UNION ALL
+    /// SELECT …`). Every row must have one value per column.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// let v = quarry::Cte::values("v", ["id", "name"], [(1_i64, "a"), (2, "b")]);
+    /// let q = select((v.c("id"), v.c("name"))).with(v.clone()).from(&v);
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql,
+    ///     "WITH v (id, name) AS (VALUES ($1, $2), ($3, $4)) SELECT v.id, v.name FROM v");
+    /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql,
+    ///     "WITH v (id, name) AS (VALUES ROW(?, ?), ROW(?, ?)) SELECT v.id, v.name FROM v");
+    /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql,
+    ///     "WITH v (id, name) AS (SELECT ?, ? UNION ALL SELECT ?, ?) SELECT v.id, v.name FROM v");
+    /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql,
+    ///     "WITH v (id, name) AS (VALUES (?, ?), (?, ?)) SELECT v.id, v.name FROM v");
+    /// ```
+    pub fn values<C, S, R>(
+        name: impl Into<Name>,
+        columns: C,
+        rows: impl IntoIterator<Item = R>,
+    ) -> Self
+    where
+        C: IntoIterator<Item = S>,
+        S: Into<Name>,
+        R: ExprList,
+    {
+        let rows = rows.into_iter().map(ExprList::into_exprs).collect();
+        Cte::new(name, Query::Values(Box::new(ValuesStmt { rows }))).columns(columns)
+    }
+
     /// Names the CTE's columns: `name (a, b) AS (…)`.
     ///
     /// ```

@@ -24,6 +24,7 @@ pub use select::{
     select, Compound, CompoundStmt, Cte, DecodeRow, Distinct, ExprList, FromItem, FromItems,
     IntoOrderBy, Join, JoinKind, Labeled, LockStrength, LockWait, Query, RowLock, Select,
     SelectItem, SelectStmt, Selection, SetOp, Subquery, TableMeta, TableRef, TableSource,
+    ValuesStmt,
 };
 pub use text::{sql, Sql};
 pub use tx::{IsolationLevel, TxOptions};

@@ -64,6 +64,21 @@ pub enum Query {
     Select(Box<SelectStmt>),
     /// A UNION / INTERSECT / EXCEPT chain.
     Compound(Box<CompoundStmt>),
+    /// `VALUES (…), (…)` ([`crate::Cte::values`]).
+    Values(Box<ValuesStmt>),
+}
+
+/// Rows of values as a query, `VALUES (1, 'a'), (2, 'b')` (`VALUES ROW(…)` on MySQL 8): the
+/// body of a CTE made by [`crate::Cte::values`], which names its columns.
+///
+/// ```
+/// let v = quarry::stmt::ValuesStmt { rows: vec![vec![quarry::val(1_i64).into()]] };
+/// assert_eq!(v.rows.len(), 1);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct ValuesStmt {
+    /// The rows, each of the same number of expressions.
+    pub rows: Vec<Vec<Expr>>,
 }
 
 /// One item of a select list: an expression and its label.
