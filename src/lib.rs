@@ -140,12 +140,13 @@ pub mod prelude {
 ///     "SELECT rank() OVER (PARTITION BY t.g ORDER BY t.a), lag(t.a) OVER (PARTITION BY t.g ORDER BY t.a) FROM t");
 /// ```
 pub mod functions {
+    pub use crate::expr::DatePart;
     pub use crate::expr::{
-        abs, avg, coalesce, count, count_distinct, count_star, current_date, current_timestamp,
-        dense_rank, first_value, greatest, grouping, lag, lag_by, last_value, lead, lead_by, least,
-        length, lit, lower, ltrim, max, min, now, ntile, nullif, position, rank, replace, round,
-        row_number, rtrim, string_agg, substr, substr_len, sum, trim, tuple, upper, Fractional,
-        Literal,
+        abs, avg, ceil, coalesce, count, count_distinct, count_star, current_date,
+        current_timestamp, days_between, dense_rank, extract, first_value, floor, greatest,
+        grouping, lag, lag_by, last_value, lead, lead_by, least, length, lit, lower, ltrim, max,
+        min, now, ntile, nullif, position, power, rank, replace, round, row_number, rtrim,
+        string_agg, substr, substr_len, sum, trim, tuple, upper, Fractional, Literal, Temporal,
     };
     pub use crate::stmt::select::{all, any};
 }
@@ -166,8 +167,8 @@ pub mod dialect {
         write_begin_default, write_cast_type_default, write_identifier_default,
         write_limit_offset_default, write_literal_default, write_row_lock_default,
         write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle,
-        EnumStyle, Features, LargeInList, Placeholder, Returning, RollupStyle, SqlWriter,
-        StringAggStyle, UpsertStyle, ValuesStyle, LARGE_IN_LIST,
+        DateStyle, EnumStyle, Features, LargeInList, Placeholder, Returning, RollupStyle,
+        SqlWriter, StringAggStyle, UpsertStyle, ValuesStyle, LARGE_IN_LIST,
     };
 }
 

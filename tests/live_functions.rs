@@ -589,3 +589,80 @@ async fn upsert_on_a_table_known_by_name_only() {
         fx.engine.drop_all(&fx.md).await.unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dates_and_math_on_every_backend() {
+    use quarry::functions::{ceil, days_between, extract, floor, power, DatePart};
+    use quarry::value::{Date, Timestamp};
+    let engines = common::all_engines().await;
+    assert!(!engines.is_empty());
+    for engine in engines {
+        let name = engine.dialect().name();
+        eprintln!("live_functions (dates, math) on {name}");
+        let table = format!("qf_{}_events", engine.backend_name());
+        let t = Table::new(table.clone())
+            .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+            .column(ColumnDef::new("day", SqlType::Date).not_null())
+            .column(ColumnDef::new("at", SqlType::Timestamp).not_null())
+            .column(ColumnDef::new("x", SqlType::Double).not_null());
+        let md = MetaData::new().with(t.clone());
+        engine.drop_all(&md).await.unwrap();
+        engine.create_all(&md).await.unwrap();
+        let rows = [
+            (1_i64, "2024-02-28", "2024-02-28 13:45:07", 2.5_f64),
+            (2, "2024-03-01", "2023-12-31 23:59:59", -2.5),
+        ];
+        insert(TableRef::new(&t))
+            .rows(rows.map(|(id, day, at, x)| {
+                (
+                    quarry::Assign::new("id", id),
+                    quarry::Assign::new("day", day.parse::<Date>().unwrap()),
+                    quarry::Assign::new("at", at.parse::<Timestamp>().unwrap()),
+                    quarry::Assign::new("x", x),
+                )
+            }))
+            .execute(&engine)
+            .await
+            .unwrap();
+        let id = quarry::Column::<i64>::new("e", "id");
+        let day = quarry::Column::<Date>::new("e", "day");
+        let at = quarry::Column::<Timestamp>::new("e", "at");
+        let x = quarry::Column::<f64>::new("e", "x");
+        let from = || TableRef::new(&t).alias("e");
+        let parts = select((
+            extract(DatePart::Year, at),
+            extract(DatePart::Month, at),
+            extract(DatePart::Day, at),
+            extract(DatePart::Hour, at),
+            extract(DatePart::Minute, at),
+            extract(DatePart::Second, at),
+            days_between(day, at),
+        ))
+        .from(from())
+        .order_by(id)
+        .fetch_all(&engine)
+        .await
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            parts,
+            vec![(2024, 2, 28, 13, 45, 7, 0), (2023, 12, 31, 23, 59, 59, -61)],
+            "{name}"
+        );
+        let rounded = select((floor(x), ceil(x)))
+            .from(from())
+            .order_by(id)
+            .fetch_all(&engine)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(rounded, vec![(2.0, 3.0), (-3.0, -2.0)], "{name}");
+        let squared = select(power(x, 2.0)).from(from()).order_by(id);
+        if engine.dialect().features().math_functions {
+            let got = squared.fetch_all(&engine).await.unwrap();
+            assert_eq!(got, vec![6.25, 6.25], "{name}");
+        } else {
+            let err = squared.fetch_all(&engine).await.unwrap_err();
+            assert_eq!(err.kind(), quarry::ErrorKind::Unsupported, "{name}: {err}");
+        }
+        engine.drop_all(&md).await.unwrap();
+    }
+}

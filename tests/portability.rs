@@ -3,7 +3,8 @@
 //! `QUARRY_BLESS=1 cargo test --test portability` writes the file anew.
 
 use quarry::dialect::{
-    Features, LargeInList, Returning, RollupStyle, StringAggStyle, UpsertStyle, ValuesStyle,
+    DateStyle, Features, LargeInList, Returning, RollupStyle, StringAggStyle, UpsertStyle,
+    ValuesStyle,
 };
 use quarry::{Dialect, MariaDb, MySql, Postgres, Sqlite};
 
@@ -109,6 +110,24 @@ fn rows() -> Vec<(&'static str, How)> {
             yes_no(f.quantified_subquery)
         }),
         ("window frames in GROUPS", |f| yes_no(f.window_groups)),
+        ("`floor` / `ceil`", |f| {
+            if f.math_functions {
+                NATIVE.into()
+            } else {
+                "emulated (`CAST(x AS INTEGER)` ± a step, as REAL)".into()
+            }
+        }),
+        ("`power`", |f| yes_no(f.math_functions)),
+        ("`extract` (date fields)", |f| match f.dates {
+            DateStyle::ExtractNumeric => "`EXTRACT`, cast to BIGINT".into(),
+            DateStyle::ExtractInteger => "`EXTRACT`".into(),
+            DateStyle::Strftime => "`strftime`".into(),
+        }),
+        ("`days_between`", |f| match f.dates {
+            DateStyle::ExtractNumeric => "`date - date`".into(),
+            DateStyle::ExtractInteger => "`DATEDIFF`".into(),
+            DateStyle::Strftime => "`julianday` difference".into(),
+        }),
         ("`greatest` / `least`", |f| {
             format!("`{}` / `{}`", f.greatest_least.0, f.greatest_least.1)
         }),

@@ -67,6 +67,19 @@ pub enum ValuesStyle {
     UnionAllSelects,
 }
 
+/// How date fields and day counts are computed ([`crate::functions::extract`],
+/// [`crate::functions::days_between`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateStyle {
+    /// `EXTRACT(… FROM x)` giving NUMERIC (cast to BIGINT); days as `date - date`
+    /// (PostgreSQL).
+    ExtractNumeric,
+    /// `EXTRACT(… FROM x)` giving an integer; days as `DATEDIFF(a, b)` (MySQL, MariaDB).
+    ExtractInteger,
+    /// `strftime` and `julianday` over ISO text (SQLite).
+    Strftime,
+}
+
 /// How strings of a group are joined ([`crate::functions::string_agg`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StringAggStyle {
@@ -228,6 +241,11 @@ pub struct Features {
     /// The largest and smallest of several values (`GREATEST`/`LEAST`; SQLite's scalar
     /// `max`/`min`).
     pub greatest_least: (&'static str, &'static str),
+    /// `floor`, `ceil`, `power` and the other math functions (SQLite's bundled build has
+    /// none: floor and ceil are emulated there, power is refused).
+    pub math_functions: bool,
+    /// How date fields and day counts are computed.
+    pub dates: DateStyle,
     /// How a VALUES query (`Cte::values`) is written.
     pub values_query: ValuesStyle,
     /// Comparisons with `ALL (SELECT …)` and `ANY (SELECT …)` (not SQLite).

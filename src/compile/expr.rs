@@ -2,7 +2,7 @@
 //! only where SQL differs (placeholders, ILIKE, concatenation, NULLS ordering, FILTER, CAST
 //! targets, large IN lists, unsupported constructs). SELECT's own clauses are in `select.rs`.
 
-use super::{Dialect, Features, SqlWriter, StringAggStyle};
+use super::{DateStyle, Dialect, Features, SqlWriter, StringAggStyle};
 use crate::error::{Error, Result};
 use crate::expr::{
     BinaryOp, ColumnRef, Expr, Frame, FrameBound, FrameUnits, FuncCall, FuncName, Over, UnaryOp,
@@ -602,6 +602,9 @@ impl<'d> Compiler<'d> {
     }
 
     pub(crate) fn func(&mut self, f: &FuncCall) -> Result<()> {
+        if self.special_func(f)? {
+            return Ok(());
+        }
         let name: &str = match &f.name {
             FuncName::Named(n) => {
                 let ok = n
@@ -628,6 +631,19 @@ impl<'d> Compiler<'d> {
                     ));
                 }
                 "GROUPING"
+            }
+            FuncName::Floor => "floor",
+            FuncName::Ceil => "ceil",
+            FuncName::Power => {
+                if !self.f.math_functions {
+                    return Err(self.unsupported(
+                        "power(); SQLite's bundled build has no math functions: compute it in Rust, or multiply for a small whole exponent",
+                    ));
+                }
+                "power"
+            }
+            FuncName::DatePart(_) | FuncName::DaysBetween => {
+                unreachable!("written by special_func")
             }
             FuncName::StringAgg => match self.f.string_agg {
                 StringAggStyle::StringAgg => "string_agg",
@@ -692,6 +708,86 @@ impl<'d> Compiler<'d> {
             }
         }
         Ok(())
+    }
+
+    /// The calls whose shape differs by dialect beyond their name: date fields, day counts,
+    /// and floor/ceil where there are no math functions. True when `f` was written.
+    fn special_func(&mut self, f: &FuncCall) -> Result<bool> {
+        let args = &f.args;
+        match (&f.name, args.as_slice()) {
+            (FuncName::DatePart(part), [x]) => {
+                match self.f.dates {
+                    DateStyle::ExtractNumeric => {
+                        // PostgreSQL's EXTRACT gives NUMERIC, with fractional seconds.
+                        self.w.push("CAST(floor(EXTRACT(");
+                        self.w.push(part.as_sql());
+                        self.w.push(" FROM ");
+                        self.expr(x, 0)?;
+                        self.w.push(")) AS BIGINT)");
+                    }
+                    DateStyle::ExtractInteger => {
+                        self.w.push("EXTRACT(");
+                        self.w.push(part.as_sql());
+                        self.w.push(" FROM ");
+                        self.expr(x, 0)?;
+                        self.w.push_char(')');
+                    }
+                    DateStyle::Strftime => {
+                        self.w.push("CAST(strftime(");
+                        self.w.push(part.strftime());
+                        self.w.push(", ");
+                        self.expr(x, 0)?;
+                        self.w.push(") AS INTEGER)");
+                    }
+                }
+                Ok(true)
+            }
+            (FuncName::DaysBetween, [a, b]) => {
+                match self.f.dates {
+                    DateStyle::ExtractNumeric => {
+                        self.w.push("(CAST(");
+                        self.expr(a, 0)?;
+                        self.w.push(" AS DATE) - CAST(");
+                        self.expr(b, 0)?;
+                        self.w.push(" AS DATE))");
+                    }
+                    DateStyle::ExtractInteger => {
+                        self.w.push("DATEDIFF(");
+                        self.expr(a, 0)?;
+                        self.w.push(", ");
+                        self.expr(b, 0)?;
+                        self.w.push_char(')');
+                    }
+                    DateStyle::Strftime => {
+                        self.w.push("CAST(julianday(date(");
+                        self.expr(a, 0)?;
+                        self.w.push(")) - julianday(date(");
+                        self.expr(b, 0)?;
+                        self.w.push(")) AS INTEGER)");
+                    }
+                }
+                Ok(true)
+            }
+            (FuncName::Floor | FuncName::Ceil, [x]) if !self.f.math_functions => {
+                // CAST to INTEGER truncates toward zero; step one down (floor) or up (ceil)
+                // where that moved the value.
+                // The result is made REAL again, as floor and ceil keep their argument's type.
+                let floor = matches!(f.name, FuncName::Floor);
+                self.w.push("CAST(CAST(");
+                self.expr(x, 0)?;
+                self.w.push(" AS INTEGER) ");
+                self.w.push(if floor { "- (" } else { "+ (" });
+                self.expr(x, 5)?;
+                self.w.push(if floor { " < CAST(" } else { " > CAST(" });
+                self.expr(x, 0)?;
+                self.w.push(" AS INTEGER)) AS REAL)");
+                Ok(true)
+            }
+            (FuncName::DatePart(_) | FuncName::DaysBetween, _) => Err(Error::InvalidStatement(
+                "a date function with the wrong number of arguments".into(),
+            )),
+            _ => Ok(false),
+        }
     }
 
     /// A call's arguments and its aggregate `ORDER BY`, if any.

@@ -41,8 +41,8 @@ mod writer;
 pub use dialect::{
     write_begin_default, write_cast_type_default, write_identifier_default,
     write_limit_offset_default, write_literal_default, write_row_lock_default,
-    write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle, Dialect,
-    EnumStyle, Features, LargeInList, Placeholder, Returning, RollupStyle, StringAggStyle,
+    write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle, DateStyle,
+    Dialect, EnumStyle, Features, LargeInList, Placeholder, Returning, RollupStyle, StringAggStyle,
     UpsertStyle, ValuesStyle, LARGE_IN_LIST,
 };
 pub(crate) use metadata::{DdlStep, StepOwner};

@@ -77,6 +77,8 @@ const BASE: Features = Features {
     char_length_function: "CHAR_LENGTH",
     position_function: "INSTR",
     greatest_least: ("GREATEST", "LEAST"),
+    math_functions: true,
+    dates: DateStyle::ExtractInteger,
     values_query: ValuesStyle::ValuesRow,
     quantified_subquery: true,
     exact_decimal: true,

@@ -64,6 +64,8 @@ static FEATURES: Features = Features {
     char_length_function: "length",
     position_function: "strpos",
     greatest_least: ("GREATEST", "LEAST"),
+    math_functions: true,
+    dates: DateStyle::ExtractNumeric,
     values_query: ValuesStyle::Values,
     quantified_subquery: true,
     exact_decimal: true,

@@ -67,6 +67,8 @@ static FEATURES: Features = Features {
     char_length_function: "length",
     position_function: "instr",
     greatest_least: ("max", "min"),
+    math_functions: false,
+    dates: DateStyle::Strftime,
     values_query: ValuesStyle::Values,
     quantified_subquery: false,
     exact_decimal: false,

@@ -475,6 +475,152 @@ pub fn grouping<E: ExprMethods>(expr: E) -> TypedExpr<i64> {
     call_named(FuncName::Grouping, vec![expr.into_expr()])
 }
 
+/// `floor(x)`: the largest whole number not above `x`, of the same type (`f64` or
+/// `Decimal`). SQLite's bundled build has no math functions: there it is computed from
+/// `CAST(x AS INTEGER)` (values within the 64-bit integer range), `x` written three times,
+/// and given back as REAL.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::floor;
+/// let a = quarry::Column::<f64>::new("t", "a");
+/// let q = select(floor(a)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT floor(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT floor(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql,
+///     "SELECT CAST(CAST(t.a AS INTEGER) - (t.a < CAST(t.a AS INTEGER)) AS REAL) FROM t");
+/// ```
+pub fn floor<E: ExprMethods>(expr: E) -> TypedExpr<E::Type>
+where
+    E::Base: Fractional,
+{
+    call_named(FuncName::Floor, vec![expr.into_expr()])
+}
+
+/// `ceil(x)`: the smallest whole number not below `x`, of the same type (`f64` or
+/// `Decimal`); emulated on SQLite as [`floor`] is.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::ceil;
+/// let a = quarry::Column::<f64>::new("t", "a");
+/// let q = select(ceil(a)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT ceil(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT ceil(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql,
+///     "SELECT CAST(CAST(t.a AS INTEGER) + (t.a > CAST(t.a AS INTEGER)) AS REAL) FROM t");
+/// ```
+pub fn ceil<E: ExprMethods>(expr: E) -> TypedExpr<E::Type>
+where
+    E::Base: Fractional,
+{
+    call_named(FuncName::Ceil, vec![expr.into_expr()])
+}
+
+/// `power(x, y)`: `x` to the power `y`, as a double. `Unsupported` on SQLite, whose bundled
+/// build has no math functions.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::power;
+/// let a = quarry::Column::<f64>::new("t", "a");
+/// let q = select(power(a, 2.0)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT power(t.a, $1) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT power(t.a, ?) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap_err().kind(), quarry::ErrorKind::Unsupported);
+/// ```
+pub fn power<E: ExprMethods>(base: E, exponent: impl Operand<f64>) -> TypedExpr<f64>
+where
+    E::Base: Numeric,
+{
+    call_named(
+        FuncName::Power,
+        vec![base.into_expr(), exponent.into_operand()],
+    )
+}
+
+/// Date, time and timestamp base types: [`extract`] and [`days_between`] accept them.
+///
+/// ```
+/// fn temporal<T: quarry::expr::Temporal>() {}
+/// temporal::<quarry::value::Date>();
+/// temporal::<quarry::value::Timestamp>();
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` is not a date, time or timestamp",
+    label = "extract and days_between need a date or time expression"
+)]
+pub trait Temporal {}
+
+impl Temporal for crate::value::Date {}
+impl Temporal for crate::value::Time {}
+impl Temporal for crate::value::Timestamp {}
+impl Temporal for crate::value::Utc {}
+impl Temporal for super::Any {}
+#[cfg(feature = "chrono-0_4")]
+impl Temporal for chrono::NaiveDate {}
+#[cfg(feature = "chrono-0_4")]
+impl Temporal for chrono::NaiveDateTime {}
+#[cfg(feature = "chrono-0_4")]
+impl Temporal for chrono::DateTime<chrono::Utc> {}
+#[cfg(feature = "time-0_3")]
+impl Temporal for time::Date {}
+#[cfg(feature = "time-0_3")]
+impl Temporal for time::PrimitiveDateTime {}
+#[cfg(feature = "time-0_3")]
+impl Temporal for time::OffsetDateTime {}
+
+/// A field of a date, time or timestamp as an integer: `CAST(floor(EXTRACT(YEAR FROM x)) AS
+/// BIGINT)` on PostgreSQL (whose EXTRACT gives NUMERIC), `EXTRACT(YEAR FROM x)` on the MySQL
+/// family, `CAST(strftime('%Y', x) AS INTEGER)` on SQLite. Seconds are whole. A zoned
+/// timestamp's fields are read in the session's time zone on PostgreSQL and the MySQL
+/// family (UTC on quarry's connections) and as stored on SQLite.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::extract;
+/// use quarry::expr::DatePart;
+/// let at = quarry::Column::<quarry::value::Timestamp>::new("t", "at");
+/// let q = select(extract(DatePart::Year, at)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT CAST(floor(EXTRACT(YEAR FROM t.at)) AS BIGINT) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT EXTRACT(YEAR FROM t.at) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT CAST(strftime('%Y', t.at) AS INTEGER) FROM t");
+/// ```
+pub fn extract<E: ExprMethods>(part: super::ops::DatePart, expr: E) -> TypedExpr<i64>
+where
+    E::Base: Temporal,
+{
+    call_named(FuncName::DatePart(part), vec![expr.into_expr()])
+}
+
+/// Whole days from `from`'s date to `to`'s (negative when `to` is earlier): `CAST(to AS
+/// DATE) - CAST(from AS DATE)` on PostgreSQL, `DATEDIFF(to, from)` on the MySQL family,
+/// `julianday` on SQLite.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::days_between;
+/// use quarry::value::Date;
+/// let (a, b) = (quarry::Column::<Date>::new("t", "a"), quarry::Column::<Date>::new("t", "b"));
+/// let q = select(days_between(a, b)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT (CAST(t.b AS DATE) - CAST(t.a AS DATE)) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT DATEDIFF(t.b, t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql,
+///     "SELECT CAST(julianday(date(t.b)) - julianday(date(t.a)) AS INTEGER) FROM t");
+/// ```
+pub fn days_between<A, B>(from: A, to: B) -> TypedExpr<i64>
+where
+    A: ExprMethods,
+    A::Base: Temporal,
+    B: ExprMethods,
+    B::Base: Temporal,
+{
+    call_named(
+        FuncName::DaysBetween,
+        vec![to.into_expr(), from.into_expr()],
+    )
+}
+
 /// The larger of two values: `GREATEST(a, b)` on PostgreSQL and the MySQL family, the
 /// scalar `max(a, b)` on SQLite. With a NULL argument, PostgreSQL returns the other value and
 /// the others return NULL: keep NULLs out (with [`coalesce`](crate::coalesce)) where it

@@ -35,11 +35,13 @@ pub use func::{
     row_number, sum, upper, val, Case, Frame, FrameBound, FrameUnits, Window,
 };
 pub use helpers::{
-    abs, dense_rank, first_value, greatest, grouping, lag, lag_by, last_value, lead, lead_by,
-    least, lit, ltrim, ntile, position, rank, replace, round, rtrim, string_agg, substr,
-    substr_len, trim, Fractional, Literal,
+    abs, ceil, days_between, dense_rank, extract, first_value, floor, greatest, grouping, lag,
+    lag_by, last_value, lead, lead_by, least, lit, ltrim, ntile, position, power, rank, replace,
+    round, rtrim, string_agg, substr, substr_len, trim, Fractional, Literal, Temporal,
 };
-pub use ops::{BinaryOp, ColumnRef, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp};
+pub use ops::{
+    BinaryOp, ColumnRef, DatePart, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp,
+};
 pub use row::{tuple, RowItems, RowOperand, RowValue};
 pub use typed::{
     Any, BindType, ExprMethods, HasBase, Nullable, Numeric, Operand, SqlBase, Summable, Text,

@@ -208,6 +208,67 @@ pub enum FuncName {
     StringAgg,
     /// `GROUPING(x)`, where the dialect has it.
     Grouping,
+    /// `floor(x)` (emulated where the dialect has no math functions).
+    Floor,
+    /// `ceil(x)` (emulated where the dialect has no math functions).
+    Ceil,
+    /// `power(x, y)`, where the dialect has math functions.
+    Power,
+    /// A date or time field as an integer (`EXTRACT`, `strftime`).
+    DatePart(DatePart),
+    /// Whole days from the second argument's date to the first's.
+    DaysBetween,
+}
+
+/// A field of a date, time or timestamp ([`crate::functions::extract`]).
+///
+/// ```
+/// assert_ne!(quarry::expr::DatePart::Year, quarry::expr::DatePart::Month);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DatePart {
+    /// The year.
+    Year,
+    /// The month, 1–12.
+    Month,
+    /// The day of the month, 1–31.
+    Day,
+    /// The hour, 0–23.
+    Hour,
+    /// The minute, 0–59.
+    Minute,
+    /// The second, 0–59 (whole seconds).
+    Second,
+}
+
+impl DatePart {
+    /// The field's SQL name (`YEAR`, …).
+    ///
+    /// ```
+    /// assert_eq!(quarry::expr::DatePart::Day.as_sql(), "DAY");
+    /// ```
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            DatePart::Year => "YEAR",
+            DatePart::Month => "MONTH",
+            DatePart::Day => "DAY",
+            DatePart::Hour => "HOUR",
+            DatePart::Minute => "MINUTE",
+            DatePart::Second => "SECOND",
+        }
+    }
+
+    /// Its `strftime` format (SQLite).
+    pub(crate) fn strftime(self) -> &'static str {
+        match self {
+            DatePart::Year => "'%Y'",
+            DatePart::Month => "'%m'",
+            DatePart::Day => "'%d'",
+            DatePart::Hour => "'%H'",
+            DatePart::Minute => "'%M'",
+            DatePart::Second => "'%S'",
+        }
+    }
 }
 
 /// The window of a window function call: a named window or an inline specification.
