@@ -525,16 +525,32 @@ async fn decimals_compute_and_decode_on_every_backend() {
             .await
             .unwrap_or_else(|e| panic!("{name}: {e}"))
             .expect("a price");
+        // A decimal column times an integer column is a decimal.
+        let qty = quarry::Column::<i32>::new("p", "qty");
+        let line_totals: Vec<Decimal> = select(price * qty)
+            .from(from())
+            .order_by(id)
+            .fetch_all(&engine)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .into_iter()
+            .flatten()
+            .collect();
+        assert_eq!(line_totals.len(), 2, "{name}");
         let close =
             |d: &Decimal, want: f64| (d.as_str().parse::<f64>().unwrap() - want).abs() < 1e-9;
         if exact {
             assert_eq!(sum_of_bound.as_str(), "0.3", "{name}");
             assert_eq!(total.as_str(), "0.30", "{name}");
             assert_eq!(doubled.as_str(), "0.20", "{name}");
+            let texts: Vec<&str> = line_totals.iter().map(Decimal::as_str).collect();
+            assert_eq!(texts, ["0.30", "0.20"], "{name}");
         } else {
             assert!(close(&sum_of_bound, 0.3), "{name}: {sum_of_bound}");
             assert!(close(&total, 0.3), "{name}: {total}");
             assert!(close(&doubled, 0.2), "{name}: {doubled}");
+            assert!(close(&line_totals[0], 0.3), "{name}");
+            assert!(close(&line_totals[1], 0.2), "{name}");
         }
         engine.drop_all(&md).await.unwrap();
     }

@@ -45,7 +45,7 @@ pub use ops::{
 pub use row::{tuple, RowItems, RowOperand, RowValue};
 pub use typed::{
     Any, BindType, ExprMethods, HasBase, Nullable, Numeric, Operand, SqlBase, Summable, Text,
-    TypedExpr, ValueFor,
+    TypedExpr, ValueFor, WithBase,
 };
 
 use std::fmt;
