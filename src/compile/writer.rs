@@ -85,7 +85,7 @@ impl<'d> SqlWriter<'d> {
     /// let mut w = quarry::dialect::SqlWriter::new(&quarry::Postgres);
     /// w.push_count(10);
     /// assert_eq!(w.sql(), "$1");
-    /// assert_eq!(w.params(), &[quarry::Value::I64(10)]);
+    /// assert_eq!(w.finish().params, [quarry::Value::I64(10)]);
     /// ```
     pub fn push_count(&mut self, n: u64) {
         if self.literal_counts {

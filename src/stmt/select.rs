@@ -35,7 +35,7 @@
 //! assert_eq!(q.compile(&MySql).unwrap().sql,
 //!     "SELECT u.id, u.name FROM users AS u JOIN orders AS o ON o.user_id = u.id \
 //!      WHERE u.name = ? AND o.total > ? ORDER BY u.id DESC LIMIT ?");
-//! assert_eq!(q.compile(&Sqlite).unwrap().params.len(), 2);
+//! assert_eq!(q.compile(&Sqlite).unwrap().params.len(), 3);
 //! // Rows decode into (i64, String) with no annotation:
 //! # async fn run(engine: &quarry::Engine, q: &quarry::Select<(i64, String)>) -> quarry::Result<()> {
 //! let rows = q.fetch_all(engine).await?;
