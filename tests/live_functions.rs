@@ -4,9 +4,9 @@
 mod common;
 
 use quarry::functions::{
-    abs, all, any, dense_rank, first_value, greatest, grouping, lag, lag_by, last_value, lead,
-    lead_by, least, lit, ltrim, ntile, position, rank, replace, round, rtrim, string_agg, substr,
-    substr_len, trim, tuple,
+    abs, all, any, dense_rank, first_value, greatest, grouping, json_agg, lag, lag_by, last_value,
+    lead, lead_by, least, lit, ltrim, ntile, position, rank, replace, round, rtrim, string_agg,
+    substr, substr_len, trim, tuple,
 };
 use quarry::prelude::*;
 use quarry::stmt::DecodeRow;
@@ -304,6 +304,32 @@ async fn quantified_comparisons_custom_operators_and_labels() {
             ],
         )
         .await;
+
+        // A group's values as a JSON array, in the order asked for (spacing differs by
+        // database, so compared without whitespace).
+        let arrays = select((i.grp, json_agg(i.name).order_by(i.id.desc())))
+            .from(fx.items.clone())
+            .group_by(i.grp)
+            .order_by(i.grp)
+            .fetch_all(&fx.engine)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", fx.engine.dialect().name()));
+        let squeezed: Vec<(i64, String)> = arrays
+            .into_iter()
+            .map(|(g, j)| {
+                let text = j.expect("an array").0;
+                (g, text.chars().filter(|c| !c.is_whitespace()).collect())
+            })
+            .collect();
+        assert_eq!(
+            squeezed,
+            vec![
+                (1, r#"["bob-x","ann"]"#.to_owned()),
+                (2, r#"["eve","dee-dee","cy"]"#.to_owned())
+            ],
+            "{}",
+            fx.engine.dialect().name()
+        );
 
         // ORDER BY inside another aggregate: only where the dialect has it.
         let ordered_max = select(max(i.qty).order_by(i.id)).from(fx.items.clone());

@@ -97,6 +97,17 @@ fn rows() -> Vec<(&'static str, How)> {
             }
             StringAggStyle::GroupConcat => "`group_concat`".into(),
         }),
+        ("`json_agg`", |f| {
+            format!(
+                "`{}`{}",
+                f.json_agg.0,
+                if f.json_agg.1 {
+                    ""
+                } else {
+                    "; **Unsupported** with ORDER BY"
+                }
+            )
+        }),
         ("GROUP BY ROLLUP", |f| match f.rollup {
             RollupStyle::Function => "native (`ROLLUP (…)`)".into(),
             RollupStyle::WithRollup { order_by: true } => "`WITH ROLLUP`".into(),

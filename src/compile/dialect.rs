@@ -259,6 +259,9 @@ pub struct Features {
     pub decimal_param_cast: bool,
     /// How strings of a group are joined.
     pub string_agg: StringAggStyle,
+    /// The aggregate gathering a group's values into a JSON array, and whether it takes an
+    /// ORDER BY (`json_agg`, `JSON_ARRAYAGG`, `json_group_array`).
+    pub json_agg: (&'static str, bool),
     /// How `GROUP BY` with subtotals is written.
     pub rollup: RollupStyle,
     /// `GROUPING(x)`, telling a subtotal row's NULL from a NULL key (PostgreSQL, MySQL 8).

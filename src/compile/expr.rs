@@ -642,6 +642,14 @@ impl<'d> Compiler<'d> {
                 }
                 "power"
             }
+            FuncName::JsonAgg => {
+                if !f.order_by.is_empty() && !self.f.json_agg.1 {
+                    return Err(self.unsupported(
+                        "ORDER BY in json_agg (MySQL 8's JSON_ARRAYAGG has none); order the rows in a subquery and hope, or sort the array after decoding",
+                    ));
+                }
+                self.f.json_agg.0
+            }
             FuncName::DatePart(_) | FuncName::DaysBetween => {
                 unreachable!("written by special_func")
             }
@@ -796,7 +804,8 @@ impl<'d> Compiler<'d> {
         if f.order_by.is_empty() {
             return Ok(());
         }
-        if !self.f.aggregate_order_by && !matches!(f.name, FuncName::StringAgg) {
+        if !self.f.aggregate_order_by && !matches!(f.name, FuncName::StringAgg | FuncName::JsonAgg)
+        {
             return Err(self.unsupported("ORDER BY inside an aggregate other than string_agg"));
         }
         self.w.push(" ORDER BY ");

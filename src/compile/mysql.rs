@@ -84,6 +84,7 @@ const BASE: Features = Features {
     exact_decimal: true,
     decimal_param_cast: true,
     string_agg: StringAggStyle::GroupConcatSeparator,
+    json_agg: ("JSON_ARRAYAGG", false),
     aggregate_order_by: false,
     rollup: RollupStyle::WithRollup { order_by: true },
     grouping_function: true,
@@ -111,6 +112,7 @@ static MARIADB_FEATURES: Features = Features {
     rollup: RollupStyle::WithRollup { order_by: false },
     grouping_function: false,
     values_query: ValuesStyle::UnionAllSelects,
+    json_agg: ("JSON_ARRAYAGG", true),
     ..BASE
 };
 

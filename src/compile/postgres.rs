@@ -71,6 +71,7 @@ static FEATURES: Features = Features {
     exact_decimal: true,
     decimal_param_cast: false,
     string_agg: StringAggStyle::StringAgg,
+    json_agg: ("json_agg", true),
     aggregate_order_by: true,
     rollup: RollupStyle::Function,
     grouping_function: true,

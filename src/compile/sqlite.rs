@@ -74,6 +74,7 @@ static FEATURES: Features = Features {
     exact_decimal: false,
     decimal_param_cast: false,
     string_agg: StringAggStyle::GroupConcat,
+    json_agg: ("json_group_array", true),
     aggregate_order_by: true,
     rollup: RollupStyle::None,
     grouping_function: false,

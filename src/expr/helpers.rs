@@ -621,6 +621,26 @@ where
     )
 }
 
+/// A group's values as a JSON array (NULL over no rows); give their order with
+/// [`TypedExpr::order_by`]. `json_agg` on PostgreSQL, `JSON_ARRAYAGG` on the MySQL family
+/// (MariaDB takes an ORDER BY, MySQL 8 does not: `Unsupported` there with one),
+/// `json_group_array` on SQLite. Decode it as [`Json`](crate::value::Json) (or
+/// `serde_json::Value`).
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::json_agg;
+/// let (name, id) = (quarry::Column::<String>::new("t", "name"), quarry::Column::<i64>::new("t", "id"));
+/// let q = select(json_agg(name).order_by(id)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT json_agg(t.name ORDER BY t.id) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT JSON_ARRAYAGG(t.name ORDER BY t.id) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT json_group_array(t.name ORDER BY t.id) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap_err().kind(), quarry::ErrorKind::Unsupported);
+/// ```
+pub fn json_agg<E: ExprMethods>(expr: E) -> TypedExpr<Option<crate::value::Json>> {
+    call_named(FuncName::JsonAgg, vec![expr.into_expr()])
+}
+
 /// The larger of two values: `GREATEST(a, b)` on PostgreSQL and the MySQL family, the
 /// scalar `max(a, b)` on SQLite. With a NULL argument, PostgreSQL returns the other value and
 /// the others return NULL: keep NULLs out (with [`coalesce`](crate::coalesce)) where it

@@ -35,9 +35,9 @@ pub use func::{
     row_number, sum, upper, val, Case, Frame, FrameBound, FrameUnits, Window,
 };
 pub use helpers::{
-    abs, ceil, days_between, dense_rank, extract, first_value, floor, greatest, grouping, lag,
-    lag_by, last_value, lead, lead_by, least, lit, ltrim, ntile, position, power, rank, replace,
-    round, rtrim, string_agg, substr, substr_len, trim, Fractional, Literal, Temporal,
+    abs, ceil, days_between, dense_rank, extract, first_value, floor, greatest, grouping, json_agg,
+    lag, lag_by, last_value, lead, lead_by, least, lit, ltrim, ntile, position, power, rank,
+    replace, round, rtrim, string_agg, substr, substr_len, trim, Fractional, Literal, Temporal,
 };
 pub use ops::{
     BinaryOp, ColumnRef, DatePart, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp,

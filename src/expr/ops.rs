@@ -218,6 +218,9 @@ pub enum FuncName {
     DatePart(DatePart),
     /// Whole days from the second argument's date to the first's.
     DaysBetween,
+    /// The values of a group as a JSON array (`json_agg`, `JSON_ARRAYAGG`,
+    /// `json_group_array`).
+    JsonAgg,
 }
 
 /// A field of a date, time or timestamp ([`crate::functions::extract`]).
