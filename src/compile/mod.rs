@@ -27,6 +27,7 @@ pub(crate) mod ddl;
 mod dialect;
 pub(crate) mod dml;
 pub(crate) mod expr;
+mod func;
 mod keywords;
 mod metadata;
 mod mysql;

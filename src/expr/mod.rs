@@ -23,12 +23,14 @@
 //! );
 //! ```
 
+mod arith;
 mod func;
 mod helpers;
 mod ops;
 mod row;
 mod typed;
 
+pub use arith::{ArithOperand, WithBase};
 pub use func::{
     and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star, current_date,
     current_timestamp, exists, func, length, lower, max, min, not, not_exists, now, nullif, or_any,
@@ -45,7 +47,7 @@ pub use ops::{
 pub use row::{tuple, RowItems, RowOperand, RowValue};
 pub use typed::{
     Any, BindType, ExprMethods, HasBase, Nullable, Numeric, Operand, SqlBase, Summable, Text,
-    TypedExpr, ValueFor, WithBase,
+    TypedExpr, ValueFor,
 };
 
 use std::fmt;

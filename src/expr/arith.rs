@@ -1,0 +1,212 @@
+//! Arithmetic on typed expressions: `+ - * / %` with numeric promotion
+//! ([`ArithOperand`], [`WithBase`]).
+
+use super::ops::{BinaryOp, Expr};
+use super::typed::{Any, Numeric, Operand, SqlBase, TypedExpr};
+use super::{Column, DynColumn, IntoExpr};
+use crate::value::{Decimal, Value};
+
+/// What goes on the right of `+ - * / %` beside a numeric expression of base `L`, and the
+/// base of the result. The same type gives itself; mixed types promote as the databases do:
+/// an integer with a decimal gives a decimal, an integer with a float or a decimal with a
+/// float gives `f64`, a narrower integer with a wider one gives the wider. Plain values
+/// are taken in the left's type (`price * 2` binds a decimal; one integer type, `i64`, and
+/// `f64` beside a decimal, so that a literal needs no suffix), and floats beside integers.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::value::Decimal;
+/// let price = quarry::Column::<Decimal>::new("t", "price");
+/// let qty = quarry::Column::<i32>::new("t", "qty");
+/// let total: TypedExpr<Decimal> = price * qty;
+/// let total_too: TypedExpr<Decimal> = qty * price;
+/// let scaled: TypedExpr<f64> = qty * 1.5;
+/// assert_eq!(select(total).compile(&quarry::Postgres).unwrap().sql, "SELECT t.price * t.qty");
+/// # let _ = (total_too, scaled);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be used in arithmetic with a SQL expression of Rust type `{L}`",
+    label = "expected a number here: a value, column or expression",
+    note = "arithmetic takes integers (i16, i32, i64), floats (f32, f64) and Decimal; an integer with a decimal gives a decimal, an integer or a decimal with a float gives f64"
+)]
+pub trait ArithOperand<L> {
+    /// The base type of the result.
+    type Out;
+    /// The operand as an expression.
+    fn into_arith(self) -> Expr;
+}
+
+/// The Rust type of an arithmetic result of base `O` whose left operand is of type `Self`:
+/// `O`, or `Option<O>` when the left operand may be NULL.
+pub trait WithBase<O> {
+    /// The result's Rust type.
+    type Out;
+}
+
+impl<O> WithBase<O> for Value {
+    type Out = Value;
+}
+
+macro_rules! with_base {
+    ($($b:ty),*) => {$(
+        impl<O> WithBase<O> for $b { type Out = O; }
+        impl<O> WithBase<O> for Option<$b> { type Out = Option<O>; }
+    )*};
+}
+
+with_base!(i16, i32, i64, f32, f64, Decimal);
+#[cfg(feature = "rust_decimal-1")]
+with_base!(rust_decimal::Decimal);
+
+/// Anything dynamic code compares with goes beside a dynamic left, and the result stays
+/// dynamic.
+impl<X: Operand<Any>> ArithOperand<Any> for X {
+    type Out = Any;
+    fn into_arith(self) -> Expr {
+        self.into_operand()
+    }
+}
+
+/// A dynamic operand beside any numeric base: the result keeps the left's base.
+macro_rules! dyn_operands {
+    ($($l:ty),*) => {$(
+        impl ArithOperand<$l> for DynColumn {
+            type Out = $l;
+            fn into_arith(self) -> Expr { self.into_expr() }
+        }
+        impl ArithOperand<$l> for Expr {
+            type Out = $l;
+            fn into_arith(self) -> Expr { self }
+        }
+    )*};
+}
+
+dyn_operands!(i16, i32, i64, f32, f64, Decimal);
+#[cfg(feature = "rust_decimal-1")]
+dyn_operands!(rust_decimal::Decimal);
+
+/// Columns and expressions of base `$r` beside a left of base `$l`, giving `$o`.
+macro_rules! promote_exprs {
+    ($($l:ty, $r:ty => $o:ty;)*) => {$(
+        impl ArithOperand<$l> for Column<$r> {
+            type Out = $o;
+            fn into_arith(self) -> Expr { self.into_expr() }
+        }
+        impl ArithOperand<$l> for Column<Option<$r>> {
+            type Out = $o;
+            fn into_arith(self) -> Expr { self.into_expr() }
+        }
+        impl ArithOperand<$l> for TypedExpr<$r> {
+            type Out = $o;
+            fn into_arith(self) -> Expr { self.into_expr() }
+        }
+        impl ArithOperand<$l> for TypedExpr<Option<$r>> {
+            type Out = $o;
+            fn into_arith(self) -> Expr { self.into_expr() }
+        }
+    )*};
+}
+
+/// Plain values of type `$r` beside a left of base `$l`, giving `$o`, bound as `$l`'s
+/// operands are (a number beside a decimal becomes a decimal).
+macro_rules! promote_values {
+    ($($l:ty, $r:ty => $o:ty;)*) => {$(
+        impl ArithOperand<$l> for $r {
+            type Out = $o;
+            fn into_arith(self) -> Expr { <$r as Operand<$l>>::into_operand(self) }
+        }
+    )*};
+}
+
+/// Plain values of type `$r` beside a left of base `$l`, giving `$o`, bound as they are.
+macro_rules! promote_raw_values {
+    ($($l:ty, $r:ty => $o:ty;)*) => {$(
+        impl ArithOperand<$l> for $r {
+            type Out = $o;
+            fn into_arith(self) -> Expr { self.into_expr() }
+        }
+    )*};
+}
+
+promote_exprs! {
+    i16, i16 => i16; i16, i32 => i32; i16, i64 => i64;
+    i32, i16 => i32; i32, i32 => i32; i32, i64 => i64;
+    i64, i16 => i64; i64, i32 => i64; i64, i64 => i64;
+    i16, f32 => f64; i16, f64 => f64; i32, f32 => f64; i32, f64 => f64;
+    i64, f32 => f64; i64, f64 => f64;
+    f32, i16 => f64; f32, i32 => f64; f32, i64 => f64; f32, f32 => f32; f32, f64 => f64;
+    f64, i16 => f64; f64, i32 => f64; f64, i64 => f64; f64, f32 => f64; f64, f64 => f64;
+    i16, Decimal => Decimal; i32, Decimal => Decimal; i64, Decimal => Decimal;
+    Decimal, i16 => Decimal; Decimal, i32 => Decimal; Decimal, i64 => Decimal;
+    Decimal, Decimal => Decimal;
+    Decimal, f32 => f64; Decimal, f64 => f64; f32, Decimal => f64; f64, Decimal => f64;
+}
+
+promote_values! {
+    i16, i16 => i16; i32, i32 => i32; i64, i64 => i64;
+    f32, f32 => f32; f64, f64 => f64;
+    Decimal, Decimal => Decimal;
+    Decimal, i64 => Decimal; Decimal, f64 => Decimal;
+}
+
+promote_raw_values! {
+    i16, f64 => f64; i32, f64 => f64; i64, f64 => f64;
+    i16, Decimal => Decimal; i32, Decimal => Decimal; i64, Decimal => Decimal;
+}
+
+#[cfg(feature = "rust_decimal-1")]
+promote_exprs! {
+    rust_decimal::Decimal, rust_decimal::Decimal => rust_decimal::Decimal;
+}
+#[cfg(feature = "rust_decimal-1")]
+promote_values! {
+    rust_decimal::Decimal, rust_decimal::Decimal => rust_decimal::Decimal;
+}
+
+macro_rules! arith {
+    ($($tr:ident $method:ident $op:ident),*) => {$(
+        impl<T, R> std::ops::$tr<R> for Column<T>
+        where
+            T: SqlBase + WithBase<R::Out>,
+            T::Base: Numeric,
+            R: ArithOperand<T::Base>,
+        {
+            type Output = TypedExpr<<T as WithBase<R::Out>>::Out>;
+            fn $method(self, rhs: R) -> Self::Output {
+                TypedExpr::new(self.into_expr().binary(BinaryOp::$op, rhs.into_arith()))
+            }
+        }
+        impl<T, R> std::ops::$tr<R> for TypedExpr<T>
+        where
+            T: SqlBase + WithBase<R::Out>,
+            T::Base: Numeric,
+            R: ArithOperand<T::Base>,
+        {
+            type Output = TypedExpr<<T as WithBase<R::Out>>::Out>;
+            fn $method(self, rhs: R) -> Self::Output {
+                TypedExpr::new(self.into_expr().binary(BinaryOp::$op, rhs.into_arith()))
+            }
+        }
+        impl<R: Operand<Any>> std::ops::$tr<R> for Expr {
+            type Output = Expr;
+            fn $method(self, rhs: R) -> Expr {
+                self.binary(BinaryOp::$op, rhs.into_operand())
+            }
+        }
+    )*};
+}
+
+arith!(Add add Add, Sub sub Sub, Mul mul Mul, Div div Div, Rem rem Mod);
+
+macro_rules! dyn_arith {
+    ($($tr:ident $method:ident $op:ident),*) => {$(
+        impl<R: Operand<Any>> std::ops::$tr<R> for DynColumn {
+            type Output = Expr;
+            fn $method(self, rhs: R) -> Expr {
+                self.into_expr().binary(BinaryOp::$op, rhs.into_operand())
+            }
+        }
+    )*};
+}
+
+dyn_arith!(Add add Add, Sub sub Sub, Mul mul Mul, Div div Div, Rem rem Mod);
