@@ -348,46 +348,45 @@ fn write_value_row(
     cells: &mut Cells<'_>,
     base: usize,
 ) -> Result<()> {
-    c.w.push_char('(');
-    for (i, col) in cols.iter().enumerate() {
-        if i > 0 {
-            c.w.push(", ");
-        }
-        match col.source {
-            Source::Cell(index, fill) => match cells.value(base + index) {
-                Some(v) => {
-                    c.w.push_param(v);
-                    cast_value(c, col.cast);
-                }
-                None => write_cast_fill(c, fill, col.cast)?,
-            },
-            Source::Const(v) => {
-                c.value(v)?;
-                cast_value(c, col.cast);
+    write_row(c, cols, |c, index, fill, cast| {
+        match cells.value(base + index) {
+            Some(v) => {
+                c.w.push_param(v);
+                cast_value(c, cast);
+                Ok(())
             }
-            Source::Filled(fill) => write_fill(c, fill)?,
+            None => write_cast_fill(c, fill, cast),
         }
-    }
-    c.w.push_char(')');
-    Ok(())
+    })
 }
 
 /// A row with expressions (or any row, for SQL with literals).
 fn write_expr_row(c: &mut Compiler<'_>, cols: &[OutColumn<'_>], row: &[Expr]) -> Result<()> {
+    write_row(c, cols, |c, index, fill, cast| match &row[index] {
+        Expr::Default => write_cast_fill(c, fill, cast),
+        Expr::Value(v) => {
+            c.value(v)?;
+            cast_value(c, cast);
+            Ok(())
+        }
+        e => c.expr(e, 0),
+    })
+}
+
+/// `(…)` of one row: each column's cell written by `cell` (given the cell's index in the
+/// row, its fill for `DEFAULT` and its enum cast), client defaults and fills by the plan.
+fn write_row(
+    c: &mut Compiler<'_>,
+    cols: &[OutColumn<'_>],
+    mut cell: impl FnMut(&mut Compiler<'_>, usize, Fill<'_>, Option<&EnumType>) -> Result<()>,
+) -> Result<()> {
     c.w.push_char('(');
     for (i, col) in cols.iter().enumerate() {
         if i > 0 {
             c.w.push(", ");
         }
         match col.source {
-            Source::Cell(index, fill) => match &row[index] {
-                Expr::Default => write_cast_fill(c, fill, col.cast)?,
-                Expr::Value(v) => {
-                    c.value(v)?;
-                    cast_value(c, col.cast);
-                }
-                e => c.expr(e, 0)?,
-            },
+            Source::Cell(index, fill) => cell(c, index, fill, col.cast)?,
             Source::Const(v) => {
                 c.value(v)?;
                 cast_value(c, col.cast);
