@@ -566,11 +566,16 @@ async fn joins_ordering_and_clauses() {
         )
         .await;
         let (e, m) = (Employees::alias("e"), Employees::alias("m"));
+        // A self-referencing key links the two aliases either way: the ON must be given.
+        let inferred = select((e.id, m.id)).from(fx.e("e")).join(fx.e("m"));
+        let err = inferred.fetch_all(&fx.engine).await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidStatement, "{err}");
         fx.rows(
-            "self join inferred",
+            "self join",
             &select((e.id, m.id))
                 .from(fx.e("e"))
                 .join(fx.e("m"))
+                .on(m.mentor_id.eq(e.id))
                 .order_by(m.id),
             vec![(1, 2), (1, 3), (2, 4)],
         )

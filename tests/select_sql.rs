@@ -503,8 +503,22 @@ fn window_functions() {
 fn aliases_and_self_join() {
     let e = Employees::alias("e");
     let m = Employees::alias("m");
-    // The self-referencing foreign key: the joined side's FK column points at the left side.
+    // A self-referencing foreign key links two aliases either way (mentee → mentor or mentor
+    // → mentee): the join is ambiguous and the error names both ways.
     let q = select((e.id, m.id.label("mentee"))).from(e).left_join(m);
+    assert_sql!(|d| q.compile(d), all: ErrorKind::InvalidStatement);
+    let err = q.compile(&quarry::Postgres).unwrap_err().to_string();
+    assert!(
+        err.contains("2 foreign keys")
+            && err.contains("m.(mentor_id) → e.(id)")
+            && err.contains("e.(mentor_id) → m.(id)")
+            && err.contains(".on("),
+        "{err}"
+    );
+    let q = select((e.id, m.id.label("mentee")))
+        .from(e)
+        .left_join(m)
+        .on(m.mentor_id.eq(e.id));
     assert_sql!(|d| q.compile(d),
         all: "SELECT e.id, m.id AS mentee FROM employees AS e LEFT JOIN employees AS m ON m.mentor_id = e.id",
     );

@@ -390,11 +390,11 @@ impl<'d> Compiler<'d> {
                     found.push((fk, right, lref));
                 }
             }
-            if lt != rt {
-                for fk in &lt.foreign_keys {
-                    if refers(fk, lt, rt) {
-                        found.push((fk, lref, right));
-                    }
+            // A self-referencing key between two aliases of one table links them either
+            // way (employee → manager or manager → employee): both count, so it is ambiguous.
+            for fk in &lt.foreign_keys {
+                if refers(fk, lt, rt) && !(lt == rt && lref.qualifier() == right.qualifier()) {
+                    found.push((fk, lref, right));
                 }
             }
         }
@@ -419,11 +419,26 @@ impl<'d> Compiler<'d> {
                 "cannot infer the ON condition of the join with {}: no foreign key links it to the tables before it; give it with `.on(…)`",
                 right.qualifier()
             ))),
-            _ => Err(Error::InvalidStatement(format!(
-                "cannot infer the ON condition of the join with {}: {} foreign keys link it to the tables before it; give it with `.on(…)`",
-                right.qualifier(),
-                found.len()
-            ))),
+            _ => {
+                let ways: Vec<String> = found
+                    .iter()
+                    .map(|(fk, child, parent)| {
+                        format!(
+                            "{}.({}) → {}.({})",
+                            child.qualifier(),
+                            fk.columns.join(", "),
+                            parent.qualifier(),
+                            fk.ref_columns.join(", ")
+                        )
+                    })
+                    .collect();
+                Err(Error::InvalidStatement(format!(
+                    "cannot infer the ON condition of the join with {}: {} foreign keys link it to the tables before it ({}); give it with `.on(…)`",
+                    right.qualifier(),
+                    found.len(),
+                    ways.join("; ")
+                )))
+            }
         }
     }
 

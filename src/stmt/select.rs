@@ -447,7 +447,9 @@ impl<R> Select<R> {
 
     /// `JOIN source`; give the condition with [`Select::on`], or leave it out to have it
     /// inferred (when compiling) from the one foreign key between `source` and the tables
-    /// already in FROM; none or several is an error asking for an explicit ON.
+    /// already in FROM; none or several is an error asking for an explicit ON. A
+    /// self-referencing key (employee → manager) links two aliases of its table either way,
+    /// so such a join always needs its ON.
     ///
     /// ```
     /// use quarry::prelude::*;
