@@ -708,3 +708,66 @@ async fn dates_and_math_on_every_backend() {
         engine.drop_all(&md).await.unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn derived_tables_keep_their_types_on_every_backend() {
+    let engines = common::all_engines().await;
+    assert!(!engines.is_empty());
+    for engine in engines {
+        let fx = Fx::new(engine, "derived").await;
+        let i = Items::alias("i");
+        let name = fx.engine.dialect().name();
+        // A subquery's columns typed from its select-list items: compared, ordered, decoded.
+        let total = sum(i.qty).label("total");
+        let best = max(i.score).label("best");
+        let s = select((i.grp, total.clone(), best.clone()))
+            .from(fx.items.clone())
+            .group_by(i.grp)
+            .subquery("s");
+        fx.rows(
+            "typed subquery columns",
+            select((s.col(&i.grp), s.col(&total), s.col(&best)))
+                .from(&s)
+                .filter(s.col(&total).gt(0))
+                .order_by(s.col(&i.grp)),
+            vec![(1, Some(2), Some(3.6)), (2, Some(5), Some(10.0))],
+        )
+        .await;
+        // A checked name; an unknown one is refused before the database.
+        let x = s.try_c("best").unwrap();
+        fx.rows(
+            "max of a checked dynamic column",
+            select(max(x)).from(&s),
+            vec![quarry::Value::F64(10.0)],
+        )
+        .await;
+        let err = s.try_c("nope").unwrap_err();
+        assert_eq!(err.kind(), quarry::ErrorKind::InvalidStatement, "{name}");
+        assert!(
+            err.to_string().contains("grp, total, best"),
+            "{name}: {err}"
+        );
+        // A CTE used twice under two aliases, its columns typed from the CTE's items.
+        let c = select((i.id, i.grp))
+            .from(fx.items.clone())
+            .filter(i.qty.ge(0))
+            .cte("c");
+        let (a, b) = (c.alias("a"), c.alias("b"));
+        let pairs = select((a.c("id"), b.c("id")))
+            .with(c.clone())
+            .from(a.clone())
+            .join(b.clone())
+            .on(b.c("grp").eq(a.c("grp")).and(b.c("id").gt(a.c("id"))))
+            .order_by((a.c("id"), b.c("id")));
+        use quarry::Value::I64;
+        fx.rows("a CTE under two aliases", pairs, vec![(I64(3), I64(5))])
+            .await;
+        let ids = select(c.col(&i.id))
+            .with(c.clone())
+            .from(&c)
+            .filter(c.col(&i.grp).eq(2))
+            .order_by(c.col(&i.id));
+        fx.rows("typed CTE column", ids, vec![3, 5]).await;
+        fx.engine.drop_all(&fx.md).await.unwrap();
+    }
+}

@@ -264,7 +264,9 @@ pub struct Subquery {
 }
 
 impl Subquery {
-    /// A dynamic column of the subquery (`alias.name`).
+    /// A dynamic column of the subquery (`alias.name`), unchecked: the database reports a
+    /// name the subquery doesn't have. [`Subquery::col`] keeps a select-list item's type and
+    /// [`Subquery::try_c`] checks the name first.
     ///
     /// ```
     /// use quarry::prelude::*;
@@ -364,7 +366,8 @@ impl Cte {
         self
     }
 
-    /// A dynamic column of the CTE (`name.column`).
+    /// A dynamic column of the CTE (`name.column`), unchecked; see [`Cte::col`] (typed) and
+    /// [`Cte::try_c`] (checked).
     ///
     /// ```
     /// let c = quarry::Cte::new("c", quarry::select(quarry::val(1_i64)));

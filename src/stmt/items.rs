@@ -97,6 +97,16 @@ impl<T> Labeled<T> {
 }
 
 impl<T> Labeled<T> {
+    /// Its label: the item's name in the result.
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// assert_eq!(quarry::Column::<i64>::new("t", "a").label("x").label(), "x");
+    /// ```
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
     /// Its label as an expression (`label`, unqualified): how ORDER BY refers to the select
     /// list's item.
     fn label_expr(&self) -> Expr {

@@ -7,6 +7,7 @@ pub(crate) mod clauses;
 mod compound;
 pub(crate) mod ddl;
 pub(crate) mod delete;
+mod derived;
 mod from;
 pub(crate) mod insert;
 mod items;
@@ -19,6 +20,7 @@ pub(crate) mod update;
 pub use clauses::{excluded, Assign, Assignments, ColumnNames, DefaultValue, SetTarget, DEFAULT};
 pub use ddl::{CreateIndex, CreateTable, CreateType, DropIndex, DropTable, DropType};
 pub use delete::{delete, Delete, DeleteStmt};
+pub use derived::OutputColumn;
 pub use insert::{insert, ConflictAction, Insert, InsertStmt, OnConflict};
 pub use select::{
     select, Compound, CompoundStmt, Cte, DecodeRow, Distinct, ExprList, FromItem, FromItems,
