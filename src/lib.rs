@@ -142,7 +142,7 @@ pub mod prelude {
 pub mod functions {
     pub use crate::expr::DatePart;
     pub use crate::expr::{
-        abs, avg, ceil, coalesce, count, count_distinct, count_star, current_date,
+        abs, array_agg, avg, ceil, coalesce, count, count_distinct, count_star, current_date,
         current_timestamp, days_between, dense_rank, extract, first_value, floor, greatest,
         grouping, json_agg, lag, lag_by, last_value, lead, lead_by, least, length, lit, lower,
         ltrim, max, min, now, ntile, nullif, position, power, rank, replace, round, row_number,

@@ -771,3 +771,76 @@ async fn derived_tables_keep_their_types_on_every_backend() {
         fx.engine.drop_all(&fx.md).await.unwrap();
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn integer_division_remainders_arrays_and_clocks_on_every_backend() {
+    use quarry::functions::{array_agg, current_date, current_timestamp};
+    let engines = common::all_engines().await;
+    assert!(!engines.is_empty());
+    for engine in engines {
+        let fx = Fx::new(engine, "intdiv").await;
+        let i = Items::alias("i");
+        let name = fx.engine.dialect().name();
+        // Integers divide into integers, truncating toward zero (MySQL's `/` would give 2.3333).
+        fx.rows(
+            "integer division and remainder",
+            select((i.id, i.qty / 3, i.qty % 3, i.qty / i.id, i.score / 2.0))
+                .from(fx.items.clone())
+                .order_by(i.id),
+            vec![
+                (1, -1, 0, -3, 1.2),
+                (2, 1, 2, 2, 1.8),
+                (3, 2, 1, 2, -0.7),
+                (4, 0, -2, 0, 5.0),
+                (5, 0, 0, 0, 2.245),
+            ],
+        )
+        .await;
+        // array_agg: PostgreSQL's arrays, refused elsewhere naming the portable aggregates.
+        let arrays = select((i.grp, array_agg(i.name).order_by(i.id.desc())))
+            .from(fx.items.clone())
+            .group_by(i.grp)
+            .order_by(i.grp);
+        if fx.engine.dialect().features().array_agg {
+            let got = arrays.fetch_all(&fx.engine).await.unwrap();
+            let names = |v: &[&str]| Some(v.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+            assert_eq!(
+                got,
+                vec![
+                    (1, names(&["bob-x", "  ann "])),
+                    (2, names(&["eve", "dee-dee", "cy"]))
+                ],
+                "{name}"
+            );
+        } else {
+            let err = arrays.fetch_all(&fx.engine).await.unwrap_err();
+            assert!(
+                err.is_unsupported() && err.to_string().contains("json_agg"),
+                "{name}: {err}"
+            );
+        }
+        // The clocks decode as a date and a timestamp, today's (give or take a time zone).
+        let (today, now) = select((current_date(), current_timestamp()))
+            .fetch_one(&fx.engine)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let epoch_days = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64
+            / 86_400;
+        for (what, days) in [
+            ("current_date", today.days_since_epoch()),
+            (
+                "current_timestamp",
+                now.micros_since_epoch().div_euclid(86_400_000_000),
+            ),
+        ] {
+            assert!(
+                (days - epoch_days).abs() <= 1,
+                "{name}: {what} is {days} days after 1970, not about {epoch_days}"
+            );
+        }
+        fx.engine.drop_all(&fx.md).await.unwrap();
+    }
+}

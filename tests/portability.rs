@@ -108,6 +108,10 @@ fn rows() -> Vec<(&'static str, How)> {
                 }
             )
         }),
+        ("`array_agg`", |f| yes_no(f.array_agg)),
+        ("integer `/` (truncating)", |f| {
+            format!("`{}`", f.integer_division)
+        }),
         ("GROUP BY ROLLUP", |f| match f.rollup {
             RollupStyle::Function => "native (`ROLLUP (…)`)".into(),
             RollupStyle::WithRollup { order_by: true } => "`WITH ROLLUP`".into(),

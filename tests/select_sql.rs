@@ -187,6 +187,23 @@ fn arithmetic_precedence() {
     assert_sql!(|d| q.compile(d),
         sqlite: WithParams("SELECT users.id FROM users WHERE users.age + ? = users.age * ?", vec![Value::I32(1), Value::I32(2)]),
     );
+    // Integers divide into integers on every backend (the MySQL family's `/` gives a
+    // decimal); a float on either side divides exactly; `%` of integers everywhere.
+    let o = Orders::new();
+    let q = select((
+        u.age / 2,
+        (u.age + 1) / (u.id - 1),
+        u.age / 2.0,
+        o.total / u.age,
+        u.id % 7,
+    ))
+    .from(u)
+    .join(o);
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams("SELECT users.age / $1, (users.age + $2) / (users.id - $3), users.age / $4, orders.total / users.age, users.id % $5 FROM users JOIN orders ON orders.user_id = users.id", vec![Value::I32(2), Value::I32(1), Value::I64(1), Value::F64(2.0), Value::I64(7)]),
+        mysql_family: WithParams("SELECT users.age DIV ?, (users.age + ?) DIV (users.id - ?), users.age / ?, orders.total / users.age, users.id % ? FROM users JOIN orders ON orders.user_id = users.id", vec![Value::I32(2), Value::I32(1), Value::I64(1), Value::F64(2.0), Value::I64(7)]),
+        sqlite: WithParams("SELECT users.age / ?, (users.age + ?) / (users.id - ?), users.age / ?, orders.total / users.age, users.id % ? FROM users JOIN orders ON orders.user_id = users.id", vec![Value::I32(2), Value::I32(1), Value::I64(1), Value::F64(2.0), Value::I64(7)]),
+    );
 }
 
 #[test]

@@ -262,6 +262,11 @@ pub struct Features {
     /// The aggregate gathering a group's values into a JSON array, and whether it takes an
     /// ORDER BY (`json_agg`, `JSON_ARRAYAGG`, `json_group_array`).
     pub json_agg: (&'static str, bool),
+    /// The operator dividing two integers into an integer (truncating toward zero): `/`, or
+    /// `DIV` on the MySQL family, whose `/` gives a decimal.
+    pub integer_division: &'static str,
+    /// `array_agg(x ORDER BY …)`, a group's values as an array (PostgreSQL).
+    pub array_agg: bool,
     /// How `GROUP BY` with subtotals is written.
     pub rollup: RollupStyle,
     /// `GROUPING(x)`, telling a subtotal row's NULL from a NULL key (PostgreSQL, MySQL 8).

@@ -223,7 +223,10 @@ impl<'d> Compiler<'d> {
         // left-associative: the right side must bind tighter.
         self.expr(l, if p == 4 { 5 } else { p })?;
         self.w.push_char(' ');
-        self.w.push(op.as_sql());
+        self.w.push(match op {
+            BinaryOp::IntDiv => self.f.integer_division,
+            _ => op.as_sql(),
+        });
         self.w.push_char(' ');
         self.expr(r, p + 1)
     }

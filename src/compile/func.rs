@@ -129,6 +129,14 @@ impl Compiler<'_> {
                 }
                 self.f.json_agg.0
             }
+            FuncName::ArrayAgg => {
+                if !self.f.array_agg {
+                    return Err(self.unsupported(
+                        "array_agg (arrays are PostgreSQL's): use json_agg for a JSON array, or string_agg for text",
+                    ));
+                }
+                "array_agg"
+            }
             FuncName::DatePart(_) | FuncName::DaysBetween => {
                 unreachable!("written by special_func")
             }

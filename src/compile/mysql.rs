@@ -85,6 +85,8 @@ const BASE: Features = Features {
     decimal_param_cast: true,
     string_agg: StringAggStyle::GroupConcatSeparator,
     json_agg: ("JSON_ARRAYAGG", false),
+    integer_division: "DIV",
+    array_agg: false,
     aggregate_order_by: false,
     rollup: RollupStyle::WithRollup { order_by: true },
     grouping_function: true,
@@ -113,6 +115,8 @@ static MARIADB_FEATURES: Features = Features {
     grouping_function: false,
     values_query: ValuesStyle::UnionAllSelects,
     json_agg: ("JSON_ARRAYAGG", true),
+    integer_division: "DIV",
+    array_agg: false,
     ..BASE
 };
 

@@ -72,6 +72,8 @@ static FEATURES: Features = Features {
     decimal_param_cast: false,
     string_agg: StringAggStyle::StringAgg,
     json_agg: ("json_agg", true),
+    integer_division: "/",
+    array_agg: true,
     aggregate_order_by: true,
     rollup: RollupStyle::Function,
     grouping_function: true,

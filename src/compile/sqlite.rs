@@ -75,6 +75,8 @@ static FEATURES: Features = Features {
     decimal_param_cast: false,
     string_agg: StringAggStyle::GroupConcat,
     json_agg: ("json_group_array", true),
+    integer_division: "/",
+    array_agg: false,
     aggregate_order_by: true,
     rollup: RollupStyle::None,
     grouping_function: false,

@@ -163,17 +163,69 @@ promote_values! {
     rust_decimal::Decimal, rust_decimal::Decimal => rust_decimal::Decimal;
 }
 
+/// The operator `/` is for a result of this base: integers divide into integers, truncating
+/// toward zero on every backend ([`BinaryOp::IntDiv`]: `DIV` on the MySQL family, whose `/`
+/// gives a decimal); other numbers divide exactly.
+///
+/// ```
+/// use quarry::prelude::*;
+/// let (a, b) = (quarry::Column::<i64>::new("t", "a"), quarry::Column::<i64>::new("t", "b"));
+/// assert_eq!(select(a / b).compile(&quarry::Postgres).unwrap().sql, "SELECT t.a / t.b");
+/// assert_eq!(select(a / b).compile(&quarry::MySql).unwrap().sql, "SELECT t.a DIV t.b");
+/// assert_eq!(select(a / b).compile(&quarry::MariaDb).unwrap().sql, "SELECT t.a DIV t.b");
+/// assert_eq!(select(a / b).compile(&quarry::Sqlite).unwrap().sql, "SELECT t.a / t.b");
+/// let x = quarry::Column::<f64>::new("t", "x");
+/// assert_eq!(select(a / x).compile(&quarry::MySql).unwrap().sql, "SELECT t.a / t.x");
+/// ```
+pub trait Division {
+    /// `/` or integer division.
+    const OP: BinaryOp;
+}
+
+/// Integer base types: `%` takes them only (PostgreSQL has no `%` for floats, and SQLite's
+/// truncates its operands to integers, so a fractional remainder would differ by backend).
+///
+/// ```
+/// use quarry::prelude::*;
+/// let (a, b) = (quarry::Column::<i32>::new("t", "a"), quarry::Column::<i64>::new("t", "b"));
+/// let q = select(a % b);
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.a % t.b");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT t.a % t.b");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT t.a % t.b");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`%` gives a remainder of integers, not of `{Self}`",
+    label = "the remainder would be `{Self}`",
+    note = "PostgreSQL has no `%` for floats and SQLite truncates `%`'s operands to integers; cast to an integer first, or compute `x - y * floor(x / y)`"
+)]
+pub trait IntegerBase {}
+
+macro_rules! division {
+    ($op:ident: $($t:ty),*) => {$(
+        impl Division for $t { const OP: BinaryOp = BinaryOp::$op; }
+    )*};
+}
+division!(IntDiv: i16, i32, i64);
+division!(Div: f32, f64, Decimal, Any);
+#[cfg(feature = "rust_decimal-1")]
+division!(Div: rust_decimal::Decimal);
+impl IntegerBase for i16 {}
+impl IntegerBase for i32 {}
+impl IntegerBase for i64 {}
+impl IntegerBase for Any {}
+
 macro_rules! arith {
-    ($($tr:ident $method:ident $op:ident),*) => {$(
+    ($($tr:ident $method:ident ($($bound:tt)*) $op:expr),*) => {$(
         impl<T, R> std::ops::$tr<R> for Column<T>
         where
             T: SqlBase + WithBase<R::Out>,
             T::Base: Numeric,
             R: ArithOperand<T::Base>,
+            R::Out: $($bound)*,
         {
             type Output = TypedExpr<<T as WithBase<R::Out>>::Out>;
             fn $method(self, rhs: R) -> Self::Output {
-                TypedExpr::new(self.into_expr().binary(BinaryOp::$op, rhs.into_arith()))
+                TypedExpr::new(self.into_expr().binary($op, rhs.into_arith()))
             }
         }
         impl<T, R> std::ops::$tr<R> for TypedExpr<T>
@@ -181,12 +233,26 @@ macro_rules! arith {
             T: SqlBase + WithBase<R::Out>,
             T::Base: Numeric,
             R: ArithOperand<T::Base>,
+            R::Out: $($bound)*,
         {
             type Output = TypedExpr<<T as WithBase<R::Out>>::Out>;
             fn $method(self, rhs: R) -> Self::Output {
-                TypedExpr::new(self.into_expr().binary(BinaryOp::$op, rhs.into_arith()))
+                TypedExpr::new(self.into_expr().binary($op, rhs.into_arith()))
             }
         }
+    )*};
+}
+
+arith!(
+    Add add (Sized) BinaryOp::Add,
+    Sub sub (Sized) BinaryOp::Sub,
+    Mul mul (Sized) BinaryOp::Mul,
+    Div div (Division) <R::Out as Division>::OP,
+    Rem rem (IntegerBase) BinaryOp::Mod
+);
+
+macro_rules! expr_arith {
+    ($($tr:ident $method:ident $op:ident),*) => {$(
         impl<R: Operand<Any>> std::ops::$tr<R> for Expr {
             type Output = Expr;
             fn $method(self, rhs: R) -> Expr {
@@ -196,7 +262,7 @@ macro_rules! arith {
     )*};
 }
 
-arith!(Add add Add, Sub sub Sub, Mul mul Mul, Div div Div, Rem rem Mod);
+expr_arith!(Add add Add, Sub sub Sub, Mul mul Mul, Div div Div, Rem rem Mod);
 
 macro_rules! dyn_arith {
     ($($tr:ident $method:ident $op:ident),*) => {$(

@@ -641,6 +641,26 @@ pub fn json_agg<E: ExprMethods>(expr: E) -> TypedExpr<Option<crate::value::Json>
     call_named(FuncName::JsonAgg, vec![expr.into_expr()])
 }
 
+/// A group's values as an array, decoded as `Vec<T>` (NULL over no rows, and a NULL value
+/// an item: decode `Option<Vec<Option<T>>>` where either can happen); give their order with
+/// [`TypedExpr::order_by`]. PostgreSQL only: the other dialects have no arrays, and refuse it
+/// with `Unsupported` naming [`json_agg`] and [`string_agg`], which run everywhere.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::array_agg;
+/// let (name, id) = (quarry::Column::<String>::new("t", "name"), quarry::Column::<i64>::new("t", "id"));
+/// let q = select(array_agg(name).order_by(id.desc())).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT array_agg(t.name ORDER BY t.id DESC) FROM t");
+/// for d in [&quarry::MySql as &dyn quarry::Dialect, &quarry::MariaDb, &quarry::Sqlite] {
+///     let err = q.compile(d).unwrap_err();
+///     assert!(err.is_unsupported() && err.to_string().contains("json_agg"), "{err}");
+/// }
+/// ```
+pub fn array_agg<E: ExprMethods>(expr: E) -> TypedExpr<Option<Vec<E::Type>>> {
+    call_named(FuncName::ArrayAgg, vec![expr.into_expr()])
+}
+
 /// The larger of two values: `GREATEST(a, b)` on PostgreSQL and the MySQL family, the
 /// scalar `max(a, b)` on SQLite. With a NULL argument, PostgreSQL returns the other value and
 /// the others return NULL: keep NULLs out (with [`coalesce`](crate::coalesce)) where it

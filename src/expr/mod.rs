@@ -30,16 +30,17 @@ mod ops;
 mod row;
 mod typed;
 
-pub use arith::{ArithOperand, WithBase};
+pub use arith::{ArithOperand, Division, IntegerBase, WithBase};
 pub use func::{
     and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star, current_date,
     current_timestamp, exists, func, length, lower, max, min, not, not_exists, now, nullif, or_any,
     row_number, sum, upper, val, Case, Frame, FrameBound, FrameUnits, Window,
 };
 pub use helpers::{
-    abs, ceil, days_between, dense_rank, extract, first_value, floor, greatest, grouping, json_agg,
-    lag, lag_by, last_value, lead, lead_by, least, lit, ltrim, ntile, position, power, rank,
-    replace, round, rtrim, string_agg, substr, substr_len, trim, Fractional, Literal, Temporal,
+    abs, array_agg, ceil, days_between, dense_rank, extract, first_value, floor, greatest,
+    grouping, json_agg, lag, lag_by, last_value, lead, lead_by, least, lit, ltrim, ntile, position,
+    power, rank, replace, round, rtrim, string_agg, substr, substr_len, trim, Fractional, Literal,
+    Temporal,
 };
 pub use ops::{
     BinaryOp, ColumnRef, DatePart, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp,

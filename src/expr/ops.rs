@@ -66,6 +66,10 @@ pub enum BinaryOp {
     Div,
     /// `%`.
     Mod,
+    /// Integer division, truncating toward zero: `/` where dividing integers gives an
+    /// integer, `DIV` on the MySQL family (whose `/` gives a decimal). Typed `/` of two
+    /// integers writes it.
+    IntDiv,
     /// Another operator, written as given ([`ExprMethods::op`](crate::ExprMethods::op)):
     /// symbols only, checked when compiling.
     Custom(&'static str),
@@ -88,7 +92,7 @@ impl BinaryOp {
             BinaryOp::Add => "+",
             BinaryOp::Sub => "-",
             BinaryOp::Mul => "*",
-            BinaryOp::Div => "/",
+            BinaryOp::Div | BinaryOp::IntDiv => "/",
             BinaryOp::Mod => "%",
             BinaryOp::Custom(op) => op,
         }
@@ -98,7 +102,7 @@ impl BinaryOp {
     pub(crate) fn precedence(self) -> u8 {
         match self {
             BinaryOp::Add | BinaryOp::Sub => 6,
-            BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => 7,
+            BinaryOp::Mul | BinaryOp::Div | BinaryOp::IntDiv | BinaryOp::Mod => 7,
             _ => 4,
         }
     }
@@ -221,6 +225,8 @@ pub enum FuncName {
     /// The values of a group as a JSON array (`json_agg`, `JSON_ARRAYAGG`,
     /// `json_group_array`).
     JsonAgg,
+    /// The values of a group as an array (`array_agg`, PostgreSQL).
+    ArrayAgg,
 }
 
 /// A field of a date, time or timestamp ([`crate::functions::extract`]).

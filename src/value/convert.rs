@@ -219,6 +219,29 @@ impl FromValue for Vec<u8> {
     }
 }
 
+/// A one-dimensional array (PostgreSQL's, as `array_agg` returns) decodes item by item; a
+/// NULL item needs `Vec<Option<T>>`. (`Vec<u8>` is bytes, not an array.)
+///
+/// ```
+/// use quarry::{FromValue, Value};
+/// let v = Value::Array(vec![Value::I64(1), Value::I64(2)]);
+/// assert_eq!(Vec::<i64>::from_value(v, "a").unwrap(), [1, 2]);
+/// let v = Value::Array(vec![Value::Text("x".into()), Value::Null(quarry::ValueType::Text)]);
+/// assert_eq!(Vec::<Option<String>>::from_value(v, "a").unwrap(), [Some("x".to_owned()), None]);
+/// assert!(Vec::<i64>::from_value(Value::I64(1), "a").is_err());
+/// ```
+impl<T: FromValue> FromValue for Vec<T> {
+    fn from_value(value: Value, column: &str) -> Result<Self> {
+        match value {
+            Value::Array(items) => items
+                .into_iter()
+                .map(|v| T::from_value(v, column))
+                .collect(),
+            other => Err(decode_err(column, "an array", &other)),
+        }
+    }
+}
+
 /// A JSON document given as text, for binding as [`Value::Json`].
 ///
 /// ```
