@@ -248,9 +248,22 @@ async fn quantified_comparisons_custom_operators_and_labels() {
             .from(fx.items.clone())
             .filter(i.qty.lt(any(group_one())))
             .order_by(i.id);
+        // The same through a SQL fragment marked as one term (unparenthesised).
+        let fragment = select(i.id)
+            .from(fx.items.clone())
+            .filter(
+                i.qty.gt(quarry::sql(format!(
+                    "ALL (SELECT qty FROM {} WHERE grp = :g)",
+                    fx.table.name
+                ))
+                .bind("g", 1_i64)
+                .term()),
+            )
+            .order_by(i.id);
         if fx.engine.dialect().features().quantified_subquery {
             fx.rows("> ALL", above_all, vec![3]).await;
             fx.rows("< ANY", below_any, vec![1, 4, 5]).await;
+            fx.rows("> ALL (fragment)", fragment, vec![3]).await;
         } else {
             for q in [above_all, below_any] {
                 let err = q.fetch_all(&fx.engine).await.unwrap_err();

@@ -466,6 +466,7 @@ impl Expr {
             | Expr::Like { .. } => 4,
             Expr::Concat(_) => 5,
             Expr::Unary(UnaryOp::Neg, _) => 8,
+            Expr::Sql(s) if s.term => 10,
             Expr::Sql(_) => 0,
             Expr::Column(_)
             | Expr::Value(_)

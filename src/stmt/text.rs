@@ -11,6 +11,8 @@ pub struct Sql {
     /// The position of each name in `binds`, kept once there are more than [`INDEXED_FROM`]
     /// bindings (a search of a few names is faster than hashing; of thousands, quadratic).
     pub(crate) index: Option<HashMap<String, usize>>,
+    /// Written as one term, without parentheses, where it is an operand ([`Sql::term`]).
+    pub(crate) term: bool,
 }
 
 /// Bindings from which a fragment keeps an index of their names.
@@ -27,7 +29,7 @@ impl std::fmt::Debug for Sql {
 
 impl PartialEq for Sql {
     fn eq(&self, other: &Self) -> bool {
-        self.text == other.text && self.binds == other.binds
+        self.text == other.text && self.binds == other.binds && self.term == other.term
     }
 }
 
@@ -51,10 +53,33 @@ pub fn sql(text: impl Into<String>) -> Sql {
         text: text.into(),
         binds: Vec::new(),
         index: None,
+        term: false,
     }
 }
 
 impl Sql {
+    /// Marks the fragment as one term of an expression, written as is where it is an
+    /// operand. A fragment is otherwise parenthesised there, since quarry can't tell how its
+    /// text binds; some SQL must not be (`x > ALL (SELECT …)`, where `(ALL (…))` is a syntax
+    /// error).
+    ///
+    /// ```
+    /// use quarry::prelude::*;
+    /// let x = quarry::Column::<i64>::new("t", "x");
+    /// let all = quarry::sql("ALL (SELECT y FROM u)");
+    /// let q = select(x).from("t").filter(x.gt(all.clone().term()));
+    /// let want = "SELECT t.x FROM t WHERE t.x > ALL (SELECT y FROM u)";
+    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, want);
+    /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, want);
+    /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, want);
+    /// let q = select(x).from("t").filter(x.gt(all));
+    /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT t.x FROM t WHERE t.x > (ALL (SELECT y FROM u))");
+    /// ```
+    pub fn term(mut self) -> Self {
+        self.term = true;
+        self
+    }
+
     /// Binds `value` (any bindable Rust value, or a [`Value`]) to `:name`; a later binding of
     /// the same name replaces it.
     ///
