@@ -15,6 +15,9 @@ quarry::table! { pub struct L("l") { id: i64 => primary_key(), k: Option<i64>, l
 quarry::table! { pub struct R("r") { id: i64 => primary_key(), k: Option<i64>, note: Option<String> } }
 quarry::table! { pub struct X("x") { id: i64 => primary_key(), r_id: i64, tag: String } }
 
+/// `SELECT *`'s l.id, l.label, r.id and r.note.
+type StarPick = (Option<i64>, Option<String>, Option<i64>, Option<String>);
+
 struct Fx {
     engine: Engine,
     md: MetaData,
@@ -81,11 +84,14 @@ impl Fx {
             .execute(&engine)
             .await
             .unwrap();
-        let x_rows = [(1_i64, 3_i64, "x3"), (2, 1, "x1"), (3, 1, "x1b"), (4, 99, "none")];
+        let x_rows = [
+            (1_i64, 3_i64, "x3"),
+            (2, 1, "x1"),
+            (3, 1, "x1b"),
+            (4, 99, "none"),
+        ];
         insert(xt.clone())
-            .rows(
-                x_rows.map(|(id, r_id, tag)| (xc.id.set(id), xc.r_id.set(r_id), xc.tag.set(tag))),
-            )
+            .rows(x_rows.map(|(id, r_id, tag)| (xc.id.set(id), xc.r_id.set(r_id), xc.tag.set(tag))))
             .execute(&engine)
             .await
             .unwrap();
@@ -149,11 +155,23 @@ async fn full_join_gives_the_same_rows_on_every_backend() {
             vec![
                 (None, None, None, Some(3), Some("r3".to_owned())),
                 (None, None, None, Some(4), Some("r4".to_owned())),
-                (Some(1), Some("a".into()), Some(5), Some(1), Some("r1".into())),
+                (
+                    Some(1),
+                    Some("a".into()),
+                    Some(5),
+                    Some(1),
+                    Some("r1".into()),
+                ),
                 (Some(1), Some("a".into()), Some(5), Some(2), None),
                 (Some(2), Some("b".into()), None, None, None),
                 (Some(3), Some("c".into()), Some(7), None, None),
-                (Some(4), Some("d".into()), Some(1), Some(5), Some("r5".into())),
+                (
+                    Some(4),
+                    Some("d".into()),
+                    Some(1),
+                    Some(5),
+                    Some("r5".into()),
+                ),
             ],
         )
         .await;
@@ -278,7 +296,7 @@ async fn full_join_gives_the_same_rows_on_every_backend() {
             .fetch_all(&fx.engine)
             .await
             .unwrap();
-        let mut pairs: Vec<(Option<i64>, Option<String>, Option<i64>, Option<String>)> = star
+        let mut pairs: Vec<StarPick> = star
             .iter()
             .map(|row| {
                 assert_eq!(row.len(), 7);

@@ -1169,6 +1169,24 @@ fn full_join_emulated_on_the_mysql_family() {
             "WITH c (k) AS (SELECT ? UNION ALL SELECT ?) SELECT c.k, orders.id FROM c JOIN users ON users.id = c.k LEFT JOIN orders ON orders.user_id = users.id UNION ALL SELECT c.k, orders.id FROM c JOIN users ON users.id = c.k RIGHT JOIN orders ON orders.user_id = users.id WHERE users.id IS NULL",
             vec![i(1), i(2)]),
     );
+    // The key comes from the FROM table past a LEFT JOIN of another, or from a table
+    // RIGHT-joined before the FULL JOIN (whose rows are all real).
+    let q = select(u.id)
+        .from(u)
+        .left_join(e)
+        .on(e.id.eq(u.id))
+        .full_join(o);
+    assert_sql!(|d| q.compile(d),
+        mysql_family: "SELECT users.id FROM users LEFT JOIN employees AS e ON e.id = users.id LEFT JOIN orders ON orders.user_id = users.id UNION ALL SELECT users.id FROM users LEFT JOIN employees AS e ON e.id = users.id RIGHT JOIN orders ON orders.user_id = users.id WHERE users.id IS NULL",
+    );
+    let q = select(u.id)
+        .from(e)
+        .right_join(u)
+        .on(e.id.eq(u.id))
+        .full_join(o);
+    assert_sql!(|d| q.compile(d),
+        mysql_family: "SELECT users.id FROM employees AS e RIGHT JOIN users ON e.id = users.id LEFT JOIN orders ON orders.user_id = users.id UNION ALL SELECT users.id FROM employees AS e RIGHT JOIN users ON e.id = users.id RIGHT JOIN orders ON orders.user_id = users.id WHERE users.id IS NULL",
+    );
     // As a compound member it is parenthesized, so the operators around it keep their scope.
     let q = select(u.id)
         .from(u)
@@ -1201,7 +1219,9 @@ fn full_join_refusals_name_the_rewrite() {
             let msg = q.compile(d).unwrap_err().to_string();
             assert!(msg.contains(why), "{}: {msg}", d.name());
             assert!(
-                msg.contains("write it as the LEFT JOIN UNION ALL the right table's unmatched rows"),
+                msg.contains(
+                    "write it as the LEFT JOIN UNION ALL the right table's unmatched rows"
+                ),
                 "{msg}"
             );
         }
@@ -1210,8 +1230,14 @@ fn full_join_refusals_name_the_rewrite() {
         &base().full_join(e).on(e.id.eq(o.id)),
         "FULL JOIN more than once in one SELECT",
     );
-    refused(&base().right_join(e).on(e.id.eq(o.id)), "followed by a RIGHT JOIN");
-    refused(&base().group_by((u.name, o.total)), "with GROUP BY or HAVING");
+    refused(
+        &base().right_join(e).on(e.id.eq(o.id)),
+        "followed by a RIGHT JOIN",
+    );
+    refused(
+        &base().group_by((u.name, o.total)),
+        "with GROUP BY or HAVING",
+    );
     refused(&base().having(u.id.gt(1)), "with GROUP BY or HAVING");
     refused(&base().distinct(), "with DISTINCT");
     refused(&base().lock(RowLock::update()), "with a row lock");
@@ -1224,7 +1250,10 @@ fn full_join_refusals_name_the_rewrite() {
         "with NULLS FIRST / LAST other than the dialect's own order",
     );
     // NULLS FIRST ascending is the MySQL family's own order: accepted.
-    assert!(base().order_by(u.name.asc().nulls_first()).compile(&quarry::MariaDb).is_ok());
+    assert!(base()
+        .order_by(u.name.asc().nulls_first())
+        .compile(&quarry::MariaDb)
+        .is_ok());
     let agg = select((u.name, count(o.id))).from(u).full_join(o);
     let msg = agg.compile(&quarry::MariaDb).unwrap_err().to_string();
     assert!(msg.contains("with aggregates in the select list"), "{msg}");
@@ -1242,7 +1271,10 @@ fn full_join_refusals_name_the_rewrite() {
         .full_join("b")
         .on(quarry::sql("a.x = b.x"));
     let msg = named.compile(&quarry::MariaDb).unwrap_err().to_string();
-    assert!(msg.contains("without a column on its left side known to be NOT NULL"), "{msg}");
+    assert!(
+        msg.contains("without a column on its left side known to be NOT NULL"),
+        "{msg}"
+    );
     assert!(named.compile(&quarry::Postgres).is_ok());
     let left_joined = select(u.name)
         .from("t")
@@ -1250,11 +1282,20 @@ fn full_join_refusals_name_the_rewrite() {
         .on(quarry::sql("TRUE"))
         .full_join(o)
         .on(o.user_id.eq(u.id));
-    let msg = left_joined.compile(&quarry::MariaDb).unwrap_err().to_string();
-    assert!(msg.contains("without a column on its left side known to be NOT NULL"), "{msg}");
+    let msg = left_joined
+        .compile(&quarry::MariaDb)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("without a column on its left side known to be NOT NULL"),
+        "{msg}"
+    );
     // A CTE named as the table hides it: its metadata says nothing of the CTE's rows.
     let shadow = Cte::new("users", select(quarry::val(1_i64).label("id")));
     let q = select(u.name).with(shadow).from(u).full_join(o);
     let msg = q.compile(&quarry::MariaDb).unwrap_err().to_string();
-    assert!(msg.contains("without a column on its left side known to be NOT NULL"), "{msg}");
+    assert!(
+        msg.contains("without a column on its left side known to be NOT NULL"),
+        "{msg}"
+    );
 }

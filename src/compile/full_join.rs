@@ -51,12 +51,12 @@ pub(crate) enum Half<'s> {
 }
 
 impl Half<'_> {
-    /// The join keywords to write for the join at `index` of kind `kind`.
-    pub(crate) fn join_sql(self, index: usize, kind: JoinKind) -> &'static str {
+    /// The kind to write for the join at `index`, of kind `kind`.
+    pub(crate) fn kind(self, index: usize, kind: JoinKind) -> JoinKind {
         match self {
-            Half::Left(i) if i == index => JoinKind::Left.as_sql(),
-            Half::Right(i, ..) if i == index => JoinKind::Right.as_sql(),
-            _ => kind.as_sql(),
+            Half::Left(i) if i == index => JoinKind::Left,
+            Half::Right(i, ..) if i == index => JoinKind::Right,
+            _ => kind,
         }
     }
 }
@@ -94,12 +94,19 @@ pub(crate) fn plan<'s>(c: &Compiler<'_>, s: &'s SelectStmt) -> Result<Option<Pla
     if !is_emulated(c, s) {
         return Ok(None);
     }
-    let mut fulls = s.joins.iter().enumerate().filter(|(_, j)| j.kind == JoinKind::Full);
+    let mut fulls = s
+        .joins
+        .iter()
+        .enumerate()
+        .filter(|(_, j)| j.kind == JoinKind::Full);
     let Some((index, _)) = fulls.next() else {
         return Ok(None);
     };
     if fulls.next().is_some() {
-        return Err(refuse(c, "more than once in one SELECT (only one is emulated)"));
+        return Err(refuse(
+            c,
+            "more than once in one SELECT (only one is emulated)",
+        ));
     }
     if s.joins[index + 1..]
         .iter()
@@ -198,10 +205,34 @@ enum Kind {
 /// Aggregate functions by name: those of the MySQL family, and PostgreSQL's and SQLite's
 /// others.
 const AGGREGATES: &[&str] = &[
-    "avg", "bit_and", "bit_or", "bit_xor", "count", "group_concat", "json_arrayagg",
-    "json_objectagg", "max", "min", "std", "stddev", "stddev_pop", "stddev_samp", "sum",
-    "var_pop", "var_samp", "variance", "array_agg", "string_agg", "json_agg", "jsonb_agg",
-    "json_object_agg", "bool_and", "bool_or", "every", "total", "json_group_array",
+    "avg",
+    "bit_and",
+    "bit_or",
+    "bit_xor",
+    "count",
+    "group_concat",
+    "json_arrayagg",
+    "json_objectagg",
+    "max",
+    "min",
+    "std",
+    "stddev",
+    "stddev_pop",
+    "stddev_samp",
+    "sum",
+    "var_pop",
+    "var_samp",
+    "variance",
+    "array_agg",
+    "string_agg",
+    "json_agg",
+    "jsonb_agg",
+    "json_object_agg",
+    "bool_and",
+    "bool_or",
+    "every",
+    "total",
+    "json_group_array",
     "json_group_object",
 ];
 

@@ -343,12 +343,12 @@ impl<'d> Compiler<'d> {
         j: &Join,
         half: Half<'_>,
     ) -> Result<()> {
-        let kind = half.join_sql(index, j.kind);
-        if kind == JoinKind::Full.as_sql() && self.f.full_join != FullJoinStyle::Native {
+        let kind = half.kind(index, j.kind);
+        if kind == JoinKind::Full && self.f.full_join != FullJoinStyle::Native {
             return Err(full_join::unsupported(self));
         }
         self.w.push_char(' ');
-        self.w.push(kind);
+        self.w.push(kind.as_sql());
         self.w.push_char(' ');
         self.write_from_item(&j.item)?;
         if j.kind == JoinKind::Cross {
