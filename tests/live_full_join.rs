@@ -338,6 +338,28 @@ async fn full_join_gives_the_same_rows_on_every_backend() {
             _ => assert_eq!(n.fetch_one(&fx.engine).await.unwrap(), 7),
         }
 
+        // … and counted outside a subquery holding the FULL JOIN instead, on every backend.
+        let fj = select((l.id.nullable().label("a"), r.id.nullable().label("b")))
+            .from(fx.l.clone())
+            .full_join(full())
+            .on(on())
+            .subquery("fj");
+        let n = select(count_star()).from(fj);
+        assert_eq!(n.fetch_one(&fx.engine).await.unwrap(), 7, "{style:?}");
+        // As a compound member: parenthesized where emulated, so INTERSECT applies to it all.
+        let both = select(l.id.nullable())
+            .from(fx.l.clone())
+            .full_join(full())
+            .on(on())
+            .intersect(
+                select(l.id.nullable())
+                    .from(fx.l.clone())
+                    .filter(l.id.le(2_i64)),
+            );
+        let mut got = both.fetch_all(&fx.engine).await.unwrap();
+        got.sort();
+        assert_eq!(got, vec![Some(1), Some(2)], "{style:?}");
+
         fx.engine.drop_all(&fx.md).await.unwrap();
     }
 }
