@@ -168,8 +168,8 @@ pub mod dialect {
         write_begin_default, write_cast_type_default, write_identifier_default,
         write_limit_offset_default, write_literal_default, write_row_lock_default,
         write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle,
-        DateStyle, EnumStyle, Features, LargeInList, Placeholder, Returning, RollupStyle,
-        SqlWriter, StringAggStyle, UpsertStyle, ValuesStyle, LARGE_IN_LIST,
+        DateStyle, EnumStyle, Features, FullJoinStyle, LargeInList, Placeholder, Returning,
+        RollupStyle, SqlWriter, StringAggStyle, UpsertStyle, ValuesStyle, LARGE_IN_LIST,
     };
 }
 

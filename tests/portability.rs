@@ -3,8 +3,8 @@
 //! `QUARRY_BLESS=1 cargo test --test portability` writes the file anew.
 
 use quarry::dialect::{
-    DateStyle, Features, LargeInList, Returning, RollupStyle, StringAggStyle, UpsertStyle,
-    ValuesStyle,
+    DateStyle, Features, FullJoinStyle, LargeInList, Returning, RollupStyle, StringAggStyle,
+    UpsertStyle, ValuesStyle,
 };
 use quarry::{Dialect, MariaDb, MySql, Postgres, Sqlite};
 
@@ -58,7 +58,13 @@ fn rows() -> Vec<(&'static str, How)> {
                 ValuesStyle::UnionAllSelects => "emulated (`SELECT … UNION ALL SELECT …`)".into(),
             }
         }),
-        ("FULL JOIN", |f| yes_no(f.full_join)),
+        ("FULL JOIN", |f| {
+            match f.full_join {
+            FullJoinStyle::Native => NATIVE.into(),
+            FullJoinStyle::EmulatedUnion => "emulated (`LEFT JOIN … UNION ALL` the `RIGHT JOIN`'s rows whose NOT NULL left key `IS NULL`); **Unsupported** without a NOT NULL left column in the metadata, with GROUP BY, aggregates, windows, DISTINCT, row locks, two FULL JOINs, or ORDER BY terms outside the select list".into(),
+            FullJoinStyle::Unsupported => UNSUPPORTED.into(),
+        }
+        }),
         ("LATERAL", |f| yes_no(f.lateral)),
         ("INTERSECT / EXCEPT", |f| yes_no(f.intersect_except)),
         ("DISTINCT ON", |f| yes_no(f.distinct_on)),

@@ -555,15 +555,7 @@ fn joins_and_fk_inference() {
     assert_sql!(|d| q.compile(d), all: "SELECT users.name, orders.total FROM users JOIN orders ON orders.user_id = users.id");
     let q = select((u.name, o.total)).from(o).right_join(u);
     assert_sql!(|d| q.compile(d), all: "SELECT users.name, orders.total FROM orders RIGHT JOIN users ON orders.user_id = users.id");
-    let q = select((u.name, o.total)).from(u).full_join(o);
-    assert_sql!(|d| q.compile(d),
-        postgres: "SELECT users.name, orders.total FROM users FULL JOIN orders ON orders.user_id = users.id",
-        mysql_family: ErrorKind::Unsupported,
-        sqlite: "SELECT users.name, orders.total FROM users FULL JOIN orders ON orders.user_id = users.id",
-    );
-    // The refusal says how to rewrite it.
-    let err = q.compile(&quarry::MariaDb).unwrap_err();
-    assert!(err.to_string().contains("UNION ALL"), "{err}");
+    // (FULL JOIN, emulated on the MySQL family: `full_join_emulated_on_the_mysql_family`.)
     let q = select((u.name, o.total)).from(u).cross_join(o);
     assert_sql!(|d| q.compile(d), all: "SELECT users.name, orders.total FROM users CROSS JOIN orders");
     // Several FKs: ambiguous; none: no inference.
@@ -1140,5 +1132,201 @@ fn regression_order_by_a_value_is_a_constant() {
     assert_eq!(
         q.to_debug_sql(&quarry::Postgres).unwrap(),
         "SELECT users.id FROM users ORDER BY COALESCE(10, NULL), users.id"
+    );
+}
+
+#[test]
+fn full_join_emulated_on_the_mysql_family() {
+    let (u, o, e) = (Users::new(), Orders::new(), Employees::alias("e"));
+    // The plain case: LEFT JOIN UNION ALL the RIGHT JOIN's unmatched rows, told by the left
+    // table's primary key being NULL.
+    let q = select((u.name, o.total)).from(u).full_join(o);
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT users.name, orders.total FROM users FULL JOIN orders ON orders.user_id = users.id",
+        mysql_family: "SELECT users.name, orders.total FROM users LEFT JOIN orders ON orders.user_id = users.id UNION ALL SELECT users.name, orders.total FROM users RIGHT JOIN orders ON orders.user_id = users.id WHERE users.id IS NULL",
+        sqlite: "SELECT users.name, orders.total FROM users FULL JOIN orders ON orders.user_id = users.id",
+    );
+    // WHERE (bound once per half, parenthesized under the key test), a join after the FULL
+    // JOIN, ORDER BY select-list items (by position) and LIMIT / OFFSET after the union.
+    let q = select((u.id.label("uid"), o.total, e.id))
+        .from(u)
+        .full_join(o)
+        .on(o.user_id.eq(u.id).and(o.total.gt(5.0)))
+        .left_join(e)
+        .on(e.id.eq(o.id))
+        .filter(u.name.ne("bob").or(o.note.is_null()))
+        .order_by((o.total.desc(), u.id.asc().nulls_first()))
+        .limit(3)
+        .offset(1);
+    let f = |v: f64| Value::F64(v);
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "SELECT users.id AS uid, orders.total, e.id FROM users FULL JOIN orders ON orders.user_id = users.id AND orders.total > $1 LEFT JOIN employees AS e ON e.id = orders.id WHERE users.name <> $2 OR orders.note IS NULL ORDER BY orders.total DESC, users.id NULLS FIRST LIMIT $3 OFFSET $4",
+            vec![f(5.0), s("bob"), i(3), i(1)]),
+        mysql_family: WithParams(
+            "SELECT users.id AS uid, orders.total, e.id FROM users LEFT JOIN orders ON orders.user_id = users.id AND orders.total > ? LEFT JOIN employees AS e ON e.id = orders.id WHERE users.name <> ? OR orders.note IS NULL UNION ALL SELECT users.id AS uid, orders.total, e.id FROM users RIGHT JOIN orders ON orders.user_id = users.id AND orders.total > ? LEFT JOIN employees AS e ON e.id = orders.id WHERE users.id IS NULL AND (users.name <> ? OR orders.note IS NULL) ORDER BY 2 DESC, 1 LIMIT ? OFFSET ?",
+            vec![f(5.0), s("bob"), f(5.0), s("bob"), i(3), i(1)]),
+        sqlite: WithParams(
+            "SELECT users.id AS uid, orders.total, e.id FROM users FULL JOIN orders ON orders.user_id = users.id AND orders.total > ? LEFT JOIN employees AS e ON e.id = orders.id WHERE users.name <> ? OR orders.note IS NULL ORDER BY orders.total DESC, users.id NULLS FIRST LIMIT ? OFFSET ?",
+            vec![f(5.0), s("bob"), i(3), i(1)]),
+    );
+    // An ORDER BY term may name a select-list label.
+    let uid = u.id.label("uid");
+    let by_label = select((uid.clone(), o.id))
+        .from(u)
+        .full_join(o)
+        .order_by(uid.desc());
+    assert_sql!(|d| by_label.compile(d),
+        mysql_family: "SELECT users.id AS uid, orders.id FROM users LEFT JOIN orders ON orders.user_id = users.id UNION ALL SELECT users.id AS uid, orders.id FROM users RIGHT JOIN orders ON orders.user_id = users.id WHERE users.id IS NULL ORDER BY 1 DESC",
+    );
+    // CTEs are written once, before both halves; the key may come from an earlier inner join
+    // when the FROM item has no metadata.
+    let c = Cte::values("c", ["k"], [(1_i64,), (2,)]);
+    let q = select((c.c("k"), o.id))
+        .with(c.clone())
+        .from(&c)
+        .join(u)
+        .on(u.id.eq(c.c("k")))
+        .full_join(o)
+        .on(o.user_id.eq(u.id));
+    assert_sql!(|d| q.compile(d),
+        postgres: WithParams(
+            "WITH c (k) AS (VALUES ($1), ($2)) SELECT c.k, orders.id FROM c JOIN users ON users.id = c.k FULL JOIN orders ON orders.user_id = users.id",
+            vec![i(1), i(2)]),
+        mysql: WithParams(
+            "WITH c (k) AS (VALUES ROW(?), ROW(?)) SELECT c.k, orders.id FROM c JOIN users ON users.id = c.k LEFT JOIN orders ON orders.user_id = users.id UNION ALL SELECT c.k, orders.id FROM c JOIN users ON users.id = c.k RIGHT JOIN orders ON orders.user_id = users.id WHERE users.id IS NULL",
+            vec![i(1), i(2)]),
+        mariadb: WithParams(
+            "WITH c (k) AS (SELECT ? UNION ALL SELECT ?) SELECT c.k, orders.id FROM c JOIN users ON users.id = c.k LEFT JOIN orders ON orders.user_id = users.id UNION ALL SELECT c.k, orders.id FROM c JOIN users ON users.id = c.k RIGHT JOIN orders ON orders.user_id = users.id WHERE users.id IS NULL",
+            vec![i(1), i(2)]),
+    );
+    // The key comes from the FROM table past a LEFT JOIN of another, or from a table
+    // RIGHT-joined before the FULL JOIN (whose rows are all real).
+    let q = select(u.id)
+        .from(u)
+        .left_join(e)
+        .on(e.id.eq(u.id))
+        .full_join(o);
+    assert_sql!(|d| q.compile(d),
+        mysql_family: "SELECT users.id FROM users LEFT JOIN employees AS e ON e.id = users.id LEFT JOIN orders ON orders.user_id = users.id UNION ALL SELECT users.id FROM users LEFT JOIN employees AS e ON e.id = users.id RIGHT JOIN orders ON orders.user_id = users.id WHERE users.id IS NULL",
+    );
+    let q = select(u.id)
+        .from(e)
+        .right_join(u)
+        .on(e.id.eq(u.id))
+        .full_join(o);
+    assert_sql!(|d| q.compile(d),
+        mysql_family: "SELECT users.id FROM employees AS e RIGHT JOIN users ON e.id = users.id LEFT JOIN orders ON orders.user_id = users.id UNION ALL SELECT users.id FROM employees AS e RIGHT JOIN users ON e.id = users.id RIGHT JOIN orders ON orders.user_id = users.id WHERE users.id IS NULL",
+    );
+    // As a compound member it is parenthesized, so the operators around it keep their scope.
+    let q = select(u.id)
+        .from(u)
+        .full_join(o)
+        .intersect(select(u.id).from(u));
+    assert_sql!(|d| q.compile(d),
+        postgres: "SELECT users.id FROM users FULL JOIN orders ON orders.user_id = users.id INTERSECT SELECT users.id FROM users",
+        mysql_family: "(SELECT users.id FROM users LEFT JOIN orders ON orders.user_id = users.id UNION ALL SELECT users.id FROM users RIGHT JOIN orders ON orders.user_id = users.id WHERE users.id IS NULL) INTERSECT SELECT users.id FROM users",
+    );
+    // As a subquery.
+    let inner = select((u.id.nullable().label("a"), o.id.nullable().label("b")))
+        .from(u)
+        .full_join(o)
+        .subquery("fj");
+    let q = select(count_star()).from(inner);
+    assert_sql!(|d| q.compile(d),
+        mysql_family: "SELECT count(*) FROM (SELECT users.id AS a, orders.id AS b FROM users LEFT JOIN orders ON orders.user_id = users.id UNION ALL SELECT users.id AS a, orders.id AS b FROM users RIGHT JOIN orders ON orders.user_id = users.id WHERE users.id IS NULL) AS fj",
+    );
+}
+
+#[test]
+fn full_join_refusals_name_the_rewrite() {
+    let (u, o) = (Users::new(), Orders::new());
+    let e = Employees::alias("e");
+    let base = || select((u.name, o.total)).from(u).full_join(o);
+    let refused = |q: &quarry::Select<(String, f64)>, why: &str| {
+        assert!(q.compile(&quarry::Postgres).is_ok());
+        assert_sql!(|d| q.compile(d), mysql_family: ErrorKind::Unsupported);
+        for d in [&quarry::MySql as &dyn quarry::Dialect, &quarry::MariaDb] {
+            let msg = q.compile(d).unwrap_err().to_string();
+            assert!(msg.contains(why), "{}: {msg}", d.name());
+            assert!(
+                msg.contains(
+                    "write it as the LEFT JOIN UNION ALL the right table's unmatched rows"
+                ),
+                "{msg}"
+            );
+        }
+    };
+    refused(
+        &base().full_join(e).on(e.id.eq(o.id)),
+        "FULL JOIN more than once in one SELECT",
+    );
+    refused(
+        &base().right_join(e).on(e.id.eq(o.id)),
+        "followed by a RIGHT JOIN",
+    );
+    refused(
+        &base().group_by((u.name, o.total)),
+        "with GROUP BY or HAVING",
+    );
+    refused(&base().having(u.id.gt(1)), "with GROUP BY or HAVING");
+    refused(&base().distinct(), "with DISTINCT");
+    refused(&base().lock(RowLock::update()), "with a row lock");
+    refused(
+        &base().order_by(u.id),
+        "with an ORDER BY term that is not a select-list item",
+    );
+    refused(
+        &base().order_by(u.name.asc().nulls_last()),
+        "with NULLS FIRST / LAST other than the dialect's own order",
+    );
+    // NULLS FIRST ascending is the MySQL family's own order: accepted.
+    assert!(base()
+        .order_by(u.name.asc().nulls_first())
+        .compile(&quarry::MariaDb)
+        .is_ok());
+    let agg = select((u.name, count(o.id))).from(u).full_join(o);
+    let msg = agg.compile(&quarry::MariaDb).unwrap_err().to_string();
+    assert!(msg.contains("with aggregates in the select list"), "{msg}");
+    let win = select((u.name, row_number().over(Window::new().order_by(u.id))))
+        .from(u)
+        .full_join(o);
+    let msg = win.compile(&quarry::MySql).unwrap_err().to_string();
+    assert!(msg.contains("with window functions"), "{msg}");
+    let raw = select(quarry::sql("count(*)")).from(u).full_join(o);
+    let msg = raw.compile(&quarry::MySql).unwrap_err().to_string();
+    assert!(msg.contains("with a raw SQL fragment"), "{msg}");
+    // No column known to be NOT NULL on the left: a table by name, or one left-joined.
+    let named = select(DynColumn::new("a", "x"))
+        .from("a")
+        .full_join("b")
+        .on(quarry::sql("a.x = b.x"));
+    let msg = named.compile(&quarry::MariaDb).unwrap_err().to_string();
+    assert!(
+        msg.contains("without a column on its left side known to be NOT NULL"),
+        "{msg}"
+    );
+    assert!(named.compile(&quarry::Postgres).is_ok());
+    let left_joined = select(u.name)
+        .from("t")
+        .left_join(u)
+        .on(quarry::sql("TRUE"))
+        .full_join(o)
+        .on(o.user_id.eq(u.id));
+    let msg = left_joined
+        .compile(&quarry::MariaDb)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        msg.contains("without a column on its left side known to be NOT NULL"),
+        "{msg}"
+    );
+    // A CTE named as the table hides it: its metadata says nothing of the CTE's rows.
+    let shadow = Cte::new("users", select(quarry::val(1_i64).label("id")));
+    let q = select(u.name).with(shadow).from(u).full_join(o);
+    let msg = q.compile(&quarry::MariaDb).unwrap_err().to_string();
+    assert!(
+        msg.contains("without a column on its left side known to be NOT NULL"),
+        "{msg}"
     );
 }

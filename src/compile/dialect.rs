@@ -67,6 +67,19 @@ pub enum ValuesStyle {
     UnionAllSelects,
 }
 
+/// How `FULL JOIN` is written ([`crate::Select::full_join`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FullJoinStyle {
+    /// `FULL JOIN` (PostgreSQL, SQLite 3.39+).
+    Native,
+    /// Emulated exactly, where the statement allows it: the same SELECT with a `LEFT JOIN`,
+    /// `UNION ALL` with a `RIGHT JOIN` keeping only the right side's unmatched rows (a NOT
+    /// NULL column of the left side `IS NULL`); refused otherwise (the MySQL family).
+    EmulatedUnion,
+    /// Refused.
+    Unsupported,
+}
+
 /// How date fields and day counts are computed ([`crate::functions::extract`],
 /// [`crate::functions::days_between`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -129,8 +142,9 @@ pub enum AutoIncrementStyle {
 /// ```
 /// use quarry::{Dialect, Postgres, MariaDb};
 /// use quarry::dialect::Returning;
-/// assert!(Postgres.features().full_join);
-/// assert!(!MariaDb.features().full_join);
+/// use quarry::dialect::FullJoinStyle;
+/// assert_eq!(Postgres.features().full_join, FullJoinStyle::Native);
+/// assert_eq!(MariaDb.features().full_join, FullJoinStyle::EmulatedUnion);
 /// assert_eq!(MariaDb.features().returning, Returning::InsertDelete);
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -177,8 +191,8 @@ pub struct Features {
     pub upsert: UpsertStyle,
     /// Multi-row `VALUES (…), (…)`.
     pub multi_row_insert: bool,
-    /// `FULL [OUTER] JOIN`.
-    pub full_join: bool,
+    /// `FULL [OUTER] JOIN`: native, emulated or refused.
+    pub full_join: FullJoinStyle,
     /// `INTERSECT` and `EXCEPT`.
     pub intersect_except: bool,
     /// `LATERAL` subqueries.

@@ -27,6 +27,7 @@ pub(crate) mod ddl;
 mod dialect;
 pub(crate) mod dml;
 pub(crate) mod expr;
+mod full_join;
 mod func;
 mod keywords;
 mod metadata;
@@ -43,8 +44,8 @@ pub use dialect::{
     write_begin_default, write_cast_type_default, write_identifier_default,
     write_limit_offset_default, write_literal_default, write_row_lock_default,
     write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle, DateStyle,
-    Dialect, EnumStyle, Features, LargeInList, Placeholder, Returning, RollupStyle, StringAggStyle,
-    UpsertStyle, ValuesStyle, LARGE_IN_LIST,
+    Dialect, EnumStyle, Features, FullJoinStyle, LargeInList, Placeholder, Returning, RollupStyle,
+    StringAggStyle, UpsertStyle, ValuesStyle, LARGE_IN_LIST,
 };
 pub(crate) use metadata::{DdlStep, StepOwner};
 pub use mysql::{MariaDb, MySql};

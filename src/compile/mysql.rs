@@ -46,7 +46,7 @@ const BASE: Features = Features {
     returning: Returning::None,
     upsert: UpsertStyle::OnDuplicateKeyRowAlias,
     multi_row_insert: true,
-    full_join: false,
+    full_join: FullJoinStyle::EmulatedUnion,
     intersect_except: true,
     lateral: true,
     distinct_on: false,

@@ -2,7 +2,8 @@
 //! expression compiler.
 
 use super::expr::Compiler;
-use super::{Compiled, Dialect, RollupStyle, ValuesStyle};
+use super::full_join::{self, Half};
+use super::{Compiled, Dialect, FullJoinStyle, RollupStyle, ValuesStyle};
 use crate::compile::StatementKind;
 use crate::error::{Error, Result};
 use crate::expr::{ColumnRef, Expr, Nulls, OrderBy};
@@ -101,6 +102,21 @@ impl<'d> Compiler<'d> {
             }
             self.w.push_char(' ');
         }
+        if let Some(plan) = full_join::plan(self, s)? {
+            return self.full_join_union(s, &plan);
+        }
+        self.select_body(s, Half::Whole)?;
+        self.order_by(&s.order_by, &s.items)?;
+        self.d.write_limit_offset(&mut self.w, s.limit, s.offset);
+        if let Some(lock) = &s.lock {
+            self.d.write_row_lock(&mut self.w, lock)?;
+        }
+        Ok(())
+    }
+
+    /// `SELECT … FROM … WHERE … GROUP BY … HAVING … WINDOW …`, with the FULL JOIN written as
+    /// `half` says.
+    pub(crate) fn select_body(&mut self, s: &SelectStmt, half: Half<'_>) -> Result<()> {
         self.w.push("SELECT ");
         match &s.distinct {
             Distinct::None => {}
@@ -142,12 +158,9 @@ impl<'d> Compiler<'d> {
             }
         }
         for (i, j) in s.joins.iter().enumerate() {
-            self.join(s, i, j)?;
+            self.join(s, i, j, half)?;
         }
-        if let Some(f) = &s.filter {
-            self.w.push(" WHERE ");
-            self.expr(f, 0)?;
-        }
+        self.where_clause(s, half)?;
         if !s.group_by.is_empty() {
             self.w.push(" GROUP BY ");
             match (s.rollup, self.f.rollup) {
@@ -187,11 +200,6 @@ impl<'d> Compiler<'d> {
                 self.w.push(" AS ");
                 self.window(win)?;
             }
-        }
-        self.order_by(&s.order_by, &s.items)?;
-        self.d.write_limit_offset(&mut self.w, s.limit, s.offset);
-        if let Some(lock) = &s.lock {
-            self.d.write_row_lock(&mut self.w, lock)?;
         }
         Ok(())
     }
@@ -253,6 +261,8 @@ impl<'d> Compiler<'d> {
                     && s.limit.is_none()
                     && s.offset.is_none()
                     && s.ctes.is_empty()
+                    // Written as a UNION ALL: the operators around it must not regroup it.
+                    && !full_join::is_emulated(self, s)
             }
             Query::Compound(_) | Query::Values(_) => false,
         };
@@ -326,17 +336,19 @@ impl<'d> Compiler<'d> {
         Ok(())
     }
 
-    pub(crate) fn join(&mut self, s: &SelectStmt, index: usize, j: &Join) -> Result<()> {
-        match j.kind {
-            JoinKind::Full if !self.f.full_join => {
-                return Err(self.unsupported(
-                    "FULL JOIN; write it as the LEFT JOIN UNION ALL the right table's unmatched rows (a RIGHT JOIN … WHERE the left key IS NULL)",
-                ))
-            }
-            _ => {}
+    pub(crate) fn join(
+        &mut self,
+        s: &SelectStmt,
+        index: usize,
+        j: &Join,
+        half: Half<'_>,
+    ) -> Result<()> {
+        let kind = half.kind(index, j.kind);
+        if kind == JoinKind::Full && self.f.full_join != FullJoinStyle::Native {
+            return Err(full_join::unsupported(self));
         }
         self.w.push_char(' ');
-        self.w.push(j.kind.as_sql());
+        self.w.push(kind.as_sql());
         self.w.push_char(' ');
         self.write_from_item(&j.item)?;
         if j.kind == JoinKind::Cross {

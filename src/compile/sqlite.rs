@@ -36,7 +36,7 @@ static FEATURES: Features = Features {
     returning: Returning::All,
     upsert: UpsertStyle::OnConflict,
     multi_row_insert: true,
-    full_join: true,
+    full_join: FullJoinStyle::Native,
     intersect_except: true,
     lateral: false,
     distinct_on: false,

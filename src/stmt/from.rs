@@ -402,7 +402,7 @@ pub enum JoinKind {
     Left,
     /// `RIGHT JOIN`.
     Right,
-    /// `FULL JOIN` (unsupported on MySQL and MariaDB).
+    /// `FULL JOIN` (emulated on MySQL and MariaDB where exact: see [`Select::full_join`]).
     Full,
     /// `CROSS JOIN`.
     Cross,

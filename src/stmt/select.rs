@@ -485,13 +485,55 @@ impl<R> Select<R> {
         self.push_join(JoinKind::Right, source)
     }
 
-    /// `FULL JOIN source` (ON from [`Select::on`] or inferred); unsupported on MySQL and
-    /// MariaDB.
+    /// `FULL JOIN source` (ON from [`Select::on`] or inferred): every row of both sides, paired
+    /// where ON holds, the other side's columns NULL where it holds for none.
+    ///
+    /// MySQL and MariaDB have no FULL JOIN: there the same rows come from the LEFT JOIN
+    /// `UNION ALL` the RIGHT JOIN's rows whose left key `IS NULL` (the right side's unmatched
+    /// rows), the key being a primary-key or NOT NULL column of a table on the left, known from
+    /// its metadata. ORDER BY then applies to the union, by select-list position. Where the
+    /// two halves could give other rows than the FULL JOIN (GROUP BY, aggregates, window
+    /// functions, DISTINCT, row locks, two FULL JOINs, no NOT NULL column known on the left,
+    /// ORDER BY terms outside the select list) compiling is [`crate::ErrorKind::Unsupported`],
+    /// naming the rewrite and why. PORTABILITY.md lists the cases.
     ///
     /// ```
-    /// let q = quarry::Select::new().from("a").full_join("b").on(quarry::sql("TRUE"));
-    /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT * FROM a FULL JOIN b ON TRUE");
-    /// assert!(q.compile(&quarry::MariaDb).unwrap_err().is_unsupported());
+    /// use quarry::prelude::*;
+    /// use quarry::{MariaDb, MySql, Postgres, Sqlite};
+    /// quarry::table! { pub struct Users("users") { id: i64 => primary_key(), name: String } }
+    /// quarry::table! { pub struct Orders("orders") { id: i64 => primary_key(), user_id: Option<i64> } }
+    /// let (u, o) = (Users::new(), Orders::new());
+    /// let q = select((u.name.nullable(), o.id.nullable()))
+    ///     .from(u)
+    ///     .full_join(o)
+    ///     .on(o.user_id.eq(u.id))
+    ///     .filter(o.id.ne(7_i64).or(o.id.is_null()))
+    ///     .order_by(o.id)
+    ///     .limit(10);
+    /// assert_eq!(q.compile(&Postgres).unwrap().sql,
+    ///     "SELECT users.name, orders.id FROM users FULL JOIN orders ON orders.user_id = users.id \
+    ///      WHERE orders.id <> $1 OR orders.id IS NULL ORDER BY orders.id LIMIT $2");
+    /// assert_eq!(q.compile(&Sqlite).unwrap().sql,
+    ///     "SELECT users.name, orders.id FROM users FULL JOIN orders ON orders.user_id = users.id \
+    ///      WHERE orders.id <> ? OR orders.id IS NULL ORDER BY orders.id LIMIT ?");
+    /// let emulated =
+    ///     "SELECT users.name, orders.id FROM users LEFT JOIN orders ON orders.user_id = users.id \
+    ///      WHERE orders.id <> ? OR orders.id IS NULL \
+    ///      UNION ALL \
+    ///      SELECT users.name, orders.id FROM users RIGHT JOIN orders ON orders.user_id = users.id \
+    ///      WHERE users.id IS NULL AND (orders.id <> ? OR orders.id IS NULL) \
+    ///      ORDER BY 2 LIMIT ?";
+    /// assert_eq!(q.compile(&MySql).unwrap().sql, emulated);
+    /// let maria = q.compile(&MariaDb).unwrap();
+    /// assert_eq!(maria.sql, emulated);
+    /// assert_eq!(maria.params, [quarry::Value::I64(7), quarry::Value::I64(7), quarry::Value::I64(10)]);
+    ///
+    /// // Not emulated where the halves would be aggregated apart: refused, naming the rewrite.
+    /// let n = select(count_star()).from(u).full_join(o).on(o.user_id.eq(u.id));
+    /// let err = n.compile(&MariaDb).unwrap_err();
+    /// assert!(err.is_unsupported());
+    /// assert!(err.to_string().contains("with aggregates"), "{err}");
+    /// assert!(err.to_string().contains("LEFT JOIN UNION ALL the right table's unmatched rows"));
     /// ```
     pub fn full_join(self, source: impl TableSource) -> Self {
         self.push_join(JoinKind::Full, source)

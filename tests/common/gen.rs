@@ -484,7 +484,8 @@ impl Gen {
                     JoinKind::Cross,
                 ]
             } else {
-                // FULL JOIN is refused on MariaDB: left to the parse mode.
+                // FULL JOIN is emulated on MariaDB only where exact (refused elsewhere): left to the
+                // parse mode; tests/live_full_join.rs runs it.
                 &[
                     JoinKind::Inner,
                     JoinKind::Inner,
