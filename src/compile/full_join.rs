@@ -299,7 +299,10 @@ fn per_row(e: &Expr) -> std::result::Result<(), Kind> {
                 || !f.order_by.is_empty()
                 || match &f.name {
                     FuncName::Named(n) => AGGREGATES.iter().any(|a| a.eq_ignore_ascii_case(n)),
-                    FuncName::StringAgg | FuncName::JsonAgg | FuncName::Grouping => true,
+                    FuncName::StringAgg
+                    | FuncName::JsonAgg
+                    | FuncName::ArrayAgg
+                    | FuncName::Grouping => true,
                     FuncName::CharLength
                     | FuncName::Position
                     | FuncName::Greatest
