@@ -12,8 +12,8 @@
 //! The date types are quarry's [`Date`](crate::value::Date), chrono's `NaiveDate` and time's
 //! `Date`; each takes only dates of its own type. What does not compile, and why:
 //! - a date plus or minus hours, minutes or seconds: PostgreSQL and MySQL would quietly give a
-//!   timestamp and SQLite a date with the time dropped; cast the date to a timestamp first
-//!   ([`cast`](crate::cast)) if that is meant;
+//!   timestamp and SQLite a date with the time dropped; use a timestamp if a time of day is
+//!   meant;
 //! - two dates added, a timestamp subtracted from a date, a number added to a date or a
 //!   timestamp: say which unit with an interval.
 //!
@@ -155,7 +155,7 @@ pub trait Unit {
 #[diagnostic::on_unimplemented(
     message = "a date cannot be moved by `{Self}`: the result would not be a date",
     label = "a date takes days, months or years",
-    note = "hours, minutes and seconds go with timestamps; cast the date to a timestamp first (`quarry::cast::<Timestamp>(d, SqlType::Timestamp)`) if a time of day is meant"
+    note = "hours, minutes and seconds go with timestamps (a date plus hours would be a timestamp on PostgreSQL and MySQL and lose the hours on SQLite); use a timestamp column or value if a time of day is meant"
 )]
 pub trait DateUnit: Unit {}
 
@@ -356,6 +356,102 @@ constructors! {
     seconds Seconds;
 }
 
+/// What can be added to a date of type `D`: an interval of days, months or years (or a
+/// reference to one), giving a `D`.
+///
+/// ```
+/// fn addend<R: quarry::expr::DateAddend<quarry::value::Date>>(_: R) {}
+/// addend(quarry::functions::days(1));
+/// addend(&quarry::functions::years(1));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "cannot add `{Self}` to a date (`{D}`)",
+    label = "a date adds days(n), months(n) or years(n)",
+    note = "two dates do not add; a number needs its unit (quarry::functions::{{days, months, years}}); hours, minutes and seconds go with timestamps"
+)]
+pub trait DateAddend<D> {
+    /// `left`, a date, moved forward by this interval.
+    fn add_to_date(self, left: Expr) -> Expr;
+}
+
+/// What can be subtracted from a date of type `D`: an interval of days, months or years
+/// (giving a `D`), or a date of the same type `D` (giving whole days, `i64`).
+///
+/// ```
+/// use quarry::value::Date;
+/// fn subtrahend<R: quarry::expr::DateSubtrahend<Date>>(_: R) {}
+/// subtrahend(quarry::functions::months(1));
+/// subtrahend(quarry::Column::<Option<Date>>::new("t", "d"));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "cannot subtract `{Self}` from a date (`{D}`)",
+    label = "a date subtracts days(n), months(n), years(n) or a `{D}`",
+    note = "a date minus a date of the same type gives whole days; a timestamp is not subtracted from a date (cast one side); a number needs its unit (quarry::functions::{{days, months, years}})"
+)]
+pub trait DateSubtrahend<D> {
+    /// The base type of the difference: `D`, or `i64` days.
+    type Out;
+    /// `left`, a date, minus this.
+    fn sub_from_date(self, left: Expr) -> Expr;
+}
+
+/// What can be added to a timestamp of type `T` (with or without time zone): any interval
+/// (or a reference to one), giving a `T`.
+///
+/// ```
+/// fn addend<R: quarry::expr::TimestampAddend<quarry::value::Timestamp>>(_: R) {}
+/// addend(quarry::functions::seconds(1));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "cannot add `{Self}` to a timestamp (`{T}`)",
+    label = "a timestamp adds an interval: days(n), hours(n), minutes(n), seconds(n), months(n) or years(n)",
+    note = "a number needs its unit (quarry::functions::{{days, hours, minutes, seconds, months, years}}); two timestamps do not add"
+)]
+pub trait TimestampAddend<T> {
+    /// `left`, a timestamp, moved forward by this interval.
+    fn add_to_timestamp(self, left: Expr) -> Expr;
+}
+
+/// What can be subtracted from a timestamp of type `T`: any interval (or a reference to
+/// one), giving a `T`.
+///
+/// ```
+/// fn subtrahend<R: quarry::expr::TimestampSubtrahend<quarry::value::Utc>>(_: R) {}
+/// subtrahend(quarry::functions::hours(1));
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "cannot subtract `{Self}` from a timestamp (`{T}`)",
+    label = "a timestamp subtracts an interval: days(n), hours(n), minutes(n), seconds(n), months(n) or years(n)",
+    note = "a number needs its unit (quarry::functions::{{days, hours, minutes, seconds, months, years}}); the time between two timestamps is not supported yet"
+)]
+pub trait TimestampSubtrahend<T> {
+    /// `left`, a timestamp, moved back by this interval.
+    fn sub_from_timestamp(self, left: Expr) -> Expr;
+}
+
+macro_rules! interval_operands {
+    ($($i:ty => |$x:ident| $own:expr;)*) => {$(
+        impl<U: DateUnit, D> DateAddend<D> for $i {
+            fn add_to_date(self, left: Expr) -> Expr { let $x = self; $own.shift(left, false, true) }
+        }
+        impl<U: DateUnit, D> DateSubtrahend<D> for $i {
+            type Out = D;
+            fn sub_from_date(self, left: Expr) -> Expr { let $x = self; $own.shift(left, true, true) }
+        }
+        impl<U: Unit, T> TimestampAddend<T> for $i {
+            fn add_to_timestamp(self, left: Expr) -> Expr { let $x = self; $own.shift(left, false, false) }
+        }
+        impl<U: Unit, T> TimestampSubtrahend<T> for $i {
+            fn sub_from_timestamp(self, left: Expr) -> Expr { let $x = self; $own.shift(left, true, false) }
+        }
+    )*};
+}
+
+interval_operands! {
+    Interval<U> => |i| i;
+    &Interval<U> => |i| i.clone();
+}
+
 /// Whole days from `right` to `left`, as `days_between` writes them.
 fn days_from(left: Expr, right: Expr) -> Expr {
     let mut f = FuncCall::new("", vec![left, right]);
@@ -368,20 +464,20 @@ macro_rules! date_base {
     ($($d:ty),*) => {$(
         impl<O> WithBase<O> for $d { type Out = O; }
         impl<O> WithBase<O> for Option<$d> { type Out = Option<O>; }
-        impl<U: DateUnit> Addable<Interval<U>> for $d {
+        impl<R: DateAddend<$d>> Addable<R> for $d {
             type Out = $d;
-            fn add_expr(left: Expr, rhs: Interval<U>) -> Expr { rhs.shift(left, false, true) }
+            fn add_expr(left: Expr, rhs: R) -> Expr { rhs.add_to_date(left) }
         }
-        impl<U: DateUnit> Subtractable<Interval<U>> for $d {
-            type Out = $d;
-            fn sub_expr(left: Expr, rhs: Interval<U>) -> Expr { rhs.shift(left, true, true) }
+        impl<R: DateSubtrahend<$d>> Subtractable<R> for $d {
+            type Out = R::Out;
+            fn sub_expr(left: Expr, rhs: R) -> Expr { rhs.sub_from_date(left) }
         }
         date_base!(@minus $d: $d, Column<$d>, Column<Option<$d>>, TypedExpr<$d>, TypedExpr<Option<$d>>);
     )*};
     (@minus $d:ty: $($r:ty),*) => {$(
-        impl Subtractable<$r> for $d {
+        impl DateSubtrahend<$d> for $r {
             type Out = i64;
-            fn sub_expr(left: Expr, rhs: $r) -> Expr { days_from(left, rhs.into_expr()) }
+            fn sub_from_date(self, left: Expr) -> Expr { days_from(left, self.into_expr()) }
         }
     )*};
 }
@@ -391,13 +487,13 @@ macro_rules! timestamp_base {
     ($($t:ty),*) => {$(
         impl<O> WithBase<O> for $t { type Out = O; }
         impl<O> WithBase<O> for Option<$t> { type Out = Option<O>; }
-        impl<U: Unit> Addable<Interval<U>> for $t {
+        impl<R: TimestampAddend<$t>> Addable<R> for $t {
             type Out = $t;
-            fn add_expr(left: Expr, rhs: Interval<U>) -> Expr { rhs.shift(left, false, false) }
+            fn add_expr(left: Expr, rhs: R) -> Expr { rhs.add_to_timestamp(left) }
         }
-        impl<U: Unit> Subtractable<Interval<U>> for $t {
+        impl<R: TimestampSubtrahend<$t>> Subtractable<R> for $t {
             type Out = $t;
-            fn sub_expr(left: Expr, rhs: Interval<U>) -> Expr { rhs.shift(left, true, false) }
+            fn sub_expr(left: Expr, rhs: R) -> Expr { rhs.sub_from_timestamp(left) }
         }
     )*};
 }

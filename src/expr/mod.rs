@@ -43,8 +43,9 @@ pub use helpers::{
     replace, round, rtrim, string_agg, substr, substr_len, trim, Fractional, Literal, Temporal,
 };
 pub use interval::{
-    days, hours, minutes, months, seconds, years, DateUnit, Days, Hours, Interval, IntervalCount,
-    Minutes, Months, Seconds, Unit, Years,
+    days, hours, minutes, months, seconds, years, DateAddend, DateSubtrahend, DateUnit, Days,
+    Hours, Interval, IntervalCount, Minutes, Months, Seconds, TimestampAddend, TimestampSubtrahend,
+    Unit, Years,
 };
 pub use ops::{
     BinaryOp, ColumnRef, DatePart, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp,
