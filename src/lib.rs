@@ -149,6 +149,7 @@ pub mod functions {
         rtrim, string_agg, substr, substr_len, sum, trim, tuple, upper, Fractional, Literal,
         Temporal,
     };
+    pub use crate::expr::{days, hours, minutes, months, seconds, years, Interval, IntervalCount};
     pub use crate::stmt::select::{all, any};
 }
 

@@ -149,6 +149,19 @@ fn rows() -> Vec<(&'static str, How)> {
             DateStyle::ExtractInteger => "`DATEDIFF`".into(),
             DateStyle::Strftime => "`julianday` difference".into(),
         }),
+        (
+            "date and timestamp ± `days`, `months`, … (month ends clamp)",
+            |f| match f.dates {
+                DateStyle::ExtractNumeric => {
+                    "`x + n * INTERVAL '1 month'` (cast back to DATE for a date)".into()
+                }
+                DateStyle::ExtractInteger => "`x + INTERVAL n MONTH`".into(),
+                DateStyle::Strftime => {
+                    "`date(x, '<n> months', 'floor')`; timestamps through `datetime`, fraction kept"
+                        .into()
+                }
+            },
+        ),
         ("`greatest` / `least`", |f| {
             format!("`{}` / `{}`", f.greatest_least.0, f.greatest_least.1)
         }),

@@ -80,16 +80,19 @@ pub enum FullJoinStyle {
     Unsupported,
 }
 
-/// How date fields and day counts are computed ([`crate::functions::extract`],
-/// [`crate::functions::days_between`]).
+/// How date fields, day counts and interval arithmetic are written
+/// ([`crate::functions::extract`], [`crate::functions::days_between`], `date - date`,
+/// `x ± days(n)` and the other [`crate::functions::Interval`]s).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DateStyle {
-    /// `EXTRACT(… FROM x)` giving NUMERIC (cast to BIGINT); days as `date - date`
-    /// (PostgreSQL).
+    /// `EXTRACT(… FROM x)` giving NUMERIC (cast to BIGINT); days as `date - date`;
+    /// `x + n * INTERVAL '1 day'`, cast back to DATE for a date (PostgreSQL).
     ExtractNumeric,
-    /// `EXTRACT(… FROM x)` giving an integer; days as `DATEDIFF(a, b)` (MySQL, MariaDB).
+    /// `EXTRACT(… FROM x)` giving an integer; days as `DATEDIFF(a, b)`; `x + INTERVAL n DAY`
+    /// (MySQL, MariaDB).
     ExtractInteger,
-    /// `strftime` and `julianday` over ISO text (SQLite).
+    /// `strftime` and `julianday` over ISO text; `date(x, n || ' days')` and `datetime`,
+    /// months clamped with `'floor'` (SQLite 3.46 or later).
     Strftime,
 }
 

@@ -311,7 +311,8 @@ fn per_row(e: &Expr) -> std::result::Result<(), Kind> {
                     | FuncName::Ceil
                     | FuncName::Power
                     | FuncName::DatePart(_)
-                    | FuncName::DaysBetween => false,
+                    | FuncName::DaysBetween
+                    | FuncName::Shift { .. } => false,
                 };
             if aggregate {
                 return Err(Kind::Aggregate);

@@ -5,7 +5,9 @@
 use super::expr::Compiler;
 use super::{DateStyle, StringAggStyle};
 use crate::error::{Error, Result};
-use crate::expr::{Expr, Frame, FrameBound, FrameUnits, FuncCall, FuncName, Over, Window};
+use crate::expr::{
+    DatePart, Expr, Frame, FrameBound, FrameUnits, FuncCall, FuncName, Over, Window,
+};
 
 impl Compiler<'_> {
     pub(crate) fn window(&mut self, win: &Window) -> Result<()> {
@@ -137,7 +139,7 @@ impl Compiler<'_> {
                 }
                 "array_agg"
             }
-            FuncName::DatePart(_) | FuncName::DaysBetween => {
+            FuncName::DatePart(_) | FuncName::DaysBetween | FuncName::Shift { .. } => {
                 unreachable!("written by special_func")
             }
             FuncName::StringAgg => match self.f.string_agg {
@@ -263,6 +265,10 @@ impl Compiler<'_> {
                 }
                 Ok(true)
             }
+            (&FuncName::Shift { unit, back, date }, [x, n]) => {
+                self.shift(x, n, unit, back, date)?;
+                Ok(true)
+            }
             (FuncName::Floor | FuncName::Ceil, [x]) if !self.f.math_functions => {
                 // CAST to INTEGER truncates toward zero; step one down (floor) or up (ceil)
                 // where that moved the value.
@@ -278,11 +284,74 @@ impl Compiler<'_> {
                 self.w.push(" AS INTEGER)) AS REAL)");
                 Ok(true)
             }
-            (FuncName::DatePart(_) | FuncName::DaysBetween, _) => Err(Error::InvalidStatement(
-                "a date function with the wrong number of arguments".into(),
-            )),
+            (FuncName::DatePart(_) | FuncName::DaysBetween | FuncName::Shift { .. }, _) => {
+                Err(Error::InvalidStatement(
+                    "a date function with the wrong number of arguments".into(),
+                ))
+            }
             _ => Ok(false),
         }
+    }
+
+    /// `x` moved forward (or `back`) by `n` `unit`s; `date` when `x` and the result are dates
+    /// (see `expr/interval.rs` for what each backend must agree on).
+    fn shift(&mut self, x: &Expr, n: &Expr, unit: DatePart, back: bool, date: bool) -> Result<()> {
+        let sign = if back { " - " } else { " + " };
+        match self.f.dates {
+            DateStyle::ExtractNumeric => {
+                // `date + interval` is a timestamp in PostgreSQL: cast back to a date.
+                self.w.push(if date { "CAST(" } else { "(" });
+                self.expr(x, 6)?;
+                self.w.push(sign);
+                self.expr(n, 8)?;
+                self.w.push(" * INTERVAL '1 ");
+                self.w.push(pg_unit(unit));
+                self.w.push(if date { "' AS DATE)" } else { "')" });
+            }
+            DateStyle::ExtractInteger => {
+                self.w.push_char('(');
+                self.expr(x, 6)?;
+                self.w.push(sign);
+                self.w.push("INTERVAL ");
+                self.expr(n, 10)?;
+                self.w.push_char(' ');
+                self.w.push(unit.as_sql());
+                self.w.push_char(')');
+            }
+            DateStyle::Strftime => {
+                // Dates as `date(x, '…')`; timestamps as `datetime` over their first 19
+                // characters, the fraction and offset appended as stored, so the text stays
+                // the one the backend binds and decodes.
+                if date {
+                    self.w.push("date(");
+                    self.expr(x, 0)?;
+                } else {
+                    self.w.push("(datetime(substr(");
+                    self.expr(x, 0)?;
+                    self.w.push(", 1, 19)");
+                }
+                self.w.push(", ");
+                if back {
+                    self.w.push_char('-');
+                }
+                // Above `||` and unary minus: anything but a single term is parenthesized.
+                self.expr(n, 9)?;
+                self.w.push(" || ' ");
+                self.w.push(sqlite_unit(unit));
+                self.w.push_char('\'');
+                if matches!(unit, DatePart::Month | DatePart::Year) {
+                    // Clamp to the last day of a shorter month, as PostgreSQL and MySQL do.
+                    self.w.push(", 'floor'");
+                }
+                self.w.push_char(')');
+                if !date {
+                    self.w.push(" || substr(");
+                    self.expr(x, 0)?;
+                    self.w.push(", 20))");
+                }
+            }
+        }
+        Ok(())
     }
 
     /// A call's arguments and its aggregate `ORDER BY`, if any.
@@ -297,5 +366,29 @@ impl Compiler<'_> {
         }
         self.w.push(" ORDER BY ");
         self.order_terms(&f.order_by, &[])
+    }
+}
+
+/// A unit as PostgreSQL's interval literals name it.
+fn pg_unit(unit: DatePart) -> &'static str {
+    match unit {
+        DatePart::Year => "year",
+        DatePart::Month => "month",
+        DatePart::Day => "day",
+        DatePart::Hour => "hour",
+        DatePart::Minute => "minute",
+        DatePart::Second => "second",
+    }
+}
+
+/// A unit as SQLite's date modifiers name it.
+fn sqlite_unit(unit: DatePart) -> &'static str {
+    match unit {
+        DatePart::Year => "years",
+        DatePart::Month => "months",
+        DatePart::Day => "days",
+        DatePart::Hour => "hours",
+        DatePart::Minute => "minutes",
+        DatePart::Second => "seconds",
     }
 }

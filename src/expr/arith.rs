@@ -1,5 +1,6 @@
 //! Arithmetic on typed expressions: `+ - * / %` with numeric promotion
-//! ([`ArithOperand`], [`WithBase`]).
+//! ([`ArithOperand`], [`WithBase`]); `+` and `-` dispatch on the left's base type
+//! ([`Addable`], [`Subtractable`]), which is how dates and timestamps take intervals.
 
 use super::ops::{BinaryOp, Expr};
 use super::typed::{Any, Numeric, Operand, SqlBase, TypedExpr};
@@ -214,6 +215,101 @@ impl IntegerBase for i32 {}
 impl IntegerBase for i64 {}
 impl IntegerBase for Any {}
 
+/// The base types whose expressions `R` can be added to (`Self` is the left's base type):
+/// numbers add numbers ([`ArithOperand`]), a date adds days, months or years and a timestamp
+/// any interval ([`Interval`](super::Interval)).
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::days;
+/// let day = quarry::Column::<quarry::value::Date>::new("t", "day");
+/// let n = quarry::Column::<i64>::new("t", "n");
+/// let (later, more) = (day + days(1), n + 1);
+/// assert_eq!(select(more).compile(&quarry::Postgres).unwrap().sql, "SELECT t.n + $1");
+/// assert_eq!(select(later).compile(&quarry::MariaDb).unwrap().sql, "SELECT (t.day + INTERVAL ? DAY)");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "cannot add `{R}` to a SQL expression of type `{Self}`",
+    label = "not something a `{Self}` expression can be added to",
+    note = "numbers add numbers; a date adds days(n), months(n) or years(n) and a timestamp any interval (quarry::functions::{{days, hours, minutes, seconds, months, years}}); two dates do not add"
+)]
+pub trait Addable<R> {
+    /// The base type of the sum.
+    type Out;
+    /// The sum of `left` (of base `Self`) and `rhs`.
+    fn add_expr(left: Expr, rhs: R) -> Expr;
+}
+
+/// The base types whose expressions `R` can be subtracted from (`Self` is the left's base
+/// type): numbers from numbers, days, months or years from a date, any interval from a
+/// timestamp, and a date from a date (a day count, `i64`).
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::value::Date;
+/// let (a, b) = (quarry::Column::<Date>::new("t", "a"), quarry::Column::<Date>::new("t", "b"));
+/// let q = select(a - b);
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT (CAST(t.a AS DATE) - CAST(t.b AS DATE))");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT DATEDIFF(t.a, t.b)");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT DATEDIFF(t.a, t.b)");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql,
+///     "SELECT CAST(julianday(date(t.a)) - julianday(date(t.b)) AS INTEGER)");
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "cannot subtract `{R}` from a SQL expression of type `{Self}`",
+    label = "not something that can be subtracted from a `{Self}` expression",
+    note = "numbers subtract numbers; a date subtracts days(n), months(n), years(n) or another date of the same type (giving whole days); a timestamp subtracts any interval (quarry::functions::{{days, hours, minutes, seconds, months, years}})"
+)]
+pub trait Subtractable<R> {
+    /// The base type of the difference.
+    type Out;
+    /// `left` (of base `Self`) minus `rhs`.
+    fn sub_expr(left: Expr, rhs: R) -> Expr;
+}
+
+impl<L: Numeric, R: ArithOperand<L>> Addable<R> for L {
+    type Out = R::Out;
+    fn add_expr(left: Expr, rhs: R) -> Expr {
+        left.binary(BinaryOp::Add, rhs.into_arith())
+    }
+}
+
+impl<L: Numeric, R: ArithOperand<L>> Subtractable<R> for L {
+    type Out = R::Out;
+    fn sub_expr(left: Expr, rhs: R) -> Expr {
+        left.binary(BinaryOp::Sub, rhs.into_arith())
+    }
+}
+
+/// `+` and `-` on typed columns and expressions, dispatched on the left's base type
+/// ([`Addable`], [`Subtractable`]).
+macro_rules! additive {
+    ($($tr:ident $method:ident $by:ident $build:ident),*) => {$(
+        impl<T, R> std::ops::$tr<R> for Column<T>
+        where
+            T: SqlBase + WithBase<<T::Base as $by<R>>::Out>,
+            T::Base: $by<R>,
+        {
+            type Output = TypedExpr<<T as WithBase<<T::Base as $by<R>>::Out>>::Out>;
+            fn $method(self, rhs: R) -> Self::Output {
+                TypedExpr::new(<T::Base as $by<R>>::$build(self.into_expr(), rhs))
+            }
+        }
+        impl<T, R> std::ops::$tr<R> for TypedExpr<T>
+        where
+            T: SqlBase + WithBase<<T::Base as $by<R>>::Out>,
+            T::Base: $by<R>,
+        {
+            type Output = TypedExpr<<T as WithBase<<T::Base as $by<R>>::Out>>::Out>;
+            fn $method(self, rhs: R) -> Self::Output {
+                TypedExpr::new(<T::Base as $by<R>>::$build(self.into_expr(), rhs))
+            }
+        }
+    )*};
+}
+
+additive!(Add add Addable add_expr, Sub sub Subtractable sub_expr);
+
 macro_rules! arith {
     ($($tr:ident $method:ident ($($bound:tt)*) $op:expr),*) => {$(
         impl<T, R> std::ops::$tr<R> for Column<T>
@@ -244,8 +340,6 @@ macro_rules! arith {
 }
 
 arith!(
-    Add add (Sized) BinaryOp::Add,
-    Sub sub (Sized) BinaryOp::Sub,
     Mul mul (Sized) BinaryOp::Mul,
     Div div (Division) <R::Out as Division>::OP,
     Rem rem (IntegerBase) BinaryOp::Mod

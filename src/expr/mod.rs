@@ -26,11 +26,12 @@
 mod arith;
 mod func;
 mod helpers;
+mod interval;
 mod ops;
 mod row;
 mod typed;
 
-pub use arith::{ArithOperand, Division, IntegerBase, WithBase};
+pub use arith::{Addable, ArithOperand, Division, IntegerBase, Subtractable, WithBase};
 pub use func::{
     and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star, current_date,
     current_timestamp, exists, func, length, lower, max, min, not, not_exists, now, nullif, or_any,
@@ -41,6 +42,11 @@ pub use helpers::{
     grouping, json_agg, lag, lag_by, last_value, lead, lead_by, least, lit, ltrim, ntile, position,
     power, rank, replace, round, rtrim, string_agg, substr, substr_len, trim, Fractional, Literal,
     Temporal,
+};
+pub use interval::{
+    days, hours, minutes, months, seconds, years, DateAddend, DateSubtrahend, DateUnit, Days,
+    Hours, Interval, IntervalCount, Minutes, Months, Seconds, TimestampAddend, TimestampSubtrahend,
+    Unit, Years,
 };
 pub use ops::{
     BinaryOp, ColumnRef, DatePart, Expr, FuncCall, FuncName, Name, Nulls, OrderBy, Over, UnaryOp,

@@ -222,6 +222,17 @@ pub enum FuncName {
     DatePart(DatePart),
     /// Whole days from the second argument's date to the first's.
     DaysBetween,
+    /// The first argument, a date (`date`, the result a date) or a timestamp, moved forward
+    /// (or `back`) by the second argument, a whole number of `unit`s
+    /// ([`Interval`](super::Interval)).
+    Shift {
+        /// The unit counted.
+        unit: DatePart,
+        /// Backward (`x - interval`).
+        back: bool,
+        /// The first argument is a date and so is the result.
+        date: bool,
+    },
     /// The values of a group as a JSON array (`json_agg`, `JSON_ARRAYAGG`,
     /// `json_group_array`).
     JsonAgg,
