@@ -750,7 +750,7 @@ fn plain_and_general_alike(t: &Table) {
             }
             // By value: the same statements, one plan.
             let owned = match plain.clone().into_plan(d).unwrap() {
-                quarry::backend::Plan::One(c) => vec![c],
+                quarry::backend::Plan::One(c) | quarry::backend::Plan::Scaled(c, _) => vec![c],
                 quarry::backend::Plan::Batch(v) => v,
                 quarry::backend::Plan::Chunked(c) => c.to_compiled(),
                 quarry::backend::Plan::Copy(c) => c
@@ -1192,7 +1192,7 @@ fn a_bulk_plan_falls_back_to_the_statements_compiled_by_reference() {
         Plan::One(c) => vec![c],
         Plan::Batch(v) => v,
         Plan::Chunked(c) => c.to_compiled(),
-        Plan::Copy(_) => panic!("a fallback is never a bulk plan"),
+        Plan::Copy(_) | Plan::Scaled(..) => panic!("a fallback is never a bulk plan or a query"),
     };
     assert_eq!(statements.len(), 1);
     assert!(

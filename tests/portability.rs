@@ -48,7 +48,7 @@ fn rows() -> Vec<(&'static str, How)> {
             match (f.exact_decimal, f.decimal_param_cast) {
                 (true, false) => NATIVE.into(),
                 (true, true) => "native; bound decimals cast to `DECIMAL(p, s)`".into(),
-                (false, _) => "REAL (a `Decimal` result decodes from it, inexactly)".into(),
+                (false, _) => "emulated: computed in REAL, a select item decoded at the scale its columns' metadata and values give (exact up to 15 significant digits; otherwise the REAL's shortest digits)".into(),
             }
         }),
         ("`Cte::values` (VALUES as a CTE body)", |f| {

@@ -24,6 +24,7 @@
 
 mod cache;
 pub(crate) mod ddl;
+mod decimal_scale;
 mod dialect;
 pub(crate) mod dml;
 pub(crate) mod expr;
@@ -226,6 +227,30 @@ pub enum Plan {
     Chunked(Box<dml::Chunked>),
     /// A bulk load through the backend's copy protocol, or the batch when it has none.
     Copy(Box<dml::CopyPlan>),
+    /// One query whose result columns at these positions are decimals of these scales that
+    /// the database computes in floating point (SQLite): the executor decodes them at their
+    /// scale, as the other backends return them.
+    Scaled(Compiled, Box<[(usize, u16)]>),
+}
+
+impl Plan {
+    /// A query's plan: the statement, and the scales of its decimal items where the dialect
+    /// computes decimals in floating point.
+    pub(crate) fn query(
+        compiled: Compiled,
+        stmt: &crate::stmt::select::SelectStmt,
+        dialect: &dyn Dialect,
+    ) -> Plan {
+        if dialect.features().exact_decimal {
+            return Plan::One(compiled);
+        }
+        let scales = decimal_scale::select_scales(stmt);
+        if scales.is_empty() {
+            Plan::One(compiled)
+        } else {
+            Plan::Scaled(compiled, scales.into())
+        }
+    }
 }
 
 impl IntoCompiled for Compiled {

@@ -55,7 +55,25 @@ impl<R> Select<R> {
     }
 }
 
-into_compiled_by_ref!(Select);
+impl<R> IntoCompiled for &Select<R> {
+    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
+        self.compile(dialect)
+    }
+
+    fn into_plan(self, dialect: &dyn Dialect) -> Result<Plan> {
+        Ok(Plan::query(self.compile(dialect)?, &self.stmt, dialect))
+    }
+}
+
+impl<R> IntoCompiled for Select<R> {
+    fn into_compiled(self, dialect: &dyn Dialect) -> Result<Compiled> {
+        self.compile(dialect)
+    }
+
+    fn into_plan(self, dialect: &dyn Dialect) -> Result<Plan> {
+        (&self).into_plan(dialect)
+    }
+}
 
 impl<R> Compound<R> {
     /// Compiles for `dialect`.

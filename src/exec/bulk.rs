@@ -187,6 +187,8 @@ impl Connection {
         let mut out = Vec::new();
         let batch = match plan {
             Plan::One(c) => vec![c],
+            // (The connection decodes a scaled query's rows; a batch never holds one.)
+            Plan::Scaled(c, _) => vec![c],
             Plan::Batch(v) => v,
             Plan::Chunked(mut chunks) if !rows => {
                 // Run as rows moved out of the plan's values, so that a backend can bind them

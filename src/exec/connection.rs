@@ -1,6 +1,6 @@
 //! [`Connection`]: a pooled connection, its transaction levels and the one-statement paths.
 
-use super::stream::VecStream;
+use super::stream::{rescale, scaled, VecStream};
 use super::{BackendConnection, BoxFuture, ExecResult, RowStream, Transaction};
 use crate::compile::{Compiled, DdlStep, Dialect, Plan, SqlWriter, StatementKind, StepOwner};
 use crate::error::{Error, Result};
@@ -331,7 +331,7 @@ impl Connection {
     /// Runs a compiled plan; the rows affected and the generated id where reported.
     pub(crate) async fn execute_plan(&mut self, plan: Plan) -> Result<ExecResult> {
         match plan {
-            Plan::One(c) => self.execute_compiled(&c).await,
+            Plan::One(c) | Plan::Scaled(c, _) => self.execute_compiled(&c).await,
             plan => Ok(Box::pin(self.run_plan(plan, false)).await?.0),
         }
     }
@@ -340,6 +340,12 @@ impl Connection {
     pub(crate) async fn fetch_all_plan(&mut self, plan: Plan) -> Result<Vec<Row>> {
         match plan {
             Plan::One(c) => self.fetch_compiled(&c).await,
+            Plan::Scaled(c, scales) => self
+                .fetch_compiled(&c)
+                .await?
+                .into_iter()
+                .map(|row| rescale(row, &scales))
+                .collect(),
             plan => Ok(Box::pin(self.run_plan(plan, true)).await?.1),
         }
     }
@@ -351,6 +357,10 @@ impl Connection {
                 .fetch_first(&c.sql, &c.params)
                 .await?
                 .ok_or_else(|| Error::NotFound { sql: c.sql }),
+            Plan::Scaled(c, scales) => match self.fetch_first(&c.sql, &c.params).await? {
+                Some(row) => rescale(row, &scales),
+                None => Err(Error::NotFound { sql: c.sql }),
+            },
             plan => {
                 let rows = Box::pin(self.run_plan(plan, true)).await?.1;
                 rows.into_iter().next().ok_or_else(|| Error::NotFound {
@@ -364,6 +374,11 @@ impl Connection {
     pub(crate) async fn fetch_optional_plan(&mut self, plan: Plan) -> Result<Option<Row>> {
         match plan {
             Plan::One(c) => self.fetch_first(&c.sql, &c.params).await,
+            Plan::Scaled(c, scales) => self
+                .fetch_first(&c.sql, &c.params)
+                .await?
+                .map(|row| rescale(row, &scales))
+                .transpose(),
             plan => Ok(Box::pin(self.run_plan(plan, true))
                 .await?
                 .1
@@ -375,15 +390,15 @@ impl Connection {
     /// Streams a compiled plan's rows; the connection is busy until the stream ends or is
     /// dropped.
     pub(crate) async fn stream_plan(&mut self, plan: Plan) -> Result<RowStream<'_>> {
-        let c = match self.one_or_rows(plan).await? {
-            Ok(c) => c,
+        let (c, scales) = match self.one_or_rows(plan).await? {
+            Ok(one) => one,
             Err(rows) => return Ok(rows),
         };
         self.settle().await?;
         let span = tracing::debug_span!("quarry.stream", backend = self.backend, sql = %c.sql);
         let inner = self.inner()?;
         Ok(RowStream {
-            inner: inner.fetch_stream(c.sql, c.params),
+            inner: scaled(inner.fetch_stream(c.sql, c.params), scales),
             span,
         })
     }
@@ -391,8 +406,8 @@ impl Connection {
     /// Streams a compiled plan's rows on a connection the stream then owns (and returns to
     /// the pool when it ends or is dropped).
     pub(crate) async fn into_stream(mut self, plan: Plan) -> Result<RowStream<'static>> {
-        let c = match self.one_or_rows(plan).await? {
-            Ok(c) => c,
+        let (c, scales) = match self.one_or_rows(plan).await? {
+            Ok(one) => one,
             Err(rows) => return Ok(rows),
         };
         self.settle().await?;
@@ -402,7 +417,7 @@ impl Connection {
             .take()
             .ok_or_else(|| Error::connection("connection already released", None))?;
         Ok(RowStream {
-            inner: inner.into_stream(c.sql, c.params),
+            inner: scaled(inner.into_stream(c.sql, c.params), scales),
             span,
         })
     }
@@ -412,9 +427,11 @@ impl Connection {
     pub(super) async fn one_or_rows(
         &mut self,
         plan: Plan,
-    ) -> Result<std::result::Result<Compiled, RowStream<'static>>> {
+    ) -> Result<std::result::Result<(Compiled, Option<Box<[(usize, u16)]>>), RowStream<'static>>>
+    {
         match plan {
-            Plan::One(c) => Ok(Ok(c)),
+            Plan::One(c) => Ok(Ok((c, None))),
+            Plan::Scaled(c, scales) => Ok(Ok((c, Some(scales)))),
             plan => {
                 let rows = Box::pin(self.run_plan(plan, true)).await?.1;
                 Ok(Err(RowStream {

@@ -74,7 +74,10 @@ pub fn count_distinct(expr: impl IntoExpr) -> TypedExpr<i64> {
 }
 
 /// `sum(x)`, for numeric expressions only; integer sums are cast to BIGINT and float sums to
-/// DOUBLE so that every backend returns the same type ([`Summable`]). NULL over no rows.
+/// DOUBLE so that every backend returns the same type ([`Summable`]). NULL over no rows. A
+/// decimal sum is exact on PostgreSQL and the MySQL family; SQLite sums in REAL, and the
+/// executor decodes the result at the column's scale where the metadata gives it (exact up
+/// to 15 significant digits: see [`FromValue for Decimal`](crate::FromValue#impl-FromValue-for-Decimal)).
 ///
 /// ```
 /// use quarry::prelude::*;

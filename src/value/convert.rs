@@ -334,10 +334,14 @@ impl FromValue for Utc {
     }
 }
 
-/// A decimal decodes from a DECIMAL, from text, from an integer, and from a float: SQLite
-/// computes decimal arithmetic (`sum`, `+`, …) in REAL, and a float becomes its shortest
-/// decimal text (`0.30000000000000004` for 0.1 + 0.2 there), exact only as far as the float
-/// is. PostgreSQL and the MySQL family compute such expressions in DECIMAL, exactly.
+/// A decimal decodes from a DECIMAL, from text, from an integer, and from a float, which
+/// becomes its shortest decimal text. PostgreSQL and the MySQL family compute decimal
+/// expressions in DECIMAL, exactly. SQLite computes them in REAL: where a select item's scale
+/// follows from its columns' metadata and its values (`sum(price)` of a `NUMERIC(10, 2)`,
+/// `price * qty`, `price + dec("0.1")`), the executor decodes it at that scale, which is exact
+/// up to 15 significant digits (`0.30` for 0.1 + 0.2); elsewhere (no metadata, division,
+/// `avg`) a float's shortest digits are exact only as far as the float is
+/// (`0.30000000000000004`).
 ///
 /// ```
 /// use quarry::{FromValue, Value};

@@ -446,6 +446,65 @@ impl Decimal {
         }
         f.to_string().parse().ok()
     }
+
+    /// The decimal at `scale` digits after the point: padded with zeros, or rounded half away
+    /// from zero (as PostgreSQL and MySQL round a NUMERIC into a narrower scale).
+    ///
+    /// ```
+    /// use quarry::value::Decimal;
+    /// let d = |s: &str| s.parse::<Decimal>().unwrap();
+    /// assert_eq!(d("0.3").with_scale(2).as_str(), "0.30");
+    /// assert_eq!(d("0.30000000000000004").with_scale(2).as_str(), "0.30");
+    /// assert_eq!(d("-2.345").with_scale(2).as_str(), "-2.35");
+    /// assert_eq!(d("9.995").with_scale(2).as_str(), "10.00");
+    /// assert_eq!(d("-0.004").with_scale(2).as_str(), "0.00");
+    /// assert_eq!(d("12.5").with_scale(0).as_str(), "13");
+    /// ```
+    pub fn with_scale(&self, scale: usize) -> Decimal {
+        let (neg, body) = match self.0.strip_prefix('-') {
+            Some(b) => (true, b),
+            None => (false, self.0.as_str()),
+        };
+        let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+        let mut digits: Vec<u8> = int.bytes().collect();
+        let kept = frac.len().min(scale);
+        digits.extend(frac[..kept].bytes());
+        digits.extend(std::iter::repeat_n(b'0', scale - kept));
+        if frac.as_bytes().get(scale).is_some_and(|d| *d >= b'5') {
+            // Add one in the last kept place, carrying.
+            let mut i = digits.len();
+            loop {
+                if i == 0 {
+                    digits.insert(0, b'1');
+                    break;
+                }
+                i -= 1;
+                if digits[i] == b'9' {
+                    digits[i] = b'0';
+                } else {
+                    digits[i] += 1;
+                    break;
+                }
+            }
+        }
+        let split = digits.len() - scale;
+        let (int, frac) = digits.split_at(split);
+        let int = std::str::from_utf8(int)
+            .unwrap_or("0")
+            .trim_start_matches('0');
+        let frac = std::str::from_utf8(frac).unwrap_or("");
+        let zero = int.is_empty() && frac.bytes().all(|d| d == b'0');
+        let mut out = String::with_capacity(digits.len() + 3);
+        if neg && !zero {
+            out.push('-');
+        }
+        out.push_str(if int.is_empty() { "0" } else { int });
+        if scale > 0 {
+            out.push('.');
+            out.push_str(frac);
+        }
+        Decimal(out)
+    }
 }
 
 impl fmt::Display for Decimal {

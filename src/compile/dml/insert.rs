@@ -158,7 +158,7 @@ pub(crate) fn insert_into_compiled(s: &mut InsertStmt, d: &dyn Dialect) -> Resul
 #[inline(never)]
 fn insert_into_compiled_cells(s: &mut InsertStmt, d: &dyn Dialect) -> Result<Compiled> {
     match plan_statements(s, d)? {
-        Plan::One(c) => Ok(c),
+        Plan::One(c) | Plan::Scaled(c, _) => Ok(c),
         Plan::Batch(v) => Err(needs_statements(v.len(), d)),
         Plan::Chunked(c) => Err(needs_statements(c.parts.len(), d)),
         // (`plan_statements` never plans a bulk load; said plainly if it ever did.)
