@@ -842,6 +842,16 @@ async fn integer_division_remainders_arrays_and_clocks_on_every_backend() {
             ],
         )
         .await;
+        // A NULL on the right makes the result NULL: typed Option from either side.
+        let previous = lag(i.qty).over(quarry::Window::new().order_by(i.id));
+        fx.rows(
+            "nullable right operand",
+            select(i.qty + previous)
+                .from(fx.items.clone())
+                .order_by(i.id),
+            vec![None, Some(2), Some(12), Some(5), Some(-2)],
+        )
+        .await;
         // array_agg: PostgreSQL's arrays, refused elsewhere naming the portable aggregates.
         let arrays = select((i.grp, array_agg(i.name).order_by(i.id.desc())))
             .from(fx.items.clone())

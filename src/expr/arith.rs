@@ -37,10 +37,31 @@ pub trait ArithOperand<L> {
     fn into_arith(self) -> Expr;
 }
 
-/// The Rust type of an arithmetic result of base `O` whose left operand is of type `Self`:
-/// `O`, or `Option<O>` when the left operand may be NULL.
+/// The Rust type of an arithmetic result `O` (a base type, or `Option` of one when the right
+/// operand may be NULL) whose left operand is of type `Self`: `O`, or `Option` of its base
+/// when the left operand may be NULL. A NULL on either side makes the result NULL.
+///
+/// ```
+/// use quarry::prelude::*;
+/// let (a, b) = (quarry::Column::<i64>::new("t", "a"), quarry::Column::<Option<i64>>::new("t", "b"));
+/// let _: TypedExpr<Option<i64>> = a + b;
+/// let _: TypedExpr<Option<i64>> = b * a;
+/// let _: TypedExpr<i64> = a - a;
+/// ```
 pub trait WithBase<O> {
     /// The result's Rust type.
+    type Out;
+}
+
+/// A result type that may be NULL: `Option<T>` for `T` and for `Option<T>` alike.
+///
+/// ```
+/// fn or_null<T: quarry::expr::OrNull>() {}
+/// or_null::<i64>();
+/// or_null::<Option<i64>>();
+/// ```
+pub trait OrNull {
+    /// `Option` of the base type.
     type Out;
 }
 
@@ -50,10 +71,15 @@ impl<O> WithBase<O> for Value {
 
 macro_rules! with_base {
     ($($b:ty),*) => {$(
-        impl<O> WithBase<O> for $b { type Out = O; }
-        impl<O> WithBase<O> for Option<$b> { type Out = Option<O>; }
+        impl<O> $crate::expr::WithBase<O> for $b { type Out = O; }
+        impl<O: $crate::expr::OrNull> $crate::expr::WithBase<O> for Option<$b> {
+            type Out = O::Out;
+        }
+        impl $crate::expr::OrNull for $b { type Out = Option<$b>; }
+        impl $crate::expr::OrNull for Option<$b> { type Out = Option<$b>; }
     )*};
 }
+pub(crate) use with_base;
 
 with_base!(i16, i32, i64, f32, f64, Decimal);
 #[cfg(feature = "rust_decimal-1")]
@@ -94,7 +120,7 @@ macro_rules! promote_exprs {
             fn into_arith(self) -> Expr { self.into_expr() }
         }
         impl ArithOperand<$l> for Column<Option<$r>> {
-            type Out = $o;
+            type Out = Option<$o>;
             fn into_arith(self) -> Expr { self.into_expr() }
         }
         impl ArithOperand<$l> for TypedExpr<$r> {
@@ -102,7 +128,7 @@ macro_rules! promote_exprs {
             fn into_arith(self) -> Expr { self.into_expr() }
         }
         impl ArithOperand<$l> for TypedExpr<Option<$r>> {
-            type Out = $o;
+            type Out = Option<$o>;
             fn into_arith(self) -> Expr { self.into_expr() }
         }
     )*};
@@ -204,6 +230,7 @@ pub trait IntegerBase {}
 macro_rules! division {
     ($op:ident: $($t:ty),*) => {$(
         impl Division for $t { const OP: BinaryOp = BinaryOp::$op; }
+        impl Division for Option<$t> { const OP: BinaryOp = BinaryOp::$op; }
     )*};
 }
 division!(IntDiv: i16, i32, i64);
@@ -214,6 +241,7 @@ impl IntegerBase for i16 {}
 impl IntegerBase for i32 {}
 impl IntegerBase for i64 {}
 impl IntegerBase for Any {}
+impl<T: IntegerBase> IntegerBase for Option<T> {}
 
 /// The base types whose expressions `R` can be added to (`Self` is the left's base type):
 /// numbers add numbers ([`ArithOperand`]), a date adds days, months or years and a timestamp

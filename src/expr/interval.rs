@@ -47,9 +47,10 @@
 //!      FROM t WHERE CAST(t.due + $2 * INTERVAL '1 month' AS DATE) > t.paid AND (t.at + $3 * INTERVAL '1 hour') < t.at");
 //! ```
 
+use super::arith::with_base;
 use super::ops::{DatePart, Expr, FuncCall, FuncName};
 use super::typed::TypedExpr;
-use super::{Addable, Column, DynColumn, IntoExpr, Subtractable, WithBase};
+use super::{Addable, Column, DynColumn, IntoExpr, Subtractable};
 use crate::value::{Date, Timestamp, Utc};
 use std::fmt;
 use std::marker::PhantomData;
@@ -462,8 +463,7 @@ fn days_from(left: Expr, right: Expr) -> Expr {
 /// A date type: moves by days, months and years, and subtracts a date of its own type.
 macro_rules! date_base {
     ($($d:ty),*) => {$(
-        impl<O> WithBase<O> for $d { type Out = O; }
-        impl<O> WithBase<O> for Option<$d> { type Out = Option<O>; }
+        with_base!($d);
         impl<R: DateAddend<$d>> Addable<R> for $d {
             type Out = $d;
             fn add_expr(left: Expr, rhs: R) -> Expr { rhs.add_to_date(left) }
@@ -472,11 +472,12 @@ macro_rules! date_base {
             type Out = R::Out;
             fn sub_expr(left: Expr, rhs: R) -> Expr { rhs.sub_from_date(left) }
         }
-        date_base!(@minus $d: $d, Column<$d>, Column<Option<$d>>, TypedExpr<$d>, TypedExpr<Option<$d>>);
+        date_base!(@minus $d: i64: $d, Column<$d>, TypedExpr<$d>);
+        date_base!(@minus $d: Option<i64>: Column<Option<$d>>, TypedExpr<Option<$d>>);
     )*};
-    (@minus $d:ty: $($r:ty),*) => {$(
+    (@minus $d:ty: $out:ty: $($r:ty),*) => {$(
         impl DateSubtrahend<$d> for $r {
-            type Out = i64;
+            type Out = $out;
             fn sub_from_date(self, left: Expr) -> Expr { days_from(left, self.into_expr()) }
         }
     )*};
@@ -485,8 +486,7 @@ macro_rules! date_base {
 /// A timestamp type (with or without time zone): moves by any interval.
 macro_rules! timestamp_base {
     ($($t:ty),*) => {$(
-        impl<O> WithBase<O> for $t { type Out = O; }
-        impl<O> WithBase<O> for Option<$t> { type Out = Option<O>; }
+        with_base!($t);
         impl<R: TimestampAddend<$t>> Addable<R> for $t {
             type Out = $t;
             fn add_expr(left: Expr, rhs: R) -> Expr { rhs.add_to_timestamp(left) }

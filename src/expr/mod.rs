@@ -31,7 +31,7 @@ mod ops;
 mod row;
 mod typed;
 
-pub use arith::{Addable, ArithOperand, Division, IntegerBase, Subtractable, WithBase};
+pub use arith::{Addable, ArithOperand, Division, IntegerBase, OrNull, Subtractable, WithBase};
 pub use func::{
     and_all, avg, case, case_when, cast, coalesce, count, count_distinct, count_star, current_date,
     current_timestamp, exists, func, length, lower, max, min, not, not_exists, now, nullif, or_any,
