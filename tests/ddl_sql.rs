@@ -930,3 +930,18 @@ fn regression_pg_literals_escape_backslashes() {
     );
     assert_eq!(ddl[3], "COMMENT ON COLUMN t.c IS E'a\\\\b'");
 }
+
+/// quarry's `Decimal` and `rust_decimal::Decimal` declare the same column type, so a column
+/// declared with either reads back into either.
+#[test]
+fn both_decimal_types_default_to_one_sql_type() {
+    use quarry::SqlTyped;
+    assert_eq!(
+        <quarry::value::Decimal as SqlTyped>::sql_type(),
+        <rust_decimal::Decimal as SqlTyped>::sql_type()
+    );
+    assert_eq!(
+        <rust_decimal::Decimal as SqlTyped>::sql_type(),
+        SqlType::numeric(28, 10)
+    );
+}

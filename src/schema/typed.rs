@@ -12,6 +12,8 @@ use super::types::SqlType;
 /// assert_eq!(<i64 as SqlTyped>::sql_type(), SqlType::BigInt);
 /// assert!(<Option<String> as SqlTyped>::NULLABLE);
 /// assert!(!<String as SqlTyped>::NULLABLE);
+/// // quarry's Decimal and rust_decimal's both default to NUMERIC(28, 10).
+/// assert_eq!(<quarry::value::Decimal as SqlTyped>::sql_type(), SqlType::numeric(28, 10));
 /// ```
 #[diagnostic::on_unimplemented(
     message = "`{Self}` has no default SQL column type",
@@ -89,8 +91,15 @@ sql_typed! {
 #[cfg(feature = "uuid-1")]
 sql_typed! { uuid::Uuid => SqlType::Uuid }
 
+/// Both decimal types default to NUMERIC(28, 10): the 28 digits `rust_decimal` holds, so a
+/// column declared with either type reads back into either.
+const DEFAULT_DECIMAL: SqlType = SqlType::Numeric {
+    precision: 28,
+    scale: 10,
+};
+
 #[cfg(feature = "rust_decimal-1")]
-sql_typed! { rust_decimal::Decimal => SqlType::numeric(28, 10) }
+sql_typed! { rust_decimal::Decimal => DEFAULT_DECIMAL }
 
 #[cfg(feature = "serde_json-1")]
 sql_typed! { serde_json::Value => SqlType::Json }
@@ -102,5 +111,5 @@ sql_typed! {
     crate::value::Utc => SqlType::TimestampTz,
     crate::value::Uuid => SqlType::Uuid,
     crate::value::Json => SqlType::Json,
-    crate::value::Decimal => SqlType::numeric(38, 10),
+    crate::value::Decimal => DEFAULT_DECIMAL,
 }
