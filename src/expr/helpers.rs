@@ -53,6 +53,7 @@ impl Literal for bool {}
 /// let q = select(a).from("t").filter(exists(select(lit(1)).from("u").filter(b.eq(a))));
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.a FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a)");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT t.a FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a)");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT t.a FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a)");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT t.a FROM t WHERE EXISTS (SELECT 1 FROM u WHERE u.a = t.a)");
 /// assert_eq!(select(lit(true)).compile(&quarry::Postgres).unwrap().sql, "SELECT TRUE");
 /// assert_eq!(select(-lit(-1)).compile(&quarry::Sqlite).unwrap().sql, "SELECT - -1");
@@ -89,6 +90,7 @@ impl Fractional for super::Any {}
 /// let q = select(rank().over(Window::new().order_by(a.desc()))).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT rank() OVER (ORDER BY t.a DESC) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT rank() OVER (ORDER BY t.a DESC) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT rank() OVER (ORDER BY t.a DESC) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT rank() OVER (ORDER BY t.a DESC) FROM t");
 /// ```
 pub fn rank() -> TypedExpr<i64> {
@@ -103,6 +105,7 @@ pub fn rank() -> TypedExpr<i64> {
 /// let a = quarry::Column::<i64>::new("t", "a");
 /// let q = select(dense_rank().over(Window::new().order_by(a))).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT dense_rank() OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT dense_rank() OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT dense_rank() OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT dense_rank() OVER (ORDER BY t.a) FROM t");
 /// ```
@@ -120,6 +123,7 @@ pub fn dense_rank() -> TypedExpr<i64> {
 /// let q = select(ntile(4).over(Window::new().order_by(a))).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT ntile(4) OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT ntile(4) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT ntile(4) OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT ntile(4) OVER (ORDER BY t.a) FROM t");
 /// ```
 pub fn ntile(buckets: u32) -> TypedExpr<i64> {
@@ -136,6 +140,7 @@ pub fn ntile(buckets: u32) -> TypedExpr<i64> {
 /// let q = select(prev).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT lag(t.a) OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT lag(t.a) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT lag(t.a) OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT lag(t.a) OVER (ORDER BY t.a) FROM t");
 /// ```
 pub fn lag<E: ExprMethods>(expr: E) -> TypedExpr<<E::Base as Nullable>::OrNull>
@@ -154,6 +159,7 @@ where
 /// let a = quarry::Column::<i64>::new("t", "a");
 /// let q = select(lag_by(a, 2).over(Window::new().order_by(a))).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT lag(t.a, 2) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT lag(t.a, 2) OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT lag(t.a, 2) OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT lag(t.a, 2) OVER (ORDER BY t.a) FROM t");
 /// ```
@@ -173,6 +179,7 @@ where
 /// let q = select(lead(a).over(Window::new().order_by(a))).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT lead(t.a) OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT lead(t.a) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT lead(t.a) OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT lead(t.a) OVER (ORDER BY t.a) FROM t");
 /// ```
 pub fn lead<E: ExprMethods>(expr: E) -> TypedExpr<<E::Base as Nullable>::OrNull>
@@ -192,6 +199,7 @@ where
 /// let q = select(lead_by(a, 3).over(Window::new().order_by(a))).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT lead(t.a, 3) OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT lead(t.a, 3) OVER (ORDER BY t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT lead(t.a, 3) OVER (ORDER BY t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT lead(t.a, 3) OVER (ORDER BY t.a) FROM t");
 /// ```
 pub fn lead_by<E: ExprMethods>(expr: E, rows: u32) -> TypedExpr<<E::Base as Nullable>::OrNull>
@@ -211,6 +219,7 @@ where
 /// let sql = "SELECT first_value(t.a) OVER (PARTITION BY t.g ORDER BY t.a) FROM t";
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, sql);
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, sql);
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, sql);
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, sql);
 /// ```
 pub fn first_value<E: ExprMethods>(expr: E) -> TypedExpr<<E::Base as Nullable>::OrNull>
@@ -231,6 +240,7 @@ where
 /// let q = select(last_value(a).over(Window::new().order_by(a))).from("t");
 /// let sql = "SELECT last_value(t.a) OVER (ORDER BY t.a) FROM t";
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, sql);
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, sql);
 /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, sql);
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, sql);
 /// ```
@@ -250,6 +260,7 @@ where
 /// let q = select(substr(a, 2_i32)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT substr(t.a, $1) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT substr(t.a, ?) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT substr(t.a, ?) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT substr(t.a, ?) FROM t");
 /// ```
 pub fn substr<E: ExprMethods>(expr: E, start: impl Operand<i32>) -> TypedExpr<E::Type>
@@ -269,6 +280,7 @@ where
 /// let q = select(substr_len(a, 1_i32, 3_i32)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT substr(t.a, $1, $2) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT substr(t.a, ?, ?) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT substr(t.a, ?, ?) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT substr(t.a, ?, ?) FROM t");
 /// ```
 pub fn substr_len<E: ExprMethods>(
@@ -294,6 +306,7 @@ where
 /// let q = select(replace(a, "-", "_")).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT replace(t.a, $1, $2) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT replace(t.a, ?, ?) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT replace(t.a, ?, ?) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT replace(t.a, ?, ?) FROM t");
 /// ```
 pub fn replace<E: ExprMethods>(
@@ -319,6 +332,7 @@ where
 /// let q = select(trim(a)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT trim(t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT trim(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT trim(t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT trim(t.a) FROM t");
 /// ```
 pub fn trim<E: ExprMethods>(expr: E) -> TypedExpr<E::Type>
@@ -336,6 +350,7 @@ where
 /// let a = quarry::Column::<String>::new("t", "a");
 /// let q = select(ltrim(a)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT ltrim(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT ltrim(t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT ltrim(t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT ltrim(t.a) FROM t");
 /// ```
@@ -355,6 +370,7 @@ where
 /// let q = select(rtrim(a)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT rtrim(t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT rtrim(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT rtrim(t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT rtrim(t.a) FROM t");
 /// ```
 pub fn rtrim<E: ExprMethods>(expr: E) -> TypedExpr<E::Type>
@@ -375,6 +391,7 @@ where
 /// let q = select(position("@", a)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT strpos(t.a, $1) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT INSTR(t.a, ?) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT INSTR(t.a, ?) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT instr(t.a, ?) FROM t");
 /// ```
 pub fn position<E: ExprMethods>(needle: impl Operand<String>, haystack: E) -> TypedExpr<i64>
@@ -396,6 +413,7 @@ where
 /// let q = select(abs(a)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT abs(t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT abs(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT abs(t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT abs(t.a) FROM t");
 /// ```
 pub fn abs<E: ExprMethods>(expr: E) -> TypedExpr<E::Type>
@@ -417,6 +435,7 @@ where
 /// let q = select(round(a)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT round(t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT round(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT round(t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT round(t.a) FROM t");
 /// ```
 pub fn round<E: ExprMethods>(expr: E) -> TypedExpr<E::Type>
@@ -470,6 +489,7 @@ where
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.a, GROUPING(t.a), count(*) FROM t GROUP BY ROLLUP (t.a)");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT t.a, GROUPING(t.a), count(*) FROM t GROUP BY t.a WITH ROLLUP");
 /// assert_eq!(q.compile(&quarry::MariaDb).unwrap_err().kind(), quarry::ErrorKind::Unsupported);
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap_err().kind(), quarry::ErrorKind::Unsupported);
 /// ```
 pub fn grouping<E: ExprMethods>(expr: E) -> TypedExpr<i64> {
     call_named(FuncName::Grouping, vec![expr.into_expr()])
@@ -487,6 +507,7 @@ pub fn grouping<E: ExprMethods>(expr: E) -> TypedExpr<i64> {
 /// let q = select(floor(a)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT floor(t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT floor(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT floor(t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql,
 ///     "SELECT CAST(CAST(t.a AS INTEGER) - (t.a < CAST(t.a AS INTEGER)) AS REAL) FROM t");
 /// ```
@@ -506,6 +527,7 @@ where
 /// let a = quarry::Column::<f64>::new("t", "a");
 /// let q = select(ceil(a)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT ceil(t.a) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT ceil(t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT ceil(t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql,
 ///     "SELECT CAST(CAST(t.a AS INTEGER) + (t.a > CAST(t.a AS INTEGER)) AS REAL) FROM t");
@@ -527,6 +549,7 @@ where
 /// let q = select(power(a, 2.0)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT power(t.a, $1) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT power(t.a, ?) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT power(t.a, ?) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap_err().kind(), quarry::ErrorKind::Unsupported);
 /// ```
 pub fn power<E: ExprMethods>(base: E, exponent: impl Operand<f64>) -> TypedExpr<f64>
@@ -584,6 +607,7 @@ impl Temporal for time::OffsetDateTime {}
 /// let q = select(extract(DatePart::Year, at)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT CAST(floor(EXTRACT(YEAR FROM t.at)) AS BIGINT) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT EXTRACT(YEAR FROM t.at) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT EXTRACT(YEAR FROM t.at) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT CAST(strftime('%Y', t.at) AS INTEGER) FROM t");
 /// ```
 pub fn extract<E: ExprMethods>(part: super::ops::DatePart, expr: E) -> TypedExpr<i64>
@@ -604,6 +628,7 @@ where
 /// let (a, b) = (quarry::Column::<Date>::new("t", "a"), quarry::Column::<Date>::new("t", "b"));
 /// let q = select(days_between(a, b)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT (CAST(t.b AS DATE) - CAST(t.a AS DATE)) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT DATEDIFF(t.b, t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT DATEDIFF(t.b, t.a) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql,
 ///     "SELECT CAST(julianday(date(t.b)) - julianday(date(t.a)) AS INTEGER) FROM t");
@@ -673,6 +698,7 @@ pub fn array_agg<E: ExprMethods>(expr: E) -> TypedExpr<Option<Vec<E::Type>>> {
 /// let q = select(greatest(a, b)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT GREATEST(t.a, t.b) FROM t");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT GREATEST(t.a, t.b) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT GREATEST(t.a, t.b) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT max(t.a, t.b) FROM t");
 /// ```
 pub fn greatest<E: ExprMethods>(a: E, b: impl Operand<E::Base>) -> TypedExpr<E::Type> {
@@ -688,6 +714,7 @@ pub fn greatest<E: ExprMethods>(a: E, b: impl Operand<E::Base>) -> TypedExpr<E::
 /// let a = quarry::Column::<i64>::new("t", "a");
 /// let q = select(least(a, 10_i64)).from("t");
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT LEAST(t.a, $1) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT LEAST(t.a, ?) FROM t");
 /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT LEAST(t.a, ?) FROM t");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT min(t.a, ?) FROM t");
 /// ```

@@ -17,6 +17,7 @@ use std::marker::PhantomData;
 /// let q = select(a).from("t").filter(tuple((a, b)).in_list([(1_i64, "x"), (2, "y")]));
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.a FROM t WHERE (t.a, t.b) IN (($1, $2), ($3, $4))");
 /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT t.a FROM t WHERE (t.a, t.b) IN ((?, ?), (?, ?))");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT t.a FROM t WHERE (t.a, t.b) IN ((?, ?), (?, ?))");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT t.a FROM t WHERE (t.a, t.b) IN ((?, ?), (?, ?))");
 /// ```
 #[derive(Clone, Debug)]
@@ -87,6 +88,7 @@ row_tuples! {
 /// let (a, b) = (quarry::Column::<i64>::new("t", "a"), quarry::Column::<i64>::new("t", "b"));
 /// let q = select(a).from("t").filter(tuple((a, b)).eq((1_i64, 2_i64)));
 /// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.a FROM t WHERE (t.a, t.b) = ($1, $2)");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT t.a FROM t WHERE (t.a, t.b) = (?, ?)");
 /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT t.a FROM t WHERE (t.a, t.b) = (?, ?)");
 /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT t.a FROM t WHERE (t.a, t.b) = (?, ?)");
 /// ```

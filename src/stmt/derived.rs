@@ -153,6 +153,8 @@ impl Cte {
     ///     "WITH big AS (SELECT o.amount FROM o WHERE o.amount > $1) SELECT max(big.amount) FROM big");
     /// assert_eq!(q.compile(&quarry::MySql).unwrap().sql,
     ///     "WITH big AS (SELECT o.amount FROM o WHERE o.amount > ?) SELECT max(big.amount) FROM big");
+    /// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql,
+    ///     "WITH big AS (SELECT o.amount FROM o WHERE o.amount > ?) SELECT max(big.amount) FROM big");
     /// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql,
     ///     "WITH big AS (SELECT o.amount FROM o WHERE o.amount > ?) SELECT max(big.amount) FROM big");
     /// ```
