@@ -432,6 +432,38 @@ macro_rules! decimal_from_int {
 decimal_from_int!(i8, i16, i32, i64, u8, u16, u32, u64);
 
 impl Decimal {
+    /// `mantissa × 10^-scale`, as `rust_decimal::Decimal::new` reads it: a decimal constant
+    /// without parsing (`Decimal::new(110, 2)` is `1.10`).
+    ///
+    /// ```
+    /// use quarry::value::Decimal;
+    /// assert_eq!(Decimal::new(110, 2).as_str(), "1.10");
+    /// assert_eq!(Decimal::new(-5, 3).as_str(), "-0.005");
+    /// assert_eq!(Decimal::new(42, 0).as_str(), "42");
+    /// assert_eq!(Decimal::new(0, 2).as_str(), "0.00");
+    /// ```
+    pub fn new(mantissa: i64, scale: u32) -> Decimal {
+        let digits = mantissa.unsigned_abs().to_string();
+        let scale = scale as usize;
+        let mut out = String::with_capacity(digits.len() + scale + 3);
+        if mantissa < 0 {
+            out.push('-');
+        }
+        if digits.len() > scale {
+            let (int, frac) = digits.split_at(digits.len() - scale);
+            out.push_str(int);
+            if scale > 0 {
+                out.push('.');
+                out.push_str(frac);
+            }
+        } else {
+            out.push_str("0.");
+            out.extend(std::iter::repeat_n('0', scale - digits.len()));
+            out.push_str(&digits);
+        }
+        Decimal(out)
+    }
+
     /// A float's shortest decimal text as a decimal (`0.1_f64` → `0.1`); `None` for NaN
     /// and infinities.
     ///
