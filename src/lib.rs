@@ -187,6 +187,7 @@ pub mod dialect {
 pub mod backend {
     #[doc(hidden)]
     pub use crate::compile::Plan;
+    pub use crate::exec::url::{percent_decode, query_params, QueryParam};
     #[doc(hidden)]
     pub use crate::exec::ConnRef;
     pub use crate::exec::{

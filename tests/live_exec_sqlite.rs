@@ -1036,3 +1036,24 @@ async fn statements_run_on_connection_threads_on_a_current_thread_runtime() {
         }
     }
 }
+
+/// A URL's path and options are percent-decoded: `a%20b` is the directory `a b`, and an
+/// encoded option value is read decoded (pool options included).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn urls_are_percent_decoded() {
+    let dir = std::env::temp_dir().join(format!("quarry url {}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("x.db");
+    let _ = std::fs::remove_file(&file);
+    let encoded = format!("{}", dir.display()).replace(' ', "%20");
+    let url = format!("sqlite://{encoded}/x.db?busy_timeout=%3250&pool_max_size=%32");
+    let engine = connect(&url).await;
+    engine.execute("CREATE TABLE t (a INTEGER)").await.unwrap();
+    assert!(file.exists(), "{} was not created", file.display());
+    let busy: i64 = engine.fetch_scalar("PRAGMA busy_timeout").await.unwrap();
+    assert_eq!(busy, 250);
+    drop(engine);
+    let err = Engine::connect("sqlite:///tmp/%FF.db").await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Configuration, "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

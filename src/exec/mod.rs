@@ -18,6 +18,7 @@ mod rows;
 mod statements;
 mod stream;
 mod transaction;
+pub(crate) mod url;
 
 pub use crate::value::Row;
 pub use backend::{

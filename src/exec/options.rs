@@ -6,7 +6,8 @@ use std::time::Duration;
 /// Options of an engine's connection pool, set with [`crate::EngineBuilder`] or in the URL's
 /// query string (`pool_max_size`, `pool_min_idle`, `pool_timeout`, `pool_idle_timeout`,
 /// `pool_max_lifetime` in seconds, `pool_test_on_checkout`, `log_parameters`), which quarry takes
-/// out before the driver sees the URL.
+/// out before the driver sees the URL. Keys and values are percent-decoded; the parameters left
+/// for the driver are passed on as written.
 ///
 /// ```
 /// use quarry::PoolOptions;
@@ -81,15 +82,19 @@ impl PoolOptions {
     /// ```
     /// let err = quarry::PoolOptions::default().apply_url("sqlite::memory:?pool_max_size=x").unwrap_err();
     /// assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
+    /// // Percent-decoded; the driver's parameters are passed on as written.
+    /// let (url, o) = quarry::PoolOptions::default()
+    ///     .apply_url("postgres://h/db?pool%5Fmax%5Fsize=%34&application_name=a%20b").unwrap();
+    /// assert_eq!((url.as_str(), o.max_size), ("postgres://h/db?application_name=a%20b", 4));
     /// ```
     pub fn apply_url(mut self, url: &str) -> Result<(String, PoolOptions)> {
-        let Some((base, query)) = url.split_once('?') else {
+        let Some((base, _)) = url.split_once('?') else {
             self.validate()?;
             return Ok((url.to_owned(), self));
         };
         let mut kept = Vec::new();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        for p in super::url::query_params(url)? {
+            let (k, v) = (&*p.key, &*p.value);
             match k {
                 "pool_max_size" => {
                     self.max_size = v.parse().ok().filter(|n| *n > 0).ok_or_else(|| {
@@ -109,7 +114,7 @@ impl PoolOptions {
                 "pool_test_on_checkout" => self.test_on_checkout = flag(k, v)?,
                 "log_parameters" => self.log_parameters = flag(k, v)?,
                 "pool_lane" => self.lane = flag(k, v)?,
-                _ => kept.push(pair),
+                _ => kept.push(p.raw),
             }
         }
         self.validate()?;

@@ -32,6 +32,8 @@ impl Location {
     /// assert_eq!(Location::parse("sqlite://data/app.db").unwrap(), Location::File("data/app.db".into()));
     /// assert_eq!(Location::parse("sqlite:///tmp/app.db").unwrap(), Location::File("/tmp/app.db".into()));
     /// assert_eq!(Location::parse("sqlite:app.db?mode=ro").unwrap(), Location::File("app.db".into()));
+    /// // The path is percent-decoded.
+    /// assert_eq!(Location::parse("sqlite:///tmp/a%20b/x.db").unwrap(), Location::File("/tmp/a b/x.db".into()));
     /// assert!(Location::parse("postgres://x").is_err());
     /// ```
     pub fn parse(url: &str) -> Result<Location> {
@@ -39,7 +41,7 @@ impl Location {
         let rest = url
             .strip_prefix("sqlite:")
             .ok_or_else(|| Error::Configuration(format!("not a sqlite URL: {url:?}")))?;
-        let rest = rest.split('?').next().unwrap_or_default();
+        let rest = rest.split(['?', '#']).next().unwrap_or_default();
         if rest == ":memory:" || rest == "//:memory:" {
             let n = NEXT.fetch_add(1, Ordering::Relaxed);
             return Ok(Location::Memory(format!(
@@ -47,13 +49,13 @@ impl Location {
                 std::process::id()
             )));
         }
-        let path = rest.strip_prefix("//").unwrap_or(rest);
+        let path = quarry::backend::percent_decode(rest.strip_prefix("//").unwrap_or(rest))?;
         if path.is_empty() {
             return Err(Error::Configuration(format!(
                 "sqlite URL {url:?} names no file"
             )));
         }
-        Ok(Location::File(PathBuf::from(path)))
+        Ok(Location::File(PathBuf::from(&*path)))
     }
 }
 
@@ -249,9 +251,8 @@ impl SqliteOptions {
     /// ```
     pub fn parse(url: &str) -> Result<SqliteOptions> {
         let mut o = SqliteOptions::new(Location::parse(url)?);
-        let query = url.split_once('?').map(|(_, q)| q).unwrap_or_default();
-        for pair in query.split('&').filter(|p| !p.is_empty()) {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        for p in quarry::backend::query_params(url)? {
+            let (k, v) = (&*p.key, &*p.value);
             match k {
                 "mode" => {
                     o.mode = match v {
