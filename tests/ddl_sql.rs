@@ -807,7 +807,13 @@ fn bad_input_is_rejected_when_compiling() {
             .with(Table::new("t").column(ColumnDef::new("a", SqlType::Text).primary_key()))
     };
     assert!(text_pk().create_all_ddl(&Postgres).is_ok());
-    assert_eq!(kind(text_pk(), &MariaDb), ErrorKind::Unsupported);
+    assert!(text_pk().create_all_ddl(&MariaDb).is_ok());
+    // BLOB and JSON keys stay refused on the MySQL family (TEXT keys become VARCHAR(255)).
+    let blob_pk = || {
+        MetaData::new()
+            .with(Table::new("t").column(ColumnDef::new("a", SqlType::Blob).primary_key()))
+    };
+    assert_eq!(kind(blob_pk(), &MariaDb), ErrorKind::Unsupported);
     // SQLite's rowid alias cannot be part of a composite key.
     let composite_auto = || {
         MetaData::new().with(
@@ -943,5 +949,34 @@ fn both_decimal_types_default_to_one_sql_type() {
     assert_eq!(
         <rust_decimal::Decimal as SqlTyped>::sql_type(),
         SqlType::numeric(28, 10)
+    );
+}
+
+/// A TEXT column in a key is created VARCHAR(255) on the MySQL family, which cannot index TEXT;
+/// elsewhere, and outside keys, it stays TEXT.
+#[test]
+fn text_key_columns_are_varchar_on_the_mysql_family() {
+    let parent = Table::new("p")
+        .column(ColumnDef::new("code", SqlType::Text).primary_key())
+        .column(ColumnDef::new("note", SqlType::Text));
+    let child = Table::new("c")
+        .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+        .column(ColumnDef::new("code", SqlType::Text).references("p", "code"))
+        .column(ColumnDef::new("tag", SqlType::Text))
+        .index(quarry::Index::new("c_tag").column("tag"));
+    assert_sql!(|d: &dyn Dialect| CreateTable::new(&parent).compile(d),
+        postgres: "CREATE TABLE p (\n  code TEXT NOT NULL,\n  note TEXT,\n  PRIMARY KEY (code)\n)",
+        mysql_family: "CREATE TABLE p (\n  code VARCHAR(255) NOT NULL,\n  note LONGTEXT,\n  PRIMARY KEY (code)\n)",
+        sqlite: "CREATE TABLE p (\n  code TEXT NOT NULL,\n  note TEXT,\n  PRIMARY KEY (code)\n)",
+    );
+    let sql = CreateTable::new(&child).compile(&MariaDb).unwrap().sql;
+    assert!(
+        sql.contains("code VARCHAR(255)") && sql.contains("tag VARCHAR(255)"),
+        "{sql}"
+    );
+    let sql = CreateTable::new(&child).compile(&Postgres).unwrap().sql;
+    assert!(
+        sql.contains("code TEXT") && sql.contains("tag TEXT"),
+        "{sql}"
     );
 }

@@ -115,6 +115,12 @@ fn rows() -> Vec<(&'static str, How)> {
             )
         }),
         ("`array_agg`", |f| yes_no(f.array_agg)),
+        ("TEXT (`String`) key columns", |f| {
+            match f.text_key_varchar {
+                None => NATIVE.into(),
+                Some(n) => format!("emulated: created as `VARCHAR({n})`"),
+            }
+        }),
         ("integer `/` (truncating)", |f| {
             format!("`{}`", f.integer_division)
         }),

@@ -236,6 +236,10 @@ pub struct Features {
     pub fk_set_default: bool,
     /// Keys (PK, UNIQUE, FK, index) on TEXT/BLOB/JSON columns need a prefix length (MySQL).
     pub text_keys_need_length: bool,
+    /// A TEXT column in a key (primary key, unique, foreign key, index) is created as
+    /// `VARCHAR(n)` (the MySQL family, which cannot index TEXT without a prefix length: 255
+    /// characters of utf8mb4 fit its 3072-byte index limit, three to a key).
+    pub text_key_varchar: Option<u32>,
     /// Literal defaults on TEXT/BLOB/JSON must be written as an expression `('…')` (MySQL 8).
     pub text_default_as_expression: bool,
     /// Largest `VARCHAR(n)`.

@@ -67,6 +67,7 @@ const BASE: Features = Features {
     drop_foreign_key_keyword: "FOREIGN KEY",
     fk_set_default: false,
     text_keys_need_length: true,
+    text_key_varchar: Some(255),
     text_default_as_expression: true,
     max_varchar: 16383,
     max_numeric: (65, 30),

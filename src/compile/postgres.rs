@@ -54,6 +54,7 @@ static FEATURES: Features = Features {
     drop_foreign_key_keyword: "CONSTRAINT",
     fk_set_default: true,
     text_keys_need_length: false,
+    text_key_varchar: None,
     text_default_as_expression: false,
     max_varchar: 10_485_760,
     max_numeric: (1000, 1000),

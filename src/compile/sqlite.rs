@@ -57,6 +57,7 @@ static FEATURES: Features = Features {
     drop_foreign_key_keyword: "CONSTRAINT",
     fk_set_default: true,
     text_keys_need_length: false,
+    text_key_varchar: None,
     text_default_as_expression: false,
     max_varchar: 1_000_000_000,
     max_numeric: (1000, 1000),

@@ -101,13 +101,33 @@ fn columns_exist<'a>(
     Ok(())
 }
 
+/// Whether `column` of `t` is part of a key: the primary key, a unique constraint, a foreign
+/// key or an index.
+pub(crate) fn in_key(t: &Table, column: &str) -> bool {
+    t.primary_key_columns().contains(&column)
+        || t.columns.iter().any(|c| c.unique && c.name == column)
+        || t.uniques
+            .iter()
+            .any(|u| u.columns.iter().any(|c| c == column))
+        || t.foreign_keys
+            .iter()
+            .any(|f| f.columns.iter().any(|c| c == column))
+        || t.indexes
+            .iter()
+            .any(|i| i.columns.iter().any(|c| c.name == column))
+}
+
 fn keyable(d: &dyn Dialect, t: &Table, what: &str, cols: &[&str]) -> Result<()> {
     if !d.features().text_keys_need_length {
         return Ok(());
     }
     for c in cols {
         if let Some(col) = t.get_column(c) {
-            if matches!(col.sql_type, SqlType::Text | SqlType::Blob | SqlType::Json) {
+            let text_as_varchar =
+                col.sql_type == SqlType::Text && d.features().text_key_varchar.is_some();
+            if matches!(col.sql_type, SqlType::Text | SqlType::Blob | SqlType::Json)
+                && !text_as_varchar
+            {
                 return Err(Error::unsupported(
                     d.name(),
                     format!(
