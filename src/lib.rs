@@ -103,6 +103,40 @@ pub mod schema;
 pub mod stmt;
 pub mod value;
 
+/// The type crates quarry's features convert to and from, re-exported so that an application
+/// uses the very versions quarry was built with (sqlx's `sqlx::types`): enable a feature and
+/// write `quarry::types::chrono::NaiveDate`, with no dependency of your own to keep in step.
+///
+/// | feature | crate |
+/// |---|---|
+/// | `chrono-0_4` | [`chrono`](https://docs.rs/chrono/0.4) |
+/// | `time-0_3` | [`time`](https://docs.rs/time/0.3) |
+/// | `uuid-1` | [`uuid`](https://docs.rs/uuid/1) |
+/// | `rust_decimal-1` | [`rust_decimal`](https://docs.rs/rust_decimal/1) |
+/// | `serde_json-1` | [`serde_json`](https://docs.rs/serde_json/1) |
+///
+/// quarry's own [`value`] types (`Decimal`, `Date`, `Timestamp`, `Uuid`, `Json`, …) need no
+/// feature.
+///
+/// ```
+/// # #[cfg(feature = "chrono-0_4")] {
+/// let d = quarry::types::chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+/// assert_eq!(quarry::IntoValue::into_value(d), quarry::Value::Date("2024-02-29".parse().unwrap()));
+/// # }
+/// ```
+pub mod types {
+    #[cfg(feature = "chrono-0_4")]
+    pub use chrono;
+    #[cfg(feature = "rust_decimal-1")]
+    pub use rust_decimal;
+    #[cfg(feature = "serde_json-1")]
+    pub use serde_json;
+    #[cfg(feature = "time-0_3")]
+    pub use time;
+    #[cfg(feature = "uuid-1")]
+    pub use uuid;
+}
+
 /// Everything needed to write queries: `use quarry::prelude::*;`.
 ///
 /// ```

@@ -980,3 +980,22 @@ fn text_key_columns_are_varchar_on_the_mysql_family() {
         "{sql}"
     );
 }
+
+/// The type crates of quarry's features are re-exported, so a table can be declared with them
+/// without a dependency of one's own.
+#[test]
+fn type_crates_are_re_exported() {
+    use quarry::types::{chrono, rust_decimal, serde_json, time, uuid};
+    use quarry::SqlTyped;
+    assert_eq!(<chrono::NaiveDate as SqlTyped>::sql_type(), SqlType::Date);
+    assert_eq!(
+        <time::PrimitiveDateTime as SqlTyped>::sql_type(),
+        SqlType::Timestamp
+    );
+    assert_eq!(<uuid::Uuid as SqlTyped>::sql_type(), SqlType::Uuid);
+    assert_eq!(
+        <rust_decimal::Decimal as SqlTyped>::sql_type(),
+        SqlType::numeric(28, 10)
+    );
+    assert_eq!(<serde_json::Value as SqlTyped>::sql_type(), SqlType::Json);
+}
