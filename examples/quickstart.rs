@@ -48,13 +48,25 @@ struct UserRow {
     active: bool,
 }
 
-#[tokio::main]
-async fn main() -> quarry::Result<()> {
+fn install() {
     quarry::install_drivers(&[
         &quarry_sqlite::DRIVER,
         &quarry_postgres::DRIVER,
         &quarry_mysql::DRIVER,
     ]);
+}
+
+#[tokio::main]
+async fn main() -> quarry::Result<()> {
+    install();
+    let url = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "sqlite::memory:".to_owned());
+    run(&url).await
+}
+
+/// The tour, on the database at `url`.
+async fn run(url: &str) -> quarry::Result<()> {
     // Declared children first: create_all orders them by their foreign keys.
     let md = MetaData::new().with(Orders::table()).with(Users::table());
 
@@ -66,10 +78,7 @@ async fn main() -> quarry::Result<()> {
         println!();
     }
 
-    let url = std::env::args()
-        .nth(1)
-        .unwrap_or_else(|| "sqlite::memory:".to_owned());
-    let engine = Engine::connect(&url).await?;
+    let engine = Engine::connect(url).await?;
     println!(
         "-- connected to {} ({})",
         engine.backend_name(),
@@ -179,4 +188,21 @@ async fn main() -> quarry::Result<()> {
         engine.has_table(None, "users").await?
     );
     Ok(())
+}
+
+#[cfg(test)]
+#[path = "support/urls.rs"]
+mod urls;
+
+#[cfg(test)]
+mod tests {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn runs_on_every_configured_database() {
+        super::install();
+        for url in super::urls::urls() {
+            super::run(&url)
+                .await
+                .unwrap_or_else(|e| panic!("{url}: {e}"));
+        }
+    }
 }
