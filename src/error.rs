@@ -54,11 +54,12 @@ pub enum ErrorKind {
 
 /// A database error as reported by the backend, with its native code kept.
 ///
-/// Its `Display` is the backend's code and message (and the SQL, when known): what a log line
-/// needs. [`std::error::Error::source`] returns the driver's own error (`tokio_postgres::Error`,
-/// `mysql_async::Error`, `rusqlite::Error`) when the backend kept it, for downcasting to fields
-/// quarry does not copy (a PostgreSQL hint, the schema and table); its text restates the
-/// server's message in the driver's words.
+/// [`std::error::Error::source`] returns the driver's own error (`tokio_postgres::Error`,
+/// `mysql_async::Error`, `rusqlite::Error`) when the backend kept it: downcast it for what quarry
+/// does not copy (a PostgreSQL hint, schema or table). Each text is printed once along the
+/// chain: with a source, `Display` is the code, the kind, the constraint and the SQL, and the
+/// database's message is the source's text (and the `message` field); without one, `Display`
+/// includes the message.
 ///
 /// ```
 /// use quarry::{Error, ErrorKind};
@@ -68,8 +69,12 @@ pub enum ErrorKind {
 ///     .with_source(io);
 /// let Error::Database(db) = &e else { unreachable!() };
 /// assert_eq!(db.constraint.as_deref(), Some("customers_email_key"));
+/// assert_eq!(db.message, "duplicate key");
+/// assert_eq!(e.to_string(), "database error 23505: unique violation of constraint customers_email_key");
 /// let source = std::error::Error::source(&e).unwrap();
 /// assert!(source.downcast_ref::<std::io::Error>().is_some());
+/// let plain = Error::database(ErrorKind::Database, "42601", "syntax error", Some("SELEC 1"));
+/// assert_eq!(plain.to_string(), "database error 42601: syntax error (SQL: SELEC 1)");
 /// ```
 #[derive(Debug)]
 pub struct DatabaseError {
@@ -91,7 +96,29 @@ pub struct DatabaseError {
 
 impl fmt::Display for DatabaseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "database error {}: {}", self.code, self.message)?;
+        f.write_str("database error")?;
+        if !self.code.is_empty() {
+            write!(f, " {}", self.code)?;
+        }
+        if self.source.is_none() {
+            write!(f, ": {}", self.message)?;
+        } else {
+            let what = match self.kind {
+                ErrorKind::UniqueViolation => Some("unique violation"),
+                ErrorKind::ForeignKeyViolation => Some("foreign key violation"),
+                ErrorKind::NotNullViolation => Some("not-null violation"),
+                ErrorKind::CheckViolation => Some("check violation"),
+                ErrorKind::SerializationFailure => Some("serialization failure"),
+                ErrorKind::Deadlock => Some("deadlock"),
+                _ => None,
+            };
+            match (what, &self.constraint) {
+                (Some(what), Some(c)) => write!(f, ": {what} of constraint {c}")?,
+                (Some(what), None) => write!(f, ": {what}")?,
+                (None, Some(c)) => write!(f, ": constraint {c}")?,
+                (None, None) => {}
+            }
+        }
         if let Some(sql) = &self.sql {
             write!(f, " (SQL: {sql})")?;
         }

@@ -626,7 +626,7 @@ impl StatementEvent<'_> {
                 backend = self.backend,
                 sql = %sql,
                 params,
-                error = %e,
+                error = %WithSource(e),
                 elapsed = ?self.elapsed,
                 elapsed_us,
                 "statement failed",
@@ -644,12 +644,33 @@ impl StatementEvent<'_> {
             sql = %sql,
             params,
             rows = self.rows,
-            error = self.error.map(tracing::field::display),
+            error = self.error.map(|e| tracing::field::display(WithSource(e))),
             elapsed = ?self.elapsed,
             elapsed_us,
             threshold = ?threshold,
             "slow statement",
         );
+    }
+}
+
+/// An error followed by the texts of its sources (each skipped when the text before already
+/// holds it), for a log line that must say what happened on its own.
+struct WithSource<'a>(&'a Error);
+
+impl fmt::Display for WithSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut last = self.0.to_string();
+        f.write_str(&last)?;
+        let mut source = std::error::Error::source(self.0);
+        while let Some(s) = source {
+            let text = s.to_string();
+            if !last.contains(&text) {
+                write!(f, ": {text}")?;
+            }
+            last = text;
+            source = s.source();
+        }
+        Ok(())
     }
 }
 
