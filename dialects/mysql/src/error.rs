@@ -245,6 +245,86 @@ mod tests {
     }
 
     #[test]
+    fn constraint_names_from_messages() {
+        let dup = "Duplicate entry 'a@x.org' for key 'customers_email_key'";
+        assert_eq!(
+            constraint_name(1062, dup, true).as_deref(),
+            Some("customers_email_key")
+        );
+        // MySQL 8 prefixes the table; MariaDB key names keep their dots.
+        let mysql8 = "Duplicate entry '7' for key 'customers.PRIMARY'";
+        assert_eq!(
+            constraint_name(1062, mysql8, false).as_deref(),
+            Some("PRIMARY")
+        );
+        assert_eq!(
+            constraint_name(1062, "Duplicate entry 'x' for key 'a.b'", true).as_deref(),
+            Some("a.b")
+        );
+        // A quote inside the duplicated value does not confuse the key.
+        let quoted = "Duplicate entry 'it's for key 'x'' for key 'k'";
+        assert_eq!(constraint_name(1062, quoted, true).as_deref(), Some("k"));
+        let child = "Cannot add or update a child row: a foreign key constraint fails \
+                     (`test`.`orders`, CONSTRAINT `orders_customer_fkey` FOREIGN KEY \
+                     (`customer_id`) REFERENCES `customers` (`id`))";
+        assert_eq!(
+            constraint_name(1452, child, true).as_deref(),
+            Some("orders_customer_fkey")
+        );
+        let parent = "Cannot delete or update a parent row: a foreign key constraint fails \
+                      (`test`.`orders`, CONSTRAINT `odd``name` FOREIGN KEY (`c`) REFERENCES \
+                      `customers` (`id`))";
+        assert_eq!(
+            constraint_name(1451, parent, true).as_deref(),
+            Some("odd`name")
+        );
+        let check = "CONSTRAINT `qty_positive` failed for `test`.`orders`";
+        assert_eq!(
+            constraint_name(4025, check, true).as_deref(),
+            Some("qty_positive")
+        );
+        let check8 = "Check constraint 'qty_positive' is violated.";
+        assert_eq!(
+            constraint_name(3819, check8, false).as_deref(),
+            Some("qty_positive")
+        );
+        // No name in the message, or another error: none.
+        assert_eq!(constraint_name(1062, "Duplicate entry", true), None);
+        assert_eq!(
+            constraint_name(1048, "Column 'a' cannot be null", true),
+            None
+        );
+        assert_eq!(
+            constraint_name(1022, "Can't write; duplicate key in table 't'", true),
+            None
+        );
+    }
+
+    #[test]
+    fn driver_error_is_the_source_and_said_once() {
+        let e = map_error(
+            MyError::Server(ServerError {
+                code: 1062,
+                message: "Duplicate entry '1' for key 'PRIMARY'".into(),
+                state: "23000".into(),
+            }),
+            Some("INSERT"),
+            true,
+        );
+        assert_eq!(e.constraint(), Some("PRIMARY"));
+        let source = std::error::Error::source(&e).expect("source");
+        assert!(source.downcast_ref::<MyError>().is_some());
+        assert!(source.to_string().contains("Duplicate entry"));
+        assert!(!e.to_string().contains("Duplicate entry"), "{e}");
+        let refused =
+            MyError::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused).into());
+        let e = map_connect_error(refused);
+        let source = std::error::Error::source(&e).expect("source").to_string();
+        assert_eq!(e.to_string(), "connection error: cannot connect to MySQL");
+        assert!(!e.to_string().contains(&source));
+    }
+
+    #[test]
     fn lost_connections() {
         use std::io::{Error as IoErr, ErrorKind as K};
         let io = |k: K| MyError::Io(IoErr::from(k).into());

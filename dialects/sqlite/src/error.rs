@@ -47,6 +47,30 @@ fn kind_for(extended: i32) -> ErrorKind {
 mod tests {
     use super::*;
 
+    fn failure(code: i32, message: &str) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), Some(message.into()))
+    }
+
+    #[test]
+    fn driver_error_is_the_source_and_no_constraint_is_claimed() {
+        let e = error(
+            failure(2067, "UNIQUE constraint failed: t.email"),
+            Some("INSERT"),
+        );
+        assert!(e.is_unique_violation());
+        assert_eq!(e.code(), Some("2067"));
+        assert_eq!(e.sql(), Some("INSERT"));
+        assert_eq!(e.constraint(), None);
+        let source = std::error::Error::source(&e).expect("source");
+        assert!(source.downcast_ref::<rusqlite::Error>().is_some());
+        assert_eq!(source.to_string(), "UNIQUE constraint failed: t.email");
+        assert!(!e.to_string().contains("t.email"), "{e}");
+        let e = error(failure(14, "unable to open database file"), None);
+        assert!(e.is_connection_error());
+        assert!(!e.to_string().contains("unable to open"), "{e}");
+        assert!(std::error::Error::source(&e).is_some());
+    }
+
     #[test]
     fn codes_map_to_kinds() {
         assert_eq!(kind_for(2067), ErrorKind::UniqueViolation);
