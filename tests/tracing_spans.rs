@@ -114,9 +114,12 @@ async fn statements_are_traced_without_parameters_by_default() {
     );
 }
 
-/// Events of one target, as (level, fields "key=value" with the message as `message=…`).
+/// One captured event: its level and its fields as "key=value" (the message as `message=…`).
+type Logged = (tracing::Level, Vec<String>);
+
+/// The events of the `quarry::query` target.
 #[derive(Clone, Default)]
-struct Events(Arc<Mutex<Vec<(tracing::Level, Vec<String>)>>>);
+struct Events(Arc<Mutex<Vec<Logged>>>);
 
 impl Subscriber for Events {
     fn register_callsite(&self, _: &'static Metadata<'static>) -> tracing::subscriber::Interest {
