@@ -53,6 +53,29 @@ pub enum ErrorKind {
 }
 
 /// A database error as reported by the backend, with its native code kept.
+///
+/// [`std::error::Error::source`] returns the driver's own error (`tokio_postgres::Error`,
+/// `mysql_async::Error`, `rusqlite::Error`) when the backend kept it: downcast it for what quarry
+/// does not copy (a PostgreSQL hint, schema or table). Each text is printed once along the
+/// chain: with a source, `Display` is the code, the kind, the constraint and the SQL, and the
+/// database's message is the source's text (and the `message` field); without one, `Display`
+/// includes the message.
+///
+/// ```
+/// use quarry::{Error, ErrorKind};
+/// let io = std::io::Error::other("driver detail");
+/// let e = Error::database(ErrorKind::UniqueViolation, "23505", "duplicate key", None)
+///     .with_constraint("customers_email_key")
+///     .with_source(io);
+/// let Error::Database(db) = &e else { unreachable!() };
+/// assert_eq!(db.constraint.as_deref(), Some("customers_email_key"));
+/// assert_eq!(db.message, "duplicate key");
+/// assert_eq!(e.to_string(), "database error 23505: unique violation of constraint customers_email_key");
+/// let source = std::error::Error::source(&e).unwrap();
+/// assert!(source.downcast_ref::<std::io::Error>().is_some());
+/// let plain = Error::database(ErrorKind::Database, "42601", "syntax error", Some("SELEC 1"));
+/// assert_eq!(plain.to_string(), "database error 42601: syntax error (SQL: SELEC 1)");
+/// ```
 #[derive(Debug)]
 pub struct DatabaseError {
     /// The classified kind.
@@ -64,6 +87,51 @@ pub struct DatabaseError {
     pub message: String,
     /// The SQL text that failed, if known.
     pub sql: Option<String>,
+    /// The name of the violated constraint, where the database reports one (see
+    /// [`Error::constraint`]).
+    pub constraint: Option<String>,
+    /// The driver's error.
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl fmt::Display for DatabaseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("database error")?;
+        if !self.code.is_empty() {
+            write!(f, " {}", self.code)?;
+        }
+        if self.source.is_none() {
+            write!(f, ": {}", self.message)?;
+        } else {
+            let what = match self.kind {
+                ErrorKind::UniqueViolation => Some("unique violation"),
+                ErrorKind::ForeignKeyViolation => Some("foreign key violation"),
+                ErrorKind::NotNullViolation => Some("not-null violation"),
+                ErrorKind::CheckViolation => Some("check violation"),
+                ErrorKind::SerializationFailure => Some("serialization failure"),
+                ErrorKind::Deadlock => Some("deadlock"),
+                _ => None,
+            };
+            match (what, &self.constraint) {
+                (Some(what), Some(c)) => write!(f, ": {what} of constraint {c}")?,
+                (Some(what), None) => write!(f, ": {what}")?,
+                (None, Some(c)) => write!(f, ": constraint {c}")?,
+                (None, None) => {}
+            }
+        }
+        if let Some(sql) = &self.sql {
+            write!(f, " (SQL: {sql})")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for DatabaseError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_deref()
+            .map(|s| s as &(dyn std::error::Error + 'static))
+    }
 }
 
 /// The error type of every quarry operation.
@@ -87,10 +155,14 @@ pub enum Error {
     /// A URL or an option is malformed.
     #[error("configuration: {0}")]
     Configuration(String),
-    /// The database rejected a statement.
-    #[error("{}", DisplayDb(.0))]
+    /// The database rejected a statement; its `Display` and `source()` are the
+    /// [`DatabaseError`]'s.
+    #[error(transparent)]
     Database(Box<DatabaseError>),
     /// The connection could not be made or was lost.
+    ///
+    /// `Display` shows `message` only; the driver's error is the `source()`, so that a printer
+    /// walking the chain shows each text once.
     #[error("connection error: {message}")]
     Connection {
         /// What happened.
@@ -119,19 +191,6 @@ pub enum Error {
         /// Why.
         message: String,
     },
-}
-
-struct DisplayDb<'a>(&'a DatabaseError);
-
-impl fmt::Display for DisplayDb<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let e = self.0;
-        write!(f, "database error {}: {}", e.code, e.message)?;
-        if let Some(sql) = &e.sql {
-            write!(f, " (SQL: {sql})")?;
-        }
-        Ok(())
-    }
 }
 
 impl Error {
@@ -197,7 +256,48 @@ impl Error {
             code: code.into(),
             message: message.into(),
             sql: sql.map(str::to_owned),
+            constraint: None,
+            source: None,
         }))
+    }
+
+    /// Keeps the driver's error as the [`std::error::Error::source`] of a database or
+    /// connection error (a connection error keeps a source it already has); other errors are
+    /// returned unchanged.
+    ///
+    /// ```
+    /// use quarry::{Error, ErrorKind};
+    /// let e = Error::database(ErrorKind::Database, "42601", "syntax error", None)
+    ///     .with_source(std::io::Error::other("driver"));
+    /// assert_eq!(std::error::Error::source(&e).unwrap().to_string(), "driver");
+    /// ```
+    pub fn with_source(
+        mut self,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
+        match &mut self {
+            Error::Database(d) => d.source = Some(source.into()),
+            Error::Connection {
+                source: s @ None, ..
+            } => *s = Some(source.into()),
+            _ => {}
+        }
+        self
+    }
+
+    /// Names the constraint a database error violated; other errors are returned unchanged.
+    ///
+    /// ```
+    /// use quarry::{Error, ErrorKind};
+    /// let e = Error::database(ErrorKind::ForeignKeyViolation, "23503", "fk", None)
+    ///     .with_constraint("orders_customer_id_fkey");
+    /// assert_eq!(e.constraint(), Some("orders_customer_id_fkey"));
+    /// ```
+    pub fn with_constraint(mut self, name: impl Into<String>) -> Self {
+        if let Error::Database(d) = &mut self {
+            d.constraint = Some(name.into());
+        }
+        self
     }
 
     /// A connection error with a driver `source`.
@@ -274,6 +374,46 @@ impl Error {
         match self {
             Error::Database(d) => d.sql.as_deref(),
             Error::NotFound { sql } => Some(sql),
+            _ => None,
+        }
+    }
+
+    /// The name of the constraint a database error violated, where the database reports it.
+    ///
+    /// | backend | what it returns |
+    /// |---|---|
+    /// | PostgreSQL | the constraint named in the error's fields, for unique, primary-key, foreign-key, check and exclusion violations (`customers_email_key`); `None` for NOT NULL |
+    /// | MariaDB / MySQL | parsed from the message: the key of a duplicate entry (`customers_email_key`, `PRIMARY` for the primary key; MySQL 8 prefixes the table, which is removed), the `CONSTRAINT` of a foreign-key failure, and of a MariaDB CHECK failure; `None` when the message names none |
+    /// | SQLite | `None`: SQLite names the columns (`UNIQUE constraint failed: customers.email`, kept in the message), or for a CHECK a name or the expression's text, which cannot be told apart |
+    ///
+    /// ```
+    /// use quarry::{Error, ErrorKind};
+    /// let e = Error::database(ErrorKind::UniqueViolation, "1062", "Duplicate entry", None)
+    ///     .with_constraint("customers_email_key");
+    /// assert_eq!(e.constraint(), Some("customers_email_key"));
+    /// assert_eq!(quarry::Error::PoolTimeout.constraint(), None);
+    /// ```
+    pub fn constraint(&self) -> Option<&str> {
+        match self {
+            Error::Database(d) => d.constraint.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The database's own message of a database error (`duplicate key value violates unique
+    /// constraint "customers_email_key"`). `Display` leaves it to the driver error in
+    /// `source()` when there is one, so that a chain printer shows it once; this reads it
+    /// directly.
+    ///
+    /// ```
+    /// use quarry::{Error, ErrorKind};
+    /// let e = Error::database(ErrorKind::Database, "42601", "syntax error at or near \"SELEC\"", None);
+    /// assert_eq!(e.message(), Some("syntax error at or near \"SELEC\""));
+    /// assert_eq!(Error::PoolTimeout.message(), None);
+    /// ```
+    pub fn message(&self) -> Option<&str> {
+        match self {
+            Error::Database(d) => Some(&d.message),
             _ => None,
         }
     }

@@ -439,12 +439,12 @@ async fn url_options_are_applied_and_checked() {
         .expect_err("write");
     assert_eq!(err.kind(), ErrorKind::Database, "{err}");
     assert_eq!(err.code(), Some("8"), "{err}");
-    assert!(err.to_string().contains("readonly"), "{err}");
+    assert!(format!("{err:?}").contains("readonly"), "{err:?}");
     let err = ro
         .execute("CREATE TABLE u (a INTEGER)")
         .await
         .expect_err("ddl");
-    assert!(err.to_string().contains("readonly"), "{err}");
+    assert!(format!("{err:?}").contains("readonly"), "{err:?}");
 
     // busy_timeout and foreign_keys.
     let other = connect(&format!(

@@ -237,7 +237,7 @@ async fn unique_violation_mid_copy_is_typed_and_writes_nothing() {
     assert_eq!(err.kind(), ErrorKind::UniqueViolation);
     assert_eq!(err.code(), Some("23505"));
     assert_eq!(err.sql(), Some(sql.0.as_str()));
-    assert!(err.to_string().contains("5000"), "{err}");
+    assert!(format!("{err:?}").contains("5000"), "{err:?}");
 
     // Nothing of the COPY was kept, and the connection goes on.
     assert_eq!(count(&mut conn, "lpc_uniq").await, 1);

@@ -115,7 +115,7 @@ impl Connection {
         source: &mut dyn super::RowSource,
     ) -> Result<ExecResult> {
         self.settle().await?;
-        let (backend, log, dialect) = (self.backend, self.log_parameters, self.dialect);
+        let (backend, log, dialect) = (self.backend, self.trace, self.dialect);
         let mut request = super::InsertRows {
             width: plan.width,
             rows: n,
@@ -156,7 +156,7 @@ impl Connection {
     /// Loads a COPY plan through the backend; `None` when it has no copy path.
     async fn run_copy(&mut self, copy: &CopyPlan) -> Result<Option<u64>> {
         self.settle().await?;
-        let (backend, log) = (self.backend, self.log_parameters);
+        let (backend, log) = (self.backend, self.trace);
         let inner = self.inner()?;
         let request = super::backend::CopyIn {
             copy_sql: &copy.copy_sql,

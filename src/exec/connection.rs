@@ -10,8 +10,8 @@ use crate::value::{Row, Value};
 use std::collections::HashSet;
 use std::fmt;
 use std::ops::{Deref, DerefMut};
-use std::time::Instant;
-use tracing::Instrument;
+use std::time::{Duration, Instant};
+use tracing::{Instrument, Level};
 
 /// The connection a call runs on: checked out of the pool for it (and returned after), or
 /// borrowed (a connection's, a transaction's).
@@ -48,7 +48,7 @@ pub struct Connection {
     pub(super) inner: Option<Box<dyn BackendConnection>>,
     pub(super) dialect: &'static dyn Dialect,
     pub(super) backend: &'static str,
-    pub(super) log_parameters: bool,
+    pub(super) trace: Trace,
     /// Open transaction levels (0: none; 1: a transaction; 2+: savepoints).
     pub(super) depth: usize,
     /// The level a dropped transaction left to roll back before the next statement.
@@ -173,7 +173,7 @@ impl Connection {
         trace: bool,
     ) -> Result<()> {
         self.interrupted = Some(what);
-        let (backend, log) = (self.backend, self.log_parameters);
+        let (backend, log) = (self.backend, self.trace);
         let out = match self.inner() {
             // BEGIN goes through its own call: a backend may send it again on another
             // connection when the reply was lost, which it may not do for other statements.
@@ -191,7 +191,7 @@ impl Connection {
     }
 
     pub(super) async fn script(&mut self, sql: &str) -> Result<()> {
-        let (backend, log) = (self.backend, self.log_parameters);
+        let (backend, log) = (self.backend, self.trace);
         let inner = self.inner()?;
         traced(backend, sql, &[], log, |_| 0, inner.execute_script(sql)).await
     }
@@ -267,7 +267,7 @@ impl Connection {
         kind: StatementKind,
     ) -> Result<ExecResult> {
         self.settle().await?;
-        let (backend, log) = (self.backend, self.log_parameters);
+        let (backend, log) = (self.backend, self.trace);
         let inner = self.inner()?;
         traced(
             backend,
@@ -315,7 +315,7 @@ impl Connection {
         call: BackendCall<T>,
     ) -> Result<T> {
         self.settle().await?;
-        let (backend, log) = (self.backend, self.log_parameters);
+        let (backend, log) = (self.backend, self.trace);
         let inner = self.inner()?;
         traced(
             backend,
@@ -510,12 +510,39 @@ impl Connection {
     }
 }
 
-/// Runs `fut` inside a tracing span describing one statement.
+/// How statements are traced: an engine's settings, copied into each of its connections.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Trace {
+    /// Record bound parameters ([`crate::PoolOptions::log_parameters`]).
+    pub(crate) log_parameters: bool,
+    /// Log statements that run this long at `warn`
+    /// ([`crate::PoolOptions::slow_statement_threshold`]).
+    pub(crate) slow: Option<Duration>,
+}
+
+impl Default for Trace {
+    fn default() -> Self {
+        Trace {
+            log_parameters: false,
+            slow: Some(super::options::DEFAULT_SLOW_STATEMENT),
+        }
+    }
+}
+
+/// The target of the statement events: `RUST_LOG=quarry::query=debug` shows every statement.
+const QUERY: &str = "quarry::query";
+
+/// SQL longer than this (in bytes) is cut in statement events; the span keeps it whole.
+const SQL_SUMMARY_BYTES: usize = 500;
+
+/// Runs `fut` inside a tracing span describing one statement, then emits its event: `debug`
+/// on the `quarry::query` target, `warn` when it ran at least `trace.slow`. Nothing is
+/// measured when neither the span nor the events are enabled.
 pub(super) async fn traced<T>(
     backend: &'static str,
     sql: &str,
     params: &[crate::Value],
-    log_parameters: bool,
+    trace: Trace,
     rows: impl Fn(&T) -> u64,
     fut: impl std::future::Future<Output = Result<T>>,
 ) -> Result<T> {
@@ -527,23 +554,153 @@ pub(super) async fn traced<T>(
         rows = tracing::field::Empty,
         elapsed_us = tracing::field::Empty,
     );
-    if span.is_disabled() {
+    let debug = tracing::enabled!(target: QUERY, Level::DEBUG);
+    let slow = trace
+        .slow
+        .filter(|_| tracing::enabled!(target: QUERY, Level::WARN));
+    if span.is_disabled() && !debug && slow.is_none() {
         return fut.await;
     }
-    if log_parameters {
+    if trace.log_parameters {
         span.record("params", tracing::field::debug(params));
     }
     let start = Instant::now();
     let out = fut.instrument(span.clone()).await;
-    let elapsed = start.elapsed().as_micros() as u64;
-    span.record("elapsed_us", elapsed);
-    match &out {
+    let elapsed = start.elapsed();
+    let elapsed_us = u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX);
+    span.record("elapsed_us", elapsed_us);
+    let (count, error) = match &out {
         Ok(v) => {
-            span.record("rows", rows(v));
+            let n = rows(v);
+            span.record("rows", n);
+            (Some(n), None)
         }
-        Err(e) => {
-            tracing::debug!(parent: &span, error = %e, "statement failed");
+        Err(e) => (None, Some(e)),
+    };
+    let slow = slow.filter(|t| elapsed >= *t);
+    if debug || slow.is_some() {
+        let event = StatementEvent {
+            backend,
+            sql,
+            params: trace.log_parameters.then_some(params),
+            elapsed,
+            rows: count,
+            error,
+        };
+        match slow {
+            Some(threshold) => event.warn_slow(threshold),
+            None => event.debug(),
         }
     }
     out
+}
+
+/// What the `quarry::query` events say about one statement.
+struct StatementEvent<'a> {
+    backend: &'static str,
+    sql: &'a str,
+    params: Option<&'a [crate::Value]>,
+    elapsed: Duration,
+    rows: Option<u64>,
+    error: Option<&'a Error>,
+}
+
+impl StatementEvent<'_> {
+    fn debug(&self) {
+        let sql = summarize(self.sql);
+        let params = self.params.map(tracing::field::debug);
+        let elapsed_us = u64::try_from(self.elapsed.as_micros()).unwrap_or(u64::MAX);
+        match self.error {
+            None => tracing::debug!(
+                target: QUERY,
+                backend = self.backend,
+                sql = %sql,
+                params,
+                rows = self.rows,
+                elapsed = ?self.elapsed,
+                elapsed_us,
+                "statement",
+            ),
+            Some(e) => tracing::debug!(
+                target: QUERY,
+                backend = self.backend,
+                sql = %sql,
+                params,
+                error = %WithSource(e),
+                elapsed = ?self.elapsed,
+                elapsed_us,
+                "statement failed",
+            ),
+        }
+    }
+
+    fn warn_slow(&self, threshold: Duration) {
+        let sql = summarize(self.sql);
+        let params = self.params.map(tracing::field::debug);
+        let elapsed_us = u64::try_from(self.elapsed.as_micros()).unwrap_or(u64::MAX);
+        tracing::warn!(
+            target: QUERY,
+            backend = self.backend,
+            sql = %sql,
+            params,
+            rows = self.rows,
+            error = self.error.map(|e| tracing::field::display(WithSource(e))),
+            elapsed = ?self.elapsed,
+            elapsed_us,
+            threshold = ?threshold,
+            "slow statement",
+        );
+    }
+}
+
+/// An error followed by the texts of its sources (each skipped when the text before already
+/// holds it), for a log line that must say what happened on its own.
+struct WithSource<'a>(&'a Error);
+
+impl fmt::Display for WithSource<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut last = self.0.to_string();
+        f.write_str(&last)?;
+        let mut source = std::error::Error::source(self.0);
+        while let Some(s) = source {
+            let text = s.to_string();
+            if !last.contains(&text) {
+                write!(f, ": {text}")?;
+            }
+            last = text;
+            source = s.source();
+        }
+        Ok(())
+    }
+}
+
+/// `sql` whole, or for a long statement its first [`SQL_SUMMARY_BYTES`] bytes (at a character
+/// boundary) and how much was left out.
+fn summarize(sql: &str) -> std::borrow::Cow<'_, str> {
+    if sql.len() <= SQL_SUMMARY_BYTES {
+        return sql.into();
+    }
+    let mut end = SQL_SUMMARY_BYTES;
+    while !sql.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… ({} more bytes)", &sql[..end], sql.len() - end).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_sql_is_summarized_at_a_char_boundary() {
+        assert_eq!(summarize("SELECT 1"), "SELECT 1");
+        let long = format!("SELECT '{}'", "é".repeat(400));
+        let s = summarize(&long);
+        assert!(s.len() < long.len(), "{s}");
+        assert!(s.starts_with("SELECT 'é"), "{s}");
+        assert!(s.ends_with(&format!(
+            "({} more bytes)",
+            long.len() - (s.find('…').unwrap())
+        )));
+    }
 }

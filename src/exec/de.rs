@@ -317,11 +317,7 @@ impl ValueDe<'_> {
     fn mismatch(&self, want: &str) -> Error {
         Error::Decode {
             column: self.column.to_owned(),
-            message: if self.value.is_null() {
-                format!("NULL cannot be decoded into non-Option {want}")
-            } else {
-                format!("expected {want}, found {:?}", self.value.value_type())
-            },
+            message: crate::value::mismatch_message(want, &self.value),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! [`Engine`]: a pooled database chosen by URL, the driver registry and [`EngineBuilder`].
 
-use super::connection::ConnRef;
+use super::connection::{ConnRef, Trace};
 use super::{Backend, BoxFuture, Connection, Driver, PoolOptions, Transaction};
 use crate::compile::Dialect;
 use crate::error::{Error, Result};
@@ -58,7 +58,7 @@ struct Shared {
 #[derive(Clone)]
 pub struct Engine {
     shared: Arc<Shared>,
-    log_parameters: bool,
+    trace: Trace,
 }
 
 impl fmt::Debug for Engine {
@@ -161,6 +161,24 @@ impl EngineBuilder {
         self
     }
 
+    /// Log statements that run at least `threshold` at `warn` (default 1 s; `None` never); see
+    /// [`PoolOptions::slow_statement_threshold`].
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = quarry::Engine::builder().slow_statement_threshold(Duration::from_millis(100));
+    /// assert_eq!(b.options().slow_statement_threshold, Some(Duration::from_millis(100)));
+    /// let b = quarry::Engine::builder().slow_statement_threshold(None);
+    /// assert_eq!(b.options().slow_statement_threshold, None);
+    /// ```
+    pub fn slow_statement_threshold(
+        mut self,
+        threshold: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.options.slow_statement_threshold = threshold.into();
+        self
+    }
+
     /// The options so far.
     ///
     /// ```
@@ -195,8 +213,10 @@ impl EngineBuilder {
         match driver {
             Some(d) => {
                 let engine = d.connect(&url, &options).await?;
-                let log = options.log_parameters || engine.log_parameters;
-                Ok(engine.with_log_parameters(log))
+                let log = options.log_parameters || engine.trace.log_parameters;
+                Ok(engine
+                    .with_log_parameters(log)
+                    .with_slow_statement_threshold(options.slow_statement_threshold))
             }
             None => Err(Error::Configuration(format!(
                 "no installed driver handles URL scheme {scheme:?}; call quarry::install_drivers with the backend crates' DRIVERs"
@@ -216,7 +236,7 @@ impl Engine {
             shared: Arc::new(Shared {
                 backend: Box::new(backend),
             }),
-            log_parameters: false,
+            trace: Trace::default(),
         }
     }
 
@@ -227,7 +247,23 @@ impl Engine {
     /// # fn demo(e: quarry::Engine) { let e = e.with_log_parameters(true); }
     /// ```
     pub fn with_log_parameters(mut self, yes: bool) -> Self {
-        self.log_parameters = yes;
+        self.trace.log_parameters = yes;
+        self
+    }
+
+    /// This engine with statements that run at least `threshold` logged at `warn` (`None`:
+    /// never); [`Engine::builder`] applies [`PoolOptions::slow_statement_threshold`] with it.
+    ///
+    /// ```no_run
+    /// # fn demo(e: quarry::Engine) {
+    /// let e = e.with_slow_statement_threshold(std::time::Duration::from_millis(250));
+    /// # }
+    /// ```
+    pub fn with_slow_statement_threshold(
+        mut self,
+        threshold: impl Into<Option<std::time::Duration>>,
+    ) -> Self {
+        self.trace.slow = threshold.into();
         self
     }
 
@@ -299,7 +335,7 @@ impl Engine {
             inner: Some(inner),
             dialect: self.shared.backend.dialect(),
             backend: self.shared.backend.name(),
-            log_parameters: self.log_parameters,
+            trace: self.trace,
             depth: 0,
             pending_rollback: None,
             interrupted: None,

@@ -5,9 +5,10 @@ use std::time::Duration;
 
 /// Options of an engine's connection pool, set with [`crate::EngineBuilder`] or in the URL's
 /// query string (`pool_max_size`, `pool_min_idle`, `pool_timeout`, `pool_idle_timeout`,
-/// `pool_max_lifetime` in seconds, `pool_test_on_checkout`, `log_parameters`), which quarry takes
-/// out before the driver sees the URL. Keys and values are percent-decoded; the parameters left
-/// for the driver are passed on as written.
+/// `pool_max_lifetime` in seconds, `pool_test_on_checkout`, `log_parameters`,
+/// `slow_statement_threshold` in seconds or `off`), which quarry takes out before the driver sees
+/// the URL. Keys and values are percent-decoded; the parameters left for the driver are passed
+/// on as written.
 ///
 /// ```
 /// use quarry::PoolOptions;
@@ -33,8 +34,11 @@ pub struct PoolOptions {
     /// Ping each connection when it is checked out (default false: broken connections are
     /// detected by the backend and discarded; a ping costs a round trip per checkout).
     pub test_on_checkout: bool,
-    /// Record bound parameters in tracing spans (default false).
+    /// Record bound parameters in tracing spans and statement events (default false).
     pub log_parameters: bool,
+    /// Statements that run at least this long are logged at `warn` on the `quarry::query`
+    /// target (default 1 s; `None` never). See [`PoolOptions::slow_statement_threshold`].
+    pub slow_statement_threshold: Option<Duration>,
     /// Keep the connection returned last beside the pool for the next caller (default true;
     /// `pool_lane=false` in the URL). Only the executor benchmarks turn it off, to measure
     /// what the lane buys over bb8 alone.
@@ -52,10 +56,14 @@ impl Default for PoolOptions {
             max_lifetime: Some(Duration::from_secs(1800)),
             test_on_checkout: false,
             log_parameters: false,
+            slow_statement_threshold: Some(DEFAULT_SLOW_STATEMENT),
             lane: true,
         }
     }
 }
+
+/// The default [`PoolOptions::slow_statement_threshold`].
+pub(crate) const DEFAULT_SLOW_STATEMENT: Duration = Duration::from_secs(1);
 
 fn secs(key: &str, v: &str) -> Result<Duration> {
     v.parse::<f64>()
@@ -76,6 +84,25 @@ fn flag(key: &str, v: &str) -> Result<bool> {
 }
 
 impl PoolOptions {
+    /// Sets how long a statement may run before it is logged at `warn` (target
+    /// `quarry::query`, message `slow statement`, with its SQL, elapsed time and rows); `None`
+    /// turns the warning off. The default is 1 s. In a URL: `slow_statement_threshold=0.25`
+    /// (seconds) or `slow_statement_threshold=off`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use quarry::PoolOptions;
+    /// let o = PoolOptions::default().slow_statement_threshold(Duration::from_millis(200));
+    /// assert_eq!(o.slow_statement_threshold, Some(Duration::from_millis(200)));
+    /// assert_eq!(PoolOptions::default().slow_statement_threshold(None).slow_statement_threshold, None);
+    /// let (_, o) = PoolOptions::default().apply_url("sqlite::memory:?slow_statement_threshold=off").unwrap();
+    /// assert_eq!(o.slow_statement_threshold, None);
+    /// ```
+    pub fn slow_statement_threshold(mut self, threshold: impl Into<Option<Duration>>) -> Self {
+        self.slow_statement_threshold = threshold.into();
+        self
+    }
+
     /// Applies the pool parameters found in `url`'s query string and returns the URL without
     /// them, for the driver.
     ///
@@ -113,6 +140,12 @@ impl PoolOptions {
                 "pool_max_lifetime" => self.max_lifetime = Some(secs(k, v)?),
                 "pool_test_on_checkout" => self.test_on_checkout = flag(k, v)?,
                 "log_parameters" => self.log_parameters = flag(k, v)?,
+                "slow_statement_threshold" => {
+                    self.slow_statement_threshold = match v {
+                        "off" | "none" => None,
+                        v => Some(secs(k, v)?),
+                    }
+                }
                 "pool_lane" => self.lane = flag(k, v)?,
                 _ => kept.push(p.raw),
             }

@@ -50,11 +50,84 @@ pub(crate) mod sealed {
 pub(crate) fn decode_err(column: &str, want: &str, got: &Value) -> Error {
     Error::Decode {
         column: column.to_owned(),
-        message: if got.is_null() {
-            format!("NULL cannot be decoded into non-Option {want}")
-        } else {
-            format!("expected {want}, found {:?}", got.value_type())
-        },
+        message: mismatch_message(want, got),
+    }
+}
+
+/// Why `got` cannot be decoded into the Rust type `want` names, in SQL and Rust terms:
+/// `expected a decimal (Decimal), found a double-precision float`.
+pub(crate) fn mismatch_message(want: &str, got: &Value) -> String {
+    let (expected, rust) = expected(want);
+    let asked = match rust {
+        Some(rust) => format!("{expected} ({rust})"),
+        None => expected.to_owned(),
+    };
+    if got.is_null() {
+        match rust {
+            Some(rust) => {
+                format!("expected {asked}, found NULL; decode into Option<{rust}> to accept NULL")
+            }
+            None => format!("expected {asked}, found NULL; decode into an Option to accept NULL"),
+        }
+    } else {
+        format!(
+            "expected {asked}, found {}",
+            sql_value_name(got.value_type())
+        )
+    }
+}
+
+/// What a decode target asks for, in SQL terms, and the Rust type (when `want` names one).
+fn expected(want: &str) -> (&str, Option<&str>) {
+    let sql = match want {
+        "bool" => "a boolean",
+        "i8" | "i16" | "i32" | "i64" | "i128" | "u8" | "u16" | "u32" | "u64" | "u128" => {
+            "an integer"
+        }
+        "f32" | "f64" => "a floating-point number",
+        "String" | "string" => "text",
+        "char" => "text of one character",
+        "Vec<u8>" | "bytes" => "binary data",
+        "an array" => return ("an array", Some("Vec<T>")),
+        "an enum (text)" => return ("text naming an enum variant", None),
+        "()" => return ("NULL", Some("()")),
+        "date" => return ("a date", Some("Date")),
+        "time" => return ("a time of day", Some("Time")),
+        "timestamp" => return ("a timestamp", Some("Timestamp")),
+        "UUID" => return ("a UUID", Some("Uuid")),
+        "decimal" => return ("a decimal", Some("Decimal")),
+        "JSON" => return ("a JSON document", Some("Json")),
+        other => return (other, None),
+    };
+    let rust = if want == "string" {
+        "String"
+    } else if want == "bytes" {
+        "Vec<u8>"
+    } else {
+        want
+    };
+    (sql, Some(rust))
+}
+
+/// A SQL value of type `t`, as an error message names it.
+fn sql_value_name(t: ValueType) -> &'static str {
+    match t {
+        ValueType::Bool => "a boolean",
+        ValueType::I16 => "a 16-bit integer (SMALLINT)",
+        ValueType::I32 => "a 32-bit integer (INTEGER)",
+        ValueType::I64 => "a 64-bit integer (BIGINT)",
+        ValueType::F32 => "a single-precision float (REAL)",
+        ValueType::F64 => "a double-precision float",
+        ValueType::Text => "text",
+        ValueType::Bytes => "binary data",
+        ValueType::Date => "a date",
+        ValueType::Time => "a time of day",
+        ValueType::Timestamp => "a timestamp without time zone",
+        ValueType::TimestampTz => "a timestamp with time zone",
+        ValueType::Uuid => "a UUID",
+        ValueType::Json => "a JSON document",
+        ValueType::Decimal => "a decimal",
+        ValueType::Array => "an array",
     }
 }
 

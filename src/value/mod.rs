@@ -15,6 +15,7 @@ mod features;
 mod row;
 mod temporal;
 
+pub(crate) use convert::mismatch_message;
 pub use convert::{FromValue, IntoValue, Json, Utc};
 pub use row::{Row, RowIndex};
 pub use temporal::{Date, Decimal, Time, Timestamp, Uuid};

@@ -361,7 +361,8 @@ pub async fn in_transaction(conn: &mut quarry::Connection) -> bool {
                         .expect("release probe");
                     true
                 }
-                Err(e) if e.to_string().contains("transaction block") => false,
+                // 25P01 no_active_sql_transaction
+                Err(e) if e.code() == Some("25P01") => false,
                 Err(e) => panic!("postgres: transaction probe: {e}"),
             }
         }
@@ -381,7 +382,9 @@ pub async fn in_transaction(conn: &mut quarry::Connection) -> bool {
                         .expect("rollback probe");
                     false
                 }
-                Err(e) if e.to_string().contains("within a transaction") => true,
+                Err(quarry::Error::Database(d)) if d.message.contains("within a transaction") => {
+                    true
+                }
                 Err(e) => panic!("sqlite: transaction probe: {e}"),
             }
         }

@@ -4,6 +4,10 @@
 //! protocol failures are connection errors. The table is flavour-aware where MySQL and MariaDB
 //! reuse a number for different things (4025 is MariaDB's `ER_CONSTRAINT_FAILED`, 4031 MySQL's
 //! inactivity disconnect).
+//!
+//! Every mapped error keeps the `mysql_async::Error` as its `source()`; a connection error's own
+//! text does not repeat it. The server reports constraint names only inside its messages, so
+//! [`quarry::Error::constraint`] is parsed from them (see [`constraint_name`]).
 
 use mysql_async::{DriverError, Error as MyError, ServerError};
 use quarry::{Error, ErrorKind};
@@ -46,15 +50,66 @@ fn classify(code: u16, mariadb: bool) -> Class {
     }
 }
 
-/// Maps a server error, keeping the errno, message and `sql`.
+/// Maps a server error, keeping the errno, message, `sql`, the constraint named in the message
+/// and the driver's error as the source.
 fn map_server(err: ServerError, sql: Option<&str>, mariadb: bool) -> Error {
     match classify(err.code, mariadb) {
-        Class::Kind(kind) => Error::database(kind, err.code.to_string(), err.message, sql),
+        Class::Kind(kind) => {
+            let constraint = constraint_name(err.code, &err.message, mariadb);
+            let e = Error::database(kind, err.code.to_string(), err.message.clone(), sql)
+                .with_source(MyError::Server(err));
+            match constraint {
+                Some(name) => e.with_constraint(name),
+                None => e,
+            }
+        }
         Class::Connection => Error::connection(
-            format!("{} ({})", err.message, err.code),
+            format!("the MySQL server ended the session (error {})", err.code),
             Some(Box::new(MyError::Server(err))),
         ),
     }
+}
+
+/// The constraint a server error message names, for the errors whose message has one:
+///
+/// - 1062 / 1586 (duplicate entry): `Duplicate entry '…' for key 'name'` gives `name`
+///   (`PRIMARY` for the primary key). MySQL 8 writes `table.name`; the table is removed there
+///   (not on MariaDB, whose key names may hold a dot).
+/// - 1451 / 1452 (foreign key): `… CONSTRAINT \`name\` FOREIGN KEY …` gives `name`.
+/// - 4025 on MariaDB (CHECK): `CONSTRAINT \`name\` failed for …` gives `name`; 3819 on MySQL:
+///   `Check constraint 'name' is violated.`
+///
+/// Anything else, or a message in another shape (another server language), gives `None`.
+pub(crate) fn constraint_name(code: u16, message: &str, mariadb: bool) -> Option<String> {
+    match code {
+        1062 | 1586 => {
+            let rest = message.strip_suffix('\'')?;
+            let at = rest.rfind(" for key '")?;
+            let key = &rest[at + " for key '".len()..];
+            let key = match key.split_once('.') {
+                Some((_table, name)) if !mariadb => name,
+                _ => key,
+            };
+            (!key.is_empty()).then(|| key.to_owned())
+        }
+        1451 | 1452 | 1216 | 1217 => backquoted_after(message, "CONSTRAINT `", "` FOREIGN KEY"),
+        4025 if mariadb => backquoted_after(message, "CONSTRAINT `", "` failed"),
+        3819 if !mariadb => {
+            let rest = message.strip_prefix("Check constraint '")?;
+            let end = rest.rfind("' is violated")?;
+            Some(rest[..end].to_owned()).filter(|n| !n.is_empty())
+        }
+        _ => None,
+    }
+}
+
+/// The backquoted name between `open` and `close` in `message` (a doubled backquote inside is
+/// one).
+fn backquoted_after(message: &str, open: &str, close: &str) -> Option<String> {
+    let start = message.find(open)? + open.len();
+    let len = message[start..].find(close)?;
+    let name = message[start..start + len].replace("``", "`");
+    (!name.is_empty()).then_some(name)
 }
 
 /// Maps any `mysql_async` error met while running `sql`.
@@ -72,7 +127,7 @@ pub(crate) fn map_error(err: MyError, sql: Option<&str>, mariadb: bool) -> Error
             Some(sql) => format!("{e} (SQL: {sql})"),
             None => e.to_string(),
         }),
-        other => Error::connection(other.to_string(), Some(Box::new(other))),
+        other => Error::connection("the MySQL connection failed", Some(Box::new(other))),
     }
 }
 
@@ -136,10 +191,7 @@ pub(crate) fn lost_connection(err: &MyError) -> Lost {
 pub(crate) fn map_connect_error(err: MyError) -> Error {
     match err {
         MyError::Url(e) => Error::Configuration(format!("invalid MySQL URL: {e}")),
-        other => Error::connection(
-            format!("cannot connect to MySQL: {other}"),
-            Some(Box::new(other)),
-        ),
+        other => Error::connection("cannot connect to MySQL", Some(Box::new(other))),
     }
 }
 
@@ -190,6 +242,86 @@ mod tests {
             kind(1213, true) == ErrorKind::Deadlock
                 && map_error(server(1213), None, true).is_retryable()
         );
+    }
+
+    #[test]
+    fn constraint_names_from_messages() {
+        let dup = "Duplicate entry 'a@x.org' for key 'customers_email_key'";
+        assert_eq!(
+            constraint_name(1062, dup, true).as_deref(),
+            Some("customers_email_key")
+        );
+        // MySQL 8 prefixes the table; MariaDB key names keep their dots.
+        let mysql8 = "Duplicate entry '7' for key 'customers.PRIMARY'";
+        assert_eq!(
+            constraint_name(1062, mysql8, false).as_deref(),
+            Some("PRIMARY")
+        );
+        assert_eq!(
+            constraint_name(1062, "Duplicate entry 'x' for key 'a.b'", true).as_deref(),
+            Some("a.b")
+        );
+        // A quote inside the duplicated value does not confuse the key.
+        let quoted = "Duplicate entry 'it's for key 'x'' for key 'k'";
+        assert_eq!(constraint_name(1062, quoted, true).as_deref(), Some("k"));
+        let child = "Cannot add or update a child row: a foreign key constraint fails \
+                     (`test`.`orders`, CONSTRAINT `orders_customer_fkey` FOREIGN KEY \
+                     (`customer_id`) REFERENCES `customers` (`id`))";
+        assert_eq!(
+            constraint_name(1452, child, true).as_deref(),
+            Some("orders_customer_fkey")
+        );
+        let parent = "Cannot delete or update a parent row: a foreign key constraint fails \
+                      (`test`.`orders`, CONSTRAINT `odd``name` FOREIGN KEY (`c`) REFERENCES \
+                      `customers` (`id`))";
+        assert_eq!(
+            constraint_name(1451, parent, true).as_deref(),
+            Some("odd`name")
+        );
+        let check = "CONSTRAINT `qty_positive` failed for `test`.`orders`";
+        assert_eq!(
+            constraint_name(4025, check, true).as_deref(),
+            Some("qty_positive")
+        );
+        let check8 = "Check constraint 'qty_positive' is violated.";
+        assert_eq!(
+            constraint_name(3819, check8, false).as_deref(),
+            Some("qty_positive")
+        );
+        // No name in the message, or another error: none.
+        assert_eq!(constraint_name(1062, "Duplicate entry", true), None);
+        assert_eq!(
+            constraint_name(1048, "Column 'a' cannot be null", true),
+            None
+        );
+        assert_eq!(
+            constraint_name(1022, "Can't write; duplicate key in table 't'", true),
+            None
+        );
+    }
+
+    #[test]
+    fn driver_error_is_the_source_and_said_once() {
+        let e = map_error(
+            MyError::Server(ServerError {
+                code: 1062,
+                message: "Duplicate entry '1' for key 'PRIMARY'".into(),
+                state: "23000".into(),
+            }),
+            Some("INSERT"),
+            true,
+        );
+        assert_eq!(e.constraint(), Some("PRIMARY"));
+        let source = std::error::Error::source(&e).expect("source");
+        assert!(source.downcast_ref::<MyError>().is_some());
+        assert!(source.to_string().contains("Duplicate entry"));
+        assert!(!e.to_string().contains("Duplicate entry"), "{e}");
+        let refused =
+            MyError::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused).into());
+        let e = map_connect_error(refused);
+        let source = std::error::Error::source(&e).expect("source").to_string();
+        assert_eq!(e.to_string(), "connection error: cannot connect to MySQL");
+        assert!(!e.to_string().contains(&source));
     }
 
     #[test]

@@ -362,7 +362,7 @@ impl bb8::ManageConnection for MySqlConnectionManager {
         conn.conn
             .ping()
             .await
-            .map_err(|e| Error::connection(format!("ping failed: {e}"), Some(Box::new(e))))
+            .map_err(|e| Error::connection("ping failed", Some(Box::new(e))))
     }
 
     fn has_broken(&self, conn: &mut PooledConn) -> bool {

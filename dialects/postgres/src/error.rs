@@ -18,6 +18,11 @@
 //! Errors without a server error: a closed connection or an I/O failure is a
 //! [`quarry::Error::Connection`] with the driver's error as its source; anything else the driver
 //! reports (a protocol surprise, an encoding failure) is a `Database` error with an empty code.
+//!
+//! Every mapped error keeps the `tokio_postgres::Error` as its `source()`. A connection
+//! error's own text does not repeat it. [`quarry::Error::constraint`] is the server's
+//! `constraint` field (`DbError::constraint`): set for unique, primary-key, foreign-key, check
+//! and exclusion violations, not for NOT NULL.
 
 use quarry::{Error, ErrorKind};
 
@@ -50,13 +55,17 @@ fn is_io(err: &tokio_postgres::Error) -> bool {
     false
 }
 
-/// Maps a driver error raised while running `sql` (if any) to a [`quarry::Error`].
+/// Maps a driver error raised while running `sql` (if any) to a [`quarry::Error`], keeping
+/// the driver's error as its `source()` and the violated constraint's name.
 pub(crate) fn map_error(err: tokio_postgres::Error, sql: Option<&str>) -> Error {
     if let Some(db) = err.as_db_error() {
-        let code = db.code().code();
-        let kind = classify(code, db.severity());
+        let code = db.code().code().to_owned();
+        let kind = classify(&code, db.severity());
         if kind == ErrorKind::Connection {
-            return Error::connection(format!("{code}: {}", db.message()), Some(Box::new(err)));
+            return Error::connection(
+                format!("the server ended the session (SQLSTATE {code})"),
+                Some(Box::new(err)),
+            );
         }
         let mut message = db.message().to_owned();
         if let Some(detail) = db.detail() {
@@ -64,21 +73,28 @@ pub(crate) fn map_error(err: tokio_postgres::Error, sql: Option<&str>) -> Error 
             message.push_str(detail);
             message.push(')');
         }
-        return Error::database(kind, code, message, sql);
+        let constraint = db.constraint().map(str::to_owned);
+        let mut e = Error::database(kind, code, message, sql).with_source(err);
+        if let Some(name) = constraint {
+            e = e.with_constraint(name);
+        }
+        return e;
     }
     if err.is_closed() || is_io(&err) {
-        return Error::connection(err.to_string(), Some(Box::new(err)));
+        return Error::connection("the connection to PostgreSQL was lost", Some(Box::new(err)));
     }
-    Error::database(ErrorKind::Database, "", err.to_string(), sql)
+    Error::database(ErrorKind::Database, "", err.to_string(), sql).with_source(err)
 }
 
 /// Maps an error raised while opening a connection: every failure there (refused, bad
 /// credentials, unknown database, TLS required) means the engine cannot reach its database.
+/// What went wrong is the driver's error, the `source()`.
 pub(crate) fn connect_error(err: tokio_postgres::Error) -> Error {
-    Error::connection(connect_message(&err), Some(Box::new(err)))
+    Error::connection("cannot connect to PostgreSQL", Some(Box::new(err)))
 }
 
-/// What a failed connection attempt says.
+/// What a failed connection attempt says, in one text (for the pool's waiting callers, who
+/// get no source).
 pub(crate) fn connect_message(err: &tokio_postgres::Error) -> String {
     match err.as_db_error() {
         Some(db) => format!(

@@ -1,19 +1,31 @@
 //! Mapping rusqlite errors to quarry errors by SQLite's extended result code.
+//!
+//! Every mapped error keeps the `rusqlite::Error` as its `source()`; a connection error's own
+//! text does not repeat it. [`quarry::Error::constraint`] is always `None` on SQLite: its
+//! messages name the columns of a UNIQUE or PRIMARY KEY violation
+//! (`UNIQUE constraint failed: customers.email`, kept in the message), no name for a foreign
+//! key, and for a CHECK either the constraint's name or the expression's text, which cannot be
+//! told apart.
 
 use quarry::{Error, ErrorKind};
 
-/// Maps a rusqlite error to a quarry error, keeping the extended result code.
+/// Maps a rusqlite error to a quarry error, keeping the extended result code and the driver's
+/// error as the source.
 pub(crate) fn error(e: rusqlite::Error, sql: Option<&str>) -> Error {
     match &e {
         rusqlite::Error::SqliteFailure(f, msg) => {
             let kind = kind_for(f.extended_code);
-            let message = msg.clone().unwrap_or_else(|| f.to_string());
+            let code = f.extended_code;
             if kind == ErrorKind::Connection {
-                return Error::connection(message, Some(Box::new(e)));
+                return Error::connection(
+                    format!("SQLite cannot open the database or a file it needs (code {code})"),
+                    Some(Box::new(e)),
+                );
             }
-            Error::database(kind, f.extended_code.to_string(), message, sql)
+            let message = msg.clone().unwrap_or_else(|| f.to_string());
+            Error::database(kind, code.to_string(), message, sql).with_source(e)
         }
-        _ => Error::database(ErrorKind::Database, "", e.to_string(), sql),
+        _ => Error::database(ErrorKind::Database, "", e.to_string(), sql).with_source(e),
     }
 }
 
@@ -34,6 +46,30 @@ fn kind_for(extended: i32) -> ErrorKind {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn failure(code: i32, message: &str) -> rusqlite::Error {
+        rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(code), Some(message.into()))
+    }
+
+    #[test]
+    fn driver_error_is_the_source_and_no_constraint_is_claimed() {
+        let e = error(
+            failure(2067, "UNIQUE constraint failed: t.email"),
+            Some("INSERT"),
+        );
+        assert!(e.is_unique_violation());
+        assert_eq!(e.code(), Some("2067"));
+        assert_eq!(e.sql(), Some("INSERT"));
+        assert_eq!(e.constraint(), None);
+        let source = std::error::Error::source(&e).expect("source");
+        assert!(source.downcast_ref::<rusqlite::Error>().is_some());
+        assert_eq!(source.to_string(), "UNIQUE constraint failed: t.email");
+        assert!(!e.to_string().contains("t.email"), "{e}");
+        let e = error(failure(14, "unable to open database file"), None);
+        assert!(e.is_connection_error());
+        assert!(!e.to_string().contains("unable to open"), "{e}");
+        assert!(std::error::Error::source(&e).is_some());
+    }
 
     #[test]
     fn codes_map_to_kinds() {
