@@ -181,6 +181,7 @@ mod encode;
 mod error;
 mod numeric;
 mod pool;
+mod tls;
 
 pub use backend::PostgresBackend;
 pub use pool::{pool_builder, Manager, PgClient};
