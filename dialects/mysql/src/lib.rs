@@ -158,6 +158,7 @@ mod cache;
 mod decode;
 mod error;
 mod pool;
+mod tls;
 
 pub use pool::{MySqlConnectionManager, PooledConn, DEFAULT_STMT_CACHE_SIZE};
 pub use quarry::{MariaDb, MySql};
