@@ -446,6 +446,18 @@ impl Fixture for SqliteFixture {
 // ---------------------------------------------------------------------------------------
 // PostgreSQL
 
+/// The benchmark's URL with `sslmode=disable` unless it sets a mode: the raw tokio-postgres
+/// side connects without TLS, and quarry (whose tests enable its `rustls` feature) would
+/// otherwise encrypt by default (`prefer`) against a server with TLS on.
+fn plain_text(url: String) -> String {
+    if url.contains("sslmode=") {
+        url
+    } else {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}sslmode=disable")
+    }
+}
+
 struct PgFixture {
     engine: Engine,
     client: tokio_postgres::Client,
@@ -902,7 +914,7 @@ fn main() {
     if wanted("postgres") {
         match std::env::var("QUARRY_TEST_POSTGRES_URL") {
             Ok(url) => {
-                let mut f = rt.block_on(PgFixture::new(&url));
+                let mut f = rt.block_on(PgFixture::new(&plain_text(url)));
                 run_backend(&mut c, &rt, &mut f, &data);
                 rt.block_on(async {
                     let _ = f.client.batch_execute("DROP TABLE bulk_users").await;

@@ -408,9 +408,21 @@ fn bench(c: &mut Criterion, url: &str) {
     }
 }
 
+/// The benchmark's URL with `sslmode=disable` unless it sets a mode: the raw tokio-postgres
+/// side connects without TLS, and quarry (whose tests enable its `rustls` feature) would
+/// otherwise encrypt by default (`prefer`) against a server with TLS on.
+fn plain_text(url: String) -> String {
+    if url.contains("sslmode=") {
+        url
+    } else {
+        let sep = if url.contains('?') { '&' } else { '?' };
+        format!("{url}{sep}sslmode=disable")
+    }
+}
+
 fn main() {
     let url = match std::env::var(URL_VAR) {
-        Ok(u) if !u.is_empty() => u,
+        Ok(u) if !u.is_empty() => plain_text(u),
         _ => {
             eprintln!(
                 "SKIPPED: {URL_VAR} is not set; the PostgreSQL executor benchmark needs a database"

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+const OPENSSL: &str = "/usr/bin/openssl";
 const MARIADB_INSTALL_DB: &str = "/usr/bin/mariadb-install-db";
 const MARIADBD: &str = "/usr/sbin/mariadbd";
 
@@ -100,14 +101,20 @@ impl PrivateMariaDb {
             port: spare_port(),
         };
         server.start_again();
+        server.sql("CREATE DATABASE test");
+        Some(server)
+    }
+
+    /// Runs `sql` with the `mysql` client as `root` (over TCP, without TLS).
+    pub fn sql(&self, sql: &str) {
         run(Command::new("mysql").args([
             "-h127.0.0.1",
-            &format!("-P{}", server.port),
+            &format!("-P{}", self.port),
             "-uroot",
+            "--skip-ssl",
             "-e",
-            "CREATE DATABASE test",
+            sql,
         ]));
-        Some(server)
     }
 
     /// Starts the server again after [`PrivateMariaDb::stop`], on the same port and data, and
@@ -201,6 +208,12 @@ impl PrivatePostgres {
     /// Creates and starts a cluster with `settings` (`name=value` pairs, each passed as
     /// `-c name=value`); `None` when skipped.
     pub fn start(name: &str, settings: &[&str]) -> Option<Self> {
+        Self::start_with_hba(name, settings, None)
+    }
+
+    /// Like [`PrivatePostgres::start`], with `hba` as the whole `pg_hba.conf` when given (it
+    /// must let `postgres` in over TCP from 127.0.0.1 without a password or certificate).
+    pub fn start_with_hba(name: &str, settings: &[&str], hba: Option<&str>) -> Option<Self> {
         have(&format!("{PG_BIN}/initdb"))?;
         let dir = temp_dir(name, "postgres");
         run(Command::new("runuser")
@@ -209,6 +222,9 @@ impl PrivatePostgres {
             .arg("-D")
             .arg(dir.join("data"))
             .args(["-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8"]));
+        if let Some(hba) = hba {
+            std::fs::write(dir.join("data/pg_hba.conf"), hba).expect("write pg_hba.conf");
+        }
         let port = spare_port();
         let mut args = format!(
             "-p {port} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
@@ -225,19 +241,17 @@ impl PrivatePostgres {
             port,
         };
         server.start_again();
-        run(Command::new("psql").args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-            "-U",
-            "postgres",
-            "-d",
-            "postgres",
-            "-c",
-            "CREATE DATABASE test",
-        ]));
+        server.psql("postgres", "CREATE DATABASE test");
         Some(server)
+    }
+
+    /// Runs `sql` with `psql` as `postgres` in database `db` (over the Unix socket).
+    pub fn psql(&self, db: &str, sql: &str) {
+        run(Command::new("psql")
+            .args(["-h"])
+            .arg(&self.dir)
+            .args(["-p", &self.port.to_string(), "-U", "postgres", "-d", db])
+            .args(["-v", "ON_ERROR_STOP=1", "-c", sql]));
     }
 
     /// The URL of its `test` database, with `options` as the query string.
@@ -291,6 +305,127 @@ impl Drop for PrivatePostgres {
                 .args(["-m", "immediate", "-w", "stop"])
                 .output();
         }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A throw-away PKI made with the `openssl` CLI: a root CA, a server certificate for
+/// `127.0.0.1` and `localhost` signed by it, a client certificate (common name
+/// [`Pki::CLIENT_CN`]) signed by it, and a second, unrelated CA. Deleted when dropped.
+pub struct Pki {
+    dir: PathBuf,
+}
+
+impl Pki {
+    /// The client certificate's common name (the database user it logs in as).
+    pub const CLIENT_CN: &'static str = "quarry_tls_client";
+
+    /// Generates the files; `None` (skipped, or failed under CI) without `openssl` or root.
+    pub fn generate(name: &str) -> Option<Pki> {
+        have(OPENSSL)?;
+        let dir = temp_dir(&format!("{name}-pki"), "root");
+        let openssl = |args: &[&str]| run(Command::new(OPENSSL).current_dir(&dir).args(args));
+        for (ca, cn) in [
+            ("ca", "quarry test CA"),
+            ("other-ca", "quarry unrelated CA"),
+        ] {
+            openssl(&[
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-keyout",
+                &format!("{ca}.key"),
+                "-out",
+                &format!("{ca}.crt"),
+                "-subj",
+                &format!("/CN={cn}"),
+                "-addext",
+                "basicConstraints=critical,CA:TRUE",
+                "-addext",
+                "keyUsage=critical,keyCertSign,cRLSign",
+            ]);
+        }
+        for (leaf, cn, ext) in [
+            (
+                "server",
+                "127.0.0.1",
+                "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
+                 extendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1,DNS:localhost\n",
+            ),
+            (
+                "client",
+                Self::CLIENT_CN,
+                "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\n\
+                 extendedKeyUsage=clientAuth\n",
+            ),
+        ] {
+            std::fs::write(dir.join(format!("{leaf}.ext")), ext).expect("write extensions");
+            openssl(&[
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                &format!("{leaf}.key"),
+                "-out",
+                &format!("{leaf}.csr"),
+                "-subj",
+                &format!("/CN={cn}"),
+            ]);
+            openssl(&[
+                "x509",
+                "-req",
+                "-in",
+                &format!("{leaf}.csr"),
+                "-CA",
+                "ca.crt",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-sha256",
+                "-extfile",
+                &format!("{leaf}.ext"),
+                "-out",
+                &format!("{leaf}.crt"),
+            ]);
+        }
+        Some(Pki { dir })
+    }
+
+    /// A file of the PKI (`ca.crt`, `other-ca.crt`, `server.crt`, `server.key`, `client.crt`,
+    /// `client.key`).
+    pub fn path(&self, file: &str) -> PathBuf {
+        self.dir.join(file)
+    }
+
+    /// The same, as a string for a URL (the temp dir's path needs no percent-encoding).
+    pub fn file(&self, file: &str) -> String {
+        self.path(file).to_string_lossy().into_owned()
+    }
+
+    /// Copies the server's certificate, key and the CA into a new directory owned by `user`
+    /// (the key readable by it alone, as PostgreSQL insists), returning the directory.
+    pub fn server_files_for(&self, user: &str) -> PathBuf {
+        let dir = self.dir.join(format!("for-{user}"));
+        std::fs::create_dir_all(&dir).expect("create dir");
+        run(Command::new("chown").arg(user).arg(&dir));
+        for f in ["server.crt", "server.key", "ca.crt"] {
+            std::fs::copy(self.path(f), dir.join(f)).expect("copy certificate");
+            run(Command::new("chown").arg(user).arg(dir.join(f)));
+            run(Command::new("chmod").arg("600").arg(dir.join(f)));
+        }
+        dir
+    }
+}
+
+impl Drop for Pki {
+    fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.dir);
     }
 }

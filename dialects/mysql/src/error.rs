@@ -191,6 +191,14 @@ pub(crate) fn lost_connection(err: &MyError) -> Lost {
 pub(crate) fn map_connect_error(err: MyError) -> Error {
     match err {
         MyError::Url(e) => Error::Configuration(format!("invalid MySQL URL: {e}")),
+        #[cfg(feature = "rustls")]
+        other if crate::tls::describe_error(&other).is_some() => Error::connection(
+            format!(
+                "cannot connect to MySQL: {}",
+                crate::tls::describe_error(&other).unwrap_or_default()
+            ),
+            Some(Box::new(other)),
+        ),
         other => Error::connection("cannot connect to MySQL", Some(Box::new(other))),
     }
 }

@@ -38,7 +38,8 @@
 //! | `max_allowed_packet`, `wait_timeout` | session variables set at connect |
 //! | `compression` (`fast`, `best`, `on`, `0`–`9`) | protocol compression |
 //! | `secure_auth`, `enable_cleartext_plugin` | authentication |
-//! | `require_ssl`, `verify_ca`, `verify_identity`, `built_in_roots` | TLS; needs this crate's `rustls` feature |
+//! | `ssl-mode`, `ssl-ca`, `ssl-cert`, `ssl-key` | TLS, with MySQL's client names (below; read by quarry) |
+//! | `require_ssl`, `verify_ca`, `verify_identity`, `built_in_roots` | `mysql_async`'s own spelling of TLS; not together with `ssl-mode` |
 //! | `client_found_rows` | only `true` is accepted: it is always on |
 //!
 //! `mysql_async`'s own pool options (`pool_min`, `pool_max`, `conn_ttl`, `abs_conn_ttl`,
@@ -48,6 +49,59 @@
 //! `NO_BACKSLASH_ESCAPES` from its `sql_mode`: the string literals quarry writes into DDL and
 //! `LIKE … ESCAPE` escape backslashes, as MySQL reads them by default. (Values are always
 //! bound, so the mode never mattered for them.)
+//!
+//! ## TLS
+//!
+//! With the **`rustls`** feature (`quarry-mysql = { version = "…", features = ["rustls"] }`:
+//! `mysql_async`'s rustls with the ring provider, no OpenSSL or cmake), the URL takes the
+//! parameters of MySQL's clients (values in any case, percent-decoded):
+//!
+//! | `ssl-mode` | encrypted | server certificate checked |
+//! |---|---|---|
+//! | `DISABLED` (the default without `ssl-ca`) | never | — |
+//! | `PREFERRED` | when the server offers TLS, else plain text | no |
+//! | `REQUIRED` | always (a server without TLS is refused) | no |
+//! | `VERIFY_CA` (the default with `ssl-ca`) | always | the chain up to `ssl-ca` |
+//! | `VERIFY_IDENTITY` | always | the chain, and the URL's host name or IP address |
+//!
+//! - `ssl-ca`: a PEM file of root certificates; without it the verifying modes trust the
+//!   Mozilla roots bundled with `mysql_async` (webpki-roots).
+//! - `ssl-cert` and `ssl-key`: the client's PEM certificate and private key, for accounts
+//!   created with `REQUIRE X509` (or `SUBJECT`/`ISSUER`). Both or neither.
+//!
+//! Unlike MySQL's own clients, the default is `DISABLED` rather than `PREFERRED`:
+//! `mysql_async` cannot fall back within one handshake, so `PREFERRED` costs a second
+//! connection attempt on every new connection to a server without TLS. Files are checked
+//! when the engine is built (a missing one is a [`quarry::Error::Configuration`]); a
+//! certificate that fails the check is a [`quarry::Error::Connection`] saying "the server's
+//! certificate could not be verified" and why. With TLS on, `prefer_socket` defaults to
+//! `false`: `mysql_async` moves a loopback connection onto the server's Unix socket, which it
+//! does not encrypt (`socket` or `prefer_socket=true` with `REQUIRED` or stricter is refused).
+//!
+//! Known limitation: with `mysql_async` 0.37.1 and rustls 0.23, `VERIFY_CA` still compares the
+//! host name (upstream issue blackbeam/mysql_async#404, fixed after that release), so it
+//! behaves as `VERIFY_IDENTITY`: it fails closed, never unverified.
+//!
+//! ```no_run
+//! # async fn demo() -> quarry::Result<()> {
+//! let engine = quarry_mysql::connect(
+//!     "mysql://app@db.example.com/app?ssl-mode=VERIFY_IDENTITY&ssl-ca=/etc/ssl/db-ca.pem\
+//!      &ssl-cert=/etc/app/client.pem&ssl-key=/etc/app/client.key",
+//! )
+//! .await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Without the feature, `ssl-mode=REQUIRED` and stricter, `ssl-ca`, `ssl-cert` and
+//! `mysql_async`'s `require_ssl` are a [`quarry::Error::Configuration`] naming the feature
+//! (`PREFERRED` connects in plain text).
+//!
+//! ```
+//! # #[cfg(not(feature = "rustls"))] {
+//! let err = quarry_mysql::MySqlConnectionManager::new("mysql://u@db/app?ssl-mode=REQUIRED").unwrap_err();
+//! assert!(err.to_string().contains("`rustls` feature"));
+//! # }
+//! ```
 //!
 //! ## How statements run
 //!
@@ -158,6 +212,7 @@ mod cache;
 mod decode;
 mod error;
 mod pool;
+mod tls;
 
 pub use pool::{MySqlConnectionManager, PooledConn, DEFAULT_STMT_CACHE_SIZE};
 pub use quarry::{MariaDb, MySql};

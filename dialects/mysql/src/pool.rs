@@ -66,6 +66,8 @@ const DRIVER_POOL_OPTIONS: &[&str] = &[
 #[derive(Clone)]
 pub struct MySqlConnectionManager {
     opts: Opts,
+    /// `ssl-mode=PREFERRED`: the options without TLS, for a server that offers none.
+    plain: Option<Opts>,
     /// Prepared statements quarry keeps per connection.
     stmt_cache_size: usize,
     /// Told of every connection attempt, so that callers waiting for the pool learn of a
@@ -95,7 +97,7 @@ fn normalize_url(url: &str) -> String {
 }
 
 /// The query-string pairs of `url` (undecoded; option names are plain ASCII).
-fn query_pairs(url: &str) -> impl Iterator<Item = (&str, &str)> {
+pub(crate) fn query_pairs(url: &str) -> impl Iterator<Item = (&str, &str)> {
     let query = url
         .split_once('?')
         .map_or("", |(_, q)| q)
@@ -124,6 +126,7 @@ impl MySqlConnectionManager {
     /// ```
     pub fn new(url: &str) -> Result<Self> {
         let url = normalize_url(url);
+        let (url, tls) = crate::tls::take_params(&url)?;
         let mut stmt_cache_size = DEFAULT_STMT_CACHE_SIZE;
         for (key, value) in query_pairs(&url) {
             if DRIVER_POOL_OPTIONS.contains(&key) {
@@ -153,12 +156,14 @@ impl MySqlConnectionManager {
             .map_err(|e| Error::Configuration(format!("invalid MySQL URL: {e}")))?;
         // quarry's own cache (see `cache.rs`) closes statements beyond `stmt_cache_size`;
         // the driver's is larger so that it never closes one quarry still holds.
-        let opts = OptsBuilder::from_opts(opts)
+        let builder = OptsBuilder::from_opts(opts.clone())
             .init(vec![SESSION_SETUP])
             .client_found_rows(true)
             .stmt_cache_size(stmt_cache_size.saturating_mul(2).saturating_add(16));
+        let plan = crate::tls::plan(&url, &opts, builder, &tls)?;
         Ok(MySqlConnectionManager {
-            opts: opts.into(),
+            opts: plan.builder.into(),
+            plain: plan.plain,
             stmt_cache_size,
             gate: Arc::default(),
         })
@@ -193,9 +198,17 @@ impl MySqlConnectionManager {
     /// Opens a connection now; every failure (refused, access denied, unknown database) is a
     /// [`quarry::ErrorKind::Connection`] error.
     pub(crate) async fn open(&self) -> Result<PooledConn> {
-        let conn = Conn::new(self.opts.clone())
-            .await
-            .map_err(map_connect_error)?;
+        let conn = match (Conn::new(self.opts.clone()).await, &self.plain) {
+            // PREFERRED, and the server offers no TLS: plain text.
+            (
+                Err(mysql_async::Error::Driver(
+                    mysql_async::DriverError::NoClientSslFlagFromServer,
+                )),
+                Some(plain),
+            ) => Conn::new(plain.clone()).await,
+            (opened, _) => opened,
+        }
+        .map_err(map_connect_error)?;
         let mut pooled = PooledConn {
             conn,
             busy: false,

@@ -102,7 +102,18 @@ pub(crate) fn connect_message(err: &tokio_postgres::Error) -> String {
             db.message(),
             db.code().code()
         ),
-        None => format!("cannot connect to PostgreSQL: {err}"),
+        None => {
+            // tokio-postgres' own text names the step ("error performing TLS handshake");
+            // the cause says what went wrong.
+            let mut message = format!("cannot connect to PostgreSQL: {err}");
+            let mut source = std::error::Error::source(err);
+            while let Some(s) = source {
+                message.push_str(": ");
+                message.push_str(&s.to_string());
+                source = s.source();
+            }
+            message
+        }
     }
 }
 

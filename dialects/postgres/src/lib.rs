@@ -1,7 +1,7 @@
 //! # quarry-postgres
 //!
-//! The PostgreSQL backend of [quarry]: a bb8 pool of tokio-postgres connections (no
-//! TLS), typed binary parameter binding, a per-connection prepared-statement cache, row decoding
+//! The PostgreSQL backend of [quarry]: a bb8 pool of tokio-postgres connections (TLS through
+//! rustls with the `rustls` feature), typed binary parameter binding, a per-connection prepared-statement cache, row decoding
 //! and SQLSTATE → [`quarry::ErrorKind`] mapping. SQL text always comes from the core compiler;
 //! this crate only runs it.
 //!
@@ -28,16 +28,70 @@
 //! ## URL
 //!
 //! `postgres://` / `postgresql://` URLs and `key=value` connection strings take tokio-postgres'
-//! parameters (`connect_timeout`, `application_name`, `options`, …), quarry's pool parameters
-//! (`pool_max_size`, `pool_min_idle`, `pool_timeout`, … see [`quarry::PoolOptions`]), and two
-//! handled here:
+//! parameters (`connect_timeout`, `application_name`, `options`, `channel_binding`,
+//! `sslnegotiation`, …), quarry's pool parameters (`pool_max_size`, `pool_min_idle`,
+//! `pool_timeout`, … see [`quarry::PoolOptions`]), and those handled here (percent-decoded in
+//! URLs, quoted as libpq's in `key=value` strings):
 //!
-//! - `sslmode`: this crate is built **without TLS**. `disable`, `allow` and `prefer` connect in
-//!   plain text; `require`, `verify-ca` and `verify-full` are a [`quarry::Error::Configuration`]
-//!   saying so (rather than a silent downgrade). Reach a TLS-only server through a
-//!   TLS-terminating proxy or a local socket.
+//! - `sslmode`, `sslrootcert`, `sslcert`, `sslkey`: TLS, below.
 //! - `statement_cache_size`: prepared statements kept per connection (default 256; `0` sends
 //!   every statement unnamed, as transaction-pooling proxies such as older PgBouncer need).
+//!
+//! ## TLS
+//!
+//! With the **`rustls`** feature (`quarry-postgres = { version = "…", features = ["rustls"] }`:
+//! rustls with the ring provider, no OpenSSL or cmake), connections are encrypted as
+//! `sslmode` says, with libpq's meanings:
+//!
+//! | `sslmode` | encrypted | server certificate checked |
+//! |---|---|---|
+//! | `disable` | never | — |
+//! | `allow` | never (tokio-postgres cannot retry in TLS; as `disable`) | — |
+//! | `prefer` (the default) | when the server offers TLS, else plain text | no |
+//! | `require` | always (a server without TLS is refused) | no; with an explicit `sslrootcert`, the chain, as `verify-ca` (libpq's rule) |
+//! | `verify-ca` | always | the chain up to a root of `sslrootcert` |
+//! | `verify-full` | always | the chain, and the URL's host name or IP address against the certificate's names |
+//!
+//! - `sslrootcert`: a PEM file of root certificates, or `system` for the Mozilla roots
+//!   bundled with the crate (webpki-roots; public CAs, as hosted PostgreSQL services use).
+//!   Without it, `verify-ca` and `verify-full` read libpq's default `~/.postgresql/root.crt`,
+//!   and fail if there is none.
+//! - `sslcert` and `sslkey`: the client's PEM certificate (chain) and unencrypted private key
+//!   (PKCS#8, PKCS#1 or SEC1), for a server that authenticates clients by certificate
+//!   (`hostssl … cert` in `pg_hba.conf`). Both or neither; libpq's default files are not read.
+//!
+//! The files are read when the engine is built: a missing or malformed one is a
+//! [`quarry::Error::Configuration`]. A certificate that fails the check is a
+//! [`quarry::Error::Connection`] saying "the server's certificate could not be verified" and
+//! why (not signed by the given roots, or not valid for the host). SCRAM authentication over
+//! TLS binds the channel (`tls-server-end-point`), so `channel_binding=require` works.
+//!
+//! ```no_run
+//! # async fn demo() -> quarry::Result<()> {
+//! let engine = quarry_postgres::connect(
+//!     "postgres://app@db.example.com/app?sslmode=verify-full&sslrootcert=/etc/ssl/db-root.crt",
+//! )
+//! .await?;
+//! // A client certificate instead of a password:
+//! let engine = quarry_postgres::connect(
+//!     "postgres://app@db.example.com/app?sslmode=verify-full&sslrootcert=/etc/ssl/db-root.crt\
+//!      &sslcert=/etc/app/client.crt&sslkey=/etc/app/client.key",
+//! )
+//! .await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Without the feature the crate has no TLS: `disable`, `allow` and `prefer` connect in plain
+//! text, and `require`, `verify-ca`, `verify-full` (or a certificate file with `prefer`) are a
+//! [`quarry::Error::Configuration`] naming the feature to enable, rather than a silent
+//! downgrade.
+//!
+//! ```
+//! # #[cfg(not(feature = "rustls"))] {
+//! let err = quarry_postgres::Manager::from_url("postgres://u@db/app?sslmode=require").unwrap_err();
+//! assert!(err.to_string().contains("`rustls` feature"));
+//! # }
+//! ```
 //!
 //! ## Pool
 //!
@@ -181,6 +235,7 @@ mod encode;
 mod error;
 mod numeric;
 mod pool;
+mod tls;
 
 pub use backend::PostgresBackend;
 pub use pool::{pool_builder, Manager, PgClient};

@@ -4,6 +4,7 @@
 use crate::backend::{PgLane, PostgresBackend};
 use crate::cache::{StatementCache, DEFAULT_CAPACITY};
 use crate::error::connect_error;
+use crate::tls::{Connector, Mode, TlsOptions};
 use quarry::backend::{ConnectGate, Lane};
 use quarry::{Error, PoolOptions};
 use std::sync::Arc;
@@ -16,16 +17,16 @@ use tokio_postgres::{Client, Config, NoTls};
 const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The options quarry-postgres reads from a URL itself (tokio-postgres does not know them).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 struct Extras {
-    ssl_mode: Option<SslMode>,
+    tls: TlsOptions,
     statement_cache_size: usize,
 }
 
 impl Default for Extras {
     fn default() -> Self {
         Extras {
-            ssl_mode: None,
+            tls: TlsOptions::default(),
             statement_cache_size: DEFAULT_CAPACITY,
         }
     }
@@ -33,27 +34,10 @@ impl Default for Extras {
 
 /// Applies one option this crate handles; `false` when `key` is not one of them.
 fn extra(extras: &mut Extras, key: &str, value: &str) -> quarry::Result<bool> {
+    if extras.tls.set(key, value)? {
+        return Ok(true);
+    }
     match key {
-        "sslmode" => {
-            extras.ssl_mode = Some(match value {
-                // No TLS is compiled in: "prefer" and "allow" connect in plain text.
-                "disable" | "allow" => SslMode::Disable,
-                "prefer" => SslMode::Prefer,
-                "require" | "verify-ca" | "verify-full" => {
-                    return Err(Error::Configuration(format!(
-                        "sslmode={value} needs TLS, which quarry-postgres is built without; \
-                         use sslmode=disable or prefer (plain text), or a TLS-terminating proxy"
-                    )))
-                }
-                other => {
-                    return Err(Error::Configuration(format!(
-                        "sslmode={other:?} is not one of disable, allow, prefer, require, \
-                         verify-ca, verify-full"
-                    )))
-                }
-            });
-            Ok(true)
-        }
         "statement_cache_size" => {
             extras.statement_cache_size = value.parse().map_err(|_| {
                 Error::Configuration(format!(
@@ -66,7 +50,21 @@ fn extra(extras: &mut Extras, key: &str, value: &str) -> quarry::Result<bool> {
     }
 }
 
-/// Takes this crate's options out of a `postgres://` URL's query string.
+/// Percent-decodes a query-string key or value, as tokio-postgres decodes the ones it reads
+/// (`+` stays a plus sign).
+fn decode(s: &str) -> quarry::Result<String> {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .map(|v| v.into_owned())
+        .map_err(|_| {
+            Error::Configuration(format!(
+                "invalid PostgreSQL URL: {s:?} is not UTF-8 once percent-decoded"
+            ))
+        })
+}
+
+/// Takes this crate's options out of a `postgres://` URL's query string; the others are
+/// passed on as written, for tokio-postgres to decode.
 fn split_url(url: &str) -> quarry::Result<(String, Extras)> {
     let mut extras = Extras::default();
     let Some((base, query)) = url.split_once('?') else {
@@ -75,7 +73,7 @@ fn split_url(url: &str) -> quarry::Result<(String, Extras)> {
     let mut kept = Vec::new();
     for pair in query.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        if !extra(&mut extras, k, v)? {
+        if !extra(&mut extras, &decode(k)?, &decode(v)?)? {
             kept.push(pair);
         }
     }
@@ -160,14 +158,14 @@ fn parse(url: &str) -> quarry::Result<(Config, Extras)> {
             "invalid PostgreSQL URL: no host".into(),
         ));
     }
-    if let Some(mode) = extras.ssl_mode {
-        config.ssl_mode(mode);
+    if let Some(mode) = extras.tls.mode {
+        config.ssl_mode(mode.ssl_mode());
     }
     Ok((config, extras))
 }
 
-/// A bb8 [`ManageConnection`](bb8::ManageConnection) opening tokio-postgres connections
-/// without TLS.
+/// A bb8 [`ManageConnection`](bb8::ManageConnection) opening tokio-postgres connections, in
+/// plain text or (with the `rustls` feature) over TLS as the URL's `sslmode` says.
 ///
 /// Each connection's I/O task is spawned on the current tokio runtime. [`is_valid`] sends an
 /// empty simple query; [`has_broken`] reports a closed client, a connection
@@ -190,6 +188,8 @@ fn parse(url: &str) -> quarry::Result<(Config, Extras)> {
 #[derive(Clone, Debug)]
 pub struct Manager {
     config: Config,
+    /// Plain text or TLS, with its certificate checks.
+    connector: Connector,
     statement_cache_size: usize,
     /// Told of every connection attempt, so that callers waiting for the pool learn of a
     /// failed one at once.
@@ -201,17 +201,39 @@ impl Manager {
     /// seconds, so an unreachable host fails instead of hanging. Each connection caches up to
     /// 256 prepared statements.
     ///
+    /// With the `rustls` feature, the config's `ssl_mode` `prefer` and `require` encrypt
+    /// without checking the server's certificate (as those `sslmode`s of a URL without
+    /// `sslrootcert`); certificate checks need a URL ([`Manager::from_url`]). Without the
+    /// feature, connections are in plain text, and `require` fails when connecting.
+    ///
     /// ```
     /// let config: tokio_postgres::Config = "host=localhost user=postgres".parse().unwrap();
     /// let manager = quarry_postgres::Manager::new(config);
     /// assert!(manager.config().get_connect_timeout().is_some());
     /// ```
-    pub fn new(mut config: Config) -> Self {
+    pub fn new(config: Config) -> Self {
+        let mode = match config.get_ssl_mode() {
+            SslMode::Disable => Mode::Disable,
+            SslMode::Require => Mode::Require,
+            _ => Mode::Prefer,
+        };
+        let options = TlsOptions {
+            mode: Some(mode),
+            ..TlsOptions::default()
+        };
+        // Without files to read, only `require` without the feature can fail: it then stays
+        // plain, and tokio-postgres reports that it has no TLS when connecting.
+        let connector = options.connector().unwrap_or(Connector::Plain);
+        Manager::with_connector(config, connector)
+    }
+
+    fn with_connector(mut config: Config, connector: Connector) -> Self {
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(DEFAULT_CONNECT_TIMEOUT);
         }
         Manager {
             config,
+            connector,
             statement_cache_size: DEFAULT_CAPACITY,
             gate: Arc::default(),
         }
@@ -221,10 +243,11 @@ impl Manager {
     /// is a [`quarry::Error::Configuration`] (which does not repeat the URL, as it may hold a
     /// password).
     ///
-    /// Besides tokio-postgres' own parameters it reads `sslmode` (`disable`, `allow` and
-    /// `prefer` connect in plain text; `require`, `verify-ca` and `verify-full` are a
-    /// configuration error, as no TLS is compiled in) and `statement_cache_size` (prepared
-    /// statements kept per connection, default 256, 0 to send every statement unnamed).
+    /// Besides tokio-postgres' own parameters it reads the TLS parameters `sslmode`,
+    /// `sslrootcert`, `sslcert` and `sslkey` (listed at the crate root; the certificate and
+    /// key files are read here, so a missing or malformed one fails now) and
+    /// `statement_cache_size` (prepared statements kept per connection, default 256, 0 to send
+    /// every statement unnamed).
     ///
     /// ```
     /// use quarry_postgres::Manager;
@@ -233,12 +256,28 @@ impl Manager {
     /// assert_eq!(m.statement_cache_size(), 0);
     /// let err = Manager::from_url("postgres://u@host:notaport/app").unwrap_err();
     /// assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
-    /// let err = Manager::from_url("postgres://u@host/app?sslmode=verify-full").unwrap_err();
-    /// assert!(err.to_string().contains("TLS"));
+    /// // A root certificate file that is not there:
+    /// let err = Manager::from_url("postgres://u@host/app?sslmode=verify-full&sslrootcert=/no/such.crt")
+    ///     .unwrap_err();
+    /// assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
     /// ```
     pub fn from_url(url: &str) -> quarry::Result<Self> {
         let (config, extras) = parse(url)?;
-        Ok(Manager::new(config).with_statement_cache_size(extras.statement_cache_size))
+        let connector = extras.tls.connector()?;
+        Ok(Manager::with_connector(config, connector)
+            .with_statement_cache_size(extras.statement_cache_size))
+    }
+
+    /// Whether connections are opened with TLS (the `rustls` feature and an `sslmode` other
+    /// than `disable` or `allow`); with `prefer`, a server without TLS is still reached in
+    /// plain text.
+    ///
+    /// ```
+    /// let m = quarry_postgres::Manager::from_url("postgres://u@h/db?sslmode=disable").unwrap();
+    /// assert!(!m.uses_tls());
+    /// ```
+    pub fn uses_tls(&self) -> bool {
+        self.connector.is_tls()
     }
 
     /// Sets how many prepared statements each connection keeps (0: none; every statement is
@@ -286,12 +325,11 @@ impl Manager {
 
     /// Opens one connection, spawning its I/O task on the current tokio runtime.
     pub(crate) async fn open(&self) -> Result<PgClient, tokio_postgres::Error> {
-        let (client, connection) = self.config.connect(NoTls).await?;
-        tokio::spawn(async move {
-            // The task ends when the client is dropped or the server goes away; the client then
-            // reports `is_closed()` and the pool discards it.
-            let _ = connection.await;
-        });
+        let client = match &self.connector {
+            Connector::Plain => spawn(self.config.connect(NoTls).await?),
+            #[cfg(feature = "rustls")]
+            Connector::Rustls(tls) => spawn(self.config.connect(tls.clone()).await?),
+        };
         Ok(PgClient {
             s: Box::new(Session {
                 client,
@@ -303,6 +341,20 @@ impl Manager {
             }),
         })
     }
+}
+
+/// Spawns a connection's I/O task on the current tokio runtime and returns its client.
+fn spawn<S, T>((client, connection): (Client, tokio_postgres::Connection<S, T>)) -> Client
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    tokio::spawn(async move {
+        // The task ends when the client is dropped or the server goes away; the client then
+        // reports `is_closed()` and the pool discards it.
+        let _ = connection.await;
+    });
+    client
 }
 
 /// One open connection, as held by the pool: the tokio-postgres client and its cache of
@@ -516,24 +568,69 @@ mod tests {
             ("postgres://u@h/db?sslmode=allow", SslMode::Disable),
             ("postgres://u@h/db?sslmode=prefer", SslMode::Prefer),
             ("postgres://u@h/db", SslMode::Prefer),
+            ("postgres://u@h/db?sslmode=require", SslMode::Require),
+            (
+                "postgres://u@h/db?connect_timeout=3&sslmode=verify-ca",
+                SslMode::Require,
+            ),
+            ("postgresql://u@h/db?sslmode=verify-full", SslMode::Require),
             ("host=h user=u sslmode=allow", SslMode::Disable),
             ("host=h sslmode = 'disable' user=u", SslMode::Disable),
+            ("host=h sslmode=require", SslMode::Require),
         ] {
             let (config, _) = parse(url).unwrap();
             assert_eq!(config.get_ssl_mode(), want, "{url}");
         }
-        for url in [
-            "postgres://u@h/db?sslmode=require",
-            "postgres://u@h/db?connect_timeout=3&sslmode=verify-ca",
-            "postgresql://u@h/db?sslmode=verify-full",
-            "host=h sslmode=require",
-        ] {
-            let err = parse(url).unwrap_err();
-            assert_eq!(err.kind(), quarry::ErrorKind::Configuration, "{url}");
-            assert!(err.to_string().contains("TLS"), "{url}: {err}");
-        }
         let err = parse("postgres://u@h/db?sslmode=sometimes").unwrap_err();
         assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
+        assert!(!Manager::from_url("postgres://u@h/db?sslmode=disable")
+            .unwrap()
+            .uses_tls());
+    }
+
+    #[test]
+    fn tls_parameters_are_percent_decoded() {
+        let (config, extras) = parse(
+            "postgres://u@h/db?sslmode=verify-full&sslrootcert=/a%20b/ro%2Bot.crt\
+             &sslcert=/c.crt&sslkey=/c+k.key&application_name=a%20b",
+        )
+        .unwrap();
+        assert_eq!(extras.tls.root_cert.as_deref(), Some("/a b/ro+ot.crt"));
+        assert_eq!(extras.tls.cert.as_deref(), Some("/c.crt"));
+        assert_eq!(extras.tls.key.as_deref(), Some("/c+k.key"));
+        assert_eq!(config.get_application_name(), Some("a b"));
+        let (_, extras) =
+            parse("host=h sslmode=verify-ca sslrootcert='/my certs/root.crt'").unwrap();
+        assert_eq!(extras.tls.root_cert.as_deref(), Some("/my certs/root.crt"));
+        assert!(parse("postgres://u@h/db?sslrootcert=%FF").is_err());
+    }
+
+    #[cfg(not(feature = "rustls"))]
+    #[test]
+    fn tls_modes_without_the_feature() {
+        assert!(Manager::from_url("postgres://u@h/db?sslmode=prefer").is_ok());
+        for url in [
+            "postgres://u@h/db?sslmode=require",
+            "postgres://u@h/db?sslmode=verify-ca",
+            "host=h sslmode=verify-full",
+        ] {
+            let err = Manager::from_url(url).unwrap_err();
+            assert_eq!(err.kind(), quarry::ErrorKind::Configuration, "{url}");
+            assert!(err.to_string().contains("rustls"), "{url}: {err}");
+        }
+    }
+
+    #[cfg(feature = "rustls")]
+    #[test]
+    fn tls_modes_with_the_feature() {
+        assert!(Manager::from_url("postgres://u@h/db").unwrap().uses_tls());
+        assert!(Manager::from_url("postgres://u@h/db?sslmode=require")
+            .unwrap()
+            .uses_tls());
+        let err = Manager::from_url("postgres://u@h/db?sslmode=verify-ca&sslrootcert=/no/file")
+            .unwrap_err();
+        assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
+        assert!(err.to_string().contains("/no/file"), "{err}");
     }
 
     #[test]
