@@ -293,6 +293,14 @@ impl From<Utc> for Value {
     }
 }
 
+/// Deserializes as a [`Timestamp`] (with or without a UTC offset), so `Utc` can be a field of
+/// a `Deserialize` row struct.
+impl<'de> serde::Deserialize<'de> for Utc {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Timestamp::deserialize(d).map(Utc)
+    }
+}
+
 /// Parses text with `FromStr`, naming the column in the error.
 fn parse_text<T: std::str::FromStr>(s: &str, column: &str, want: &str) -> Result<T> {
     s.parse().map_err(|_| Error::Decode {
