@@ -86,10 +86,12 @@ where
     for (i, x) in values.into_iter().enumerate() {
         let id = i as i64;
         let n = (i % 2 == 0).then(|| x.clone());
-        let insert = sql(format!("INSERT INTO {name} (id, v, n) VALUES (:id, :v, :n)"))
-            .bind("id", id)
-            .bind("v", x.clone().into_value())
-            .bind("n", n.clone().into_value());
+        let insert = sql(format!(
+            "INSERT INTO {name} (id, v, n) VALUES (:id, :v, :n)"
+        ))
+        .bind("id", id)
+        .bind("v", x.clone().into_value())
+        .bind("n", n.clone().into_value());
         engine
             .execute(insert)
             .await
@@ -199,7 +201,14 @@ async fn matrix(engine: &Engine) -> Vec<Outcome> {
         roundtrip(
             engine,
             "f32",
-            vec![0.0_f32, -1.5, f32::MAX, f32::MIN, f32::MIN_POSITIVE, 3.1415927],
+            vec![
+                0.0_f32,
+                -1.5,
+                f32::MAX,
+                f32::MIN,
+                f32::MIN_POSITIVE,
+                3.1415927,
+            ],
         )
         .await,
     );
@@ -297,8 +306,7 @@ async fn matrix(engine: &Engine) -> Vec<Outcome> {
             TIMES
                 .iter()
                 .map(|&(h, m, s, us)| {
-                    chrono::NaiveTime::from_hms_micro_opt(h.into(), m.into(), s.into(), us)
-                        .unwrap()
+                    chrono::NaiveTime::from_hms_micro_opt(h.into(), m.into(), s.into(), us).unwrap()
                 })
                 .collect(),
         )
@@ -350,7 +358,10 @@ async fn matrix(engine: &Engine) -> Vec<Outcome> {
         roundtrip(
             engine,
             "uuid_Uuid",
-            uuids.iter().map(|u| u.parse::<uuid::Uuid>().unwrap()).collect(),
+            uuids
+                .iter()
+                .map(|u| u.parse::<uuid::Uuid>().unwrap())
+                .collect(),
         )
         .await,
     );
@@ -439,4 +450,119 @@ async fn every_type_decodes_back_equal_by_every_path_on_every_backend() {
         })
         .collect();
     assert!(failures.is_empty(), "mismatches:\n{}", failures.join("\n"));
+}
+
+quarry::table! {
+    pub struct Orders("qdm_orders") {
+        id: i64 => primary_key(),
+        customer: String,
+        total: Decimal => sql_type(SqlType::numeric(10, 2)),
+        placed_at: chrono::DateTime<chrono::Utc>,
+        meta: Option<serde_json::Value>,
+    }
+}
+
+/// What the select list's columns and labels are named: the fields of the struct.
+#[derive(serde::Deserialize, Debug, PartialEq)]
+struct OrderRow {
+    id: i64,
+    #[serde(rename = "customer")]
+    who: String,
+    total: rust_decimal::Decimal,
+    placed_at: chrono::DateTime<chrono::Utc>,
+    meta: Option<serde_json::Value>,
+    items: i64,
+}
+
+/// A typed select decodes into a `Deserialize` struct, fields matched by column name and
+/// label, on every backend; `fetch_one_as` and `fetch_optional_as` alike.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_select_decodes_into_a_struct_by_column_names_and_labels() {
+    for engine in common::all_engines().await {
+        let b = engine.dialect().name();
+        let md = MetaData::new().with(Orders::table());
+        engine.drop_all(&md).await.unwrap();
+        engine.create_all(&md).await.unwrap();
+        let o = Orders::new();
+        let placed = chrono::NaiveDate::from_ymd_opt(2024, 2, 29)
+            .unwrap()
+            .and_hms_micro_opt(13, 45, 7, 250)
+            .unwrap()
+            .and_utc();
+        let meta = serde_json::json!({"gift": true, "note": "ünï"});
+        engine
+            .execute(
+                insert(o)
+                    .values((
+                        o.id.set(1),
+                        o.customer.set("ann"),
+                        o.total.set(dec("12.50")),
+                        o.placed_at.set(placed),
+                        o.meta.set(Some(meta.clone())),
+                    ))
+                    .values((
+                        o.id.set(2),
+                        o.customer.set("bo"),
+                        o.total.set(dec("-0.01")),
+                        o.placed_at.set(placed),
+                        o.meta.set(None::<serde_json::Value>),
+                    )),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        let q = select((
+            o.id,
+            o.customer,
+            o.total,
+            o.placed_at,
+            o.meta,
+            (o.id * 3).label("items"),
+        ))
+        .from(o)
+        .order_by(o.id);
+        let rows: Vec<OrderRow> = q
+            .fetch_all_as(&engine)
+            .await
+            .unwrap_or_else(|e| panic!("{b}: {e}"));
+        let want = |id: i64, who: &str, total: &str, meta: Option<serde_json::Value>| OrderRow {
+            id,
+            who: who.into(),
+            total: total.parse().unwrap(),
+            placed_at: placed,
+            meta,
+            items: id * 3,
+        };
+        assert_eq!(
+            rows,
+            [
+                want(1, "ann", "12.50", Some(meta.clone())),
+                want(2, "bo", "-0.01", None)
+            ],
+            "{b}"
+        );
+        let first: OrderRow = q.fetch_one_as(&engine).await.unwrap();
+        assert_eq!(first.id, 1, "{b}");
+        let none: Option<OrderRow> = q
+            .clone()
+            .filter(o.id.eq(99))
+            .fetch_optional_as(&engine)
+            .await
+            .unwrap();
+        assert!(none.is_none(), "{b}");
+        // A field no column fills is an error naming it.
+        #[derive(serde::Deserialize, Debug)]
+        #[allow(dead_code)]
+        struct Missing {
+            id: i64,
+            absent: i64,
+        }
+        let e = select(o.id)
+            .from(o)
+            .fetch_all_as::<Missing>(&engine)
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("absent"), "{b}: {e}");
+        engine.drop_all(&md).await.unwrap();
+        println!("typed select into struct on {b}: ok");
+    }
 }
