@@ -9,7 +9,16 @@ use std::fmt;
 /// A type a [`Row`] decodes into: any `serde::Deserialize` type. Structs match columns by name
 /// (`#[serde(rename)]`, `default` and `Option` fields work as usual); tuples take columns in
 /// order; a single value takes a one-column row. NULL into a non-`Option` field is a decode
-/// error naming the column.
+/// error naming the column. Each cell decodes by the contract of [`crate::FromValue`]: dates,
+/// times and instants into quarry's, chrono's or the time crate's types, JSON as a document,
+/// the same on every backend.
+///
+/// A typed select decodes into a struct the same way (`select((o.id, o.total))
+/// .fetch_all_as::<OrderRow>(&engine)`, fields matched by column name or `.label(…)`). quarry
+/// has no derive macro for rows: serde's derive is one users already compile, where a
+/// `FromRow` derive would be a proc-macro crate of our own (DESIGN.md: serde over
+/// proc-macros); the cost is that a field no column fills is found when the row decodes,
+/// not when the program compiles.
 ///
 /// ```
 /// use quarry::{FromRow, Row, Value};
