@@ -207,7 +207,7 @@ async fn matrix(engine: &Engine) -> Vec<Outcome> {
                 f32::MAX,
                 f32::MIN,
                 f32::MIN_POSITIVE,
-                3.1415927,
+                std::f32::consts::PI,
             ],
         )
         .await,
