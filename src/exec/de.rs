@@ -9,7 +9,16 @@ use std::fmt;
 /// A type a [`Row`] decodes into: any `serde::Deserialize` type. Structs match columns by name
 /// (`#[serde(rename)]`, `default` and `Option` fields work as usual); tuples take columns in
 /// order; a single value takes a one-column row. NULL into a non-`Option` field is a decode
-/// error naming the column.
+/// error naming the column. Each cell decodes by the contract of [`crate::FromValue`]: dates,
+/// times and instants into quarry's, chrono's or the time crate's types, JSON as a document,
+/// the same on every backend.
+///
+/// A typed select decodes into a struct the same way (`select((o.id, o.total))
+/// .fetch_all_as::<OrderRow>(&engine)`, fields matched by column name or `.label(…)`). quarry
+/// has no derive macro for rows: serde's derive is one users already compile, where a
+/// `FromRow` derive would be a proc-macro crate of our own (DESIGN.md: serde over
+/// proc-macros); the cost is that a field no column fills is found when the row decodes,
+/// not when the program compiles.
 ///
 /// ```
 /// use quarry::{FromRow, Row, Value};
@@ -339,6 +348,26 @@ impl<'de> de::Deserializer<'de> for ValueDe<'_> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match (&self.value, wants(&visitor)) {
+            (
+                Value::Date(_) | Value::Time(_) | Value::Timestamp(_) | Value::TimestampTz(_),
+                Want::Parts(n),
+            ) => {
+                if let Some(parts) = temporal_parts(&self.value, n) {
+                    return visit_parts(parts, visitor);
+                }
+            }
+            // JSON stored as text (SQLite, MariaDB) into a `serde_json::Value`: the document,
+            // as `FromValue` reads it; text that is not JSON stays a JSON string.
+            #[cfg(feature = "serde_json-1")]
+            (Value::Text(s), Want::Json) => {
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(s) {
+                    return de::Deserializer::deserialize_any(v, visitor)
+                        .map_err(<Error as de::Error>::custom);
+                }
+            }
+            _ => {}
+        }
         match self.value {
             Value::Null(_) => visitor.visit_unit(),
             Value::Bool(b) => visitor.visit_bool(b),
@@ -423,8 +452,41 @@ impl<'de> de::Deserializer<'de> for ValueDe<'_> {
         }
     }
 
+    /// Dates, times and timestamps in RFC 3339 form (`2024-02-29T13:45:07.25`, with `Z` for
+    /// an instant), which chrono's, quarry's and most other `Deserialize` impls parse; the
+    /// rest as [`deserialize_string`](Self::deserialize_string).
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        self.deserialize_string(visitor)
+        let (ts, tz) = match &self.value {
+            Value::Timestamp(ts) => (ts, false),
+            Value::TimestampTz(ts) => (ts, true),
+            _ => return self.deserialize_string(visitor),
+        };
+        // A naive timestamp into an instant is read as UTC, as `FromValue` does.
+        let z = match wants(&visitor) {
+            Want::Instant => "Z",
+            Want::NaiveDateTime => "",
+            _ if tz => "Z",
+            _ => "",
+        };
+        visitor.visit_string(format!("{}T{}{z}", ts.date, ts.time))
+    }
+
+    /// Bytes as a sequence of `u8` (what `Vec<u8>`'s `Deserialize` asks for).
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
+        match self.value {
+            Value::Bytes(b) => {
+                visitor.visit_seq(de::value::SeqDeserializer::<_, Error>::new(b.into_iter()))
+            }
+            _ => self.deserialize_any(visitor),
+        }
+    }
+
+    /// A date, time or timestamp as the time crate's compact tuple (`len` 2, 4, 6 or 9).
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> Result<V::Value> {
+        match temporal_parts(&self.value, len) {
+            Some(parts) => visit_parts(parts, visitor),
+            None => self.deserialize_any(visitor),
+        }
     }
 
     fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
@@ -470,8 +532,83 @@ impl<'de> de::Deserializer<'de> for ValueDe<'_> {
     );
 
     serde::forward_to_deserialize_any! {
-        unit_struct seq tuple tuple_struct map struct identifier ignored_any
+        unit_struct tuple_struct map struct identifier ignored_any
     }
+}
+
+/// What a field's `Deserialize` asks for, where a cell's value alone leaves it open: a
+/// MariaDB `DATETIME` holding an instant, a timestamp for the time crate, JSON stored as text
+/// (SQLite, MariaDB). serde does not tell a deserializer the field's type; its visitor's
+/// `expecting` text names it, and these are the visitors of the types quarry converts (chrono
+/// 0.4, time 0.3, serde_json 1). The decoding matrix (`tests/live_decode_matrix.rs`) checks
+/// each of them on every backend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Want {
+    /// chrono's `DateTime`: an RFC 3339 string with an offset.
+    Instant,
+    /// chrono's `NaiveDateTime`: no offset.
+    NaiveDateTime,
+    /// A time-crate value, as its `n` components (its serde form).
+    Parts(usize),
+    /// serde_json's `Value`: a JSON document.
+    Json,
+    /// Anything else.
+    Other,
+}
+
+fn wants<'de, V: Visitor<'de>>(visitor: &V) -> Want {
+    struct Expecting<'a, V>(&'a V);
+    impl<'de, V: Visitor<'de>> fmt::Display for Expecting<'_, V> {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            self.0.expecting(f)
+        }
+    }
+    match Expecting(visitor).to_string().as_str() {
+        "an RFC 3339 formatted date and time string" => Want::Instant,
+        "a formatted date and time string" => Want::NaiveDateTime,
+        "a `Date`" => Want::Parts(2),
+        "a `Time`" => Want::Parts(4),
+        "a `PrimitiveDateTime`" | "a `PlainDateTime`" | "a `UtcDateTime`" => Want::Parts(6),
+        "an `OffsetDateTime`" => Want::Parts(9),
+        "any valid JSON value" => Want::Json,
+        _ => Want::Other,
+    }
+}
+
+/// A date, time or timestamp as the time crate's serde components: `(year, day of year)`,
+/// `(hour, minute, second, nanosecond)`, both (6), or both and a zero UTC offset (9). `None`
+/// when `value` has no such form.
+fn temporal_parts(value: &Value, n: usize) -> Option<Vec<i64>> {
+    let date = |d: &crate::value::Date| {
+        let jan1 = crate::value::Date::new(d.year(), 1, 1)?;
+        Some([
+            i64::from(d.year()),
+            d.days_since_epoch() - jan1.days_since_epoch() + 1,
+        ])
+    };
+    let time = |t: &crate::value::Time| {
+        let (h, m, s, us) = t.parts();
+        [h.into(), m.into(), s.into(), i64::from(us) * 1000]
+    };
+    let mut parts = Vec::with_capacity(n);
+    match (value, n) {
+        (Value::Date(d), 2) => parts.extend(date(d)?),
+        (Value::Time(t), 4) => parts.extend(time(t)),
+        (Value::Timestamp(ts) | Value::TimestampTz(ts), 6 | 9) => {
+            parts.extend(date(&ts.date)?);
+            parts.extend(time(&ts.time));
+            parts.resize(n, 0);
+        }
+        _ => return None,
+    }
+    Some(parts)
+}
+
+fn visit_parts<'de, V: Visitor<'de>>(parts: Vec<i64>, visitor: V) -> Result<V::Value> {
+    let mut seq = de::value::SeqDeserializer::<_, Error>::new(parts.into_iter());
+    let v = visitor.visit_seq(&mut seq)?;
+    seq.end()?;
+    Ok(v)
 }
 
 #[cfg(test)]
@@ -488,6 +625,54 @@ mod tests {
                 Value::Null(ValueType::Text),
             ],
         )
+    }
+
+    fn one(name: &str, value: Value) -> Row {
+        Row::new(vec![name.to_string()].into(), vec![value])
+    }
+
+    /// Cells reach serde in the form each field type's `Deserialize` accepts, whatever the
+    /// backend's cell: RFC 3339 timestamps for chrono (`Z` where the field is an instant, even
+    /// from a naive cell), the time crate's components, bytes as a `Vec<u8>`, JSON text as a
+    /// document for `serde_json::Value`; a `String` keeps `FromValue`'s text.
+    #[test]
+    fn cells_decode_into_foreign_types_by_their_serde_forms() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct S<T> {
+            v: T,
+        }
+        fn de<T: serde::de::DeserializeOwned>(v: Value) -> T {
+            S::<T>::from_owned_row(one("v", v)).unwrap().v
+        }
+        let ts: crate::value::Timestamp = "2024-02-29 13:45:07.25".parse().unwrap();
+        let naive = chrono::NaiveDate::from_ymd_opt(2024, 2, 29)
+            .unwrap()
+            .and_hms_milli_opt(13, 45, 7, 250)
+            .unwrap();
+        for cell in [Value::Timestamp(ts), Value::TimestampTz(ts)] {
+            assert_eq!(de::<chrono::NaiveDateTime>(cell.clone()), naive);
+            assert_eq!(
+                de::<chrono::DateTime<chrono::Utc>>(cell.clone()),
+                naive.and_utc()
+            );
+            let prim = de::<time::PrimitiveDateTime>(cell.clone());
+            assert_eq!((prim.ordinal(), prim.millisecond()), (60, 250));
+            assert_eq!(
+                de::<time::OffsetDateTime>(cell.clone()).offset(),
+                time::UtcOffset::UTC
+            );
+            assert_eq!(de::<crate::value::Timestamp>(cell), ts);
+        }
+        assert_eq!(de::<String>(Value::Timestamp(ts)), "2024-02-29 13:45:07.25");
+        assert_eq!(de::<time::Date>(Value::Date(ts.date)).ordinal(), 60);
+        assert_eq!(de::<time::Time>(Value::Time(ts.time)).millisecond(), 250);
+        assert_eq!(de::<Vec<u8>>(Value::Bytes(vec![0, 255])), [0, 255]);
+        let doc = serde_json::json!({"a": [1, "x"]});
+        assert_eq!(de::<serde_json::Value>(Value::Text(doc.to_string())), doc);
+        assert_eq!(de::<serde_json::Value>(Value::Json(doc.to_string())), doc);
+        // Text that is not JSON stays a string; a String field never parses.
+        assert_eq!(de::<serde_json::Value>(Value::Text("hi".into())), "hi");
+        assert_eq!(de::<String>(Value::Text("[1]".into())), "[1]");
     }
 
     #[derive(serde::Deserialize, Debug, PartialEq)]

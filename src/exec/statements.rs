@@ -2,7 +2,7 @@
 //! any [`Executor`]: `q.fetch_all(&engine)`, `q.fetch_all(&mut conn)`, `q.fetch_all(&mut tx)`.
 //! Rows decode into the statement's row type `R`.
 
-use super::Executor;
+use super::{Executor, FromRow};
 use crate::error::Result;
 use crate::stmt::delete::Delete;
 use crate::stmt::insert::Insert;
@@ -79,6 +79,67 @@ macro_rules! run_methods {
                     .await?
                     .map(R::decode_row)
                     .transpose()
+            }
+
+            /// Runs the statement and decodes every row into a `serde::Deserialize` struct
+            /// `S` instead of the row type `R`: fields match the result's column names (a
+            /// column's name, or an expression's `.label(…)`; `#[serde(rename)]` as usual),
+            /// and each value decodes by the contract of [`crate::FromValue`] (dates, times
+            /// and instants into chrono, time or quarry fields, JSON as structure) on every
+            /// backend. Any [`crate::FromRow`] type works, tuples included.
+            ///
+            /// ```no_run
+            /// use quarry::prelude::*;
+            /// quarry::table! { pub struct T("t") { a: i64 } }
+            /// #[derive(serde::Deserialize)]
+            /// struct A { a: i64 }
+            /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+            /// let t = T::new();
+            #[doc = concat!("let rows: Vec<A> = quarry::", $build, ".fetch_all_as(&engine).await?;")]
+            /// # Ok(()) }
+            /// ```
+            pub async fn fetch_all_as<'c, S: FromRow>(
+                &self,
+                on: impl Executor<'c>,
+            ) -> Result<Vec<S>> {
+                on.fetch_all_as(self).await
+            }
+
+            /// Runs the statement; its first row decoded into `S` (see
+            /// [`fetch_all_as`](Self::fetch_all_as)); no row is a not-found error.
+            ///
+            /// ```no_run
+            /// use quarry::prelude::*;
+            /// quarry::table! { pub struct T("t") { a: i64 } }
+            /// #[derive(serde::Deserialize)]
+            /// struct A { a: i64 }
+            /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+            /// let t = T::new();
+            #[doc = concat!("let first: A = quarry::", $build, ".fetch_one_as(&engine).await?;")]
+            /// # Ok(()) }
+            /// ```
+            pub async fn fetch_one_as<'c, S: FromRow>(&self, on: impl Executor<'c>) -> Result<S> {
+                on.fetch_one_as(self).await
+            }
+
+            /// Runs the statement; its first row decoded into `S` (see
+            /// [`fetch_all_as`](Self::fetch_all_as)), if there is one.
+            ///
+            /// ```no_run
+            /// use quarry::prelude::*;
+            /// quarry::table! { pub struct T("t") { a: i64 } }
+            /// #[derive(serde::Deserialize)]
+            /// struct A { a: i64 }
+            /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+            /// let t = T::new();
+            #[doc = concat!("let first: Option<A> = quarry::", $build, ".fetch_optional_as(&engine).await?;")]
+            /// # Ok(()) }
+            /// ```
+            pub async fn fetch_optional_as<'c, S: FromRow>(
+                &self,
+                on: impl Executor<'c>,
+            ) -> Result<Option<S>> {
+                on.fetch_optional_as(self).await
             }
         }
     };

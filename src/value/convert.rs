@@ -26,6 +26,50 @@ pub trait IntoValue: sealed::Sealed {
 
 /// A Rust type that a [`Value`] can be decoded into.
 ///
+/// # The decoding contract
+///
+/// A value bound from a Rust type into a column of that type's portable SQL type (its
+/// [`SqlTyped`](crate::SqlTyped) default) reads back equal, on every backend and by every
+/// path: a typed select (`select((t.a, t.b)).fetch_all`), [`Row::get`](crate::Row::get), and
+/// a `serde::Deserialize` struct ([`FromRow`](crate::FromRow): `fetch_all_as`, on SQL text or
+/// a typed select). `tests/live_decode_matrix.rs` checks every row of this table on SQLite,
+/// PostgreSQL and MariaDB.
+///
+/// | Rust type | SQL type | PostgreSQL | MariaDB / MySQL | SQLite stores | also decodes from |
+/// |---|---|---|---|---|---|
+/// | `i16`, `i32`, `i64` | SMALLINT, INTEGER, BIGINT | same | SMALLINT, INT, BIGINT | INTEGER | any integer in range, an integral DECIMAL, a boolean |
+/// | `f32` | REAL | `real` | FLOAT | REAL (widened, exact) | — |
+/// | `f64` | DOUBLE | `double precision` | DOUBLE | REAL | `f32`, DECIMAL |
+/// | `bool` | BOOLEAN | `boolean` | TINYINT(1) (0/1) | INTEGER 0/1 | integers 0 and 1 |
+/// | `String` | TEXT | `text` | LONGTEXT | TEXT | the text of dates, times, UUIDs, JSON, decimals |
+/// | `Vec<u8>` | BLOB | `bytea` | LONGBLOB | BLOB | text (its UTF-8) |
+/// | quarry's `Decimal`, `rust_decimal::Decimal` | NUMERIC(28, 10) | `numeric` | DECIMAL | REAL: 15 significant digits | integers, finite floats, decimal text |
+/// | `Date`, `chrono::NaiveDate`, `time::Date` | DATE | `date` | DATE | ISO text | ISO text |
+/// | `Time`, `chrono::NaiveTime`, `time::Time` | TIME (µs) | `time` | TIME(6) | ISO text | ISO text |
+/// | `Timestamp`, `chrono::NaiveDateTime`, `time::PrimitiveDateTime` | TIMESTAMP (µs) | `timestamp` | DATETIME(6) | ISO text | an instant (its UTC date and time), ISO text |
+/// | [`Utc`], `chrono::DateTime<Utc>`, `time::OffsetDateTime` (UTC) | TIMESTAMPTZ (µs) | `timestamptz` | DATETIME(6), in UTC | ISO text with offset | a naive timestamp, read as UTC |
+/// | quarry's `Uuid`, `uuid::Uuid` | UUID | `uuid` | UUID (MariaDB), CHAR(36) (MySQL) | CHAR(36) text | UUID text |
+/// | `serde_json::Value`, [`Json`] | JSON | `jsonb` | LONGTEXT with `json_valid` (MariaDB), JSON (MySQL) | TEXT | JSON text |
+/// | `Option<T>` | `T`'s, nullable | NULL is `None` | | | |
+/// | `Vec<T>` | — | arrays (`array_agg`) | — | — | — |
+///
+/// NULL into a non-`Option` type is a decode error naming the column. A value a Rust type
+/// cannot hold (an integer out of range, a fractional decimal into an integer, a date beyond
+/// the chrono/time range) is a decode error, never a nearby value. Outside the contract: NaN
+/// and ±infinity, refused when bound where the column cannot hold them (NaN on SQLite and
+/// MariaDB, infinities on MariaDB); leap seconds, refused when bound everywhere; years before 1
+/// (PostgreSQL keeps BC dates, MariaDB has none); decimals beyond 15 significant digits on
+/// SQLite, which stores NUMERIC as REAL.
+///
+/// The serde path decodes the same cells into the same types: the row deserializer hands a
+/// timestamp to chrono as RFC 3339 text (`2024-02-29T13:45:07.25`, `Z` for an instant), to the
+/// time crate as its serde components, JSON text to `serde_json::Value` as a document and
+/// bytes to `Vec<u8>` as a sequence; a `String` field gets the text `FromValue` gives. Where a
+/// cell's SQL type leaves a question open (MariaDB's `DATETIME` holding an instant, JSON stored
+/// as text on SQLite and MariaDB), the deserializer goes by the type the field's
+/// `Deserialize` asks for (its visitor), as `FromValue` goes by the Rust type. chrono, time
+/// and uuid fields need those crates' `serde` features (`rust_decimal`'s too).
+///
 /// ```
 /// use quarry::{FromValue, Value};
 /// assert_eq!(i64::from_value(Value::I32(3), "n").unwrap(), 3);
@@ -363,6 +407,14 @@ impl IntoValue for Utc {
 impl From<Utc> for Value {
     fn from(v: Utc) -> Value {
         v.into_value()
+    }
+}
+
+/// Deserializes as a [`Timestamp`] (with or without a UTC offset), so `Utc` can be a field of
+/// a `Deserialize` row struct.
+impl<'de> serde::Deserialize<'de> for Utc {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Timestamp::deserialize(d).map(Utc)
     }
 }
 
