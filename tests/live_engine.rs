@@ -851,3 +851,75 @@ async fn rows_of_every_type_round_trip_at_the_shared_edges() {
         engine.drop_all(&md).await.unwrap();
     }
 }
+
+/// `Engine::close` drains gracefully: checkouts fail at once after it starts (on every clone),
+/// a transaction and a stream still out finish their work and `close` waits for them, then
+/// the pool's idle connections are closed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn close_waits_for_work_in_progress_then_closes_the_pool() {
+    for url in common::live_urls() {
+        let engine = own_engine(&url, Engine::builder().max_size(4)).await;
+        let be = on("close_waits_for_work_in_progress", &engine);
+        // Warm the pool: some idle connections to close.
+        let (a, b) = (
+            engine.acquire().await.unwrap(),
+            engine.acquire().await.unwrap(),
+        );
+        drop((a, b));
+        let mut tx = engine.begin().await.unwrap();
+        let one: i64 = tx.fetch_scalar("SELECT 1").await.unwrap();
+        let mut stream = engine
+            .stream("SELECT 1 UNION ALL SELECT 2")
+            .await
+            .unwrap_or_else(|e| panic!("{be}: {e}"));
+        let closing = {
+            let engine = engine.clone();
+            tokio::spawn(async move { engine.close().await })
+        };
+        // Closed at once for new work, on every clone…
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while !engine.is_closed() {
+            assert!(Instant::now() < deadline, "{be}: close did not start");
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let err = engine.fetch_scalar::<i64>("SELECT 1").await.unwrap_err();
+        assert!(err.is_connection_error(), "{be}: {err}");
+        assert!(err.to_string().contains("closed"), "{be}: {err}");
+        // …while the work already out goes on, and close waits for it.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert!(
+            !closing.is_finished(),
+            "{be}: close returned with a transaction open"
+        );
+        let two: i64 = tx.fetch_scalar("SELECT 2").await.unwrap();
+        tx.commit().await.unwrap_or_else(|e| panic!("{be}: {e}"));
+        assert_eq!(one + two, 3, "{be}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert!(
+            !closing.is_finished(),
+            "{be}: close returned with a stream open"
+        );
+        let mut n = 0;
+        while let Some(row) = stream.next().await {
+            row.unwrap_or_else(|e| panic!("{be}: {e}"));
+            n += 1;
+        }
+        assert_eq!(n, 2, "{be}");
+        drop(stream);
+        tokio::time::timeout(Duration::from_secs(10), closing)
+            .await
+            .unwrap_or_else(|_| panic!("{be}: close did not return"))
+            .unwrap();
+        let (open, idle) = engine.pool_state();
+        assert_eq!(idle, 0, "{be}: idle connections left open");
+        // An in-memory SQLite database keeps one connection of its own while the engine lives.
+        assert!(
+            open <= u32::from(be == "sqlite"),
+            "{be}: {open} connections open"
+        );
+        // Closing again returns at once.
+        tokio::time::timeout(Duration::from_secs(1), engine.close())
+            .await
+            .unwrap_or_else(|_| panic!("{be}: a second close waited"));
+    }
+}

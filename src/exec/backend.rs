@@ -109,6 +109,13 @@ pub trait Backend: Send + Sync + fmt::Debug + 'static {
     fn pool_state(&self) -> (u32, u32) {
         (0, 0)
     }
+
+    /// Closes the pool's idle connections and keeps it from reusing any connection (what
+    /// [`Engine::close`](crate::Engine::close) calls once no connection is checked out). The
+    /// default does nothing: connections close when the last engine handle is dropped.
+    fn close(&self) -> BoxFuture<'_, ()> {
+        Box::pin(std::future::ready(()))
+    }
 }
 
 /// Where a backend's decoded rows go: all of them (`Vec<Row>`, for

@@ -57,6 +57,9 @@ pub struct Connection {
     /// before its reply was read: set before it is sent, cleared once it has ended (see
     /// [`Connection::control`]).
     pub(super) interrupted: Option<&'static str>,
+    /// Counts the connection as checked out, for [`Engine::close`](crate::Engine::close);
+    /// declared last, so that it ends after the backend connection has gone back.
+    pub(super) active: Option<super::engine::Active>,
 }
 
 impl fmt::Debug for Connection {
@@ -400,6 +403,7 @@ impl Connection {
         Ok(RowStream {
             inner: scaled(inner.fetch_stream(c.sql, c.params), scales),
             span,
+            _active: None,
         })
     }
 
@@ -419,6 +423,7 @@ impl Connection {
         Ok(RowStream {
             inner: scaled(inner.into_stream(c.sql, c.params), scales),
             span,
+            _active: self.active.take(),
         })
     }
 
@@ -437,6 +442,7 @@ impl Connection {
                 Ok(Err(RowStream {
                     inner: Box::pin(VecStream(rows.into_iter())),
                     span: tracing::Span::none(),
+                    _active: None,
                 }))
             }
         }

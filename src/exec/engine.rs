@@ -7,7 +7,9 @@ use crate::error::{Error, Result};
 use crate::schema::MetaData;
 use crate::stmt::tx::TxOptions;
 use std::fmt;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
+use tokio::sync::Notify;
 
 static DRIVERS: RwLock<Vec<&'static dyn Driver>> = RwLock::new(Vec::new());
 
@@ -36,6 +38,41 @@ pub fn install_drivers(drivers: &[&'static dyn Driver]) {
 
 struct Shared {
     backend: Box<dyn Backend>,
+    life: Arc<Life>,
+}
+
+/// Whether the engine is closed, and how many connections are checked out: what
+/// [`Engine::close`] waits on.
+#[derive(Default)]
+pub(crate) struct Life {
+    closed: AtomicBool,
+    active: AtomicUsize,
+    drained: Notify,
+}
+
+/// A checked-out connection (or one being checked out), counted until dropped.
+pub(crate) struct Active(Arc<Life>);
+
+impl Active {
+    /// Counts a checkout, unless the engine is closed.
+    fn enter(life: &Arc<Life>) -> Result<Active> {
+        // Counted before the closed flag is read, and `close` sets the flag before it reads
+        // the count: a checkout either sees the flag or is waited for.
+        life.active.fetch_add(1, Ordering::SeqCst);
+        let active = Active(life.clone());
+        if life.closed.load(Ordering::SeqCst) {
+            return Err(Error::connection("the engine is closed", None));
+        }
+        Ok(active)
+    }
+}
+
+impl Drop for Active {
+    fn drop(&mut self) {
+        if self.0.active.fetch_sub(1, Ordering::SeqCst) == 1 {
+            self.0.drained.notify_waiters();
+        }
+    }
 }
 
 /// A pooled database, whatever the backend: cheap to clone, `Send + Sync`.
@@ -235,6 +272,7 @@ impl Engine {
         Engine {
             shared: Arc::new(Shared {
                 backend: Box::new(backend),
+                life: Arc::default(),
             }),
             trace: Trace::default(),
         }
@@ -316,6 +354,50 @@ impl Engine {
         self.shared.backend.pool_state()
     }
 
+    /// Closes the engine, gracefully: from now on a checkout fails at once (a connection
+    /// error, "the engine is closed"), on every clone of the engine; the work in progress
+    /// finishes — `close` waits until every connection checked out is dropped (calls running,
+    /// [`Connection`]s and [`Transaction`]s held, streams being read) — and then the pool's idle
+    /// connections are closed. To bound the wait, run it under a timeout
+    /// (`tokio::time::timeout(limit, engine.close())`): the connections still out then close
+    /// when they are dropped.
+    ///
+    /// ```no_run
+    /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
+    /// use quarry::Executor;
+    /// let worker = engine.clone();
+    /// let task = tokio::spawn(async move { worker.execute("UPDATE jobs SET done = TRUE").await });
+    /// engine.close().await; // the UPDATE finishes first
+    /// assert!(engine.is_closed());
+    /// assert!(engine.execute("SELECT 1").await.unwrap_err().is_connection_error());
+    /// # let _ = task.await;
+    /// # Ok(()) }
+    /// ```
+    pub async fn close(&self) {
+        let life = &self.shared.life;
+        life.closed.store(true, Ordering::SeqCst);
+        loop {
+            let drained = life.drained.notified();
+            let mut drained = std::pin::pin!(drained);
+            // Registered before the count is read, so that the last drop is not missed.
+            drained.as_mut().enable();
+            if life.active.load(Ordering::SeqCst) == 0 {
+                break;
+            }
+            drained.await;
+        }
+        self.shared.backend.close().await;
+    }
+
+    /// Whether [`Engine::close`] was called (on this engine or a clone).
+    ///
+    /// ```no_run
+    /// # fn demo(e: quarry::Engine) { assert!(!e.is_closed()); }
+    /// ```
+    pub fn is_closed(&self) -> bool {
+        self.shared.life.closed.load(Ordering::SeqCst)
+    }
+
     /// Checks a connection out of the pool.
     ///
     /// ```no_run
@@ -326,12 +408,14 @@ impl Engine {
     /// # Ok(()) }
     /// ```
     pub async fn acquire(&self) -> Result<Connection> {
+        let active = Active::enter(&self.shared.life)?;
         let backend = &self.shared.backend;
         let inner = match backend.acquire_ready() {
             Some(inner) => inner,
             None => backend.acquire().await?,
         };
         Ok(Connection {
+            active: Some(active),
             inner: Some(inner),
             dialect: self.shared.backend.dialect(),
             backend: self.shared.backend.name(),

@@ -76,6 +76,8 @@ pub struct Lane<R: LaneRules> {
     /// Ends a wait for the pool when a connection attempt fails (the backend's manager
     /// reports its attempts to it).
     gate: Arc<ConnectGate>,
+    /// Set by [`Lane::close`]: nothing is parked any more.
+    closed: std::sync::atomic::AtomicBool,
 }
 
 struct Parked<C> {
@@ -138,6 +140,51 @@ impl<R: LaneRules> Lane<R> {
             idle_timeout: positive(options.idle_timeout),
             max_lifetime: positive(options.max_lifetime),
             gate: Arc::default(),
+            closed: std::sync::atomic::AtomicBool::new(false),
+        }
+    }
+
+    /// Closes the lane and the pool's idle connections, for [`Engine::close`](crate::Engine::close):
+    /// the parked connection is retired, the lane parks nothing more, and `idle` connections
+    /// (the pool's idle count when called) are checked out of the pool through `from_pool` and
+    /// retired, so that the pool closes them. Connections in use are not touched; the engine
+    /// waits for them before calling this.
+    ///
+    /// ```
+    /// # use quarry::backend::{Lane, LaneRules};
+    /// # use std::sync::atomic::{AtomicUsize, Ordering};
+    /// # struct Rules;
+    /// # static RETIRED: AtomicUsize = AtomicUsize::new(0);
+    /// # impl LaneRules for Rules {
+    /// #     type Conn = std::time::Instant;
+    /// #     fn reusable(_: &Self::Conn) -> bool { true }
+    /// #     fn opened(c: &Self::Conn) -> std::time::Instant { *c }
+    /// #     fn retire(_: &mut Self::Conn) { RETIRED.fetch_add(1, Ordering::SeqCst); }
+    /// # }
+    /// # tokio::runtime::Builder::new_current_thread().build().unwrap().block_on(async {
+    /// let lane = Lane::<Rules>::new(&quarry::PoolOptions::default());
+    /// lane.give_back(std::time::Instant::now());
+    /// lane.close(2, || async { Ok(std::time::Instant::now()) }).await;
+    /// assert_eq!(RETIRED.load(Ordering::SeqCst), 3, "the parked one and two idle ones");
+    /// lane.give_back(std::time::Instant::now());
+    /// assert_eq!(lane.parked(), 0, "a closed lane parks nothing");
+    /// # });
+    /// ```
+    pub async fn close<F, Fut>(&self, idle: u32, from_pool: F)
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = Result<R::Conn>>,
+    {
+        self.closed.store(true, Ordering::SeqCst);
+        let parked = self.slot.lock().ok().and_then(|mut s| s.take());
+        if let Some(mut p) = parked {
+            R::retire(&mut p.conn);
+        }
+        for _ in 0..idle {
+            match from_pool().await {
+                Ok(mut conn) => R::retire(&mut conn),
+                Err(_) => break,
+            }
         }
     }
 
@@ -261,7 +308,11 @@ impl<R: LaneRules> Lane<R> {
     /// lane.give_back((Instant::now(), false));
     /// assert_eq!(lane.parked(), 1, "one at most");
     /// ```
-    pub fn give_back(&self, conn: R::Conn) {
+    pub fn give_back(&self, mut conn: R::Conn) {
+        if self.closed.load(Ordering::SeqCst) {
+            R::retire(&mut conn);
+            return;
+        }
         if !self.enabled || self.waiting.load(Ordering::SeqCst) > 0 || !R::reusable(&conn) {
             return;
         }

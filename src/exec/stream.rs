@@ -12,6 +12,9 @@ use std::task::{Context, Poll};
 pub struct RowStream<'a> {
     pub(super) inner: BoxStream<'a, Result<Row>>,
     pub(super) span: tracing::Span,
+    /// The checkout a stream that owns its connection keeps counted (see
+    /// [`Engine::close`](crate::Engine::close)).
+    pub(super) _active: Option<super::engine::Active>,
 }
 
 impl fmt::Debug for RowStream<'_> {

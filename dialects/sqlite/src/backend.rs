@@ -97,6 +97,15 @@ impl Backend for SqliteBackend {
         let s = self.pool.state();
         (s.connections, s.idle_connections + self.lane.parked())
     }
+
+    /// Retires the parked connection and the pool's idle ones (the engine has waited for the
+    /// connections in use); connections given back afterwards are retired too.
+    fn close(&self) -> BoxFuture<'_, ()> {
+        let idle = self.pool.state().idle_connections;
+        Box::pin(self.lane.close(idle, || async {
+            self.pool.get_owned().await.map_err(|_| Error::PoolTimeout)
+        }))
+    }
 }
 
 impl SqliteBackend {
