@@ -56,10 +56,9 @@ pub enum ErrorKind {
 ///
 /// [`std::error::Error::source`] returns the driver's own error (`tokio_postgres::Error`,
 /// `mysql_async::Error`, `rusqlite::Error`) when the backend kept it: downcast it for what quarry
-/// does not copy (a PostgreSQL hint, schema or table). Each text is printed once along the
-/// chain: with a source, `Display` is the code, the kind, the constraint and the SQL, and the
-/// database's message is the source's text (and the `message` field); without one, `Display`
-/// includes the message.
+/// does not copy (a PostgreSQL hint, schema or table). `Display` is the code, the kind and
+/// constraint where known, the database's message and the SQL: the message is there even
+/// though the driver error repeats it, so that `{err}` alone (a log line) says what went wrong.
 ///
 /// ```
 /// use quarry::{Error, ErrorKind};
@@ -70,7 +69,7 @@ pub enum ErrorKind {
 /// let Error::Database(db) = &e else { unreachable!() };
 /// assert_eq!(db.constraint.as_deref(), Some("customers_email_key"));
 /// assert_eq!(db.message, "duplicate key");
-/// assert_eq!(e.to_string(), "database error 23505: unique violation of constraint customers_email_key");
+/// assert_eq!(e.to_string(), "database error 23505 (unique violation of constraint customers_email_key): duplicate key");
 /// let source = std::error::Error::source(&e).unwrap();
 /// assert!(source.downcast_ref::<std::io::Error>().is_some());
 /// let plain = Error::database(ErrorKind::Database, "42601", "syntax error", Some("SELEC 1"));
@@ -100,25 +99,24 @@ impl fmt::Display for DatabaseError {
         if !self.code.is_empty() {
             write!(f, " {}", self.code)?;
         }
-        if self.source.is_none() {
-            write!(f, ": {}", self.message)?;
-        } else {
-            let what = match self.kind {
-                ErrorKind::UniqueViolation => Some("unique violation"),
-                ErrorKind::ForeignKeyViolation => Some("foreign key violation"),
-                ErrorKind::NotNullViolation => Some("not-null violation"),
-                ErrorKind::CheckViolation => Some("check violation"),
-                ErrorKind::SerializationFailure => Some("serialization failure"),
-                ErrorKind::Deadlock => Some("deadlock"),
-                _ => None,
-            };
-            match (what, &self.constraint) {
-                (Some(what), Some(c)) => write!(f, ": {what} of constraint {c}")?,
-                (Some(what), None) => write!(f, ": {what}")?,
-                (None, Some(c)) => write!(f, ": constraint {c}")?,
-                (None, None) => {}
-            }
+        // The database's message is shown even where the driver error in `source()` repeats
+        // it: `{err}` alone (a log line, `println!`) must say what went wrong.
+        let what = match self.kind {
+            ErrorKind::UniqueViolation => Some("unique violation"),
+            ErrorKind::ForeignKeyViolation => Some("foreign key violation"),
+            ErrorKind::NotNullViolation => Some("not-null violation"),
+            ErrorKind::CheckViolation => Some("check violation"),
+            ErrorKind::SerializationFailure => Some("serialization failure"),
+            ErrorKind::Deadlock => Some("deadlock"),
+            _ => None,
+        };
+        match (what, &self.constraint) {
+            (Some(what), Some(c)) => write!(f, " ({what} of constraint {c})")?,
+            (Some(what), None) => write!(f, " ({what})")?,
+            (None, Some(c)) => write!(f, " (constraint {c})")?,
+            (None, None) => {}
         }
+        write!(f, ": {}", self.message)?;
         if let Some(sql) = &self.sql {
             write!(f, " (SQL: {sql})")?;
         }
@@ -401,9 +399,7 @@ impl Error {
     }
 
     /// The database's own message of a database error (`duplicate key value violates unique
-    /// constraint "customers_email_key"`). `Display` leaves it to the driver error in
-    /// `source()` when there is one, so that a chain printer shows it once; this reads it
-    /// directly.
+    /// constraint "customers_email_key"`), without quarry's code and SQL around it.
     ///
     /// ```
     /// use quarry::{Error, ErrorKind};

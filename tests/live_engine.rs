@@ -923,3 +923,56 @@ async fn close_waits_for_work_in_progress_then_closes_the_pool() {
             .unwrap_or_else(|_| panic!("{be}: a second close waited"));
     }
 }
+
+/// Typed statements run on a transaction inside a loop in spawned tasks: their futures are
+/// `Send` where a spawned task needs them (an `async fn` generic over the executor was not
+/// provably so: "implementation of `Executor` is not general enough").
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typed_statements_in_spawned_loops() {
+    use quarry::prelude::*;
+    for engine in common::all_engines().await {
+        let be = on("typed_statements_in_spawned_loops", &engine);
+        let t = Table::new(format!("qeng_spawn_{be}"))
+            .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+            .column(ColumnDef::new("n", SqlType::BigInt).not_null());
+        let md = MetaData::new().with(t.clone());
+        fresh(&engine, &md).await;
+        let t = quarry::stmt::TableRef::new(&t);
+        let tasks: Vec<_> = (0..4_i64)
+            .map(|k| {
+                let (engine, t) = (engine.clone(), t.clone());
+                tokio::spawn(async move {
+                    let n = TypedExpr::<i64>::new(t.c("n"));
+                    for i in 0..5_i64 {
+                        let mut tx = engine.begin().await?;
+                        insert(t.clone())
+                            .values((
+                                quarry::Assign::new("id", k * 10 + i),
+                                quarry::Assign::new("n", i),
+                            ))
+                            .execute(&mut tx)
+                            .await?;
+                        let total: Option<i64> = select(sum(n.clone()))
+                            .from(t.clone())
+                            .fetch_one(&mut tx)
+                            .await?;
+                        assert!(total.is_some());
+                        tx.commit().await?;
+                    }
+                    quarry::Result::Ok(())
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await
+                .unwrap()
+                .unwrap_or_else(|e: quarry::Error| panic!("{be}: {e}"));
+        }
+        let count: i64 = engine
+            .fetch_scalar(format!("SELECT count(*) FROM qeng_spawn_{be}"))
+            .await
+            .unwrap();
+        assert_eq!(count, 20, "{be}");
+        engine.drop_all(&md).await.unwrap();
+    }
+}

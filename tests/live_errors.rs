@@ -1,6 +1,8 @@
 //! Errors on every backend: the violated constraint's name where the database reports it, the
-//! driver's error reachable through `source()`, an error chain that prints each text once, and
-//! messages in SQL and Rust terms rather than quarry's enum names.
+//! driver's error reachable through `source()`, connection errors whose chain prints each text
+//! once (a database error's `Display` keeps the database's message, which the driver error
+//! repeats, so that `{err}` alone says what went wrong), and messages in SQL and Rust terms
+//! rather than quarry's enum names.
 
 mod common;
 
@@ -24,11 +26,13 @@ fn chain(err: &(dyn StdError + 'static)) -> Vec<String> {
 fn assert_own_text_once(err: &Error, ctx: &str) {
     let texts = chain(err);
     let top = &texts[0];
-    for lower in &texts[1..] {
-        assert!(
-            !top.contains(lower.as_str()),
-            "{ctx}: {top:?} repeats its source {lower:?} (chain {texts:?})"
-        );
+    if !matches!(err, Error::Database(_)) {
+        for lower in &texts[1..] {
+            assert!(
+                !top.contains(lower.as_str()),
+                "{ctx}: {top:?} repeats its source {lower:?} (chain {texts:?})"
+            );
+        }
     }
     match err {
         Error::Connection { message, .. } => {
@@ -39,16 +43,13 @@ fn assert_own_text_once(err: &Error, ctx: &str) {
                 );
             }
         }
+        // A database error says what the database said (its message, which the driver error
+        // below repeats: a log line of `{err}` alone must tell what went wrong), and the
+        // driver error is there for whoever needs it.
         Error::Database(db) if err.source().is_some() => {
             assert!(
-                !top.contains(db.message.as_str()),
-                "{ctx}: {top:?} repeats the database's message, which its source prints"
-            );
-            assert!(
-                texts[1..]
-                    .iter()
-                    .any(|t| t.contains(db.message.split(" (").next().unwrap_or_default())),
-                "{ctx}: the database's message {:?} is not in the chain {texts:?}",
+                top.contains(db.message.as_str()),
+                "{ctx}: {top:?} does not say the database's message {:?}",
                 db.message
             );
         }

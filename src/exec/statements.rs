@@ -1,6 +1,11 @@
 //! The run methods of statements (`execute`, `fetch_all`, `fetch_one`, `fetch_optional`), on
 //! any [`Executor`]: `q.fetch_all(&engine)`, `q.fetch_all(&mut conn)`, `q.fetch_all(&mut tx)`.
 //! Rows decode into the statement's row type `R`.
+//!
+//! They return `impl Future + Send` rather than being `async fn`s: an `async fn` generic over
+//! the executor leaves its future's `Send` to be proved where it is used, which fails for a
+//! task spawned over a loop of calls (rust-lang/rust#100013, "implementation of `Executor` is
+//! not general enough"); a future declared `Send` here is proved once, here.
 
 use super::{Executor, FromRow};
 use crate::error::Result;
@@ -8,6 +13,7 @@ use crate::stmt::delete::Delete;
 use crate::stmt::insert::Insert;
 use crate::stmt::select::{Compound, DecodeRow, Select};
 use crate::stmt::update::Update;
+use std::future::Future;
 
 macro_rules! run_methods {
     ($ty:ident, $build:literal) => {
@@ -25,8 +31,11 @@ macro_rules! run_methods {
             /// tx.commit().await?;
             /// # Ok(()) }
             /// ```
-            pub async fn execute<'c>(&self, on: impl Executor<'c>) -> Result<u64> {
-                on.execute(self).await
+            pub fn execute<'c: 's, 's, E: Executor<'c> + 's>(
+                &'s self,
+                on: E,
+            ) -> impl Future<Output = Result<u64>> + Send + use<'c, 's, E, R> {
+                on.execute(self)
             }
 
             /// Runs the statement and decodes every row (of a query, or RETURNING) into `R`.
@@ -41,12 +50,12 @@ macro_rules! run_methods {
             #[doc = concat!("let rows: Vec<i64> = quarry::", $build, ".fetch_all(&mut conn).await?;")]
             /// # Ok(()) }
             /// ```
-            pub async fn fetch_all<'c>(&self, on: impl Executor<'c>) -> Result<Vec<R>> {
-                on.fetch_all(self)
-                    .await?
-                    .into_iter()
-                    .map(R::decode_row)
-                    .collect()
+            pub fn fetch_all<'c: 's, 's, E: Executor<'c> + 's>(
+                &'s self,
+                on: E,
+            ) -> impl Future<Output = Result<Vec<R>>> + Send + use<'c, 's, E, R> {
+                let rows = on.fetch_all(self);
+                async move { rows.await?.into_iter().map(R::decode_row).collect() }
             }
 
             /// Runs the statement; its first row decoded into `R` (no row is a not-found
@@ -60,8 +69,12 @@ macro_rules! run_methods {
             #[doc = concat!("let first: i64 = quarry::", $build, ".fetch_one(&engine).await?;")]
             /// # Ok(()) }
             /// ```
-            pub async fn fetch_one<'c>(&self, on: impl Executor<'c>) -> Result<R> {
-                R::decode_row(on.fetch_one(self).await?)
+            pub fn fetch_one<'c: 's, 's, E: Executor<'c> + 's>(
+                &'s self,
+                on: E,
+            ) -> impl Future<Output = Result<R>> + Send + use<'c, 's, E, R> {
+                let row = on.fetch_one(self);
+                async move { R::decode_row(row.await?) }
             }
 
             /// Runs the statement; its first row decoded into `R`, if there is one.
@@ -74,11 +87,12 @@ macro_rules! run_methods {
             #[doc = concat!("let first: Option<i64> = quarry::", $build, ".fetch_optional(&engine).await?;")]
             /// # Ok(()) }
             /// ```
-            pub async fn fetch_optional<'c>(&self, on: impl Executor<'c>) -> Result<Option<R>> {
-                on.fetch_optional(self)
-                    .await?
-                    .map(R::decode_row)
-                    .transpose()
+            pub fn fetch_optional<'c: 's, 's, E: Executor<'c> + 's>(
+                &'s self,
+                on: E,
+            ) -> impl Future<Output = Result<Option<R>>> + Send + use<'c, 's, E, R> {
+                let row = on.fetch_optional(self);
+                async move { row.await?.map(R::decode_row).transpose() }
             }
 
             /// Runs the statement and decodes every row into a `serde::Deserialize` struct
@@ -98,11 +112,11 @@ macro_rules! run_methods {
             #[doc = concat!("let rows: Vec<A> = quarry::", $build, ".fetch_all_as(&engine).await?;")]
             /// # Ok(()) }
             /// ```
-            pub async fn fetch_all_as<'c, S: FromRow>(
-                &self,
-                on: impl Executor<'c>,
-            ) -> Result<Vec<S>> {
-                on.fetch_all_as(self).await
+            pub fn fetch_all_as<'c: 's, 's, E: Executor<'c> + 's, S: FromRow>(
+                &'s self,
+                on: E,
+            ) -> impl Future<Output = Result<Vec<S>>> + Send + use<'c, 's, E, R, S> {
+                on.fetch_all_as(self)
             }
 
             /// Runs the statement; its first row decoded into `S` (see
@@ -118,8 +132,11 @@ macro_rules! run_methods {
             #[doc = concat!("let first: A = quarry::", $build, ".fetch_one_as(&engine).await?;")]
             /// # Ok(()) }
             /// ```
-            pub async fn fetch_one_as<'c, S: FromRow>(&self, on: impl Executor<'c>) -> Result<S> {
-                on.fetch_one_as(self).await
+            pub fn fetch_one_as<'c: 's, 's, E: Executor<'c> + 's, S: FromRow>(
+                &'s self,
+                on: E,
+            ) -> impl Future<Output = Result<S>> + Send + use<'c, 's, E, R, S> {
+                on.fetch_one_as(self)
             }
 
             /// Runs the statement; its first row decoded into `S` (see
@@ -135,11 +152,11 @@ macro_rules! run_methods {
             #[doc = concat!("let first: Option<A> = quarry::", $build, ".fetch_optional_as(&engine).await?;")]
             /// # Ok(()) }
             /// ```
-            pub async fn fetch_optional_as<'c, S: FromRow>(
-                &self,
-                on: impl Executor<'c>,
-            ) -> Result<Option<S>> {
-                on.fetch_optional_as(self).await
+            pub fn fetch_optional_as<'c: 's, 's, E: Executor<'c> + 's, S: FromRow>(
+                &'s self,
+                on: E,
+            ) -> impl Future<Output = Result<Option<S>>> + Send + use<'c, 's, E, R, S> {
+                on.fetch_optional_as(self)
             }
         }
     };
