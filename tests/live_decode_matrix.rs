@@ -123,7 +123,7 @@ where
         Ok(rows) => expect(pairs(rows), &want),
         Err(e) => Err(e.to_string()),
     };
-    let typed_serde = match q.fetch_all_as::<Pair<T>>(engine).await {
+    let typed_serde = match q.fetch_all_as::<Pair<T>, _>(engine).await {
         Ok(rows) => expect(pairs(rows), &want),
         Err(e) => Err(e.to_string()),
     };
@@ -558,7 +558,7 @@ async fn typed_select_decodes_into_a_struct_by_column_names_and_labels() {
         }
         let e = select(o.id)
             .from(o)
-            .fetch_all_as::<Missing>(&engine)
+            .fetch_all_as::<Missing, _>(&engine)
             .await
             .unwrap_err();
         assert!(e.to_string().contains("absent"), "{b}: {e}");

@@ -112,7 +112,7 @@ macro_rules! run_methods {
             #[doc = concat!("let rows: Vec<A> = quarry::", $build, ".fetch_all_as(&engine).await?;")]
             /// # Ok(()) }
             /// ```
-            pub fn fetch_all_as<'c: 's, 's, E: Executor<'c> + 's, S: FromRow>(
+            pub fn fetch_all_as<'c: 's, 's, S: FromRow, E: Executor<'c> + 's>(
                 &'s self,
                 on: E,
             ) -> impl Future<Output = Result<Vec<S>>> + Send + use<'c, 's, E, R, S> {
@@ -132,7 +132,7 @@ macro_rules! run_methods {
             #[doc = concat!("let first: A = quarry::", $build, ".fetch_one_as(&engine).await?;")]
             /// # Ok(()) }
             /// ```
-            pub fn fetch_one_as<'c: 's, 's, E: Executor<'c> + 's, S: FromRow>(
+            pub fn fetch_one_as<'c: 's, 's, S: FromRow, E: Executor<'c> + 's>(
                 &'s self,
                 on: E,
             ) -> impl Future<Output = Result<S>> + Send + use<'c, 's, E, R, S> {
@@ -152,7 +152,7 @@ macro_rules! run_methods {
             #[doc = concat!("let first: Option<A> = quarry::", $build, ".fetch_optional_as(&engine).await?;")]
             /// # Ok(()) }
             /// ```
-            pub fn fetch_optional_as<'c: 's, 's, E: Executor<'c> + 's, S: FromRow>(
+            pub fn fetch_optional_as<'c: 's, 's, S: FromRow, E: Executor<'c> + 's>(
                 &'s self,
                 on: E,
             ) -> impl Future<Output = Result<Option<S>>> + Send + use<'c, 's, E, R, S> {
