@@ -44,6 +44,11 @@ pub enum ErrorKind {
     Connection,
     /// No pooled connection became available within the timeout.
     PoolTimeout,
+    /// A statement ran longer than the engine's statement timeout and the database cut it off
+    /// ([`crate::PoolOptions::statement_timeout`]); the connection stays usable. The native
+    /// code is kept: SQLSTATE `57014` on PostgreSQL, 1969 on MariaDB, 3024 on MySQL 8, 9
+    /// (`SQLITE_INTERRUPT`) on SQLite.
+    Timeout,
     /// A value could not be decoded into the requested Rust type.
     Decode,
     /// A query that must return a row returned none.
@@ -108,6 +113,7 @@ impl fmt::Display for DatabaseError {
             ErrorKind::CheckViolation => Some("check violation"),
             ErrorKind::SerializationFailure => Some("serialization failure"),
             ErrorKind::Deadlock => Some("deadlock"),
+            ErrorKind::Timeout => Some("statement timeout"),
             _ => None,
         };
         match (what, &self.constraint) {
@@ -483,6 +489,20 @@ impl Error {
                 ErrorKind::SerializationFailure | ErrorKind::Deadlock
             ),
         }
+    }
+
+    /// Whether the database cut the statement off because it ran longer than the engine's
+    /// [`crate::PoolOptions::statement_timeout`] (not a [`Error::PoolTimeout`], which is
+    /// waiting for a connection).
+    ///
+    /// ```
+    /// use quarry::{Error, ErrorKind};
+    /// let e = Error::database(ErrorKind::Timeout, "57014", "canceling statement due to statement timeout", None);
+    /// assert!(e.is_timeout());
+    /// assert!(!Error::PoolTimeout.is_timeout());
+    /// ```
+    pub fn is_timeout(&self) -> bool {
+        self.kind() == ErrorKind::Timeout
     }
 
     /// Whether the connection could not be made or was lost.

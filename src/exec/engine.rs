@@ -216,6 +216,23 @@ impl EngineBuilder {
         self
     }
 
+    /// Cut off statements that run longer than `timeout` with an
+    /// [`crate::ErrorKind::Timeout`] error (default: no limit; `None` or zero for none); what
+    /// each backend does is described at
+    /// [`PoolOptions::statement_timeout`](PoolOptions#structfield.statement_timeout) (MySQL 8 limits
+    /// `SELECT` statements only). The URL parameter `statement_timeout` (seconds) overrides it.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let b = quarry::Engine::builder().statement_timeout(Duration::from_secs(5));
+    /// assert_eq!(b.options().statement_timeout, Some(Duration::from_secs(5)));
+    /// assert_eq!(quarry::Engine::builder().statement_timeout(None).options().statement_timeout, None);
+    /// ```
+    pub fn statement_timeout(mut self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        self.options = self.options.statement_timeout(timeout);
+        self
+    }
+
     /// The options so far.
     ///
     /// ```

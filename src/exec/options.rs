@@ -6,9 +6,9 @@ use std::time::Duration;
 /// Options of an engine's connection pool, set with [`crate::EngineBuilder`] or in the URL's
 /// query string (`pool_max_size`, `pool_min_idle`, `pool_timeout`, `pool_idle_timeout`,
 /// `pool_max_lifetime` in seconds, `pool_test_on_checkout`, `log_parameters`,
-/// `slow_statement_threshold` in seconds or `off`), which quarry takes out before the driver sees
-/// the URL. Keys and values are percent-decoded; the parameters left for the driver are passed
-/// on as written.
+/// `slow_statement_threshold` and `statement_timeout` in seconds or `off`), which quarry takes
+/// out before the driver sees the URL. Keys and values are percent-decoded; the parameters left
+/// for the driver are passed on as written.
 ///
 /// ```
 /// use quarry::PoolOptions;
@@ -39,6 +39,32 @@ pub struct PoolOptions {
     /// Statements that run at least this long are logged at `warn` on the `quarry::query`
     /// target (default 1 s; `None` never). See [`PoolOptions::slow_statement_threshold`].
     pub slow_statement_threshold: Option<Duration>,
+    /// How long one statement may run before the database cuts it off with an
+    /// [`crate::ErrorKind::Timeout`] error ([`Error::is_timeout`]), the connection staying
+    /// usable (default `None`: no limit). Set with [`PoolOptions::statement_timeout()`],
+    /// [`crate::EngineBuilder::statement_timeout`] or the URL's `statement_timeout` (seconds;
+    /// `0` or `off` for none). Each backend applies it when a connection opens:
+    ///
+    /// - PostgreSQL: `statement_timeout` in the connection's startup options (`-c
+    ///   statement_timeout=<ms>` appended to the URL's `options`, so no extra round trip; it
+    ///   overrides a `statement_timeout` the URL's `options` set). It covers every statement;
+    ///   the error is SQLSTATE `57014`.
+    /// - MariaDB: `SET SESSION max_statement_time = <seconds>` after connecting; it covers
+    ///   every statement; error 1969.
+    /// - MySQL 8: `SET SESSION max_execution_time = <ms>` after connecting, which the server
+    ///   applies to read-only `SELECT` statements only: `INSERT`, `UPDATE`, `DELETE` and DDL
+    ///   run without a limit there; error 3024.
+    /// - SQLite: a progress handler checked every 1000 virtual-machine steps interrupts a
+    ///   statement running longer than the timeout, measured from the start of each statement
+    ///   (a stream's too, however slowly it is read); error 9 (`SQLITE_INTERRUPT`). Without a
+    ///   timeout no handler is installed. Time spent waiting for a lock (`busy_timeout`) is
+    ///   not cut short.
+    ///
+    /// For a limit on one call, wrap it in `tokio::time::timeout(limit, q.fetch_all(&engine))`:
+    /// every call is cancellation-safe (a dropped call's connection is reset before reuse, or
+    /// closed), and the database stops the statement where it can (PostgreSQL's cancel
+    /// request, SQLite's interrupt).
+    pub statement_timeout: Option<Duration>,
     /// Keep the connection returned last beside the pool for the next caller (default true;
     /// `pool_lane=false` in the URL). Only the executor benchmarks turn it off, to measure
     /// what the lane buys over bb8 alone.
@@ -57,6 +83,7 @@ impl Default for PoolOptions {
             test_on_checkout: false,
             log_parameters: false,
             slow_statement_threshold: Some(DEFAULT_SLOW_STATEMENT),
+            statement_timeout: None,
             lane: true,
         }
     }
@@ -103,6 +130,35 @@ impl PoolOptions {
         self
     }
 
+    /// Sets how long one statement may run before the database cuts it off with an
+    /// [`crate::ErrorKind::Timeout`] error; `None` (the default) or a zero duration means no
+    /// limit. What each backend does is described on the
+    /// [field](PoolOptions#structfield.statement_timeout). In a URL:
+    /// `statement_timeout=2.5` (seconds), `statement_timeout=0` or `statement_timeout=off`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use quarry::PoolOptions;
+    /// let o = PoolOptions::default().statement_timeout(Duration::from_secs(5));
+    /// assert_eq!(o.statement_timeout, Some(Duration::from_secs(5)));
+    /// assert_eq!(PoolOptions::default().statement_timeout, None);
+    /// let (url, o) = PoolOptions::default()
+    ///     .apply_url("postgres://u@h/db?statement_timeout=0.2&sslmode=disable").unwrap();
+    /// assert_eq!(url, "postgres://u@h/db?sslmode=disable");
+    /// assert_eq!(o.statement_timeout, Some(Duration::from_millis(200)));
+    /// let (_, o) = o.clone().apply_url("sqlite::memory:?statement_timeout=off").unwrap();
+    /// assert_eq!(o.statement_timeout, None);
+    /// let (_, o) = o.apply_url("sqlite::memory:?statement_timeout=0").unwrap();
+    /// assert_eq!(o.statement_timeout, None);
+    /// let err = PoolOptions::default().apply_url("sqlite::memory:?statement_timeout=5s").unwrap_err();
+    /// assert_eq!(err.kind(), quarry::ErrorKind::Configuration);
+    /// assert_eq!(PoolOptions::default().statement_timeout(Duration::ZERO).statement_timeout, None);
+    /// ```
+    pub fn statement_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.statement_timeout = timeout.into().filter(|t| !t.is_zero());
+        self
+    }
+
     /// Applies the pool parameters found in `url`'s query string and returns the URL without
     /// them, for the driver.
     ///
@@ -144,6 +200,12 @@ impl PoolOptions {
                     self.slow_statement_threshold = match v {
                         "off" | "none" => None,
                         v => Some(secs(k, v)?),
+                    }
+                }
+                "statement_timeout" => {
+                    self.statement_timeout = match v {
+                        "off" | "none" => None,
+                        v => Some(secs(k, v)?).filter(|t| !t.is_zero()),
                     }
                 }
                 "pool_lane" => self.lane = flag(k, v)?,

@@ -39,6 +39,10 @@ fn classify(code: u16, mariadb: bool) -> Class {
         1213 => Class::Kind(Deadlock),
         // ER_CHECKREAD: "Record has changed since last read" (snapshot isolation): retry.
         1020 => Class::Kind(SerializationFailure),
+        // MariaDB ER_STATEMENT_TIMEOUT (max_statement_time), MySQL ER_QUERY_TIMEOUT
+        // (max_execution_time): the statement timeout; the session goes on.
+        1969 if mariadb => Class::Kind(Timeout),
+        3024 if !mariadb => Class::Kind(Timeout),
         // ER_SERVER_SHUTDOWN, ER_CONNECTION_KILLED (MariaDB), CR_SERVER_GONE_ERROR,
         // CR_SERVER_LOST
         1053 | 2006 | 2013 => Class::Connection,
@@ -237,6 +241,19 @@ mod tests {
         }
         assert_eq!(kind(4025, true), ErrorKind::CheckViolation);
         assert_eq!(kind(4025, false), ErrorKind::Database);
+    }
+
+    #[test]
+    fn timeout_codes() {
+        // max_statement_time exceeded (MariaDB), max_execution_time exceeded (MySQL).
+        assert_eq!(kind(1969, true), ErrorKind::Timeout);
+        assert_eq!(kind(3024, false), ErrorKind::Timeout);
+        assert_eq!(kind(1969, false), ErrorKind::Database);
+        assert_eq!(kind(3024, true), ErrorKind::Database);
+        let e = map_error(server(1969), Some("SELECT SLEEP(3)"), true);
+        assert!(e.is_timeout() && !e.is_connection_error());
+        assert_eq!(e.code(), Some("1969"));
+        assert!(!breaks_connection(&server(1969)));
     }
 
     #[test]

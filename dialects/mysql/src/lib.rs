@@ -26,7 +26,8 @@
 //!
 //! `mysql://user:password@host:port/database?options` (or `mariadb://…`). quarry's pool
 //! options (`pool_max_size`, `pool_min_idle`, `pool_timeout`, `pool_idle_timeout`,
-//! `pool_max_lifetime`, `pool_test_on_checkout`, `log_parameters`; see [`quarry::PoolOptions`])
+//! `pool_max_lifetime`, `pool_test_on_checkout`, `log_parameters`, `slow_statement_threshold`,
+//! `statement_timeout`; see [`quarry::PoolOptions`])
 //! are taken out first; the remaining options go to `mysql_async`:
 //!
 //! | option | meaning |
@@ -267,7 +268,9 @@ pub async fn connect(url: &str) -> Result<Engine> {
 /// # Ok(()) }
 /// ```
 pub async fn connect_with(url: &str, options: &PoolOptions) -> Result<Engine> {
-    Ok(Engine::from_backend(pool::build(url, options).await?))
+    Ok(Engine::from_backend(pool::build(url, options).await?)
+        .with_log_parameters(options.log_parameters)
+        .with_slow_statement_threshold(options.slow_statement_threshold))
 }
 
 /// The MySQL/MariaDB [`quarry::backend::Driver`], for URL dispatch with [`quarry::install_drivers`];

@@ -11,7 +11,7 @@ use mysql_async::{Conn, Opts, OptsBuilder};
 use quarry::backend::{ConnectGate, Lane};
 use quarry::{Error, PoolOptions, Result};
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 /// Prepared statements each connection keeps (least recently used ones are closed beyond it),
@@ -73,6 +73,29 @@ pub struct MySqlConnectionManager {
     /// Told of every connection attempt, so that callers waiting for the pool learn of a
     /// failed one at once.
     gate: Arc<ConnectGate>,
+    /// Set on every connection as it opens ([`PoolOptions::statement_timeout`]).
+    statement_timeout: Option<Duration>,
+    /// Whether the server is MariaDB, learnt from the first connection that needs to know
+    /// (its `SELECT VERSION()`), for the statement timeout's variable.
+    mariadb: Arc<OnceLock<bool>>,
+}
+
+/// What a connection runs when it opens to limit its statements to `timeout`: MariaDB's
+/// `max_statement_time` (seconds, to the microsecond; every statement) or MySQL's
+/// `max_execution_time` (milliseconds; read-only `SELECT` statements only). Never 0, which
+/// would mean no limit.
+pub(crate) fn timeout_setup(timeout: Duration, mariadb: bool) -> String {
+    if mariadb {
+        let micros = timeout.as_micros().max(1);
+        format!(
+            "SET SESSION max_statement_time = {}.{:06}",
+            micros / 1_000_000,
+            micros % 1_000_000
+        )
+    } else {
+        let ms = timeout.as_millis().max(1);
+        format!("SET SESSION max_execution_time = {ms}")
+    }
 }
 
 impl fmt::Debug for MySqlConnectionManager {
@@ -166,7 +189,26 @@ impl MySqlConnectionManager {
             plain: plan.plain,
             stmt_cache_size,
             gate: Arc::default(),
+            statement_timeout: None,
+            mariadb: Arc::default(),
         })
+    }
+
+    /// Limits every statement of the connections opened from now on to `timeout` (`None` or
+    /// zero: no limit), set when each opens: `SET SESSION max_statement_time` on MariaDB
+    /// (every statement; error 1969), `SET SESSION max_execution_time` on MySQL, which covers
+    /// read-only `SELECT` statements only (error 3024). A statement cut off fails with a
+    /// [`quarry::ErrorKind::Timeout`] error and the connection stays usable.
+    ///
+    /// ```
+    /// let m = quarry_mysql::MySqlConnectionManager::new("mysql://u@h/db")
+    ///     .unwrap()
+    ///     .with_statement_timeout(std::time::Duration::from_secs(5));
+    /// # let _ = m;
+    /// ```
+    pub fn with_statement_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.statement_timeout = timeout.into().filter(|t| !t.is_zero());
+        self
     }
 
     /// Reports connection attempts to `gate` (the lane's, whose checkouts wait through it).
@@ -224,6 +266,21 @@ impl MySqlConnectionManager {
             }),
         };
         pooled.after_success();
+        if let Some(timeout) = self.statement_timeout {
+            let mariadb = match self.mariadb.get() {
+                Some(m) => *m,
+                None => {
+                    let version = server_version(&mut pooled).await?;
+                    let m = crate::dialect_for_version(&version).name() == "mariadb";
+                    *self.mariadb.get_or_init(|| m)
+                }
+            };
+            pooled
+                .conn
+                .query_drop(timeout_setup(timeout, mariadb))
+                .await
+                .map_err(map_connect_error)?;
+        }
         Ok(pooled)
     }
 }
@@ -451,7 +508,8 @@ fn pool_builder(options: &PoolOptions) -> Result<bb8::Builder<MySqlConnectionMan
 /// dialect; an unreachable server or wrong credentials fail here.
 pub(crate) async fn build(url: &str, options: &PoolOptions) -> Result<MySqlBackend> {
     let builder = pool_builder(options)?;
-    let mut manager = MySqlConnectionManager::new(url)?;
+    let mut manager =
+        MySqlConnectionManager::new(url)?.with_statement_timeout(options.statement_timeout);
     let timeout = options.connection_timeout;
     let mut first = match tokio::time::timeout(timeout, manager.open()).await {
         Ok(conn) => conn?,
@@ -531,6 +589,38 @@ mod tests {
         assert_eq!(
             nonzero(Some(Duration::from_secs(1))),
             Some(Duration::from_secs(1))
+        );
+    }
+
+    #[test]
+    fn statement_timeout_setup() {
+        let ms = Duration::from_millis;
+        assert_eq!(
+            timeout_setup(ms(200), true),
+            "SET SESSION max_statement_time = 0.200000"
+        );
+        assert_eq!(
+            timeout_setup(Duration::from_secs_f64(2.5), true),
+            "SET SESSION max_statement_time = 2.500000"
+        );
+        assert_eq!(
+            timeout_setup(ms(200), false),
+            "SET SESSION max_execution_time = 200"
+        );
+        // Never 0, which means no limit.
+        assert_eq!(
+            timeout_setup(Duration::from_nanos(1), true),
+            "SET SESSION max_statement_time = 0.000001"
+        );
+        assert_eq!(
+            timeout_setup(Duration::from_nanos(1), false),
+            "SET SESSION max_execution_time = 1"
+        );
+        let m = MySqlConnectionManager::new("mysql://u@h/db").unwrap();
+        assert_eq!(m.statement_timeout, None);
+        assert_eq!(
+            m.with_statement_timeout(Duration::ZERO).statement_timeout,
+            None
         );
     }
 

@@ -73,8 +73,9 @@ impl PostgresBackend {
     /// ```
     pub async fn connect_with(url: &str, options: &PoolOptions) -> Result<Self> {
         let (url, options) = options.clone().apply_url(url)?;
-        let manager =
-            Manager::from_url(&url)?.default_connect_timeout(&url, options.connection_timeout);
+        let manager = Manager::from_url(&url)?
+            .default_connect_timeout(&url, options.connection_timeout)
+            .with_statement_timeout(options.statement_timeout);
         let lane = Lane::new(&options);
         crate::pool::build(manager, pool_builder(&options)?, lane).await
     }

@@ -244,7 +244,12 @@ fn field_error(ce: ConvertError, r: usize, c: usize, name: &str, sql: &str) -> q
     if ce.code == encode::REFUSED {
         return quarry::Error::unsupported("postgresql", message);
     }
-    quarry::Error::database(classify(ce.code, "ERROR"), ce.code, message, Some(sql))
+    quarry::Error::database(
+        classify(ce.code, "ERROR", &ce.message),
+        ce.code,
+        message,
+        Some(sql),
+    )
 }
 
 /// The error of writing row `r` (0-based) of `copy`: a value that cannot be written as its

@@ -8,8 +8,14 @@
 //! | `23514` check_violation | `CheckViolation` |
 //! | `40001` serialization_failure | `SerializationFailure` |
 //! | `40P01` deadlock_detected | `Deadlock` |
+//! | `57014` query_canceled (`canceling statement due to statement timeout`) | `Timeout` |
 //! | class `08`, `57P01`, `57P02`, `57P03` | `Connection` ([`quarry::Error::Connection`]) |
 //! | anything else | `Database` |
+//!
+//! `57014` is also what a statement cancelled on request (`pg_cancel_backend`, a cancel
+//! request) fails with; that one (`… due to user request`) stays a `Database` error. The two
+//! are told apart by the server's message, so on a server whose `lc_messages` is not English
+//! both are `Timeout`.
 //!
 //! One exception to class `08`: `08P01` (protocol_violation) reported with severity `ERROR` is
 //! what the server answers to a statement given the wrong number of parameters; the session
@@ -27,9 +33,10 @@
 use quarry::{Error, ErrorKind};
 
 /// The [`ErrorKind`] of a PostgreSQL SQLSTATE `code` reported with `severity` (`ERROR`,
-/// `FATAL`, …).
-pub(crate) fn classify(code: &str, severity: &str) -> ErrorKind {
+/// `FATAL`, …) and `message`.
+pub(crate) fn classify(code: &str, severity: &str, message: &str) -> ErrorKind {
     match code {
+        "57014" if !message.contains("user request") => ErrorKind::Timeout,
         "23505" => ErrorKind::UniqueViolation,
         "23503" => ErrorKind::ForeignKeyViolation,
         "23502" => ErrorKind::NotNullViolation,
@@ -60,7 +67,7 @@ fn is_io(err: &tokio_postgres::Error) -> bool {
 pub(crate) fn map_error(err: tokio_postgres::Error, sql: Option<&str>) -> Error {
     if let Some(db) = err.as_db_error() {
         let code = db.code().code().to_owned();
-        let kind = classify(&code, db.severity());
+        let kind = classify(&code, db.severity(), db.message());
         if kind == ErrorKind::Connection {
             return Error::connection(
                 format!("the server ended the session (SQLSTATE {code})"),
@@ -123,20 +130,26 @@ mod tests {
 
     #[test]
     fn integrity_codes() {
-        assert_eq!(classify("23505", "ERROR"), ErrorKind::UniqueViolation);
-        assert_eq!(classify("23503", "ERROR"), ErrorKind::ForeignKeyViolation);
-        assert_eq!(classify("23502", "ERROR"), ErrorKind::NotNullViolation);
-        assert_eq!(classify("23514", "ERROR"), ErrorKind::CheckViolation);
+        assert_eq!(classify("23505", "ERROR", ""), ErrorKind::UniqueViolation);
+        assert_eq!(
+            classify("23503", "ERROR", ""),
+            ErrorKind::ForeignKeyViolation
+        );
+        assert_eq!(classify("23502", "ERROR", ""), ErrorKind::NotNullViolation);
+        assert_eq!(classify("23514", "ERROR", ""), ErrorKind::CheckViolation);
         // Other integrity errors (exclusion, restrict) stay generic.
-        assert_eq!(classify("23P01", "ERROR"), ErrorKind::Database);
-        assert_eq!(classify("23001", "ERROR"), ErrorKind::Database);
+        assert_eq!(classify("23P01", "ERROR", ""), ErrorKind::Database);
+        assert_eq!(classify("23001", "ERROR", ""), ErrorKind::Database);
     }
 
     #[test]
     fn retryable_codes() {
-        assert_eq!(classify("40001", "ERROR"), ErrorKind::SerializationFailure);
-        assert_eq!(classify("40P01", "ERROR"), ErrorKind::Deadlock);
-        assert_eq!(classify("40002", "ERROR"), ErrorKind::Database);
+        assert_eq!(
+            classify("40001", "ERROR", ""),
+            ErrorKind::SerializationFailure
+        );
+        assert_eq!(classify("40P01", "ERROR", ""), ErrorKind::Deadlock);
+        assert_eq!(classify("40002", "ERROR", ""), ErrorKind::Database);
     }
 
     #[test]
@@ -144,24 +157,28 @@ mod tests {
         for code in [
             "08000", "08003", "08006", "08001", "08004", "57P01", "57P02", "57P03",
         ] {
-            assert_eq!(classify(code, "FATAL"), ErrorKind::Connection, "{code}");
+            assert_eq!(classify(code, "FATAL", ""), ErrorKind::Connection, "{code}");
         }
-        assert_eq!(classify("08P01", "FATAL"), ErrorKind::Connection);
+        assert_eq!(classify("08P01", "FATAL", ""), ErrorKind::Connection);
         // A parameter-count mismatch is answered with 08P01 at severity ERROR.
-        assert_eq!(classify("08P01", "ERROR"), ErrorKind::Database);
-        assert_eq!(classify("57014", "ERROR"), ErrorKind::Database); // query_canceled
+        assert_eq!(classify("08P01", "ERROR", ""), ErrorKind::Database);
+        // query_canceled: by the statement timeout, or on request.
+        let timeout = "canceling statement due to statement timeout";
+        assert_eq!(classify("57014", "ERROR", timeout), ErrorKind::Timeout);
+        let asked = "canceling statement due to user request";
+        assert_eq!(classify("57014", "ERROR", asked), ErrorKind::Database);
     }
 
     #[test]
     fn other_codes() {
-        assert_eq!(classify("42601", "ERROR"), ErrorKind::Database); // syntax_error
-        assert_eq!(classify("42P01", "ERROR"), ErrorKind::Database); // undefined_table
-        assert_eq!(classify("", "ERROR"), ErrorKind::Database);
+        assert_eq!(classify("42601", "ERROR", ""), ErrorKind::Database); // syntax_error
+        assert_eq!(classify("42P01", "ERROR", ""), ErrorKind::Database); // undefined_table
+        assert_eq!(classify("", "ERROR", ""), ErrorKind::Database);
     }
 
     #[test]
     fn built_errors_keep_code_and_sql() {
-        let kind = classify("23505", "ERROR");
+        let kind = classify("23505", "ERROR", "");
         let e = Error::database(
             kind,
             "23505",

@@ -278,9 +278,13 @@ pub async fn connect(url: &str) -> Result<Engine> {
 /// # Ok(()) }
 /// ```
 pub async fn connect_with(url: &str, options: &PoolOptions) -> Result<Engine> {
-    Ok(Engine::from_backend(
-        PostgresBackend::connect_with(url, options).await?,
-    ))
+    // The URL's parameters override `options`, for the engine's logging as for the pool.
+    let (_, logging) = options.clone().apply_url(url)?;
+    Ok(
+        Engine::from_backend(PostgresBackend::connect_with(url, options).await?)
+            .with_log_parameters(logging.log_parameters)
+            .with_slow_statement_threshold(logging.slow_statement_threshold),
+    )
 }
 
 /// The [`quarry::backend::Driver`] for `postgres://` and `postgresql://` URLs; see [`DRIVER`].

@@ -292,6 +292,36 @@ impl Manager {
         self
     }
 
+    /// Sets the connections' `statement_timeout`: `-c statement_timeout=<ms>` is appended to
+    /// the startup `options` (those of the URL kept before it), so the server applies it as
+    /// the session starts, without a round trip of its own; a statement running longer fails
+    /// with SQLSTATE `57014`, a [`quarry::ErrorKind::Timeout`] error. `None` or zero leaves
+    /// the options as they are. [`quarry::PoolOptions::statement_timeout`] is applied with it.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// let m = quarry_postgres::Manager::from_url("postgres://u@h/db?options=-c%20search_path%3Dapp")
+    ///     .unwrap()
+    ///     .with_statement_timeout(Duration::from_millis(1500));
+    /// assert_eq!(m.config().get_options(), Some("-c search_path=app -c statement_timeout=1500"));
+    /// let m = quarry_postgres::Manager::from_url("postgres://u@h/db").unwrap().with_statement_timeout(None);
+    /// assert_eq!(m.config().get_options(), None);
+    /// ```
+    pub fn with_statement_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        if let Some(t) = timeout.into().filter(|t| !t.is_zero()) {
+            // At least 1 ms: 0 would mean no limit.
+            let ms = t.as_millis().max(1);
+            let options = match self.config.get_options() {
+                Some(o) if !o.trim().is_empty() => {
+                    format!("{} -c statement_timeout={ms}", o.trim_end())
+                }
+                _ => format!("-c statement_timeout={ms}"),
+            };
+            self.config.options(options);
+        }
+        self
+    }
+
     /// How many prepared statements each connection keeps.
     ///
     /// ```
@@ -674,6 +704,26 @@ mod tests {
         assert!(pool_builder(&o).is_ok());
         o.connection_timeout = Duration::ZERO;
         assert!(pool_builder(&o).is_err());
+    }
+
+    #[test]
+    fn statement_timeout_is_a_startup_option() {
+        let m = Manager::from_url("postgres://u@h/db")
+            .unwrap()
+            .with_statement_timeout(Duration::from_millis(200));
+        assert_eq!(m.config().get_options(), Some("-c statement_timeout=200"));
+        // Below a millisecond still limits (0 would mean none).
+        let m = Manager::from_url("host=h user=u options='-c work_mem=64MB'")
+            .unwrap()
+            .with_statement_timeout(Duration::from_micros(10));
+        assert_eq!(
+            m.config().get_options(),
+            Some("-c work_mem=64MB -c statement_timeout=1")
+        );
+        let m = Manager::from_url("postgres://u@h/db")
+            .unwrap()
+            .with_statement_timeout(Duration::ZERO);
+        assert_eq!(m.config().get_options(), None);
     }
 
     #[test]

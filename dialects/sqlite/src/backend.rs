@@ -363,7 +363,14 @@ impl BackendConnection for SqliteConnection {
         let shared = &self.shared;
         Some(Box::pin(async move {
             tokio::task::block_in_place(|| {
-                shared.with_conn(|held| crate::run::insert_rows(&held.conn, &mut held.cache, rows))
+                shared.with_conn(|held| {
+                    crate::run::insert_rows(
+                        &held.conn,
+                        &mut held.cache,
+                        rows,
+                        held.deadline.as_deref(),
+                    )
+                })
             })?
         }))
     }

@@ -29,6 +29,18 @@ pub(crate) fn error(e: rusqlite::Error, sql: Option<&str>) -> Error {
     }
 }
 
+/// `e` as a [`ErrorKind::Timeout`] if it is an interrupt (`SQLITE_INTERRUPT`, code 9), for a
+/// statement the statement timeout cut off (see `deadline.rs`; an interrupt from a caller that
+/// went away stays a `Database` error). The code, message and source are kept.
+pub(crate) fn timed_out(mut e: Error) -> Error {
+    if let Error::Database(d) = &mut e {
+        if d.code.parse::<i32>().is_ok_and(|c| c & 0xff == 9) {
+            d.kind = ErrorKind::Timeout;
+        }
+    }
+    e
+}
+
 /// The quarry error kind of a SQLite extended result code (tested below).
 fn kind_for(extended: i32) -> ErrorKind {
     match extended {
@@ -83,5 +95,10 @@ mod tests {
         assert_eq!(kind_for(14), ErrorKind::Connection);
         assert_eq!(kind_for(8), ErrorKind::Database);
         assert_eq!(kind_for(1), ErrorKind::Database);
+        assert_eq!(kind_for(9), ErrorKind::Database); // INTERRUPT, unless timed out:
+        let e = timed_out(error(failure(9, "interrupted"), Some("SELECT")));
+        assert!(e.is_timeout());
+        assert_eq!((e.code(), e.sql()), (Some("9"), Some("SELECT")));
+        assert!(!timed_out(error(failure(5, "busy"), None)).is_timeout());
     }
 }

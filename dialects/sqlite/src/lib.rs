@@ -156,6 +156,7 @@
 mod backend;
 mod bind;
 mod cache;
+mod deadline;
 mod decode;
 mod error;
 mod options;
@@ -225,7 +226,9 @@ pub async fn connect(url: &str) -> Result<Engine> {
 /// # Ok(()) }
 /// ```
 pub async fn connect_with(options: SqliteOptions, pool: &PoolOptions) -> Result<Engine> {
-    Ok(Engine::from_backend(pool::build(options, pool).await?))
+    Ok(Engine::from_backend(pool::build(options, pool).await?)
+        .with_log_parameters(pool.log_parameters)
+        .with_slow_statement_threshold(pool.slow_statement_threshold))
 }
 
 /// The SQLite driver for [`quarry::install_drivers`]: handles `sqlite:` URLs.

@@ -32,6 +32,8 @@ pub struct Manager {
     /// Told of every connection attempt, so that callers waiting for the pool learn of a
     /// failed one at once.
     gate: Arc<ConnectGate>,
+    /// [`PoolOptions::statement_timeout`], enforced on every connection.
+    statement_timeout: Option<Duration>,
 }
 
 impl fmt::Debug for Manager {
@@ -56,7 +58,24 @@ impl Manager {
             next: AtomicU64::new(0),
             in_flight: Arc::new(AtomicUsize::new(0)),
             gate: Arc::default(),
+            statement_timeout: None,
         }
+    }
+
+    /// Cuts off statements that run longer than `timeout` (`None` or zero: no limit) on the
+    /// connections opened from now on: a progress handler, checked every 1000 virtual-machine
+    /// steps, interrupts a statement once `timeout` has passed since it started, and it fails
+    /// with a [`quarry::ErrorKind::Timeout`] error (code 9, `SQLITE_INTERRUPT`); the
+    /// connection stays usable. Without a timeout no handler is installed.
+    ///
+    /// ```
+    /// let o = quarry_sqlite::SqliteOptions::parse("sqlite::memory:").unwrap();
+    /// let m = quarry_sqlite::Manager::new(o).with_statement_timeout(std::time::Duration::from_secs(5));
+    /// # let _ = m;
+    /// ```
+    pub fn with_statement_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.statement_timeout = timeout.into().filter(|t| !t.is_zero());
+        self
     }
 
     async fn open(&self) -> Result<PooledSqlite> {
@@ -65,6 +84,7 @@ impl Manager {
             self.options.clone(),
             format!("quarry-sqlite-{n}"),
             self.in_flight.clone(),
+            self.statement_timeout,
         )
         .await?;
         Ok(PooledSqlite {
@@ -151,7 +171,7 @@ pub(crate) async fn build(options: SqliteOptions, pool: &PoolOptions) -> Result<
         rt.spawn(reaper);
     }
     let executor = options.executor;
-    let mut manager = Manager::new(options);
+    let mut manager = Manager::new(options).with_statement_timeout(pool.statement_timeout);
     manager.gate = lane.gate().clone();
     let keeper = match manager.options.location {
         Location::Memory(_) => Some(manager.open().await?),

@@ -4,6 +4,7 @@
 
 use crate::bind::{bind, bind_cell, Params, TEXT_BUF};
 use crate::cache::Cache;
+use crate::deadline::Deadline;
 use crate::decode::{decode_row, Meta};
 use crate::error::error;
 use quarry::{Error, ExecResult, Result, Row};
@@ -30,11 +31,13 @@ fn run_to_end(
 
 /// Runs an insert of rows bound by reference: statements of up to `max_rows` rows, each
 /// cell bound as the source gives it. The statements of a full `max_rows` run one prepared
-/// statement again and again; the last, shorter one has its own.
+/// statement again and again; the last, shorter one has its own. Each statement has the
+/// statement timeout's `deadline` (if one is set) to itself.
 pub(crate) fn insert_rows(
     conn: &rusqlite::Connection,
     cache: &mut Cache,
     rows: &mut quarry::backend::InsertRows<'_>,
+    deadline: Option<&Deadline>,
 ) -> Result<ExecResult> {
     let (mut done, mut written) = (0, 0);
     let mut last_insert_id = None;
@@ -72,9 +75,16 @@ pub(crate) fn insert_rows(
                     at / n
                 )));
             }
+            if let Some(d) = deadline {
+                d.start();
+            }
             let r = run_to_end(conn, &mut stmt);
             cache.after_run(&sql, &stmt, false);
-            let changed = r.map_err(|e| error(e, Some(&sql)))?;
+            let r = r.map_err(|e| error(e, Some(&sql)));
+            let changed = match deadline {
+                Some(d) => d.finish(r),
+                None => r,
+            }?;
             if done == 0 && changed > 0 {
                 // As a split INSERT reports it: the first statement's.
                 last_insert_id = Some(conn.last_insert_rowid());

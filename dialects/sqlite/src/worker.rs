@@ -11,6 +11,7 @@
 
 use crate::bind::{Encoded, Params};
 use crate::cache::Cache;
+use crate::deadline::Deadline;
 use crate::error::error;
 use crate::options::SqliteOptions;
 use crate::run;
@@ -84,6 +85,8 @@ struct Slot {
 pub(crate) struct Held {
     pub(crate) conn: rusqlite::Connection,
     pub(crate) cache: Cache,
+    /// The statement timeout's deadline, when one is set.
+    pub(crate) deadline: Option<Arc<Deadline>>,
 }
 
 /// State shared by a connection's thread and its callers.
@@ -167,6 +170,7 @@ impl Shared {
         options: SqliteOptions,
         name: String,
         in_flight: Arc<AtomicUsize>,
+        statement_timeout: Option<Duration>,
     ) -> Result<Arc<Shared>> {
         let shared = Arc::new(Shared {
             state: AtomicU8::new(IDLE),
@@ -194,18 +198,23 @@ impl Shared {
             .name(name)
             .spawn(move || {
                 let _ = theirs.thread.set(std::thread::current());
-                let opened = options.open().and_then(|conn| {
+                let opened = options.open().and_then(|mut conn| {
                     if let Some(f) = &options.on_connect {
                         f(&conn)?;
                     }
-                    Ok(conn)
+                    let deadline = match statement_timeout {
+                        Some(t) => Some(Deadline::install(&mut conn, t)?),
+                        None => None,
+                    };
+                    Ok((conn, deadline))
                 });
                 match opened {
-                    Ok(conn) => {
+                    Ok((conn, deadline)) => {
                         let _ = theirs.interrupt.set(conn.get_interrupt_handle());
                         *lock(&theirs.held) = Some(Held {
                             conn,
                             cache: Cache::new(options.statement_cache),
+                            deadline,
                         });
                         let _ = tx.send(Ok(()));
                         theirs.main();
@@ -513,6 +522,7 @@ fn stream_rows(
     sql: &str,
     params: Params<'_>,
     tx: &mpsc::Sender<Result<Vec<Row>>>,
+    deadline: Option<&Deadline>,
 ) -> Result<()> {
     /// The consumer went away: stop quietly.
     struct Gone;
@@ -530,13 +540,39 @@ fn stream_rows(
         return Ok(());
     }
     if let Err(e) = run {
+        let e = match deadline {
+            Some(d) => d.classify(e),
+            None => e,
+        };
         let _ = tx.blocking_send(Err(e));
     }
     Ok(())
 }
 
-/// Runs a job on the connection (on whatever thread holds it).
+/// Runs a job on the connection (on whatever thread holds it), within the statement timeout
+/// if one is set.
 pub(crate) fn perform(held: &mut Held, job: Job, sql: &str, params: Params<'_>) -> Response {
+    let d = match &held.deadline {
+        // Cleaning up after a caller that went away is never cut short.
+        Some(d) if !matches!(job, Job::None | Job::Reset) => d.clone(),
+        _ => return run_job(held, job, sql, params, None),
+    };
+    d.start();
+    match run_job(held, job, sql, params, Some(&d)) {
+        Response::Exec(r) => Response::Exec(d.finish(r)),
+        Response::Rows(r) => Response::Rows(d.finish(r)),
+        Response::Row(r) => Response::Row(d.finish(r)),
+        Response::Unit(r) => Response::Unit(d.finish(r)),
+    }
+}
+
+fn run_job(
+    held: &mut Held,
+    job: Job,
+    sql: &str,
+    params: Params<'_>,
+    deadline: Option<&Deadline>,
+) -> Response {
     match job {
         Job::None => Response::Unit(Ok(())),
         Job::Execute(insert) => Response::Exec(run::execute(
@@ -555,6 +591,6 @@ pub(crate) fn perform(held: &mut Held, job: Job, sql: &str, params: Params<'_>) 
         } else {
             run::execute_script(&held.conn, &mut held.cache, "ROLLBACK")
         }),
-        Job::Stream(tx) => Response::Unit(stream_rows(held, sql, params, &tx)),
+        Job::Stream(tx) => Response::Unit(stream_rows(held, sql, params, &tx, deadline)),
     }
 }
