@@ -62,8 +62,8 @@ pub struct PoolOptions {
     ///
     /// For a limit on one call, wrap it in `tokio::time::timeout(limit, q.fetch_all(&engine))`:
     /// every call is cancellation-safe (a dropped call's connection is reset before reuse, or
-    /// closed), and the database stops the statement where it can (PostgreSQL's cancel
-    /// request, SQLite's interrupt).
+    /// closed). SQLite interrupts the dropped statement; a server may run it on until it
+    /// notices its connection is gone, which `statement_timeout` does not leave to chance.
     pub statement_timeout: Option<Duration>,
     /// Keep the connection returned last beside the pool for the next caller (default true;
     /// `pool_lane=false` in the URL). Only the executor benchmarks turn it off, to measure
