@@ -139,6 +139,8 @@ async fn postgres_tls_modes() {
         assert_eq!(err.kind(), ErrorKind::Connection, "{}", chain(&err));
         let msg = chain(&err);
         assert!(msg.contains("certificate could not be verified"), "{msg}");
+        // Said by the error itself, for a log line of `{err}`; the details are its sources.
+        assert!(err.to_string().contains("could not be verified"), "{err}");
         assert!(msg.contains(&other_ca), "names the root file: {msg}");
     }
 

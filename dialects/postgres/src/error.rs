@@ -97,6 +97,13 @@ pub(crate) fn map_error(err: tokio_postgres::Error, sql: Option<&str>) -> Error 
 /// credentials, unknown database, TLS required) means the engine cannot reach its database.
 /// What went wrong is the driver's error, the `source()`.
 pub(crate) fn connect_error(err: tokio_postgres::Error) -> Error {
+    #[cfg(feature = "rustls")]
+    if let Some(tls) = crate::tls::summary(&err) {
+        return Error::connection(
+            format!("cannot connect to PostgreSQL: {tls}"),
+            Some(Box::new(err)),
+        );
+    }
     Error::connection("cannot connect to PostgreSQL", Some(Box::new(err)))
 }
 

@@ -20,7 +20,7 @@ use tokio_postgres::config::SslMode;
 #[cfg(feature = "rustls")]
 mod connector;
 #[cfg(feature = "rustls")]
-pub(crate) use connector::MakeRustls;
+pub(crate) use connector::{summary, MakeRustls};
 
 /// What `sslmode` asked for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -218,6 +218,23 @@ impl TlsConnect<tokio_postgres::Socket> for RustlsConnect {
 #[derive(Debug)]
 pub(crate) struct TlsError(String);
 
+/// What a connection error says of a failed TLS set-up in its own words, its details left to
+/// the [`TlsError`] in its `source()` chain; `None` when `err` is not one.
+pub(crate) fn summary(err: &(dyn std::error::Error + 'static)) -> Option<&'static str> {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if let Some(t) = e.downcast_ref::<TlsError>() {
+            return Some(if t.0.contains("could not be verified") {
+                "the server's certificate could not be verified"
+            } else {
+                "the TLS set-up failed"
+            });
+        }
+        next = e.source();
+    }
+    None
+}
+
 impl TlsError {
     fn handshake(err: io::Error, name: &ServerName<'_>, roots: &str) -> TlsError {
         let rustls_error = err
