@@ -61,9 +61,10 @@ pub enum ErrorKind {
 ///
 /// [`std::error::Error::source`] returns the driver's own error (`tokio_postgres::Error`,
 /// `mysql_async::Error`, `rusqlite::Error`) when the backend kept it: downcast it for what quarry
-/// does not copy (a PostgreSQL hint, schema or table). `Display` is the code, the kind and
-/// constraint where known, the database's message and the SQL: the message is there even
-/// though the driver error repeats it, so that `{err}` alone (a log line) says what went wrong.
+/// does not copy (a PostgreSQL hint, schema or table), through the [`DriverError`] that holds
+/// it. `Display` is the code, the kind and constraint where known, the database's message and
+/// the SQL, so that `{err}` alone (a log line) says what went wrong; the driver's error, whose
+/// text repeats the message, is not printed again by a chain printer.
 ///
 /// ```
 /// use quarry::{Error, ErrorKind};
@@ -75,8 +76,7 @@ pub enum ErrorKind {
 /// assert_eq!(db.constraint.as_deref(), Some("customers_email_key"));
 /// assert_eq!(db.message, "duplicate key");
 /// assert_eq!(e.to_string(), "database error 23505 (unique violation of constraint customers_email_key): duplicate key");
-/// let source = std::error::Error::source(&e).unwrap();
-/// assert!(source.downcast_ref::<std::io::Error>().is_some());
+/// assert!(e.driver_error().unwrap().downcast_ref::<std::io::Error>().is_some());
 /// let plain = Error::database(ErrorKind::Database, "42601", "syntax error", Some("SELEC 1"));
 /// assert_eq!(plain.to_string(), "database error 42601: syntax error (SQL: SELEC 1)");
 /// ```
@@ -95,8 +95,67 @@ pub struct DatabaseError {
     /// [`Error::constraint`]).
     pub constraint: Option<String>,
     /// The driver's error.
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    source: Option<DriverError>,
 }
+
+/// The driver's own error behind a database error (`tokio_postgres::Error`,
+/// `mysql_async::Error`, `rusqlite::Error`): the error's [`std::error::Error::source`]. Its
+/// `Display` names the driver's error type only, and it has no source of its own, because the
+/// driver's text repeats the database's message, which the database error already prints: an
+/// error-chain printer shows each text once. Read the driver's error with
+/// [`DriverError::downcast_ref`] (a PostgreSQL hint or table name, which quarry does not copy).
+///
+/// ```
+/// use quarry::{DriverError, Error, ErrorKind};
+/// let e = Error::database(ErrorKind::Database, "42601", "syntax error", None)
+///     .with_source(std::io::Error::other("driver text"));
+/// let driver = std::error::Error::source(&e).unwrap().downcast_ref::<DriverError>().unwrap();
+/// assert_eq!(driver.downcast_ref::<std::io::Error>().unwrap().to_string(), "driver text");
+/// assert_eq!(driver.to_string(), "the driver's std::io::error::Error");
+/// assert!(std::error::Error::source(driver).is_none());
+/// ```
+pub struct DriverError {
+    inner: Box<dyn std::error::Error + Send + Sync>,
+    type_name: &'static str,
+}
+
+impl DriverError {
+    /// The driver's error.
+    ///
+    /// ```
+    /// let d = quarry::Error::database(quarry::ErrorKind::Database, "1", "m", None)
+    ///     .with_source(std::io::Error::other("x"));
+    /// assert!(d.driver_error().unwrap().get_ref().is::<std::io::Error>());
+    /// ```
+    pub fn get_ref(&self) -> &(dyn std::error::Error + Send + Sync + 'static) {
+        &*self.inner
+    }
+
+    /// The driver's error as `T`, when it is one.
+    ///
+    /// ```
+    /// let d = quarry::Error::database(quarry::ErrorKind::Database, "1", "m", None)
+    ///     .with_source(std::io::Error::other("x"));
+    /// assert!(d.driver_error().unwrap().downcast_ref::<std::io::Error>().is_some());
+    /// ```
+    pub fn downcast_ref<T: std::error::Error + 'static>(&self) -> Option<&T> {
+        self.inner.downcast_ref::<T>()
+    }
+}
+
+impl fmt::Debug for DriverError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.inner, f)
+    }
+}
+
+impl fmt::Display for DriverError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the driver's {}", self.type_name)
+    }
+}
+
+impl std::error::Error for DriverError {}
 
 impl fmt::Display for DatabaseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -104,8 +163,6 @@ impl fmt::Display for DatabaseError {
         if !self.code.is_empty() {
             write!(f, " {}", self.code)?;
         }
-        // The database's message is shown even where the driver error in `source()` repeats
-        // it: `{err}` alone (a log line, `println!`) must say what went wrong.
         let what = match self.kind {
             ErrorKind::UniqueViolation => Some("unique violation"),
             ErrorKind::ForeignKeyViolation => Some("foreign key violation"),
@@ -133,7 +190,7 @@ impl fmt::Display for DatabaseError {
 impl std::error::Error for DatabaseError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         self.source
-            .as_deref()
+            .as_ref()
             .map(|s| s as &(dyn std::error::Error + 'static))
     }
 }
@@ -265,28 +322,45 @@ impl Error {
         }))
     }
 
-    /// Keeps the driver's error as the [`std::error::Error::source`] of a database or
-    /// connection error (a connection error keeps a source it already has); other errors are
-    /// returned unchanged.
+    /// Keeps the driver's error as the [`std::error::Error::source`] of a database error
+    /// (wrapped in a [`DriverError`]) or of a connection error (as it is; a connection error
+    /// keeps a source it already has); other errors are returned unchanged.
     ///
     /// ```
     /// use quarry::{Error, ErrorKind};
     /// let e = Error::database(ErrorKind::Database, "42601", "syntax error", None)
     ///     .with_source(std::io::Error::other("driver"));
-    /// assert_eq!(std::error::Error::source(&e).unwrap().to_string(), "driver");
+    /// assert!(e.driver_error().unwrap().downcast_ref::<std::io::Error>().is_some());
+    /// let c = Error::connection("cannot connect", None).with_source(std::io::Error::other("refused"));
+    /// assert_eq!(std::error::Error::source(&c).unwrap().to_string(), "refused");
     /// ```
-    pub fn with_source(
-        mut self,
-        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
-    ) -> Self {
+    pub fn with_source<E: std::error::Error + Send + Sync + 'static>(mut self, source: E) -> Self {
         match &mut self {
-            Error::Database(d) => d.source = Some(source.into()),
+            Error::Database(d) => {
+                d.source = Some(DriverError {
+                    inner: Box::new(source),
+                    type_name: std::any::type_name::<E>(),
+                })
+            }
             Error::Connection {
                 source: s @ None, ..
-            } => *s = Some(source.into()),
+            } => *s = Some(Box::new(source)),
             _ => {}
         }
         self
+    }
+
+    /// The driver's error behind a database error, if the backend kept it.
+    ///
+    /// ```
+    /// use quarry::{Error, ErrorKind};
+    /// assert!(Error::database(ErrorKind::Database, "1", "m", None).driver_error().is_none());
+    /// ```
+    pub fn driver_error(&self) -> Option<&DriverError> {
+        match self {
+            Error::Database(d) => d.source.as_ref(),
+            _ => None,
+        }
     }
 
     /// Names the constraint a database error violated; other errors are returned unchanged.

@@ -233,7 +233,7 @@ pub mod backend {
 pub use compile::{
     Compiled, Dialect, IntoCompiled, MariaDb, MySql, Postgres, Sqlite, StatementKind,
 };
-pub use error::{DatabaseError, Error, ErrorKind, Result};
+pub use error::{DatabaseError, DriverError, Error, ErrorKind, Result};
 pub use exec::{
     install_drivers, Connection, Engine, EngineBuilder, ExecResult, Executor, FromRow, PoolOptions,
     Row, RowStream, Transaction,

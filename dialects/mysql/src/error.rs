@@ -337,10 +337,13 @@ mod tests {
             true,
         );
         assert_eq!(e.constraint(), Some("PRIMARY"));
-        let source = std::error::Error::source(&e).expect("source");
-        assert!(source.downcast_ref::<MyError>().is_some());
-        assert!(source.to_string().contains("Duplicate entry"));
-        assert!(!e.to_string().contains("Duplicate entry"), "{e}");
+        let driver = e.driver_error().expect("the driver's error");
+        assert!(driver.downcast_ref::<MyError>().is_some());
+        assert!(driver.get_ref().to_string().contains("Duplicate entry"));
+        // Said once: by the error itself, not again by its source.
+        assert!(e.to_string().contains("Duplicate entry"), "{e}");
+        let source = std::error::Error::source(&e).expect("source").to_string();
+        assert!(!source.contains("Duplicate entry"), "{source}");
         let refused =
             MyError::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused).into());
         let e = map_connect_error(refused);

@@ -73,10 +73,16 @@ mod tests {
         assert_eq!(e.code(), Some("2067"));
         assert_eq!(e.sql(), Some("INSERT"));
         assert_eq!(e.constraint(), None);
+        let driver = e.driver_error().expect("the driver's error");
+        assert!(driver.downcast_ref::<rusqlite::Error>().is_some());
+        assert_eq!(
+            driver.get_ref().to_string(),
+            "UNIQUE constraint failed: t.email"
+        );
+        // Said once: by the error itself, not again by its source.
+        assert!(e.to_string().contains("t.email"), "{e}");
         let source = std::error::Error::source(&e).expect("source");
-        assert!(source.downcast_ref::<rusqlite::Error>().is_some());
-        assert_eq!(source.to_string(), "UNIQUE constraint failed: t.email");
-        assert!(!e.to_string().contains("t.email"), "{e}");
+        assert!(!source.to_string().contains("t.email"), "{source}");
         let e = error(failure(14, "unable to open database file"), None);
         assert!(e.is_connection_error());
         assert!(!e.to_string().contains("unable to open"), "{e}");
