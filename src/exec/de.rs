@@ -348,7 +348,16 @@ impl<'de> de::Deserializer<'de> for ValueDe<'_> {
     type Error = Error;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value> {
-        match (&self.value, wants(&visitor)) {
+        // Only a temporal value or text can need the field's type (see `Want`).
+        let want = match &self.value {
+            Value::Date(_) | Value::Time(_) | Value::Timestamp(_) | Value::TimestampTz(_) => {
+                wants(&visitor)
+            }
+            #[cfg(feature = "serde_json-1")]
+            Value::Text(_) => wants(&visitor),
+            _ => Want::Other,
+        };
+        match (&self.value, want) {
             (
                 Value::Date(_) | Value::Time(_) | Value::Timestamp(_) | Value::TimestampTz(_),
                 Want::Parts(n),
@@ -563,7 +572,28 @@ fn wants<'de, V: Visitor<'de>>(visitor: &V) -> Want {
             self.0.expecting(f)
         }
     }
-    match Expecting(visitor).to_string().as_str() {
+    /// The text, on the stack: every text matched below is shorter; a longer one is `Other`.
+    struct Short {
+        bytes: [u8; 48],
+        len: usize,
+    }
+    impl fmt::Write for Short {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            let end = self.len + s.len();
+            let slot = self.bytes.get_mut(self.len..end).ok_or(fmt::Error)?;
+            slot.copy_from_slice(s.as_bytes());
+            self.len = end;
+            Ok(())
+        }
+    }
+    let mut text = Short {
+        bytes: [0; 48],
+        len: 0,
+    };
+    if fmt::Write::write_fmt(&mut text, format_args!("{}", Expecting(visitor))).is_err() {
+        return Want::Other;
+    }
+    match std::str::from_utf8(&text.bytes[..text.len]).unwrap_or_default() {
         "an RFC 3339 formatted date and time string" => Want::Instant,
         "a formatted date and time string" => Want::NaiveDateTime,
         "a `Date`" => Want::Parts(2),
