@@ -82,14 +82,7 @@ impl Fx {
         q: quarry::Select<R>,
         want: Vec<R>,
     ) {
-        let name = self.engine.dialect().name();
-        let got = q.fetch_all(&self.engine).await.unwrap_or_else(|e| {
-            panic!(
-                "{name}: {what}: {e}\n{:?}",
-                q.compile(self.engine.dialect()).map(|c| c.sql)
-            )
-        });
-        assert_eq!(got, want, "{name}: {what}");
+        common::assert_rows(&self.engine, what, q, want).await
     }
 }
 

@@ -378,15 +378,7 @@ impl<'d> Compiler<'d> {
         for (i, (o, pos)) in s.order_by.iter().zip(&plan.order).enumerate() {
             self.w.push(if i == 0 { " ORDER BY " } else { ", " });
             self.w.push_u64(*pos as u64);
-            if o.desc {
-                self.w.push(" DESC");
-            }
-            if let (Some(n), true) = (o.nulls, self.f.nulls_ordering) {
-                self.w.push(match n {
-                    Nulls::First => " NULLS FIRST",
-                    Nulls::Last => " NULLS LAST",
-                });
-            }
+            self.order_direction(o);
         }
         self.d.write_limit_offset(&mut self.w, s.limit, s.offset);
         Ok(())

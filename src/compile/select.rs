@@ -510,16 +510,21 @@ impl<'d> Compiler<'d> {
             } else {
                 self.expr(&o.expr, 0)?;
             }
-            if o.desc {
-                self.w.push(" DESC");
-            }
-            if let (Some(n), true) = (o.nulls, self.f.nulls_ordering) {
-                self.w.push(match n {
-                    Nulls::First => " NULLS FIRST",
-                    Nulls::Last => " NULLS LAST",
-                });
-            }
+            self.order_direction(o);
         }
         Ok(())
+    }
+
+    /// ` DESC` and ` NULLS FIRST/LAST` (where the dialect writes them) after an ORDER BY key.
+    pub(crate) fn order_direction(&mut self, o: &OrderBy) {
+        if o.desc {
+            self.w.push(" DESC");
+        }
+        if let (Some(n), true) = (o.nulls, self.f.nulls_ordering) {
+            self.w.push(match n {
+                Nulls::First => " NULLS FIRST",
+                Nulls::Last => " NULLS LAST",
+            });
+        }
     }
 }

@@ -412,3 +412,19 @@ pub async fn wait_pg_backend_gone(admin: &Engine, pid: i32) {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
 }
+
+/// Runs `q` on `engine` and checks its rows against `want`; a failure names the backend, the
+/// scenario (`what`) and the SQL.
+pub async fn assert_rows<R>(engine: &Engine, what: &str, q: quarry::Select<R>, want: Vec<R>)
+where
+    R: quarry::stmt::DecodeRow + PartialEq + std::fmt::Debug,
+{
+    let name = engine.dialect().name();
+    let got = q.fetch_all(engine).await.unwrap_or_else(|e| {
+        panic!(
+            "{name}: {what}: {e}\n{:?}",
+            q.compile(engine.dialect()).map(|c| c.sql)
+        )
+    });
+    assert_eq!(got, want, "{name}: {what}");
+}

@@ -162,30 +162,17 @@ fn parse_tz(s: &str) -> Option<Timestamp> {
 /// or rounded to it when they go past it (not the float's exact binary expansion, which adds
 /// digits nobody wrote).
 fn decimal_from_f64(f: f64, scale: u16) -> Option<Decimal> {
-    if !f.is_finite() {
-        return None;
-    }
     let scale = usize::from(scale);
-    let mut s = f.to_string();
-    let decimals = s.split_once('.').map_or(0, |(_, frac)| frac.len());
-    if decimals > scale {
-        s = format!("{f:.scale$}");
-    } else if scale > 0 {
-        if decimals == 0 {
-            s.push('.');
-        }
-        s.extend(std::iter::repeat_n('0', scale - decimals));
+    let shortest = Decimal::from_f64(f)?;
+    if shortest.scale() > scale {
+        format!("{f:.scale$}").parse().ok()
+    } else {
+        Some(shortest.with_scale(scale))
     }
-    s.parse().ok()
 }
 
 fn decimal_from_i64(n: i64, scale: u16) -> Option<Decimal> {
-    let mut s = n.to_string();
-    if scale > 0 {
-        s.push('.');
-        s.extend(std::iter::repeat_n('0', usize::from(scale)));
-    }
-    s.parse().ok()
+    Some(Decimal::from(n).with_scale(usize::from(scale)))
 }
 
 /// Decodes one cell of a column of kind `kind`.

@@ -174,10 +174,11 @@ impl MakeTlsConnect<tokio_postgres::Socket> for MakeRustls {
     type Error = TlsError;
 
     fn make_tls_connect(&mut self, domain: &str) -> Result<RustlsConnect, TlsError> {
-        let name = ServerName::try_from(domain.to_owned()).map_err(|_| {
-            TlsError(format!(
+        let name = ServerName::try_from(domain.to_owned()).map_err(|_| TlsError {
+            message: format!(
                 "{domain:?} is not a host name or IP address TLS can check a certificate against"
-            ))
+            ),
+            unverified: false,
         })?;
         Ok(RustlsConnect {
             connector: tokio_rustls::TlsConnector::from(self.config.clone()),
@@ -216,7 +217,11 @@ impl TlsConnect<tokio_postgres::Socket> for RustlsConnect {
 
 /// A failed TLS set-up, worded for the person reading the connection error.
 #[derive(Debug)]
-pub(crate) struct TlsError(String);
+pub(crate) struct TlsError {
+    message: String,
+    /// The server's certificate was refused (rather than the handshake failing otherwise).
+    unverified: bool,
+}
 
 /// What a connection error says of a failed TLS set-up in its own words, its details left to
 /// the [`TlsError`] in its `source()` chain; `None` when `err` is not one.
@@ -224,7 +229,7 @@ pub(crate) fn summary(err: &(dyn std::error::Error + 'static)) -> Option<&'stati
     let mut next = Some(err);
     while let Some(e) = next {
         if let Some(t) = e.downcast_ref::<TlsError>() {
-            return Some(if t.0.contains("could not be verified") {
+            return Some(if t.unverified {
                 "the server's certificate could not be verified"
             } else {
                 "the TLS set-up failed"
@@ -241,7 +246,8 @@ impl TlsError {
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<rustls::Error>());
         let host = name.to_str();
-        TlsError(match rustls_error {
+        let unverified = matches!(rustls_error, Some(rustls::Error::InvalidCertificate(_)));
+        let message = match rustls_error {
             Some(rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer)) => format!(
                 "the server's certificate could not be verified: it is not signed by a \
                  trusted root ({roots}) ({err})"
@@ -256,13 +262,17 @@ impl TlsError {
                 format!("the server's certificate could not be verified ({roots}): {err}")
             }
             _ => format!("TLS handshake with {host} failed: {err}"),
-        })
+        };
+        TlsError {
+            message,
+            unverified,
+        }
     }
 }
 
 impl std::fmt::Display for TlsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
