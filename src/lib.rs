@@ -208,6 +208,19 @@ pub mod dialect {
     };
 }
 
+/// Schema evolution: the differences between two schemas ([`diff`](migrate::diff)) as
+/// [`SchemaChange`](migrate::SchemaChange)s that render to DDL for each dialect.
+///
+/// ```
+/// use quarry::{ColumnDef, MetaData, SqlType, Table};
+/// let empty = MetaData::new();
+/// let v1 = MetaData::new().with(Table::new("t").column(ColumnDef::new("id", SqlType::BigInt)));
+/// let _changes = quarry::migrate::diff(&empty, &v1);
+/// ```
+pub mod migrate {
+    pub use crate::stmt::diff::{diff, SchemaChange};
+}
+
 /// The contract a backend crate implements (`quarry-sqlite`, `quarry-postgres`,
 /// `quarry-mysql`): a [`Driver`](backend::Driver) that opens a [`Backend`](backend::Backend)
 /// of pooled [`BackendConnection`](backend::BackendConnection)s, and the helpers they share
@@ -247,8 +260,8 @@ pub use schema::{
     SqlType, SqlTyped, Table, TableDef, Unique,
 };
 pub use stmt::{
-    delete, excluded, insert, select, sql, update, Assign, Compound, CreateIndex, CreateTable,
-    CreateType, Cte, Delete, DropIndex, DropTable, DropType, Insert, IsolationLevel, Select, Sql,
-    Subquery, TxOptions, Update, DEFAULT,
+    delete, excluded, insert, select, sql, update, AlterOp, AlterTable, Assign, Compound,
+    CreateIndex, CreateTable, CreateType, Cte, Delete, DropIndex, DropTable, DropType, Insert,
+    IsolationLevel, Select, Sql, Subquery, TxOptions, Update, DEFAULT,
 };
 pub use value::{FromValue, IntoValue, Value, ValueType};

@@ -70,7 +70,8 @@ async fn pool_timeout_is_prompt() {
         let waited = start.elapsed();
         assert_eq!(err.kind(), ErrorKind::PoolTimeout, "{be}: {err}");
         assert!(waited >= Duration::from_millis(150), "{be}: {waited:?}");
-        assert!(waited < Duration::from_millis(800), "{be}: {waited:?}");
+        // Prompt, not a wait for the held connection; generous for a loaded machine.
+        assert!(waited < Duration::from_secs(3), "{be}: {waited:?}");
         let err = engine.fetch_scalar::<i64>("SELECT 1").await.unwrap_err();
         assert_eq!(err.kind(), ErrorKind::PoolTimeout, "{be}: {err}");
         drop(held);

@@ -47,15 +47,19 @@ fn timeout_code(dialect: &str) -> &'static str {
     }
 }
 
-/// What an engine with the timeout must do: cut off the slow statement within about a
-/// second as a `Timeout` with the native code and the SQL, then serve on the same connection,
+/// How long a cut-off may take: the timeout plus a margin for a loaded machine, far below the
+/// slow statement's own length.
+const PROMPT: Duration = Duration::from_secs(5);
+
+/// What an engine with the timeout must do: cut off the slow statement within [`PROMPT`] as
+/// a `Timeout` with the native code and the SQL, then serve on the same connection,
 /// where a run of fast statements longer than the timeout in all is not cut off.
 async fn times_out(test: &str, engine: &Engine) {
     let be = on(test, engine);
     let mut conn = engine.acquire().await.unwrap();
     let session = common::session::session_id(&mut conn).await;
-    // SQLite: a count to 10^9, minutes without the timeout.
-    let sql = slow(be, if be == "sqlite" { 312.5 } else { 3.0 });
+    // 30 s without the timeout (SQLite: a count to 10^9, minutes).
+    let sql = slow(be, if be == "sqlite" { 312.5 } else { 30.0 });
     let started = Instant::now();
     let err = conn.fetch_all(sql.as_str()).await.unwrap_err();
     let took = started.elapsed();
@@ -65,7 +69,7 @@ async fn times_out(test: &str, engine: &Engine) {
     assert_eq!(err.sql(), Some(sql.as_str()), "{be}");
     assert!(!err.is_connection_error() && !err.is_retryable(), "{be}");
     assert!(
-        took >= TIMEOUT && took < Duration::from_millis(1500),
+        took >= TIMEOUT && took < PROMPT,
         "{be}: cut off after {took:?}"
     );
     // The same connection (the same server session) serves on.
@@ -92,7 +96,7 @@ async fn times_out(test: &str, engine: &Engine) {
     let err = item.unwrap_err();
     assert!(err.is_timeout(), "{be}: streamed: {err:?}");
     assert_eq!(err.code(), Some(timeout_code(be)), "{be}: {err:?}");
-    assert!(started.elapsed() < Duration::from_millis(1500), "{be}");
+    assert!(started.elapsed() < PROMPT, "{be}");
     let one: i64 = conn.fetch_scalar("SELECT 1").await.unwrap();
     assert_eq!(one, 1, "{be}: after the streamed timeout");
     drop(conn);

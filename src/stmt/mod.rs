@@ -3,11 +3,13 @@
 //! builders most code uses are at the crate root ([`crate::select`], [`crate::insert`], …);
 //! this module holds the parts a statement is made of.
 
+pub(crate) mod alter;
 pub(crate) mod clauses;
 mod compound;
 pub(crate) mod ddl;
 pub(crate) mod delete;
 mod derived;
+pub(crate) mod diff;
 mod from;
 pub(crate) mod insert;
 mod items;
@@ -17,6 +19,7 @@ pub(crate) mod text;
 pub(crate) mod tx;
 pub(crate) mod update;
 
+pub use alter::{AlterOp, AlterTable};
 pub use clauses::{excluded, Assign, Assignments, ColumnNames, DefaultValue, SetTarget, DEFAULT};
 pub use ddl::{CreateIndex, CreateTable, CreateType, DropIndex, DropTable, DropType};
 pub use delete::{delete, Delete, DeleteStmt};
