@@ -55,6 +55,10 @@ pub enum ErrorKind {
     NotFound,
     /// Any other error reported by the database.
     Database,
+    /// A DDL plan failed midway on a database that commits each DDL statement as it runs
+    /// (MySQL, MariaDB): the statements before the failed one stay applied
+    /// ([`Error::PartiallyApplied`]; the failure's own kind is its source's).
+    PartiallyApplied,
 }
 
 /// A database error as reported by the backend, with its native code kept.
@@ -244,6 +248,46 @@ pub enum Error {
         /// The SQL text.
         sql: String,
     },
+    /// A DDL plan (`Engine::alter`) failed midway on a database that commits each DDL
+    /// statement as it runs (MySQL, MariaDB): `applied` ran and stay applied, `failed` failed,
+    /// `not_run` were not tried. Its [`Error::kind`] is [`ErrorKind::PartiallyApplied`] whatever
+    /// the cause, since the schema is now between the old and the new; the database's error is
+    /// `source` (also [`std::error::Error::source`]), and [`Error::code`], [`Error::sql`],
+    /// [`Error::message`] and [`Error::constraint`] read it. A plan whose first statement fails
+    /// changed nothing and returns that statement's error instead.
+    ///
+    /// ```
+    /// use quarry::{Error, ErrorKind};
+    /// let cause = Error::database(ErrorKind::Database, "1054", "Unknown column 'x'", Some("ALTER TABLE t DROP COLUMN x"));
+    /// let e = Error::PartiallyApplied {
+    ///     applied: vec!["ALTER TABLE t ADD COLUMN a INT".into()],
+    ///     failed: "ALTER TABLE t DROP COLUMN x".into(),
+    ///     not_run: vec!["ALTER TABLE t ADD COLUMN b INT".into()],
+    ///     source: Box::new(cause),
+    /// };
+    /// assert_eq!(e.kind(), ErrorKind::PartiallyApplied);
+    /// assert_eq!(e.code(), Some("1054"));
+    /// assert!(e.to_string().starts_with("1 of 3 DDL statements ran and stay applied"));
+    /// assert!(std::error::Error::source(&e).unwrap().to_string().contains("Unknown column"));
+    /// ```
+    #[error(
+        "{} of {} DDL statements ran and stay applied (the database commits each DDL \
+         statement); statement {} failed: {source}",
+        .applied.len(),
+        .applied.len() + 1 + .not_run.len(),
+        .applied.len() + 1
+    )]
+    PartiallyApplied {
+        /// The statements that ran, in order.
+        applied: Vec<String>,
+        /// The statement that failed.
+        failed: String,
+        /// The statements after it, not tried.
+        not_run: Vec<String>,
+        /// Why it failed.
+        #[source]
+        source: Box<Error>,
+    },
     /// A value could not be decoded.
     #[error("cannot decode column {column}: {message}")]
     Decode {
@@ -427,6 +471,7 @@ impl Error {
             Error::PoolTimeout => ErrorKind::PoolTimeout,
             Error::Decode { .. } => ErrorKind::Decode,
             Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::PartiallyApplied { .. } => ErrorKind::PartiallyApplied,
         }
     }
 
@@ -438,6 +483,7 @@ impl Error {
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Database(d) => Some(&d.code),
+            Error::PartiallyApplied { source, .. } => source.code(),
             _ => None,
         }
     }
@@ -452,6 +498,7 @@ impl Error {
         match self {
             Error::Database(d) => d.sql.as_deref(),
             Error::NotFound { sql } => Some(sql),
+            Error::PartiallyApplied { source, .. } => source.sql(),
             _ => None,
         }
     }
@@ -474,6 +521,7 @@ impl Error {
     pub fn constraint(&self) -> Option<&str> {
         match self {
             Error::Database(d) => d.constraint.as_deref(),
+            Error::PartiallyApplied { source, .. } => source.constraint(),
             _ => None,
         }
     }
@@ -490,6 +538,7 @@ impl Error {
     pub fn message(&self) -> Option<&str> {
         match self {
             Error::Database(d) => Some(&d.message),
+            Error::PartiallyApplied { source, .. } => source.message(),
             _ => None,
         }
     }

@@ -202,9 +202,9 @@ pub mod dialect {
     pub use crate::compile::{
         write_begin_default, write_cast_type_default, write_identifier_default,
         write_limit_offset_default, write_literal_default, write_row_lock_default,
-        write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle,
-        DateStyle, EnumStyle, Features, FullJoinStyle, LargeInList, Placeholder, Returning,
-        RollupStyle, SqlWriter, StringAggStyle, UpsertStyle, ValuesStyle, LARGE_IN_LIST,
+        write_string_literal_default, write_type_default, AlterStyle, AutoIncrementStyle,
+        CommentStyle, DateStyle, EnumStyle, Features, FullJoinStyle, LargeInList, Placeholder,
+        Returning, RollupStyle, SqlWriter, StringAggStyle, UpsertStyle, ValuesStyle, LARGE_IN_LIST,
     };
 }
 

@@ -25,7 +25,7 @@ pub(crate) struct CreateTableOptions<'a> {
     pub(crate) skip_foreign_keys: &'a [usize],
 }
 
-fn constraint_name(w: &mut SqlWriter<'_>, name: Option<&str>) {
+pub(crate) fn constraint_name(w: &mut SqlWriter<'_>, name: Option<&str>) {
     if let Some(n) = name {
         w.push("CONSTRAINT ");
         w.push_ident(n);
@@ -112,9 +112,37 @@ pub(crate) fn create_table(
     Ok(())
 }
 
+/// A server default's value for a column of type `ty`: an escaped literal (in parentheses
+/// for TEXT/BLOB/JSON where the dialect wants an expression there) or `(expression)`.
+pub(crate) fn server_default(
+    w: &mut SqlWriter<'_>,
+    ty: &SqlType,
+    default: &ServerDefault,
+) -> Result<()> {
+    match default {
+        ServerDefault::Literal(v) => {
+            let wrap = w.dialect().features().text_default_as_expression
+                && matches!(ty, SqlType::Text | SqlType::Blob | SqlType::Json);
+            if wrap {
+                w.push_char('(');
+            }
+            w.push_literal(v)?;
+            if wrap {
+                w.push_char(')');
+            }
+        }
+        ServerDefault::Expression(sql) => {
+            w.push_char('(');
+            w.push(sql);
+            w.push_char(')');
+        }
+    }
+    Ok(())
+}
+
 /// A column's definition; `keyed` when it is part of a key, where a TEXT column is written
 /// `VARCHAR(n)` on a dialect that cannot index TEXT ([`Features::text_key_varchar`]).
-fn column_definition(
+pub(crate) fn column_definition(
     w: &mut SqlWriter<'_>,
     c: &ColumnDef,
     pk: &[&str],
@@ -139,24 +167,7 @@ fn column_definition(
     }
     if let Some(default) = &c.server_default {
         w.push(" DEFAULT ");
-        match default {
-            ServerDefault::Literal(v) => {
-                let wrap = f.text_default_as_expression
-                    && matches!(c.sql_type, SqlType::Text | SqlType::Blob | SqlType::Json);
-                if wrap {
-                    w.push_char('(');
-                }
-                w.push_literal(v)?;
-                if wrap {
-                    w.push_char(')');
-                }
-            }
-            ServerDefault::Expression(sql) => {
-                w.push_char('(');
-                w.push(sql);
-                w.push_char(')');
-            }
-        }
+        server_default(w, &c.sql_type, default)?;
     }
     if c.autoincrement && f.autoincrement == AutoIncrementStyle::AutoIncrement {
         w.push(" AUTO_INCREMENT");
@@ -188,7 +199,11 @@ fn column_definition(
     Ok(())
 }
 
-fn fk_action(w: &mut SqlWriter<'_>, clause: &str, action: Option<FkAction>) -> Result<()> {
+pub(crate) fn fk_action(
+    w: &mut SqlWriter<'_>,
+    clause: &str,
+    action: Option<FkAction>,
+) -> Result<()> {
     let d = w.dialect();
     if let Some(a) = action {
         if a == FkAction::SetDefault && !d.features().fk_set_default {

@@ -140,6 +140,20 @@ pub enum AutoIncrementStyle {
     RowidPrimaryKey,
 }
 
+/// How `ALTER TABLE` changes a column's type, nullability and constraints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AlterStyle {
+    /// `ALTER COLUMN … TYPE …`, `SET NOT NULL`, `ADD CONSTRAINT …`, `COMMENT ON …` (PostgreSQL).
+    AlterColumn,
+    /// `MODIFY COLUMN` restating the whole column; unique constraints are indexes (`DROP
+    /// INDEX`), foreign keys dropped with `DROP FOREIGN KEY` (MySQL, MariaDB).
+    ModifyColumn,
+    /// Only `ADD COLUMN`, `RENAME COLUMN` and `DROP COLUMN` in place; anything else rebuilds
+    /// the table (create the new shape, copy the rows, drop, rename), with foreign-key
+    /// enforcement off around it (SQLite).
+    Rebuild,
+}
+
 /// A dialect's capabilities, as data.
 ///
 /// ```
@@ -232,6 +246,11 @@ pub struct Features {
     pub alter_add_foreign_key: bool,
     /// The keyword(s) after `ALTER TABLE t DROP` that drop a foreign key.
     pub drop_foreign_key_keyword: &'static str,
+    /// How `ALTER TABLE` changes columns and constraints.
+    pub alter: AlterStyle,
+    /// The keyword after `ALTER TABLE t DROP` that drops a check constraint (`CHECK` on MySQL
+    /// 8, `CONSTRAINT` elsewhere).
+    pub drop_check_keyword: &'static str,
     /// `ON DELETE/UPDATE SET DEFAULT`.
     pub fk_set_default: bool,
     /// Keys (PK, UNIQUE, FK, index) on TEXT/BLOB/JSON columns need a prefix length (MySQL).

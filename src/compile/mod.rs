@@ -22,6 +22,7 @@
 //! );
 //! ```
 
+mod alter;
 mod cache;
 pub(crate) mod ddl;
 mod decimal_scale;
@@ -44,9 +45,9 @@ mod writer;
 pub use dialect::{
     write_begin_default, write_cast_type_default, write_identifier_default,
     write_limit_offset_default, write_literal_default, write_row_lock_default,
-    write_string_literal_default, write_type_default, AutoIncrementStyle, CommentStyle, DateStyle,
-    Dialect, EnumStyle, Features, FullJoinStyle, LargeInList, Placeholder, Returning, RollupStyle,
-    StringAggStyle, UpsertStyle, ValuesStyle, LARGE_IN_LIST,
+    write_string_literal_default, write_type_default, AlterStyle, AutoIncrementStyle, CommentStyle,
+    DateStyle, Dialect, EnumStyle, Features, FullJoinStyle, LargeInList, Placeholder, Returning,
+    RollupStyle, StringAggStyle, UpsertStyle, ValuesStyle, LARGE_IN_LIST,
 };
 pub(crate) use metadata::{DdlStep, StepOwner};
 pub use mysql::{MariaDb, MySql};

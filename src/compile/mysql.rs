@@ -65,6 +65,8 @@ const BASE: Features = Features {
     transactional_ddl: false,
     alter_add_foreign_key: true,
     drop_foreign_key_keyword: "FOREIGN KEY",
+    alter: AlterStyle::ModifyColumn,
+    drop_check_keyword: "CHECK",
     fk_set_default: false,
     text_keys_need_length: true,
     text_key_varchar: Some(255),
@@ -107,6 +109,7 @@ const BASE: Features = Features {
 static MYSQL_FEATURES: Features = BASE;
 
 static MARIADB_FEATURES: Features = Features {
+    drop_check_keyword: "CONSTRAINT",
     returning: Returning::InsertDelete,
     upsert: UpsertStyle::OnDuplicateKeyValues,
     lateral: false,

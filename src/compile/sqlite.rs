@@ -55,6 +55,8 @@ static FEATURES: Features = Features {
     transactional_ddl: true,
     alter_add_foreign_key: false,
     drop_foreign_key_keyword: "CONSTRAINT",
+    alter: AlterStyle::Rebuild,
+    drop_check_keyword: "CONSTRAINT",
     fk_set_default: true,
     text_keys_need_length: false,
     text_key_varchar: None,

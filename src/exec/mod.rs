@@ -9,6 +9,7 @@ mod backend;
 mod bulk;
 mod connect;
 mod connection;
+mod ddl_plan;
 mod de;
 mod engine;
 mod executor;

@@ -6,6 +6,7 @@
 //! (create the new shape, copy the rows, drop the old, rename, re-create the indexes, check the
 //! foreign keys), as Alembic's batch mode does. Compiling yields the statements in order.
 
+use crate::error::{Error, Result};
 use crate::schema::{Check, ColumnDef, ForeignKey, ServerDefault, SqlType, Table, Unique};
 
 /// One change of an [`AlterTable`].
@@ -267,5 +268,376 @@ impl AlterTable {
     /// ```
     pub fn drop_constraint(self, name: impl Into<String>) -> Self {
         self.op(AlterOp::DropConstraint(name.into()))
+    }
+
+    /// Sets the table's comment (`None` removes it).
+    ///
+    /// ```
+    /// let a = quarry::AlterTable::new(&quarry::Table::new("t")).set_comment(Some("orders"));
+    /// assert_eq!(a.ops(), &[quarry::AlterOp::SetComment(Some("orders".into()))]);
+    /// ```
+    pub fn set_comment(self, comment: Option<&str>) -> Self {
+        self.op(AlterOp::SetComment(comment.map(str::to_owned)))
+    }
+
+    /// Sets `column`'s comment (`None` removes it).
+    ///
+    /// ```
+    /// let a = quarry::AlterTable::new(&quarry::Table::new("t")).set_column_comment("a", None);
+    /// assert_eq!(a.ops().len(), 1);
+    /// ```
+    pub fn set_column_comment(self, column: impl Into<String>, comment: Option<&str>) -> Self {
+        self.op(AlterOp::SetColumnComment {
+            column: column.into(),
+            comment: comment.map(str::to_owned),
+        })
+    }
+}
+
+impl AlterTable {
+    /// The table's definition after the changes, as the database will have it (the changes are
+    /// checked against the table: a column named that the table lacks, or a constraint of an
+    /// unknown name, is [`crate::Error::InvalidSchema`]).
+    ///
+    /// What a change brings along follows PostgreSQL: dropping a column drops the unique
+    /// constraints, foreign keys and indexes over it, and the checks whose expression names it
+    /// (a word match of the SQL text); renaming a column renames it in every constraint, index
+    /// and check. A primary-key column cannot be added, dropped or made nullable here.
+    ///
+    /// ```
+    /// use quarry::{AlterTable, ColumnDef, Index, SqlType, Table};
+    /// let t = Table::new("t")
+    ///     .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+    ///     .column(ColumnDef::new("a", SqlType::Integer))
+    ///     .index(Index::on("ix_t_a", ["a"]));
+    /// let after = AlterTable::new(&t).rename_column("a", "b").set_not_null("b").apply().unwrap();
+    /// assert!(!after.get_column("b").unwrap().nullable);
+    /// assert_eq!(after.indexes[0].columns[0].name, "b");
+    /// let err = AlterTable::new(&t).drop_column("nope").apply().unwrap_err();
+    /// assert_eq!(err.kind(), quarry::ErrorKind::InvalidSchema);
+    /// ```
+    pub fn apply(&self) -> Result<Table> {
+        let mut t = self.table.clone();
+        for op in &self.ops {
+            apply_op(&mut t, op)?;
+        }
+        Ok(t)
+    }
+}
+
+/// What a named constraint of a table is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum ConstraintKind {
+    Unique,
+    Check,
+    ForeignKey,
+}
+
+/// The kind of `t`'s constraint called `name`, if it has one.
+pub(crate) fn constraint_kind(t: &Table, name: &str) -> Option<ConstraintKind> {
+    let named = |n: &Option<String>| n.as_deref() == Some(name);
+    if t.uniques.iter().any(|u| named(&u.name)) {
+        Some(ConstraintKind::Unique)
+    } else if t.checks.iter().any(|c| named(&c.name)) {
+        Some(ConstraintKind::Check)
+    } else if t.foreign_keys.iter().any(|f| named(&f.name)) {
+        Some(ConstraintKind::ForeignKey)
+    } else {
+        None
+    }
+}
+
+fn no_column(t: &Table, name: &str) -> Error {
+    Error::invalid_schema(format!("table {} has no column {name:?}", t.full_name()))
+}
+
+fn column_mut<'t>(t: &'t mut Table, name: &str) -> Result<&'t mut ColumnDef> {
+    if t.get_column(name).is_none() {
+        return Err(no_column(t, name));
+    }
+    t.columns
+        .iter_mut()
+        .find(|c| c.name == name)
+        .ok_or_else(|| Error::invalid_schema(format!("no column {name:?}")))
+}
+
+fn columns_exist<'a>(
+    t: &Table,
+    what: &str,
+    cols: impl IntoIterator<Item = &'a String>,
+) -> Result<()> {
+    for c in cols {
+        if t.get_column(c).is_none() {
+            return Err(Error::invalid_schema(format!(
+                "{what} names column {c:?}, which table {} does not have",
+                t.full_name()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Applies one change to `t` (see [`AlterTable::apply`]).
+pub(crate) fn apply_op(t: &mut Table, op: &AlterOp) -> Result<()> {
+    match op {
+        AlterOp::AddColumn(c) => {
+            if t.get_column(&c.name).is_some() {
+                return Err(Error::invalid_schema(format!(
+                    "table {} already has a column {:?}",
+                    t.full_name(),
+                    c.name
+                )));
+            }
+            if c.primary_key {
+                return Err(Error::invalid_schema(format!(
+                    "adding primary-key column {:?} to table {}: ALTER TABLE adds no primary \
+                     key here; create the table with it",
+                    c.name,
+                    t.full_name()
+                )));
+            }
+            let mut c = c.clone();
+            if let Some(fk) = c.foreign_key.take() {
+                t.foreign_keys.push(fk);
+            }
+            t.columns.push(c);
+        }
+        AlterOp::DropColumn(name) => {
+            if t.get_column(name).is_none() {
+                return Err(no_column(t, name));
+            }
+            if t.primary_key_columns().contains(&name.as_str()) {
+                return Err(Error::invalid_schema(format!(
+                    "column {name:?} of table {} is part of its primary key and cannot be dropped",
+                    t.full_name()
+                )));
+            }
+            t.columns.retain(|c| &c.name != name);
+            t.uniques.retain(|u| !u.columns.contains(name));
+            t.foreign_keys.retain(|f| !f.columns.contains(name));
+            t.indexes.retain(|ix| {
+                !ix.columns.iter().any(|c| &c.name == name)
+                    && !ix.filter.as_deref().is_some_and(|f| mentions(f, name))
+            });
+            t.checks.retain(|c| !mentions(&c.expr, name));
+        }
+        AlterOp::RenameColumn { from, to } => {
+            if t.get_column(to).is_some() {
+                return Err(Error::invalid_schema(format!(
+                    "table {} already has a column {to:?}",
+                    t.full_name()
+                )));
+            }
+            column_mut(t, from)?.name = to.clone();
+            let rename = |s: &mut String| {
+                if s == from {
+                    *s = to.clone();
+                }
+            };
+            if let Some(pk) = &mut t.primary_key {
+                pk.columns.iter_mut().for_each(rename);
+            }
+            for u in &mut t.uniques {
+                u.columns.iter_mut().for_each(rename);
+            }
+            let (name, schema) = (t.name.clone(), t.schema.clone());
+            for f in &mut t.foreign_keys {
+                f.columns.iter_mut().for_each(rename);
+                if f.ref_table == name && (f.ref_schema.is_none() || f.ref_schema == schema) {
+                    f.ref_columns.iter_mut().for_each(rename);
+                }
+            }
+            for ix in &mut t.indexes {
+                ix.columns.iter_mut().for_each(|c| rename(&mut c.name));
+                if let Some(f) = &mut ix.filter {
+                    *f = rename_in(f, from, to);
+                }
+            }
+            for c in &mut t.checks {
+                c.expr = rename_in(&c.expr, from, to);
+            }
+        }
+        AlterOp::AlterType { column, to } => column_mut(t, column)?.sql_type = to.clone(),
+        AlterOp::SetNullable { column, nullable } => {
+            if *nullable && t.primary_key_columns().contains(&column.as_str()) {
+                return Err(Error::invalid_schema(format!(
+                    "column {column:?} of table {} is part of its primary key and stays NOT NULL",
+                    t.full_name()
+                )));
+            }
+            column_mut(t, column)?.nullable = *nullable;
+        }
+        AlterOp::SetDefault { column, default } => {
+            column_mut(t, column)?.server_default = default.clone()
+        }
+        AlterOp::AddUnique(u) => {
+            columns_exist(t, "a unique constraint", &u.columns)?;
+            t.uniques.push(u.clone());
+        }
+        AlterOp::AddCheck(c) => t.checks.push(c.clone()),
+        AlterOp::AddForeignKey(f) => {
+            columns_exist(t, "a foreign key", &f.columns)?;
+            t.foreign_keys.push(f.clone());
+        }
+        AlterOp::DropConstraint(name) => {
+            let named = |n: &Option<String>| n.as_deref() == Some(name.as_str());
+            match constraint_kind(t, name) {
+                Some(ConstraintKind::Unique) => t.uniques.retain(|u| !named(&u.name)),
+                Some(ConstraintKind::Check) => t.checks.retain(|c| !named(&c.name)),
+                Some(ConstraintKind::ForeignKey) => t.foreign_keys.retain(|f| !named(&f.name)),
+                None => {
+                    return Err(Error::invalid_schema(format!(
+                        "table {} has no unique, check or foreign key constraint named {name:?}",
+                        t.full_name()
+                    )))
+                }
+            }
+        }
+        AlterOp::SetComment(c) => t.comment = c.clone(),
+        AlterOp::SetColumnComment { column, comment } => {
+            column_mut(t, column)?.comment = comment.clone()
+        }
+    }
+    Ok(())
+}
+
+/// One token of a SQL expression, as far as identifiers matter: `Ident(text, quote)`, where
+/// `quote` is the quote character of a quoted identifier.
+enum Token<'a> {
+    Ident(&'a str, Option<char>),
+    Other(&'a str),
+}
+
+/// Splits trusted SQL text into identifiers and the rest (string literals are kept whole).
+fn tokens(sql: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let b = sql.as_bytes();
+    let mut i = 0;
+    let mut other = 0;
+    while i < b.len() {
+        let c = b[i];
+        let word = |c: u8| c.is_ascii_alphanumeric() || c == b'_' || c == b'$' || c >= 0x80;
+        let (start, end, tok) = if c == b'\'' || c == b'"' || c == b'`' {
+            let mut j = i + 1;
+            while j < b.len() {
+                if b[j] == c {
+                    if b.get(j + 1) == Some(&c) {
+                        j += 2;
+                        continue;
+                    }
+                    break;
+                }
+                j += 1;
+            }
+            let end = (j + 1).min(b.len());
+            if c == b'\'' {
+                i = end;
+                continue;
+            }
+            (
+                i,
+                end,
+                Some(Token::Ident(&sql[i + 1..j.min(b.len())], Some(c as char))),
+            )
+        } else if word(c) && !c.is_ascii_digit() {
+            let mut j = i;
+            while j < b.len() && word(b[j]) {
+                j += 1;
+            }
+            (i, j, Some(Token::Ident(&sql[i..j], None)))
+        } else if c.is_ascii_digit() {
+            let mut j = i;
+            while j < b.len() && word(b[j]) {
+                j += 1;
+            }
+            i = j;
+            continue;
+        } else {
+            i += 1;
+            continue;
+        };
+        if other < start {
+            out.push(Token::Other(&sql[other..start]));
+        }
+        out.extend(tok);
+        i = end;
+        other = end;
+    }
+    if other < b.len() {
+        out.push(Token::Other(&sql[other..]));
+    }
+    out
+}
+
+fn is_column(tok: &Token<'_>, column: &str) -> bool {
+    match tok {
+        Token::Ident(s, None) => s.eq_ignore_ascii_case(column),
+        Token::Ident(s, Some(q)) => s.replace(&format!("{q}{q}"), &q.to_string()) == column,
+        Token::Other(_) => false,
+    }
+}
+
+/// Whether the SQL text `expr` names `column` (as an identifier, quoted or not).
+pub(crate) fn mentions(expr: &str, column: &str) -> bool {
+    tokens(expr).iter().any(|t| is_column(t, column))
+}
+
+/// `expr` with every identifier naming `from` replaced by `to` (quoted when `to` is not a plain
+/// lower-case name, with the quote the original used, double quotes for a bare one).
+fn rename_in(expr: &str, from: &str, to: &str) -> String {
+    let plain = to
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+        && to
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    let mut out = String::with_capacity(expr.len());
+    for tok in tokens(expr) {
+        match tok {
+            t if is_column(&t, from) => {
+                let q = match t {
+                    Token::Ident(_, Some(q)) => Some(q),
+                    _ if plain => None,
+                    _ => Some('"'),
+                };
+                match q {
+                    Some(q) => {
+                        out.push(q);
+                        out.push_str(&to.replace(q, &format!("{q}{q}")));
+                        out.push(q);
+                    }
+                    None => out.push_str(to),
+                }
+            }
+            Token::Ident(s, None) | Token::Other(s) => out.push_str(s),
+            Token::Ident(s, Some(q)) => {
+                out.push(q);
+                out.push_str(s);
+                out.push(q);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mentions_and_renames_identifiers_only() {
+        assert!(mentions("a > 0 AND b < 2", "b"));
+        assert!(mentions("\"Mixed\" > 0", "Mixed"));
+        assert!(!mentions("'b' = c", "b"));
+        assert!(!mentions("ab > 0", "b"));
+        assert!(!mentions("x > 1b", "b"));
+        assert_eq!(
+            rename_in("a > 0 AND 'a' <> ab", "a", "z"),
+            "z > 0 AND 'a' <> ab"
+        );
+        assert_eq!(rename_in("\"a\" > 0", "a", "b c"), "\"b c\" > 0");
+        assert_eq!(rename_in("a > 0", "a", "B"), "\"B\" > 0");
+        assert_eq!(rename_in("A > 'it''s'", "a", "z"), "z > 'it''s'");
     }
 }
