@@ -302,7 +302,8 @@ impl AlterTable {
     /// What a change brings along follows PostgreSQL: dropping a column drops the unique
     /// constraints, foreign keys and indexes over it, and the checks whose expression names it
     /// (a word match of the SQL text); renaming a column renames it in every constraint, index
-    /// and check. A primary-key column cannot be added, dropped or made nullable here.
+    /// and check. A primary-key column cannot be added, dropped or made nullable here. A
+    /// foreign key added unnamed is named `fk_<table>_<columns>`, as it is in the database.
     ///
     /// ```
     /// use quarry::{AlterTable, ColumnDef, Index, SqlType, Table};
@@ -377,6 +378,15 @@ fn columns_exist<'a>(
     Ok(())
 }
 
+/// `fk`, named `fk_<table>_<columns>` when it has no name (as compiling names it, which also
+/// shortens a name past the dialect's identifier limit).
+fn named(t: &Table, mut fk: ForeignKey) -> ForeignKey {
+    if fk.name.is_none() {
+        fk.name = Some(format!("fk_{}_{}", t.name, fk.columns.join("_")));
+    }
+    fk
+}
+
 /// Applies one change to `t` (see [`AlterTable::apply`]).
 pub(crate) fn apply_op(t: &mut Table, op: &AlterOp) -> Result<()> {
     match op {
@@ -398,7 +408,7 @@ pub(crate) fn apply_op(t: &mut Table, op: &AlterOp) -> Result<()> {
             }
             let mut c = c.clone();
             if let Some(fk) = c.foreign_key.take() {
-                t.foreign_keys.push(fk);
+                t.foreign_keys.push(named(t, fk));
             }
             t.columns.push(c);
         }
@@ -477,7 +487,7 @@ pub(crate) fn apply_op(t: &mut Table, op: &AlterOp) -> Result<()> {
         AlterOp::AddCheck(c) => t.checks.push(c.clone()),
         AlterOp::AddForeignKey(f) => {
             columns_exist(t, "a foreign key", &f.columns)?;
-            t.foreign_keys.push(f.clone());
+            t.foreign_keys.push(named(t, f.clone()));
         }
         AlterOp::DropConstraint(name) => {
             let named = |n: &Option<String>| n.as_deref() == Some(name.as_str());
