@@ -252,7 +252,8 @@ pub enum Error {
     /// statement as it runs (MySQL, MariaDB): `applied` ran and stay applied, `failed` failed,
     /// `not_run` were not tried. Its [`Error::kind`] is [`ErrorKind::PartiallyApplied`] whatever
     /// the cause, since the schema is now between the old and the new; the database's error is
-    /// `source` (also [`std::error::Error::source`]), and [`Error::code`], [`Error::sql`],
+    /// `source` (also [`std::error::Error::source`]: `Display` names the failed statement, and a
+    /// printer walking the chain adds why), and [`Error::code`], [`Error::sql`],
     /// [`Error::message`] and [`Error::constraint`] read it. A plan whose first statement fails
     /// changed nothing and returns that statement's error instead.
     ///
@@ -267,12 +268,16 @@ pub enum Error {
     /// };
     /// assert_eq!(e.kind(), ErrorKind::PartiallyApplied);
     /// assert_eq!(e.code(), Some("1054"));
-    /// assert!(e.to_string().starts_with("1 of 3 DDL statements ran and stay applied"));
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "1 of 3 DDL statements ran and stay applied (the database commits each DDL statement); \
+    ///      statement 2 failed: ALTER TABLE t DROP COLUMN x"
+    /// );
     /// assert!(std::error::Error::source(&e).unwrap().to_string().contains("Unknown column"));
     /// ```
     #[error(
         "{} of {} DDL statements ran and stay applied (the database commits each DDL \
-         statement); statement {} failed: {source}",
+         statement); statement {} failed: {failed}",
         .applied.len(),
         .applied.len() + 1 + .not_run.len(),
         .applied.len() + 1

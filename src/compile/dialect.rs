@@ -141,6 +141,14 @@ pub enum AutoIncrementStyle {
 }
 
 /// How `ALTER TABLE` changes a column's type, nullability and constraints.
+///
+/// ```
+/// use quarry::dialect::AlterStyle;
+/// use quarry::{Dialect, MySql, Postgres, Sqlite};
+/// assert_eq!(Postgres.features().alter, AlterStyle::AlterColumn);
+/// assert_eq!(MySql.features().alter, AlterStyle::ModifyColumn);
+/// assert_eq!(Sqlite.features().alter, AlterStyle::Rebuild);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AlterStyle {
     /// `ALTER COLUMN … TYPE …`, `SET NOT NULL`, `ADD CONSTRAINT …`, `COMMENT ON …` (PostgreSQL).

@@ -32,7 +32,7 @@ pub(crate) async fn apply_ddl(conn: &mut Connection, statements: &[Compiled]) ->
         return one_by_one(conn, statements).await;
     }
     if f.alter != AlterStyle::Rebuild {
-        return in_transaction(conn, statements).await;
+        return in_transaction(conn, statements, false).await;
     }
     if conn.transaction_depth() > 0 {
         return Err(Error::InvalidStatement(
@@ -49,13 +49,14 @@ pub(crate) async fn apply_ddl(conn: &mut Connection, statements: &[Compiled]) ->
         .transpose()?
         == Some(1);
     if !enforced {
-        return in_transaction(conn, statements).await;
+        // The connection does not enforce foreign keys: nothing to switch off, nor to check.
+        return in_transaction(conn, statements, false).await;
     }
     conn.run_script("PRAGMA foreign_keys = OFF").await?;
     // Should this future be dropped before enforcement is back on, the connection is closed
     // rather than pooled with foreign keys off.
     let mut guard = Restore { conn, armed: true };
-    let out = in_transaction(&mut guard, statements).await;
+    let out = in_transaction(&mut guard, statements, true).await;
     let restored = guard.run_script("PRAGMA foreign_keys = ON").await;
     guard.armed = restored.is_err();
     match (out, restored) {
@@ -93,9 +94,13 @@ impl Drop for Restore<'_> {
     }
 }
 
-/// All statements in one transaction; on SQLite with the foreign keys checked before COMMIT.
-async fn in_transaction(conn: &mut Connection, statements: &[Compiled]) -> Result<usize> {
-    let check = conn.dialect().features().alter == AlterStyle::Rebuild;
+/// All statements in one transaction; with `check`, `PRAGMA foreign_key_check` before COMMIT
+/// (SQLite).
+async fn in_transaction(
+    conn: &mut Connection,
+    statements: &[Compiled],
+    check: bool,
+) -> Result<usize> {
     let mut tx = conn.begin().await?;
     for s in statements {
         if let Err(e) = tx.execute_compiled(s).await {

@@ -64,17 +64,54 @@ pub enum AlterOp {
     },
 }
 
-/// `ALTER TABLE …`: changes to one table, compiled per dialect into one or more statements.
+/// `ALTER TABLE …`: changes to one table, compiled per dialect into one or more statements
+/// (`compile`), run by `Engine::alter` (in one transaction on PostgreSQL and SQLite).
 ///
-/// Build it from the table's current definition, then add changes:
+/// Build it from the table's current definition, then add changes. PostgreSQL alters in place;
+/// MySQL and MariaDB restate the whole column (`MODIFY COLUMN`) and drop a constraint by its
+/// kind; SQLite renames, adds and drops columns in place where it can and otherwise rebuilds
+/// the table:
 ///
 /// ```
-/// use quarry::{AlterTable, ColumnDef, SqlType, Table};
-/// let users = Table::new("users").column(ColumnDef::new("id", SqlType::BigInt).primary_key());
-/// let alter = AlterTable::new(&users)
-///     .add_column(ColumnDef::new("email", SqlType::Varchar(200)))
-///     .rename_column("id", "user_id");
-/// assert_eq!(alter.ops().len(), 2);
+/// use quarry::{AlterTable, Check, ColumnDef, Dialect, Index, SqlType, Table};
+/// use quarry::{MariaDb, MySql, Postgres, Sqlite};
+/// let users = Table::new("users")
+///     .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+///     .column(ColumnDef::new("name", SqlType::Varchar(100)))
+///     .column(ColumnDef::new("age", SqlType::Varchar(3)))
+///     .check(Check::new("age <> ''").named("ck_users_age"))
+///     .index(Index::on("ix_users_name", ["name"]));
+/// let sql = |a: &AlterTable, d: &dyn Dialect| -> Vec<String> {
+///     a.compile(d).unwrap().into_iter().map(|c| c.sql).collect()
+/// };
+///
+/// let rename = AlterTable::new(&users).rename_column("name", "full_name");
+/// for d in [&Postgres as &dyn Dialect, &MySql, &MariaDb, &Sqlite] {
+///     assert_eq!(sql(&rename, d), ["ALTER TABLE users RENAME COLUMN name TO full_name"]);
+/// }
+///
+/// let to_int = AlterTable::new(&users).alter_type("age", SqlType::Integer);
+/// assert_eq!(sql(&to_int, &Postgres), ["ALTER TABLE users ALTER COLUMN age TYPE INTEGER USING age::INTEGER"]);
+/// assert_eq!(sql(&to_int, &MySql), ["ALTER TABLE users MODIFY COLUMN age INT"]);
+/// assert_eq!(sql(&to_int, &MariaDb), ["ALTER TABLE users MODIFY COLUMN age INT"]);
+///
+/// let drop_check = AlterTable::new(&users).drop_constraint("ck_users_age");
+/// assert_eq!(sql(&drop_check, &Postgres), ["ALTER TABLE users DROP CONSTRAINT ck_users_age"]);
+/// assert_eq!(sql(&drop_check, &MySql), ["ALTER TABLE users DROP CHECK ck_users_age"]);
+/// assert_eq!(sql(&drop_check, &MariaDb), ["ALTER TABLE users DROP CONSTRAINT ck_users_age"]);
+///
+/// // SQLite cannot change a column in place: it rebuilds the table.
+/// let not_null = AlterTable::new(&users).set_not_null("name");
+/// assert_eq!(sql(&not_null, &Postgres), ["ALTER TABLE users ALTER COLUMN name SET NOT NULL"]);
+/// assert_eq!(sql(&not_null, &MySql), ["ALTER TABLE users MODIFY COLUMN name VARCHAR(100) NOT NULL"]);
+/// assert_eq!(sql(&not_null, &Sqlite), [
+///     "CREATE TABLE _quarry_new_users (\n  id BIGINT NOT NULL,\n  name VARCHAR(100) NOT NULL,\n  \
+///      age VARCHAR(3),\n  PRIMARY KEY (id),\n  CONSTRAINT ck_users_age CHECK (age <> '')\n)",
+///     "INSERT INTO _quarry_new_users (id, name, age) SELECT id, name, age FROM users",
+///     "DROP TABLE users",
+///     "ALTER TABLE _quarry_new_users RENAME TO users",
+///     "CREATE INDEX ix_users_name ON users (name)",
+/// ]);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct AlterTable {
