@@ -786,3 +786,67 @@ fn schema_qualified_rebuild() {
         ]
     );
 }
+
+/// `AlterTable::apply`: what each change makes of the table, constraints and indexes included.
+#[test]
+fn apply_follows_the_changes() {
+    let t = table()
+        .index(Index::on("ix_t_qty_n", ["qty", "n"]))
+        .check(Check::new("\"qty\" < 100 AND name <> ''"));
+    // Dropping a column drops what covers it.
+    let after = AlterTable::new(&t).drop_column("qty").apply().unwrap();
+    assert!(after.get_column("qty").is_none());
+    assert!(after.uniques.is_empty());
+    assert!(after.checks.is_empty(), "{:?}", after.checks);
+    assert_eq!(
+        after
+            .indexes
+            .iter()
+            .map(|i| i.name.as_str())
+            .collect::<Vec<_>>(),
+        ["ix_t_name"]
+    );
+    assert_eq!(after.foreign_keys.len(), 1);
+    // Renaming a column renames it everywhere, check expressions included.
+    let after = AlterTable::new(&t)
+        .rename_column("qty", "amount")
+        .apply()
+        .unwrap();
+    assert_eq!(after.uniques[0].columns, ["name", "amount"]);
+    assert_eq!(after.indexes[1].columns[0].name, "amount");
+    assert_eq!(after.checks[0].expr, "amount >= 0");
+    assert_eq!(after.checks[1].expr, "\"amount\" < 100 AND name <> ''");
+    // The rest.
+    let after = AlterTable::new(&t)
+        .add_column(ColumnDef::new("c", SqlType::BigInt).references("parent", "id"))
+        .alter_type("n", SqlType::Varchar(9))
+        .set_not_null("n")
+        .set_default("n", ServerDefault::Literal(Value::from("-")))
+        .add_unique(Unique::new(["c"]))
+        .drop_constraint("fk_t_p")
+        .set_comment(Some("t"))
+        .set_column_comment("n", Some("note"))
+        .apply()
+        .unwrap();
+    let n = after.get_column("n").unwrap();
+    assert_eq!(
+        (&n.sql_type, n.nullable, n.comment.as_deref()),
+        (&SqlType::Varchar(9), false, Some("note"))
+    );
+    assert_eq!(
+        n.server_default,
+        Some(ServerDefault::Literal(Value::from("-")))
+    );
+    assert_eq!(
+        after
+            .foreign_keys
+            .iter()
+            .map(|f| f.name.as_deref())
+            .collect::<Vec<_>>(),
+        [Some("fk_t_c")]
+    );
+    assert_eq!(after.uniques.len(), 2);
+    assert_eq!(after.comment.as_deref(), Some("t"));
+    // The table itself is left as it was.
+    assert_eq!(AlterTable::new(&t).drop_column("n").table(), &t);
+}

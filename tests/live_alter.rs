@@ -407,6 +407,60 @@ async fn rebuild_keeps_indexes_and_incoming_foreign_keys() {
     }
 }
 
+/// Dropping a column that a unique constraint over two columns, a check, a foreign key and an
+/// index over two columns use: they go with it (MySQL drops them first, SQLite rebuilds), and
+/// the rows stay.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dropping_a_keyed_column_drops_its_keys() {
+    for engine in common::all_engines().await {
+        let be = on("dropping_a_keyed_column_drops_its_keys", &engine);
+        let p = "alt_key_";
+        drop_prefixed(&engine, p).await;
+        let parent = Table::new("alt_key_parent")
+            .column(ColumnDef::new("id", SqlType::BigInt).primary_key());
+        let t = Table::new("alt_key_t")
+            .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+            .column(ColumnDef::new("a", SqlType::Integer))
+            .column(ColumnDef::new("b", SqlType::BigInt))
+            .column(ColumnDef::new("c", SqlType::Integer))
+            .unique(Unique::new(["a", "b"]).named("alt_key_uq_ab"))
+            .check(Check::new("b > 0").named("alt_key_ck_b"))
+            .foreign_key(ForeignKey::new(["b"], "alt_key_parent", ["id"]).named("alt_key_fk_b"))
+            .index(Index::on("alt_key_ix_ca", ["c", "a"]))
+            .index(Index::on("alt_key_ix_cb", ["c", "b"]));
+        create(&engine, &parent).await;
+        create(&engine, &t).await;
+        run(&engine, "INSERT INTO alt_key_parent (id) VALUES (1), (2)").await;
+        run(
+            &engine,
+            "INSERT INTO alt_key_t (id, a, b, c) VALUES (1, 5, 1, 7), (2, 6, 2, 8)",
+        )
+        .await;
+        let after = alter(&engine, AlterTable::new(&t).drop_column("b")).await;
+        assert!(
+            after.uniques.is_empty() && after.checks.is_empty() && after.foreign_keys.is_empty()
+        );
+        assert_eq!(
+            column_names(&engine, "alt_key_t").await,
+            ["id", "a", "c"],
+            "{be}"
+        );
+        assert_eq!(
+            index_names(&engine, "alt_key_t").await,
+            ["alt_key_ix_ca"],
+            "{be}"
+        );
+        // Without the unique constraint, the same `a` twice is fine.
+        run(&engine, "INSERT INTO alt_key_t (id, a, c) VALUES (3, 5, 9)").await;
+        let r = rows(&engine, "SELECT a, c FROM alt_key_t ORDER BY id").await;
+        assert_eq!(ints(&r, 0), [Some(5), Some(6), Some(5)], "{be}");
+        assert_eq!(ints(&r, 1), [Some(7), Some(8), Some(9)], "{be}");
+        // The parent's rows are no longer referenced.
+        run(&engine, "DELETE FROM alt_key_parent").await;
+        drop_prefixed(&engine, p).await;
+    }
+}
+
 /// A plan whose second step fails: PostgreSQL and SQLite roll the first back (the catalog
 /// shows no new column); MariaDB keeps it and says so, naming the statements.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

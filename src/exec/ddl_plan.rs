@@ -188,9 +188,9 @@ impl Connection {
     /// MariaDB; inside one on PostgreSQL it runs in a savepoint).
     ///
     /// ```no_run
-    /// use quarry::{AlterTable, Table};
+    /// use quarry::{AlterTable, ColumnDef, SqlType, Table};
     /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
-    /// let t = Table::new("t");
+    /// let t = Table::new("t").column(ColumnDef::new("a", SqlType::Integer));
     /// let mut conn = engine.acquire().await?;
     /// conn.alter(&AlterTable::new(&t).rename_column("a", "b")).await?;
     /// # Ok(()) }
