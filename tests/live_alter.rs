@@ -538,7 +538,8 @@ async fn a_failing_step_rolls_back_or_reports_what_ran() {
     }
 }
 
-/// PostgreSQL: a text column becomes an enum once the type exists (`USING col::type`).
+/// PostgreSQL: a text column becomes an enum (`USING col::type`), the type created by
+/// `Engine::alter` as it does not exist yet; a second column of the same type finds it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_text_to_enum() {
     let Some(engine) = common::engine("QUARRY_TEST_POSTGRES_URL").await else {
@@ -547,6 +548,7 @@ async fn postgres_text_to_enum() {
     let p = "alt_enum_";
     drop_prefixed(&engine, p).await;
     run(&engine, "DROP TYPE IF EXISTS alt_enum_mood").await;
+    run(&engine, "DROP TYPE IF EXISTS alt_enum_other").await;
     let t = Table::new("alt_enum_t")
         .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
         .column(ColumnDef::new("mood", SqlType::Text));
@@ -557,27 +559,42 @@ async fn postgres_text_to_enum() {
     )
     .await;
     let mood = SqlType::enumeration("alt_enum_mood", ["sad", "ok"]);
-    let SqlType::Enum(e) = &mood else {
-        unreachable!()
-    };
-    engine
-        .execute(quarry::CreateType::new(e))
-        .await
-        .expect("create type");
-    alter(
+    let t = alter(
         &engine,
         AlterTable::new(&t).alter_type("mood", mood.clone()),
     )
     .await;
+    assert!(common::catalog::named_type_exists(&engine, "alt_enum_mood").await);
+    alter(
+        &engine,
+        AlterTable::new(&t).add_column(ColumnDef::new("was", mood).server_default("ok")),
+    )
+    .await;
     let r = rows(
         &engine,
-        "SELECT mood::text, pg_typeof(mood)::text FROM alt_enum_t ORDER BY id",
+        "SELECT mood::text, pg_typeof(mood)::text, was::text FROM alt_enum_t ORDER BY id",
     )
     .await;
     assert_eq!(texts(&r, 0), [Some("ok".into()), Some("sad".into())]);
     assert_eq!(
         texts(&r, 1),
         [Some("alt_enum_mood".into()), Some("alt_enum_mood".into())]
+    );
+    assert_eq!(texts(&r, 2), [Some("ok".into()), Some("ok".into())]);
+    // A value outside the enum: refused, and the column stays text.
+    let t2 = Table::new("alt_enum_u").column(ColumnDef::new("m", SqlType::Text));
+    create(&engine, &t2).await;
+    run(&engine, "INSERT INTO alt_enum_u VALUES ('meh')").await;
+    let other = SqlType::enumeration("alt_enum_other", ["a"]);
+    engine
+        .alter(&AlterTable::new(&t2).alter_type("m", other))
+        .await
+        .expect_err("'meh' is no value of the enum");
+    let r = rows(&engine, "SELECT pg_typeof(m)::text FROM alt_enum_u").await;
+    assert_eq!(texts(&r, 0), [Some("text".into())]);
+    assert!(
+        !common::catalog::named_type_exists(&engine, "alt_enum_other").await,
+        "the type created for it is rolled back too"
     );
     drop_prefixed(&engine, p).await;
     run(&engine, "DROP TYPE IF EXISTS alt_enum_mood").await;

@@ -35,8 +35,9 @@ impl AlterTable {
     ///
     /// An unnamed foreign key is named `fk_<table>_<columns>` (as `create_all` names the ones
     /// it adds later), so that it can be dropped. On PostgreSQL an enum type must exist before a
-    /// column takes it: create it first ([`crate::CreateType`], or the
-    /// `SchemaChange::CreateType` a schema diff puts before the change).
+    /// column takes it: these statements do not create it (the type belongs to the schema, not
+    /// the table: a schema diff puts `SchemaChange::CreateType` first); `Engine::alter` creates
+    /// one that is missing, or create it with [`crate::CreateType`].
     ///
     /// ```
     /// use quarry::{AlterTable, ColumnDef, SqlType, Table};

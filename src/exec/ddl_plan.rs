@@ -10,9 +10,11 @@
 //!   the first failure stops the plan with [`Error::PartiallyApplied`], naming what ran.
 
 use super::{Connection, Engine};
-use crate::compile::{AlterStyle, Compiled};
+use crate::compile::{AlterStyle, Compiled, EnumStyle};
 use crate::error::{Error, ErrorKind, Result};
-use crate::stmt::alter::AlterTable;
+use crate::schema::{EnumType, SqlType};
+use crate::stmt::alter::{AlterOp, AlterTable};
+use crate::stmt::ddl::CreateType;
 use std::ops::{Deref, DerefMut};
 
 /// Runs `statements` on `conn` (see the module docs); returns how many ran.
@@ -165,7 +167,9 @@ impl Engine {
     /// transaction on PostgreSQL and SQLite (all or nothing; on SQLite with foreign-key
     /// enforcement off around a table rebuild and `PRAGMA foreign_key_check` before the
     /// commit), statement by statement on MySQL and MariaDB, which commit each DDL statement:
-    /// a failure after the first is [`Error::PartiallyApplied`], naming what ran.
+    /// a failure after the first is [`Error::PartiallyApplied`], naming what ran. On
+    /// PostgreSQL an enum type a column takes that does not exist yet is created first, in the
+    /// same transaction.
     ///
     /// ```no_run
     /// use quarry::{AlterTable, ColumnDef, SqlType, Table};
@@ -177,9 +181,8 @@ impl Engine {
     /// # Ok(()) }
     /// ```
     pub async fn alter(&self, alter: &AlterTable) -> Result<()> {
-        let statements = alter.compile(self.dialect())?;
         let mut conn = self.acquire().await?;
-        apply_ddl(&mut conn, &statements).await.map(|_| ())
+        conn.alter(alter).await
     }
 }
 
@@ -196,7 +199,35 @@ impl Connection {
     /// # Ok(()) }
     /// ```
     pub async fn alter(&mut self, alter: &AlterTable) -> Result<()> {
-        let statements = alter.compile(self.dialect())?;
+        let d = self.dialect();
+        let changes = alter.compile(d)?;
+        let mut statements = Vec::new();
+        if d.features().enum_style == EnumStyle::NamedType {
+            for e in new_enums(alter) {
+                if !self.has_type(e.schema.as_deref(), &e.name).await? {
+                    statements.push(CreateType::new(e).compile(d)?);
+                }
+            }
+        }
+        statements.extend(changes);
         apply_ddl(self, &statements).await.map(|_| ())
     }
+}
+
+/// The enum types columns take in `alter`'s changes, each once.
+fn new_enums(alter: &AlterTable) -> Vec<&EnumType> {
+    let mut out: Vec<&EnumType> = Vec::new();
+    for op in alter.ops() {
+        let ty = match op {
+            AlterOp::AddColumn(c) => &c.sql_type,
+            AlterOp::AlterType { to, .. } => to,
+            _ => continue,
+        };
+        if let SqlType::Enum(e) = ty {
+            if !out.iter().any(|o| o.name == e.name && o.schema == e.schema) {
+                out.push(e);
+            }
+        }
+    }
+    out
 }
