@@ -90,20 +90,29 @@ pub enum AlterOp {
 ///     assert_eq!(sql(&rename, d), ["ALTER TABLE users RENAME COLUMN name TO full_name"]);
 /// }
 ///
+/// let add = AlterTable::new(&users).add_column(ColumnDef::new("email", SqlType::Varchar(200)));
+/// assert_eq!(sql(&add, &Postgres), ["ALTER TABLE users ADD COLUMN email VARCHAR(200)"]);
+/// assert_eq!(sql(&add, &MySql), ["ALTER TABLE users ADD COLUMN email VARCHAR(200)"]);
+/// assert_eq!(sql(&add, &MariaDb), ["ALTER TABLE users ADD COLUMN email VARCHAR(200)"]);
+/// assert_eq!(sql(&add, &Sqlite), ["ALTER TABLE users ADD COLUMN email VARCHAR(200)"]);
+///
 /// let to_int = AlterTable::new(&users).alter_type("age", SqlType::Integer);
 /// assert_eq!(sql(&to_int, &Postgres), ["ALTER TABLE users ALTER COLUMN age TYPE INTEGER USING age::INTEGER"]);
 /// assert_eq!(sql(&to_int, &MySql), ["ALTER TABLE users MODIFY COLUMN age INT"]);
 /// assert_eq!(sql(&to_int, &MariaDb), ["ALTER TABLE users MODIFY COLUMN age INT"]);
+/// assert!(sql(&to_int, &Sqlite)[0].starts_with("CREATE TABLE _quarry_new_users")); // a rebuild, as below
 ///
 /// let drop_check = AlterTable::new(&users).drop_constraint("ck_users_age");
 /// assert_eq!(sql(&drop_check, &Postgres), ["ALTER TABLE users DROP CONSTRAINT ck_users_age"]);
 /// assert_eq!(sql(&drop_check, &MySql), ["ALTER TABLE users DROP CHECK ck_users_age"]);
 /// assert_eq!(sql(&drop_check, &MariaDb), ["ALTER TABLE users DROP CONSTRAINT ck_users_age"]);
+/// assert!(sql(&drop_check, &Sqlite)[0].starts_with("CREATE TABLE _quarry_new_users"));
 ///
 /// // SQLite cannot change a column in place: it rebuilds the table.
 /// let not_null = AlterTable::new(&users).set_not_null("name");
 /// assert_eq!(sql(&not_null, &Postgres), ["ALTER TABLE users ALTER COLUMN name SET NOT NULL"]);
 /// assert_eq!(sql(&not_null, &MySql), ["ALTER TABLE users MODIFY COLUMN name VARCHAR(100) NOT NULL"]);
+/// assert_eq!(sql(&not_null, &MariaDb), ["ALTER TABLE users MODIFY COLUMN name VARCHAR(100) NOT NULL"]);
 /// assert_eq!(sql(&not_null, &Sqlite), [
 ///     "CREATE TABLE _quarry_new_users (\n  id BIGINT NOT NULL,\n  name VARCHAR(100) NOT NULL,\n  \
 ///      age VARCHAR(3),\n  PRIMARY KEY (id),\n  CONSTRAINT ck_users_age CHECK (age <> '')\n)",
