@@ -386,6 +386,13 @@ fn alter_type() {
         "ALTER TABLE t ALTER COLUMN n TYPE INTEGER USING n::INTEGER"
     );
     assert_eq!(want(&MariaDb), "ALTER TABLE t MODIFY COLUMN n INT");
+    // PostgreSQL cannot cast a default with the column: dropped and set again around it.
+    let a = AlterTable::new(&table()).alter_type("name", SqlType::Integer);
+    assert_eq!(
+        a.compile(&Postgres).unwrap()[0].sql,
+        "ALTER TABLE t ALTER COLUMN name DROP DEFAULT, ALTER COLUMN name TYPE INTEGER USING \
+         name::INTEGER, ALTER COLUMN name SET DEFAULT 'x'"
+    );
     // MySQL restates the whole column: nullability, default and comment stay.
     check(
         &AlterTable::new(&table()).alter_type("name", SqlType::Varchar(80)),

@@ -551,7 +551,7 @@ async fn postgres_text_to_enum() {
     run(&engine, "DROP TYPE IF EXISTS alt_enum_other").await;
     let t = Table::new("alt_enum_t")
         .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
-        .column(ColumnDef::new("mood", SqlType::Text));
+        .column(ColumnDef::new("mood", SqlType::Text).server_default("ok"));
     create(&engine, &t).await;
     run(
         &engine,
@@ -581,6 +581,15 @@ async fn postgres_text_to_enum() {
         [Some("alt_enum_mood".into()), Some("alt_enum_mood".into())]
     );
     assert_eq!(texts(&r, 2), [Some("ok".into()), Some("ok".into())]);
+    // The default, cast to the enum, still applies.
+    run(&engine, "INSERT INTO alt_enum_t (id) VALUES (3)").await;
+    let r = rows(
+        &engine,
+        "SELECT pg_typeof(mood)::text, mood::text FROM alt_enum_t WHERE id = 3",
+    )
+    .await;
+    assert_eq!(texts(&r, 0), [Some("alt_enum_mood".into())]);
+    assert_eq!(texts(&r, 1), [Some("ok".into())]);
     // A value outside the enum: refused, and the column stays text.
     let t2 = Table::new("alt_enum_u").column(ColumnDef::new("m", SqlType::Text));
     create(&engine, &t2).await;

@@ -261,17 +261,32 @@ fn in_place(
             out.push(modify(d, next, name)?)
         }
         AlterOp::AlterType { column: name, to } => {
-            let from = &column(cur, name)?.sql_type;
+            let before = column(cur, name)?;
+            let using = needs_using(&before.sql_type, to);
+            // A default PostgreSQL cannot cast to the new type would fail the change: it is
+            // dropped and set again around it, in the same statement.
+            let default = before.server_default.as_ref().filter(|_| using);
             out.push(alter(d, next, |w| {
+                if default.is_some() {
+                    w.push("ALTER COLUMN ");
+                    w.push_ident(name);
+                    w.push(" DROP DEFAULT, ");
+                }
                 w.push("ALTER COLUMN ");
                 w.push_ident(name);
                 w.push(" TYPE ");
                 d.write_type(w, to, None)?;
-                if needs_using(from, to) {
+                if using {
                     w.push(" USING ");
                     w.push_ident(name);
                     w.push("::");
                     d.write_type(w, to, None)?;
+                }
+                if let Some(v) = default {
+                    w.push(", ALTER COLUMN ");
+                    w.push_ident(name);
+                    w.push(" SET DEFAULT ");
+                    ddl::server_default(w, to, v)?;
                 }
                 Ok(())
             })?);
