@@ -59,6 +59,10 @@ pub enum ErrorKind {
     /// (MySQL, MariaDB): the statements before the failed one stay applied
     /// ([`Error::PartiallyApplied`]; the failure's own kind is its source's).
     PartiallyApplied,
+    /// A migration plan would lose data (drop a table or a column, narrow a type, make a column
+    /// holding NULLs NOT NULL) and destructive changes were not allowed
+    /// ([`Error::Destructive`]); nothing was changed.
+    Destructive,
 }
 
 /// A database error as reported by the backend, with its native code kept.
@@ -293,6 +297,26 @@ pub enum Error {
         #[source]
         source: Box<Error>,
     },
+    /// A migration plan would lose data and destructive changes were not allowed: nothing was
+    /// changed. Each item says what one change would do.
+    ///
+    /// ```
+    /// let e = quarry::Error::Destructive { changes: vec!["drops table legacy and its rows".into()] };
+    /// assert_eq!(e.kind(), quarry::ErrorKind::Destructive);
+    /// assert_eq!(
+    ///     e.to_string(),
+    ///     "the migration would lose data (drops table legacy and its rows); \
+    ///      allow destructive changes to apply it"
+    /// );
+    /// ```
+    #[error(
+        "the migration would lose data ({}); allow destructive changes to apply it",
+        .changes.join("; ")
+    )]
+    Destructive {
+        /// What each destructive change would do.
+        changes: Vec<String>,
+    },
     /// A value could not be decoded.
     #[error("cannot decode column {column}: {message}")]
     Decode {
@@ -477,6 +501,7 @@ impl Error {
             Error::Decode { .. } => ErrorKind::Decode,
             Error::NotFound { .. } => ErrorKind::NotFound,
             Error::PartiallyApplied { .. } => ErrorKind::PartiallyApplied,
+            Error::Destructive { .. } => ErrorKind::Destructive,
         }
     }
 
