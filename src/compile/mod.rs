@@ -22,7 +22,9 @@
 //! );
 //! ```
 
+mod alter;
 mod cache;
+mod change;
 pub(crate) mod ddl;
 mod decimal_scale;
 mod dialect;

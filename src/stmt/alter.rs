@@ -6,7 +6,9 @@
 //! (create the new shape, copy the rows, drop the old, rename, re-create the indexes, check the
 //! foreign keys), as Alembic's batch mode does. Compiling yields the statements in order.
 
-use crate::schema::{Check, ColumnDef, ForeignKey, ServerDefault, SqlType, Table, Unique};
+use crate::schema::{
+    Check, ColumnDef, ForeignKey, PrimaryKey, ServerDefault, SqlType, Table, Unique,
+};
 
 /// One change of an [`AlterTable`].
 #[derive(Clone, Debug, PartialEq)]
@@ -52,6 +54,20 @@ pub enum AlterOp {
     AddForeignKey(ForeignKey),
     /// Drops the unique constraint, check constraint or foreign key of this name.
     DropConstraint(String),
+    /// `ADD [CONSTRAINT n] PRIMARY KEY (…)` (the table has none, or its old one was dropped
+    /// by an earlier [`AlterOp::DropPrimaryKey`]).
+    AddPrimaryKey(PrimaryKey),
+    /// Drops the table's primary key (`DROP PRIMARY KEY` on MySQL, `DROP CONSTRAINT <name>` on
+    /// PostgreSQL, where the name comes from the [`AlterTable`]'s table definition).
+    DropPrimaryKey,
+    /// Makes a column auto-incrementing (`true`) or stops it being so (`false`): identity on
+    /// PostgreSQL, `AUTO_INCREMENT` on MySQL.
+    SetAutoincrement {
+        /// The column.
+        column: String,
+        /// Whether it auto-increments afterwards.
+        autoincrement: bool,
+    },
     /// `SET`s the table's comment (`None` removes it).
     SetComment(Option<String>),
     /// Sets a column's comment (`None` removes it).
