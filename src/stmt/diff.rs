@@ -23,17 +23,20 @@
 //! # Order
 //! The changes come in an order the database accepts:
 //! 1. enum types created, then enum types given new values;
-//! 2. foreign keys that go away or change are dropped, before what they use;
-//! 3. per table: indexes that go away or change are dropped (before their columns), then the
+//! 2. foreign keys that go away or change are dropped, before what they use: so are those
+//!    whose referenced primary key or unique constraint is dropped (they come back in step 8),
+//!    and those in a cycle of tables being dropped;
+//! 3. tables dropped, in reverse foreign-key order (nothing that stays references them now,
+//!    and they take their own foreign keys with them);
+//! 4. per table: indexes that go away or change are dropped (before their columns), then the
 //!    table is renamed (renames come before any other change of the table);
-//! 4. per table, one [`SchemaChange::Alter`]: column renames, constraint drops, column drops,
+//! 5. per table, one [`SchemaChange::Alter`]: column renames, constraint drops, column drops,
 //!    column additions, column changes, then new primary key, unique and check constraints and
 //!    the comment;
-//! 5. new tables, in foreign-key order (a table after the tables it references); a foreign key
-//!    in a cycle of new tables is left out of `CREATE TABLE` and added in step 8;
-//! 6. new and changed indexes of existing tables;
-//! 7. tables dropped, in reverse foreign-key order (foreign keys in a cycle among them are
-//!    dropped in step 2);
+//! 6. new tables, in foreign-key order (a table after the tables it references: those existing
+//!    already have their new columns and keys); foreign keys within a cycle of new tables are
+//!    left out of `CREATE TABLE` and added in step 8;
+//! 7. new and changed indexes of existing tables;
 //! 8. foreign keys added;
 //! 9. enum types dropped.
 //!
@@ -57,8 +60,8 @@
 //! );
 //! let changes = diff(&v1, &v2).unwrap();
 //! assert_eq!(format_plan(&changes), "\
-//! 1. add column orders.note VARCHAR(200) NULL
-//! 2. drop table legacy  [DATA LOSS: drops table legacy and its rows]
+//! 1. drop table legacy  [DATA LOSS: drops table legacy and its rows]
+//! 2. add column orders.note VARCHAR(200) NULL
 //! ");
 //! ```
 
@@ -417,28 +420,29 @@ impl Renames {
     }
 }
 
-/// A constraint with its name, in comparable form; `origin` is its position in the table's
-/// list of that kind (`None` for a column's shorthand).
+/// A constraint with its name, in comparable form.
 struct Named<T> {
     name: Option<String>,
     body: T,
-    origin: Option<usize>,
 }
 
 /// Which constraints of `from` are dropped and which of `to` added: same-named ones match by
 /// name (dropped and added when their content differs), then an unnamed one matches one with
 /// the same content.
-fn match_named<T: PartialEq>(from: &[Named<T>], to: &[Named<T>]) -> (Vec<usize>, Vec<usize>) {
+fn match_named<T: PartialEq>(from: &[Named<T>], to: &[Named<T>]) -> Matched {
     let mut f_used = vec![false; from.len()];
     let mut t_used = vec![false; to.len()];
     let mut dropped = Vec::new();
     let mut added = Vec::new();
+    let mut kept = Vec::new();
     for (i, f) in from.iter().enumerate() {
         let Some(name) = &f.name else { continue };
         if let Some(j) = to.iter().position(|t| t.name.as_ref() == Some(name)) {
             f_used[i] = true;
             t_used[j] = true;
-            if f.body != to[j].body {
+            if f.body == to[j].body {
+                kept.push((i, j));
+            } else {
                 dropped.push(i);
                 added.push(j);
             }
@@ -455,6 +459,7 @@ fn match_named<T: PartialEq>(from: &[Named<T>], to: &[Named<T>]) -> (Vec<usize>,
             Some(j) => {
                 f_used[i] = true;
                 t_used[j] = true;
+                kept.push((i, j));
             }
             None => dropped.push(i),
         }
@@ -462,7 +467,20 @@ fn match_named<T: PartialEq>(from: &[Named<T>], to: &[Named<T>]) -> (Vec<usize>,
     added.extend((0..to.len()).filter(|&j| !t_used[j]));
     dropped.sort_unstable();
     added.sort_unstable();
-    (dropped, added)
+    Matched {
+        dropped,
+        added,
+        kept,
+    }
+}
+
+/// The outcome of [`match_named`]: positions in the old list dropped, in the new list added,
+/// and the pairs (old, new) that stay.
+#[derive(Debug, PartialEq)]
+struct Matched {
+    dropped: Vec<usize>,
+    added: Vec<usize>,
+    kept: Vec<(usize, usize)>,
 }
 
 #[derive(PartialEq)]
@@ -484,34 +502,20 @@ struct IndexBody {
 }
 
 /// A table's foreign keys, its columns' shorthand included.
-fn all_fks(t: &Table) -> Vec<(Option<usize>, &ForeignKey)> {
-    let mut out: Vec<(Option<usize>, &ForeignKey)> = t
-        .foreign_keys
+fn all_fks(t: &Table) -> Vec<&ForeignKey> {
+    t.foreign_keys
         .iter()
-        .enumerate()
-        .map(|(i, f)| (Some(i), f))
-        .collect();
-    out.extend(
-        t.columns
-            .iter()
-            .filter_map(|c| c.foreign_key.as_ref())
-            .map(|f| (None, f)),
-    );
-    out
+        .chain(t.columns.iter().filter_map(|c| c.foreign_key.as_ref()))
+        .collect()
 }
 
 /// A table's unique constraints, its columns' `unique` shorthand included (unless a
 /// table-level constraint on that column alone says the same).
-fn all_uniques(t: &Table) -> Vec<(Option<usize>, Unique)> {
-    let mut out: Vec<(Option<usize>, Unique)> = t
-        .uniques
-        .iter()
-        .enumerate()
-        .map(|(i, u)| (Some(i), u.clone()))
-        .collect();
+fn all_uniques(t: &Table) -> Vec<Unique> {
+    let mut out = t.uniques.clone();
     for c in t.columns.iter().filter(|c| c.unique) {
         if !t.uniques.iter().any(|u| u.columns == [c.name.as_str()]) {
-            out.push((None, Unique::new([c.name.clone()])));
+            out.push(Unique::new([c.name.clone()]));
         }
     }
     out
@@ -564,13 +568,32 @@ fn unnamed_drop(what: &str, t: &Table, detail: &str) -> Error {
 #[derive(Default)]
 struct TableChanges {
     fk_drops: Vec<String>,
+    /// Positions in [`all_fks`] of the old table.
     dropped_fk_origins: Vec<usize>,
     index_drops: Vec<Index>,
     rename: Option<String>,
     ops: Vec<AlterOp>,
     index_creates: Vec<Index>,
     fk_adds: Vec<ForeignKey>,
-    added_fk_origins: Vec<Option<usize>>,
+    /// Positions in [`all_fks`] of the new table.
+    added_fk_origins: Vec<usize>,
+    /// Foreign keys that stay as they are.
+    kept_fks: Vec<KeptFk>,
+    /// Column lists (old names) of the primary key and unique constraints dropped: a foreign
+    /// key referencing one of them has to be dropped before and added again after.
+    dropped_keys: Vec<Vec<String>>,
+}
+
+/// A foreign key that is the same in both schemas.
+struct KeptFk {
+    name: Option<String>,
+    origin: usize,
+    /// The old table it references.
+    target: Option<usize>,
+    /// The referenced columns, under their old names.
+    ref_columns: Vec<String>,
+    new: ForeignKey,
+    new_origin: usize,
 }
 
 struct Planner<'p, 'a> {
@@ -607,6 +630,34 @@ impl Planner<'_, '_> {
         for &ti in &to.sorted {
             if let Some(fi) = r.table_from[ti] {
                 pairs.push((fi, ti, self.table_changes(fi, ti)?));
+            }
+        }
+        // A foreign key whose referenced key is dropped (and added again) goes and comes back
+        // with it.
+        let dropped_keys: HashMap<usize, Vec<Vec<String>>> = pairs
+            .iter()
+            .filter(|(_, _, c)| !c.dropped_keys.is_empty())
+            .map(|(fi, _, c)| (*fi, c.dropped_keys.clone()))
+            .collect();
+        if !dropped_keys.is_empty() {
+            for (fi, _, c) in &mut pairs {
+                for k in std::mem::take(&mut c.kept_fks) {
+                    let hit = k
+                        .target
+                        .and_then(|t| dropped_keys.get(&t))
+                        .is_some_and(|keys| keys.contains(&k.ref_columns));
+                    if !hit {
+                        continue;
+                    }
+                    let t = &from.tables[*fi];
+                    let name = k
+                        .name
+                        .ok_or_else(|| unnamed_drop("foreign key", t, &k.new.columns.join(", ")))?;
+                    c.fk_drops.push(name);
+                    c.dropped_fk_origins.push(k.origin);
+                    c.fk_adds.push(k.new);
+                    c.added_fk_origins.push(k.new_origin);
+                }
             }
         }
         let dropped: Vec<usize> = from
@@ -657,6 +708,9 @@ impl Planner<'_, '_> {
         }
         fk_drop_changes.sort_by(|a, b| a.0.cmp(&b.0));
         out.extend(fk_drop_changes.into_iter().map(|(_, c)| c));
+        for &i in dropped_order.tables.iter().rev() {
+            out.push(SchemaChange::DropTable(from.tables[dropped[i]].clone()));
+        }
 
         // Index drops and renames, then each table's alter.
         for (fi, _, c) in &pairs {
@@ -683,7 +737,8 @@ impl Planner<'_, '_> {
             let all = all_fks(&from.tables[*fi]);
             current.foreign_keys = all
                 .into_iter()
-                .filter(|(o, _)| !o.is_some_and(|o| c.dropped_fk_origins.contains(&o)))
+                .enumerate()
+                .filter(|(i, _)| !c.dropped_fk_origins.contains(i))
                 .map(|(_, f)| f.clone())
                 .collect();
             for col in &mut current.columns {
@@ -731,10 +786,6 @@ impl Planner<'_, '_> {
             }
         }
 
-        for &i in dropped_order.tables.iter().rev() {
-            out.push(SchemaChange::DropTable(from.tables[dropped[i]].clone()));
-        }
-
         // Foreign keys added: of existing tables and deferred ones of new tables.
         let mut fk_adds: Vec<(Key<'_>, SchemaChange)> = Vec::new();
         for (_, ti, c) in &pairs {
@@ -745,7 +796,8 @@ impl Planner<'_, '_> {
             let mut current = t.clone();
             current.foreign_keys = all_fks(t)
                 .into_iter()
-                .filter(|(o, _)| !c.added_fk_origins.contains(o))
+                .enumerate()
+                .filter(|(i, _)| !c.added_fk_origins.contains(i))
                 .map(|(_, f)| f.clone())
                 .collect();
             for col in &mut current.columns {
@@ -826,16 +878,15 @@ impl Planner<'_, '_> {
         // Foreign keys.
         let old_fks: Vec<Named<FkBody>> = all_fks(ft)
             .into_iter()
-            .map(|(o, f)| Named {
+            .map(|f| Named {
                 name: f.name.clone(),
                 body: self.old_fk(fi, f),
-                origin: o,
             })
             .collect();
         let new_fk_list = all_fks(tt);
         let new_fks: Vec<Named<FkBody>> = new_fk_list
             .iter()
-            .map(|(o, f)| Named {
+            .map(|f| Named {
                 name: f.name.clone(),
                 body: FkBody {
                     columns: f.columns.clone(),
@@ -845,24 +896,33 @@ impl Planner<'_, '_> {
                     on_delete: fk_action(f.on_delete),
                     on_update: fk_action(f.on_update),
                 },
-                origin: *o,
             })
             .collect();
-        let (dropped, added) = match_named(&old_fks, &new_fks);
-        for i in dropped {
+        let fk_match = match_named(&old_fks, &new_fks);
+        let old_fk_list = all_fks(ft);
+        for &(i, j) in &fk_match.kept {
+            let f = old_fk_list[i];
+            c.kept_fks.push(KeptFk {
+                name: f.name.clone(),
+                origin: i,
+                target: self.from.resolve(ft, f),
+                ref_columns: f.ref_columns.clone(),
+                new: new_fk_list[j].clone(),
+                new_origin: j,
+            });
+        }
+        for i in fk_match.dropped {
             let f = &old_fks[i];
             let name = f
                 .name
                 .clone()
                 .ok_or_else(|| unnamed_drop("foreign key", ft, &f.body.columns.join(", ")))?;
             c.fk_drops.push(name);
-            if let Some(o) = f.origin {
-                c.dropped_fk_origins.push(o);
-            }
+            c.dropped_fk_origins.push(i);
         }
-        for j in added {
-            c.fk_adds.push(new_fk_list[j].1.clone());
-            c.added_fk_origins.push(new_fk_list[j].0);
+        for j in fk_match.added {
+            c.fk_adds.push(new_fk_list[j].clone());
+            c.added_fk_origins.push(j);
         }
 
         // Indexes, by name.
@@ -905,43 +965,46 @@ impl Planner<'_, '_> {
         // Unique and check constraints to drop.
         let old_uniques: Vec<Named<Vec<String>>> = all_uniques(ft)
             .into_iter()
-            .map(|(o, u)| Named {
+            .map(|u| Named {
                 name: u.name,
                 body: u.columns.iter().map(|s| col(s)).collect(),
-                origin: o,
             })
             .collect();
         let new_unique_list = all_uniques(tt);
         let new_uniques: Vec<Named<Vec<String>>> = new_unique_list
             .iter()
-            .map(|(o, u)| Named {
+            .map(|u| Named {
                 name: u.name.clone(),
                 body: u.columns.clone(),
-                origin: *o,
             })
             .collect();
-        let (u_dropped, u_added) = match_named(&old_uniques, &new_uniques);
+        let Matched {
+            dropped: u_dropped,
+            added: u_added,
+            ..
+        } = match_named(&old_uniques, &new_uniques);
         let old_checks: Vec<Named<String>> = ft
             .checks
             .iter()
-            .enumerate()
-            .map(|(i, k)| Named {
+            .map(|k| Named {
                 name: k.name.clone(),
                 body: normalize_check(&k.expr),
-                origin: Some(i),
             })
             .collect();
         let new_checks: Vec<Named<String>> = tt
             .checks
             .iter()
-            .enumerate()
-            .map(|(i, k)| Named {
+            .map(|k| Named {
                 name: k.name.clone(),
                 body: normalize_check(&k.expr),
-                origin: Some(i),
             })
             .collect();
-        let (k_dropped, k_added) = match_named(&old_checks, &new_checks);
+        let Matched {
+            dropped: k_dropped,
+            added: k_added,
+            ..
+        } = match_named(&old_checks, &new_checks);
+        let old_unique_list = all_uniques(ft);
         for i in u_dropped {
             let u = &old_uniques[i];
             let name = u
@@ -949,6 +1012,7 @@ impl Planner<'_, '_> {
                 .clone()
                 .ok_or_else(|| unnamed_drop("unique constraint", ft, &u.body.join(", ")))?;
             c.ops.push(AlterOp::DropConstraint(name));
+            c.dropped_keys.push(old_unique_list[i].columns.clone());
         }
         for i in k_dropped {
             let k = &old_checks[i];
@@ -968,6 +1032,12 @@ impl Planner<'_, '_> {
             old_pk != new_pk || matches!((old_pk_name, new_pk_name), (Some(a), Some(b)) if a != b);
         if pk_changed && !old_pk.is_empty() {
             c.ops.push(AlterOp::DropPrimaryKey);
+            c.dropped_keys.push(
+                ft.primary_key_columns()
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
+            );
         }
 
         // Columns dropped, added, changed.
@@ -984,6 +1054,7 @@ impl Planner<'_, '_> {
             }
         }
         let old_pk_set: Vec<&str> = ft.primary_key_columns();
+        let mut changed = Vec::new();
         for nc in &tt.columns {
             let in_new_pk = new_pk.contains(&nc.name.as_str());
             let Some(oc) = matched.get(nc.name.as_str()) else {
@@ -997,13 +1068,13 @@ impl Planner<'_, '_> {
             };
             let name = || nc.name.clone();
             if oc.sql_type != nc.sql_type {
-                c.ops.push(AlterOp::AlterType {
+                changed.push(AlterOp::AlterType {
                     column: name(),
                     to: nc.sql_type.clone(),
                 });
             }
             if oc.server_default != nc.server_default {
-                c.ops.push(AlterOp::SetDefault {
+                changed.push(AlterOp::SetDefault {
                     column: name(),
                     default: nc.server_default.clone(),
                 });
@@ -1011,25 +1082,26 @@ impl Planner<'_, '_> {
             let old_nullable = oc.nullable && !old_pk_set.contains(&oc.name.as_str());
             let new_nullable = nc.nullable && !in_new_pk;
             if old_nullable != new_nullable {
-                c.ops.push(AlterOp::SetNullable {
+                changed.push(AlterOp::SetNullable {
                     column: name(),
                     nullable: new_nullable,
                 });
             }
             if oc.autoincrement != nc.autoincrement {
-                c.ops.push(AlterOp::SetAutoincrement {
+                changed.push(AlterOp::SetAutoincrement {
                     column: name(),
                     autoincrement: nc.autoincrement,
                 });
             }
             if oc.comment != nc.comment {
-                c.ops.push(AlterOp::SetColumnComment {
+                changed.push(AlterOp::SetColumnComment {
                     column: name(),
                     comment: nc.comment.clone(),
                 });
             }
         }
 
+        c.ops.extend(changed);
         if pk_changed && !new_pk.is_empty() {
             c.ops.push(AlterOp::AddPrimaryKey(PrimaryKey {
                 name: new_pk_name.map(str::to_owned),
@@ -1037,7 +1109,7 @@ impl Planner<'_, '_> {
             }));
         }
         for j in u_added {
-            c.ops.push(AlterOp::AddUnique(new_unique_list[j].1.clone()));
+            c.ops.push(AlterOp::AddUnique(new_unique_list[j].clone()));
         }
         for j in k_added {
             c.ops.push(AlterOp::AddCheck(tt.checks[j].clone()));
@@ -1648,22 +1720,26 @@ mod tests {
         let n = |name: Option<&str>, body: &str| Named {
             name: name.map(str::to_owned),
             body: body.to_owned(),
-            origin: None,
         };
         // Unnamed on either side matches the same content.
+        let m = |dropped: Vec<usize>, added: Vec<usize>, kept: Vec<(usize, usize)>| Matched {
+            dropped,
+            added,
+            kept,
+        };
         assert_eq!(
             match_named(&[n(Some("x"), "a")], &[n(None, "a")]),
-            (vec![], vec![])
+            m(vec![], vec![], vec![(0, 0)])
         );
         // Both named differently: dropped and added.
         assert_eq!(
             match_named(&[n(Some("x"), "a")], &[n(Some("y"), "a")]),
-            (vec![0], vec![0])
+            m(vec![0], vec![0], vec![])
         );
         // Same name, other content: dropped and added.
         assert_eq!(
             match_named(&[n(Some("x"), "a")], &[n(Some("x"), "b")]),
-            (vec![0], vec![0])
+            m(vec![0], vec![0], vec![])
         );
     }
 }
