@@ -100,6 +100,56 @@ fn equivalent_declarations_give_no_changes() {
 }
 
 #[test]
+fn tables_in_schemas() {
+    let t = |fk: ForeignKey| {
+        Table::new("orders")
+            .schema("app")
+            .column(id())
+            .column(ColumnDef::new("user_id", SqlType::BigInt))
+            .foreign_key(fk.named("fk_orders_user"))
+    };
+    let u = || users().schema("app");
+    // A foreign key's schema defaults to its table's.
+    let implicit = md([u(), t(ForeignKey::new(["user_id"], "users", ["id"]))]);
+    let explicit = md([
+        u(),
+        t(ForeignKey::new(["user_id"], "users", ["id"]).ref_schema("app")),
+    ]);
+    assert_eq!(diff(&implicit, &explicit).unwrap(), []);
+    // The same name in another schema is another table.
+    assert_eq!(
+        lines(&diff(&md([u()]), &md([users()])).unwrap()),
+        [
+            "drop table app.users",
+            "create table users (id BIGINT NOT NULL, email VARCHAR(200) NOT NULL)"
+        ]
+    );
+    // Hints name tables as `schema.name`.
+    let renamed = md([
+        {
+            let mut p = u();
+            p.name = "people".into();
+            p
+        },
+        t(ForeignKey::new(["user_id"], "people", ["id"])),
+    ]);
+    let changes = Diff::new(&explicit, &renamed)
+        .rename_table("app.users", "app.people")
+        .rename_column("app.people", "email", "mail")
+        .changes();
+    assert!(changes.unwrap_err().to_string().contains("no column mail"));
+    let changes = Diff::new(&explicit, &renamed)
+        .rename_table("app.users", "app.people")
+        .changes()
+        .unwrap();
+    assert_eq!(lines(&changes), ["rename table app.users to people"]);
+    assert_eq!(
+        changes[0].statements(&Postgres).unwrap()[0].sql,
+        "ALTER TABLE app.users RENAME TO people"
+    );
+}
+
+#[test]
 fn column_foreign_key_kept_on_the_column_counts() {
     // A ColumnDef built with its foreign key still on it (not moved by Table::column).
     let mut col = ColumnDef::new("user_id", SqlType::BigInt);
@@ -983,10 +1033,12 @@ fn ddl_enum_types() {
 // ----------------------------------------------------------------------------------------------
 // Properties: the changes turn the old schema into the new one, each step valid on the way.
 
+/// A column: (type, nullable, server default, autoincrement, comment).
+type ColumnModel = (SqlType, bool, Option<ServerDefault>, bool, Option<String>);
+
 #[derive(Clone, Debug, PartialEq, Default)]
 struct TableModel {
-    /// name → (type, nullable, server default, autoincrement, comment)
-    columns: BTreeMap<String, (SqlType, bool, Option<ServerDefault>, bool, Option<String>)>,
+    columns: BTreeMap<String, ColumnModel>,
     pk: Vec<String>,
     uniques: BTreeMap<String, Vec<String>>,
     checks: BTreeMap<String, String>,
