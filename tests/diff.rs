@@ -561,6 +561,34 @@ fn foreign_key_to_a_changed_key_goes_and_comes_back() {
 }
 
 #[test]
+fn foreign_key_over_a_retyped_column_goes_and_comes_back() {
+    let widen = |t: Table, col: &str| {
+        let mut t = t;
+        for c in t.columns.iter_mut().filter(|c| c.name == col) {
+            c.sql_type = SqlType::Numeric {
+                precision: 20,
+                scale: 0,
+            };
+        }
+        t
+    };
+    let changes = diff(
+        &md([users(), orders()]),
+        &md([widen(users(), "id"), widen(orders(), "user_id")]),
+    )
+    .unwrap();
+    assert_eq!(
+        lines(&changes),
+        [
+            "drop constraint fk_orders_user of orders",
+            "change type of orders.user_id from BIGINT to NUMERIC(20, 0)",
+            "change type of users.id from BIGINT to NUMERIC(20, 0)",
+            "add foreign key fk_orders_user orders (user_id) -> users (id)",
+        ]
+    );
+}
+
+#[test]
 fn index_dropped_before_its_column() {
     let mut new = users();
     new.columns.retain(|c| c.name != "email");

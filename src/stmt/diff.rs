@@ -24,8 +24,9 @@
 //! The changes come in an order the database accepts:
 //! 1. enum types created, then enum types given new values;
 //! 2. foreign keys that go away or change are dropped, before what they use: so are those
-//!    whose referenced primary key or unique constraint is dropped (they come back in step 8),
-//!    and those in a cycle of tables being dropped;
+//!    whose referenced primary key or unique constraint is dropped, or whose columns or
+//!    referenced columns change type (they come back in step 8; MySQL refuses to change the type
+//!    of a column in a foreign key), and those in a cycle of tables being dropped;
 //! 3. tables dropped, in reverse foreign-key order (nothing that stays references them now,
 //!    and they take their own foreign keys with them);
 //! 4. per table: indexes that go away or change are dropped (before their columns), then the
@@ -65,7 +66,7 @@
 //! ");
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
 use super::alter::{AlterOp, AlterTable};
@@ -582,6 +583,9 @@ struct TableChanges {
     /// Column lists (old names) of the primary key and unique constraints dropped: a foreign
     /// key referencing one of them has to be dropped before and added again after.
     dropped_keys: Vec<Vec<String>>,
+    /// Columns (old names) whose type changes: MySQL refuses to change the type of a column a
+    /// foreign key uses or references, so such a key is dropped before and added again after.
+    retyped: Vec<String>,
 }
 
 /// A foreign key that is the same in both schemas.
@@ -590,7 +594,8 @@ struct KeptFk {
     origin: usize,
     /// The old table it references.
     target: Option<usize>,
-    /// The referenced columns, under their old names.
+    /// Its columns and the referenced columns, under their old names.
+    columns: Vec<String>,
     ref_columns: Vec<String>,
     new: ForeignKey,
     new_origin: usize,
@@ -632,21 +637,36 @@ impl Planner<'_, '_> {
                 pairs.push((fi, ti, self.table_changes(fi, ti)?));
             }
         }
-        // A foreign key whose referenced key is dropped (and added again) goes and comes back
-        // with it.
-        let dropped_keys: HashMap<usize, Vec<Vec<String>>> = pairs
+        // A foreign key whose referenced key is dropped (and added again), or whose columns or
+        // referenced columns change type, goes and comes back.
+        let disturbed: HashMap<usize, (&[Vec<String>], &[String])> = pairs
             .iter()
-            .filter(|(_, _, c)| !c.dropped_keys.is_empty())
-            .map(|(fi, _, c)| (*fi, c.dropped_keys.clone()))
+            .filter(|(_, _, c)| !c.dropped_keys.is_empty() || !c.retyped.is_empty())
+            .map(|(fi, _, c)| (*fi, (&c.dropped_keys[..], &c.retyped[..])))
             .collect();
-        if !dropped_keys.is_empty() {
-            for (fi, _, c) in &mut pairs {
-                for k in std::mem::take(&mut c.kept_fks) {
-                    let hit = k
-                        .target
-                        .and_then(|t| dropped_keys.get(&t))
-                        .is_some_and(|keys| keys.contains(&k.ref_columns));
-                    if !hit {
+        let mut recreate: HashSet<(usize, usize)> = HashSet::new();
+        for (p, (fi, _, c)) in pairs.iter().enumerate() {
+            for (n, k) in c.kept_fks.iter().enumerate() {
+                let own = disturbed
+                    .get(fi)
+                    .is_some_and(|(_, re)| k.columns.iter().any(|col| re.contains(col)));
+                let target = k
+                    .target
+                    .and_then(|t| disturbed.get(&t))
+                    .is_some_and(|(keys, re)| {
+                        keys.contains(&k.ref_columns)
+                            || k.ref_columns.iter().any(|col| re.contains(col))
+                    });
+                if own || target {
+                    recreate.insert((p, n));
+                }
+            }
+        }
+        if !recreate.is_empty() {
+            for (p, (fi, _, c)) in pairs.iter_mut().enumerate() {
+                let kept = std::mem::take(&mut c.kept_fks);
+                for (n, k) in kept.into_iter().enumerate() {
+                    if !recreate.contains(&(p, n)) {
                         continue;
                     }
                     let t = &from.tables[*fi];
@@ -906,6 +926,7 @@ impl Planner<'_, '_> {
                 name: f.name.clone(),
                 origin: i,
                 target: self.from.resolve(ft, f),
+                columns: f.columns.clone(),
                 ref_columns: f.ref_columns.clone(),
                 new: new_fk_list[j].clone(),
                 new_origin: j,
@@ -1068,6 +1089,7 @@ impl Planner<'_, '_> {
             };
             let name = || nc.name.clone();
             if oc.sql_type != nc.sql_type {
+                c.retyped.push(oc.name.clone());
                 changed.push(AlterOp::AlterType {
                     column: name(),
                     to: nc.sql_type.clone(),
