@@ -1674,6 +1674,52 @@ proptest! {
         prop_assert!(diff(&a, &a).unwrap().is_empty());
     }
 
+    /// With table `which` renamed in the new schema (and its column c2, when both have it), the
+    /// hinted diff still turns the old schema into the new one.
+    #[test]
+    fn applying_a_diff_with_renames(a in arb_schema(), b in arb_schema(), which in 0..4usize) {
+        let (a, b) = (build(&a), build(&b));
+        let old_name = NAMES[which];
+        let (Some(ta), Some(tb)) = (a.table(old_name), b.table(old_name)) else {
+            return Ok(());
+        };
+        let new_name = format!("{old_name}_new");
+        let rename_col = ta.get_column("c2").is_some() && tb.get_column("c2").is_some();
+        let renamed = b.tables().iter().fold(MetaData::new(), |md, t| {
+            let mut t = t.clone();
+            for f in &mut t.foreign_keys {
+                if f.ref_table == old_name {
+                    f.ref_table.clone_from(&new_name);
+                }
+            }
+            if t.name == old_name {
+                t.name.clone_from(&new_name);
+                if rename_col {
+                    let ren = |c: &mut String| if c == "c2" { *c = "c2_new".into() };
+                    t.columns.iter_mut().for_each(|c| ren(&mut c.name));
+                    t.uniques.iter_mut().flat_map(|u| &mut u.columns).for_each(ren);
+                    t.indexes.iter_mut().flat_map(|i| &mut i.columns).for_each(|c| ren(&mut c.name));
+                }
+            }
+            md.with(t)
+        });
+        let mut d = Diff::new(&a, &renamed).rename_table(old_name, new_name.as_str());
+        if rename_col {
+            d = d.rename_column(new_name.as_str(), "c2", "c2_new");
+        }
+        let changes = d.changes().unwrap();
+        let renames = changes.iter().filter(|c| matches!(c, SchemaChange::RenameTable { .. })).count();
+        prop_assert_eq!(renames, 1);
+        prop_assert!(!changes.iter().any(|c| matches!(c, SchemaChange::DropTable(t) if t.name == old_name)));
+        let mut m = model(&a);
+        for (i, c) in changes.iter().enumerate() {
+            if let Err(e) = apply(&mut m, c) {
+                panic!("step {} ({c}) fails: {e}\nplan:\n{}", i + 1, format_plan(&changes));
+            }
+        }
+        prop_assert_eq!(&m, &model(&renamed), "plan:\n{}", format_plan(&changes));
+    }
+
     /// Every change renders on every dialect except the ALTERs (compiled on the alter branch).
     #[test]
     fn changes_render(a in arb_schema(), b in arb_schema()) {
