@@ -813,6 +813,36 @@ fn data_checks_and_losses() {
     // Safe changes have no hazard.
     let created = SchemaChange::CreateTable(users());
     assert!(created.hazards().is_empty());
+    // New constraints may not hold on the rows already there.
+    let with = Table::new("t")
+        .column(ColumnDef::new("id", SqlType::BigInt).not_null())
+        .column(ColumnDef::new("a", SqlType::Text))
+        .primary_key(PrimaryKey::new(["id"]))
+        .unique(Unique::new(["a"]).named("uq"))
+        .check(Check::new("id > 0").named("ck"))
+        .foreign_key(ForeignKey::new(["id"], "t", ["id"]).named("fk"))
+        .index(Index::on("ix", ["a"]).unique());
+    let bare = Table::new("t")
+        .column(ColumnDef::new("id", SqlType::BigInt).not_null())
+        .column(ColumnDef::new("a", SqlType::Text));
+    let checks: Vec<String> = diff_table(bare, with)
+        .iter()
+        .flat_map(SchemaChange::hazards)
+        .map(|h| match h {
+            Hazard::NeedsDataCheck(r) => r,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        checks,
+        [
+            "adds a primary key on t (id) (fails on duplicate values)",
+            "adds a unique constraint on t (a) (fails on duplicate values)",
+            "adds check (id > 0) on t (fails if a row violates it)",
+            "creates unique index ix on t (fails on duplicate values)",
+            "adds a foreign key on t (id) (fails if a row has no match in t)",
+        ]
+    );
 }
 
 #[test]

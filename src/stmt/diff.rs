@@ -1183,7 +1183,8 @@ pub enum Hazard {
     /// value), or converted by a cast that may fail or lose information.
     DataLoss(String),
     /// Nothing is lost, but the change fails unless the data already fits (a column made NOT
-    /// NULL, a NOT NULL column added without a server default): check the data first.
+    /// NULL, a NOT NULL column added without a server default, a new constraint or unique
+    /// index): check the data first.
     NeedsDataCheck(String),
 }
 
@@ -1208,7 +1209,9 @@ impl SchemaChange {
     /// integer, `DOUBLE` to `REAL`, a float or a wide integer to a type that cannot hold all its
     /// values, `TIMESTAMP` to `DATE`), any type change quarry does not know to be value-preserving
     /// (between unrelated types, custom types), dropping an enum value.
-    /// Data check: making a column NOT NULL, adding a NOT NULL column without a server default.
+    /// Data check: making a column NOT NULL, adding a NOT NULL column without a server default,
+    /// adding a primary key, unique, check or foreign key constraint or a unique index to a table
+    /// that may hold rows which break it.
     ///
     /// ```
     /// use quarry::migrate::{diff, Hazard};
@@ -1244,6 +1247,13 @@ impl SchemaChange {
                 }
             }
             SchemaChange::Alter(a) => alter_hazards(a, &mut out),
+            SchemaChange::CreateIndex { table, index } if index.unique => {
+                out.push(Hazard::NeedsDataCheck(format!(
+                    "creates unique index {} on {} (fails on duplicate values)",
+                    index.name,
+                    table.full_name()
+                )));
+            }
             SchemaChange::CreateType(_)
             | SchemaChange::CreateTable(_)
             | SchemaChange::CreateIndex { .. }
@@ -1334,6 +1344,23 @@ fn alter_hazards(a: &AlterTable, out: &mut Vec<Hazard>) {
                     c.name
                 )));
             }
+            AlterOp::AddUnique(u) => out.push(Hazard::NeedsDataCheck(format!(
+                "adds a unique constraint on {q} ({}) (fails on duplicate values)",
+                u.columns.join(", ")
+            ))),
+            AlterOp::AddPrimaryKey(pk) => out.push(Hazard::NeedsDataCheck(format!(
+                "adds a primary key on {q} ({}) (fails on duplicate values)",
+                pk.columns.join(", ")
+            ))),
+            AlterOp::AddCheck(k) => out.push(Hazard::NeedsDataCheck(format!(
+                "adds check ({}) on {q} (fails if a row violates it)",
+                k.expr
+            ))),
+            AlterOp::AddForeignKey(f) => out.push(Hazard::NeedsDataCheck(format!(
+                "adds a foreign key on {q} ({}) (fails if a row has no match in {})",
+                f.columns.join(", "),
+                f.ref_table
+            ))),
             _ => {}
         }
     }
