@@ -7,8 +7,10 @@
 //! # What is compared
 //! - tables, matched by schema and name;
 //! - columns, by name: type, nullability, server default, auto-increment and comment (the
-//!   client-side [`ColumnDef::default`] is not schema). New columns are appended; a different
-//!   column order is not a change, and nothing is reordered;
+//!   client-side [`ColumnDef::default`] is not schema). Server defaults are equal when they are
+//!   the same integer whatever its width or spelling (`Literal(7)`, `Expression("7")`), or
+//!   expressions equal up to whitespace and enclosing parentheses. New columns are appended; a
+//!   different column order is not a change, and nothing is reordered;
 //! - the primary key, unique constraints, check constraints and foreign keys, each taken as the
 //!   table's effective set: a column's `primary_key`, `unique` and `foreign_key` shorthand counts
 //!   as the table-level constraint it stands for, and a primary-key column is NOT NULL whatever
@@ -550,6 +552,31 @@ fn normalize_check(expr: &str) -> String {
             return t.to_owned();
         }
         s = t[1..t.len() - 1].trim().to_owned();
+    }
+}
+
+/// Whether two server defaults are the same: integers of any width with the same value, an
+/// integer and an expression that is that number, expressions equal up to whitespace and
+/// enclosing parentheses.
+fn same_default(a: Option<&ServerDefault>, b: Option<&ServerDefault>) -> bool {
+    fn int(v: &Value) -> Option<i64> {
+        match v {
+            Value::I16(n) => Some(i64::from(*n)),
+            Value::I32(n) => Some(i64::from(*n)),
+            Value::I64(n) => Some(*n),
+            _ => None,
+        }
+    }
+    fn key(d: &ServerDefault) -> Option<String> {
+        match d {
+            ServerDefault::Literal(v) => int(v).map(|n| n.to_string()),
+            ServerDefault::Expression(e) => Some(normalize_check(e)),
+        }
+    }
+    match (a, b) {
+        (None, None) => true,
+        (Some(x), Some(y)) => x == y || key(x).is_some_and(|k| key(y) == Some(k)),
+        _ => false,
     }
 }
 
@@ -1095,7 +1122,7 @@ impl Planner<'_, '_> {
                     to: nc.sql_type.clone(),
                 });
             }
-            if oc.server_default != nc.server_default {
+            if !same_default(oc.server_default.as_ref(), nc.server_default.as_ref()) {
                 changed.push(AlterOp::SetDefault {
                     column: name(),
                     default: nc.server_default.clone(),
@@ -1723,6 +1750,30 @@ pub fn format_plan(changes: &[SchemaChange]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn defaults_compare_by_value() {
+        use ServerDefault::{Expression, Literal};
+        let e = |s: &str| Some(Expression(s.into()));
+        assert!(same_default(
+            Some(&Literal(Value::I32(7))),
+            Some(&Literal(Value::I64(7)))
+        ));
+        assert!(same_default(
+            Some(&Literal(Value::I16(7))),
+            e("(7)").as_ref()
+        ));
+        assert!(same_default(e("now( )").as_ref(), e("(now( ))").as_ref()));
+        assert!(!same_default(e("now()").as_ref(), e("now( )").as_ref()));
+        assert!(!same_default(
+            Some(&Literal(Value::I64(7))),
+            e("8").as_ref()
+        ));
+        assert!(!same_default(None, e("8").as_ref()));
+        assert!(same_default(None, None));
+        let text = Some(Literal(Value::Text("7".into())));
+        assert!(!same_default(text.as_ref(), e("7").as_ref()));
+    }
 
     #[test]
     fn check_text_is_normalized() {
