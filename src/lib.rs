@@ -208,17 +208,19 @@ pub mod dialect {
     };
 }
 
-/// Schema evolution: the differences between two schemas ([`diff`](migrate::diff)) as
-/// [`SchemaChange`](migrate::SchemaChange)s that render to DDL for each dialect.
+/// Schema evolution: the differences between two schemas ([`diff`](migrate::diff), or
+/// [`Diff`](migrate::Diff) with renames) as [`SchemaChange`](migrate::SchemaChange)s that
+/// render to DDL for each dialect, with the [`Hazard`](migrate::Hazard)s each one brings.
 ///
 /// ```
-/// use quarry::{ColumnDef, MetaData, SqlType, Table};
+/// use quarry::{ColumnDef, MetaData, Postgres, SqlType, Table};
 /// let empty = MetaData::new();
 /// let v1 = MetaData::new().with(Table::new("t").column(ColumnDef::new("id", SqlType::BigInt)));
-/// let _changes = quarry::migrate::diff(&empty, &v1);
+/// let changes = quarry::migrate::diff(&empty, &v1).unwrap();
+/// assert_eq!(changes[0].statements(&Postgres).unwrap()[0].sql, "CREATE TABLE t (\n  id BIGINT\n)");
 /// ```
 pub mod migrate {
-    pub use crate::stmt::diff::{diff, SchemaChange};
+    pub use crate::stmt::diff::{diff, format_plan, Diff, Hazard, SchemaChange};
 }
 
 /// The contract a backend crate implements (`quarry-sqlite`, `quarry-postgres`,

@@ -24,6 +24,7 @@
 
 mod alter;
 mod cache;
+mod change;
 pub(crate) mod ddl;
 mod decimal_scale;
 mod dialect;

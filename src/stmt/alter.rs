@@ -7,7 +7,9 @@
 //! foreign keys), as Alembic's batch mode does. Compiling yields the statements in order.
 
 use crate::error::{Error, Result};
-use crate::schema::{Check, ColumnDef, ForeignKey, ServerDefault, SqlType, Table, Unique};
+use crate::schema::{
+    Check, ColumnDef, ForeignKey, PrimaryKey, ServerDefault, SqlType, Table, Unique,
+};
 
 /// One change of an [`AlterTable`].
 #[derive(Clone, Debug, PartialEq)]
@@ -53,6 +55,20 @@ pub enum AlterOp {
     AddForeignKey(ForeignKey),
     /// Drops the unique constraint, check constraint or foreign key of this name.
     DropConstraint(String),
+    /// `ADD [CONSTRAINT n] PRIMARY KEY (…)` (the table has none, or its old one was dropped
+    /// by an earlier [`AlterOp::DropPrimaryKey`]).
+    AddPrimaryKey(PrimaryKey),
+    /// Drops the table's primary key (`DROP PRIMARY KEY` on MySQL, `DROP CONSTRAINT <name>` on
+    /// PostgreSQL, where the name comes from the [`AlterTable`]'s table definition).
+    DropPrimaryKey,
+    /// Makes a column auto-incrementing (`true`) or stops it being so (`false`): identity on
+    /// PostgreSQL, `AUTO_INCREMENT` on MySQL.
+    SetAutoincrement {
+        /// The column.
+        column: String,
+        /// Whether it auto-increments afterwards.
+        autoincrement: bool,
+    },
     /// `SET`s the table's comment (`None` removes it).
     SetComment(Option<String>),
     /// Sets a column's comment (`None` removes it).
@@ -549,6 +565,39 @@ pub(crate) fn apply_op(t: &mut Table, op: &AlterOp) -> Result<()> {
                 }
             }
         }
+        AlterOp::AddPrimaryKey(pk) => {
+            if !t.primary_key_columns().is_empty() {
+                return Err(Error::invalid_schema(format!(
+                    "table {} already has a primary key; drop it first",
+                    t.full_name()
+                )));
+            }
+            columns_exist(t, "a primary key", &pk.columns)?;
+            for c in &mut t.columns {
+                if pk.columns.contains(&c.name) {
+                    c.primary_key = true;
+                    c.nullable = false;
+                }
+            }
+            t.primary_key = Some(pk.clone());
+        }
+        AlterOp::DropPrimaryKey => {
+            if t.primary_key_columns().is_empty() {
+                return Err(Error::invalid_schema(format!(
+                    "table {} has no primary key to drop",
+                    t.full_name()
+                )));
+            }
+            // The columns stay NOT NULL, as the databases leave them.
+            for c in &mut t.columns {
+                c.primary_key = false;
+            }
+            t.primary_key = None;
+        }
+        AlterOp::SetAutoincrement {
+            column,
+            autoincrement,
+        } => column_mut(t, column)?.autoincrement = *autoincrement,
         AlterOp::SetComment(c) => t.comment = c.clone(),
         AlterOp::SetColumnComment { column, comment } => {
             column_mut(t, column)?.comment = comment.clone()
