@@ -244,6 +244,18 @@ pub enum Error {
         /// The SQL text.
         sql: String,
     },
+    /// A table named in [`crate::migrate::ReflectOptions::only`] is not in the database.
+    ///
+    /// ```
+    /// let e = quarry::Error::TableNotFound { table: "public.users".into() };
+    /// assert_eq!(e.kind(), quarry::ErrorKind::NotFound);
+    /// assert_eq!(e.to_string(), "table public.users not found in the database");
+    /// ```
+    #[error("table {table} not found in the database")]
+    TableNotFound {
+        /// The table's name, schema-qualified when a schema was given.
+        table: String,
+    },
     /// A value could not be decoded.
     #[error("cannot decode column {column}: {message}")]
     Decode {
@@ -426,7 +438,7 @@ impl Error {
             Error::Connection { .. } => ErrorKind::Connection,
             Error::PoolTimeout => ErrorKind::PoolTimeout,
             Error::Decode { .. } => ErrorKind::Decode,
-            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::NotFound { .. } | Error::TableNotFound { .. } => ErrorKind::NotFound,
         }
     }
 

@@ -218,6 +218,8 @@ pub mod dialect {
 /// let _changes = quarry::migrate::diff(&empty, &v1);
 /// ```
 pub mod migrate {
+    pub use crate::compile::normalize::normalize;
+    pub use crate::exec::ReflectOptions;
     pub use crate::stmt::diff::{diff, SchemaChange};
 }
 
