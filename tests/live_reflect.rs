@@ -34,6 +34,7 @@ fn printed(dialect: &str, text: &str) -> String {
     match (dialect, text) {
         ("postgresql", "score >= 0") => "score >= 0::double precision".to_owned(),
         ("postgresql", "active = TRUE") => "active = true".to_owned(),
+        ("mariadb" | "mysql", "qty > 0 AND qty < 1000") => "qty > 0 and qty < 1000".to_owned(),
         ("postgresql", "role <> ''") => "role::text <> ''::text".to_owned(),
         _ => text.to_owned(),
     }
@@ -93,7 +94,7 @@ fn rich(d: &dyn Dialect, p: &str) -> MetaData {
         .primary_key(PrimaryKey::new(["a", "b"]))
         .unique(Unique::new(["qty", "label"]))
         .check(Check::new("qty > 0 AND qty < 1000"))
-        .check(Check::new("ratio < 10").named(n("ck_ratio")))
+        .check(Check::new("qty <> 7").named(n("ck_qty")))
         .index(Index::new(n("ix_parent_multi")).column_desc("qty").column("label"))
         .index(Index::on(n("ix_parent_ratio"), ["ratio"]));
     let set_default = if f.fk_set_default {
