@@ -10,8 +10,8 @@ mod common;
 use common::catalog::drop_prefixed;
 use quarry::migrate::{normalize, ReflectOptions};
 use quarry::{
-    Check, ColumnDef, Dialect, Engine, ErrorKind, Executor, FkAction, ForeignKey, Index,
-    MetaData, PrimaryKey, SqlType, Table, Unique,
+    Check, ColumnDef, Dialect, Engine, ErrorKind, Executor, FkAction, ForeignKey, Index, MetaData,
+    PrimaryKey, SqlType, Table, Unique,
 };
 use std::sync::{Arc, Mutex};
 
@@ -64,7 +64,12 @@ fn compare(engine: &Engine, got: &MetaData, want: &MetaData) -> (usize, usize) {
     got.sort_by(|a, b| a.name.cmp(&b.name));
     want.sort_by(|a, b| a.name.cmp(&b.name));
     let names = |ts: &[&Table]| ts.iter().map(|t| t.name.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&got), names(&want), "{}: tables", engine.dialect().name());
+    assert_eq!(
+        names(&got),
+        names(&want),
+        "{}: tables",
+        engine.dialect().name()
+    );
     let mut columns = 0;
     for (g, w) in got.iter().zip(&want) {
         assert_eq!(g, w, "{}: table {}", engine.dialect().name(), w.name);
@@ -84,10 +89,21 @@ fn rich(d: &dyn Dialect, p: &str) -> MetaData {
         .column(ColumnDef::new("a", SqlType::Integer))
         .column(ColumnDef::new("b", SqlType::Varchar(20)))
         .column(ColumnDef::new("code", SqlType::Text).not_null().unique())
-        .column(ColumnDef::new("qty", SqlType::Integer).not_null().server_default(1_i64))
-        .column(ColumnDef::new("price", SqlType::numeric(10, 2)).server_default(quarry::Value::Text("1.5".into())))
+        .column(
+            ColumnDef::new("qty", SqlType::Integer)
+                .not_null()
+                .server_default(1_i64),
+        )
+        .column(
+            ColumnDef::new("price", SqlType::numeric(10, 2))
+                .server_default(quarry::Value::Text("1.5".into())),
+        )
         .column(ColumnDef::new("ratio", SqlType::Double).server_default(0.25_f64))
-        .column(ColumnDef::new("flag", SqlType::Boolean).not_null().server_default(false))
+        .column(
+            ColumnDef::new("flag", SqlType::Boolean)
+                .not_null()
+                .server_default(false),
+        )
         .column(ColumnDef::new("label", SqlType::Char(4)).server_default("ab"))
         .column(ColumnDef::new("doc", SqlType::Json))
         .column(ColumnDef::new("raw", SqlType::Blob).comment("bytes"))
@@ -95,7 +111,11 @@ fn rich(d: &dyn Dialect, p: &str) -> MetaData {
         .unique(Unique::new(["qty", "label"]))
         .check(Check::new("qty > 0 AND qty < 1000"))
         .check(Check::new("qty <> 7").named(n("ck_qty")))
-        .index(Index::new(n("ix_parent_multi")).column_desc("qty").column("label"))
+        .index(
+            Index::new(n("ix_parent_multi"))
+                .column_desc("qty")
+                .column("label"),
+        )
         .index(Index::on(n("ix_parent_ratio"), ["ratio"]));
     let set_default = if f.fk_set_default {
         FkAction::SetDefault
@@ -103,7 +123,11 @@ fn rich(d: &dyn Dialect, p: &str) -> MetaData {
         FkAction::NoAction
     };
     let child = Table::new(n("child"))
-        .column(ColumnDef::new("id", SqlType::BigInt).primary_key().autoincrement())
+        .column(
+            ColumnDef::new("id", SqlType::BigInt)
+                .primary_key()
+                .autoincrement(),
+        )
         .column(ColumnDef::new("pa", SqlType::Integer))
         .column(ColumnDef::new("pb", SqlType::Varchar(20)))
         .column(ColumnDef::new("pc", SqlType::Text))
@@ -166,7 +190,12 @@ async fn missing_named_table_is_a_typed_error() {
             .reflect(&ReflectOptions::new().only(["rfl_no_such_table"]))
             .await
             .expect_err("no such table");
-        assert_eq!(err.kind(), ErrorKind::NotFound, "{}", engine.dialect().name());
+        assert_eq!(
+            err.kind(),
+            ErrorKind::NotFound,
+            "{}",
+            engine.dialect().name()
+        );
         assert!(
             matches!(&err, quarry::Error::TableNotFound { table } if table == "rfl_no_such_table"),
             "{}: {err:?}",
@@ -258,7 +287,8 @@ fn chain(p: &str, n: usize) -> MetaData {
             .index(Index::on(format!("{p}ix{i:02}"), ["n"]));
         if i > 0 {
             t = t.column(
-                ColumnDef::new("prev", SqlType::BigInt).references(format!("{p}{:02}", i - 1), "id"),
+                ColumnDef::new("prev", SqlType::BigInt)
+                    .references(format!("{p}{:02}", i - 1), "id"),
             );
         }
         md = md.with(t);
@@ -287,7 +317,11 @@ async fn catalog_queries_do_not_grow_with_tables() {
         }
         let name = engine.dialect().name();
         let queries = if name == "sqlite" { 3 } else { 4 };
-        assert_eq!(counts, [(1, queries), (20, queries)], "{name}: (tables, statements)");
+        assert_eq!(
+            counts,
+            [(1, queries), (20, queries)],
+            "{name}: (tables, statements)"
+        );
         eprintln!("{name}: reflect ran {queries} catalog queries for 1 table and for 20");
         engine.drop_all(&md).await.expect("drop_all");
     }
