@@ -326,3 +326,127 @@ async fn catalog_queries_do_not_grow_with_tables() {
         engine.drop_all(&md).await.expect("drop_all");
     }
 }
+
+/// What only one database has: PostgreSQL schemas, `serial`, enums in another schema and
+/// expression indexes; MariaDB's inline `ENUM` and `AUTO_INCREMENT`; SQLite's expression and
+/// partial indexes, `AUTOINCREMENT` and checks in odd places of the CREATE TABLE text.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn database_specific_objects() {
+    use quarry::schema::IndexColumn;
+    use quarry::{EnumType, ServerDefault, Value};
+    let col = |name: &str, descending| IndexColumn {
+        name: name.to_owned(),
+        descending,
+    };
+    for engine in common::all_engines().await {
+        match engine.dialect().name() {
+            "postgresql" => {
+                engine
+                    .execute_script(
+                        "DROP SCHEMA IF EXISTS rfl_schema CASCADE; CREATE SCHEMA rfl_schema; \
+                         CREATE TYPE rfl_schema.st AS ENUM ('on', 'it''s off'); \
+                         CREATE TABLE rfl_schema.rfl_t (id serial PRIMARY KEY, name varchar(20), \
+                         s rfl_schema.st DEFAULT 'on'); \
+                         CREATE INDEX rfl_t_ix ON rfl_schema.rfl_t (lower(name) DESC, id) WHERE id > 5",
+                    )
+                    .await
+                    .expect("create");
+                let md = engine
+                    .reflect(&ReflectOptions::new().schema("rfl_schema").only(["rfl_t"]))
+                    .await;
+                engine
+                    .execute_script("DROP SCHEMA rfl_schema CASCADE")
+                    .await
+                    .expect("drop");
+                let md = md.expect("reflect");
+                let t = md.table_in(Some("rfl_schema"), "rfl_t").expect("reflected");
+                assert!(t.columns[0].autoincrement && t.columns[0].server_default.is_none());
+                assert_eq!(
+                    t.columns[2].sql_type,
+                    SqlType::Enum(EnumType {
+                        name: "st".into(),
+                        schema: Some("rfl_schema".into()),
+                        values: vec!["on".into(), "it's off".into()],
+                    })
+                );
+                assert_eq!(
+                    t.columns[2].server_default,
+                    Some(ServerDefault::Literal(Value::Text("on".into())))
+                );
+                let ix = &t.indexes[0];
+                assert_eq!(
+                    ix.columns,
+                    [col("lower(name::text)", true), col("id", false)]
+                );
+                assert_eq!(ix.filter.as_deref(), Some("id > 5"));
+                let err = engine
+                    .reflect(&ReflectOptions::new().schema("rfl_schema").only(["rfl_t"]))
+                    .await
+                    .expect_err("dropped");
+                assert_eq!(
+                    err.to_string(),
+                    "table rfl_schema.rfl_t not found in the database"
+                );
+            }
+            "sqlite" => {
+                engine
+                    .execute_script(
+                        "CREATE TABLE rfl_t (id INTEGER PRIMARY KEY AUTOINCREMENT, \
+                         a TEXT CONSTRAINT \"ck (a)\" CHECK (a <> ')' AND length(a) < (10)), \
+                         b INTEGER DEFAULT (1 + 2), CHECK (b IN (1, 2, 3))); \
+                         CREATE INDEX rfl_t_ix ON rfl_t (lower(a) DESC, b) WHERE b > 0",
+                    )
+                    .await
+                    .expect("create");
+                let md = engine.reflect(&ReflectOptions::new().only(["rfl_t"])).await;
+                engine
+                    .execute_script("DROP TABLE rfl_t")
+                    .await
+                    .expect("drop");
+                let t = md.expect("reflect").tables()[0].clone();
+                assert!(t.columns[0].autoincrement);
+                assert_eq!(
+                    t.columns[2].server_default,
+                    Some(ServerDefault::Expression("1 + 2".into()))
+                );
+                assert_eq!(
+                    t.checks,
+                    [
+                        Check::new("b IN (1, 2, 3)"),
+                        Check::new("a <> ')' AND length(a) < (10)").named("ck (a)"),
+                    ]
+                );
+                let ix = &t.indexes[0];
+                assert_eq!(ix.columns, [col("lower(a)", true), col("b", false)]);
+                assert_eq!(ix.filter.as_deref(), Some("b > 0"));
+            }
+            _ => {
+                engine
+                    .execute_script(
+                        "DROP TABLE IF EXISTS rfl_t; CREATE TABLE rfl_t (id INT AUTO_INCREMENT PRIMARY KEY, \
+                         e ENUM('a', 'it''s', 'back\\\\slash') NOT NULL DEFAULT 'a', \
+                         t TIMESTAMP NULL, KEY rfl_t_ix (e, id DESC))",
+                    )
+                    .await
+                    .expect("create");
+                let md = engine.reflect(&ReflectOptions::new().only(["rfl_t"])).await;
+                engine
+                    .execute_script("DROP TABLE rfl_t")
+                    .await
+                    .expect("drop");
+                let t = md.expect("reflect").tables()[0].clone();
+                assert!(t.columns[0].autoincrement);
+                assert_eq!(
+                    t.columns[1].sql_type,
+                    SqlType::enumeration("e", ["a", "it's", "back\\slash"])
+                );
+                assert_eq!(
+                    t.columns[1].server_default,
+                    Some(ServerDefault::Literal(Value::Text("a".into())))
+                );
+                assert_eq!(t.columns[2].sql_type, SqlType::custom("timestamp"));
+                assert_eq!(t.indexes[0].columns, [col("e", false), col("id", true)]);
+            }
+        }
+    }
+}
