@@ -4,65 +4,7 @@
 //! declared metadata to that same form for a dialect, so that comparing the two (as
 //! `quarry::migrate` does) finds no difference for an up-to-date database.
 //!
-//! # The canonical form
-//!
-//! - Columns keep their declared order. `default` (quarry's client-side default) and
-//!   `foreign_key` are `None` and `unique` is `false`: single-column uniques and foreign keys
-//!   live in the table's lists.
-//! - A primary key is always `Table::primary_key` (with the database's name for it), and each
-//!   of its columns also has `primary_key` set and is NOT NULL.
-//! - Foreign keys, uniques and checks are sorted by name (then columns / expression), indexes
-//!   by name; `ref_schema` is `None` when it is the table's own schema.
-//!
-//! # Normalisations, per dialect
-//!
-//! Every dialect:
-//! 1. A column-level `unique` becomes a [`Unique`] on that column (after the PK and before the
-//!    table-level ones, the order in which the database names them).
-//! 2. Unnamed constraints get the name the database generates (below); SQLite keeps no name for
-//!    primary keys, uniques and foreign keys, so those names are dropped there.
-//! 3. `ON DELETE` / `ON UPDATE NO ACTION` is the default and becomes `None`; on the MySQL
-//!    family, whose catalog reports an action left out as `RESTRICT` (and an explicit
-//!    `NO ACTION` as such), `None` becomes `Some(Restrict)`.
-//! 4. Literal server defaults take one value type per column type: integers `I64`, floats
-//!    `F64`, booleans `Bool` (`1`/`0` on a boolean column too), everything else `Text` with the
-//!    text the literal has in SQL (a decimal's digits, a date's `YYYY-MM-DD`); `NULL` is no
-//!    default. Expression defaults are compared as the database prints them: only the spellings
-//!    listed below are rewritten.
-//! 5. An index's access method `btree` is the default and becomes `None`.
-//! 6. Quarry's own deferred foreign keys (those in a reference cycle, added by ALTER TABLE on
-//!    PostgreSQL and the MySQL family) are named `fk_<table>_<columns>` as
-//!    [`crate::MetaData::create_all_ddl`] names them.
-//!
-//! PostgreSQL:
-//! 7. Unnamed constraints are named as PostgreSQL does: `<table>_pkey`,
-//!    `<table>_<columns>_key` (unique), `<table>_<columns>_fkey`, `<table>_<column>_check` for a
-//!    check that names one column and `<table>_check` otherwise, each cut to 63 bytes as
-//!    PostgreSQL cuts them and numbered (`…_check1`) when taken.
-//! 8. `Enum` types get the schema `None` when declared in the default schema.
-//!
-//! MySQL / MariaDB:
-//! 9. `TimestampTz` is `Timestamp` (both are `DATETIME(6)`); `Uuid` is `Char(36)` on MySQL
-//!    (MariaDB has `UUID`); `Text` in a key is `Varchar(255)` ([`Features::text_key_varchar`]).
-//! 10. An enum becomes an inline `ENUM`, reflected with the column's name as its name.
-//! 11. The primary key is named `PRIMARY`; an unnamed unique takes its first column's name
-//!     (`col_2`, `col_3`… when taken); an unnamed foreign key is `<table>_ibfk_<n>`, an unnamed
-//!     check `CONSTRAINT_<n>`, numbered in declaration order.
-//! 12. A unique index whose columns are all ascending is a unique constraint there, so it
-//!     becomes a [`Unique`] named after the index.
-//! 13. Comments: an empty comment is no comment.
-//! 14. `CURRENT_TIMESTAMP` as a default expression is printed `current_timestamp(6)` on a
-//!     `DATETIME(6)` column (`current_timestamp()` elsewhere); a `DECIMAL` literal default is
-//!     printed with all its scale's digits (`1.5` → `1.50`).
-//!
-//! SQLite:
-//! 15. `Uuid` is `Char(36)`, `Json` is `Text`, an `Enum` is `Varchar(longest value)` plus an
-//!     unnamed check `col IN ('a', …)`.
-//! 16. An integer column that is the whole primary key is SQLite's rowid (`INTEGER`): its type
-//!     becomes `Integer` and `autoincrement` is set; `autoincrement` is cleared elsewhere.
-//! 17. Comments are dropped (SQLite has none).
-//! 18. Default expressions are kept as written, without the parentheses quarry's DDL puts
-//!     around them (SQLite stores the text inside them).
+//! The rules are listed in the documentation of [`normalize`].
 
 use super::dialect::{CommentStyle, EnumStyle, Features};
 use super::{validate, Dialect, SqlWriter};
@@ -92,7 +34,78 @@ impl Family {
 }
 
 /// The metadata `metadata` turns into once created on `dialect` and read back with
-/// [`crate::Engine::reflect`]: the module documentation lists every rule.
+/// [`crate::Engine::reflect`], so that comparing the two finds no difference for an
+/// up-to-date database.
+///
+/// # The canonical form
+///
+/// - Columns keep their declared order. `default` (quarry's client-side default) and
+///   `foreign_key` are `None` and `unique` is `false`: single-column uniques and foreign keys
+///   live in the table's lists.
+/// - A primary key is always `Table::primary_key` (with the database's name for it), and each
+///   of its columns also has `primary_key` set and is NOT NULL.
+/// - Foreign keys, uniques and checks are sorted by name (then columns / expression), indexes
+///   by name; `ref_schema` is `None` when it is the table's own schema.
+///
+/// # Normalisations, per dialect
+///
+/// Every dialect:
+/// 1. A column-level `unique` becomes a [`Unique`] on that column (after the PK and before the
+///    table-level ones, the order in which the database names them).
+/// 2. Unnamed constraints get the name the database generates (below); SQLite keeps no name for
+///    primary keys, uniques and foreign keys, so those names are dropped there.
+/// 3. `ON DELETE` / `ON UPDATE NO ACTION` is the default and becomes `None`; on the MySQL
+///    family, whose catalog reports an action left out as `RESTRICT` (and an explicit
+///    `NO ACTION` as such), `None` becomes `Some(Restrict)`.
+/// 4. Literal server defaults take one value type per column type: integers `I64`, floats
+///    `F64`, booleans `Bool` (`1`/`0` on a boolean column too), everything else `Text` with the
+///    text the literal has in SQL (a decimal's digits, a date's `YYYY-MM-DD`); `NULL` is no
+///    default. Expression defaults are compared as the database prints them: only the spellings
+///    listed below are rewritten.
+/// 5. An index's access method `btree` is the default and becomes `None`.
+/// 6. Quarry's own deferred foreign keys (those in a reference cycle, added by ALTER TABLE on
+///    PostgreSQL and the MySQL family) are named `fk_<table>_<columns>` as
+///    `MetaData::create_all_ddl` names them.
+///
+/// PostgreSQL:
+/// 7. Unnamed constraints are named as PostgreSQL does: `<table>_pkey`,
+///    `<table>_<columns>_key` (unique), `<table>_<columns>_fkey`, `<table>_<column>_check` for a
+///    check that names one column and `<table>_check` otherwise, each cut to 63 bytes as
+///    PostgreSQL cuts them and numbered (`…_check1`) when taken.
+/// 8. `Enum` types get the schema `None` when declared in the default schema.
+///
+/// MySQL / MariaDB:
+/// 9. `TimestampTz` is `Timestamp` (both are `DATETIME(6)`); `Uuid` is `Char(36)` on MySQL
+///    (MariaDB has `UUID`); `Text` in a key is `Varchar(255)` ([`Features::text_key_varchar`]).
+/// 10. An enum becomes an inline `ENUM`, reflected with the column's name as its name.
+/// 11. The primary key is named `PRIMARY`; an unnamed unique takes its first column's name
+///     (`col_2`, `col_3`… when taken); an unnamed foreign key is `<table>_ibfk_<n>`, an unnamed
+///     check `CONSTRAINT_<n>`, numbered in declaration order.
+/// 12. A unique index whose columns are all ascending is a unique constraint there, so it
+///     becomes a [`Unique`] named after the index.
+/// 13. Comments: an empty comment is no comment.
+/// 14. `CURRENT_TIMESTAMP` as a default expression is printed `current_timestamp(6)` on a
+///     `DATETIME(6)` column (`current_timestamp()` elsewhere); a `DECIMAL` literal default is
+///     printed with all its scale's digits (`1.5` → `1.50`).
+///
+/// SQLite:
+/// 15. `Uuid` is `Char(36)`, `Json` is `Text`, an `Enum` is `Varchar(longest value)` plus an
+///     unnamed check `col IN ('a', …)`.
+/// 16. An integer column that is the whole primary key is SQLite's rowid (`INTEGER`): its type
+///     becomes `Integer` and `autoincrement` is set; `autoincrement` is cleared elsewhere.
+/// 17. Comments are dropped (SQLite has none).
+/// 18. Default expressions are kept as written, without the parentheses quarry's DDL puts
+///     around them (SQLite stores the text inside them).
+///
+/// # Not normalised
+///
+/// Check expressions, partial-index predicates and default expressions are compared as text:
+/// a database that rewrites them (PostgreSQL adds casts such as `role::text <> ''::text`,
+/// MariaDB lower-cases keywords) reflects its own spelling, which `normalize` does not predict.
+/// Collations and other clauses inside a [`SqlType::Custom`] are not read back (the reflected
+/// type is the base type). Duplicate unique constraints that a database merges stay two.
+///
+/// # Example
 ///
 /// ```
 /// use quarry::{MetaData, Table, ColumnDef, SqlType, Postgres, MariaDb, Sqlite, migrate::normalize};
@@ -719,8 +732,9 @@ pub(crate) fn tokens(s: &str) -> Vec<Token<'_>> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::{MariaDb, Postgres, Sqlite};
     use super::*;
-    use crate::{Index, MariaDb, Postgres, Sqlite};
+    use crate::schema::Index;
 
     #[test]
     fn pg_names_are_cut_like_postgres() {
@@ -866,7 +880,7 @@ mod tests {
             Some(Value::Bool(true))
         );
         assert_eq!(
-            canonical_literal(&Value::Null(crate::ValueType::I64), &SqlType::BigInt),
+            canonical_literal(&Value::Null(crate::value::ValueType::I64), &SqlType::BigInt),
             None
         );
         assert_eq!(

@@ -202,7 +202,21 @@ struct Query {
 impl Engine {
     /// Reads the tables chosen by `options` from the database into [`MetaData`], in the
     /// canonical form of [`crate::migrate::normalize`] (see the rules there), with a fixed
-    /// number of catalog queries whatever the number of tables.
+    /// number of catalog queries whatever the number of tables (PostgreSQL and the MySQL
+    /// family four, SQLite three).
+    ///
+    /// Types map back to the declared type where that is unambiguous: PostgreSQL's
+    /// `character varying(n)`, `numeric(p,s)`, `timestamp with time zone`, `json`/`jsonb`,
+    /// named enums (with their values, and their schema when not the current one), identity
+    /// and `serial` columns (`autoincrement`, no default); the MySQL family's `tinyint(1)`
+    /// (Boolean, as quarry writes it), `float`, `longtext`/`longblob`, `time(6)`,
+    /// `datetime(6)` (Timestamp), `uuid`, inline `ENUM(…)` (named after the column),
+    /// MariaDB's `JSON` (LONGTEXT with a `json_valid` check, which is not listed as a check);
+    /// SQLite's declared type text as quarry writes it, `INTEGER PRIMARY KEY` being the rowid
+    /// (`autoincrement`). Anything else is [`crate::SqlType::Custom`] with the database's
+    /// spelling (`inet`, `integer[]`, `set('a','b')`, `int(10) unsigned`, `WHATEVER`).
+    /// Check expressions and index predicates are the database's text; an expression index
+    /// column is its expression's text.
     ///
     /// ```no_run
     /// # async fn demo(engine: quarry::Engine) -> quarry::Result<()> {
