@@ -263,7 +263,7 @@ pub(super) fn default(def: &str, ty: &SqlType) -> ServerDefault {
                 c.chars()
                     .all(|ch| ch.is_alphanumeric() || " _\"().,[]".contains(ch))
             });
-        cast_only.then(|| Value::Text(s))
+        cast_only.then_some(Value::Text(s))
     } else {
         match (body, parse_number(body)) {
             ("true", _) => Some(Value::Bool(true)),
