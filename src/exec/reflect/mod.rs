@@ -3,7 +3,7 @@
 //! indexes, comments, enum types).
 //!
 //! Each backend reads its catalog with a fixed number of queries whatever the number of tables
-//! (PostgreSQL and MariaDB four, SQLite three), and the rows are interpreted by pure functions
+//! (PostgreSQL four, the MySQL family six, SQLite three), and the rows are interpreted by pure functions
 //! in this module's children. The result is in the canonical form described in
 //! [`crate::migrate::normalize`], which maps a declared schema to what reflection returns:
 //! types map back to the natural declared type where that is unambiguous, and a type quarry
@@ -202,8 +202,8 @@ struct Query {
 impl Engine {
     /// Reads the tables chosen by `options` from the database into [`MetaData`], in the
     /// canonical form of [`crate::migrate::normalize`] (see the rules there), with a fixed
-    /// number of catalog queries whatever the number of tables (PostgreSQL and the MySQL
-    /// family four, SQLite three).
+    /// number of catalog queries whatever the number of tables (PostgreSQL four, the MySQL
+    /// family six, SQLite three).
     ///
     /// Types map back to the declared type where that is unambiguous: PostgreSQL's
     /// `character varying(n)`, `numeric(p,s)`, `timestamp with time zone`, `json`/`jsonb`,

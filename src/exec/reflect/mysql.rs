@@ -1,6 +1,6 @@
-//! The MySQL family's catalog: four queries over `information_schema` (`TABLES` + `COLUMNS`,
-//! `TABLE_CONSTRAINTS` + `KEY_COLUMN_USAGE` + `REFERENTIAL_CONSTRAINTS`, `CHECK_CONSTRAINTS`,
-//! `STATISTICS`) for the whole database.
+//! The MySQL family's catalog: six queries, one per `information_schema` view (`TABLES`,
+//! `COLUMNS`, `KEY_COLUMN_USAGE`, `REFERENTIAL_CONSTRAINTS`, `CHECK_CONSTRAINTS`, `STATISTICS`),
+//! for the whole database.
 
 use super::{int, string, table_mut, text, unquote, Params, Query, ReflectOptions};
 use crate::compile::normalize::{canonical_literal, parse_number, tokens_spanned, Number, Token};
@@ -44,34 +44,41 @@ pub(super) fn queries(options: &ReflectOptions, mariadb: bool) -> Vec<Query> {
     } else {
         ("tc.TABLE_SCHEMA", "tc.TABLE_NAME")
     };
+    // No joins between information_schema views: MariaDB joins them by nested loops over
+    // their materialised rows, which took 0.3 s per join for 500 tables, against 0.01 s per
+    // view read on its own.
     vec![
         query(
             options,
             "t.TABLE_SCHEMA",
             "t.TABLE_NAME",
-            "SELECT t.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_TYPE, c.IS_NULLABLE, c.COLUMN_DEFAULT, \
-             c.EXTRA, c.COLUMN_COMMENT, t.TABLE_COMMENT \
-             FROM information_schema.TABLES t \
-             LEFT JOIN information_schema.COLUMNS c \
-             ON c.TABLE_SCHEMA = t.TABLE_SCHEMA AND c.TABLE_NAME = t.TABLE_NAME \
-             WHERE t.TABLE_TYPE = 'BASE TABLE' AND {filter} \
-             ORDER BY t.TABLE_NAME, c.ORDINAL_POSITION",
+            "SELECT t.TABLE_NAME, t.TABLE_COMMENT FROM information_schema.TABLES t \
+             WHERE t.TABLE_TYPE = 'BASE TABLE' AND {filter} ORDER BY t.TABLE_NAME",
         ),
         query(
             options,
-            "tc.TABLE_SCHEMA",
-            "tc.TABLE_NAME",
-            "SELECT tc.TABLE_NAME, tc.CONSTRAINT_NAME, tc.CONSTRAINT_TYPE, k.COLUMN_NAME, \
-             k.REFERENCED_TABLE_SCHEMA, k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME, \
-             r.UPDATE_RULE, r.DELETE_RULE \
-             FROM information_schema.TABLE_CONSTRAINTS tc \
-             JOIN information_schema.KEY_COLUMN_USAGE k ON k.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA \
-             AND k.TABLE_NAME = tc.TABLE_NAME AND k.CONSTRAINT_NAME = tc.CONSTRAINT_NAME \
-             LEFT JOIN information_schema.REFERENTIAL_CONSTRAINTS r \
-             ON r.CONSTRAINT_SCHEMA = tc.CONSTRAINT_SCHEMA AND r.TABLE_NAME = tc.TABLE_NAME \
-             AND r.CONSTRAINT_NAME = tc.CONSTRAINT_NAME \
-             WHERE tc.CONSTRAINT_TYPE IN ('PRIMARY KEY', 'FOREIGN KEY') AND {filter} \
-             ORDER BY tc.TABLE_NAME, tc.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+            "c.TABLE_SCHEMA",
+            "c.TABLE_NAME",
+            "SELECT c.TABLE_NAME, c.COLUMN_NAME, c.COLUMN_TYPE, c.IS_NULLABLE, c.COLUMN_DEFAULT, \
+             c.EXTRA, c.COLUMN_COMMENT FROM information_schema.COLUMNS c WHERE {filter} \
+             ORDER BY c.TABLE_NAME, c.ORDINAL_POSITION",
+        ),
+        query(
+            options,
+            "k.TABLE_SCHEMA",
+            "k.TABLE_NAME",
+            "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_SCHEMA, \
+             k.REFERENCED_TABLE_NAME, k.REFERENCED_COLUMN_NAME \
+             FROM information_schema.KEY_COLUMN_USAGE k \
+             WHERE (k.CONSTRAINT_NAME = 'PRIMARY' OR k.REFERENCED_TABLE_NAME IS NOT NULL) \
+             AND {filter} ORDER BY k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION",
+        ),
+        query(
+            options,
+            "r.CONSTRAINT_SCHEMA",
+            "r.TABLE_NAME",
+            "SELECT r.TABLE_NAME, r.CONSTRAINT_NAME, r.UPDATE_RULE, r.DELETE_RULE \
+             FROM information_schema.REFERENTIAL_CONSTRAINTS r WHERE {filter}",
         ),
         query(options, check_schema, check_table, checks),
         query(
@@ -87,15 +94,18 @@ pub(super) fn queries(options: &ReflectOptions, mariadb: bool) -> Vec<Query> {
 }
 
 pub(super) fn interpret(results: &[Vec<Row>], options: &ReflectOptions) -> Result<Vec<Table>> {
-    let [columns, keys, checks, stats] = results else {
+    let [tables_rows, columns, keys, rules, checks, stats] = results else {
         return Ok(Vec::new());
     };
     let schema = options.schema.as_deref();
     let mut tables: Vec<Table> = Vec::new();
+    for row in tables_rows {
+        let t = table_mut(&mut tables, schema, &string(row, 0)?);
+        t.comment = text(row, 1)?.filter(|c| !c.is_empty());
+    }
     for row in columns {
         let t = table_mut(&mut tables, schema, &string(row, 0)?);
-        t.comment = text(row, 7)?.filter(|c| !c.is_empty());
-        let Some(name) = text(row, 1)? else { continue };
+        let name = string(row, 1)?;
         let mut c = ColumnDef::new(name.clone(), column_type(&string(row, 2)?, &name));
         c.nullable = string(row, 3)? == "YES";
         let extra = string(row, 5)?.to_ascii_lowercase();
@@ -106,38 +116,52 @@ pub(super) fn interpret(results: &[Vec<Row>], options: &ReflectOptions) -> Resul
         t.columns.push(c);
     }
 
+    let mut actions = std::collections::HashMap::new();
+    for r in rules {
+        actions.insert(
+            (string(r, 0)?, string(r, 1)?),
+            (action(&string(r, 2)?), action(&string(r, 3)?)),
+        );
+    }
     let mut k = 0;
     while k < keys.len() {
         let row = &keys[k];
-        let (rel, name, kind) = (string(row, 0)?, string(row, 1)?, string(row, 2)?);
+        let (rel, name) = (string(row, 0)?, string(row, 1)?);
         let mut cols = Vec::new();
         let mut refs = Vec::new();
         while k < keys.len() && string(&keys[k], 0)? == rel && string(&keys[k], 1)? == name {
-            cols.push(string(&keys[k], 3)?);
-            refs.push(string(&keys[k], 6)?);
+            cols.push(string(&keys[k], 2)?);
+            refs.push(string(&keys[k], 5)?);
             k += 1;
         }
         let t = table_mut(&mut tables, schema, &rel);
-        if kind == "PRIMARY KEY" {
-            t.primary_key = Some(PrimaryKey {
-                name: Some(name),
-                columns: cols,
-            });
-        } else {
-            let ref_schema = text(row, 4)?;
-            let own = match schema {
-                Some(s) => ref_schema.as_deref() == Some(s),
-                None => true,
-            };
-            t.foreign_keys.push(ForeignKey {
-                name: Some(name),
-                columns: cols,
-                ref_schema: if own { None } else { ref_schema },
-                ref_table: string(row, 5)?,
-                ref_columns: refs,
-                on_update: action(&string(row, 7)?),
-                on_delete: action(&string(row, 8)?),
-            });
+        match text(row, 4)? {
+            None => {
+                t.primary_key = Some(PrimaryKey {
+                    name: Some(name),
+                    columns: cols,
+                })
+            }
+            Some(ref_table) => {
+                let ref_schema = text(row, 3)?;
+                let own = match schema {
+                    Some(s) => ref_schema.as_deref() == Some(s),
+                    None => true,
+                };
+                let (on_update, on_delete) = actions
+                    .get(&(rel.clone(), name.clone()))
+                    .copied()
+                    .unwrap_or((None, None));
+                t.foreign_keys.push(ForeignKey {
+                    name: Some(name),
+                    columns: cols,
+                    ref_schema: if own { None } else { ref_schema },
+                    ref_table,
+                    ref_columns: refs,
+                    on_update,
+                    on_delete,
+                });
+            }
         }
     }
 
