@@ -390,6 +390,25 @@ fn unquote(s: &str, backslash: bool) -> Option<(String, &str)> {
     None
 }
 
+/// Catalog rows for the interpretation tests: `width` columns, `None` for NULL, text cells.
+#[cfg(test)]
+pub(super) fn rows(width: usize, data: &[&[Option<&str>]]) -> Vec<Row> {
+    let names: std::sync::Arc<[String]> = (0..width).map(|i| format!("c{i}")).collect();
+    data.iter()
+        .map(|r| {
+            assert_eq!(r.len(), width, "row width");
+            let values = r
+                .iter()
+                .map(|c| match c {
+                    Some(s) => Value::Text((*s).to_owned()),
+                    None => Value::Null(crate::value::ValueType::Text),
+                })
+                .collect();
+            Row::new(names.clone(), values)
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

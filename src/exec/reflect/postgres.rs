@@ -303,7 +303,175 @@ pub(super) fn check_expr(def: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::super::rows;
     use super::*;
+
+    #[test]
+    fn rows_become_tables() {
+        let t = Some("t");
+        let columns = rows(
+            13,
+            &[
+                &[
+                    t,
+                    Some("1"),
+                    Some("id"),
+                    Some("bigint"),
+                    Some("t"),
+                    None,
+                    Some("d"),
+                    Some("b"),
+                    Some("pg_catalog"),
+                    Some("int8"),
+                    None,
+                    Some("the t"),
+                    Some("public"),
+                ],
+                &[
+                    t,
+                    Some("2"),
+                    Some("m"),
+                    Some("mood"),
+                    Some("f"),
+                    Some("'ok'::mood"),
+                    Some(""),
+                    Some("e"),
+                    Some("public"),
+                    Some("mood"),
+                    Some("a mood"),
+                    Some("the t"),
+                    Some("public"),
+                ],
+                &[
+                    Some("u"),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some("public"),
+                ],
+            ],
+        );
+        let constraints = rows(
+            11,
+            &[
+                &[
+                    t,
+                    Some("t_pkey"),
+                    Some("p"),
+                    Some("1"),
+                    Some("id"),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                ],
+                &[
+                    t,
+                    Some("fk"),
+                    Some("f"),
+                    Some("1"),
+                    Some("id"),
+                    Some("u"),
+                    Some("public"),
+                    Some("x"),
+                    Some("c"),
+                    Some("a"),
+                    None,
+                ],
+                &[
+                    t,
+                    Some("ck"),
+                    Some("c"),
+                    Some("1"),
+                    Some("id"),
+                    None,
+                    None,
+                    None,
+                    None,
+                    None,
+                    Some("CHECK (id > 0)"),
+                ],
+            ],
+        );
+        let indexes = rows(
+            9,
+            &[
+                &[
+                    t,
+                    Some("ix"),
+                    Some("f"),
+                    Some("1"),
+                    None,
+                    Some("lower(m::text)"),
+                    Some("t"),
+                    Some("id > 1"),
+                    Some("btree"),
+                ],
+                &[
+                    t,
+                    Some("ix"),
+                    Some("f"),
+                    Some("2"),
+                    Some("id"),
+                    Some("id"),
+                    Some("f"),
+                    Some("id > 1"),
+                    Some("btree"),
+                ],
+            ],
+        );
+        let enums = rows(
+            3,
+            &[
+                &[Some("public"), Some("mood"), Some("ok")],
+                &[Some("public"), Some("mood"), Some("bad")],
+            ],
+        );
+        let tables = interpret(
+            &[columns, constraints, indexes, enums],
+            &ReflectOptions::new(),
+        )
+        .expect("interpreted");
+        assert_eq!(tables.len(), 2);
+        let mut want = Table::new("t")
+            .comment("the t")
+            .column(
+                ColumnDef::new("id", SqlType::BigInt)
+                    .not_null()
+                    .autoincrement(),
+            )
+            .column(
+                ColumnDef::new("m", SqlType::enumeration("mood", ["ok", "bad"]))
+                    .server_default("ok")
+                    .comment("a mood"),
+            )
+            .primary_key(PrimaryKey::new(["id"]).named("t_pkey"))
+            .foreign_key(
+                ForeignKey::new(["id"], "u", ["x"])
+                    .named("fk")
+                    .on_delete(FkAction::Cascade),
+            )
+            .check(Check::new("id > 0").named("ck"))
+            .index(
+                Index::new("ix")
+                    .column_desc("lower(m::text)")
+                    .column("id")
+                    .filter("id > 1"),
+            );
+        want.foreign_keys[0].on_update = None;
+        assert_eq!(tables[0], want);
+        assert_eq!(tables[1], Table::new("u"));
+    }
 
     #[test]
     fn types_map_back() {

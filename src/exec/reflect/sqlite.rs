@@ -331,7 +331,114 @@ pub(super) fn index_parts(sql: &str) -> (Vec<String>, Option<String>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::rows;
     use super::*;
+
+    #[test]
+    fn rows_become_tables() {
+        let t = Some("t");
+        let sql = Some("CREATE TABLE t (id INTEGER NOT NULL PRIMARY KEY, p BIGINT CHECK (p > 0), u TEXT UNIQUE)");
+        let columns = rows(
+            9,
+            &[
+                &[
+                    t,
+                    sql,
+                    Some("0"),
+                    Some("id"),
+                    Some("INTEGER"),
+                    Some("1"),
+                    None,
+                    Some("1"),
+                    Some("0"),
+                ],
+                &[
+                    t,
+                    sql,
+                    Some("1"),
+                    Some("p"),
+                    Some("BIGINT"),
+                    Some("0"),
+                    Some("'x'"),
+                    Some("0"),
+                    Some("0"),
+                ],
+                &[
+                    t,
+                    sql,
+                    Some("2"),
+                    Some("u"),
+                    Some("TEXT"),
+                    Some("0"),
+                    None,
+                    Some("0"),
+                    Some("0"),
+                ],
+            ],
+        );
+        let fks = rows(
+            8,
+            &[&[
+                t,
+                Some("0"),
+                Some("0"),
+                Some("t"),
+                Some("p"),
+                None,
+                Some("NO ACTION"),
+                Some("SET NULL"),
+            ]],
+        );
+        let ix_sql = Some("CREATE INDEX ix ON t (lower(u) DESC) WHERE p > 1");
+        let indexes = rows(
+            10,
+            &[
+                &[
+                    t,
+                    Some("ix"),
+                    Some("0"),
+                    Some("c"),
+                    Some("1"),
+                    Some("0"),
+                    Some("-2"),
+                    None,
+                    Some("1"),
+                    ix_sql,
+                ],
+                &[
+                    t,
+                    Some("sqlite_autoindex_t_1"),
+                    Some("1"),
+                    Some("u"),
+                    Some("0"),
+                    Some("0"),
+                    Some("2"),
+                    Some("u"),
+                    Some("0"),
+                    None,
+                ],
+            ],
+        );
+        let got = interpret(&[columns, fks, indexes], &ReflectOptions::new()).expect("interpreted");
+        let want = Table::new("t")
+            .column(
+                ColumnDef::new("id", SqlType::Integer)
+                    .not_null()
+                    .autoincrement(),
+            )
+            .column(ColumnDef::new("p", SqlType::BigInt).server_default("x"))
+            .column(ColumnDef::new("u", SqlType::Text))
+            .primary_key(PrimaryKey::new(["id"]))
+            .foreign_key(ForeignKey::new(["p"], "t", ["id"]).on_delete(FkAction::SetNull))
+            .check(Check::new("p > 0"))
+            .index(Index::new("ix").column_desc("lower(u)").filter("p > 1"))
+            .unique(Unique::new(["u"]));
+        assert_eq!(
+            got,
+            [want],
+            "`REFERENCES t` without columns takes t's primary key"
+        );
+    }
 
     #[test]
     fn types_as_declared() {
