@@ -103,7 +103,9 @@ impl Family {
 /// a database that rewrites them (PostgreSQL adds casts such as `role::text <> ''::text`,
 /// MariaDB lower-cases keywords) reflects its own spelling, which `normalize` does not predict.
 /// Collations and other clauses inside a [`SqlType::Custom`] are not read back (the reflected
-/// type is the base type). Duplicate unique constraints that a database merges stay two.
+/// type is the base type). Duplicate unique constraints that a database merges stay two. A
+/// generated PostgreSQL name that some other relation of the schema already has is numbered by
+/// PostgreSQL (`t_a_key1`), which `normalize`, seeing one table at a time, cannot know.
 ///
 /// # Example
 ///
