@@ -317,6 +317,18 @@ pub enum Error {
         /// What each destructive change would do.
         changes: Vec<String>,
     },
+    /// A table named in [`crate::migrate::ReflectOptions::only`] is not in the database.
+    ///
+    /// ```
+    /// let e = quarry::Error::TableNotFound { table: "public.users".into() };
+    /// assert_eq!(e.kind(), quarry::ErrorKind::NotFound);
+    /// assert_eq!(e.to_string(), "table public.users not found in the database");
+    /// ```
+    #[error("table {table} not found in the database")]
+    TableNotFound {
+        /// The table's name, schema-qualified when a schema was given.
+        table: String,
+    },
     /// A value could not be decoded.
     #[error("cannot decode column {column}: {message}")]
     Decode {
@@ -499,7 +511,7 @@ impl Error {
             Error::Connection { .. } => ErrorKind::Connection,
             Error::PoolTimeout => ErrorKind::PoolTimeout,
             Error::Decode { .. } => ErrorKind::Decode,
-            Error::NotFound { .. } => ErrorKind::NotFound,
+            Error::NotFound { .. } | Error::TableNotFound { .. } => ErrorKind::NotFound,
             Error::PartiallyApplied { .. } => ErrorKind::PartiallyApplied,
             Error::Destructive { .. } => ErrorKind::Destructive,
         }

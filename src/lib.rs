@@ -220,6 +220,9 @@ pub mod dialect {
 /// assert_eq!(changes[0].statements(&Postgres).unwrap()[0].sql, "CREATE TABLE t (\n  id BIGINT\n)");
 /// ```
 pub mod migrate {
+    pub use crate::compile::normalize::normalize;
+    pub use crate::exec::migrate::{MigrateOptions, MigrationReport};
+    pub use crate::exec::ReflectOptions;
     pub use crate::stmt::diff::{diff, format_plan, Diff, Hazard, SchemaChange};
 }
 

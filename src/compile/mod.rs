@@ -35,6 +35,7 @@ mod func;
 mod keywords;
 mod metadata;
 mod mysql;
+pub(crate) mod normalize;
 mod postgres;
 pub(crate) mod select;
 mod sqlite;

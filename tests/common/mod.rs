@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod private;
+pub mod random_schema;
 pub mod session;
 pub mod sql;
 
