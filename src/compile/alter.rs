@@ -386,9 +386,7 @@ fn in_place(
                 .unwrap_or_else(|| ddl::shorten(d, &format!("{}_pkey", cur.name)));
             out.push(alter(d, cur, |w| drop_named(w, "CONSTRAINT", &name))?);
         }
-        AlterOp::SetAutoincrement { column: name, .. } if mysql => {
-            out.push(modify(d, next, name)?)
-        }
+        AlterOp::SetAutoincrement { column: name, .. } if mysql => out.push(modify(d, next, name)?),
         AlterOp::SetAutoincrement {
             column: name,
             autoincrement,

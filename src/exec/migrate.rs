@@ -8,16 +8,24 @@
 //! before the commit), statement by statement on MariaDB and MySQL, whose DDL commits
 //! implicitly: there the first failure stops the run and the error
 //! ([`Error::PartiallyApplied`]) says which steps stay applied.
+//!
+//! Expressions the database stores in its own words are compared by name, not by text: a
+//! check constraint, a partial index's predicate and a default expression (not a literal
+//! default) that the database has under the same name (for a default: on the same column) are
+//! taken as unchanged, because the database prints them its own way (PostgreSQL adds casts
+//! and parentheses, MariaDB lower-cases keywords). To change one, give the check or the index
+//! a new name (a default: drop it in one migration, set it in the next), as with Alembic,
+//! which does not compare them at all by default.
 
 use super::ddl_plan::apply_ddl;
 use super::engine::Engine;
+use super::executor::Executor;
 use super::reflect::ReflectOptions;
 use crate::compile::normalize::normalize;
 use crate::compile::Compiled;
 use crate::error::{Error, Result};
-use crate::schema::{MetaData, Table};
+use crate::schema::{MetaData, ServerDefault, Table};
 use crate::stmt::alter::AlterOp;
-use super::executor::Executor;
 use crate::stmt::diff::{format_plan, Diff, SchemaChange};
 use std::fmt;
 
@@ -243,7 +251,7 @@ impl Engine {
     ) -> Result<MigrationReport> {
         let d = self.dialect();
         let current = self.reflect(&options.scope).await?;
-        let target = normalize(target, d);
+        let target = adopt_database_spelling(&current, normalize(target, d), options);
         let mut diff = Diff::new(&current, &target);
         for (from, to) in &options.table_renames {
             diff = diff.rename_table(from, to);
@@ -253,8 +261,7 @@ impl Engine {
         }
         let changes = diff.changes()?;
         if !options.allow_destructive {
-            let mut refused: Vec<String> =
-                changes.iter().filter_map(|c| c.destructive()).collect();
+            let mut refused: Vec<String> = changes.iter().filter_map(|c| c.destructive()).collect();
             for (table, column, shown) in not_null_targets(&changes) {
                 let probe = crate::compile::ddl::compile(d, |w| {
                     w.push("SELECT 1 FROM ");
@@ -325,6 +332,65 @@ fn not_null_targets(changes: &[SchemaChange]) -> Vec<(Table, String, String)> {
             let shown = format!("{}.{column}", a.table().full_name());
             out.push((table.clone(), name, shown));
         }
+    }
+    out
+}
+
+/// `target` with the text of each check constraint, partial-index predicate and default
+/// expression replaced by the database's own spelling where the database has the same one by
+/// name (see the module documentation).
+fn adopt_database_spelling(
+    current: &MetaData,
+    target: MetaData,
+    options: &MigrateOptions,
+) -> MetaData {
+    let mut out = MetaData::new();
+    for mut t in target.tables().iter().cloned() {
+        let old_name = options
+            .table_renames
+            .iter()
+            .find(|(_, to)| *to == t.name || *to == t.full_name())
+            .map_or(t.name.as_str(), |(from, _)| from.as_str())
+            .to_owned();
+        let Some(db) = current.table_in(t.schema.as_deref(), &old_name) else {
+            out = out.with(t);
+            continue;
+        };
+        for ck in &mut t.checks {
+            if let Some(have) = db
+                .checks
+                .iter()
+                .find(|c| c.name.is_some() && c.name == ck.name)
+            {
+                ck.expr.clone_from(&have.expr);
+            }
+        }
+        for ix in &mut t.indexes {
+            if let (Some(have), Some(_)) = (
+                db.indexes.iter().find(|i| i.name == ix.name),
+                ix.filter.as_ref(),
+            ) {
+                if have.filter.is_some() {
+                    ix.filter.clone_from(&have.filter);
+                }
+            }
+        }
+        for c in &mut t.columns {
+            let old_col = options
+                .column_renames
+                .iter()
+                .find(|(table, _, to)| (*table == t.name || *table == old_name) && *to == c.name)
+                .map_or(c.name.as_str(), |(_, from, _)| from.as_str());
+            let Some(have) = db.get_column(old_col) else {
+                continue;
+            };
+            if let (Some(ServerDefault::Expression(_)), Some(ServerDefault::Expression(theirs))) =
+                (&c.server_default, &have.server_default)
+            {
+                c.server_default = Some(ServerDefault::Expression(theirs.clone()));
+            }
+        }
+        out = out.with(t);
     }
     out
 }
