@@ -28,7 +28,8 @@
 //! 2. foreign keys that go away or change are dropped, before what they use: so are those
 //!    whose referenced primary key or unique constraint is dropped, or whose columns or
 //!    referenced columns change type (they come back in step 8; MySQL refuses to change the type
-//!    of a column in a foreign key), and those in a cycle of tables being dropped;
+//!    of a column in a foreign key), and those in a cycle of tables being dropped (named ones:
+//!    an unnamed one, as SQLite reports them, goes with its table);
 //! 3. tables dropped, in reverse foreign-key order (nothing that stays references them now,
 //!    and they take their own foreign keys with them);
 //! 4. per table: indexes that go away or change are dropped (before their columns), then the
