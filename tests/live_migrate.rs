@@ -660,3 +660,44 @@ async fn fixture_from_nothing_then_nothing_to_do() {
             .is_empty());
     }
 }
+
+/// A scope of named tables: the ones not created yet are planned, not an error, and a table
+/// outside the scope is left alone even though the metadata does not have it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn scope_of_named_tables() {
+    for engine in common::all_engines().await {
+        let be = engine.dialect().name();
+        let prefix = "mgo_";
+        common::catalog::drop_prefixed(&engine, prefix).await;
+        let table = |n: &str| {
+            Table::new(format!("{prefix}{n}"))
+                .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+        };
+        engine
+            .create_all(&MetaData::new().with(table("outside")))
+            .await
+            .unwrap();
+        let scope = MigrateOptions::new()
+            .scope(ReflectOptions::new().only([format!("{prefix}a"), format!("{prefix}b")]));
+        let v1 = MetaData::new().with(table("a"));
+        let first = engine.migrate_to(&v1, &scope).await.unwrap();
+        assert_eq!(first.changes().len(), 1, "{be}: {first}");
+        let v2 = v1.clone().with(table("b"));
+        let second = engine.migrate_to(&v2, &scope).await.unwrap();
+        assert_eq!(second.changes().len(), 1, "{be}: {second}");
+        assert!(
+            engine.migrate_to(&v2, &scope).await.unwrap().is_empty(),
+            "{be}"
+        );
+        assert_eq!(
+            common::catalog::tables_with_prefix(&engine, prefix).await,
+            [
+                format!("{prefix}a"),
+                format!("{prefix}b"),
+                format!("{prefix}outside")
+            ],
+            "{be}"
+        );
+        common::catalog::drop_prefixed(&engine, prefix).await;
+    }
+}

@@ -121,7 +121,9 @@ impl MigrateOptions {
     }
 
     /// The tables the migration manages (by default every table of the connection's schema):
-    /// a table of the database outside the scope is neither compared nor dropped.
+    /// a table of the database outside the scope is neither compared nor dropped. Tables named
+    /// with [`ReflectOptions::only`] need not exist yet. The scope should cover the
+    /// metadata's tables: one outside it is planned as new.
     ///
     /// ```
     /// use quarry::migrate::{MigrateOptions, ReflectOptions};
@@ -250,7 +252,25 @@ impl Engine {
         options: &MigrateOptions,
     ) -> Result<MigrationReport> {
         let d = self.dialect();
-        let current = self.reflect(&options.scope).await?;
+        // Tables named in the scope that do not exist yet are for the plan to create, not an
+        // error: read the schema (or prefix) and keep the named ones.
+        let scope = &options.scope;
+        let mut read = ReflectOptions::new();
+        if let Some(s) = scope.schema_name() {
+            read = read.schema(s);
+        }
+        if let Some(p) = scope.table_prefix() {
+            read = read.prefix(p);
+        }
+        let current = self.reflect(&read).await?;
+        let current = match scope.tables() {
+            None => current,
+            Some(only) => current
+                .tables()
+                .iter()
+                .filter(|t| only.contains(&t.name))
+                .fold(MetaData::new(), |md, t| md.with(t.clone())),
+        };
         let target = adopt_database_spelling(&current, normalize(target, d), options);
         let mut diff = Diff::new(&current, &target);
         for (from, to) in &options.table_renames {
