@@ -101,7 +101,8 @@ impl Family {
 ///
 /// Check expressions, partial-index predicates and default expressions are compared as text:
 /// a database that rewrites them (PostgreSQL adds casts such as `role::text <> ''::text`,
-/// MariaDB lower-cases keywords) reflects its own spelling, which `normalize` does not predict.
+/// MariaDB lower-cases keywords) reflects its own spelling, which `normalize` does not predict
+/// (`Engine::migrate_to` therefore compares them by name).
 /// Collations and other clauses inside a [`SqlType::Custom`] are not read back (the reflected
 /// type is the base type). Duplicate unique constraints that a database merges stay two. A
 /// generated PostgreSQL name that some other relation of the schema already has is numbered by
