@@ -252,22 +252,28 @@ pub enum Error {
         /// The SQL text.
         sql: String,
     },
-    /// A DDL plan (`Engine::alter`) failed midway on a database that commits each DDL
-    /// statement as it runs (MySQL, MariaDB): `applied` ran and stay applied, `failed` failed,
-    /// `not_run` were not tried. Its [`Error::kind`] is [`ErrorKind::PartiallyApplied`] whatever
-    /// the cause, since the schema is now between the old and the new; the database's error is
-    /// `source` (also [`std::error::Error::source`]: `Display` names the failed statement, and a
-    /// printer walking the chain adds why), and [`Error::code`], [`Error::sql`],
-    /// [`Error::message`] and [`Error::constraint`] read it. A plan whose first statement fails
-    /// changed nothing and returns that statement's error instead.
+    /// A DDL plan (`Engine::alter`, `Engine::migrate_to`) failed midway on a database that
+    /// commits each DDL statement as it runs (MySQL, MariaDB): of the plan's `statements`,
+    /// the first `failed` ran and stay applied, `statements[failed]` failed, the rest were not
+    /// tried. Its [`Error::kind`] is [`ErrorKind::PartiallyApplied`] whatever the cause, since
+    /// the schema is now between the old and the new; the database's error is `source` (also
+    /// [`std::error::Error::source`]: `Display` names the failed statement, and a printer
+    /// walking the chain adds why), and [`Error::code`], [`Error::sql`], [`Error::message`]
+    /// and [`Error::constraint`] read it. A plan whose first statement fails changed nothing
+    /// and returns that statement's error instead.
     ///
     /// ```
     /// use quarry::{Error, ErrorKind};
     /// let cause = Error::database(ErrorKind::Database, "1054", "Unknown column 'x'", Some("ALTER TABLE t DROP COLUMN x"));
     /// let e = Error::PartiallyApplied {
-    ///     applied: vec!["ALTER TABLE t ADD COLUMN a INT".into()],
-    ///     failed: "ALTER TABLE t DROP COLUMN x".into(),
-    ///     not_run: vec!["ALTER TABLE t ADD COLUMN b INT".into()],
+    ///     statements: [
+    ///         "ALTER TABLE t ADD COLUMN a INT",
+    ///         "ALTER TABLE t DROP COLUMN x",
+    ///         "ALTER TABLE t ADD COLUMN b INT",
+    ///     ]
+    ///     .map(String::from)
+    ///     .into(),
+    ///     failed: 1,
     ///     source: Box::new(cause),
     /// };
     /// assert_eq!(e.kind(), ErrorKind::PartiallyApplied);
@@ -280,19 +286,17 @@ pub enum Error {
     /// assert!(std::error::Error::source(&e).unwrap().to_string().contains("Unknown column"));
     /// ```
     #[error(
-        "{} of {} DDL statements ran and stay applied (the database commits each DDL \
-         statement); statement {} failed: {failed}",
-        .applied.len(),
-        .applied.len() + 1 + .not_run.len(),
-        .applied.len() + 1
+        "{failed} of {} DDL statements ran and stay applied (the database commits each DDL \
+         statement); statement {} failed: {}",
+        .statements.len(),
+        .failed + 1,
+        .statements.get(*.failed).map_or("", String::as_str)
     )]
     PartiallyApplied {
-        /// The statements that ran, in order.
-        applied: Vec<String>,
-        /// The statement that failed.
-        failed: String,
-        /// The statements after it, not tried.
-        not_run: Vec<String>,
+        /// The plan's statements, in order (boxed, as every field here, to keep `Error` small).
+        statements: Box<[String]>,
+        /// The index of the statement that failed: those before it ran.
+        failed: usize,
         /// Why it failed.
         #[source]
         source: Box<Error>,
@@ -686,5 +690,18 @@ impl Error {
     /// ```
     pub fn is_unsupported(&self) -> bool {
         self.kind() == ErrorKind::Unsupported
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every `Result` of the crate carries an `Error`'s size: the large payloads stay boxed.
+    #[test]
+    fn error_stays_small() {
+        assert!(
+            std::mem::size_of::<super::Error>() <= 56,
+            "{}",
+            std::mem::size_of::<super::Error>()
+        );
     }
 }

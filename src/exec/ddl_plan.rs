@@ -152,9 +152,8 @@ async fn one_by_one(conn: &mut Connection, statements: &[Compiled]) -> Result<us
                 return Err(e);
             }
             return Err(Error::PartiallyApplied {
-                applied: statements[..i].iter().map(|c| c.sql.clone()).collect(),
-                failed: s.sql.clone(),
-                not_run: statements[i + 1..].iter().map(|c| c.sql.clone()).collect(),
+                statements: statements.iter().map(|c| c.sql.clone()).collect(),
+                failed: i,
                 source: Box::new(e),
             });
         }
