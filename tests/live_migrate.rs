@@ -12,7 +12,6 @@
 mod common;
 
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use quarry::migrate::{normalize, MigrateOptions, ReflectOptions};
 use quarry::{
     Assign, ColumnDef, Engine, ErrorKind, Executor, Index, MetaData, ServerDefault, SqlType, Table,
@@ -398,23 +397,9 @@ async fn assert_reflects_as(
 }
 
 fn run(var: Option<&str>, prefix: &'static str, cases: u32) {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let engine: Engine = match var {
-        Some(v) => match rt.block_on(common::engine(v)) {
-            Some(e) => e,
-            None => return,
-        },
-        None => {
-            common::install();
-            rt.block_on(Engine::connect("sqlite::memory:")).unwrap()
-        }
+    let Some((rt, engine, mut runner)) = common::prop_setup(var, prefix, cases) else {
+        return;
     };
-    rt.block_on(common::catalog::drop_prefixed(&engine, prefix));
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
     let stats = std::cell::Cell::new((0u32, 0usize, 0usize));
     runner
         .run(&case(), |case| {

@@ -7,9 +7,8 @@ mod common;
 
 use common::random_schema::{build, schema};
 use proptest::prelude::*;
-use proptest::test_runner::{Config, TestRunner};
 use quarry::migrate::{normalize, ReflectOptions};
-use quarry::{Engine, Index, MetaData, SqlType, Table, Unique};
+use quarry::{Index, MetaData, SqlType, Table, Unique};
 
 /// What to add to one table: (column selector, descending, unique, named, as a constraint).
 type Extra = (usize, bool, bool, bool, bool);
@@ -69,23 +68,9 @@ fn with_extras(md: &MetaData, extras: &[Vec<Extra>]) -> MetaData {
 }
 
 fn run(var: Option<&str>, prefix: &'static str, cases: u32) {
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let engine: Engine = match var {
-        Some(v) => match rt.block_on(common::engine(v)) {
-            Some(e) => e,
-            None => return,
-        },
-        None => {
-            common::install();
-            rt.block_on(Engine::connect("sqlite::memory:")).unwrap()
-        }
+    let Some((rt, engine, mut runner)) = common::prop_setup(var, prefix, cases) else {
+        return;
     };
-    rt.block_on(common::catalog::drop_prefixed(&engine, prefix));
-    let mut runner = TestRunner::new(Config {
-        cases,
-        failure_persistence: None,
-        ..Config::default()
-    });
     let extras = prop::collection::vec(
         prop::collection::vec(
             (

@@ -240,19 +240,9 @@ fn in_place(
                     }
                 }
             }
-            out.push(alter(d, cur, |w| {
-                w.push("DROP COLUMN ");
-                w.push_ident(name);
-                Ok(())
-            })?);
+            out.push(drop_column(d, cur, name)?);
         }
-        AlterOp::RenameColumn { from, to } => out.push(alter(d, cur, |w| {
-            w.push("RENAME COLUMN ");
-            w.push_ident(from);
-            w.push(" TO ");
-            w.push_ident(to);
-            Ok(())
-        })?),
+        AlterOp::RenameColumn { from, to } => out.push(rename_column(d, cur, from, to)?),
         AlterOp::AlterType { column: name, .. }
         | AlterOp::SetNullable { column: name, .. }
         | AlterOp::SetColumnComment { column: name, .. }
@@ -430,6 +420,26 @@ fn in_place(
     Ok(())
 }
 
+/// `ALTER TABLE t DROP COLUMN name`.
+fn drop_column(d: &dyn Dialect, t: &Table, name: &str) -> Result<Compiled> {
+    alter(d, t, |w| {
+        w.push("DROP COLUMN ");
+        w.push_ident(name);
+        Ok(())
+    })
+}
+
+/// `ALTER TABLE t RENAME COLUMN from TO to`.
+fn rename_column(d: &dyn Dialect, t: &Table, from: &str, to: &str) -> Result<Compiled> {
+    alter(d, t, |w| {
+        w.push("RENAME COLUMN ");
+        w.push_ident(from);
+        w.push(" TO ");
+        w.push_ident(to);
+        Ok(())
+    })
+}
+
 /// `DROP <keyword> name`.
 fn drop_named(w: &mut SqlWriter<'_>, keyword: &str, name: &str) -> Result<()> {
     w.push("DROP ");
@@ -516,19 +526,9 @@ fn sqlite_in_place(
             if used {
                 return Ok(false);
             }
-            out.push(alter(d, cur, |w| {
-                w.push("DROP COLUMN ");
-                w.push_ident(name);
-                Ok(())
-            })?);
+            out.push(drop_column(d, cur, name)?);
         }
-        AlterOp::RenameColumn { from, to } => out.push(alter(d, cur, |w| {
-            w.push("RENAME COLUMN ");
-            w.push_ident(from);
-            w.push(" TO ");
-            w.push_ident(to);
-            Ok(())
-        })?),
+        AlterOp::RenameColumn { from, to } => out.push(rename_column(d, cur, from, to)?),
         // SQLite keeps no comments.
         AlterOp::SetComment(_) | AlterOp::SetColumnComment { .. } => {}
         _ => return Ok(false),

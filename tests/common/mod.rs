@@ -429,3 +429,33 @@ where
     });
     assert_eq!(got, want, "{name}: {what}");
 }
+
+/// The setup of a live property test: a runtime, the engine of `var` (in-memory SQLite for
+/// `None`; `None` when the database is skipped), the leftovers of `prefix` dropped, and a
+/// runner of `cases` cases that records no regression files.
+pub fn prop_setup(
+    var: Option<&str>,
+    prefix: &str,
+    cases: u32,
+) -> Option<(
+    tokio::runtime::Runtime,
+    Engine,
+    proptest::test_runner::TestRunner,
+)> {
+    let rt = tokio::runtime::Runtime::new().expect("a runtime");
+    let engine = match var {
+        Some(v) => rt.block_on(engine(v))?,
+        None => {
+            install();
+            rt.block_on(Engine::connect("sqlite::memory:"))
+                .expect("in-memory SQLite")
+        }
+    };
+    rt.block_on(catalog::drop_prefixed(&engine, prefix));
+    let runner = proptest::test_runner::TestRunner::new(proptest::test_runner::Config {
+        cases,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    });
+    Some((rt, engine, runner))
+}

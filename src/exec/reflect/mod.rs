@@ -18,9 +18,9 @@ mod postgres;
 mod sqlite;
 
 use super::Engine;
-use crate::compile::normalize::{canonical_order, Family};
+use crate::compile::normalize::{canonical_literal, canonical_order, Family};
 use crate::error::{Error, Result};
-use crate::schema::{MetaData, Table};
+use crate::schema::{FkAction, MetaData, ServerDefault, SqlType, Table};
 use crate::value::{Row, Value};
 
 /// Which tables [`Engine::reflect`] reads.
@@ -449,4 +449,27 @@ mod tests {
         assert_eq!(e.kind(), crate::error::ErrorKind::NotFound);
         assert!(e.to_string().contains("app.nope"));
     }
+}
+
+/// A foreign-key action as the MySQL family's and SQLite's catalogs spell it.
+fn fk_action(rule: &str) -> Option<FkAction> {
+    match rule {
+        "RESTRICT" => Some(FkAction::Restrict),
+        "CASCADE" => Some(FkAction::Cascade),
+        "SET NULL" => Some(FkAction::SetNull),
+        "SET DEFAULT" => Some(FkAction::SetDefault),
+        "NO ACTION" => Some(FkAction::NoAction),
+        _ => None,
+    }
+}
+
+/// A reflected default of a column of type `ty`: the `literal` read from its text `def` in
+/// canonical form, or the text as an expression when it is no literal; `None` for a NULL
+/// default.
+fn reflected_default(literal: Option<Value>, ty: &SqlType, def: &str) -> Option<ServerDefault> {
+    Some(match literal.map(|v| canonical_literal(&v, ty)) {
+        Some(Some(v)) => ServerDefault::Literal(v),
+        Some(None) => return None,
+        None => ServerDefault::Expression(def.to_owned()),
+    })
 }

@@ -2,12 +2,15 @@
 //! `COLUMNS`, `KEY_COLUMN_USAGE`, `REFERENTIAL_CONSTRAINTS`, `CHECK_CONSTRAINTS`, `STATISTICS`),
 //! for the whole database.
 
-use super::{int, string, table_mut, text, unquote, Params, Query, ReflectOptions};
-use crate::compile::normalize::{canonical_literal, parse_number, tokens_spanned, Number, Token};
+use super::{
+    fk_action, int, reflected_default, string, table_mut, text, unquote, Params, Query,
+    ReflectOptions,
+};
+use crate::compile::normalize::{parse_number, tokens_spanned, Number, Token};
 use crate::error::Result;
 use crate::schema::{
-    Check, ColumnDef, EnumType, FkAction, ForeignKey, Index, IndexColumn, PrimaryKey,
-    ServerDefault, SqlType, Table, Unique,
+    Check, ColumnDef, EnumType, ForeignKey, Index, IndexColumn, PrimaryKey, ServerDefault, SqlType,
+    Table, Unique,
 };
 use crate::value::{Row, Value, ValueType};
 
@@ -123,7 +126,7 @@ pub(super) fn interpret(results: &[Vec<Row>], options: &ReflectOptions) -> Resul
     for r in rules {
         actions.insert(
             (string(r, 0)?, string(r, 1)?),
-            (action(&string(r, 2)?), action(&string(r, 3)?)),
+            (fk_action(&string(r, 2)?), fk_action(&string(r, 3)?)),
         );
     }
     let mut k = 0;
@@ -334,22 +337,7 @@ pub(super) fn default(def: &str, ty: &SqlType, generated: bool) -> Option<Server
             None => None,
         }
     };
-    Some(match literal.map(|v| canonical_literal(&v, ty)) {
-        Some(Some(v)) => ServerDefault::Literal(v),
-        Some(None) => return None,
-        None => ServerDefault::Expression(def.to_owned()),
-    })
-}
-
-fn action(rule: &str) -> Option<FkAction> {
-    match rule {
-        "RESTRICT" => Some(FkAction::Restrict),
-        "CASCADE" => Some(FkAction::Cascade),
-        "SET NULL" => Some(FkAction::SetNull),
-        "SET DEFAULT" => Some(FkAction::SetDefault),
-        "NO ACTION" => Some(FkAction::NoAction),
-        _ => None,
-    }
+    reflected_default(literal, ty, def)
 }
 
 /// `` `a` > 0 `` → `a > 0`: backquotes are removed around identifiers that need none.

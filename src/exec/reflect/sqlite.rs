@@ -3,8 +3,11 @@
 //! `pragma_index_xinfo`); check constraints, partial-index predicates and index expressions
 //! are read from the stored `CREATE` text.
 
-use super::{int, string, strip_parens, table_mut, text, unquote, Params, Query, ReflectOptions};
-use crate::compile::normalize::{canonical_literal, parse_number, tokens_spanned, Number, Token};
+use super::{
+    fk_action, int, reflected_default, string, strip_parens, table_mut, text, unquote, Params,
+    Query, ReflectOptions,
+};
+use crate::compile::normalize::{parse_number, tokens_spanned, Number, Token};
 use crate::error::Result;
 use crate::schema::{
     Check, ColumnDef, FkAction, ForeignKey, Index, IndexColumn, PrimaryKey, ServerDefault, SqlType,
@@ -213,21 +216,12 @@ pub(super) fn default(def: &str, ty: &SqlType) -> Option<ServerDefault> {
             None => None,
         }
     };
-    Some(match literal.map(|v| canonical_literal(&v, ty)) {
-        Some(Some(v)) => ServerDefault::Literal(v),
-        Some(None) => return None,
-        None => ServerDefault::Expression(def.to_owned()),
-    })
+    reflected_default(literal, ty, def)
 }
 
+/// SQLite's action, `NO ACTION` (its default) as `None`.
 fn action(rule: &str) -> Option<FkAction> {
-    match rule {
-        "RESTRICT" => Some(FkAction::Restrict),
-        "CASCADE" => Some(FkAction::Cascade),
-        "SET NULL" => Some(FkAction::SetNull),
-        "SET DEFAULT" => Some(FkAction::SetDefault),
-        _ => None,
-    }
+    fk_action(rule).filter(|a| *a != FkAction::NoAction)
 }
 
 /// The index of the `)` matching the `(` at `open` in `toks`.
