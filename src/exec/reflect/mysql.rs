@@ -369,6 +369,7 @@ pub(super) fn unquote_identifiers(clause: &str) -> String {
 mod tests {
     use super::super::rows;
     use super::*;
+    use crate::schema::FkAction;
 
     #[test]
     fn rows_become_tables() {
