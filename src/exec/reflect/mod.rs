@@ -409,6 +409,29 @@ pub(super) fn rows(width: usize, data: &[&[Option<&str>]]) -> Vec<Row> {
         .collect()
 }
 
+/// A foreign-key action as the MySQL family's and SQLite's catalogs spell it.
+fn fk_action(rule: &str) -> Option<FkAction> {
+    match rule {
+        "RESTRICT" => Some(FkAction::Restrict),
+        "CASCADE" => Some(FkAction::Cascade),
+        "SET NULL" => Some(FkAction::SetNull),
+        "SET DEFAULT" => Some(FkAction::SetDefault),
+        "NO ACTION" => Some(FkAction::NoAction),
+        _ => None,
+    }
+}
+
+/// A reflected default of a column of type `ty`: the `literal` read from its text `def` in
+/// canonical form, or the text as an expression when it is no literal; `None` for a NULL
+/// default.
+fn reflected_default(literal: Option<Value>, ty: &SqlType, def: &str) -> Option<ServerDefault> {
+    Some(match literal.map(|v| canonical_literal(&v, ty)) {
+        Some(Some(v)) => ServerDefault::Literal(v),
+        Some(None) => return None,
+        None => ServerDefault::Expression(def.to_owned()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -449,27 +472,4 @@ mod tests {
         assert_eq!(e.kind(), crate::error::ErrorKind::NotFound);
         assert!(e.to_string().contains("app.nope"));
     }
-}
-
-/// A foreign-key action as the MySQL family's and SQLite's catalogs spell it.
-fn fk_action(rule: &str) -> Option<FkAction> {
-    match rule {
-        "RESTRICT" => Some(FkAction::Restrict),
-        "CASCADE" => Some(FkAction::Cascade),
-        "SET NULL" => Some(FkAction::SetNull),
-        "SET DEFAULT" => Some(FkAction::SetDefault),
-        "NO ACTION" => Some(FkAction::NoAction),
-        _ => None,
-    }
-}
-
-/// A reflected default of a column of type `ty`: the `literal` read from its text `def` in
-/// canonical form, or the text as an expression when it is no literal; `None` for a NULL
-/// default.
-fn reflected_default(literal: Option<Value>, ty: &SqlType, def: &str) -> Option<ServerDefault> {
-    Some(match literal.map(|v| canonical_literal(&v, ty)) {
-        Some(Some(v)) => ServerDefault::Literal(v),
-        Some(None) => return None,
-        None => ServerDefault::Expression(def.to_owned()),
-    })
 }
