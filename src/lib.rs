@@ -179,9 +179,9 @@ pub mod functions {
         abs, array_agg, avg, ceil, coalesce, count, count_distinct, count_star, current_date,
         current_timestamp, days_between, dense_rank, extract, first_value, floor, greatest,
         grouping, json_agg, lag, lag_by, last_value, lead, lead_by, least, length, lit, lower,
-        ltrim, max, min, now, ntile, nullif, position, power, rank, replace, round, row_number,
-        rtrim, string_agg, substr, substr_len, sum, trim, tuple, upper, Fractional, Literal,
-        Temporal,
+        ltrim, max, min, modulo, now, ntile, nullif, position, power, rank, replace, round,
+        round_to, row_number, rtrim, string_agg, substr, substr_len, sum, trim, tuple, upper,
+        Fractional, Literal, Temporal,
     };
     pub use crate::expr::{days, hours, minutes, months, seconds, years, Interval, IntervalCount};
     pub use crate::stmt::select::{all, any};

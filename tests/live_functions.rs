@@ -5,8 +5,8 @@ mod common;
 
 use quarry::functions::{
     abs, all, any, dense_rank, first_value, greatest, grouping, json_agg, lag, lag_by, last_value,
-    lead, lead_by, least, lit, ltrim, ntile, position, rank, replace, round, rtrim, string_agg,
-    substr, substr_len, trim, tuple,
+    lead, lead_by, least, lit, ltrim, modulo, ntile, position, rank, replace, round, round_to,
+    rtrim, string_agg, substr, substr_len, trim, tuple,
 };
 use quarry::prelude::*;
 use quarry::stmt::DecodeRow;
@@ -212,6 +212,25 @@ async fn function_helpers_agree_on_every_backend() {
                 (7, -1.0, 7, 0),
                 (2, 10.0, 0, -2),
                 (0, 4.0, 0, 0),
+            ],
+        )
+        .await;
+
+        fx.rows(
+            "round_to, modulo",
+            select((
+                round_to(i.score, 1),
+                round_to(i.score, 0),
+                modulo(i.qty, 4_i64),
+            ))
+            .from(from())
+            .order_by(i.id),
+            vec![
+                (2.4, 2.0, -3),
+                (3.6, 4.0, 1),
+                (-1.4, -1.0, 3),
+                (10.0, 10.0, -2),
+                (4.5, 4.0, 0),
             ],
         )
         .await;
@@ -575,6 +594,18 @@ async fn decimals_compute_and_decode_on_every_backend() {
         assert_eq!(doubled.as_str(), "0.20", "{name}");
         let texts: Vec<&str> = line_totals.iter().map(Decimal::as_str).collect();
         assert_eq!(texts, ["0.30", "0.20"], "{name}");
+        // round_to keeps the decimal type (the scale of the result is the database's).
+        let rounded: Vec<f64> = select(quarry::functions::round_to(price, 1))
+            .from(from())
+            .order_by(id)
+            .fetch_all(&engine)
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e}"))
+            .into_iter()
+            .flatten()
+            .map(|d: Decimal| d.as_str().parse().unwrap())
+            .collect();
+        assert_eq!(rounded, [0.1, 0.2], "{name}");
         // Running totals, a COALESCE, a subquery's sum summed again, a CASE, and a stream.
         let running = select((
             sum(price).over(quarry::Window::new().order_by(id)),

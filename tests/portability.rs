@@ -145,6 +145,13 @@ fn rows() -> Vec<(&'static str, How)> {
             }
         }),
         ("`power`", |f| yes_no(f.math_functions)),
+        ("`round(x, digits)` of a float", |f| {
+            if f.round_digits_numeric_only {
+                "emulated (rounded as NUMERIC, cast back)".into()
+            } else {
+                NATIVE.into()
+            }
+        }),
         ("`extract` (date fields)", |f| match f.dates {
             DateStyle::ExtractNumeric => "`EXTRACT`, cast to BIGINT".into(),
             DateStyle::ExtractInteger => "`EXTRACT`".into(),

@@ -292,6 +292,9 @@ pub struct Features {
     /// `floor`, `ceil`, `power` and the other math functions (SQLite's bundled build has
     /// none: floor and ceil are emulated there, power is refused).
     pub math_functions: bool,
+    /// `round(x, digits)` takes NUMERIC only (PostgreSQL): a float is rounded as NUMERIC and
+    /// converted back ([`crate::functions::round_to`]).
+    pub round_digits_numeric_only: bool,
     /// How date fields and day counts are computed.
     pub dates: DateStyle,
     /// How a VALUES query (`Cte::values`) is written.

@@ -310,6 +310,7 @@ fn per_row(e: &Expr) -> std::result::Result<(), Kind> {
                     | FuncName::Floor
                     | FuncName::Ceil
                     | FuncName::Power
+                    | FuncName::RoundFloat
                     | FuncName::DatePart(_)
                     | FuncName::DaysBetween
                     | FuncName::Shift { .. } => false,

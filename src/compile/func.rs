@@ -114,6 +114,7 @@ impl Compiler<'_> {
                 "GROUPING"
             }
             FuncName::Floor => "floor",
+            FuncName::RoundFloat => "round",
             FuncName::Ceil => "ceil",
             FuncName::Power => {
                 if !self.f.math_functions {
@@ -267,6 +268,17 @@ impl Compiler<'_> {
             }
             (&FuncName::Shift { unit, back, date }, [x, n]) => {
                 self.shift(x, n, unit, back, date)?;
+                Ok(true)
+            }
+            (FuncName::RoundFloat, [x, digits]) if self.f.round_digits_numeric_only => {
+                self.w.push("CAST(round(CAST(");
+                self.expr(x, 0)?;
+                self.w.push(" AS NUMERIC), ");
+                self.expr(digits, 0)?;
+                self.w.push(") AS ");
+                self.d
+                    .write_cast_type(&mut self.w, &crate::schema::SqlType::Double)?;
+                self.w.push_char(')');
                 Ok(true)
             }
             (FuncName::Floor | FuncName::Ceil, [x]) if !self.f.math_functions => {

@@ -81,6 +81,7 @@ const BASE: Features = Features {
     position_function: "INSTR",
     greatest_least: ("GREATEST", "LEAST"),
     math_functions: true,
+    round_digits_numeric_only: false,
     dates: DateStyle::ExtractInteger,
     values_query: ValuesStyle::ValuesRow,
     quantified_subquery: true,

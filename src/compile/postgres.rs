@@ -68,6 +68,7 @@ static FEATURES: Features = Features {
     position_function: "strpos",
     greatest_least: ("GREATEST", "LEAST"),
     math_functions: true,
+    round_digits_numeric_only: true,
     dates: DateStyle::ExtractNumeric,
     values_query: ValuesStyle::Values,
     quantified_subquery: true,

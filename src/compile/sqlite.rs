@@ -71,6 +71,7 @@ static FEATURES: Features = Features {
     position_function: "instr",
     greatest_least: ("max", "min"),
     math_functions: false,
+    round_digits_numeric_only: false,
     dates: DateStyle::Strftime,
     values_query: ValuesStyle::Values,
     quantified_subquery: false,

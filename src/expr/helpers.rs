@@ -74,9 +74,15 @@ pub fn lit<T: Literal>(value: T) -> TypedExpr<T> {
     label = "round needs an f64 or Decimal expression",
     note = "round an integer with no loss by not rounding it; cast it to f64 first otherwise"
 )]
-pub trait Fractional {}
+pub trait Fractional {
+    /// A binary float (rounded with digits as NUMERIC where the dialect needs it).
+    #[doc(hidden)]
+    const FLOAT: bool = false;
+}
 
-impl Fractional for f64 {}
+impl Fractional for f64 {
+    const FLOAT: bool = true;
+}
 impl Fractional for crate::value::Decimal {}
 impl Fractional for super::Any {}
 
@@ -443,6 +449,57 @@ where
     E::Base: Fractional,
 {
     call("round", vec![expr.into_expr()])
+}
+
+/// `round(x, digits)`: `x` rounded to `digits` places after the point, of the same type
+/// (`f64` or `Decimal`). Halves round as [`round`]'s do. (SQLite takes no negative digits,
+/// so there are none: to round to tens, divide by ten, round, multiply.)
+/// PostgreSQL rounds with digits only as NUMERIC: a float is converted there and back.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::round_to;
+/// let a = quarry::Column::<f64>::new("t", "a");
+/// let q = select(round_to(a, 2)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql,
+///     "SELECT CAST(round(CAST(t.a AS NUMERIC), 2) AS DOUBLE PRECISION) FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT round(t.a, 2) FROM t");
+/// assert_eq!(q.compile(&quarry::MariaDb).unwrap().sql, "SELECT round(t.a, 2) FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT round(t.a, 2) FROM t");
+///
+/// let d = quarry::Column::<quarry::value::Decimal>::new("t", "d");
+/// let q = select(round_to(d, 1)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT round(t.d, 1) FROM t");
+/// ```
+pub fn round_to<E: ExprMethods>(expr: E, digits: u32) -> TypedExpr<E::Type>
+where
+    E::Base: Fractional,
+{
+    let args = vec![expr.into_expr(), int_literal(digits)];
+    if <E::Base as Fractional>::FLOAT {
+        call_named(FuncName::RoundFloat, args)
+    } else {
+        call("round", args)
+    }
+}
+
+/// `a % b`: the remainder of an integer division, with `a`'s sign (SQL's `mod(a, b)`,
+/// written as the `%` operator every dialect has). The same as `a % b` in Rust.
+///
+/// ```
+/// use quarry::prelude::*;
+/// use quarry::functions::modulo;
+/// let a = quarry::Column::<i64>::new("t", "a");
+/// let q = select(modulo(a, 3_i64)).from("t");
+/// assert_eq!(q.compile(&quarry::Postgres).unwrap().sql, "SELECT t.a % $1 FROM t");
+/// assert_eq!(q.compile(&quarry::MySql).unwrap().sql, "SELECT t.a % ? FROM t");
+/// assert_eq!(q.compile(&quarry::Sqlite).unwrap().sql, "SELECT t.a % ? FROM t");
+/// ```
+pub fn modulo<E, R>(a: E, b: R) -> E::Output
+where
+    E: std::ops::Rem<R>,
+{
+    a % b
 }
 
 /// The strings of a group joined with `separator`, NULLs skipped; NULL over no rows (or only

@@ -39,9 +39,9 @@ pub use func::{
 };
 pub use helpers::{
     abs, array_agg, ceil, days_between, dense_rank, extract, first_value, floor, greatest,
-    grouping, json_agg, lag, lag_by, last_value, lead, lead_by, least, lit, ltrim, ntile, position,
-    power, rank, replace, round, rtrim, string_agg, substr, substr_len, trim, Fractional, Literal,
-    Temporal,
+    grouping, json_agg, lag, lag_by, last_value, lead, lead_by, least, lit, ltrim, modulo, ntile,
+    position, power, rank, replace, round, round_to, rtrim, string_agg, substr, substr_len, trim,
+    Fractional, Literal, Temporal,
 };
 pub use interval::{
     days, hours, minutes, months, seconds, years, DateAddend, DateSubtrahend, DateUnit, Days,

@@ -218,6 +218,9 @@ pub enum FuncName {
     Ceil,
     /// `power(x, y)`, where the dialect has math functions.
     Power,
+    /// `round(x, digits)` of a float, which PostgreSQL rounds as NUMERIC
+    /// ([`crate::dialect::Features::round_digits_numeric_only`]).
+    RoundFloat,
     /// A date or time field as an integer (`EXTRACT`, `strftime`).
     DatePart(DatePart),
     /// Whole days from the second argument's date to the first's.
