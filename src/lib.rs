@@ -208,9 +208,15 @@ pub mod dialect {
     };
 }
 
-/// Schema evolution: the differences between two schemas ([`diff`](migrate::diff), or
-/// [`Diff`](migrate::Diff) with renames) as [`SchemaChange`](migrate::SchemaChange)s that
-/// render to DDL for each dialect, with the [`Hazard`](migrate::Hazard)s each one brings.
+/// Schema evolution: a live database read into [`MetaData`] ([`Engine::reflect`] with
+/// [`ReflectOptions`](migrate::ReflectOptions)); what a declared schema becomes once stored
+/// ([`normalize`](migrate::normalize)); the differences between two schemas
+/// ([`diff`](migrate::diff), or [`Diff`](migrate::Diff) with renames) as
+/// [`SchemaChange`](migrate::SchemaChange)s that render to DDL for each dialect, with the
+/// [`Hazard`](migrate::Hazard)s each one brings; and all of it applied safely by
+/// [`Engine::migrate_to`] ([`MigrateOptions`](migrate::MigrateOptions),
+/// [`MigrationReport`](migrate::MigrationReport)). One table's changes by hand are an
+/// [`AlterTable`] ([`Engine::alter`]).
 ///
 /// ```
 /// use quarry::{ColumnDef, MetaData, Postgres, SqlType, Table};

@@ -745,7 +745,7 @@ pub fn array_agg<E: ExprMethods>(expr: E) -> TypedExpr<Option<Vec<E::Type>>> {
 
 /// The larger of two values: `GREATEST(a, b)` on PostgreSQL and the MySQL family, the
 /// scalar `max(a, b)` on SQLite. With a NULL argument, PostgreSQL returns the other value and
-/// the others return NULL: keep NULLs out (with [`coalesce`](crate::coalesce)) where it
+/// the others return NULL: keep NULLs out (with [`coalesce`](crate::functions::coalesce)) where it
 /// matters.
 ///
 /// ```
