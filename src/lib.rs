@@ -272,7 +272,7 @@ pub use schema::{
 };
 pub use stmt::{
     delete, excluded, insert, select, sql, update, AlterOp, AlterTable, Assign, Compound,
-    CreateIndex, CreateTable, CreateType, Cte, Delete, DropIndex, DropTable, DropType, Insert,
-    IsolationLevel, Select, Sql, Subquery, TxOptions, Update, DEFAULT,
+    Constraint, CreateIndex, CreateTable, CreateType, Cte, Delete, DropIndex, DropTable, DropType,
+    Insert, IsolationLevel, Select, Sql, Subquery, TxOptions, Update, DEFAULT,
 };
 pub use value::{FromValue, IntoValue, Value, ValueType};

@@ -8,8 +8,8 @@ use std::collections::BTreeMap;
 use proptest::prelude::*;
 use quarry::migrate::{diff, format_plan, Diff, Hazard, SchemaChange};
 use quarry::{
-    AlterOp, Check, ColumnDef, Dialect, ErrorKind, FkAction, ForeignKey, Index, MetaData, MySql,
-    Postgres, PrimaryKey, ServerDefault, SqlType, Sqlite, Table, Unique, Value,
+    AlterOp, Check, ColumnDef, Dialect, ErrorKind, FkAction, ForeignKey, Index, MariaDb, MetaData,
+    MySql, Postgres, PrimaryKey, ServerDefault, SqlType, Sqlite, Table, Unique, Value,
 };
 
 fn id() -> ColumnDef {
@@ -715,19 +715,43 @@ fn rename_hints_naming_nothing_are_errors() {
 }
 
 #[test]
-fn unnamed_constraint_to_drop_is_an_error() {
+fn unnamed_constraint_is_dropped_by_content() {
     let old = Table::new("t")
         .column(id())
-        .column(ColumnDef::new("a", SqlType::BigInt).unique());
+        .column(ColumnDef::new("a", SqlType::BigInt).unique())
+        .check(Check::new("a > 0"));
     let new = Table::new("t")
         .column(id())
         .column(ColumnDef::new("a", SqlType::BigInt));
-    let err = diff(&md([old]), &md([new])).unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::InvalidSchema);
-    assert!(
-        err.to_string().contains("unnamed unique constraint"),
-        "{err}"
+    let changes = diff(&md([old]), &md([new.clone()])).unwrap();
+    assert_eq!(
+        lines(&changes),
+        ["drop unique (a) of t; drop check (a > 0) of t"]
     );
+    let SchemaChange::Alter(alter) = &changes[0] else {
+        panic!("{changes:?}")
+    };
+    // SQLite rebuilds the table without them; the other databases want a name.
+    assert_eq!(alter.apply().unwrap(), new);
+    let sqlite: Vec<String> = alter
+        .compile(&Sqlite)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.sql)
+        .collect();
+    assert!(
+        sqlite[0].starts_with("CREATE TABLE _quarry_new_t"),
+        "{sqlite:?}"
+    );
+    assert!(
+        !sqlite[0].contains("UNIQUE") && !sqlite[0].contains("CHECK"),
+        "{sqlite:?}"
+    );
+    for d in [&Postgres as &dyn Dialect, &MySql, &MariaDb] {
+        let err = alter.compile(d).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidSchema, "{}", d.name());
+        assert!(err.to_string().contains("by its name"), "{err}");
+    }
 }
 
 // ----------------------------------------------------------------------------------------------

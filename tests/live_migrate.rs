@@ -689,3 +689,73 @@ async fn scope_of_named_tables() {
         common::catalog::drop_prefixed(&engine, prefix).await;
     }
 }
+
+/// An enum gains a value that becomes the column's default: on PostgreSQL the value is
+/// committed before it is used (it cannot be used in the transaction that adds it); MariaDB
+/// restates the inline ENUM, SQLite rebuilds the table with the new check. Rows keep their
+/// values and a second migrate plans nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enum_value_added_and_used_at_once() {
+    for engine in common::all_engines().await {
+        let be = engine.dialect().name();
+        let prefix = "mgn_";
+        common::catalog::drop_prefixed(&engine, prefix).await;
+        if be == "postgresql" {
+            engine
+                .execute_script("DROP TYPE IF EXISTS mgn_mood")
+                .await
+                .unwrap();
+        }
+        let scope = || MigrateOptions::new().scope(ReflectOptions::new().prefix(prefix));
+        let schema = |values: &[&str], default: Option<&str>| {
+            let mut mood = ColumnDef::new(
+                "mood",
+                SqlType::enumeration("mgn_mood", values.iter().copied()),
+            );
+            mood.server_default = default.map(|d| ServerDefault::Literal(Value::Text(d.into())));
+            MetaData::new().with(
+                Table::new("mgn_t")
+                    .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+                    .column(mood),
+            )
+        };
+        let v1 = schema(&["calm", "busy"], None);
+        engine
+            .migrate_to(&v1, &scope())
+            .await
+            .unwrap_or_else(|e| panic!("{be}: {e}"));
+        // Through the metadata, which casts the text to PostgreSQL's enum type.
+        engine
+            .execute(
+                quarry::insert(&v1.tables()[0])
+                    .values(vec![Assign::new("id", 1_i64), Assign::new("mood", "busy")]),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{be}: {e}"));
+        let v2 = schema(&["calm", "busy", "away"], Some("away"));
+        let report = engine
+            .migrate_to(&v2, &scope())
+            .await
+            .unwrap_or_else(|e| panic!("{be}: {e}"));
+        assert!(report.applied(), "{be}");
+        engine
+            .execute(quarry::insert("mgn_t").values(Assign::new("id", 2_i64)))
+            .await
+            .unwrap_or_else(|e| panic!("{be}: {e}"));
+        let rows = read(&engine, "mgn_t", &["id".into(), "mood".into()]).await;
+        assert_eq!(
+            rows,
+            [
+                [Some("1".to_owned()), Some("busy".to_owned())],
+                [Some("2".to_owned()), Some("away".to_owned())],
+            ],
+            "{be}: {report}"
+        );
+        let again = engine.migrate_to(&v2, &scope()).await.unwrap();
+        assert!(again.is_empty(), "{be}: a second migrate plans:\n{again}");
+        engine
+            .migrate_to(&MetaData::new(), &scope().allow_destructive(true))
+            .await
+            .unwrap_or_else(|e| panic!("{be}: {e}"));
+    }
+}

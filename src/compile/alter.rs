@@ -351,6 +351,13 @@ fn in_place(
             };
             out.push(alter(d, cur, |w| drop_named(w, keyword, name))?);
         }
+        AlterOp::DropUnnamed(c) => {
+            return Err(Error::invalid_schema(format!(
+                "{} names every constraint: drop the {c} of table {} by its name",
+                d.name(),
+                cur.full_name()
+            )))
+        }
         AlterOp::AddPrimaryKey(pk) => out.push(alter(d, next, |w| {
             w.push("ADD ");
             if !mysql {

@@ -225,8 +225,10 @@ impl Engine {
     ///
     /// Refuses a plan with destructive changes ([`crate::ErrorKind::Destructive`]) unless
     /// [`MigrateOptions::allow_destructive`]. PostgreSQL and SQLite apply the plan in one
-    /// transaction; MariaDB and MySQL stop at the first failing statement with
-    /// [`Error::PartiallyApplied`] naming the steps that ran.
+    /// transaction (on PostgreSQL, values added to an enum type commit first, in a
+    /// transaction of their own: a new value cannot be used in the transaction that adds it;
+    /// should the rest fail, they stay, unused); MariaDB and MySQL stop at the first failing
+    /// statement with [`Error::PartiallyApplied`] naming the steps that ran.
     ///
     /// ```
     /// use quarry::{ColumnDef, Engine, MetaData, SqlType, Table};
@@ -300,8 +302,14 @@ impl Engine {
             }
         }
         let mut statements = Vec::new();
+        // The statements up to the last one that adds values to an enum type: PostgreSQL
+        // cannot use a new enum value in the transaction that adds it, so they commit first.
+        let mut enum_head = 0;
         for c in &changes {
             statements.extend(c.statements(d)?);
+            if matches!(c, SchemaChange::AlterEnum { .. }) {
+                enum_head = statements.len();
+            }
         }
         let mut report = MigrationReport {
             changes,
@@ -312,7 +320,9 @@ impl Engine {
             return Ok(report);
         }
         let mut conn = self.acquire().await?;
-        apply_ddl(&mut conn, &report.statements).await?;
+        let (head, rest) = report.statements.split_at(enum_head);
+        apply_ddl(&mut conn, head).await?;
+        apply_ddl(&mut conn, rest).await?;
         report.applied = true;
         Ok(report)
     }

@@ -11,7 +11,46 @@ use crate::schema::{
     Check, ColumnDef, ForeignKey, PrimaryKey, ServerDefault, SqlType, Table, Unique,
 };
 
-/// One change of an [`AlterTable`].
+/// A table constraint other than the primary key, for [`AlterOp::DropUnnamed`].
+///
+/// ```
+/// use quarry::{AlterOp, Constraint, Unique};
+/// let op = AlterOp::DropUnnamed(Constraint::Unique(Unique::new(["email"])));
+/// # let _ = op;
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub enum Constraint {
+    /// A unique constraint.
+    Unique(Unique),
+    /// A check constraint.
+    Check(Check),
+    /// A foreign key.
+    ForeignKey(ForeignKey),
+}
+
+impl std::fmt::Display for Constraint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Constraint::Unique(u) => write!(f, "unique ({})", u.columns.join(", ")),
+            Constraint::Check(c) => write!(f, "check ({})", c.expr),
+            Constraint::ForeignKey(k) => write!(
+                f,
+                "foreign key ({}) -> {} ({})",
+                k.columns.join(", "),
+                k.ref_table,
+                k.ref_columns.join(", ")
+            ),
+        }
+    }
+}
+
+/// One change of an [`AlterTable`] (the builder methods of [`AlterTable`] make them).
+///
+/// ```
+/// use quarry::{AlterOp, AlterTable, Table};
+/// let a = AlterTable::new(&Table::new("t")).rename_column("a", "b");
+/// assert_eq!(a.ops(), &[AlterOp::RenameColumn { from: "a".into(), to: "b".into() }]);
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum AlterOp {
@@ -55,6 +94,10 @@ pub enum AlterOp {
     AddForeignKey(ForeignKey),
     /// Drops the unique constraint, check constraint or foreign key of this name.
     DropConstraint(String),
+    /// Drops the unnamed constraint equal to this one (same columns, check text or
+    /// reference): SQLite keeps no names for them, and rebuilds the table without it. The
+    /// other databases name every constraint: drop it by name there (this is an error).
+    DropUnnamed(Constraint),
     /// `ADD [CONSTRAINT n] PRIMARY KEY (…)` (the table has none, or its old one was dropped
     /// by an earlier [`AlterOp::DropPrimaryKey`]).
     AddPrimaryKey(PrimaryKey),
@@ -598,6 +641,54 @@ pub(crate) fn apply_op(t: &mut Table, op: &AlterOp) -> Result<()> {
             column,
             autoincrement,
         } => column_mut(t, column)?.autoincrement = *autoincrement,
+        AlterOp::DropUnnamed(c) => {
+            let before = (t.uniques.len(), t.checks.len(), t.foreign_keys.len());
+            match c {
+                Constraint::Unique(u) => {
+                    if let Some(i) = t
+                        .uniques
+                        .iter()
+                        .position(|x| x.name.is_none() && x.columns == u.columns)
+                    {
+                        t.uniques.remove(i);
+                    } else if let Some(col) = t
+                        .columns
+                        .iter_mut()
+                        .find(|col| col.unique && u.columns == [col.name.as_str()])
+                    {
+                        col.unique = false;
+                    }
+                }
+                Constraint::Check(k) => {
+                    if let Some(i) = t
+                        .checks
+                        .iter()
+                        .position(|x| x.name.is_none() && x.expr.trim() == k.expr.trim())
+                    {
+                        t.checks.remove(i);
+                    }
+                }
+                Constraint::ForeignKey(k) => {
+                    if let Some(i) = t.foreign_keys.iter().position(|x| {
+                        x.name.is_none()
+                            && x.columns == k.columns
+                            && x.ref_table == k.ref_table
+                            && x.ref_columns == k.ref_columns
+                    }) {
+                        t.foreign_keys.remove(i);
+                    }
+                }
+            }
+            let unique_flag_cleared = matches!(c, Constraint::Unique(_));
+            if before == (t.uniques.len(), t.checks.len(), t.foreign_keys.len())
+                && !unique_flag_cleared
+            {
+                return Err(Error::invalid_schema(format!(
+                    "table {} has no unnamed {c}",
+                    t.full_name()
+                )));
+            }
+        }
         AlterOp::SetComment(c) => t.comment = c.clone(),
         AlterOp::SetColumnComment { column, comment } => {
             column_mut(t, column)?.comment = comment.clone()

@@ -47,9 +47,11 @@
 //! Where the order is free, tables come sorted by (schema, name), so the result does not depend
 //! on the order of the tables in either [`MetaData`]; the diff of equal schemas is empty.
 //!
-//! Dropping a constraint needs its name: compare against a reflected schema (where every
-//! constraint has the name the database gave it), or name constraints when declaring them. An
-//! unnamed constraint of the old schema that has to be dropped is an [`Error::InvalidSchema`].
+//! A constraint is dropped by its name; an unnamed one of the old schema by its content
+//! ([`AlterOp::DropUnnamed`]), which SQLite (keeping no names) does by rebuilding the table.
+//! The other databases name every constraint: compare against a reflected schema there (where
+//! every constraint has the name the database gave it), or name constraints when declaring
+//! them; an unnamed drop is an [`Error::InvalidSchema`] when rendered for them.
 //!
 //! ```
 //! use quarry::migrate::{diff, format_plan};
@@ -72,7 +74,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 
-use super::alter::{AlterOp, AlterTable};
+use super::alter::{AlterOp, AlterTable, Constraint};
 use crate::error::{Error, Result};
 use crate::schema::{
     ColumnDef, EnumType, FkAction, ForeignKey, Index, MetaData, PrimaryKey, ServerDefault, SqlType,
@@ -585,18 +587,10 @@ fn fk_action(a: Option<FkAction>) -> FkAction {
     a.unwrap_or(FkAction::NoAction)
 }
 
-fn unnamed_drop(what: &str, t: &Table, detail: &str) -> Error {
-    Error::invalid_schema(format!(
-        "cannot drop the unnamed {what} {detail} of table {}: dropping a constraint needs its \
-         name; name it in the old schema, or compare against the reflected schema",
-        t.full_name()
-    ))
-}
-
 /// What changes in one table that is in both schemas.
 #[derive(Default)]
 struct TableChanges {
-    fk_drops: Vec<String>,
+    fk_drops: Vec<AlterOp>,
     /// Positions in [`all_fks`] of the old table.
     dropped_fk_origins: Vec<usize>,
     index_drops: Vec<Index>,
@@ -698,10 +692,12 @@ impl Planner<'_, '_> {
                         continue;
                     }
                     let t = &from.tables[*fi];
-                    let name = k
-                        .name
-                        .ok_or_else(|| unnamed_drop("foreign key", t, &k.new.columns.join(", ")))?;
-                    c.fk_drops.push(name);
+                    c.fk_drops.push(match k.name {
+                        Some(name) => AlterOp::DropConstraint(name),
+                        None => AlterOp::DropUnnamed(Constraint::ForeignKey(
+                            all_fks(t)[k.origin].clone(),
+                        )),
+                    });
                     c.dropped_fk_origins.push(k.origin);
                     c.fk_adds.push(k.new);
                     c.added_fk_origins.push(k.new_origin);
@@ -751,7 +747,7 @@ impl Planner<'_, '_> {
                 let alter = c
                     .fk_drops
                     .iter()
-                    .fold(AlterTable::new(t), |a, n| a.drop_constraint(n.clone()));
+                    .fold(AlterTable::new(t), |a, op| a.op(op.clone()));
                 fk_drop_changes.push((key(t), SchemaChange::Alter(alter)));
             }
         }
@@ -962,12 +958,10 @@ impl Planner<'_, '_> {
             });
         }
         for i in fk_match.dropped {
-            let f = &old_fks[i];
-            let name = f
-                .name
-                .clone()
-                .ok_or_else(|| unnamed_drop("foreign key", ft, &f.body.columns.join(", ")))?;
-            c.fk_drops.push(name);
+            c.fk_drops.push(match &old_fks[i].name {
+                Some(name) => AlterOp::DropConstraint(name.clone()),
+                None => AlterOp::DropUnnamed(Constraint::ForeignKey(all_fks(ft)[i].clone())),
+            });
             c.dropped_fk_origins.push(i);
         }
         for j in fk_match.added {
@@ -1056,21 +1050,17 @@ impl Planner<'_, '_> {
         } = match_named(&old_checks, &new_checks);
         let old_unique_list = all_uniques(ft);
         for i in u_dropped {
-            let u = &old_uniques[i];
-            let name = u
-                .name
-                .clone()
-                .ok_or_else(|| unnamed_drop("unique constraint", ft, &u.body.join(", ")))?;
-            c.ops.push(AlterOp::DropConstraint(name));
+            c.ops.push(match &old_uniques[i].name {
+                Some(name) => AlterOp::DropConstraint(name.clone()),
+                None => AlterOp::DropUnnamed(Constraint::Unique(old_unique_list[i].clone())),
+            });
             c.dropped_keys.push(old_unique_list[i].columns.clone());
         }
         for i in k_dropped {
-            let k = &old_checks[i];
-            let name = k
-                .name
-                .clone()
-                .ok_or_else(|| unnamed_drop("check constraint", ft, &k.body))?;
-            c.ops.push(AlterOp::DropConstraint(name));
+            c.ops.push(match &old_checks[i].name {
+                Some(name) => AlterOp::DropConstraint(name.clone()),
+                None => AlterOp::DropUnnamed(Constraint::Check(ft.checks[i].clone())),
+            });
         }
 
         // Primary key.
@@ -1614,6 +1604,7 @@ fn op_text(t: &Table, names: &HashMap<String, String>, op: &AlterOp) -> String {
             pk.columns.join(", ")
         ),
         AlterOp::DropPrimaryKey => format!("drop primary key of {q}"),
+        AlterOp::DropUnnamed(c) => format!("drop {c} of {q}"),
         AlterOp::SetAutoincrement {
             column,
             autoincrement: true,

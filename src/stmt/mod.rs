@@ -19,7 +19,7 @@ pub(crate) mod text;
 pub(crate) mod tx;
 pub(crate) mod update;
 
-pub use alter::{AlterOp, AlterTable};
+pub use alter::{AlterOp, AlterTable, Constraint};
 pub use clauses::{excluded, Assign, Assignments, ColumnNames, DefaultValue, SetTarget, DEFAULT};
 pub use ddl::{CreateIndex, CreateTable, CreateType, DropIndex, DropTable, DropType};
 pub use delete::{delete, Delete, DeleteStmt};
