@@ -671,8 +671,12 @@ fn drop_constraints_by_kind() {
     check(
         &AlterTable::new(&table()).drop_constraint("fk_t_p"),
         ["ALTER TABLE t DROP CONSTRAINT fk_t_p"],
+        // MySQL 8 has no DROP INDEX IF EXISTS: the index it made for the key stays there.
         ["ALTER TABLE t DROP FOREIGN KEY fk_t_p"],
-        ["ALTER TABLE t DROP FOREIGN KEY fk_t_p"],
+        [
+            "ALTER TABLE t DROP FOREIGN KEY fk_t_p",
+            "DROP INDEX IF EXISTS fk_t_p ON t",
+        ],
         rebuild(
             &["id", "name", "n", "qty", "p", "uq", "ck"],
             &COPIED,

@@ -759,3 +759,65 @@ async fn enum_value_added_and_used_at_once() {
             .unwrap_or_else(|e| panic!("{be}: {e}"));
     }
 }
+
+/// Unnamed unique, check and foreign-key constraints added, then dropped again: by the names
+/// the database gave them on PostgreSQL and MariaDB, by content on SQLite (which keeps no
+/// names, and rebuilds the table). Each plan leaves nothing for a second one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unnamed_constraints_come_and_go() {
+    for engine in common::all_engines().await {
+        let be = engine.dialect().name();
+        let prefix = "mgc_";
+        common::catalog::drop_prefixed(&engine, prefix).await;
+        let scope = || MigrateOptions::new().scope(ReflectOptions::new().prefix(prefix));
+        let schema = |constrained: bool| {
+            let parent = Table::new("mgc_parent")
+                .column(ColumnDef::new("id", SqlType::BigInt).primary_key());
+            let mut child = Table::new("mgc_child")
+                .column(ColumnDef::new("id", SqlType::BigInt).primary_key())
+                .column(ColumnDef::new("pid", SqlType::BigInt))
+                .column(ColumnDef::new("code", SqlType::Varchar(10)));
+            if constrained {
+                child = child
+                    .unique(quarry::Unique::new(["code"]))
+                    .check(quarry::Check::new("code <> ''"))
+                    .foreign_key(quarry::ForeignKey::new(["pid"], "mgc_parent", ["id"]));
+            }
+            MetaData::new().with(parent).with(child)
+        };
+        for (step, md) in [schema(false), schema(true), schema(false)]
+            .iter()
+            .enumerate()
+        {
+            engine
+                .migrate_to(md, &scope())
+                .await
+                .unwrap_or_else(|e| panic!("{be}: step {step}: {e}"));
+            let again = engine.migrate_to(md, &scope()).await.unwrap();
+            assert!(
+                again.is_empty(),
+                "{be}: step {step}: a second plan:\n{again}"
+            );
+            if step == 1 {
+                // The constraints hold: a duplicate code is refused.
+                let row = |id: i64| {
+                    quarry::insert("mgc_child")
+                        .values(vec![Assign::new("id", id), Assign::new("code", "x")])
+                };
+                engine.execute(row(1)).await.unwrap();
+                let err = engine.execute(row(2)).await.unwrap_err();
+                assert!(err.is_unique_violation(), "{be}: {err}");
+            }
+        }
+        let got = engine
+            .reflect(&ReflectOptions::new().prefix(prefix))
+            .await
+            .unwrap();
+        let child = got.table("mgc_child").expect("mgc_child");
+        assert!(
+            child.uniques.is_empty() && child.checks.is_empty() && child.foreign_keys.is_empty(),
+            "{be}: {child:?}"
+        );
+        common::catalog::drop_prefixed(&engine, prefix).await;
+    }
+}

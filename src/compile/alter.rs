@@ -350,6 +350,17 @@ fn in_place(
                 }
             };
             out.push(alter(d, cur, |w| drop_named(w, keyword, name))?);
+            // The MySQL family creates an index named after a foreign key that finds none to
+            // use, and keeps it when the key goes: it goes too, where the dialect can say
+            // "if it exists" (MariaDB; on MySQL 8 it stays, and a schema diff drops it next).
+            if keyword == "FOREIGN KEY"
+                && cur.indexes.iter().all(|ix| &ix.name != name)
+                && f.index_if_exists
+            {
+                out.push(ddl::compile(d, |w| {
+                    ddl::drop_index(w, cur, &crate::schema::Index::new(name.clone()), true)
+                })?);
+            }
         }
         AlterOp::DropUnnamed(c) => {
             return Err(Error::invalid_schema(format!(
