@@ -26,7 +26,7 @@ use crate::compile::Compiled;
 use crate::error::{Error, Result};
 use crate::schema::{MetaData, ServerDefault, Table};
 use crate::stmt::alter::AlterOp;
-use crate::stmt::diff::{format_plan, Diff, SchemaChange};
+use crate::stmt::diff::{format_plan, Diff, RenameHints, SchemaChange};
 use std::fmt;
 
 /// How [`Engine::migrate_to`] plans and applies.
@@ -44,8 +44,7 @@ use std::fmt;
 pub struct MigrateOptions {
     allow_destructive: bool,
     dry_run: bool,
-    table_renames: Vec<(String, String)>,
-    column_renames: Vec<(String, String, String)>,
+    renames: RenameHints,
     scope: ReflectOptions,
 }
 
@@ -99,7 +98,7 @@ impl MigrateOptions {
     /// # let _ = o;
     /// ```
     pub fn rename_table(mut self, from: impl Into<String>, to: impl Into<String>) -> Self {
-        self.table_renames.push((from.into(), to.into()));
+        self.renames.tables.push((from.into(), to.into()));
         self
     }
 
@@ -115,7 +114,8 @@ impl MigrateOptions {
         from: impl Into<String>,
         to: impl Into<String>,
     ) -> Self {
-        self.column_renames
+        self.renames
+            .columns
             .push((table.into(), from.into(), to.into()));
         self
     }
@@ -274,14 +274,9 @@ impl Engine {
                 .fold(MetaData::new(), |md, t| md.with(t.clone())),
         };
         let target = adopt_database_spelling(&current, normalize(target, d), options);
-        let mut diff = Diff::new(&current, &target);
-        for (from, to) in &options.table_renames {
-            diff = diff.rename_table(from, to);
-        }
-        for (table, from, to) in &options.column_renames {
-            diff = diff.rename_column(table, from, to);
-        }
-        let changes = diff.changes()?;
+        let changes = Diff::new(&current, &target)
+            .with_hints(&options.renames)
+            .changes()?;
         if !options.allow_destructive {
             let mut refused: Vec<String> = changes.iter().filter_map(|c| c.destructive()).collect();
             for (table, column, shown) in not_null_targets(&changes) {
@@ -376,12 +371,7 @@ fn adopt_database_spelling(
 ) -> MetaData {
     let mut out = MetaData::new();
     for mut t in target.tables().iter().cloned() {
-        let old_name = options
-            .table_renames
-            .iter()
-            .find(|(_, to)| *to == t.name || *to == t.full_name())
-            .map_or(t.name.as_str(), |(from, _)| from.as_str())
-            .to_owned();
+        let old_name = options.renames.old_table(&t).to_owned();
         let Some(db) = current.table_in(t.schema.as_deref(), &old_name) else {
             out = out.with(t);
             continue;
@@ -406,11 +396,7 @@ fn adopt_database_spelling(
             }
         }
         for c in &mut t.columns {
-            let old_col = options
-                .column_renames
-                .iter()
-                .find(|(table, _, to)| (*table == t.name || *table == old_name) && *to == c.name)
-                .map_or(c.name.as_str(), |(_, from, _)| from.as_str());
+            let old_col = options.renames.old_column(&t.name, &old_name, &c.name);
             let Some(have) = db.get_column(old_col) else {
                 continue;
             };

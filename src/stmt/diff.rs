@@ -180,8 +180,34 @@ pub fn diff(from: &MetaData, to: &MetaData) -> Result<Vec<SchemaChange>> {
 pub struct Diff<'a> {
     from: &'a MetaData,
     to: &'a MetaData,
-    table_renames: Vec<(String, String)>,
-    column_renames: Vec<(String, String, String)>,
+    hints: RenameHints,
+}
+
+/// The renames a caller names, as given ([`Diff`] and `MigrateOptions` both collect them).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RenameHints {
+    /// (old name, new name).
+    pub(crate) tables: Vec<(String, String)>,
+    /// (table, old column name, new column name).
+    pub(crate) columns: Vec<(String, String, String)>,
+}
+
+impl RenameHints {
+    /// The old name of the table called `new` (its full name or its name) in the new schema.
+    pub(crate) fn old_table<'s>(&'s self, new: &'s Table) -> &'s str {
+        self.tables
+            .iter()
+            .find(|(_, to)| *to == new.name || *to == new.full_name())
+            .map_or(new.name.as_str(), |(from, _)| from.as_str())
+    }
+
+    /// The old name of column `new` of the table named `table` or `old_table`.
+    pub(crate) fn old_column<'s>(&'s self, table: &str, old_table: &str, new: &'s str) -> &'s str {
+        self.columns
+            .iter()
+            .find(|(t, _, to)| (t == table || t == old_table) && to == new)
+            .map_or(new, |(_, from, _)| from.as_str())
+    }
 }
 
 impl<'a> Diff<'a> {
@@ -195,9 +221,14 @@ impl<'a> Diff<'a> {
         Diff {
             from,
             to,
-            table_renames: Vec::new(),
-            column_renames: Vec::new(),
+            hints: RenameHints::default(),
         }
+    }
+
+    /// The comparison with these rename hints (in place of any given before).
+    pub(crate) fn with_hints(mut self, hints: &RenameHints) -> Self {
+        self.hints = hints.clone();
+        self
     }
 
     /// Table `from` of the old schema is table `to` of the new one. Names are as
@@ -214,7 +245,7 @@ impl<'a> Diff<'a> {
     /// assert_eq!(changes.len(), 1);
     /// ```
     pub fn rename_table(mut self, from: impl Into<String>, to: impl Into<String>) -> Self {
-        self.table_renames.push((from.into(), to.into()));
+        self.hints.tables.push((from.into(), to.into()));
         self
     }
 
@@ -236,7 +267,8 @@ impl<'a> Diff<'a> {
         from: impl Into<String>,
         to: impl Into<String>,
     ) -> Self {
-        self.column_renames
+        self.hints
+            .columns
             .push((table.into(), from.into(), to.into()));
         self
     }
@@ -268,7 +300,7 @@ impl<'a> Diff<'a> {
             table_from: vec![None; to.tables.len()],
             columns: HashMap::new(),
         };
-        for (old, new) in &self.table_renames {
+        for (old, new) in &self.hints.tables {
             let hint = || format!("rename_table({old:?}, {new:?})");
             let fi = from.find(old).ok_or_else(|| {
                 Error::invalid_schema(format!("{}: no table {old} in the old schema", hint()))
@@ -315,7 +347,7 @@ impl<'a> Diff<'a> {
                 }
             }
         }
-        for (table, old, new) in &self.column_renames {
+        for (table, old, new) in &self.hints.columns {
             let hint = || format!("rename_column({table:?}, {old:?}, {new:?})");
             let fi = from
                 .find(table)
